@@ -1,0 +1,100 @@
+"""The one exception family of zhiben-training.
+
+Every error a user can cause is a ``ZhibenError`` with a Chinese message that says what went wrong
+and what to do next. The CLI turns it into that message and an exit code in one place
+(``zhiben_training.cli.main``); nothing else prints tracebacks for user mistakes.
+
+    ZhibenError                      exit 2
+    ├── ConfigError                  bad configuration or environment
+    ├── KnowledgeBaseError           package data (law, bank, specs) failed validation
+    ├── RecordFormatError            an inspection record does not match the schema (names the field)
+    ├── ImportValidationError        an import had bad rows; carries the per-row report, nothing written
+    ├── RegistryError                the registry cannot do what was asked
+    │   ├── NotFoundError            an id / USCC / round that does not exist
+    │   └── RegistryBusyError        another writer holds the database; try again
+    ├── AssessmentError              assessment generation, release, collection or grading failed
+    │   └── SubmissionError          one submission is unusable (never stops a batch)
+    └── ReportError                  a report could not be validated or written
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ZhibenError",
+    "ConfigError",
+    "KnowledgeBaseError",
+    "RecordFormatError",
+    "ImportValidationError",
+    "RegistryError",
+    "NotFoundError",
+    "RegistryBusyError",
+    "AssessmentError",
+    "SubmissionError",
+    "ReportError",
+]
+
+
+class ZhibenError(Exception):
+    """Base of every user-facing error; ``str(err)`` is the Chinese message."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        self.message = message
+        self.hint = hint
+        super().__init__(message if hint is None else f"{message}\n提示：{hint}")
+
+
+class ConfigError(ZhibenError):
+    """Configuration or environment is unusable (bad ZHIBEN_DB_URL, missing folder, ...)."""
+
+
+class KnowledgeBaseError(ZhibenError):
+    """Package data failed validation: a bug in the shipped data, not in user input."""
+
+
+class RecordFormatError(ZhibenError):
+    """An inspection record does not follow the documented format; ``field`` names where."""
+
+    def __init__(self, message: str, *, field: str = "", hint: str | None = None):
+        self.field = field
+        super().__init__(message, hint=hint)
+
+
+class ImportValidationError(ZhibenError):
+    """An import found bad rows. Nothing was written; ``problems`` holds one entry per bad cell.
+
+    Each problem is a dict with keys ``row`` (1-based spreadsheet row), ``column``, ``value``
+    and ``reason`` (Chinese).
+    """
+
+    def __init__(self, message: str, *, problems: list[dict], report_path: str | None = None):
+        self.problems = problems
+        self.report_path = report_path
+        super().__init__(message)
+
+
+class RegistryError(ZhibenError):
+    """The registry cannot do what was asked."""
+
+
+class NotFoundError(RegistryError):
+    """A person, enterprise, round or other key does not exist."""
+
+
+class RegistryBusyError(RegistryError):
+    """Another process is writing; the caller may retry. Nothing was changed."""
+
+    exit_code = 3
+
+
+class AssessmentError(ZhibenError):
+    """Assessment generation, release, collection or grading failed as a whole."""
+
+
+class SubmissionError(AssessmentError):
+    """One submission is unusable. Recorded against that submission; the batch goes on."""
+
+
+class ReportError(ZhibenError):
+    """A report could not be validated or written."""
