@@ -1,0 +1,139 @@
+"""Validate an inspection record against the shipped JSON Schema, with Chinese messages.
+
+The schema (``zhiben_training/data/inspection_record.schema.json``) is the documented record
+format; every error names the field path (``works[2].depth_m``) so a user can fix the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from zhiben_training.errors import KnowledgeBaseError, RecordFormatError
+
+_TYPE_CN = {
+    "number": "数字",
+    "integer": "整数",
+    "string": "字符串",
+    "boolean": "布尔值（true 或 false）",
+    "object": "对象（{…}）",
+    "array": "数组（[…]）",
+    "null": "null",
+}
+
+
+@cache
+def record_schema() -> dict:
+    """The inspection-record JSON Schema, loaded and checked once."""
+    text = resources.files("zhiben_training.data").joinpath("inspection_record.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as err:  # a bug in the shipped data, not user input
+        raise KnowledgeBaseError(f"内置检查记录格式文件有误：{err.message}") from err
+    return schema
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(record_schema())
+
+
+def format_path(parts) -> str:
+    """``["works", 2, "depth_m"]`` → ``works[2].depth_m`` (the form used in every message)."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_type_cn(value: Any) -> str:
+    if isinstance(value, bool):
+        return "布尔值"
+    if isinstance(value, (int, float)):
+        return "数字"
+    if isinstance(value, str):
+        return "字符串"
+    if isinstance(value, list):
+        return "数组"
+    if isinstance(value, dict):
+        return "对象"
+    return "null"
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _message(error: jsonschema.ValidationError) -> tuple[str, str, str | None]:
+    """(field path, Chinese message, hint) for one jsonschema error."""
+    path = format_path(error.absolute_path)
+    kind, value, inst = error.validator, error.validator_value, error.instance
+    if kind == "type":
+        wanted = "或".join(_TYPE_CN.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        where = f"字段 {path}" if path else "检查记录"
+        return path, f"{where} 应为{wanted}，实为 {_show(inst)}", None
+    if kind == "required":
+        missing = [name for name in value if isinstance(inst, dict) and name not in inst]
+        field = _join(path, missing[0] if missing else "?")
+        return field, f"缺少必填字段 {field}", "请补上该字段后重试，格式见 docs/record-format.md。"
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(k for k in inst if k not in allowed)
+        field = _join(path, extra[0]) if extra else path
+        guess = difflib.get_close_matches(extra[0], allowed, n=1) if extra else []
+        hint = f"是否想写 {guess[0]}？" if guess else "可用字段：" + "、".join(allowed)
+        return field, f"字段 {field} 不是检查记录格式中的字段（拼写错误？）", hint
+    if kind == "enum":
+        return path, f"字段 {path} 应为以下之一：{'、'.join(map(str, value))}，实为 {_show(inst)}", None
+    if kind == "const":
+        return path, f"字段 {path} 应为 {_show(value)}，实为 {_show(inst)}", None
+    if kind == "minimum":
+        return path, f"字段 {path} 应 ≥ {value}，实为 {_show(inst)}", None
+    if kind == "pattern":
+        return path, f"字段 {path} 应为日期，格式 YYYY-MM-DD，实为 {_show(inst)}", None
+    if kind == "minLength":
+        return path, f"字段 {path} 不能为空", None
+    if kind == "uniqueItems":
+        return path, f"字段 {path} 含有重复项", None
+    return path, f"字段 {path} 不符合检查记录格式：{error.message}", None
+
+
+def _duplicate_ids(record: dict) -> None:
+    """Work and equipment ids must be unique: findings and classifications refer to them."""
+    for section, key in (("works", "work_id"), ("equipment", "equipment_id")):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(record.get(section, [])):
+            ident = item[key]
+            if ident in seen:
+                field = f"{section}[{index}].{key}"
+                raise RecordFormatError(
+                    f"字段 {field} 的编号 {_show(ident)} 与 {section}[{seen[ident]}] 重复", field=field
+                )
+            seen[ident] = index
+
+
+def validate_record(record: Any) -> None:
+    """Raise ``RecordFormatError`` (Chinese message, ``field`` = path) unless ``record`` follows the format."""
+    if not isinstance(record, dict):
+        raise RecordFormatError(f"检查记录应为 JSON 对象（{{…}}），实为{_json_type_cn(record)}", field="")
+    # report the first error in document order and say how many more there are
+    errors = sorted(_validator().iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        field, message, hint = _message(errors[0])
+        if len(errors) > 1:
+            message += f"（另有 {len(errors) - 1} 处错误）"
+        raise RecordFormatError(message, field=field, hint=hint)
+    _duplicate_ids(record)
