@@ -71,3 +71,12 @@ def convert_with_libreoffice(soffice: str, xlsx: Path, out_dir: Path) -> dict[st
     assert result.returncode == 0, result.stderr
     prefix = xlsx.stem + "-"
     return {p.stem[len(prefix):]: p for p in out_dir.glob(f"{xlsx.stem}-*.csv")}
+
+
+def column_widths(ws) -> dict[int, float]:
+    """{1-based column index: width} from openpyxl, expanding grouped <col min max> ranges."""
+    widths = {}
+    for dim in ws.column_dimensions.values():
+        for index in range(dim.min, dim.max + 1):
+            widths[index] = dim.width
+    return widths
