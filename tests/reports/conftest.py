@@ -80,3 +80,51 @@ def column_widths(ws) -> dict[int, float]:
         for index in range(dim.min, dim.max + 1):
             widths[index] = dim.width
     return widths
+
+
+def make_periodic_inputs():
+    """A small hand-made city whose counts for 2026Q3 are known by construction (see test_periodic)."""
+    from zhiben_training.reports.periodic import PeriodicInputs
+
+    d = dt.date
+    training = pd.DataFrame([
+        # person, round, district, type, role, completed, taken, passed
+        ("p1", "2026-principal", "和平区", "施工", "法定代表人", d(2026, 7, 10), d(2026, 7, 20), True),
+        ("p2", "2026-principal", "和平区", "监理", "实际控制人", d(2026, 8, 1), d(2026, 8, 5), False),
+        ("p3", "2026-principal", "滨海新区", "施工", "实际负责人", d(2026, 9, 30), d(2026, 9, 30), True),
+        ("p4", "2026-safety", "滨海新区", "施工", "项目负责人", d(2026, 6, 30), d(2026, 7, 1), True),
+        ("p5", "2026-safety", "西青区", "施工", "专职安全生产管理人员", None, None, None),
+        ("p6", "2026-safety", "西青区", "设计", "项目负责人", d(2026, 10, 1), d(2026, 10, 2), True),
+    ], columns=["person_id", "round_id", "district", "enterprise_type", "role", "completed_date", "taken_date",
+                "passed"])
+    people = pd.DataFrame([
+        ("s1", "和平区", "特种作业人员"), ("s2", "和平区", "特种作业人员"), ("s3", "西青区", "特种作业人员"),
+        ("p1", "和平区", "法定代表人"),
+    ], columns=["person_id", "district", "role"])
+    ce = pd.DataFrame([
+        ("s1", "2026-03-01", 16.0), ("s1", "2026-08-01", 8.0),      # 24 h by Q3 end → met
+        ("s2", "2026-05-01", 16.0), ("s2", "2026-11-01", 8.0),      # 16 h by Q3 end → not met
+        ("s3", "2025-12-01", 30.0),                                  # other year → not met in 2026
+        ("p1", "2026-04-01", 40.0),                                  # not a special worker → ignored
+    ], columns=["person_id", "date", "hours"])
+    certificates = pd.DataFrame([
+        ("c1", "p1", "A", "2026-08-15", "和平区"),       # expires in Q3
+        ("c2", "s1", "SPECIAL", "2026-09-01", "和平区"),  # expires in Q3, special
+        ("c3", "p3", "B", "2026-12-31", "滨海新区"),      # within 3 months after 2026-09-30
+        ("c4", "p4", "C2", "2027-01-01", "滨海新区"),     # just outside the window
+    ], columns=["cert_no", "person_id", "cert_type", "expiry_date", "district"])
+    findings = pd.DataFrame([
+        ("f1", "和平区", "2026-07-02", "企业自查", "重大", "2026-07-20", "2026-07-18"),   # found + closed
+        ("f2", "和平区", "2026-08-02", "督导检查", "重大", "2026-08-30", None),           # overdue at end
+        ("f3", "西青区", "2026-09-20", "群众举报", "重大", "2026-10-20", None),           # open, not overdue
+        ("f4", "西青区", "2026-05-01", "督导检查", "重大", "2026-06-01", "2026-07-05"),   # closed in Q3 only
+        ("f5", "西青区", "2026-07-09", "企业自查", "一般", "2026-07-20", None),           # not major
+    ], columns=["finding_id", "district", "found_date", "channel", "level", "deadline", "closed_date"])
+    return PeriodicInputs(training=training, people=people, continuing_education=ce, certificates=certificates,
+                          findings=findings, ce_min_hours=24.0, ce_roles=("特种作业人员",),
+                          ce_source="《建筑施工特种作业人员管理规定》（建质〔2008〕75号）第十七条第二款")
+
+
+@pytest.fixture
+def periodic_inputs():
+    return make_periodic_inputs()

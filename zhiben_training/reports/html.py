@@ -1,0 +1,101 @@
+"""A printable HTML summary of a periodic report: Chinese text, tables, charts as PNG data URIs.
+
+One self-contained file (no external assets) that prints on A4 from any browser (``@media print``).
+Charts are drawn with the bundled Noto Sans CJK font, and the page embeds a subset of the same font
+(``reports/webfont.py``), so it renders Chinese on a machine without CJK fonts.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+
+import pandas as pd
+
+from zhiben_training.fonts import CJK_FONT_NAME
+from zhiben_training.reports.periodic import PeriodicReport
+from zhiben_training.reports.periods import content
+from zhiben_training.reports.webfont import font_face_css
+
+__all__ = ["render_html"]
+
+_CSS = """
+body { font-family: "%(font)s", "Source Han Sans SC", "Microsoft YaHei", "SimSun", sans-serif;
+       margin: 2em auto; max-width: 60em; color: #111; line-height: 1.5; }
+h1 { font-size: 1.5em; text-align: center; margin-bottom: 0.2em; }
+h2 { font-size: 1.15em; border-bottom: 2px solid #2F5597; padding-bottom: 0.2em; margin-top: 1.6em; }
+.subtitle { text-align: center; color: #444; }
+table { border-collapse: collapse; width: 100%%; margin: 0.6em 0; font-size: 0.9em; }
+th, td { border: 1px solid #888; padding: 0.25em 0.5em; }
+th { background: #D9E1F2; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.total td { font-weight: bold; background: #F2F2F2; }
+table.summary th { width: 10em; text-align: left; }
+.note, .basis { font-size: 0.85em; color: #444; }
+blockquote { border-left: 4px solid #2F5597; margin: 0.5em 0; padding: 0.2em 0.8em; background: #F7F9FC; }
+figure { margin: 0.8em 0; text-align: center; }
+figure img { max-width: 100%%; }
+@page { size: A4; margin: 16mm 14mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  section { page-break-inside: avoid; break-inside: avoid; }
+  h2 { page-break-after: avoid; break-after: avoid; }
+  thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+}
+""" % {"font": CJK_FONT_NAME}
+
+
+def _cell(value: object) -> tuple[str, bool]:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—", True
+    if isinstance(value, float):
+        return f"{value:.1f}", True
+    if isinstance(value, int):
+        return str(value), True
+    return html.escape(str(value)), False
+
+
+def _table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for value in record:
+            text, numeric = _cell(value.item() if hasattr(value, "item") else value)
+            cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
+        css = ' class="total"' if str(record[0]) == "合计" else ""
+        rows.append(f"<tr{css}>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def render_html(report: PeriodicReport, charts: dict[str, bytes]) -> str:
+    """The whole page as a string; ``charts`` maps section keys to PNG bytes."""
+    period, schedule = report.period, content()["schedule"]
+    summary = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in report.summary)
+    parts = [
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">',
+        f"<title>{html.escape(period.title)}（{html.escape(period.label)}）</title>",
+        "<style>\n/*FONT-FACE*/\n" + _CSS + "</style>\n</head>\n<body>",
+        f"<h1>{html.escape(period.title)}</h1>",
+        f'<p class="subtitle">{html.escape(period.label)}</p>',
+        f'<section><h2>概况</h2><table class="summary">{summary}</table>',
+        f"<p class=\"basis\">报送要求（{html.escape(schedule['source'])}）：</p>",
+        f"<blockquote>{html.escape(schedule['quote'])}</blockquote>",
+    ]
+    if period.kind == "self-evaluation":
+        parts.append(f"<blockquote>{html.escape(schedule['self_evaluation_quote'])}</blockquote>")
+    parts.append("</section>")
+    for section in report.sections:
+        parts.append(f"<section><h2>{html.escape(section.title)}</h2>")
+        if section.key in charts:
+            data = base64.b64encode(charts[section.key]).decode("ascii")
+            parts.append(f'<figure><img alt="{html.escape(section.chart["title"])}" '
+                         f'src="data:image/png;base64,{data}"></figure>')
+        parts.append(_table(section.table))
+        parts.append(f'<p class="note">{html.escape(section.note)}</p></section>')
+    parts.append('<p class="note">本报告由 zhiben-training 根据培训登记库生成；数据为统计期末状态。</p>')
+    parts.append("</body>\n</html>\n")
+    page = "\n".join(parts)
+    return page.replace("/*FONT-FACE*/", font_face_css(page), 1)
