@@ -1,0 +1,117 @@
+"""Set-based writes: DataFrames to typed rows, chunked executemany inserts and upserts.
+
+Rows go through SQLAlchemy Core in chunks (one ``executemany`` per chunk), never ORM objects one by
+one — that is what makes 120,000 people load in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+import pandas as pd
+from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, Table, insert
+
+__all__ = ["frame_records", "insert_chunks", "upsert_chunks", "CHUNK"]
+
+CHUNK = 5_000
+
+
+def _to_date(value) -> dt.date | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    text = str(value).strip()
+    if not text or text.lower() in {"nan", "nat", "none"}:
+        return None
+    return pd.Timestamp(text).date()
+
+
+def _to_bool(value) -> bool | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "是", "t"}
+    return bool(value)
+
+
+def _to_float(value) -> float | None:
+    if value is None or value == "":
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _to_text(value) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _converter(column) -> Callable:
+    kind = type(column.type)
+    if issubclass(kind, Date) and not issubclass(kind, DateTime):
+        return _to_date
+    if issubclass(kind, Boolean):
+        return _to_bool
+    if issubclass(kind, Float):
+        return _to_float
+    if issubclass(kind, Integer):
+        return lambda v: None if _to_float(v) is None else int(_to_float(v))
+    return _to_text
+
+
+def frame_records(frame: pd.DataFrame, table: Table) -> list[dict]:
+    """Rows of ``frame`` as dicts typed for ``table``; missing columns become NULL, extra ones are dropped."""
+    columns = [c for c in table.columns if not (c.autoincrement is True and c.name not in frame.columns)]
+    prepared: dict[str, list] = {}
+    for column in columns:
+        if column.name not in frame.columns:
+            prepared[column.name] = [None] * len(frame)
+            continue
+        convert = _converter(column)
+        prepared[column.name] = [convert(v) for v in frame[column.name].astype(object).tolist()]
+    names = list(prepared)
+    return [dict(zip(names, values, strict=True)) for values in zip(*prepared.values(), strict=True)]
+
+
+def _chunks(rows: Sequence[dict]) -> Iterable[Sequence[dict]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+def insert_chunks(conn: Connection, table: Table, rows: Sequence[dict], *, on_chunk: Callable | None = None) -> int:
+    for index, chunk in enumerate(_chunks(rows)):
+        conn.execute(insert(table), list(chunk))
+        if on_chunk:
+            on_chunk(index)
+    return len(rows)
+
+
+def upsert_chunks(
+    conn: Connection, table: Table, rows: Sequence[dict], *, keys: Sequence[str], on_chunk: Callable | None = None
+) -> int:
+    """INSERT … ON CONFLICT (keys) DO UPDATE, the same statement on SQLite and PostgreSQL."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    for index, chunk in enumerate(_chunks(rows)):
+        stmt = dialect_insert(table)
+        updates = {name: stmt.excluded[name] for name in chunk[0] if name not in keys and name != "id"}
+        stmt = (
+            stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
+            if updates
+            else stmt.on_conflict_do_nothing(index_elements=list(keys))
+        )
+        conn.execute(stmt, list(chunk))
+        if on_chunk:
+            on_chunk(index)
+    return len(rows)

@@ -1,0 +1,192 @@
+"""Row validation for imports: every cell checked, every problem reported (row, column, value, reason).
+
+Checks: required headers and cells, ID / USCC check characters (``zhiben_training.identifiers``),
+dates, enums, districts, hours ranges, cross-field rules, duplicates within the file and references
+to people, enterprises and rounds that must already be in the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import re
+from importlib import resources
+
+from zhiben_training.identifiers import id_birth_date, id_problem, id_sex, uscc_problem
+
+from ..rules import districts, rules
+
+__all__ = ["spec", "parse_rows", "check_references", "Problem"]
+
+Problem = dict  # {"row": int, "column": str, "value": str, "reason": str}
+_PHONE = re.compile(r"^1\d{10}$")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+@functools.cache
+def _specs() -> dict:
+    raw = resources.files(__package__).joinpath("columns.json").read_text(encoding="utf-8")
+    return {k: v for k, v in json.loads(raw).items() if k != "about"}
+
+
+def spec(kind: str) -> dict:
+    return _specs()[kind]
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _parse_date(value) -> dt.date | str:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _cell_text(value)
+    for fmt in _DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if 1900 <= day.year <= 2100:
+            return day
+        return f"年份 {day.year} 超出范围（1900–2100）"
+    return "不是有效日期（示例：2026-03-01）"
+
+
+def _parse(column: dict, raw, limits: dict):
+    """(value, reason): reason is None when the cell is fine; value None for an allowed empty cell."""
+    text = _cell_text(raw)
+    if text == "":
+        return None, ("必填项为空" if column["required"] else None)
+    if len(text) > limits["max_cell_chars"]:
+        return None, f"内容过长（{len(text)} 个字符，最多 {limits['max_cell_chars']} 个）"
+    kind = column["type"]
+    if kind == "id":
+        problem = id_problem(text)
+        return text.upper(), problem
+    if kind == "uscc":
+        return text.upper(), uscc_problem(text)
+    if kind == "phone":
+        return text, None if _PHONE.match(text) else "手机号应为以1开头的11位数字"
+    if kind == "district":
+        return text, None if text in districts() else "不是天津市的区名（示例：滨海新区）"
+    if kind == "enum":
+        values = column.get("values") or _enum_values(column["values_from"])
+        return text, None if text in values else f"不在可选值中：{'、'.join(values)}"
+    if kind == "date":
+        day = _parse_date(raw)
+        return (day, None) if isinstance(day, dt.date) else (None, day)
+    if kind == "number":
+        try:
+            number = float(text)
+        except ValueError:
+            return None, "应为数字"
+        top = limits[column["max_limit"]]
+        if not math.isfinite(number) or number <= 0 or number > top:
+            return None, f"应大于 0 且不超过 {top:g}"
+        return number, None
+    return text, None
+
+
+def _enum_values(name: str) -> list[str]:
+    values = rules()[name]
+    return values["values"] if isinstance(values, dict) else values
+
+
+def _limits() -> dict:
+    return {k: v["value"] for k, v in rules()["import_limits"].items()}
+
+
+def parse_rows(kind: str, header: list[str], body: list[tuple[int, list]]) -> tuple[list[dict], list[Problem]]:
+    """Typed records (with ``_row``) and problems for every row; header problems stop the row checks."""
+    columns = spec(kind)["columns"]
+    position = {name: i for i, name in reversed(list(enumerate(header))) if name}
+    problems = [{"row": 1, "column": c["header"], "value": "", "reason": "缺少此列（请用 zhiben template 生成模板）"}
+                for c in columns if c["required"] and c["header"] not in position]
+    if problems:
+        return [], problems
+    limits, records, seen = _limits(), [], {}
+    for row_no, cells in body:
+        if all(_cell_text(c) == "" for c in cells):
+            continue
+        record, row_problems = {"_row": row_no}, []
+        for column in columns:
+            index = position.get(column["header"])
+            raw = cells[index] if index is not None and index < len(cells) else None
+            value, reason = _parse(column, raw, limits)
+            if reason:
+                row_problems.append({"row": row_no, "column": column["header"], "value": _cell_text(raw)[:60],
+                                     "reason": reason})
+            record[column["field"]] = value
+        if not row_problems:
+            row_problems = _cross_checks(kind, record)
+        if not row_problems:
+            key = tuple(record[k] for k in spec(kind)["keys"])
+            if key in seen:
+                row_problems.append({"row": row_no, "column": columns[0]["header"],
+                                     "value": _cell_text(key[0]), "reason": f"与第 {seen[key]} 行重复"})
+            else:
+                seen[key] = row_no
+        problems.extend(row_problems)
+        records.append(record)
+    if not records and not problems:
+        problems.append({"row": 2, "column": "", "value": "", "reason": "文件只有表头，没有数据行"})
+    return records, problems
+
+
+def _cross_checks(kind: str, record: dict) -> list[Problem]:
+    row, out = record["_row"], []
+    if kind == "people":
+        if record["sex"] and record["sex"] != id_sex(record["person_id"]):
+            out.append({"row": row, "column": "性别", "value": record["sex"], "reason": "与身份证号第17位不符"})
+        if record["birth_date"] and record["birth_date"] != id_birth_date(record["person_id"]):
+            out.append({"row": row, "column": "出生日期", "value": str(record["birth_date"]),
+                        "reason": "与身份证号中的出生日期不符"})
+        special = record["role"] == "特种作业人员"
+        if special != bool(record["operation_type"]):
+            out.append({"row": row, "column": "特种作业类别", "value": record["operation_type"] or "",
+                        "reason": "特种作业人员必须填写类别；其他岗位应留空"})
+        record["sex"] = record["sex"] or id_sex(record["person_id"])
+        record["birth_date"] = record["birth_date"] or id_birth_date(record["person_id"])
+    elif kind == "enterprises":
+        if record["construction_kind"] and record["enterprise_type"] != "施工":
+            out.append({"row": row, "column": "施工类别", "value": record["construction_kind"],
+                        "reason": "只有施工单位填写施工类别"})
+        record["district_code"] = districts()[record["district"]]
+    elif kind == "hours":
+        record["provider"] = record.get("provider")
+    return out
+
+
+def check_references(kind: str, records: list[dict], known: dict[str, object]) -> list[Problem]:
+    """Problems for references missing from the registry. ``known[ref]`` supports ``in``;
+    ``known["round_dates"]`` maps round id → (start, end)."""
+    columns = [c for c in spec(kind)["columns"] if c.get("ref")]
+    labels = {"people": "登记库中没有此人员（请先导入人员）", "enterprises": "登记库中没有此单位（请先导入单位）",
+              "rounds": "没有此培训轮次（zhiben db open-rounds 可创建）"}
+    out = []
+    for record in records:
+        for column in columns:
+            value = record.get(column["field"])
+            if value is not None and value not in known[column["ref"]]:
+                out.append({"row": record["_row"], "column": column["header"], "value": str(value),
+                            "reason": labels[column["ref"]]})
+        if kind == "attendance" and record["round_id"] in known["round_dates"]:
+            start, end = known["round_dates"][record["round_id"]]
+            if record["session_date"] and not start <= record["session_date"] <= end:
+                out.append({"row": record["_row"], "column": "培训日期", "value": str(record["session_date"]),
+                            "reason": f"不在该轮次的培训期内（{start} 至 {end}）"})
+    return out

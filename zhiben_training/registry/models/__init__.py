@@ -1,0 +1,29 @@
+"""The registry's tables, one module per noun; importing this package registers them all on ``Base``."""
+
+from .assessments import Assessment, AssessmentResult
+from .audit import AuditEntry
+from .base import Base
+from .certificates import Certificate
+from .enterprises import Enterprise
+from .hours import ContinuingEducation
+from .people import Person
+from .rounds import Attendance, TrainingRound, TrainingSession
+from .sanctions import Sanction
+from .sites import Finding, Site
+
+__all__ = [
+    "Base",
+    "Enterprise",
+    "Person",
+    "Certificate",
+    "TrainingRound",
+    "TrainingSession",
+    "Attendance",
+    "Assessment",
+    "AssessmentResult",
+    "ContinuingEducation",
+    "Sanction",
+    "Site",
+    "Finding",
+    "AuditEntry",
+]

@@ -1,0 +1,171 @@
+"""``Registry``: the public face of the training registry (see docs/ARCHITECTURE.md, "Registry entry points").
+
+Methods return DataFrames or plain dicts with full ID numbers; the CLI masks them when it prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from . import models as m
+from .audit import audit_entries
+from .renewals import renewals_due
+from .results import record_results
+from .rounds import open_rounds
+from .status import round_status, summarise
+from .store import make_engine, upgrade, write_transaction
+from .synthetic import load_city_frames, read_city
+
+__all__ = ["Registry", "open_registry"]
+
+
+def open_registry(url: str | None = None) -> Registry:
+    """Open (creating and migrating to the newest schema) the registry at ``url``.
+
+    ``url`` defaults to ``$ZHIBEN_DB_URL`` or ``~/.local/share/zhiben/registry.sqlite`` (see
+    :mod:`zhiben_training.paths`).
+    """
+    engine = make_engine(url)
+    upgrade(engine)
+    return Registry(engine)
+
+
+class Registry:
+    """A handle on one registry database; cheap to create, safe to share within a process."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- filling ---------------------------------------------------------------------------------
+    def load_synthetic(self, directory: Path, *, replace: bool = False,
+                       on_progress: Callable[[str], None] | None = None) -> dict[str, int]:
+        """Load a synthetic city written by ``zhiben synth`` (all tables, one transaction)."""
+        return load_city_frames(self.engine, read_city(Path(directory)), replace=replace, on_progress=on_progress)
+
+    def load_frames(self, frames: dict[str, pd.DataFrame], *, replace: bool = False) -> dict[str, int]:
+        """Like :meth:`load_synthetic` for tables already in memory (benchmarks, notebooks)."""
+        return load_city_frames(self.engine, frames, replace=replace)
+
+    def open_rounds(self, *, year: int, required_hours: float | None = None,
+                    pass_mark: float | None = None) -> list[str]:
+        """Create this year's round for every audience that lacks one; returns the new round ids."""
+        with write_transaction(self.engine) as conn:
+            return open_rounds(conn, year=year, required_hours=required_hours, pass_mark=pass_mark)
+
+    def import_file(self, kind: str, path: Path, *, actor: str = "zhiben import",
+                    on_progress: Callable[[str], None] | None = None):
+        """Validate and import one XLSX/CSV file (see :mod:`zhiben_training.registry.imports`)."""
+        from .imports import import_file
+
+        return import_file(self.engine, kind, Path(path), actor=actor, on_progress=on_progress)
+
+    def record_assessment_results(self, *, round_id: str, rows: Iterable[dict] | pd.DataFrame, actor: str,
+                                  reason: str) -> dict[str, int]:
+        """Store results from the gradebook; every new or changed grade is audited."""
+        with write_transaction(self.engine) as conn:
+            return record_results(conn, round_id=round_id, rows=rows, actor=actor, reason=reason)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def status(self, *, round_id: str, person_id: str | None = None, enterprise_uscc: str | None = None,
+               district: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
+        """Per-person status in ``round_id`` (completed / in_progress / overdue / not_enrolled), one pass."""
+        with self.engine.connect() as conn:
+            return round_status(conn, round_id=round_id, person_id=person_id, enterprise_uscc=enterprise_uscc,
+                                district=district, today=today)
+
+    def status_summary(self, *, round_id: str, by: str = "district", district: str | None = None,
+                       enterprise_uscc: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
+        """Status counts per district or per enterprise (``by="enterprise_uscc"``)."""
+        frame = self.status(round_id=round_id, district=district, enterprise_uscc=enterprise_uscc, today=today)
+        return summarise(frame, by=by)
+
+    def renewals_due(self, *, days: int, today: dt.date | None = None, district: str | None = None,
+                     enterprise_uscc: str | None = None) -> pd.DataFrame:
+        """Certificates expiring in the next ``days`` days, with renewal window and blockers."""
+        with self.engine.connect() as conn:
+            return renewals_due(conn, days=days, today=today, district=district, enterprise_uscc=enterprise_uscc)
+
+    def roster(self, *, round_id: str, today: dt.date | None = None) -> pd.DataFrame:
+        """Everyone the round covers with enterprise, hours, result and status (unmasked)."""
+        frame = self.status(round_id=round_id, today=today)
+        people = self.people()[["person_id", "sex", "birth_date"]]
+        return frame.merge(people, on="person_id", how="left")
+
+    def _table(self, model, *, where=None, order=None) -> pd.DataFrame:
+        table = model.__table__
+        stmt = select(table)
+        if where is not None:
+            stmt = stmt.where(where)
+        stmt = stmt.order_by(*(order or list(table.primary_key.columns)))
+        with self.engine.connect() as conn:
+            result = conn.execute(stmt)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def enterprises(self) -> pd.DataFrame:
+        return self._table(m.Enterprise)
+
+    def people(self) -> pd.DataFrame:
+        return self._table(m.Person)
+
+    def certificates(self) -> pd.DataFrame:
+        return self._table(m.Certificate)
+
+    def rounds(self) -> pd.DataFrame:
+        return self._table(m.TrainingRound)
+
+    def sites(self) -> pd.DataFrame:
+        return self._table(m.Site)
+
+    def attendance(self, *, round_id: str | None = None) -> pd.DataFrame:
+        where = None if round_id is None else m.Attendance.round_id == round_id
+        return self._table(m.Attendance, where=where)
+
+    def assessment_results(self, *, round_id: str | None = None) -> pd.DataFrame:
+        where = None if round_id is None else m.AssessmentResult.round_id == round_id
+        return self._table(m.AssessmentResult, where=where)
+
+    def continuing_education(self) -> pd.DataFrame:
+        return self._table(m.ContinuingEducation)
+
+    def sanctions(self) -> pd.DataFrame:
+        return self._table(m.Sanction)
+
+    def findings(self, *, year: int | None = None, quarter: int | None = None,
+                 district: str | None = None) -> pd.DataFrame:
+        """The hazard ledger, optionally one year / quarter (by ``found_date``) / district."""
+        f = m.Finding.__table__
+        conditions = []
+        if year is not None:
+            first_month = 1 if quarter is None else 3 * (quarter - 1) + 1
+            last_month = 12 if quarter is None else first_month + 2
+            start = dt.date(year, first_month, 1)
+            end = dt.date(year + (last_month == 12), last_month % 12 + 1, 1)
+            conditions += [f.c.found_date >= start, f.c.found_date < end]
+        if district is not None:
+            conditions.append(f.c.district == district)
+        from sqlalchemy import and_
+
+        return self._table(m.Finding, where=and_(*conditions) if conditions else None,
+                           order=[f.c.found_date, f.c.finding_id])
+
+    def audit_log(self, *, entity: str | None = None, entity_key: str | None = None) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            return audit_entries(conn, entity=entity, entity_key=entity_key)

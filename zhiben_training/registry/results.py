@@ -1,0 +1,79 @@
+"""Assessment results arriving from the nbgrader gradebook (``Registry.record_assessment_results``).
+
+Every new or changed score, max score and pass flag goes to the audit log with who and why;
+recording the same results again changes nothing and writes no audit rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from zhiben_training.errors import NotFoundError, RegistryError
+from zhiben_training.identifiers import mask_id
+
+from . import models as m
+from .audit import append_audit, changes
+from .bulk import upsert_chunks
+from .status import load_round
+
+__all__ = ["record_results"]
+
+_FIELDS = ("score", "max_score", "passed", "taken_date")
+
+
+def _normalise(row: dict, round_id: str) -> dict:
+    try:
+        score, max_score = float(row["score"]), float(row["max_score"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RegistryError(f"成绩行缺少有效的 score / max_score：{exc}") from exc
+    if not (math.isfinite(score) and math.isfinite(max_score)) or max_score <= 0 or not 0 <= score <= max_score:
+        raise RegistryError(f"成绩 {score} / 满分 {max_score} 不合理（应 0 ≤ 得分 ≤ 满分，满分 > 0）")
+    taken = row.get("taken_date")
+    if taken is not None and not isinstance(taken, dt.date):
+        taken = pd.Timestamp(taken).date() if str(taken).strip() else None
+    if isinstance(taken, dt.datetime):
+        taken = taken.date()
+    return {"person_id": str(row["person_id"]).strip().upper(), "round_id": round_id, "paper": str(row["paper"]),
+            "score": score, "max_score": max_score, "passed": bool(row["passed"]), "taken_date": taken}
+
+
+def record_results(conn: Connection, *, round_id: str, rows: Iterable[dict] | pd.DataFrame, actor: str,
+                   reason: str) -> dict[str, int]:
+    """Upsert results for ``round_id``; returns counts of inserted, updated and unchanged rows."""
+    load_round(conn, round_id)
+    if isinstance(rows, pd.DataFrame):
+        rows = rows.to_dict("records")
+    # The last row wins when the same person and paper appear twice (one upsert cannot touch a row twice).
+    records = list({(r["person_id"], r["paper"]): r for r in (_normalise(dict(x), round_id) for x in rows)}.values())
+    people = {r["person_id"] for r in records}
+    p = m.Person.__table__
+    known = set(conn.execute(select(p.c.person_id).where(p.c.person_id.in_(people))).scalars()) if people else set()
+    unknown = sorted(people - known)
+    if unknown:
+        shown = "、".join(mask_id(x) for x in unknown[:5])
+        raise NotFoundError(f"{len(unknown)} 名考生不在登记库中：{shown}", hint="请先导入人员（zhiben import people）。")
+    res = m.AssessmentResult.__table__
+    existing = {
+        (row.person_id, row.paper): row._asdict()
+        for row in conn.execute(select(res).where(res.c.round_id == round_id, res.c.person_id.in_(people)))
+    } if people else {}
+    audit, changed = [], []
+    for record in records:
+        old = existing.get((record["person_id"], record["paper"]))
+        diff = changes(entity="assessment_result", key=f"{record['person_id']}|{round_id}|{record['paper']}",
+                       old=old, new=record, fields=_FIELDS)
+        if diff:
+            audit.extend(diff)
+            changed.append(record)
+    papers = [{"round_id": round_id, "paper": paper} for paper in sorted({r["paper"] for r in changed})]
+    if papers:
+        upsert_chunks(conn, m.Assessment.__table__, papers, keys=("round_id", "paper"))
+        upsert_chunks(conn, res, changed, keys=("person_id", "round_id", "paper"))
+    append_audit(conn, audit, actor=actor, reason=reason)
+    inserted = sum(1 for r in changed if (r["person_id"], r["paper"]) not in existing)
+    return {"inserted": inserted, "updated": len(changed) - inserted, "unchanged": len(records) - len(changed)}

@@ -1,0 +1,129 @@
+"""Fill the registry from a synthetic city (the tables named in docs/ARCHITECTURE.md).
+
+One write transaction, chunked Core inserts. Sessions and assessments are derived from the
+attendance and result tables. The audit log gets one entry per loaded table ("bulk load of N rows"),
+not one per row: a synthetic city is a starting state, not a change anyone made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select
+
+from zhiben_training.errors import NotFoundError, RegistryError
+
+from . import models as m
+from .bulk import frame_records, insert_chunks
+from .store import write_transaction
+
+__all__ = ["read_city", "load_city_frames", "CITY_TABLES"]
+
+# Load order respects foreign keys; each entry: city table name → model.
+CITY_TABLES: tuple[tuple[str, type], ...] = (
+    ("enterprises", m.Enterprise),
+    ("people", m.Person),
+    ("certificates", m.Certificate),
+    ("rounds", m.TrainingRound),
+    ("sessions", m.TrainingSession),
+    ("attendance", m.Attendance),
+    ("assessments", m.Assessment),
+    ("assessment_results", m.AssessmentResult),
+    ("continuing_education", m.ContinuingEducation),
+    ("sanctions", m.Sanction),
+    ("sites", m.Site),
+    ("findings", m.Finding),
+)
+_STRING_COLUMNS = {"person_id", "uscc", "enterprise_uscc", "legal_rep_id", "phone", "cert_no", "district_code",
+                   "contractor_uscc", "supervisor_uscc", "site_id", "finding_id", "item_id", "round_id"}
+
+
+def read_city(directory: Path) -> dict[str, pd.DataFrame]:
+    """The synthetic city's tables: via ``zhiben_training.synth.load_city`` when present, else the files."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise NotFoundError(f"找不到合成城市目录：{directory}")
+    try:
+        from zhiben_training.synth import load_city
+    except ImportError:
+        load_city = None
+    if load_city is not None:
+        return dict(load_city(directory))
+    frames: dict[str, pd.DataFrame] = {}
+    for name, _model in CITY_TABLES:
+        parquet, csv = directory / f"{name}.parquet", directory / f"{name}.csv"
+        if parquet.exists():
+            frames[name] = pd.read_parquet(parquet)
+        elif csv.exists():
+            frames[name] = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "people" not in frames or "enterprises" not in frames:
+        raise NotFoundError(f"{directory} 中没有 enterprises / people 表，不是合成城市目录")
+    return frames
+
+
+def _derived(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    frames = dict(frames)
+    if "attendance" in frames and "sessions" not in frames:
+        att = frames["attendance"]
+        frames["sessions"] = att[["round_id", "session_date"]].drop_duplicates()
+    if "assessment_results" in frames and "assessments" not in frames:
+        frames["assessments"] = frames["assessment_results"][["round_id", "paper"]].drop_duplicates()
+    for name in ("sessions", "attendance"):
+        if name in frames:
+            frame = frames[name].copy()
+            frame["session_date"] = pd.to_datetime(frame["session_date"]).dt.date
+            frames[name] = frame.drop_duplicates(subset=[c for c in ("person_id", "round_id", "session_date")
+                                                          if c in frame.columns])
+    for name, frame in frames.items():
+        for column in _STRING_COLUMNS & set(frame.columns):
+            values = frame[column].astype(object)
+            frame = frame.assign(**{column: values.where(values.notna(), None)})
+        frames[name] = frame
+    return frames
+
+
+def load_city_frames(
+    engine: Engine,
+    frames: dict[str, pd.DataFrame],
+    *,
+    replace: bool = False,
+    actor: str = "synthetic-loader",
+    on_progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Insert every city table in one transaction; returns rows loaded per table."""
+    frames = _derived(frames)
+    counts: dict[str, int] = {}
+    with write_transaction(engine) as conn:
+        _ensure_empty(conn, replace=replace)
+        now = dt.datetime.now(dt.UTC)
+        for name, model in CITY_TABLES:
+            if name not in frames:
+                continue
+            table = model.__table__
+            rows = frame_records(frames[name], table)
+            counts[name] = insert_chunks(conn, table, rows)
+            if on_progress:
+                on_progress(f"{name}:{counts[name]}")
+        audit_rows = [
+            {"at": now, "actor": actor, "entity": name, "entity_key": "*", "field": "*", "old_value": None,
+             "new_value": f"{n} rows", "reason": "合成城市批量载入"}
+            for name, n in counts.items()
+        ]
+        if audit_rows:
+            conn.execute(insert(m.AuditEntry.__table__), audit_rows)
+    return counts
+
+
+def _ensure_empty(conn: Connection, *, replace: bool) -> None:
+    existing = conn.execute(select(func.count()).select_from(m.Person.__table__)).scalar_one()
+    if existing and not replace:
+        raise RegistryError(
+            f"登记库中已有 {existing} 名人员，未载入合成城市。",
+            hint="如确需覆盖，请使用 --replace（审计日志会保留）。",
+        )
+    if replace:
+        for _name, model in reversed(CITY_TABLES):
+            conn.execute(delete(model.__table__))
