@@ -1,0 +1,122 @@
+"""Load the JSON knowledge base once and check it, so a broken data file fails loudly at first use."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from zhiben_training.errors import KnowledgeBaseError
+from zhiben_training.law._models import STATUSES, Criterion, Provision, Scope
+
+VERSIONS = ("2024", "2022")
+_FILES = {"2024": "criteria_2024.json", "2022": "criteria_2022.json"}
+_TOP_LEVEL_2024 = 53  # 51 numbered items + 第十六条 + 第十七条 (regulations.md 1.2)
+
+
+def read_json(name: str) -> dict:
+    """Read one file of ``zhiben_training/data/law``."""
+    try:
+        text = resources.files("zhiben_training.data").joinpath("law").joinpath(name).read_text("utf-8")
+        return json.loads(text)
+    except (OSError, json.JSONDecodeError) as err:
+        raise KnowledgeBaseError(f"无法读取知识库文件 data/law/{name}：{err}") from err
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise KnowledgeBaseError(f"知识库自检失败：{message}")
+
+
+def _check_entry(entry: dict, where: str) -> None:
+    for key in ("text", "source", "status"):
+        _require(bool(entry.get(key)), f"{where} 缺少 {key}")
+    _require(entry["status"] in STATUSES, f"{where} 的 status 无效：{entry['status']}")
+
+
+@cache
+def criteria_data(version: str) -> tuple[dict, tuple[Criterion, ...]]:
+    """(raw document dict, criteria) for one version, checked: unique ids, parents exist, 53 items in 2024."""
+    if version not in _FILES:
+        raise KnowledgeBaseError(f"没有 {version} 版判定标准；可用版本：{'、'.join(VERSIONS)}")
+    doc = read_json(_FILES[version])
+    items = []
+    for raw in doc["items"]:
+        _check_entry(raw, f"{version}/{raw.get('id')}")
+        items.append(Criterion(version=version, **raw))
+    ids = [c.id for c in items]
+    _require(len(ids) == len(set(ids)), f"{version} 版条目编号重复")
+    _require(all(c.parent_id is None or c.parent_id in ids for c in items), f"{version} 版存在无上级的子目")
+    if version == "2024":
+        top = [c for c in items if c.parent_id is None]
+        _require(len(top) == _TOP_LEVEL_2024, f"2024 版应有 {_TOP_LEVEL_2024} 项，实有 {len(top)} 项")
+    chapter_ids = [i for ch in doc["chapters"] for i in ch["item_ids"]]
+    _require(sorted(chapter_ids) == sorted(ids), f"{version} 版章节目录与条目不一致")
+    return doc, tuple(items)
+
+
+@cache
+def scopes_data() -> tuple[dict, tuple[Scope, ...]]:
+    """危大 scopes with rules; each names a work type and only parameters defined in the record schema."""
+    from zhiben_training.hazards._record import record_schema  # schema is the vocabulary of rule parameters
+
+    doc = read_json("wd_scopes.json")
+    work = record_schema()["properties"]["works"]["items"]
+    params, work_types = set(work["properties"]), set(work["properties"]["work_type"]["enum"])
+    scopes = []
+    for raw in doc["scopes"]:
+        _check_entry(raw, raw.get("id", "?"))
+        _require(raw["work_type"] in work_types, f"{raw['id']} 的 work_type 未在记录格式中定义")
+        for name in _rule_params(raw["when"]):
+            _require(name in params, f"{raw['id']} 的规则使用了未定义的参数 {name}")
+        scopes.append(Scope(**raw))
+    ids = [s.id for s in scopes]
+    _require(len(ids) == len(set(ids)), "危大工程范围编号重复")
+    for duty in doc["duties"]:
+        _check_entry(duty, f"义务 {duty.get('id')}")
+    return doc, tuple(scopes)
+
+
+def _rule_params(rule: dict | None):
+    if rule is None:
+        return
+    for key in ("all", "any"):
+        for sub in rule.get(key, []):
+            yield from _rule_params(sub)
+    if "not" in rule:
+        yield from _rule_params(rule["not"])
+    if "param" in rule:
+        yield rule["param"]
+
+
+@cache
+def provisions_data() -> tuple[Provision, ...]:
+    """Duties, penalties, certificate and staffing articles, each with source and status."""
+    out = []
+    for raw in read_json("provisions.json")["provisions"]:
+        _check_entry(raw, f"{raw.get('law')}{raw.get('article_cn')}")
+        out.append(Provision(**raw))
+    return tuple(out)
+
+
+@cache
+def thresholds_data() -> dict[str, dict]:
+    """Numeric thresholds by id (non-危大 ones; 危大 thresholds live in the scope rules)."""
+    rows = read_json("thresholds.json")["thresholds"]
+    for row in rows:
+        _require(row.get("status") in STATUSES and row.get("source"), f"阈值 {row.get('id')} 缺少出处或核实状态")
+    out = {row["id"]: row for row in rows}
+    _require(len(out) == len(rows), "阈值编号重复")
+    return out
+
+
+@cache
+def changes_data() -> tuple[dict, ...]:
+    """2022 → 2024 change table; every id must exist in its version."""
+    changes = read_json("changes_2022_2024.json")["changes"]
+    ids24 = {c.id for c in criteria_data("2024")[1]}
+    ids22 = {c.id for c in criteria_data("2022")[1]}
+    for row in changes:
+        _require(row["id_2024"] is None or row["id_2024"] in ids24, f"变化表中 2024 编号 {row['id_2024']} 不存在")
+        _require(all(i in ids22 for i in row["ids_2022"]), f"变化表中 2022 编号 {row['ids_2022']} 不存在")
+    return tuple(changes)
