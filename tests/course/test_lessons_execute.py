@@ -1,0 +1,80 @@
+"""Every lesson runs headless, top to bottom, in a clean kernel with nbclient — no browser, no input.
+
+The lessons execute in parallel (one kernel each, two at a time on this 2-core machine); the
+timings go to test-artifacts/course-execution.json. There is no timing assertion.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from tests.conftest import ARTIFACTS
+from tests.course.conftest import COURSE
+from zhiben_training.lessons.build import lessons
+
+LESSON_FILES = [lesson.filename for lesson in lessons()]
+
+
+def _execute(path: Path) -> dict:
+    nb = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    client = NotebookClient(nb, timeout=150, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    error = None
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        error = str(err)[:3000]
+    return {"notebook": nb, "seconds": round(time.perf_counter() - started, 1), "error": error}
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory, lesson_city_env) -> dict:
+    """Copy the course to a temp folder and execute every lesson there, two kernels at a time."""
+    work = tmp_path_factory.mktemp("course-run")
+    for name in LESSON_FILES:
+        shutil.copy(COURSE / name, work / name)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(LESSON_FILES, pool.map(_execute, [work / n for n in LESSON_FILES]), strict=True))
+    total = round(time.perf_counter() - started, 1)
+    timing = {"total_seconds": total, "lessons": {n: r["seconds"] for n, r in results.items()}}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "course-execution.json").write_text(json.dumps(timing, ensure_ascii=False, indent=1), "utf-8")
+    return results
+
+
+def _outputs(nb, output_type: str):
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == output_type]
+
+
+@pytest.mark.parametrize("name", LESSON_FILES)
+def test_a_lesson_executes_headless_without_errors(executed, name):
+    result = executed[name]
+    assert result["error"] is None, result["error"]
+    assert _outputs(result["notebook"], "error") == []
+    streams = "".join(o.text for o in _outputs(result["notebook"], "stream") if o.name == "stderr")
+    assert "Traceback" not in streams
+
+
+@pytest.mark.parametrize("name", LESSON_FILES)
+def test_a_headless_lesson_ends_with_self_check_feedback_for_unanswered_questions(executed, name):
+    html = [o.data.get("text/html", "") for o in _outputs(executed[name]["notebook"], "display_data")]
+    feedback = [h for h in html if "zhiben-selfcheck" in h]
+    assert feedback, "the last cell shows the self-check feedback"
+    assert "得分：0 /" in feedback[-1] and "尚未作答" in feedback[-1]
+
+
+@pytest.mark.parametrize("name", LESSON_FILES)
+def test_a_lesson_displays_its_widgets_with_labels(executed, name):
+    widgets = [o for o in _outputs(executed[name]["notebook"], "display_data")
+               if "application/vnd.jupyter.widget-view+json" in o.data]
+    assert widgets, "every lesson has interactive parts"

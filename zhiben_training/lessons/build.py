@@ -1,0 +1,81 @@
+"""Generate the lesson notebooks in ``course/`` from the Python sources in ``lessons/notebooks/``.
+
+Why generate: quotes of the law and the plan are filled in from the package data at build time,
+so a notebook can never drift from the data; committed notebooks carry no outputs and stable
+cell ids (``l01-00``…), so a rebuild is byte-identical and ``check_course`` can tell stale files.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["LESSON_MODULES", "Lesson", "lessons", "notebook", "build_course", "check_course", "render"]
+
+LESSON_MODULES = [f"zhiben_training.lessons.notebooks.lesson0{n}" for n in (1, 3, 4, 7)]
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: str  # "01"
+    filename: str  # "01_三年行动导读.ipynb"
+    title: str
+    cells: tuple[tuple[str, str], ...]  # ("md" | "code", source)
+
+
+def lessons() -> list[Lesson]:
+    """Every lesson, in order, with its cells rendered from the current package data."""
+    out = []
+    for name in LESSON_MODULES:
+        module = importlib.import_module(name)
+        out.append(Lesson(module.NUMBER, module.FILENAME, module.TITLE, tuple(module.cells())))
+    return out
+
+
+def notebook(lesson: Lesson):
+    """The ``NotebookNode`` of one lesson: no outputs, ids ``l<NN>-<index>``."""
+    import nbformat
+    from nbformat import v4
+
+    nb = v4.new_notebook()
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    for index, (kind, source) in enumerate(lesson.cells):
+        cell = v4.new_markdown_cell(source.strip("\n")) if kind == "md" else v4.new_code_cell(source.strip("\n"))
+        cell["id"] = f"l{lesson.number}-{index:02d}"
+        if kind == "code":
+            cell["metadata"] = {}
+        nb.cells.append(cell)
+    nbformat.validate(nb)
+    return nb
+
+
+def render(lesson: Lesson) -> str:
+    """The exact text written to disk for a lesson."""
+    import nbformat
+
+    return nbformat.writes(notebook(lesson)) + "\n"
+
+
+def build_course(out_dir: Path) -> list[Path]:
+    """Write every lesson notebook into ``out_dir``; returns the paths written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for lesson in lessons():
+        path = out_dir / lesson.filename
+        path.write_text(render(lesson), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def check_course(out_dir: Path) -> list[str]:
+    """Names of lesson notebooks in ``out_dir`` that are missing or differ from a fresh build."""
+    stale = []
+    for lesson in lessons():
+        path = Path(out_dir) / lesson.filename
+        if not path.exists() or path.read_text(encoding="utf-8") != render(lesson):
+            stale.append(lesson.filename)
+    return stale

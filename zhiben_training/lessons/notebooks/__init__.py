@@ -1,0 +1,1 @@
+"""Sources of the lesson notebooks: one module per lesson exposing NUMBER, FILENAME, TITLE, cells()."""

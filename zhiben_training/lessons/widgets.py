@@ -1,0 +1,124 @@
+"""Widget panels for the lessons. Each panel writes every learner choice into a plain dict.
+
+Rule for every panel here: observers only *record* (``choices[key] = value``) and re-render an
+output; the notebook's next cell computes feedback from ``choices`` with a pure function. A
+headless run therefore never waits for a click, and shows the result for the default choices.
+Every control has a Chinese ``description`` (rendered as its ``<label>``) for screen readers.
+"""
+
+from __future__ import annotations
+
+import html
+
+from zhiben_training.errors import ZhibenError
+
+__all__ = ["STYLE", "record", "fine_calculator", "fine_result_html", "year_plan_builder", "plan_choices"]
+
+STYLE = {"description_width": "initial"}
+
+
+def record(widget, choices: dict, key: str, *, convert=None):
+    """Store ``widget.value`` in ``choices[key]`` now and after every change; returns the widget."""
+    convert = convert or (lambda v: v)
+    choices[key] = convert(widget.value)
+
+    def _on_change(change):
+        choices[key] = convert(change["new"])
+
+    widget.observe(_on_change, names="value")
+    return widget
+
+
+def fine_result_html(choices: dict) -> str:
+    """The 第九十五条/第九十六条 result for ``choices['income']`` and ``choices['level']`` as HTML."""
+    from zhiben_training.lessons.fines import manager_fine_range, principal_fine
+
+    try:
+        fine = principal_fine(choices.get("income"), choices.get("level"))
+        manager = manager_fine_range(choices.get("income"))
+    except ZhibenError as err:
+        return f"<div class='zhiben-fine' role='status'>⚠️ {html.escape(str(err))}</div>"
+    return (
+        "<div class='zhiben-fine' role='status'>"
+        f"<p>事故等级：<b>{fine.level}事故</b>；上一年年收入：{fine.income:,.2f} 元</p>"
+        f"<p>主要负责人罚款：{fine.percent}% × 年收入 = <b>{fine.amount:,.2f} 元</b>"
+        f"<br><small>依据：{html.escape(fine.citation)}——“{html.escape(fine.text)}”</small></p>"
+        f"<p>如为其他负责人或安全生产管理人员（同等年收入）：{manager.min_percent}%–{manager.max_percent}%，"
+        f"即 {manager.min_amount:,.2f}–{manager.max_amount:,.2f} 元，并暂停或者吊销其与安全生产有关的资格"
+        f"<br><small>依据：{html.escape(manager.citation)}</small></p></div>"
+    )
+
+
+def fine_calculator(choices: dict, *, income: float = 500000.0, level: str = "一般"):
+    """Income box + accident-level picker; the result re-renders on every change."""
+    import ipywidgets as w
+
+    from zhiben_training.lessons.fines import ACCIDENT_LEVELS
+
+    income_box = w.FloatText(value=income, description="主要负责人上一年年收入（元）", style=STYLE)
+    level_box = w.ToggleButtons(options=list(ACCIDENT_LEVELS), value=level, description="事故等级", style=STYLE,
+                                tooltips=[f"{lv}事故" for lv in ACCIDENT_LEVELS])
+    record(income_box, choices, "income")
+    record(level_box, choices, "level")
+    result = w.HTML(fine_result_html(choices))
+    result.add_class("zhiben-fine-result")
+
+    def _refresh(_change):
+        result.value = fine_result_html(choices)
+
+    income_box.observe(_refresh, names="value")
+    level_box.observe(_refresh, names="value")
+    return w.VBox([income_box, level_box, result])
+
+
+def plan_choices(choices: dict) -> dict:
+    """The keyword arguments for ``build_year_plan`` taken from the recorded choices."""
+    keys = ("year", "inspection_day", "drill_months", "drill_day", "duty_periods", "leader")
+    return {k: choices[k] for k in keys if k in choices}
+
+
+def year_plan_builder(choices: dict, *, year: int = 2026):
+    """Controls for the year plan; "生成年度计划" shows the table built from ``choices``."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    from zhiben_training.lessons.plan import DUTY_PERIODS, build_year_plan, check_year_plan
+
+    controls = [
+        record(w.IntSlider(value=year, min=2024, max=2026, description="计划年度", style=STYLE), choices, "year"),
+        record(w.Text(value="主要负责人", description="自查自改带队人", style=STYLE), choices, "leader"),
+        record(w.IntSlider(value=10, min=1, max=28, description="每月自查自改日（几号）", style=STYLE),
+               choices, "inspection_day"),
+    ]
+    first = w.Dropdown(options=[(f"{m}月", m) for m in range(1, 7)], value=5, description="上半年演练月份", style=STYLE)
+    second = w.Dropdown(options=[(f"{m}月", m) for m in range(1, 13)], value=11, description="下半年演练月份",
+                        style=STYLE)
+    duty = w.SelectMultiple(options=list(DUTY_PERIODS), value=tuple(DUTY_PERIODS), rows=len(DUTY_PERIODS),
+                            description="24小时值班值守时段（可多选）", style=STYLE)
+    record(duty, choices, "duty_periods", convert=tuple)
+
+    def _drills(_change=None):
+        choices["drill_months"] = (first.value, second.value)
+
+    _drills()
+    first.observe(_drills, names="value")
+    second.observe(_drills, names="value")
+    button = w.Button(description="生成年度计划", tooltip="按所选内容生成年度计划表并检查是否符合方案要求",
+                      button_style="primary")
+    out = w.Output()
+
+    def _build(_button):
+        out.clear_output()
+        with out:
+            try:
+                plan = build_year_plan(**plan_choices(choices))
+            except ZhibenError as err:
+                print(f"⚠️ {err}")
+                return
+            choices["plan"] = plan
+            display(plan)
+            for problem in check_year_plan(plan) or ["✅ 计划满足方案二（七）10 与二（十）15 的频次要求。"]:
+                print(problem)
+
+    button.on_click(_build)
+    return w.VBox([*controls, first, second, duty, button, out])
