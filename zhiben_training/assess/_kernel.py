@@ -1,0 +1,127 @@
+"""One trainee kernel: forked by the zygote into its own scratch folder, driven cell by cell over
+ZeroMQ (ipc sockets in the scratch folder, since the sandbox has no network), killed afterwards.
+
+We drive the kernel ourselves instead of through nbclient so that every wait has a deadline, a
+dead kernel is noticed within half a second (the zygote reaps it), output is capped, and the kernel
+is killed rather than shut down gracefully (shutdown costs ~0.4 s and gives nothing to grading).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jupyter_client import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+from nbformat.v4 import output_from_msg
+
+from zhiben_training.assess.sandbox import Limits, Zygote, make_scratch
+
+__all__ = ["TrainingKernel", "CellRun"]
+
+_POLL = 0.25
+
+
+@dataclass
+class CellRun:
+    """Outputs of one executed cell; ``status`` is ok | error | timeout | dead."""
+
+    status: str
+    outputs: list = field(default_factory=list)
+    truncated: bool = False
+
+
+class TrainingKernel:
+    """A kernel process for exactly one submission. ``spawn`` is cheap and asynchronous (the
+    process boots while the previous submission is still running); ``connect`` waits for it."""
+
+    def __init__(self, zygote: Zygote, *, uid: int | None, limits: Limits):
+        self.zygote = zygote
+        self.uid = uid
+        self.limits = limits
+        self.scratch = make_scratch(zygote.work_root, "sub", uid=uid if zygote.per_uid else None)
+        conn = self.scratch / ".conn.json"
+        write_connection_file(str(conn), transport="ipc", ip=str(self.scratch / "k"),
+                              key=secrets.token_hex(16).encode())
+        if zygote.per_uid and uid is not None:
+            os.chown(conn, uid, uid)
+        self.connection_file = conn
+        self.pid = zygote.spawn(conn=conn, cwd=self.scratch, uid=uid, limits=limits)
+        self.client: BlockingKernelClient | None = None
+        self.dead_reason = ""
+
+    def connect(self, *, timeout: float = 30.0) -> bool:
+        """Handshake until iopub delivers (avoids the ZeroMQ slow-joiner losing first outputs)."""
+        kc = BlockingKernelClient(connection_file=str(self.connection_file))
+        kc.load_connection_file()
+        kc.start_channels(hb=False)
+        self.client = kc
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            kc.kernel_info()
+            try:
+                kc.get_iopub_msg(timeout=0.1)
+            except queue.Empty:
+                if not self.zygote.alive(self.pid):
+                    self.dead_reason = "内核启动失败"
+                    return False
+                continue
+            self._drain()
+            return True
+        self.dead_reason = "内核启动超时"
+        return False
+
+    def _drain(self) -> None:
+        for get in (self.client.get_shell_msg, self.client.get_iopub_msg):
+            while True:
+                try:
+                    get(timeout=0.01)
+                except queue.Empty:
+                    break
+
+    def run_cell(self, code: str, *, deadline: float) -> CellRun:
+        """Execute one cell until idle, the deadline, or the kernel's death; cap the output."""
+        kc = self.client
+        msg_id = kc.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
+        run = CellRun("ok")
+        size = 0
+        cell_deadline = min(deadline, time.monotonic() + self.limits.cell_seconds)
+        while True:
+            remaining = cell_deadline - time.monotonic()
+            if remaining <= 0:
+                run.status = "timeout"
+                return run
+            try:
+                msg = kc.get_iopub_msg(timeout=min(_POLL, remaining))
+            except queue.Empty:
+                if not self.zygote.alive(self.pid):
+                    run.status = "dead"
+                    return run
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind = msg["msg_type"]
+            if kind == "status" and msg["content"].get("execution_state") == "idle":
+                return run
+            if kind not in ("stream", "display_data", "execute_result", "error"):
+                continue
+            if kind == "error":
+                run.status = "error"
+            size += len(str(msg["content"]))
+            if size > self.limits.output_bytes:
+                run.truncated = True
+                continue
+            run.outputs.append(output_from_msg(msg))
+
+    def kill(self) -> None:
+        """Kill the kernel and everything of its uid; close sockets (no graceful shutdown)."""
+        try:
+            self.zygote.kill(self.pid, uid=self.uid)
+        finally:
+            if self.client is not None:
+                self.client.stop_channels()
+                self.client = None

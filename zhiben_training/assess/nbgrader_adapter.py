@@ -1,0 +1,175 @@
+"""The only module that talks to nbgrader, through ``NbGraderAPI`` and ``Gradebook``.
+
+A course root is an nbgrader course directory: ``source/`` (template notebooks), ``release/``,
+``submitted/``, ``autograded/``, ``feedback/``, ``gradebook.db``. Scores computed by our grader
+(outside the trainee's kernel) are written with nbgrader's own ``SaveAutoGrades`` and
+``AssignLatePenalties`` preprocessors, so the gradebook rows are those stock autograde writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_locked, is_solution
+from traitlets.config import Config
+
+from zhiben_training.errors import AssessmentError
+
+__all__ = [
+    "CONFIG_TEXT",
+    "db_url",
+    "nbgrader_api",
+    "ensure_course",
+    "register_assignment",
+    "register_students",
+    "record_autograde",
+    "gradebook_scores",
+    "collect_exchange",
+    "compute_checksum",
+    "is_grade",
+    "is_locked",
+    "is_solution",
+    "determine_grade",
+    "MissingEntry",
+]
+
+CONFIG_TEXT = '''\
+"""nbgrader configuration of the zhiben assessments course root (generated; safe to edit)."""
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "zhiben"
+c.CourseDirectory.root = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
+# Our own autograde writes the gradebook; stock `nbgrader autograde` remains usable for comparison.
+c.Execute.timeout = 60
+c.ClearSolutions.code_stub = {"python": "# 在此作答"}
+'''
+
+
+def _alembic_on_path() -> None:
+    """nbgrader's Gradebook runs the ``alembic`` executable from PATH when it creates a database;
+    make the one next to this Python findable when the venv is not activated."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def db_url(course_root: Path) -> str:
+    _alembic_on_path()
+    return f"sqlite:///{Path(course_root).resolve() / 'gradebook.db'}"
+
+
+def _coursedir(course_root: Path) -> CourseDirectory:
+    config = Config()
+    config.CourseDirectory.root = str(Path(course_root).resolve())
+    config.CourseDirectory.course_id = "zhiben"
+    config.Exchange.root = str(Path(course_root).resolve() / "exchange")
+    config.Exchange.course_id = "zhiben"
+    return CourseDirectory(config=config)
+
+
+def nbgrader_api(course_root: Path) -> NbGraderAPI:
+    """An ``NbGraderAPI`` bound to this course root (exchange under ``<root>/exchange``)."""
+    _alembic_on_path()
+    coursedir = _coursedir(course_root)
+    api = NbGraderAPI(coursedir=coursedir, config=coursedir.config)
+    api.log.setLevel(logging.ERROR)
+    return api
+
+
+def ensure_course(course_root: Path) -> Path:
+    """Create the course root folders and ``nbgrader_config.py`` when missing."""
+    root = Path(course_root)
+    for sub in ("source", "keys", "variants", "submitted"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    (root / "keys").chmod(0o700)
+    config = root / "nbgrader_config.py"
+    if not config.exists():
+        config.write_text(CONFIG_TEXT, encoding="utf-8")
+    return root
+
+
+def register_assignment(course_root: Path, assignment_id: str, template: nbformat.NotebookNode,
+                        *, notebook_name: str) -> None:
+    """Write the template as nbgrader's source and run nbgrader's generate_assignment, which
+    records the assignment, notebook, grade/solution/source cells in the gradebook."""
+    source_dir = Path(course_root) / "source" / assignment_id
+    source_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(template, source_dir / f"{notebook_name}.ipynb")
+    result = nbgrader_api(course_root).generate_assignment(assignment_id, force=True, create=True)
+    if not result.get("success"):
+        raise AssessmentError(f"nbgrader 生成作业 {assignment_id} 失败：{result.get('log', '')[-1500:]}")
+
+
+def register_students(course_root: Path, students: list[dict]) -> None:
+    """Students are trainees: id = person_id / trainee id, name in first_name (Chinese names)."""
+    with Gradebook(db_url(course_root), "zhiben") as gb:
+        for student in students:
+            gb.update_or_create_student(student["id"], first_name=student.get("name", ""),
+                                        last_name="", email=None)
+
+
+def record_autograde(course_root: Path, *, assignment_id: str, student_id: str, notebook_id: str,
+                     graded: nbformat.NotebookNode, comments: dict[str, str],
+                     timestamp: dt.datetime | None) -> None:
+    """Store one graded notebook the way stock autograde does (student, submission with
+    timestamp, Grade.auto_score per grade cell via SaveAutoGrades, late penalty), then our
+    Chinese per-item comments on the solution cells."""
+    url = db_url(course_root)
+    with Gradebook(url, "zhiben") as gb:
+        gb.update_or_create_student(student_id)
+        if timestamp is not None:
+            gb.update_or_create_submission(assignment_id, student_id, timestamp=timestamp)
+        else:
+            gb.update_or_create_submission(assignment_id, student_id)
+    resources = {"nbgrader": {"notebook": notebook_id, "assignment": assignment_id,
+                              "student": student_id, "db_url": url}}
+    SaveAutoGrades().preprocess(graded, resources)
+    AssignLatePenalties().preprocess(graded, resources)
+    with Gradebook(url, "zhiben") as gb:
+        for grade_id, text in comments.items():
+            try:
+                comment = gb.find_comment(grade_id, notebook_id, assignment_id, student_id)
+            except MissingEntry:
+                continue
+            comment.auto_comment = text
+        gb.db.commit()
+
+
+def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:
+    """One row per (student, grade cell): auto/manual/final score, max, comment, timestamp."""
+    rows: list[dict] = []
+    with Gradebook(db_url(course_root), "zhiben") as gb:
+        try:
+            assignment = gb.find_assignment(assignment_id)
+        except MissingEntry as exc:
+            raise AssessmentError(f"成绩册中没有考核 {assignment_id}。", hint="先运行 zhiben assess generate。") from exc
+        for submission in assignment.submissions:
+            for notebook in submission.notebooks:
+                comments = {c.name: (c.manual_comment or c.auto_comment or "") for c in notebook.comments}
+                for grade in notebook.grades:
+                    rows.append({
+                        "student_id": submission.student.id, "student_name": submission.student.first_name,
+                        "notebook": notebook.name, "grade_id": grade.name,
+                        "auto_score": grade.auto_score, "manual_score": grade.manual_score,
+                        "score": grade.score, "max_score": grade.max_score,
+                        "needs_manual_grade": grade.needs_manual_grade,
+                        "comment": comments.get(grade.name.replace("-test", "-answer"), ""),
+                        "timestamp": submission.timestamp,
+                        "late_penalty": submission.late_submission_penalty,
+                    })
+    return rows
+
+
+def collect_exchange(course_root: Path, assignment_id: str) -> None:
+    """nbgrader's own collect: exchange inbound -> ``submitted/<student>/<assignment>/``."""
+    result = nbgrader_api(course_root).collect(assignment_id, update=True)
+    if not result.get("success"):
+        raise AssessmentError(f"从 nbgrader 交换目录收取 {assignment_id} 失败：{result.get('error', '')[-800:]}")

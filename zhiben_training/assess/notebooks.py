@@ -1,0 +1,143 @@
+"""Build the nbgrader notebook of a paper: the same cells, grade ids and points for every trainee
+of a paper kind, with that trainee's own prompts.
+
+A released notebook holds prompts, answer cells and generic *answer capture* cells only. A capture
+cell records the value of the trainee's answer variable as plain JSON (exact builtin types; anything
+else counts as unanswered) and publishes it; scoring against the key happens later, outside the
+kernel (``autograde``). So there is no key, hidden test or expected-answer function to find here.
+"""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.utils import compute_checksum
+
+__all__ = [
+    "NOTEBOOK_NAME",
+    "ANSWER_MIME",
+    "build_notebook",
+    "cell_ids",
+    "paper_title",
+    "test_cell_id",
+    "answer_cell_id",
+]
+
+NOTEBOOK_NAME = "paper"
+ANSWER_MIME = "application/vnd.zhiben.answer+json"
+_PAPER_NAMES = {"A": "主要负责人（A）", "C": "专职安全生产管理人员（C）"}
+
+# Runs in the trainee's kernel. No key is involved: it only turns the trainee's answer into JSON,
+# trusting exact builtin types only (a str subclass or an object overriding __eq__ is "unanswered").
+SETUP_SOURCE = '''\
+# 答案记录函数（只读单元格）：只把你的答案记录下来，评分由考核方在本环境之外完成，本试卷中没有答案。
+def _zb_record(item_id, name):
+    from IPython.display import publish_display_data
+
+    def plain(value, depth=0):
+        kind = type(value)
+        if value is None or kind is bool or kind is str or kind is int:
+            return value
+        if kind is float:
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError("not a finite number")
+            return value
+        if depth > 4:
+            raise ValueError("too deep")
+        if kind is list or kind is tuple:
+            return [plain(v, depth + 1) for v in value]
+        if kind is set or kind is frozenset:
+            return sorted((plain(v, depth + 1) for v in value), key=repr)
+        if kind is dict:
+            return {k: plain(v, depth + 1) for k, v in value.items() if type(k) is str}
+        if getattr(kind, "__module__", "") == "numpy" and hasattr(value, "item"):
+            return plain(value.item(), depth)
+        raise ValueError(f"unsupported type {kind.__name__}")
+
+    record = {"item": item_id, "answered": False, "value": None, "reason": ""}
+    if name in globals():
+        try:
+            record["value"], record["answered"] = plain(globals()[name]), True
+        except Exception as exc:  # the answer stays unanswered, with the reason
+            record["reason"] = str(exc)[:200]
+    else:
+        record["reason"] = "未定义答案变量 " + name
+    publish_display_data({"application/vnd.zhiben.answer+json": record, "text/plain": "答案已记录"})
+'''
+
+_TEST_TEMPLATE = (
+    "# 自动评分单元格（只读，请勿修改）：记录第 {item_id} 题的答案，评分由考核方在本环境之外完成。\n"
+    '_zb_record("{item_id}", "{answer_var}")'
+)
+
+
+def paper_title(paper) -> str:
+    return f"{paper.round_id} {_PAPER_NAMES.get(paper.paper, paper.paper)} 安全生产知识和管理能力考核"
+
+
+def answer_cell_id(item_id: str) -> str:
+    return f"{item_id}-answer"
+
+
+def test_cell_id(item_id: str) -> str:
+    return f"{item_id}-test"
+
+
+def _nbgrader(cell, grade_id: str, *, grade=False, solution=False, locked=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": False}
+    if grade:
+        meta["points"] = float(points)
+    cell.metadata["nbgrader"] = meta
+    cell.metadata["nbgrader"]["checksum"] = compute_checksum(cell)
+    cell.metadata["editable"] = not locked
+    cell.metadata["deletable"] = not locked
+    return cell
+
+
+def _header(paper) -> str:
+    files = "、".join(f"`{name}`" for name in sorted(paper.data_files)) or "无"
+    total = sum(item.points for item in paper.items)
+    return (
+        f"# {paper_title(paper)}\n\n"
+        f"- 考生编号：`{paper.trainee_id}`\n- 试卷：{paper.paper}　满分：{total:g} 分\n"
+        f"- 随附数据文件：{files}\n\n"
+        "作答说明：在每道题下方的答案单元格中给答案变量赋值（按单元格中的示例格式），"
+        "不要修改灰色只读单元格。简答题直接在答案单元格中书写。完成后保存并提交本文件。\n"
+    )
+
+
+def build_notebook(paper) -> nbformat.NotebookNode:
+    """The notebook for one trainee's paper (used both as the per-trainee release and, for the
+    template trainee, as the nbgrader source). Deterministic: same paper, same bytes."""
+    cells = [
+        _nbgrader(new_markdown_cell(_header(paper)), "header", locked=True),
+        _nbgrader(new_code_cell(SETUP_SOURCE), "setup", locked=True),
+    ]
+    for item in paper.items:
+        prompt = f"### 第 {item.item_id} 题（{item.points:g} 分）\n\n{item.prompt_md}"
+        cells.append(_nbgrader(new_markdown_cell(prompt), f"{item.item_id}-prompt", locked=True))
+        if item.kind == "written":
+            answer = new_markdown_cell(item.answer_template or "请在此作答。")
+            cells.append(_nbgrader(answer, answer_cell_id(item.item_id), grade=True, solution=True,
+                                   points=item.points))
+            continue
+        cells.append(_nbgrader(new_code_cell(item.answer_template), answer_cell_id(item.item_id),
+                               solution=True))
+        test = new_code_cell(_TEST_TEMPLATE.format(item_id=item.item_id, answer_var=item.answer_var))
+        cells.append(_nbgrader(test, test_cell_id(item.item_id), grade=True, locked=True,
+                               points=item.points))
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["zhiben"] = {"round_id": paper.round_id, "paper": paper.paper,
+                             "trainee_id": paper.trainee_id}
+    for index, cell in enumerate(nb.cells):  # stable ids so the file is byte-for-byte reproducible
+        cell["id"] = f"{cell.metadata['nbgrader']['grade_id']}-{index:03d}"[:64]
+    return nb
+
+
+def cell_ids(nb) -> list[str]:
+    """grade_ids in notebook order (the structure shared by every variant of a paper kind)."""
+    return [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]

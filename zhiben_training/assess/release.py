@@ -1,0 +1,149 @@
+"""Generate a round's per-trainee papers into a course root, and release them.
+
+``generate``: one paper per trainee from ``build_paper(..., seed)``; the same notebook structure
+for all trainees of a paper kind (checked), the template registered with nbgrader, trainees
+registered as nbgrader students. Keys, seeds and the paper spec go to ``keys/<assignment>/``
+(examiner-only, 0700), so any paper can be rebuilt for an appeal.
+
+``release``: one zip per trainee (notebook + data files) under ``offline/<assignment>/`` for
+sessions without a server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+
+from zhiben_training.assess import nbgrader_adapter as nbg
+from zhiben_training.assess.notebooks import NOTEBOOK_NAME, build_notebook, cell_ids
+from zhiben_training.errors import AssessmentError
+
+__all__ = ["assignment_id", "paper_seed", "generate", "release", "load_keys", "variant_dir",
+           "TEMPLATE_TRAINEE", "rebuild_paper"]
+
+TEMPLATE_TRAINEE = "TEMPLATE"
+_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def assignment_id(round_id: str, paper: str) -> str:
+    """``2026-principal`` + ``A`` -> ``2026-A`` (nbgrader assignment id)."""
+    return f"{round_id.split('-')[0]}-{paper}"
+
+
+def paper_seed(base_seed: int, assignment: str, trainee_id: str) -> int:
+    """A recorded, reproducible per-trainee seed (not guessable from the trainee id alone
+    without the examiner's base seed)."""
+    digest = hashlib.sha256(f"{base_seed}:{assignment}:{trainee_id}".encode()).hexdigest()
+    return int(digest[:12], 16)
+
+
+def variant_dir(course_root: Path, assignment: str, trainee_id: str) -> Path:
+    return Path(course_root) / "variants" / assignment / trainee_id
+
+
+def _default_builder() -> Callable:
+    from zhiben_training.assess.papers import build_paper
+
+    return build_paper
+
+
+def _structure(nb) -> list[tuple]:
+    return [(gid, c.cell_type, c.metadata["nbgrader"].get("points")) for gid, c in zip(cell_ids(nb), nb.cells)]
+
+
+def _write_variant(course_root: Path, assignment: str, paper, spec: dict) -> nbformat.NotebookNode:
+    nb = build_notebook(paper)
+    folder = variant_dir(course_root, assignment, paper.trainee_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{NOTEBOOK_NAME}.ipynb")
+    for name, data in sorted(paper.data_files.items()):
+        (folder / name).write_bytes(data)
+    keys_dir = Path(course_root) / "keys" / assignment
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(keys_dir, 0o700)
+    record = {**spec, "trainee_id": paper.trainee_id, "seed": paper.seed, "site_id": paper.site_id,
+              "items": [_item_json(item) for item in paper.items]}
+    key_file = keys_dir / f"{paper.trainee_id}.json"
+    key_file.write_text(json.dumps(record, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    os.chmod(key_file, 0o600)
+    return nb
+
+
+def _item_json(item) -> dict:
+    data = dataclasses.asdict(item) if dataclasses.is_dataclass(item) else dict(vars(item))
+    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def generate(course_root: Path, *, round_id: str, paper: str, trainees: list[dict], city_dir: Path,
+             base_seed: int = 2026, build: Callable | None = None) -> dict:
+    """Build source, per-trainee variants and keys; register everything with nbgrader."""
+    if not trainees:
+        raise AssessmentError("考生名单为空，无法生成试卷。", hint="检查轮次或 --trainees 文件。")
+    build = build or _default_builder()
+    root = nbg.ensure_course(Path(course_root))
+    aid = assignment_id(round_id, paper)
+    spec = {"round_id": round_id, "paper": paper, "assignment_id": aid, "city_dir": str(city_dir),
+            "base_seed": base_seed}
+    template = build(round_id=round_id, paper=paper, trainee_id=TEMPLATE_TRAINEE,
+                     seed=paper_seed(base_seed, aid, TEMPLATE_TRAINEE), city_dir=Path(city_dir))
+    template_nb = build_notebook(template)
+    shape = _structure(template_nb)
+    manifest = {}
+    for trainee in trainees:
+        tid = str(trainee["id"])
+        built = build(round_id=round_id, paper=paper, trainee_id=tid,
+                      seed=paper_seed(base_seed, aid, tid), city_dir=Path(city_dir))
+        nb = _write_variant(root, aid, built, spec)
+        if _structure(nb) != shape:
+            raise AssessmentError(f"考生 {tid} 的试卷结构与模板不一致（题号、题型或分值不同），无法统一评分。")
+        manifest[tid] = {"seed": built.seed, "site_id": built.site_id, "name": trainee.get("name", "")}
+    (root / "keys" / aid / "manifest.json").write_text(
+        json.dumps({**spec, "trainees": manifest}, ensure_ascii=False, indent=1), encoding="utf-8")
+    nbg.register_assignment(root, aid, template_nb, notebook_name=NOTEBOOK_NAME)
+    nbg.register_students(root, [{"id": str(t["id"]), "name": t.get("name", "")} for t in trainees])
+    return {"assignment_id": aid, "trainees": len(manifest), "course_root": str(root),
+            "items": len(template.items), "max_score": sum(i.points for i in template.items)}
+
+
+def load_keys(course_root: Path, assignment: str, trainee_id: str) -> dict:
+    """The examiner-only record of one trainee's paper (seed, spec, items with keys)."""
+    path = Path(course_root) / "keys" / assignment / f"{trainee_id}.json"
+    if not path.exists():
+        raise AssessmentError(f"找不到考生 {trainee_id} 在 {assignment} 的答案记录。")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def rebuild_paper(course_root: Path, assignment: str, trainee_id: str, *, build: Callable | None = None):
+    """Rebuild a trainee's paper from the recorded seed and spec (appeals)."""
+    record = load_keys(course_root, assignment, trainee_id)
+    build = build or _default_builder()
+    return build(round_id=record["round_id"], paper=record["paper"], trainee_id=trainee_id,
+                 seed=record["seed"], city_dir=Path(record["city_dir"]))
+
+
+def release(course_root: Path, assignment: str) -> list[Path]:
+    """Write ``offline/<assignment>/<assignment>-<trainee>.zip`` per trainee (deterministic bytes)."""
+    root = Path(course_root)
+    base = root / "variants" / assignment
+    if not base.is_dir():
+        raise AssessmentError(f"考核 {assignment} 尚未生成。", hint="先运行 zhiben assess generate。")
+    out_dir = root / "offline" / assignment
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+        target = out_dir / f"{assignment}-{folder.name}.zip"
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for file in sorted(folder.iterdir()):
+                name = f"{assignment}-{folder.name}.ipynb" if file.name == f"{NOTEBOOK_NAME}.ipynb" else file.name
+                info = zipfile.ZipInfo(f"{assignment}-{folder.name}/{name}", date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, file.read_bytes())
+        written.append(target)
+    return written

@@ -1,0 +1,133 @@
+"""Turn a submitted file into what gets executed, and the executed answers into a graded notebook.
+
+The trainee's own released variant is the source of truth for structure (like nbgrader's
+``OverwriteCells``): locked cells (setup, prompts, capture cells) come from the variant, matched by
+grade_id; only answer cells and any extra unlabelled code cells come from the submission. Cell
+metadata in the submission (points, flags, checksums) is ignored.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+
+import nbformat
+
+from zhiben_training.assess.notebooks import ANSWER_MIME
+
+__all__ = ["Plan", "load_submission", "make_plan", "captured_answer", "graded_notebook"]
+
+
+@dataclass
+class Plan:
+    """Cells to run in order: ``(kind, grade_id, code)``; kind is setup | answer | extra | test."""
+
+    steps: list[tuple[str, str, str]] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)  # answer grade_id -> trainee source
+    problem: str = ""  # why the submission could not be read (then nothing runs)
+
+
+def load_submission(data: bytes) -> tuple[nbformat.NotebookNode | None, str]:
+    """Parse leniently; return (notebook, "") or (None, Chinese reason)."""
+    if not data.strip():
+        return None, "提交的文件为空"
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, "提交的文件不是文本（可能是二进制文件）"
+    except ValueError as exc:
+        return None, f"提交的文件不是有效的 JSON：{str(exc)[:80]}"
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")), list):
+        return None, "提交的文件不是 Jupyter 笔记本"
+    try:
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
+    except Exception as exc:  # nbformat raises many types for odd files; any of them = unreadable
+        return None, f"提交的笔记本格式无法读取：{type(exc).__name__}"
+    if raw.get("nbformat", 4) < 4:
+        nb.metadata["zhiben_converted_from"] = raw.get("nbformat")
+    return nb, ""
+
+
+def _grade_id(cell) -> str:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    gid = meta.get("grade_id") if isinstance(meta, dict) else None
+    return gid if isinstance(gid, str) else ""
+
+
+def make_plan(variant: nbformat.NotebookNode, submitted: nbformat.NotebookNode | None, problem: str) -> Plan:
+    """Setup + per item: the trainee's answer cell (and extra cells after it) + the variant's test cell."""
+    plan = Plan(problem=problem)
+    answer_ids = [_grade_id(c) for c in variant.cells
+                  if c.metadata["nbgrader"].get("solution")]
+    answers: dict[str, str] = {}
+    extras: dict[str, list[str]] = {"": []}
+    if submitted is not None:
+        slot = ""
+        for cell in submitted.cells:
+            gid = _grade_id(cell)
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            if gid in answer_ids and gid not in answers:
+                answers[gid] = source
+                slot = gid
+                extras.setdefault(slot, [])
+            elif gid and gid not in answer_ids:
+                continue  # a locked cell: the variant's version is used instead
+            elif cell.get("cell_type") == "code":
+                extras.setdefault(slot, []).append(source)  # helper code, or a duplicated answer cell
+    plan.answers = answers
+    if submitted is None:
+        return plan
+    for cell in variant.cells:
+        gid = _grade_id(cell)
+        meta = cell.metadata["nbgrader"]
+        if gid == "setup":
+            plan.steps.append(("setup", gid, cell.source))
+            plan.steps.extend(("extra", "", code) for code in extras[""])
+        elif meta.get("solution") and cell.cell_type == "code":
+            plan.steps.append(("answer", gid, answers.get(gid, cell.source)))
+            plan.steps.extend(("extra", gid, code) for code in extras.get(gid, []))
+        elif meta.get("grade") and not meta.get("solution"):
+            plan.steps.append(("test", gid, cell.source))
+    return plan
+
+
+def captured_answer(outputs: list) -> tuple[bool, object, str]:
+    """(answered, value, reason) from a capture cell's outputs; exactly one record is trusted."""
+    records = [o.get("data", {}).get(ANSWER_MIME) for o in outputs
+               if o.get("output_type") in ("display_data", "execute_result") and ANSWER_MIME in o.get("data", {})]
+    if len(records) != 1 or not isinstance(records[0], dict):
+        return False, None, "未能记录答案" if not records else "答案记录不唯一"
+    record = records[0]
+    if record.get("answered") is not True:
+        reason = record.get("reason")
+        return False, None, reason if isinstance(reason, str) else "未作答"
+    return True, record.get("value"), ""
+
+
+def graded_notebook(variant, plan: Plan, submitted, cell_outputs: dict[str, list],
+                    scores: dict[str, float]) -> nbformat.NotebookNode:
+    """The autograded notebook: variant structure and metadata, trainee answers, and each test
+    cell's output replaced by its score (nbgrader reads partial credit from ``text/plain``)."""
+    nb = copy.deepcopy(variant)
+    written = {}
+    if submitted is not None:
+        for cell in submitted.cells:
+            gid = _grade_id(cell)
+            if cell.get("cell_type") == "markdown" and gid and gid not in written:
+                written[gid] = cell.get("source", "")
+    for cell in nb.cells:
+        gid = _grade_id(cell)
+        meta = cell.metadata["nbgrader"]
+        if meta.get("solution"):
+            if cell.cell_type == "code":
+                cell.source = plan.answers.get(gid, cell.source)
+                cell.outputs = cell_outputs.get(gid, [])
+            elif gid in written and isinstance(written[gid], str):
+                cell.source = written[gid]
+        elif meta.get("grade") and cell.cell_type == "code":
+            score = scores.get(gid, 0.0)
+            cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(score))},
+                                                   execution_count=None)]
+    return nb
