@@ -1,0 +1,51 @@
+"""The seeded synthetic Tianjin: enterprises, people, certificates, training history, sites with
+inspection records whose rules-engine verdict is known in advance, and a hazard ledger.
+
+    >>> from zhiben_training.synth import generate_city, load_city
+    >>> manifest = generate_city(scale="tiny", seed=1, out_dir=Path("city"))   # doctest: +SKIP
+    >>> tables = load_city("city")                                               # doctest: +SKIP
+
+Nothing here contains a real person: names, ID numbers, companies and sites are drawn at random.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from zhiben_training.errors import ConfigError
+from zhiben_training.synth._city import TABLES, CityManifest, generate_city
+from zhiben_training.synth._config import DEFAULT_REFERENCE_DATE, DEFAULT_SEED, SCALES, Scale
+from zhiben_training.synth._io import data_dictionary_markdown, read_table
+
+__all__ = [
+    "generate_city",
+    "load_city",
+    "load_site_records",
+    "CityManifest",
+    "Scale",
+    "SCALES",
+    "TABLES",
+    "DEFAULT_SEED",
+    "DEFAULT_REFERENCE_DATE",
+    "data_dictionary_markdown",
+]
+
+
+def load_city(directory: str | Path) -> dict[str, pd.DataFrame]:
+    """Every table of a generated city as DataFrames with the contract's column types."""
+    return {name: read_table(Path(directory), name) for name in TABLES}
+
+
+def load_site_records(directory: str | Path) -> Iterator[dict]:
+    """The inspection records of ``site_records.jsonl``, one dict per site, streamed."""
+    path = Path(directory) / "site_records.jsonl"
+    if not path.exists():
+        raise ConfigError(f"目录 {directory} 中没有 site_records.jsonl", hint="先运行 zhiben synth --out 目录")
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)

@@ -1,0 +1,131 @@
+"""Training history 2024–2026: rounds per audience, attendance, assessment results,
+continuing-education entries and sanctions. Only events up to the reference date are written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from zhiben_training.synth._config import load_json, to_day, weighted_choice
+
+
+def audience_of(role: np.ndarray) -> np.ndarray:
+    """'principal' / 'safety' / 'special' per person from the role, as configured in training.json."""
+    out = np.full(len(role), "", dtype=object)
+    for audience, spec in load_json("training.json")["audiences"].items():
+        out[np.isin(role, spec["roles"])] = audience
+    return out.astype(str)
+
+
+def build_rounds() -> dict[str, np.ndarray]:
+    cfg = load_json("training.json")
+    rows = [(year, audience, spec) for year in cfg["years"] for audience, spec in cfg["audiences"].items()]
+    return {
+        "round_id": np.array([f"{y}-{a}" for y, a, _ in rows]),
+        "year": np.array([y for y, _, _ in rows]),
+        "audience": np.array([a for _, a, _ in rows]),
+        "required_hours": np.array([s["required_hours"] for _, _, s in rows], dtype=float),
+        "required_hours_status": np.array([s["required_hours_status"] for _, _, s in rows]),
+        "pass_mark": np.array([s["pass_mark"] for _, _, s in rows], dtype=float),
+        "start_date": np.array([f"{y}-{s['window'][0]}" for y, _, s in rows], dtype="datetime64[D]"),
+        "end_date": np.array([f"{y}-{s['window'][1]}" for y, _, s in rows], dtype="datetime64[D]"),
+    }
+
+
+def build_attendance(rng: np.random.Generator, people: dict, rounds: dict, *, certified: np.ndarray,
+                     reference: dt.date) -> tuple[dict, dict]:
+    """Sessions of 8 hours per person and round (some missed) and the assessment attempts that follow."""
+    cfg = load_json("training.json")
+    audience = audience_of(people["role"])
+    pairs_p, pairs_r = [], []
+    for r, aud in enumerate(rounds["audience"]):
+        members = np.flatnonzero((audience == aud) & certified)
+        joined = members[rng.random(len(members)) < cfg["audiences"][aud]["participation"]]
+        pairs_p.append(joined)
+        pairs_r.append(np.full(len(joined), r))
+    person, rnd = np.concatenate(pairs_p), np.concatenate(pairs_r)
+    hours_per = np.array([cfg["audiences"][a]["session_hours"] for a in rounds["audience"]])[rnd]
+    sessions = np.ceil(rounds["required_hours"][rnd] / hours_per).astype(int)
+    sessions -= (rng.random(len(person)) < cfg["incomplete_session_share"]).astype(int)
+    s_person, s_round = np.repeat(person, sessions), np.repeat(rnd, sessions)
+    start, end = rounds["start_date"][s_round], rounds["end_date"][s_round]
+    span = (end - start).astype(int)
+    day = start + (rng.random(len(s_person)) * (span + 1)).astype(int)
+    keep = day <= to_day(reference)
+    order = np.lexsort((day[keep], s_round[keep], s_person[keep]))
+    attendance = {
+        "person_id": people["person_id"][s_person[keep]][order],
+        "round_id": rounds["round_id"][s_round[keep]][order],
+        "session_date": day[keep][order],
+        "hours": hours_per[np.repeat(np.arange(len(person)), sessions)][keep][order].astype(float),
+    }
+    return attendance, _results(rng, people, rounds, person, rnd, reference=reference)
+
+
+def _results(rng, people, rounds, person, rnd, *, reference: dt.date) -> dict:
+    """One attempt per (person, round) with a paper; failed attempts are often retaken two weeks later."""
+    cfg = load_json("training.json")
+    paper_of = {a: s["paper"] for a, s in cfg["audiences"].items()}
+    papers = np.array([paper_of[a] or "" for a in rounds["audience"]])[rnd]
+    mask = papers != ""
+    person, rnd, papers = person[mask], rnd[mask], papers[mask]
+    score = np.clip(np.rint(rng.normal(cfg["score_mean"], cfg["score_sd"], len(person))), 20, 100)
+    taken = rounds["end_date"][rnd] - rng.integers(0, 15, len(person))
+    failed = score < rounds["pass_mark"][rnd]
+    retake = np.flatnonzero(failed & (rng.random(len(person)) < cfg["retake_share"]))
+    score2 = np.clip(np.rint(rng.normal(cfg["score_mean"] - 4, cfg["score_sd"], len(retake))), 20, 100)
+    all_person = np.r_[person, person[retake]]
+    all_round = np.r_[rnd, rnd[retake]]
+    all_score = np.r_[score, score2]
+    all_taken = np.r_[taken, taken[retake] + rng.integers(14, 31, len(retake))]
+    keep = all_taken <= to_day(reference)
+    order = np.lexsort((all_taken[keep], all_round[keep], all_person[keep]))
+    sel = np.flatnonzero(keep)[order]
+    return {
+        "person_id": people["person_id"][all_person[sel]],
+        "round_id": rounds["round_id"][all_round[sel]],
+        "paper": np.r_[papers, papers[retake]][sel],
+        "score": all_score[sel],
+        "max_score": np.full(len(sel), 100.0),
+        "passed": all_score[sel] >= rounds["pass_mark"][all_round[sel]],
+        "taken_date": all_taken[sel],
+    }
+
+
+def build_continuing_education(rng: np.random.Generator, people: dict, *, reference: dt.date) -> dict:
+    """Poisson-many entries per person and year, dated within the year and not after the reference date."""
+    cfg = load_json("training.json")
+    ce = cfg["continuing_education"]
+    audience = audience_of(people["role"])
+    rate = np.array([ce["entries_per_year"].get(a, 0.0) for a in audience])
+    years = np.array(cfg["years"])
+    counts = rng.poisson(np.repeat(rate[:, None], len(years), axis=1))
+    person = np.repeat(np.repeat(np.arange(len(rate)), len(years)), counts.ravel())
+    year = np.repeat(np.tile(years, len(rate)), counts.ravel())
+    day = np.array([f"{y}-01-01" for y in year], dtype="datetime64[D]") + rng.integers(0, 365, len(person))
+    keep = day <= to_day(reference)
+    person, day = person[keep], day[keep]
+    order = np.lexsort((day, person))
+    return {
+        "person_id": people["person_id"][person[order]],
+        "date": day[order],
+        "hours": np.array(ce["hours"], dtype=float)[rng.integers(0, len(ce["hours"]), len(order))],
+        "topic": np.array(ce["topics"])[rng.integers(0, len(ce["topics"]), len(order))],
+        "provider": np.array(ce["providers"])[rng.integers(0, len(ce["providers"]), len(order))],
+    }
+
+
+def build_sanctions(rng: np.random.Generator, people: dict, *, reference: dt.date) -> dict:
+    cfg = load_json("training.json")["sanctions"]
+    n_people = len(people["person_id"])
+    who = np.sort(rng.choice(n_people, size=max(1, int(n_people * cfg["share_of_people"])), replace=False))
+    start = np.datetime64("2024-01-01")
+    span = (to_day(reference) - start).astype(int)
+    return {
+        "person_id": people["person_id"][who],
+        "enterprise_uscc": people["enterprise_uscc"][who],
+        "date": start + rng.integers(0, span + 1, len(who)),
+        "kind": np.array(list(cfg["kinds"]))[weighted_choice(rng, cfg["kinds"], len(who))],
+        "reason": np.array(cfg["reasons"])[rng.integers(0, len(cfg["reasons"]), len(who))],
+    }
