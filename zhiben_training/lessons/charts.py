@@ -10,7 +10,8 @@ from datetime import date
 
 from zhiben_training.fonts import use_cjk_font
 
-__all__ = ["plot_timeline", "plot_channels", "plot_rectify_days", "plot_closure_by_district", "plot_monthly"]
+__all__ = ["plot_timeline", "plot_channels", "plot_rectify_days", "plot_closure_by_district", "plot_monthly",
+           "plot_chapter_counts"]
 
 STAGE_COLOURS = ["#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 
@@ -103,5 +104,20 @@ def plot_monthly(table):
     ax.set_xlabel("月份")
     ax.set_ylabel("条数")
     ax.set_title("重大事故隐患 发现与销号（按月）")
+    fig.tight_layout()
+    return fig
+
+
+def plot_chapter_counts(counts):
+    """Grouped bars: criteria per chapter, 2022 vs 2024 (``counts`` indexed by 2024 chapter)."""
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(9, 4))
+    counts.plot.bar(ax=ax, rot=45, color=["#bdbdbd", "#3182bd"])
+    ax.set_xlabel("")
+    ax.set_ylabel("条款数")
+    ax.set_title("重大事故隐患判定标准 各章条款数：2022版 与 2024版")
+    plt.setp(ax.get_xticklabels(), ha="right", fontsize=8)
     fig.tight_layout()
     return fig

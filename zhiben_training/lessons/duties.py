@@ -15,12 +15,15 @@ ITEM = re.compile(r"（[一二三四五六七八九十]+）")
 
 
 def split_items(text: str) -> list[str]:
-    """"…职责：（一）甲；（二）乙。" → ["（一）甲；", "（二）乙。"]; text without items → [text]."""
+    """"…职责：（一）甲；（二）乙。" → ["（一）甲；", "（二）乙。"]; text without items → [text].
+
+    An item ends at the next item or at the end of its paragraph (a later paragraph is not part of it).
+    """
     starts = [m.start() for m in ITEM.finditer(text)]
     if not starts:
         return [text.strip()]
     bounds = [*starts, len(text)]
-    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [text[a:b].strip().split("\n")[0] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _article_items(provisions, article_cn: str) -> list[str]:
