@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import difflib
 import json
+from datetime import date
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -125,6 +127,39 @@ def _duplicate_ids(record: dict) -> None:
             seen[ident] = index
 
 
+def _dates(record: dict) -> None:
+    """The schema checks the YYYY-MM-DD shape; this rejects impossible days such as 2026-02-30."""
+    where = [("inspection_date", record["inspection_date"])]
+    for i, person in enumerate(record.get("personnel", [])):
+        for k, cert in enumerate(person.get("certificates", [])):
+            where.append((f"personnel[{i}].certificates[{k}].valid_until", cert["valid_until"]))
+    for field, value in where:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise RecordFormatError(f"字段 {field} 不是有效日期，实为 {_show(value)}", field=field) from None
+
+
+def load_record_file(path: str | Path) -> dict:
+    """Read and validate one record file; every problem is a ``RecordFormatError`` in Chinese."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RecordFormatError(f"找不到检查记录文件：{path}", hint="请检查路径是否正确。") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise RecordFormatError(f"无法读取检查记录文件 {path}：{err}") from None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise RecordFormatError(
+            f"检查记录文件 {path} 不是有效的 JSON：第 {err.lineno} 行第 {err.colno} 列附近有错误（{err.msg}）",
+            hint="常见原因：多余或缺少逗号、使用了中文引号、属性名未加双引号。",
+        ) from None
+    validate_record(record)
+    return record
+
+
 def validate_record(record: Any) -> None:
     """Raise ``RecordFormatError`` (Chinese message, ``field`` = path) unless ``record`` follows the format."""
     if not isinstance(record, dict):
@@ -137,3 +172,4 @@ def validate_record(record: Any) -> None:
             message += f"（另有 {len(errors) - 1} 处错误）"
         raise RecordFormatError(message, field=field, hint=hint)
     _duplicate_ids(record)
+    _dates(record)

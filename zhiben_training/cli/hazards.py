@@ -1,0 +1,131 @@
+"""``zhiben hazards``: browse 判定标准2024 and check inspection records (a thin shell over hazards/law)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import asdict
+
+import click
+
+from zhiben_training import hazards, law
+
+_WORK_TYPE_CN = {
+    "excavation": "基坑", "slope": "边坡", "formwork_support": "模板支撑", "tool_formwork": "工具式模板",
+    "load_bearing_support": "承重支撑体系", "scaffold": "脚手架", "lifting_operation": "起重吊装",
+    "crane_installation": "起重机械安拆", "demolition": "拆除", "tunnel": "隧道/暗挖", "curtain_wall": "幕墙",
+    "steel_structure": "钢结构", "manual_dug_pile": "人工挖孔桩", "underwater": "水下作业",
+    "prefab_install": "预制构件安装", "jacking": "顶升/平移/转体", "new_tech": "四新", "other": "其他",
+}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain aligned table that lines up Chinese (double-width) characters."""
+    widths = [max(_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers) - 1)]
+    lines = []
+    for row in [headers, *rows]:
+        cells = [_pad(str(c), w) for c, w in zip(row, widths, strict=False)] + [str(row[-1])]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 8)
+    return "\n".join(lines)
+
+
+@click.group(name="hazards")
+def command() -> None:
+    """重大事故隐患判定（建质规〔2024〕5号）与危大工程分级（建办质〔2018〕31号）。"""
+
+
+@command.command(name="list")
+@click.option("--chapter", type=int, default=None, help="只列出某一条（章）的条目，按条号，如 5 表示第五条。")
+@click.option("--version", "version", type=click.Choice(law.VERSIONS), default="2024", show_default=True,
+              help="判定标准版本（2022 版已废止，仅供对照）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def list_items(chapter: int | None, version: str, as_json: bool) -> None:
+    """列出判定标准的全部条目（编号、章节、原文）。"""
+    items = [c for c in law.criteria(version) if chapter is None or c.article == chapter]
+    if not items:
+        articles = "、".join(str(ch["article"]) for ch in law.chapters(version))
+        raise click.BadParameter(f"{version} 版没有第 {chapter} 条的条目；可用条号：{articles}", param_hint="--chapter")
+    if as_json:
+        click.echo(json.dumps([asdict(c) for c in items], ensure_ascii=False, indent=2))
+        return
+    title = "《房屋市政工程生产安全重大事故隐患判定标准（2024版）》" if version == "2024" else "《…判定标准（2022版）》（已废止，仅供对照）"
+    click.echo(f"{title}，共 {len(items)} 条")
+    rows = [[c.id, c.chapter, c.text + law.status_note(c.status)] for c in items]
+    click.echo(_table(["编号", "章节", "原文"], rows))
+
+
+@command.command(name="show")
+@click.argument("item_id")
+@click.option("--version", "version", type=click.Choice(law.VERSIONS), default="2024", show_default=True, help="判定标准版本。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def show(item_id: str, version: str, as_json: bool) -> None:
+    """显示一个条目的原文、出处与核实状态，例如：zhiben hazards show 5.4"""
+    item = law.criterion(item_id, version=version)
+    subs = [c for c in law.criteria(version) if c.parent_id == item.id]
+    changes = [ch for ch in law.changes_2022_2024() if ch["id_2024"] == item.id] if version == "2024" else []
+    if as_json:
+        click.echo(json.dumps({**asdict(item), "sub_items": [asdict(s) for s in subs], "changes_since_2022": changes},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{item.id}  {item.article_cn}{item.item_cn}  {item.chapter}")
+    click.echo(f"原文：{item.text}{law.status_note(item.status)}")
+    for sub in subs:
+        click.echo(f"  {sub.id}  {sub.text}")
+    click.echo(f"出处：{item.source}")
+    if not item.decidable:
+        click.echo("说明：本条须结合现场情况人工判断。")
+    for change in changes:
+        old = "、".join(f"2022版 {i}" for i in change["ids_2022"]) or "无对应条目"
+        click.echo(f"与2022版相比：{change['change']}（{old}）{law.status_note(change['status'])}")
+
+
+def _render(record: dict, works: list, findings: list) -> None:
+    click.echo(f"检查记录 {record['record_id']}（检查日期 {record['inspection_date']}）")
+    if works:
+        click.echo("\n危大工程分级：")
+        rows = [[w.work_id, _WORK_TYPE_CN.get(w.work_type, w.work_type), w.level, "、".join(w.scope_ids) or "—"] for w in works]
+        click.echo(_table(["编号", "类别", "分级", "范围条目"], rows))
+    if not findings:
+        click.echo("\n未发现重大事故隐患。")
+        return
+    click.echo(f"\n发现重大事故隐患 {len(findings)} 项：")
+    rows = []
+    for f in findings:
+        flag = "（需人工判断）" if f.needs_judgement else ""
+        rows.append([f.item_id, f.text + flag])
+        rows += [["", f"  事实：{x}"] for x in f.facts] + [["", f"  说明：{n}"] for n in f.notes]
+    click.echo(_table(["条目", "原文与触发事实"], rows))
+
+
+@command.command(name="check")
+@click.argument("record_path", metavar="RECORD.json", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出分级与隐患。")
+def check(record_path: str, as_json: bool) -> None:
+    """判定一份检查记录中的重大事故隐患并给出危大工程分级。
+
+    退出码：0 未发现重大事故隐患；1 发现重大事故隐患；2 记录格式错误。
+    """
+    record = hazards.load_record_file(record_path)
+    works = hazards.classify_works(record)
+    findings = hazards.assess(record)
+    if as_json:
+        click.echo(json.dumps({
+            "record_id": record["record_id"],
+            "works": [asdict(w) for w in works],
+            "findings": [asdict(f) for f in findings],
+            "major_hazard_ids": [f.item_id for f in findings],
+        }, ensure_ascii=False, indent=2))
+    else:
+        _render(record, works, findings)
+    if findings:
+        # SystemExit, not ctx.exit(1): the shell's main() (standalone_mode=False) drops ctx.exit codes
+        raise SystemExit(1)

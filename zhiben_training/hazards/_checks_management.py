@@ -1,0 +1,147 @@
+"""判定标准2024 第四条 (施工安全管理): licence, staffing, certificates, plans, acceptance.
+
+Each check yields ``(item_id, facts, notes)``; only facts written in the record count.
+"""
+
+from __future__ import annotations
+
+from zhiben_training.hazards._classify import classify_work
+from zhiben_training.hazards._models import fact
+from zhiben_training.law import status_note
+from zhiben_training.law._load import thresholds_data
+
+# 206号 一: 主要负责人 includes 法定代表人 etc.; 17号令/206号 六: A / B / C1–C3 certificates
+_CERT_FOR_ROLE = {
+    "法定代表人": {"A"}, "实际控制人": {"A"}, "实际负责人": {"A"}, "主要负责人": {"A"},
+    "项目负责人": {"B"}, "专职安全生产管理人员": {"C1", "C2", "C3"},
+}
+_AREA_CATEGORIES = ("建筑工程", "装修工程")  # 91号 第十三条（一）
+_CONTRACT_CATEGORIES = ("土木工程", "线路管道", "设备安装工程")  # 91号 第十三条（二）
+
+
+def check_enterprise(record: dict):
+    """4.1: no valid 安全生产许可证, or work beyond / without qualification."""
+    ent = record.get("enterprise", {})
+    facts = [fact(f"enterprise.{k}", False) for k in ("safety_licence_valid", "qualification_covers_work") if ent.get(k) is False]
+    if facts:
+        yield "4.1", facts, []
+
+
+def _band(bands: list[dict], amount: float) -> int:
+    for band in bands:
+        if band["below"] is None or amount < band["below"]:
+            return band["required"]
+    raise AssertionError("bands must end with an open band")
+
+
+def required_project_managers(record: dict) -> tuple[int, str] | None:
+    """Required 项目专职安全生产管理人员 and the basis, or None when the record does not say enough."""
+    staffing, project = record.get("staffing", {}), record["project"]
+    if "project_safety_managers_required" in staffing:
+        return staffing["project_safety_managers_required"], "记录中给出的应配人数"
+    if record.get("enterprise", {}).get("construction_kind", "总承包") != "总承包":
+        return None  # 第十三条 covers 总承包单位 only; 分包单位 (第十四条) is unverified and not applied
+    category = project.get("work_category") or ("建筑工程" if project["type"] == "房屋建筑" else "土木工程")
+    if category in _AREA_CATEGORIES and "floor_area_m2" in project:
+        row, amount = thresholds_data()["project_safety_managers_by_area"], project["floor_area_m2"]
+    elif category in _CONTRACT_CATEGORIES and "contract_value_wan" in project:
+        row, amount = thresholds_data()["project_safety_managers_by_contract"], project["contract_value_wan"]
+    else:
+        return None
+    return _band(row["value"], amount), f"{row['source']}{status_note(row['status'])}"
+
+
+def required_enterprise_managers(enterprise: dict) -> tuple[int, str] | None:
+    """Required 企业专职安全生产管理人员 per 91号 第八条, or None when kind/grade are not given."""
+    row = thresholds_data()["enterprise_safety_managers"]
+    table = row["value"].get(enterprise.get("construction_kind", ""), {})
+    required = table.get(enterprise.get("qualification_grade", ""), table.get("*"))
+    return None if required is None else (required, row["source"])
+
+
+def _valid_certificates(person: dict, types: set[str], on: str) -> list[dict]:
+    return [c for c in person.get("certificates", []) if c["type"] in types and c["valid_until"] >= on]
+
+
+def check_staffing(record: dict):
+    """4.2: too few 专职安全生产管理人员, or 安管人员 working without a valid A/B/C certificate."""
+    facts, notes = [], []
+    actual = record.get("staffing", {}).get("project_safety_managers")
+    need = required_project_managers(record)
+    if actual is not None and need and actual < need[0]:
+        facts.append(fact("staffing.project_safety_managers", actual))
+        notes.append(f"项目应配专职安全生产管理人员不少于 {need[0]} 人（{need[1]}）")
+    ent = record.get("enterprise", {})
+    need_ent = required_enterprise_managers(ent)
+    if "full_time_safety_managers" in ent and need_ent and ent["full_time_safety_managers"] < need_ent[0]:
+        facts.append(fact("enterprise.full_time_safety_managers", ent["full_time_safety_managers"]))
+        notes.append(f"企业应配专职安全生产管理人员不少于 {need_ent[0]} 人（{need_ent[1]}）")
+    for index, person in enumerate(record.get("personnel", [])):
+        types = _CERT_FOR_ROLE.get(person["role"])
+        if not types or person.get("working") is False or "certificates" not in person:
+            continue
+        if not _valid_certificates(person, types, record["inspection_date"]):
+            facts += [fact(f"personnel[{index}].role", person["role"]), *_certificate_facts(index, person)]
+    if facts:
+        yield "4.2", facts, notes
+
+
+def _certificate_facts(index: int, person: dict) -> list[str]:
+    certs = person.get("certificates", [])
+    if not certs:
+        return [fact(f"personnel[{index}].certificates", [])]
+    return [fact(f"personnel[{index}].certificates[{k}].{key}", c[key])
+            for k, c in enumerate(certs) for key in ("type", "operation_type", "valid_until") if key in c]
+
+
+def check_special_workers(record: dict):
+    """4.3: 特种作业人员 at work without a valid 操作资格证书 for that operation type."""
+    facts = []
+    for index, person in enumerate(record.get("personnel", [])):
+        if person["role"] != "特种作业人员" or person.get("working") is False or "certificates" not in person:
+            continue
+        valid = [
+            c for c in _valid_certificates(person, {"SPECIAL"}, record["inspection_date"])
+            if not (person.get("operation_type") and c.get("operation_type"))
+            or c["operation_type"] == person["operation_type"]
+        ]
+        if not valid:
+            facts.append(fact(f"personnel[{index}].role", person["role"]))
+            if person.get("operation_type"):
+                facts.append(fact(f"personnel[{index}].operation_type", person["operation_type"]))
+            facts += _certificate_facts(index, person)
+    if facts:
+        yield "4.3", facts, []
+
+
+def check_plans(record: dict):
+    """4.4 (plan missing, unreviewed or severely defective; 超规模 without ≥5-expert review) and 4.5."""
+    plan_facts, notes, accept_facts, accept_notes = [], [], [], []
+    min_experts = thresholds_data()["expert_min_count"]["value"]
+    for index, work in enumerate(record.get("works", [])):
+        result = classify_work(work)
+        if result.level == "一般":
+            continue
+        here = f"works[{index}]"
+        level_note = f"{here}（{result.work_id}）为{result.level}工程（{'、'.join(result.scope_ids)}）"
+        bad = [fact(f"{here}.{k}", v) for k, v in (("plan_prepared", False), ("plan_reviewed", False), ("plan_severe_defect", True))
+               if work.get(k) is v]
+        if result.level == "超规模":
+            if work.get("expert_review_held") is False:
+                bad.append(fact(f"{here}.expert_review_held", False))
+            elif "expert_count" in work and work["expert_count"] < min_experts:
+                bad.append(fact(f"{here}.expert_count", work["expert_count"]))
+                notes.append(f"专家论证专家不少于 {min_experts} 名（{thresholds_data()['expert_min_count']['source']}）")
+        if bad:
+            plan_facts += bad
+            notes.insert(0, level_note)
+        if work.get("acceptance_required") is not False and work.get("accepted_before_use") is False:
+            accept_facts.append(fact(f"{here}.accepted_before_use", False))
+            accept_notes.append(level_note)
+    if plan_facts:
+        yield "4.4", plan_facts, notes
+    if accept_facts:
+        yield "4.5", accept_facts, accept_notes
+
+
+CHECKS = (check_enterprise, check_staffing, check_special_workers, check_plans)
