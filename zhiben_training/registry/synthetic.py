@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
-from zhiben_training.errors import NotFoundError, RegistryError
+from zhiben_training.errors import NotFoundError, RegistryError, ZhibenError
 
 from . import models as m
 from .bulk import frame_records, insert_chunks
@@ -51,7 +51,10 @@ def read_city(directory: Path) -> dict[str, pd.DataFrame]:
     except ImportError:
         load_city = None
     if load_city is not None:
-        return dict(load_city(directory))
+        try:
+            return dict(load_city(directory))
+        except (ZhibenError, KeyError, ValueError, OSError):
+            pass  # not a complete synth-format city (e.g. hand-made contract tables): read the files below
     frames: dict[str, pd.DataFrame] = {}
     for name, _model in CITY_TABLES:
         parquet, csv = directory / f"{name}.parquet", directory / f"{name}.csv"
@@ -108,8 +111,8 @@ def load_city_frames(
             if on_progress:
                 on_progress(f"{name}:{counts[name]}")
         audit_rows = [
-            {"at": now, "actor": actor, "entity": name, "entity_key": "*", "field": "*", "old_value": None,
-             "new_value": f"{n} rows", "reason": "合成城市批量载入"}
+            {"at": now, "actor": actor, "entity": "synthetic_load", "entity_key": name, "field": "rows", "old_value": None,
+             "new_value": str(n), "reason": "合成城市批量载入"}
             for name, n in counts.items()
         ]
         if audit_rows:

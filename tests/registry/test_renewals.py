@@ -1,0 +1,55 @@
+"""Renewals due: 17号令 第十条 (3 years, 3-month window) and 75号 第二十二条 (2 years, 3-month window)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from zhiben_training.registry.rules import add_months, certificate_rule
+
+from .conftest import TODAY
+
+
+def test_certificates_expiring_within_the_horizon_are_listed_soonest_first(loaded):
+    due = loaded.renewals_due(days=60, today=TODAY)
+    assert due["cert_no"].tolist() == ["津建安B（2023）0000001", "SYN-TS-0001", "津建安C2（2023）0000001"]
+    assert due["days_left"].tolist() == [36, 47, 47]
+
+
+def test_a_short_horizon_lists_fewer_and_a_long_one_more(loaded):
+    assert len(loaded.renewals_due(days=30, today=TODAY)) == 0
+    assert len(loaded.renewals_due(days=365, today=TODAY)) == 5
+
+
+def test_the_renewal_window_opens_three_months_before_expiry(loaded):
+    due = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no")
+    assert due.loc["津建安B（2023）0000001", "window_opens"] == dt.date(2026, 3, 20)
+    assert bool(due.loc["津建安B（2023）0000001", "window_open"]) is True
+    early = loaded.renewals_due(days=365, today=TODAY).set_index("cert_no")
+    assert bool(early.loc["津建安B（2024）0000009", "window_open"]) is False
+
+
+def test_a_sanction_and_a_failed_assessment_block_renewal(loaded):
+    row = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no").loc["津建安C2（2023）0000001"]
+    assert bool(row["blocked"])
+    assert "行政处罚" in row["blockers"] and "年度考核不合格" in row["blockers"]
+
+
+def test_a_special_worker_short_of_24_hours_in_a_year_is_blocked(loaded):
+    row = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no").loc["SYN-TS-0001"]
+    assert "2025年度培训不足24小时" in row["blockers"]
+
+
+def test_a_clean_certificate_is_not_blocked(loaded):
+    row = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no").loc["津建安B（2023）0000001"]
+    assert not bool(row["blocked"]) and row["blockers"] == ""
+
+
+def test_validity_and_window_come_from_the_rules_file():
+    assert certificate_rule("C3")["validity_years"] == 3 and certificate_rule("C3")["renewal_window_months"] == 3
+    assert certificate_rule("SPECIAL")["validity_years"] == 2
+    assert "第十条" in certificate_rule("A")["source"] and "第二十二条" in certificate_rule("SPECIAL")["source"]
+
+
+def test_month_arithmetic_clamps_to_the_end_of_month():
+    assert add_months(dt.date(2026, 5, 31), -3) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)

@@ -1,0 +1,78 @@
+"""Shared bits of the registry commands: the --db option, masking and plain-text tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+
+import click
+import pandas as pd
+
+from zhiben_training.identifiers import mask_id, mask_phone
+
+ID_COLUMNS = ("person_id", "legal_rep_id")
+PHONE_COLUMNS = ("phone",)
+
+db_option = click.option(
+    "--db", "db_url", default=None, metavar="URL",
+    help="数据库地址（默认取环境变量 ZHIBEN_DB_URL，否则为 ~/.local/share/zhiben/registry.sqlite）。",
+)
+today_option = click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="按此日期计算状态（YYYY-MM-DD，默认今天）。",
+)
+
+
+def open_from(db_url: str | None):
+    from zhiben_training.registry import open_registry
+
+    return open_registry(db_url)
+
+
+def as_date(value) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with ID numbers and phone numbers masked (1201**********123X, 138****1234)."""
+    frame = frame.copy()
+    for column in ID_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: mask_id(v) if isinstance(v, str) and v else v)
+    for column in PHONE_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: mask_phone(v) if isinstance(v, str) and v else v)
+    return frame
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def render_table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
+    """Aligned plain-text table of the ``headers`` columns (field → Chinese header), CJK-width aware."""
+    columns = [c for c in headers if c in frame.columns]
+    rows = [[_cell(v) for v in record] for record in frame[columns].itertuples(index=False)]
+    titles = [headers[c] for c in columns]
+    widths = [max([_width(t)] + [_width(r[i]) for r in rows]) for i, t in enumerate(titles)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(titles), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def echo_json(frame: pd.DataFrame) -> None:
+    records = json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    click.echo(json.dumps(records, ensure_ascii=False, indent=2))

@@ -1,0 +1,90 @@
+"""``zhiben status [--person ID | --enterprise USCC | --district 区] [--round R] [--json]``."""
+
+from __future__ import annotations
+
+import click
+import pandas as pd
+
+from zhiben_training.errors import NotFoundError
+from zhiben_training.identifiers import mask_id
+
+from ._registry_common import as_date, db_option, echo_json, mask_frame, open_from, render_table, today_option
+
+PERSON_HEADERS = {"round_id": "轮次", "person_id": "身份证号", "name": "姓名", "role": "岗位",
+                  "enterprise_name": "单位", "counted_hours": "学时", "required_hours": "要求学时",
+                  "passed": "考核合格", "status_cn": "状态"}
+SUMMARY_HEADERS = {"district": "区", "enterprise_uscc": "统一社会信用代码", "enterprise_name": "单位",
+                   "completed": "已完成", "in_progress": "进行中", "overdue": "已逾期", "not_enrolled": "未报名",
+                   "total": "合计", "completion_rate": "完成率"}
+
+
+@click.command(name="status")
+@click.option("--person", "person_id", default=None, metavar="ID", help="某人（身份证号）在各轮次的状态。")
+@click.option("--enterprise", "enterprise_uscc", default=None, metavar="USCC", help="某单位全部人员的状态。")
+@click.option("--district", default=None, metavar="区名", help="某区按单位汇总，如 滨海新区。")
+@click.option("--round", "round_id", default=None, metavar="ROUND",
+              help="培训轮次，如 2026-principal（默认：最新一轮主要负责人培训；--person 时为全部轮次）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（身份证号、手机号已脱敏）。")
+@today_option
+@db_option
+def command(person_id, enterprise_uscc, district, round_id, as_json, today, db_url) -> None:
+    """培训完成情况：已完成 / 进行中 / 已逾期 / 未报名（按人、单位、区或全市）。"""
+    if sum(x is not None for x in (person_id, enterprise_uscc, district)) > 1:
+        raise click.UsageError("--person、--enterprise、--district 只能选一个。")
+    today = as_date(today)
+    registry = open_from(db_url)
+    try:
+        if person_id is not None:
+            _person(registry, person_id.strip().upper(), round_id, today, as_json)
+            return
+        round_id = round_id or _default_round(registry)
+        if enterprise_uscc is not None:
+            frame = registry.status(round_id=round_id, enterprise_uscc=enterprise_uscc.strip().upper(), today=today)
+            if frame.empty:
+                raise NotFoundError(f"单位 {enterprise_uscc} 在轮次 {round_id} 中没有培训对象（或单位不存在）。")
+            _emit(frame, PERSON_HEADERS, as_json, title=f"{frame['enterprise_name'].iloc[0]}  轮次 {round_id}")
+            return
+        by = "enterprise_uscc" if district else "district"
+        frame = registry.status(round_id=round_id, district=district, today=today)
+        if frame.empty:
+            raise NotFoundError(f"轮次 {round_id}{'在' + district if district else ''}没有培训对象。")
+        from zhiben_training.registry.status import summarise
+
+        summary = summarise(frame, by=by)
+        _emit(summary, SUMMARY_HEADERS, as_json, title=f"轮次 {round_id}  {district or '全市'}  共 {len(frame)} 人")
+    finally:
+        registry.close()
+
+
+def _default_round(registry) -> str:
+    rounds = registry.rounds()
+    if rounds.empty:
+        raise NotFoundError("登记库中还没有培训轮次。", hint="zhiben db open-rounds --year 2026 或 zhiben db load-synth DIR")
+    principal = rounds[rounds["audience"] == "principal"]
+    chosen = principal if not principal.empty else rounds
+    return str(chosen.sort_values(["year", "round_id"]).iloc[-1]["round_id"])
+
+
+def _person(registry, person_id: str, round_id: str | None, today, as_json: bool) -> None:
+    people = registry.people()
+    match = people[people["person_id"] == person_id]
+    if match.empty:
+        raise NotFoundError(f"登记库中没有身份证号为 {mask_id(person_id)} 的人员。")
+    round_ids = [round_id] if round_id else list(registry.rounds().sort_values("round_id")["round_id"])
+    frames = [registry.status(round_id=r, person_id=person_id, today=today) for r in round_ids]
+    frame = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
+    row = match.iloc[0]
+    title = f"{mask_id(person_id)} {row['name']}（{row['role']}）"
+    if frame.empty:
+        click.echo(f"{title}：不属于所选轮次的培训对象。")
+        return
+    _emit(frame, PERSON_HEADERS, as_json, title=title)
+
+
+def _emit(frame: pd.DataFrame, headers: dict, as_json: bool, *, title: str) -> None:
+    frame = mask_frame(frame)
+    if as_json:
+        echo_json(frame[[c for c in headers if c in frame.columns] + (["status"] if "status" in frame else [])])
+        return
+    click.echo(title)
+    click.echo(render_table(frame, headers))
