@@ -21,12 +21,12 @@ from zhiben_training.reports.webfont import font_face_css
 __all__ = ["render_html"]
 
 _CSS = """
-body { font-family: "%(font)s", "Source Han Sans SC", "Microsoft YaHei", "SimSun", sans-serif;
+body { font-family: "FONT_NAME", "Source Han Sans SC", "Microsoft YaHei", "SimSun", sans-serif;
        margin: 2em auto; max-width: 60em; color: #111; line-height: 1.5; }
 h1 { font-size: 1.5em; text-align: center; margin-bottom: 0.2em; }
 h2 { font-size: 1.15em; border-bottom: 2px solid #2F5597; padding-bottom: 0.2em; margin-top: 1.6em; }
 .subtitle { text-align: center; color: #444; }
-table { border-collapse: collapse; width: 100%%; margin: 0.6em 0; font-size: 0.9em; }
+table { border-collapse: collapse; width: 100%; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #888; padding: 0.25em 0.5em; }
 th { background: #D9E1F2; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -35,7 +35,7 @@ table.summary th { width: 10em; text-align: left; }
 .note, .basis { font-size: 0.85em; color: #444; }
 blockquote { border-left: 4px solid #2F5597; margin: 0.5em 0; padding: 0.2em 0.8em; background: #F7F9FC; }
 figure { margin: 0.8em 0; text-align: center; }
-figure img { max-width: 100%%; }
+figure img { max-width: 100%; }
 @page { size: A4; margin: 16mm 14mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
@@ -44,7 +44,7 @@ figure img { max-width: 100%%; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
 }
-""" % {"font": CJK_FONT_NAME}
+""".replace("FONT_NAME", CJK_FONT_NAME)
 
 
 def _cell(value: object) -> tuple[str, bool]:

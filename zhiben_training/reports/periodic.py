@@ -100,6 +100,11 @@ def _within(values: pd.Series, period: Period) -> pd.Series:
     return values.map(lambda d: d is not None and period.start <= d <= period.end).astype(bool)
 
 
+def _pick(frame: pd.DataFrame, column: str, key: str) -> pd.DataFrame:
+    """Rows of ``frame`` whose ``column`` is ``key``; all rows for the 合计 line."""
+    return frame if key == TOTAL else frame[frame[column] == key]
+
+
 def _rate(numerator: int, denominator: int) -> float | None:
     return round(100.0 * numerator / denominator, 1) if denominator else None
 
@@ -111,8 +116,7 @@ def _training_table(training: pd.DataFrame, period: Period, by: str, order: list
     keys = order + sorted(set(training[by].dropna()) - set(order))
     rows = []
     for key in [*keys, TOTAL]:
-        pick = (lambda f, k=key: f if k == TOTAL else f[f[by] == k])
-        t, a, p = len(pick(trained)), len(pick(assessed)), len(pick(passed))
+        t, a, p = (len(_pick(f, by, key)) for f in (trained, assessed, passed))
         rows.append({label: key, "完成培训人数": t, "参加考核人数": a, "考核合格人数": p, "合格率（%）": _rate(p, a)})
     return pd.DataFrame(rows)
 
@@ -150,12 +154,12 @@ def _renewal_table(certificates: pd.DataFrame, period: Period) -> pd.DataFrame:
     due = certificates[certificates["expiry_date"].map(lambda d: d is not None and period.end < d <= window_end)]
     rows = []
     for district in [*_districts(), TOTAL]:
-        pick = (lambda f, k=district: f if k == TOTAL else f[f["district"] == k])
+        mine = _pick(expired, "district", district)
         rows.append({
             "所在区": district,
-            "期内到期证书数": len(pick(expired)),
-            "其中特种作业证书": int((pick(expired)["cert_type"] == "SPECIAL").sum()),
-            f"期末起{content()['renewal_window_months']}个月内到期（应申请延续）": len(pick(due)),
+            "期内到期证书数": len(mine),
+            "其中特种作业证书": int((mine["cert_type"] == "SPECIAL").sum()),
+            f"期末起{content()['renewal_window_months']}个月内到期（应申请延续）": len(_pick(due, "district", district)),
         })
     return pd.DataFrame(rows)
 

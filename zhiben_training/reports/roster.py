@@ -25,8 +25,8 @@ __all__ = ["RosterExport", "RosterValidationError", "prepare_roster", "write_ros
 
 _MAX_LISTED = 10
 _PHONE = re.compile(r"^1\d{10}$")
-_TRUE = {True, 1, "1", "是", "true", "True", "TRUE", "合格"}
-_FALSE = {False, 0, "0", "否", "false", "False", "FALSE", "不合格"}
+_TRUE = {True, "1", "是", "true", "True", "TRUE", "合格"}
+_FALSE = {False, "0", "否", "false", "False", "FALSE", "不合格"}
 
 
 class RosterValidationError(ReportError):

@@ -9,7 +9,6 @@ already stamps the zip entries 1980-01-31), so the same data always gives the sa
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,11 +49,6 @@ class Sheet:
     rows: Iterable[Sequence[object]]
 
 
-def _blank(value: object) -> bool:
-    """Producers hand over None for empty cells; NaN is tolerated as blank too."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 class _Formats:
     """Cell formats shared by all sheets of one workbook (created once: xlsxwriter dedups by identity)."""
 
@@ -89,26 +83,35 @@ def _write_sheet(workbook: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet)
     ws.fit_to_pages(1, 0)
     for col, field in enumerate(sheet.fields):
         ws.write_string(0, col, field.header, formats.header)
-    writers = [_cell_writer(ws, formats, f) for f in sheet.fields]
+    plan = [_cell_plan(ws, formats, f) for f in sheet.fields]
+    width = len(plan)
     last_row = 0
     for r, row in enumerate(sheet.rows, start=1):
-        for c, (write, value) in enumerate(zip(writers, row, strict=True)):
-            if not _blank(value):
-                write(r, c, value)
+        if len(row) != width:
+            raise ReportError(f"工作表「{sheet.name}」第 {r + 1} 行有 {len(row)} 个值，应为 {width} 个")
+        for c, value in enumerate(row):
+            if value is None or value != value:  # None or NaN: leave the cell empty
+                continue
+            write, fmt, convert = plan[c]
+            write(r, c, value if convert is None else convert(value), fmt)
         last_row = r
     if last_row:
         ws.autofilter(0, 0, last_row, len(sheet.fields) - 1)
 
 
-def _cell_writer(ws, formats: _Formats, field: Field):
+def _as_text(value: object) -> str:
+    return value if type(value) is str else str(value)
+
+
+def _cell_plan(ws, formats: _Formats, field: Field):
+    """(bound write method, format, converter) for one column; hot loop, so no per-cell dispatch."""
     if field.kind == "text":
-        return lambda r, c, v: ws.write_string(r, c, str(v), formats.text)
+        return ws.write_string, formats.text, _as_text
     if field.kind == "integer":
-        return lambda r, c, v: ws.write_number(r, c, int(v), formats.integer)
+        return ws.write_number, formats.integer, int
     if field.kind == "number":
-        fmt = formats.number(field.decimals)
-        return lambda r, c, v: ws.write_number(r, c, float(v), fmt)
-    return lambda r, c, v: ws.write_datetime(r, c, v, formats.date)
+        return ws.write_number, formats.number(field.decimals), float
+    return ws.write_datetime, formats.date, None
 
 
 def write_xlsx(

@@ -1,0 +1,102 @@
+"""``zhiben report …``: rosters and periodic reports to regulators, read from the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zhiben_training.reports.manifest import MANIFEST_NAME
+
+_db_option = click.option(
+    "--db", "db_url", default=None, metavar="URL",
+    help="登记库数据库地址（默认取环境变量 ZHIBEN_DB_URL，否则为 ~/.local/share/zhiben/registry.sqlite）。",
+)
+_out_option = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports-out"),
+    show_default=True, help="输出文件夹；文件夹中的 MANIFEST.sha256 会同步更新。",
+)
+
+
+def _open(db_url: str | None):
+    from zhiben_training.registry import open_registry
+
+    return open_registry(db_url)
+
+
+def _done(paths: list[Path], out_dir: Path) -> None:
+    for path in paths:
+        click.echo(f"已写出：{path}")
+    click.echo(f"校验清单：{out_dir / MANIFEST_NAME}（可用 sha256sum -c {MANIFEST_NAME} 核对）")
+
+
+@click.group("report")
+def command() -> None:
+    """向主管部门报送的材料：培训考核花名册、季度/年度报告、三年行动自评报告。
+
+    报送时间按《天津市住建领域安全生产治本攻坚三年行动方案（2024-2026年）》三、时间进度安排：
+    每季度第一周报送上季度工作情况；年度工作报告次年1月报送；自评报告总体任务结束后报送。
+    """
+
+
+@command.command("roster")
+@click.option("--round", "round_id", required=True, metavar="ROUND", help="培训批次编号，如 2026-principal。")
+@click.option("--masked", is_flag=True, help="写出公示版：身份证号、手机号等按列规格打码（如 1201**********123X）。")
+@click.option("--spec", "spec_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="列规格 JSON 文件（默认使用内置规格，格式见 docs/reports.md）。")
+@_out_option
+@_db_option
+def roster_command(round_id: str, masked: bool, spec_path: Path | None, out_dir: Path, db_url: str | None) -> None:
+    """导出培训考核人员花名册（XLSX + 带 BOM 的 UTF-8 CSV），写出前逐行校验。"""
+    from zhiben_training.reports.columns import load_spec
+    from zhiben_training.reports.roster import write_roster
+    from zhiben_training.reports.sources import roster_frame
+
+    spec = load_spec(spec_path)
+    with _open(db_url) as registry:
+        frame = roster_frame(registry, round_id=round_id)
+    export = write_roster(frame, out_dir, round_id=round_id, spec=spec, masked=masked)
+    click.echo(f"花名册（{round_id}{'，公示版' if masked else ''}）共 {export.rows} 人。")
+    _done([export.xlsx, export.csv], out_dir)
+
+
+def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None) -> None:
+    from zhiben_training.reports.export import write_periodic
+    from zhiben_training.reports.periodic import build_periodic_report
+    from zhiben_training.reports.periods import parse_period
+    from zhiben_training.reports.sources import periodic_inputs
+
+    period = parse_period(kind, value)
+    with _open(db_url) as registry:
+        inputs = periodic_inputs(registry, period)
+    report = build_periodic_report(inputs, period)
+    export = write_periodic(report, out_dir)
+    for label, text in report.summary:
+        click.echo(f"{label}：{text}")
+    _done([export.xlsx, export.html], out_dir)
+
+
+@command.command("quarterly")
+@click.argument("quarter", metavar="YYYYQn")
+@_out_option
+@_db_option
+def quarterly_command(quarter: str, out_dir: Path, db_url: str | None) -> None:
+    """季度工作情况报告，如 2026Q3（2026-07-01 至 2026-09-30，于 10 月第一周报送）。"""
+    _periodic("quarterly", quarter, out_dir, db_url)
+
+
+@command.command("annual")
+@click.argument("year", metavar="YYYY")
+@_out_option
+@_db_option
+def annual_command(year: str, out_dir: Path, db_url: str | None) -> None:
+    """年度工作报告，如 2026（次年 1 月报送）。"""
+    _periodic("annual", year, out_dir, db_url)
+
+
+@command.command("self-evaluation")
+@_out_option
+@_db_option
+def self_evaluation_command(out_dir: Path, db_url: str | None) -> None:
+    """治本攻坚三年行动自评报告（2024年3月至2026年12月全程，总体任务结束后报送）。"""
+    _periodic("self-evaluation", None, out_dir, db_url)
