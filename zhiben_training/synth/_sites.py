@@ -26,10 +26,18 @@ def draw_labels(rng: np.random.Generator, n: int) -> list[tuple[str, ...]]:
     sizes = np.array([int(k) for k in counts_spec])[
         rng.choice(len(counts_spec), size=n, p=np.array(list(counts_spec.values())) / sum(counts_spec.values()))]
     order = {item: i for i, item in enumerate(PLANTABLE_IDS)}
+    chapters: dict[str, list[str]] = {}
+    for item in PLANTABLE_IDS:
+        chapters.setdefault(item.split(".")[0], []).append(item)
+    by_chapter = list(chapters.values())
     labels = []
     for size in sizes:
-        picked = rng.choice(len(PLANTABLE_IDS), size=int(size), replace=False) if size else []
-        labels.append(tuple(sorted((PLANTABLE_IDS[i] for i in picked), key=order.__getitem__)))
+        # chapter first, then an item of it: every chapter is equally likely, whatever its item count
+        picked: set[str] = set()
+        while len(picked) < size:
+            items = by_chapter[int(rng.integers(0, len(by_chapter)))]
+            picked.add(items[int(rng.integers(0, len(items)))])
+        labels.append(tuple(sorted(picked, key=order.__getitem__)))
     return labels
 
 
