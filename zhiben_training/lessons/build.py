@@ -13,7 +13,7 @@ from pathlib import Path
 
 __all__ = ["LESSON_MODULES", "Lesson", "lessons", "notebook", "build_course", "check_course", "render"]
 
-LESSON_MODULES = [f"zhiben_training.lessons.notebooks.lesson0{n}" for n in (1, 2, 3, 4, 7)]
+LESSON_MODULES = [f"zhiben_training.lessons.notebooks.lesson0{n}" for n in range(1, 8)]
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 

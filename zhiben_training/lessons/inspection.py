@@ -1,0 +1,184 @@
+"""Lesson 05: walk one synthetic site's inspection record and mark its major hazards.
+
+The record is split into *inspection objects* (企业与人员, each sub-work, each machine, the site
+observations). For each object the learner picks "无重大事故隐患" or a 2024 item; the answer key is
+what ``hazards.assess`` finds, mapped to objects through the fact paths it reports
+("works[4].expert_review_held = false" → object ``works[4]``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+__all__ = ["NONE", "InspectionObject", "pick_site", "inspection_objects", "expected_items", "judge",
+           "score_marks", "object_html", "marking_widgets"]
+
+NONE = "无重大事故隐患"
+_PATH = re.compile(r"^(works|equipment)\[(\d+)\]")
+_PEOPLE = ("enterprise", "staffing", "personnel", "project")
+
+
+@dataclass(frozen=True)
+class InspectionObject:
+    key: str  # "works[4]", "equipment[2]", "enterprise", "observations"
+    title: str
+    fields: tuple[tuple[str, str], ...]  # (Chinese label, display value)
+
+
+def _object_key(fact: str) -> str:
+    match = _PATH.match(fact)
+    if match:
+        return f"{match.group(1)}[{match.group(2)}]"
+    head = fact.split(".", 1)[0].split("[", 1)[0].split(" ", 1)[0]
+    return "enterprise" if head in _PEOPLE else "observations"
+
+
+def pick_site(records: list[dict]) -> tuple[dict, list]:
+    """The record with the most (decidable) findings, ties broken by site id: a rich but fixed example."""
+    from zhiben_training.hazards import assess
+
+    best = None
+    for record in records:
+        findings = [f for f in assess(record) if not f.needs_judgement]
+        rank = (len(findings), -int(re.sub(r"\D", "", record.get("site_id", "0")) or 0))
+        if best is None or rank > best[0]:
+            best = (rank, record, findings)
+    return best[1], best[2]
+
+
+def _fields(section: str) -> dict:
+    from zhiben_training.hazards import record_schema
+
+    node = record_schema()["properties"][section]
+    node = node.get("items", node)
+    return node.get("properties", {})
+
+
+def _titles(section: str) -> dict:
+    return {name: spec.get("title", name) for name, spec in _fields(section).items()}
+
+
+def _enum_label(spec: dict, value) -> str:
+    """The schema documents enums as "excavation 基坑（槽）；slope 边坡；…": show the Chinese label."""
+    match = re.search(rf"(?:^|；){re.escape(str(value))} ([^；]+)", spec.get("description", ""))
+    return match.group(1) if match else str(value)
+
+
+def _show(value, spec: dict | None = None) -> str:
+    spec = spec or {}
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "；".join(_show(v, spec.get("items", {})) for v in value)
+    if isinstance(value, dict):
+        props = spec.get("properties", {})
+        return "，".join(f"{props.get(k, {}).get('title', k)}：{_show(v, props.get(k))}" for k, v in value.items())
+    if "enum" in spec:
+        return _enum_label(spec, value)
+    return str(value)
+
+
+def _section_fields(section: str, item: dict) -> tuple[tuple[str, str], ...]:
+    specs = _fields(section)
+    return tuple((specs.get(k, {}).get("title", k), _show(_clean_name(v) if k == "name" else v, specs.get(k)))
+                 for k, v in item.items() if k not in ("work_id", "equipment_id"))
+
+
+def _clean_name(name: str) -> str:
+    """Drop a trailing note in brackets from generated names ("深基坑（未组织专家论证）" → "深基坑")."""
+    return re.sub(r"（[^）]*）$", "", name)
+
+
+def inspection_objects(record: dict) -> list[InspectionObject]:
+    """The objects a learner inspects, in record order, with Chinese field labels from the schema."""
+    objects = []
+    people = [("项目", record.get("project", {}).get("name", "")),
+              *((f"企业·{t}", _show(record["enterprise"][k])) for k, t in _titles("enterprise").items()
+                if k in record.get("enterprise", {}) and k not in ("uscc",)),
+              *((f"配备·{t}", _show(record["staffing"][k])) for k, t in _titles("staffing").items()
+                if k in record.get("staffing", {}))]
+    for person in record.get("personnel", []):
+        certs = "、".join(f"{c.get('type')}证 有效期至 {c.get('valid_until', '—')}" for c in person.get("certificates", []))
+        people.append((f"人员·{person.get('role', '')}", f"{person.get('name', '')}（{certs or '无证书'}）"))
+    objects.append(InspectionObject("enterprise", "企业与人员", tuple(people)))
+    for section, label in (("works", "分部分项工程"), ("equipment", "机械设备")):
+        for index, item in enumerate(record.get(section, [])):
+            fields = _section_fields(section, item)
+            name = dict(fields).get("名称") or dict(fields).get("设备类型") or ""
+            objects.append(InspectionObject(f"{section}[{index}]", f"{label} {index + 1}：{name}", fields))
+    observed = _section_fields("observations", record.get("observations", {}))
+    weather = tuple((f"天气·{k}", v) for k, v in _section_fields("weather", record.get("weather", {})))
+    if observed or weather:
+        objects.append(InspectionObject("observations", "现场其他观察与天气", observed + weather))
+    return objects
+
+
+def expected_items(findings) -> dict[str, set[str]]:
+    """Object key → the 2024 items ``assess`` found on it."""
+    expected: dict[str, set[str]] = {}
+    for finding in findings:
+        for key in {_object_key(fact) for fact in finding.facts} or {"observations"}:
+            expected.setdefault(key, set()).add(finding.item_id)
+    return expected
+
+
+def judge(key: str, choice: str | None, expected: dict[str, set[str]]) -> tuple[str, str]:
+    """("正确" | "不正确" | "未作答", Chinese explanation) for one object's mark."""
+    right = expected.get(key, set())
+    answer = "、".join(sorted(right)) if right else NONE
+    if choice is None:
+        return "未作答", f"参考答案：{answer}"
+    ok = (choice == NONE and not right) or choice in right
+    if ok:
+        more = f"（本对象还涉及：{'、'.join(sorted(right - {choice}))}）" if len(right) > 1 else ""
+        return "正确", f"规则引擎判定：{answer}{more}"
+    return "不正确", f"你选了 {choice}；规则引擎判定：{answer}"
+
+
+def score_marks(objects: list[InspectionObject], choices: dict, findings) -> list[dict]:
+    """One row per object with the verdict and the triggering facts (for the summary table)."""
+    expected = expected_items(findings)
+    facts = {}
+    for finding in findings:
+        for fact in finding.facts:
+            facts.setdefault(_object_key(fact), []).append(f"{finding.item_id}: {fact}")
+    rows = []
+    for obj in objects:
+        verdict, why = judge(obj.key, choices.get(obj.key), expected)
+        rows.append({"检查对象": obj.title, "你的标记": choices.get(obj.key) or "—", "结果": verdict,
+                     "说明": why, "触发事实": "；".join(facts.get(obj.key, []))})
+    return rows
+
+
+def object_html(obj: InspectionObject) -> str:
+    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in obj.fields)
+    return f"<details><summary><b>{html.escape(obj.title)}</b></summary><table>{rows}</table></details>"
+
+
+def marking_widgets(objects: list[InspectionObject], choices: dict, findings):
+    """Per object: its facts, a Dropdown (无重大事故隐患 or an item) and immediate feedback."""
+    import ipywidgets as w
+
+    from zhiben_training import law
+
+    expected = expected_items(findings)
+    options = [("（请选择）", None), (NONE, NONE)] + [
+        (f"{c.id}　{c.text[:30]}{'…' if len(c.text) > 30 else ''}", c.id) for c in law.criteria("2024") if c.decidable
+    ]
+    rows = []
+    for obj in objects:
+        picker = w.Dropdown(options=options, value=None, description=f"{obj.title} 的判定",
+                            style={"description_width": "initial"}, layout={"width": "720px"})
+        feedback = w.HTML()
+
+        def _on_pick(change, key=obj.key, feedback=feedback):
+            choices[key] = change["new"]
+            verdict, why = judge(key, change["new"], expected)
+            mark = {"正确": "✅", "不正确": "❌"}.get(verdict, "⬜")
+            feedback.value = f"<span role='status'>{mark} {verdict}。{html.escape(why)}</span>"
+
+        picker.observe(_on_pick, names="value")
+        rows.append(w.VBox([w.HTML(object_html(obj)), picker, feedback]))
+    return w.VBox(rows)
