@@ -10,17 +10,18 @@ never writes it into anything a trainee receives or can import.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from zhiben_training.assess.bank import QUESTION_TYPES, bank_dir, load_bank, load_blueprints
-from zhiben_training.assess.scoring import score_item
+from zhiben_training.assess.bank import QUESTION_TYPES, bank_dir, load_bank, load_blueprints, question_by_id
+from zhiben_training.assess.scoring import normalise_choice, score_item
 from zhiben_training.assess.site_tasks import choose_site, classify_task, hazard_task, ledger_task
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["Paper", "PaperItem", "blueprint", "build_paper", "paper_seed", "score_item"]
+__all__ = ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed", "score_item"]
 
 _TYPE_CN = {"single": "单选题", "multiple": "多选题", "truefalse": "判断题"}
 _TEMPLATES = {
@@ -150,3 +151,17 @@ def build_paper(*, round_id: str, paper: str, trainee_id: str, seed: int, city_d
     items = (*knowledge, *tasks, _written_item(bp))
     return Paper(round_id=round_id, paper=paper, trainee_id=trainee_id, seed=int(seed), site_id=site_id,
                  items=items, data_files=files)
+
+
+def bank_letters(item: PaperItem, answer: object) -> str | None:
+    """A choice answer in the bank's own option letters (undoing this trainee's shuffle), for
+    distractor counts in item analysis; None for other kinds or unreadable answers."""
+    if item.kind not in ("single", "multiple") or not item.source_question_id:
+        return None
+    got = normalise_choice(answer)
+    if got is None:
+        return None
+    shown = dict(re.findall(r"^- ([A-E])\. (.*)$", item.prompt_md, flags=re.M))
+    original = {text: letter for letter, text in question_by_id(item.source_question_id)["options"].items()}
+    letters = [original.get(shown.get(c, ""), "") for c in got]
+    return "".join(sorted(letters)) if all(letters) else None

@@ -1,0 +1,214 @@
+"""Classical item analysis of one round, so examiners can retire bad questions.
+
+Per question (bank id for knowledge items, slot id for tasks): facility *p* (mean fraction of the
+item's points earned), point-biserial *r_pb* (Pearson correlation of the item score with the rest
+of the paper, i.e. the total minus this item — the "corrected" item-total correlation), the
+upper–lower 27 % discrimination index *D* (Kelley: facility in the top 27 % of totals minus the
+bottom 27 %) and distractor counts for choice items. Per paper: Cronbach's α over the slots
+(every trainee of a paper kind has the same slots) and KR-20 over the dichotomously scored slots.
+
+Options are shuffled per trainee, so distractor counts use the column ``answer_original`` (the
+answer in the bank's own letters, see :func:`zhiben_training.assess.papers.bank_letters`) when present,
+and otherwise count the letters as shown to each trainee (then only the key count is meaningful).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from zhiben_training.assess.scoring import normalise_choice, normalise_truefalse
+from zhiben_training.errors import AssessmentError
+
+__all__ = ["ItemAnalysis", "item_analysis", "cronbach_alpha", "kr20", "plot_item_analysis"]
+
+REQUIRED_COLUMNS = ("trainee_id", "paper", "item_id", "source_question_id", "kind", "answer", "key", "points",
+                    "max_points")
+_CHOICE = ("single", "multiple", "truefalse")
+
+
+@dataclass(frozen=True)
+class ItemAnalysis:
+    """``items``: one row per (paper, question); ``reliability``: one row per paper;
+    ``distractors``: long table (paper, question_id, option, count, is_key)."""
+
+    items: pd.DataFrame
+    reliability: pd.DataFrame
+    distractors: pd.DataFrame
+
+
+def cronbach_alpha(matrix: np.ndarray) -> float:
+    """α = k/(k−1)·(1 − Σ var(item) / var(total)) for a trainees × items score matrix."""
+    matrix = np.asarray(matrix, dtype=float)
+    n, k = matrix.shape
+    if n < 2 or k < 2:
+        return float("nan")
+    total_var = matrix.sum(axis=1).var(ddof=1)
+    if total_var == 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / total_var))
+
+
+def kr20(matrix: np.ndarray) -> float:
+    """KR-20 = k/(k−1)·(1 − Σ p·q / σ²(total)) for a 0/1 matrix (population variance, as Kuder and Richardson)."""
+    matrix = np.asarray(matrix, dtype=float)
+    n, k = matrix.shape
+    if n < 2 or k < 2:
+        return float("nan")
+    p = matrix.mean(axis=0)
+    total_var = matrix.sum(axis=1).var(ddof=0)
+    if total_var == 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - (p * (1 - p)).sum() / total_var))
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) < 3 or np.std(x) == 0 or np.std(y) == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def _prepare(responses: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in REQUIRED_COLUMNS if c not in responses.columns]
+    if missing:
+        raise AssessmentError(f"作答数据缺少列：{', '.join(missing)}")
+    frame = responses.copy()
+    frame["points"] = pd.to_numeric(frame["points"], errors="coerce").fillna(0.0)
+    frame["max_points"] = pd.to_numeric(frame["max_points"], errors="coerce")
+    frame = frame[frame["max_points"] > 0]
+    if frame.empty:
+        raise AssessmentError("作答数据为空，无法进行题目分析")
+    frame["score"] = (frame["points"] / frame["max_points"]).clip(0, 1)
+    sqid = frame["source_question_id"].astype("string").fillna("").str.strip()
+    frame["question_id"] = sqid.where(~sqid.isin(["", "None", "nan", "<NA>"]), frame["item_id"].astype(str))
+    totals = frame.groupby(["paper", "trainee_id"])["points"].sum().rename("total")
+    return frame.join(totals, on=["paper", "trainee_id"])
+
+
+def _groups(frame: pd.DataFrame, fraction: float) -> dict[str, tuple[set, set]]:
+    """Per paper: (upper, lower) sets of trainees by total score, 27 % each (at least one)."""
+    out = {}
+    for paper, totals in frame.groupby("paper")[["trainee_id", "total"]]:
+        ranked = totals.drop_duplicates("trainee_id").sort_values(["total", "trainee_id"])
+        size = max(1, int(round(fraction * len(ranked))))
+        out[paper] = (set(ranked["trainee_id"].iloc[-size:]), set(ranked["trainee_id"].iloc[:size]))
+    return out
+
+
+def _chosen(kind: str, value: object) -> str:
+    if kind == "truefalse":
+        got = normalise_truefalse(value)
+        return "未作答/无效" if got is None else ("正确" if got else "错误")
+    got = normalise_choice(value)
+    return got if got else "未作答/无效"
+
+
+def _distractors(frame: pd.DataFrame) -> pd.DataFrame:
+    choice = frame[frame["kind"].isin(_CHOICE)]
+    if choice.empty:
+        return pd.DataFrame(columns=["paper", "question_id", "option", "count", "is_key"])
+    column = "answer_original" if "answer_original" in choice.columns else "answer"
+    key_column = "key_original" if "key_original" in choice.columns else "key"
+    rows = []
+    for (paper, qid), group in choice.groupby(["paper", "question_id"], sort=True):
+        kind = group["kind"].iloc[0]
+        picks = [_chosen(kind, v) for v in group[column]]
+        keys = {_chosen(kind, v) for v in group[key_column]}
+        for option, count in pd.Series(picks).value_counts().sort_index().items():
+            rows.append({"paper": paper, "question_id": qid, "option": option, "count": int(count),
+                         "is_key": option in keys and len(keys) == 1})
+    return pd.DataFrame(rows)
+
+
+def _flags(p: float, r: float, n: int, *, easy: float, hard: float, low_r: float, min_n: int) -> str:
+    if n < min_n:
+        return "样本不足"
+    flags = []
+    if p > easy:
+        flags.append(f"过易（p>{easy:g}）")
+    if p < hard:
+        flags.append(f"过难（p<{hard:g}）")
+    if not np.isnan(r) and r < low_r:
+        flags.append(f"区分度低（r_pb<{low_r:g}）")
+    return "；".join(flags)
+
+
+def _question_rows(frame, groups, **limits) -> pd.DataFrame:
+    rows = []
+    for (paper, qid), group in frame.groupby(["paper", "question_id"], sort=True):
+        upper, lower = groups[paper]
+        score = group["score"].to_numpy()
+        rest = (group["total"] - group["points"]).to_numpy()
+        up = group[group["trainee_id"].isin(upper)]["score"]
+        low = group[group["trainee_id"].isin(lower)]["score"]
+        p, r = float(score.mean()), _pearson(score, rest)
+        flag = _flags(p, r, len(group), **limits)
+        rows.append({"paper": paper, "question_id": qid, "kind": group["kind"].iloc[0],
+                     "slots": ",".join(sorted(group["item_id"].astype(str).unique())), "n": len(group),
+                     "facility": p, "point_biserial": r,
+                     "discrimination_27": float(up.mean() - low.mean()) if len(up) and len(low) else float("nan"),
+                     "flags": flag, "retire": bool(flag) and flag != "样本不足"})
+    return pd.DataFrame(rows)
+
+
+def _reliability(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for paper, group in frame.groupby("paper", sort=True):
+        wide = group.pivot_table(index="trainee_id", columns="item_id", values="points", aggfunc="sum").dropna()
+        binary = group[group["kind"].isin(_CHOICE)].pivot_table(
+            index="trainee_id", columns="item_id", values="score", aggfunc="sum").dropna()
+        rows.append({"paper": paper, "n_trainees": len(wide), "n_items": wide.shape[1],
+                     "cronbach_alpha": cronbach_alpha(wide.to_numpy()), "n_dichotomous": binary.shape[1],
+                     "kr20": kr20(binary.round().to_numpy())})
+    return pd.DataFrame(rows)
+
+
+def item_analysis(responses: pd.DataFrame, *, upper_lower: float = 0.27, easy: float = 0.95, hard: float = 0.2,
+                  low_r: float = 0.1, min_n: int = 10) -> ItemAnalysis:
+    """Facility, discrimination, distractors and reliability from long-format responses (one row per answer)."""
+    frame = _prepare(responses)
+    groups = _groups(frame, upper_lower)
+    items = _question_rows(frame, groups, easy=easy, hard=hard, low_r=low_r, min_n=min_n)
+    return ItemAnalysis(items=items, reliability=_reliability(frame), distractors=_distractors(frame))
+
+
+def plot_item_analysis(result: ItemAnalysis, path: Path | str) -> Path:
+    """PNG: facility vs point-biserial per question (flagged ones labelled) and α / KR-20 per paper."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from zhiben_training.fonts import use_cjk_font
+
+    use_cjk_font()
+    path = Path(path)
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [3, 1]})
+    items = result.items
+    for retire, colour, label in ((False, "#2b6cb0", "保留"), (True, "#c53030", "建议复核/淘汰")):
+        part = items[items["retire"] == retire]
+        ax.scatter(part["facility"], part["point_biserial"].fillna(0), s=18, c=colour, label=label, alpha=0.8)
+        if retire:
+            for _, row in part.head(30).iterrows():
+                ax.annotate(row["question_id"], (row["facility"], 0 if pd.isna(row["point_biserial"]) else
+                            row["point_biserial"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.axvline(0.2, color="grey", ls="--", lw=0.8)
+    ax.axvline(0.95, color="grey", ls="--", lw=0.8)
+    ax.axhline(0.1, color="grey", ls="--", lw=0.8)
+    ax.set(xlabel="难度（通过率 p）", ylabel="区分度（点二列相关 r_pb）", title="题目分析", xlim=(-0.02, 1.02))
+    ax.legend(loc="lower left")
+    rel = result.reliability
+    x = np.arange(len(rel))
+    bx.bar(x - 0.2, rel["cronbach_alpha"].fillna(0), 0.4, label="Cronbach α")
+    bx.bar(x + 0.2, rel["kr20"].fillna(0), 0.4, label="KR-20")
+    bx.set_xticks(x, [f"{p} 卷" for p in rel["paper"]])
+    bx.set(ylim=(0, 1), title="信度")
+    bx.legend()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

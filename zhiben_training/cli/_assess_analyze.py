@@ -1,0 +1,64 @@
+"""``zhiben assess analyze ROUND``: item analysis table, CSV and chart (added to the group by the pipeline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from zhiben_training.errors import AssessmentError
+
+_HEADERS = {"paper": "试卷", "question_id": "题目", "kind": "题型", "n": "作答人数", "facility": "难度p",
+            "point_biserial": "点二列r", "discrimination_27": "高低分组D", "flags": "提示"}
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return "—" if pd.isna(value) else f"{value:.2f}"
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def render_table(items: pd.DataFrame) -> str:
+    """Plain-text table of the per-question statistics (Chinese headers, aligned by display width)."""
+    header = list(_HEADERS.values())
+    rows = [[_fmt(r[c]) for c in _HEADERS] for _, r in items.iterrows()]
+    widths = [max(_width(h), *(_width(row[i]) for row in rows)) for i, h in enumerate(header)]
+    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths, strict=True)).rstrip()
+                     for line in [header, *rows])
+
+
+@click.command("analyze")
+@click.argument("round_id", metavar="ROUND")
+@click.option("--responses", "responses_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="作答明细 CSV（列：trainee_id, paper, item_id, source_question_id, kind, answer, key, points, max_points）")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录，写入 item_analysis.csv、reliability.csv、distractors.csv 和图表 PNG（默认 ./item-analysis-ROUND）")
+@click.option("--min-n", default=10, show_default=True, help="作答人数少于此值的题目只提示“样本不足”")
+def command(round_id: str, responses_path: Path, out_dir: Path | None, min_n: int) -> None:
+    """题目分析：每题难度、区分度（点二列相关、高低分组 27%）、干扰项统计，每卷 Cronbach α / KR-20。"""
+    from zhiben_training.assess.analysis import item_analysis, plot_item_analysis
+
+    try:
+        responses = pd.read_csv(responses_path, dtype={"answer": str, "key": str, "source_question_id": str,
+                                                       "trainee_id": str}, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise AssessmentError(f"无法读取作答明细 {responses_path}：{err}") from err
+    result = item_analysis(responses, min_n=min_n)
+    out_dir = out_dir or Path(f"item-analysis-{round_id}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result.items.to_csv(out_dir / "item_analysis.csv", index=False, encoding="utf-8-sig")
+    result.reliability.to_csv(out_dir / "reliability.csv", index=False, encoding="utf-8-sig")
+    result.distractors.to_csv(out_dir / "distractors.csv", index=False, encoding="utf-8-sig")
+    chart = plot_item_analysis(result, out_dir / "item_analysis.png")
+    click.echo(f"考核轮次 {round_id} 题目分析（共 {len(result.items)} 题）")
+    click.echo(render_table(result.items))
+    for _, row in result.reliability.iterrows():
+        click.echo(f"{row['paper']} 卷：{row['n_trainees']} 人、{row['n_items']} 题，"
+                   f"Cronbach α = {_fmt(row['cronbach_alpha'])}，KR-20 = {_fmt(row['kr20'])}")
+    flagged = int(result.items["retire"].sum())
+    click.echo(f"建议复核或淘汰的题目：{flagged} 道。结果已写入 {out_dir}（图表 {chart.name}）")
