@@ -19,8 +19,12 @@ from zhiben_training.synth._io import FORMATS, data_dictionary_markdown, to_arro
 from zhiben_training.synth._people import build_certificates, build_people
 from zhiben_training.synth._records import build_records, dumps
 from zhiben_training.synth._sites import build_sites
-from zhiben_training.synth._training import (build_attendance, build_continuing_education, build_rounds,
-                                             build_sanctions)
+from zhiben_training.synth._training import (
+    build_attendance,
+    build_continuing_education,
+    build_rounds,
+    build_sanctions,
+)
 
 TABLES = ("enterprises", "people", "certificates", "sites", "findings", "rounds", "attendance",
           "assessment_results", "continuing_education", "sanctions")
@@ -86,9 +90,7 @@ def generate_city(*, scale: str = "demo", seed: int = DEFAULT_SEED, out_dir: Pat
     emit("sites", sites)
     findings = build_findings(stream(seed, "findings"), sites, size.findings, reference=reference_date)
     emit("findings", findings)
-    stats["open_findings"] = int(np.isnat(findings["closed_date"]).sum())
-    stats["overdue_findings"] = int((np.isnat(findings["closed_date"])
-                                     & (findings["deadline"] < np.datetime64(reference_date, "D"))).sum())
+    stats.update(_ledger_stats(findings, reference_date))
     (out / "DATA_DICTIONARY.md").write_text(data_dictionary_markdown(), encoding="utf-8")
     manifest = CityManifest(directory=out, scale=scale, seed=seed, fmt=fmt,
                             reference_date=reference_date.isoformat(), counts=counts, stats=stats)
@@ -131,3 +133,8 @@ def _write_records(path: Path, sites: dict, ent: dict, people: dict, certs: dict
         "planted_major_hazards": int(sum(len(lab) for lab in sites["_labels"])),
     }
 
+
+def _ledger_stats(findings: dict, reference: dt.date) -> dict:
+    open_ = np.isnat(findings["closed_date"])
+    return {"open_findings": int(open_.sum()),
+            "overdue_findings": int((open_ & (findings["deadline"] < np.datetime64(reference, "D"))).sum())}

@@ -42,24 +42,8 @@ def build_findings(rng: np.random.Generator, sites: dict, total: int, *, referen
     planted = np.r_[np.ones(n_planted, bool), np.zeros(len(h_site), bool)]
     n = len(site)
 
-    deadline_days = np.where(major, np.array(cfg["deadline_days"]["重大"])[rng.integers(0, 4, n)],
-                             np.array(cfg["deadline_days"]["一般"])[rng.integers(0, 5, n)])
-    on_time = rng.random(n) < np.where(major, cfg["on_time_share"]["重大"], cfg["on_time_share"]["一般"])
-    fix_days = np.where(on_time, (rng.random(n) * deadline_days).astype(int) + 1,
-                        deadline_days + rng.integers(1, cfg["late_days_max"] + 1, n))
-    lo_g, hi_g = cfg["close_delay_days"]["一般"]
-    lo_m, hi_m = cfg["close_delay_days"]["重大"]
-    close_days = fix_days + np.where(major, rng.integers(lo_m, hi_m + 1, n), rng.integers(lo_g, hi_g + 1, n))
-    # historical 重大 findings are closed by the reference date: move the whole episode earlier if needed
-    overshoot = (found + close_days - ref).astype(int)
-    shift = np.where(major & ~planted & (overshoot > 0), overshoot + rng.integers(1, 30, n), 0)
-    found = found - shift
-    deadline = found + deadline_days
-    rectified = found + fix_days
-    closed = found + close_days
-    never = (~major & (rng.random(n) < cfg["never_rectified_share"])) | planted
-    rectified = np.where(never | (rectified > ref), NAT, rectified)
-    closed = np.where(np.isnat(rectified) | (closed > ref), NAT, closed)
+    found, deadline, rectified, closed = _dates(rng, cfg, found, major, planted, ref=ref,
+                                                floor=active_from[site])
 
     channel = np.array(list(cfg["channels"]))[weighted_choice(rng, cfg["channels"], n)]
     channel[planted] = "督导检查"
@@ -82,3 +66,27 @@ def build_findings(rng: np.random.Generator, sites: dict, total: int, *, referen
         "rectified_date": rectified[order],
         "closed_date": closed[order],
     }
+
+
+def _dates(rng, cfg, found, major, planted, *, ref, floor):
+    """Deadline, rectification and 销号 dates; events after the reference date have not happened yet."""
+    n = len(found)
+    deadline_days = np.where(major, np.array(cfg["deadline_days"]["重大"])[rng.integers(0, 4, n)],
+                             np.array(cfg["deadline_days"]["一般"])[rng.integers(0, 5, n)])
+    on_time = rng.random(n) < np.where(major, cfg["on_time_share"]["重大"], cfg["on_time_share"]["一般"])
+    fix_days = np.where(on_time, (rng.random(n) * deadline_days).astype(int) + 1,
+                        deadline_days + rng.integers(1, cfg["late_days_max"] + 1, n))
+    lo_g, hi_g = cfg["close_delay_days"]["一般"]
+    lo_m, hi_m = cfg["close_delay_days"]["重大"]
+    close_days = fix_days + np.where(major, rng.integers(lo_m, hi_m + 1, n), rng.integers(lo_g, hi_g + 1, n))
+    # historical 重大 findings are closed by the reference date: move the whole episode earlier if needed
+    overshoot = (found + close_days - ref).astype(int)
+    shift = np.where(major & ~planted & (overshoot > 0), overshoot + rng.integers(1, 30, n), 0)
+    found = np.maximum(found - shift, floor)  # never before the site started or 2024-01-01
+    deadline = found + deadline_days
+    rectified = found + fix_days
+    closed = found + close_days
+    never = (~major & (rng.random(n) < cfg["never_rectified_share"])) | planted
+    rectified = np.where(never | (rectified > ref), NAT, rectified)
+    closed = np.where(np.isnat(rectified) | (closed > ref), NAT, closed)
+    return found, deadline, rectified, closed
