@@ -4,6 +4,7 @@ papers), and helpers that write submissions the way trainees return them."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -29,12 +30,20 @@ def scorer():
     return _score
 
 
-@pytest.fixture
-def course(tmp_path) -> Path:
-    """A course root with 2026-A generated for three trainees."""
-    root = tmp_path / "course"
-    release.generate(root, round_id=ROUND, paper="A", trainees=TRAINEES, city_dir=tmp_path / "city",
+@pytest.fixture(scope="session")
+def _course_template(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("template") / "course"
+    release.generate(root, round_id=ROUND, paper="A", trainees=TRAINEES, city_dir=root.parent / "city",
                      base_seed=7, build=standin.build_paper)
+    return root
+
+
+@pytest.fixture
+def course(_course_template, tmp_path) -> Path:
+    """A course root with 2026-A generated for three trainees (a copy of one generated per session:
+    nbgrader's generate_assignment takes seconds)."""
+    root = tmp_path / "course"
+    shutil.copytree(_course_template, root)
     return root
 
 
@@ -65,3 +74,33 @@ def hand_in(folder: Path, trainee: str, nb_or_bytes) -> Path:
     else:
         path.write_text(json.dumps(nb_or_bytes, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def run_autograde(root: Path, scorer, **options):
+    from zhiben_training.assess.autograde import autograde
+    from zhiben_training.assess.sandbox import Limits
+
+    limits = options.pop("limits", Limits(wall_seconds=8, cell_seconds=4, address_space=2 * 2**30))
+    return autograde(root, AID, workers=2, limits=limits, progress=False, scorer=scorer, **options)
+
+
+def scores(root: Path) -> dict[str, dict[str, float]]:
+    """student -> grade_id -> auto_score, read back from nbgrader's gradebook."""
+    from nbgrader.api import Gradebook
+
+    from zhiben_training.assess.nbgrader_adapter import db_url
+
+    out: dict[str, dict[str, float]] = {}
+    with Gradebook(db_url(root), "zhiben") as gb:
+        for sub in gb.find_assignment(AID).submissions:
+            for grade in sub.notebooks[0].grades:
+                out.setdefault(sub.student.id, {})[grade.name] = grade.auto_score
+    return out
+
+
+def trainees_course(tmp_path: Path, ids: list[str]) -> Path:
+    """A course root generated for the given trainee ids."""
+    root = tmp_path / "course"
+    release.generate(root, round_id=ROUND, paper="A", trainees=[{"id": i, "name": i} for i in ids],
+                     city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper)
+    return root

@@ -1,0 +1,43 @@
+"""Excel-friendly CSV of a round's results: UTF-8 with BOM (Excel otherwise shows mojibake for
+Chinese) and submission times in Asia/Shanghai (nbgrader stores naive UTC)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from zhiben_training.assess.results import item_scores, totals
+
+__all__ = ["export_csv", "SHANGHAI"]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _local(value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def export_csv(course_root: Path, assignment: str, out: Path, *, pass_mark: float | None = None) -> Path:
+    """One row per trainee with total and per-item scores; Chinese headers; returns the path."""
+    frame = totals(course_root, assignment, pass_mark=pass_mark)
+    items = item_scores(course_root, assignment)
+    wide = items.pivot_table(index="student_id", columns="item_id", values="score", aggfunc="sum")
+    table = pd.DataFrame({
+        "考生编号": frame["student_id"], "姓名": frame["student_name"], "考核": frame["assignment_id"],
+        "得分": frame["score"], "满分": frame["max_score"],
+        "待人工评分题数": frame["needs_manual_grade"],
+        "是否合格": ["" if p is None else ("合格" if p else "不合格") for p in frame["passed"]],
+        "提交时间（北京时间）": [_local(t) for t in frame["timestamp"]],
+    })
+    for item in wide.columns:
+        table[f"第{item}题"] = wide.loc[frame["student_id"], item].values
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return out

@@ -1,0 +1,160 @@
+"""``zhiben assess``: papers, release, collection, sandboxed autograde, feedback, export, import."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+
+from zhiben_training.errors import AssessmentError
+
+_COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
+                       show_default=True, help="nbgrader 课程根目录（成绩册、试卷和答卷所在处）。")
+_ASSIGNMENT = click.option("--assignment", "-a", required=True, help="考核编号，如 2026-A、2026-C。")
+
+
+@click.group("assess")
+def command() -> None:
+    """考核：生成试卷、发放、收卷、自动评分、反馈、导出和导入成绩。"""
+
+
+def _trainees_from_file(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows or "id" not in rows[0]:
+        raise AssessmentError(f"考生名单 {path} 需要表头 id（可选 name）。")
+    return [{"id": r["id"].strip(), "name": (r.get("name") or "").strip()} for r in rows if r["id"].strip()]
+
+
+def _trainees_from_registry(db: str | None, round_id: str) -> list[dict]:
+    from zhiben_training.registry import open_registry
+
+    roster = open_registry(db).roster(round_id=round_id)
+    name = "name" if "name" in roster.columns else None
+    return [{"id": str(r["person_id"]), "name": str(r[name]) if name else ""} for _, r in roster.iterrows()]
+
+
+@command.command("generate")
+@_COURSE
+@click.option("--round", "round_id", required=True, help="培训轮次，如 2026-principal。")
+@click.option("--paper", type=click.Choice(["A", "C"]), required=True, help="试卷：A 主要负责人，C 专职安全生产管理人员。")
+@click.option("--city", "city_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="合成城市数据目录（zhiben synth 的输出）。")
+@click.option("--trainees", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="考生名单 CSV（表头 id,name）；省略时从登记库读取该轮次名单。")
+@click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
+@click.option("--seed", default=2026, show_default=True, help="基础随机种子（记录在 keys/ 中，可重建任一试卷）。")
+def generate_cmd(course, round_id, paper, city_dir, trainees, db, seed) -> None:
+    """为每位考生生成一份试卷变体（结构相同、内容不同），并在 nbgrader 中登记。"""
+    from zhiben_training.assess.release import generate
+
+    people = _trainees_from_file(trainees) if trainees else _trainees_from_registry(db, round_id)
+    result = generate(course, round_id=round_id, paper=paper, trainees=people, city_dir=city_dir, base_seed=seed)
+    click.echo(f"已生成 {result['assignment_id']}：{result['trainees']} 份试卷，每份 {result['items']} 题，"
+               f"满分 {result['max_score']:g} 分。答案与种子保存在 {course}/keys/（仅限考核人员）。")
+
+
+@command.command("release")
+@_COURSE
+@_ASSIGNMENT
+def release_cmd(course, assignment) -> None:
+    """为每位考生打包试卷和数据文件（zip），供无服务器的现场考核使用。"""
+    from zhiben_training.assess.release import release
+
+    paths = release(course, assignment)
+    click.echo(f"已写出 {len(paths)} 个考生压缩包：{paths[0].parent if paths else ''}")
+
+
+@command.command("collect")
+@_COURSE
+@_ASSIGNMENT
+@click.option("--from", "source", type=click.Path(exists=True, path_type=Path),
+              help="交回文件所在的文件夹或 zip；省略时从 nbgrader 交换目录收取。")
+def collect_cmd(course, assignment, source) -> None:
+    """收卷：每份答卷记录 SHA-256 回执；无法识别考生的文件拒收并说明原因。"""
+    from zhiben_training.assess.collect import collect
+
+    receipts, rejected = collect(course, assignment, source=source)
+    for r in receipts:
+        click.echo(f"回执 {r.trainee_id}  SHA-256 {r.sha256}  {r.size} 字节  {r.source}")
+    for r in rejected:
+        click.echo(f"拒收 {r.source}：{r.reason}", err=True)
+    click.echo(f"共收取 {len(receipts)} 份，拒收 {len(rejected)} 份。")
+
+
+@command.command("autograde")
+@_COURSE
+@_ASSIGNMENT
+@click.option("--workers", default=2, show_default=True, help="并行评分的内核数。")
+@click.option("--timeout", default=60.0, show_default=True, help="每份答卷的时间上限（秒）。")
+@click.option("--memory-mb", default=3072, show_default=True, help="每个内核的内存上限（MB）。")
+@click.option("--force", is_flag=True, help="重新评分已评过且未变化的答卷。")
+@click.option("--no-bwrap", is_flag=True, help="不使用 bubblewrap 沙箱（隔离级别降低）。")
+def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwrap) -> None:
+    """在沙箱中并行执行答卷，在内核之外按答案评分，写入 nbgrader 成绩册（可中断后续评）。"""
+    from zhiben_training.assess.autograde import autograde
+    from zhiben_training.assess.integrity import tamper_reports
+    from zhiben_training.assess.sandbox import Limits
+
+    limits = Limits(wall_seconds=timeout, address_space=memory_mb * 2**20)
+    summary = autograde(course, assignment, workers=workers, limits=limits, force=force,
+                        use_bwrap=False if no_bwrap else None)
+    click.echo(f"隔离级别：{summary.isolation}；评分 {len(summary.graded)} 份，跳过（已评且未变化）"
+               f"{len(summary.skipped)} 份，用时 {summary.seconds:.1f} 秒。")
+    for student, reason in sorted(summary.problems.items()):
+        click.echo(f"注意 {student}：{reason}")
+    for report in tamper_reports(course, assignment):
+        for finding in report.findings:
+            click.echo(f"篡改 {report.trainee_id}：{finding.detail}")
+
+
+@command.command("feedback")
+@_COURSE
+@_ASSIGNMENT
+def feedback_cmd(course, assignment) -> None:
+    """生成成绩反馈（不含答案文件、隐藏测试和评分代码）。"""
+    from zhiben_training.assess.feedback import write_feedback
+
+    paths = write_feedback(course, assignment)
+    click.echo(f"已生成 {len(paths)} 份反馈：{course}/feedback/")
+
+
+@command.command("export")
+@_COURSE
+@_ASSIGNMENT
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="输出 CSV 文件。")
+@click.option("--pass-mark", type=float, default=None, help="合格分数线（取自轮次设置）；省略则不判定。")
+def export_cmd(course, assignment, out, pass_mark) -> None:
+    """导出成绩 CSV（UTF-8 BOM，时间为北京时间），可直接用 Excel 打开。"""
+    from zhiben_training.assess.export import export_csv
+
+    click.echo(f"已导出：{export_csv(course, assignment, out, pass_mark=pass_mark)}")
+
+
+@command.command("import")
+@_COURSE
+@_ASSIGNMENT
+@click.option("--round", "round_id", required=True, help="登记库中的培训轮次。")
+@click.option("--pass-mark", type=float, required=True, help="合格分数线（取自轮次设置）。")
+@click.option("--actor", required=True, help="操作人（写入审计日志）。")
+@click.option("--reason", default="考核成绩导入", show_default=True, help="原因（写入审计日志）。")
+@click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
+def import_cmd(course, assignment, round_id, pass_mark, actor, reason, db) -> None:
+    """把成绩册中的成绩（含人工改分）写入登记库，每项变更记入审计日志。"""
+    from zhiben_training.assess.results import import_results
+    from zhiben_training.registry import open_registry
+
+    result = import_results(course, assignment, open_registry(db), round_id=round_id, actor=actor,
+                            reason=reason, pass_mark=pass_mark)
+    click.echo(f"已导入 {result['imported']} 人的成绩。")
+    if result["waiting_manual"]:
+        click.echo(f"尚待人工评分，未导入：{'、'.join(result['waiting_manual'])}")
+
+
+try:  # item analysis is built by the bank+papers helper
+    from zhiben_training.cli._assess_analyze import analyze
+except ImportError:  # pragma: no cover - until that module lands
+    analyze = None
+if analyze is not None:
+    command.add_command(analyze)
