@@ -105,16 +105,23 @@ def test_the_quarterly_report_counts_major_hazards_as_the_registry_holds_them(ci
     assert verify_manifest(tmp_path) == []
 
 
-def test_the_quarterly_training_totals_match_completions_in_the_quarter(city_db, registry, tmp_path):
+def test_the_quarterly_assessment_totals_match_the_registry_results(city_db, registry, tmp_path):
+    """Assessed in 2026Q3 = the deciding attempt up to 09-30 (first pass, else last attempt) falls in Q3."""
     assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db]) == 0
     book = openpyxl.load_workbook(tmp_path / "quarterly-2026Q3.xlsx")
     total = [r for r in book["培训-按区"].iter_rows(min_row=2, values_only=True) if r[0] == "合计"][0]
     results = registry.assessment_results()
-    taken = pd.to_datetime(results["taken_date"])
-    in_q3 = results[(taken >= "2026-07-01") & (taken <= "2026-09-30")]
-    # people assessed in Q3 whose deciding attempt (first pass, else last attempt) fell in Q3 — at most everyone
-    assert 0 < total[2] <= in_q3[["person_id", "round_id"]].drop_duplicates().shape[0]
-    assert total[1] > 0  # the 2026 safety round (04-01 … 10-31) completes people in Q3
+    results = results.assign(taken=pd.to_datetime(results["taken_date"]))
+    results = results[results["round_id"].str.startswith("2026") & (results["taken"] <= "2026-09-30")]
+    assessed = passed = 0
+    for _, attempts in results.groupby(["person_id", "round_id"]):
+        passes = attempts[attempts["passed"].astype(bool)]
+        decided = passes["taken"].min() if len(passes) else attempts["taken"].max()
+        if decided >= pd.Timestamp("2026-07-01"):
+            assessed += 1
+            passed += bool(len(passes))
+    assert (total[2], total[3]) == (assessed, passed)
+    assert total[1] > 0  # the 2026 safety and special rounds complete people in Q3
 
 
 def test_annual_and_self_evaluation_run_through_the_installed_console_script(city_db, tmp_path):

@@ -102,8 +102,12 @@ def _training(registry, period: Period) -> pd.DataFrame:
     for round_id in sorted(rounds["round_id"]):
         status = registry.status(round_id=round_id, today=period.end)
         status = status[status["status"].isin(ROSTER_STATUSES)].reset_index(drop=True)
-        results = _result_dates(registry.assessment_results(round_id=round_id), until=period.end)
-        status["completed_date"] = _completion_dates(registry, status, round_id, results)
+        attempts = registry.assessment_results(round_id=round_id)
+        # completion needs every attempt (a pass in October completes in Q4, not Q3); "assessed in the
+        # period" only the attempts up to the period end.
+        status["completed_date"] = _completion_dates(registry, status, round_id,
+                                                     _result_dates(attempts, until=None))
+        results = _result_dates(attempts, until=period.end)
         status = status.drop(columns=["passed"]).merge(results[["person_id", "taken_date", "passed_result"]],
                                                        on="person_id", how="left")
         frames.append(status.rename(columns={"passed_result": "passed"}))
