@@ -84,3 +84,17 @@ def test_continuing_education_and_sanctions_refer_to_real_people(demo_tables):
     sanctions = demo_tables["sanctions"]
     assert len(sanctions) > 0 and set(sanctions["person_id"]) <= ids
     assert sanctions["date"].between(pd.Timestamp("2024-01-01"), REF).all()
+
+
+def test_training_rows_are_unique_on_the_keys_the_registry_uses(demo_tables):
+    assert not demo_tables["attendance"].duplicated(["person_id", "round_id", "session_date"]).any()
+    assert not demo_tables["assessment_results"].duplicated(["person_id", "round_id", "paper"]).any()
+    assert not demo_tables["continuing_education"].duplicated(["person_id", "date", "topic"]).any()
+
+
+def test_a_retake_replaces_a_failed_first_attempt(demo_tables):
+    res = demo_tables["assessment_results"].merge(demo_tables["rounds"], on="round_id")
+    retakes = res[res["attempts"] == 2]
+    assert len(retakes) and (retakes["first_score"] < retakes["pass_mark"]).all()
+    single = res[res["attempts"] == 1]
+    assert (single["first_score"] == single["score"]).all()

@@ -50,8 +50,12 @@ def build_attendance(rng: np.random.Generator, people: dict, rounds: dict, *, ce
     sessions -= (rng.random(len(person)) < cfg["incomplete_session_share"]).astype(int)
     s_person, s_round = np.repeat(person, sessions), np.repeat(rnd, sessions)
     start, end = rounds["start_date"][s_round], rounds["end_date"][s_round]
-    span = (end - start).astype(int)
-    day = start + (rng.random(len(s_person)) * (span + 1)).astype(int)
+    span = (end - start).astype(int) + 1
+    # stratified: session k of n falls in the k-th n-th of the window, so one person's sessions never share a day
+    k = np.arange(len(s_person)) - np.repeat(np.cumsum(sessions) - sessions, sessions)
+    n_sessions = np.repeat(sessions, sessions)
+    lo, hi = k * span // n_sessions, (k + 1) * span // n_sessions
+    day = start + lo + (rng.random(len(s_person)) * (hi - lo)).astype(int)
     keep = day <= to_day(reference)
     order = np.lexsort((day[keep], s_round[keep], s_person[keep]))
     attendance = {
@@ -64,32 +68,35 @@ def build_attendance(rng: np.random.Generator, people: dict, rounds: dict, *, ce
 
 
 def _results(rng, people, rounds, person, rnd, *, reference: dt.date) -> dict:
-    """One attempt per (person, round) with a paper; failed attempts are often retaken two weeks later."""
+    """One row per (person, round, paper): the final attempt; failed ones are often retaken 2–4 weeks later.
+
+    ``attempts`` says whether the row is a retake (2); the first score of a retaken paper is ``first_score``.
+    """
     cfg = load_json("training.json")
     paper_of = {a: s["paper"] for a, s in cfg["audiences"].items()}
     papers = np.array([paper_of[a] or "" for a in rounds["audience"]])[rnd]
     mask = papers != ""
     person, rnd, papers = person[mask], rnd[mask], papers[mask]
-    score = np.clip(np.rint(rng.normal(cfg["score_mean"], cfg["score_sd"], len(person))), 20, 100)
+    first = np.clip(np.rint(rng.normal(cfg["score_mean"], cfg["score_sd"], len(person))), 20, 100)
     taken = rounds["end_date"][rnd] - rng.integers(0, 15, len(person))
-    failed = score < rounds["pass_mark"][rnd]
-    retake = np.flatnonzero(failed & (rng.random(len(person)) < cfg["retake_share"]))
-    score2 = np.clip(np.rint(rng.normal(cfg["score_mean"] - 4, cfg["score_sd"], len(retake))), 20, 100)
-    all_person = np.r_[person, person[retake]]
-    all_round = np.r_[rnd, rnd[retake]]
-    all_score = np.r_[score, score2]
-    all_taken = np.r_[taken, taken[retake] + rng.integers(14, 31, len(retake))]
-    keep = all_taken <= to_day(reference)
-    order = np.lexsort((all_taken[keep], all_round[keep], all_person[keep]))
-    sel = np.flatnonzero(keep)[order]
+    retake_draw = rng.random(len(person)) < cfg["retake_share"]
+    second = np.clip(np.rint(rng.normal(cfg["score_mean"] - 4, cfg["score_sd"], len(person))), 20, 100)
+    retake_day = taken + rng.integers(14, 31, len(person))
+    retaken = (first < rounds["pass_mark"][rnd]) & retake_draw & (retake_day <= to_day(reference))
+    score = np.where(retaken, second, first)
+    taken = np.where(retaken, retake_day, taken)
+    keep = taken <= to_day(reference)
+    sel = np.flatnonzero(keep)[np.lexsort((rnd[keep], person[keep]))]
     return {
-        "person_id": people["person_id"][all_person[sel]],
-        "round_id": rounds["round_id"][all_round[sel]],
-        "paper": np.r_[papers, papers[retake]][sel],
-        "score": all_score[sel],
+        "person_id": people["person_id"][person[sel]],
+        "round_id": rounds["round_id"][rnd[sel]],
+        "paper": papers[sel],
+        "score": score[sel],
         "max_score": np.full(len(sel), 100.0),
-        "passed": all_score[sel] >= rounds["pass_mark"][all_round[sel]],
-        "taken_date": all_taken[sel],
+        "passed": score[sel] >= rounds["pass_mark"][rnd[sel]],
+        "taken_date": taken[sel],
+        "attempts": np.where(retaken, 2, 1)[sel],
+        "first_score": first[sel],
     }
 
 
@@ -104,15 +111,21 @@ def build_continuing_education(rng: np.random.Generator, people: dict, *, refere
     person = np.repeat(np.repeat(np.arange(len(rate)), len(years)), counts.ravel())
     year = np.repeat(np.tile(years, len(rate)), counts.ravel())
     day = np.array([f"{y}-01-01" for y in year], dtype="datetime64[D]") + rng.integers(0, 365, len(person))
+    topic = rng.integers(0, len(ce["topics"]), len(person))
+    hours = np.array(ce["hours"], dtype=float)[rng.integers(0, len(ce["hours"]), len(person))]
+    provider = np.array(ce["providers"])[rng.integers(0, len(ce["providers"]), len(person))]
     keep = day <= to_day(reference)
-    person, day = person[keep], day[keep]
-    order = np.lexsort((day, person))
+    # one entry per person, day and topic (a repeated draw is dropped)
+    key = (person.astype(np.int64) * 100_000 + day.astype(np.int64)) * 100 + topic
+    _, first = np.unique(np.where(keep, key, -1), return_index=True)
+    sel = np.sort(first[keep[first]])
+    sel = sel[np.lexsort((day[sel], person[sel]))]
     return {
-        "person_id": people["person_id"][person[order]],
-        "date": day[order],
-        "hours": np.array(ce["hours"], dtype=float)[rng.integers(0, len(ce["hours"]), len(order))],
-        "topic": np.array(ce["topics"])[rng.integers(0, len(ce["topics"]), len(order))],
-        "provider": np.array(ce["providers"])[rng.integers(0, len(ce["providers"]), len(order))],
+        "person_id": people["person_id"][person[sel]],
+        "date": day[sel],
+        "hours": hours[sel],
+        "topic": np.array(ce["topics"])[topic[sel]],
+        "provider": provider[sel],
     }
 
 
