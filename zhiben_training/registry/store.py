@@ -121,12 +121,23 @@ def _is_busy(exc: OperationalError) -> bool:
 
 
 def upgrade(engine: Engine, *, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` with Alembic, inside one write transaction."""
+    """Bring the schema to ``revision`` with Alembic, inside one write transaction.
+
+    When the database is already at the newest revision nothing is locked, so opening the registry
+    to read never waits for a running import.
+    """
     from alembic import command
     from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    if revision == "head":
+        head = ScriptDirectory.from_config(config).get_current_head()
+        with engine.connect() as conn:
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
     with write_transaction(engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)

@@ -55,6 +55,13 @@ def _parse_date(value) -> dt.date | str:
     if isinstance(value, dt.date):
         return value
     text = _cell_text(value)
+    if len(text) == 10 and text[4] == "-":
+        try:  # the common case, ten times faster than strptime
+            day = dt.date.fromisoformat(text)
+            if 1900 <= day.year <= 2100:
+                return day
+        except ValueError:
+            pass
     for fmt in _DATE_FORMATS:
         try:
             day = dt.datetime.strptime(text, fmt).date()
