@@ -30,10 +30,11 @@ def font_face_css(text: str) -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(cjk_font_path()), fontNumber=_font_number(), recalcTimestamp=False, lazy=False)
+    font = TTFont(str(cjk_font_path()), fontNumber=_font_number(), recalcTimestamp=False, recalcBBoxes=False,
+                  lazy=False)
     options = subset.Options()
     options.flavor = "woff"
-    options.layout_features = ["*"]
+    options.hinting = False  # smaller; screen and print rasterisers do not need CFF hints
     options.name_IDs = ["*"]
     options.notdef_outline = True
     chars = set(text) | {chr(c) for c in range(0x20, 0x7F)}
