@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import click
 
-from zhiben_training import hazards, law
+from zhiben_training import law
 
 _WORK_TYPE_CN = {
     "excavation": "基坑", "slope": "边坡", "formwork_support": "模板支撑", "tool_formwork": "工具式模板",
@@ -114,6 +114,8 @@ def check(record_path: str, as_json: bool) -> None:
 
     退出码：0 未发现重大事故隐患；1 发现重大事故隐患；2 记录格式错误。
     """
+    from zhiben_training import hazards  # imported here: validation pulls in jsonschema (~2 s)
+
     record = hazards.load_record_file(record_path)
     works = hazards.classify_works(record)
     findings = hazards.assess(record)

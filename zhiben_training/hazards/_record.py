@@ -12,9 +12,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from zhiben_training.errors import KnowledgeBaseError, RecordFormatError
 
@@ -29,20 +27,26 @@ _TYPE_CN = {
 }
 
 
+if TYPE_CHECKING:
+    import jsonschema
+
+
 @cache
 def record_schema() -> dict:
-    """The inspection-record JSON Schema, loaded and checked once."""
+    """The inspection-record JSON Schema as shipped (a dict; also the vocabulary of work parameters)."""
     text = resources.files("zhiben_training.data").joinpath("inspection_record.schema.json").read_text("utf-8")
-    schema = json.loads(text)
-    try:
-        jsonschema.Draft202012Validator.check_schema(schema)
-    except jsonschema.SchemaError as err:  # a bug in the shipped data, not user input
-        raise KnowledgeBaseError(f"内置检查记录格式文件有误：{err.message}") from err
-    return schema
+    return json.loads(text)
 
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    """The schema checked once; jsonschema is imported here because importing it takes ~2 s."""
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(record_schema())
+    except jsonschema.SchemaError as err:  # a bug in the shipped data, not user input
+        raise KnowledgeBaseError(f"内置检查记录格式文件有误：{err.message}") from err
     return jsonschema.Draft202012Validator(record_schema())
 
 
