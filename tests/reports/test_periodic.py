@@ -197,3 +197,27 @@ def test_libreoffice_reads_every_report_sheet_back_as_the_report_tables(tmp_path
         for column in expected.columns[1:]:
             pd.testing.assert_series_equal(back[column].astype(float), expected[column].astype(float),
                                            check_names=False)
+
+
+@pytest.mark.browser
+def test_chromium_prints_the_html_report_to_a_multi_page_a4_pdf(tmp_path):
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("未安装 Debian chromium，跳过打印测试")
+    _, export = _write(tmp_path / "out")
+    pdf = tmp_path / "report.pdf"
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
+         "--no-pdf-header-footer", f"--print-to-pdf={pdf}", export.html.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert pdf.exists(), result.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert pages >= 2
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
+    assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)  # A4
