@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from zhiben_training.assess.analysis import cronbach_alpha, item_analysis, kr20, plot_item_analysis
 from zhiben_training.assess.papers import bank_letters, build_paper, score_item
-from zhiben_training.cli._assess_analyze import command as analyze_command
+from zhiben_training.cli._assess_analyze import analyze as analyze_command
 
 
 def long_format(matrix: list[list[float]], *, kinds=None, paper="A") -> pd.DataFrame:
@@ -143,3 +143,13 @@ def test_analyze_command_reports_missing_columns_in_chinese(tmp_path):
     csv.write_text("trainee_id,points\nT1,1\n", encoding="utf-8")
     result = CliRunner().invoke(analyze_command, ["R", "--responses", str(csv)], standalone_mode=False)
     assert "作答数据缺少列" in str(result.exception)
+
+
+def test_analyze_is_reachable_as_zhiben_assess_analyze(tiny_city, tmp_path, capsys):
+    from zhiben_training.cli import main
+
+    csv = tmp_path / "responses.csv"
+    simulated_responses(tiny_city, n=6).to_csv(csv, index=False)
+    assert main(["assess", "analyze", "2026-principal", "--responses", str(csv), "--out", str(tmp_path / "o"),
+                 "--min-n", "2"]) == 0
+    assert "题目分析" in capsys.readouterr().out

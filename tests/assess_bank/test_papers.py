@@ -166,3 +166,33 @@ def test_a_c_paper_draws_only_questions_meant_for_safety_managers(tiny_city):
     for item in paper.items:
         if item.source_question_id:
             assert question_by_id(item.source_question_id)["audience"] in ("both", "C")
+
+
+def test_every_fact_that_triggers_a_hazard_is_told_in_the_narrative(tiny_city):
+    """For each planted hazard, one of the wordings of each triggering fact appears in the report."""
+    import numpy as np
+
+    from zhiben_training.assess._site_narrative import label_entities, render_site_report
+    from zhiben_training.assess.bank import bank_dir
+    from zhiben_training.hazards import assess
+    from zhiben_training.synth import load_site_records
+
+    phrases = json.loads((bank_dir() / "narrative.json").read_text(encoding="utf-8"))["fields"]
+    checked = 0
+    for record in load_site_records(tiny_city):
+        findings = assess(record)
+        if not findings:
+            continue
+        rng = np.random.default_rng(1)
+        report = render_site_report(record, label_entities(record, rng), rng, bank=str(bank_dir()))
+        for finding in findings:
+            for fact in finding.facts:
+                path, value = fact.split(" = ", 1)
+                key, value = re.split(r"[.\]]", path)[-1], json.loads(value)
+                if isinstance(value, bool) and key in phrases:
+                    assert any(v in report for v in phrases[key]["true" if value else "false"]), fact
+                    checked += 1
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    assert f"{value:g}" in report, fact
+                    checked += 1
+    assert checked > 5

@@ -122,8 +122,14 @@ def _work_label(work: dict, bank: str) -> str:
     return labels[0]
 
 
+def _shown(key: str, entity: dict, bank: str) -> bool:
+    """False when the fact's premise is absent (e.g. no expert count when no review was held)."""
+    rule = _phrases(bank).get("suppress_when", {}).get(key, {})
+    return not any(entity.get(k) == v for k, v in rule.items())
+
+
 def _statements(entity: dict, rng: np.random.Generator, bank: str, *, keys=None) -> list[str]:
-    chosen = [k for k in entity if keys is None or k in keys]
+    chosen = [k for k in entity if (keys is None or k in keys) and _shown(k, entity, bank)]
     out = [s for k in chosen if (s := _phrase(k, entity[k], rng, bank))]
     return [out[i] for i in rng.permutation(len(out))]
 

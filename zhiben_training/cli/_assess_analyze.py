@@ -39,7 +39,7 @@ def render_table(items: pd.DataFrame) -> str:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录，写入 item_analysis.csv、reliability.csv、distractors.csv 和图表 PNG（默认 ./item-analysis-ROUND）")
 @click.option("--min-n", default=10, show_default=True, help="作答人数少于此值的题目只提示“样本不足”")
-def command(round_id: str, responses_path: Path, out_dir: Path | None, min_n: int) -> None:
+def analyze(round_id: str, responses_path: Path, out_dir: Path | None, min_n: int) -> None:
     """题目分析：每题难度、区分度（点二列相关、高低分组 27%）、干扰项统计，每卷 Cronbach α / KR-20。"""
     from zhiben_training.assess.analysis import item_analysis, plot_item_analysis
 
