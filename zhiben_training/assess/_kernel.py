@@ -24,11 +24,13 @@ from zhiben_training.assess.sandbox import Limits, Zygote, make_scratch
 __all__ = ["TrainingKernel", "CellRun"]
 
 _POLL = 0.25
+# What jupyter_client raises on a message the kernel mangled (bad JSON, wrong types, bad signature).
+_GARBLED = (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError)
 
 
 @dataclass
 class CellRun:
-    """Outputs of one executed cell; ``status`` is ok | error | timeout | dead."""
+    """Outputs of one executed cell; ``status`` is ok | error | timeout | dead | garbled."""
 
     status: str
     outputs: list = field(default_factory=list)
@@ -65,6 +67,9 @@ class TrainingKernel:
             kc.kernel_info()
             try:
                 kc.get_iopub_msg(timeout=0.1)
+            except _GARBLED:
+                self.dead_reason = "内核消息无法解析"
+                return False
             except queue.Empty:
                 if not self.zygote.alive(self.pid):
                     self.dead_reason = "内核启动失败"
@@ -102,6 +107,9 @@ class TrainingKernel:
                     run.status = "dead"
                     return run
                 continue
+            except _GARBLED:  # e.g. the trainee replaced json.dumps inside the kernel
+                run.status = "garbled"
+                return run
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             kind = msg["msg_type"]

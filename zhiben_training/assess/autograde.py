@@ -39,7 +39,8 @@ from zhiben_training.errors import AssessmentError
 
 __all__ = ["AutogradeSummary", "autograde", "submissions"]
 
-_DEAD = {"dead": "内核意外终止", "timeout": "超出时间限制，内核已被终止"}
+_DEAD = {"dead": "内核意外终止", "timeout": "超出时间限制，内核已被终止",
+         "garbled": "内核发出的消息无法解析（答卷篡改了内核的通信），内核已被终止"}
 
 
 @dataclass
@@ -183,6 +184,19 @@ def _grade_one(course_root: Path, aid: str, student: str, runner: _Runner, score
             "scores": scores, "comments": comments, "reason": reason, "timestamp": _timestamp(folder)}
 
 
+def _grade_failed(course_root: Path, aid: str, student: str, scorer: Callable, reason: str) -> dict:
+    """A zero row for a submission whose grading itself failed (never stops the batch)."""
+    folder = Path(course_root) / "submitted" / student / aid
+    data = (folder / f"{NOTEBOOK_NAME}.ipynb").read_bytes()
+    variant = nbformat.read(variant_dir(course_root, aid, student) / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
+    plan = make_plan(variant, None, reason)
+    scores, comments, _ = _score(load_keys(course_root, aid, student), plan,
+                                 {"outputs": {}, "answers": {}, "stopped": reason}, scorer)
+    return {"student": student, "sha256": hashlib.sha256(data).hexdigest(),
+            "graded": graded_notebook(variant, plan, None, {}, scores), "scores": scores,
+            "comments": comments, "reason": reason, "timestamp": _timestamp(folder)}
+
+
 def _state_path(course_root: Path, aid: str) -> Path:
     return Path(course_root) / ".autograde" / f"{aid}.json"
 
@@ -229,9 +243,14 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
         zygote.start()
         with cf.ThreadPoolExecutor(max_workers=max(1, workers)) as pool, \
                 tqdm(total=len(pending), disable=not progress, desc=f"评分 {assignment}", unit="份") as bar:
-            futures = [pool.submit(_grade_one, course_root, assignment, s, runner, scorer) for s in pending]
+            futures = {pool.submit(_grade_one, course_root, assignment, s, runner, scorer): s for s in pending}
             for future in cf.as_completed(futures):
-                graded = future.result()
+                student = futures[future]
+                try:
+                    graded = future.result()
+                except Exception as exc:  # fail closed: this submission scores 0 with the reason
+                    graded = _grade_failed(course_root, assignment, student, scorer,
+                                           f"评分过程出错（{type(exc).__name__}: {str(exc)[:120]}）")
                 _store(course_root, assignment, graded)
                 state[graded["student"]] = graded["sha256"]
                 _save_state(state_file, state)

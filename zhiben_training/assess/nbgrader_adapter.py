@@ -73,7 +73,6 @@ def _coursedir(course_root: Path) -> CourseDirectory:
     config.CourseDirectory.root = str(Path(course_root).resolve())
     config.CourseDirectory.course_id = "zhiben"
     config.Exchange.root = str(Path(course_root).resolve() / "exchange")
-    config.Exchange.course_id = "zhiben"
     return CourseDirectory(config=config)
 
 
@@ -92,6 +91,10 @@ def ensure_course(course_root: Path) -> Path:
     for sub in ("source", "keys", "variants", "submitted"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     (root / "keys").chmod(0o700)
+    exchange = root / "exchange"
+    if not exchange.exists():
+        exchange.mkdir()
+        exchange.chmod(0o1777)  # nbgrader's exchange convention: world-writable with sticky bit
     config = root / "nbgrader_config.py"
     if not config.exists():
         config.write_text(CONFIG_TEXT, encoding="utf-8")
