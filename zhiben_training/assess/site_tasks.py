@@ -127,16 +127,23 @@ def classify_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *,
     return SiteTask(prompt, "\n".join(template), key, citation, {})
 
 
-def _ledger_frame(findings: pd.DataFrame, district: str, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.Timestamp]:
+@lru_cache(maxsize=64)
+def _district_rows(city_dir: str, district: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """(all findings, major findings, candidate as-of dates) of one district, computed once per city."""
+    findings = _city(city_dir)[1]
     rows = findings[findings["district"] == district]
     if rows.empty:
         rows = findings
     dates = rows["found_date"].sort_values().reset_index(drop=True)
-    lo = int(len(dates) * 0.4)
-    candidates = dates.iloc[lo:].drop_duplicates().to_numpy()
+    candidates = dates.iloc[int(len(dates) * 0.4):].drop_duplicates().to_numpy()
+    return rows, rows[rows["level"] == "重大"], candidates
+
+
+def _ledger_frame(city_dir: str, district: str, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.Timestamp]:
+    rows, majors_all, candidates = _district_rows(city_dir, district)
     as_of = pd.Timestamp(candidates[int(rng.integers(0, len(candidates)))]).normalize()
     for _ in range(20):  # prefer a date at which some major hazard is overdue, so the count is not trivially 0
-        major = rows[(rows["level"] == "重大") & (rows["found_date"] <= as_of) & (rows["deadline"] < as_of)]
+        major = majors_all[(majors_all["found_date"] <= as_of) & (majors_all["deadline"] < as_of)]
         if ((major["closed_date"].isna()) | (major["closed_date"] > as_of)).any():
             break
         as_of = pd.Timestamp(candidates[int(rng.integers(0, len(candidates)))]).normalize()
@@ -162,8 +169,7 @@ def ledger_key(csv_bytes: bytes, as_of: str) -> dict:
 
 def ledger_task(city_dir: Path, district: str, rng: np.random.Generator) -> SiteTask:
     """t03: overdue 重大 items and 销号 rate by channel from ``hazard_ledger.csv``."""
-    _sites, findings, _records = _city(str(Path(city_dir).resolve()))
-    frame, as_of = _ledger_frame(findings, district, rng)
+    frame, as_of = _ledger_frame(str(Path(city_dir).resolve()), district, rng)
     out = frame[list(_LEDGER_COLUMNS)].rename(columns=_LEDGER_COLUMNS)
     for column in ("发现日期", "整改期限", "整改完成日期", "销号日期"):
         out[column] = out[column].dt.strftime("%Y-%m-%d").fillna("")
