@@ -52,3 +52,12 @@ def lesson_city_env(tmp_path_factory):
         os.environ.pop("ZHIBEN_LESSON_CITY", None)
     else:
         os.environ["ZHIBEN_LESSON_CITY"] = old
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Mark a test item as failed so fixtures (the browser page) can save a screenshot."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.failed = True
+    return report

@@ -44,7 +44,8 @@ def cells() -> list[tuple[str, str]]:
         ("code", """范围 = pd.DataFrame([
     {"编号": s.id, "附件": f"附件{s.annex}", "范围（原文）": s.text, "核实状态": s.status} for s in law.wd_scopes()
 ])
-display(范围)"""),
+with pd.option_context("display.max_colwidth", None, "display.max_rows", 100):
+    display(范围.style.set_properties(**{"text-align": "left"}).hide(axis="index"))"""),
         ("md", """## 二、阈值探索器
 
 先选择工程类别，再拖动滑块（也可以点击滑块后用键盘方向键微调）。下方的“判定”由工具包的规则引擎

@@ -1,0 +1,160 @@
+"""Lesson 03 in a real browser: JupyterLab on localhost, Debian Chromium driven by Playwright.
+
+Chromium sees only the bundled Noto Sans CJK font (a private fontconfig file lists just that
+folder), so Chinese on the screenshot proves the bundled font renders, not a system font.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests.course.conftest import COURSE
+from zhiben_training.fonts import cjk_font_path
+
+CHROMIUM = Path("/usr/bin/chromium")
+LESSON = "03_危大工程与超危大工程.ipynb"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fontconfig(folder: Path) -> Path:
+    """A fonts.conf whose only font folder is the noto-cjk package: no system fonts at all."""
+    cache = folder / "fc-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    conf = folder / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>{cjk_font_path().parent}</dir>
+  <cachedir>{cache}</cachedir>
+</fontconfig>
+""", encoding="utf-8")
+    return conf
+
+
+def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"JupyterLab did not answer within {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """JupyterLab serving a temp copy of course/ on a free localhost port with a random token."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser test needs Debian chromium at /usr/bin/chromium (CI installs it: apt-get install chromium)")
+    root = tmp_path / "course"
+    shutil.copytree(COURSE, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    port, token = _free_port(), secrets.token_hex(16)
+    log = tmp_path / "lab.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
+             "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+             *(["--allow-root"] if os.geteuid() == 0 else [])],
+            stdout=out, stderr=subprocess.STDOUT, cwd=root, env=dict(os.environ),
+        )
+    try:
+        _wait_for_server(f"http://127.0.0.1:{port}/api/status?token={token}", proc, log)
+        yield {"url": f"http://127.0.0.1:{port}", "token": token, "root": root, "log": log}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def page(lab, tmp_path, artifacts_dir, request):
+    """A Chromium page; on failure a screenshot goes to test-artifacts/ for a human to look at."""
+    from playwright.sync_api import sync_playwright
+
+    env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+            tab = context.new_page()
+            yield tab
+            if getattr(request.node, "failed", False):
+                tab.screenshot(path=str(artifacts_dir / "lesson03-failure.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def _run_all_cells(page) -> None:
+    """Run → Run All Cells, retried until the first code cell shows an execution count."""
+    kernel = page.locator(".jp-StatusBar-TextItem[title^='Change kernel']", has_text="Idle")
+    kernel.wait_for(timeout=90_000)  # status bar "Python 3 (ipykernel) | Idle": the kernel is up
+    for _attempt in range(3):
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.locator(".jp-InputPrompt", has_text="[1]").first.wait_for(timeout=30_000)
+            return
+        except Exception:  # noqa: BLE001 - retry the menu once the kernel is really there
+            continue
+    raise AssertionError("Run All Cells did not start the kernel")
+
+
+def test_moving_the_depth_slider_from_4_9_to_5_0_m_turns_the_verdict_to_超规模(lab, page, artifacts_dir):
+    page.goto(f"{lab['url']}/lab/tree/{quote(LESSON)}?token={lab['token']}")
+    page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
+    _run_all_cells(page)
+
+    verdict = page.locator(".zhiben-verdict .zhiben-level")
+    verdict.wait_for(timeout=90_000)
+    page.wait_for_function("() => document.querySelector('.zhiben-verdict .zhiben-level')?.textContent === '危大'",
+                           timeout=30_000)
+    before = verdict.text_content()
+    slider = page.locator(".zhiben-slider-depth_m")
+    slider.scroll_into_view_if_needed()
+    assert slider.locator(".noUi-handle").first.get_attribute("aria-valuenow") == "4.9"
+    slider.locator(".noUi-handle").first.focus()
+    page.keyboard.press("ArrowRight")  # one step of 0.1 m
+    page.wait_for_function("() => document.querySelector('.zhiben-verdict .zhiben-level')?.textContent === '超规模'",
+                           timeout=30_000)
+    after = verdict.text_content()
+    assert (before, after) == ("危大", "超规模")
+    assert slider.locator(".noUi-handle").first.get_attribute("aria-valuenow") == "5.0"
+    assert "专家论证" in page.locator(".zhiben-duties").text_content()
+    assert page.locator(".zhiben-slider-depth_m label").text_content().startswith("开挖深度")
+
+    news = page.locator(".jp-Notification-Toast-default", has_text="Jupyter news")
+    if news.count():  # the "official Jupyter news?" toast would cover part of the screenshot
+        news.get_by_role("button", name="No").click()
+    page.locator(".zhiben-verdict").scroll_into_view_if_needed()
+    shot = artifacts_dir / "lesson03-depth-5m-超规模.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
