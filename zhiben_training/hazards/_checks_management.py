@@ -114,6 +114,15 @@ def check_special_workers(record: dict):
         yield "4.3", facts, []
 
 
+def _level_status(result) -> str:
+    """Flag a level that rests only on unverified scope entries (e.g. W2.3.2 from memory)."""
+    from zhiben_training.law import wd_scopes
+
+    status = {s.id: s.status for s in wd_scopes()}
+    deciding = [i for i in result.scope_ids if i.startswith("W2" if result.level == "超规模" else "W1")]
+    return status_note("unverified") if deciding and all(status[i] == "unverified" for i in deciding) else ""
+
+
 def check_plans(record: dict):
     """4.4 (plan missing, unreviewed or severely defective; 超规模 without ≥5-expert review) and 4.5."""
     plan_facts, notes, accept_facts, accept_notes = [], [], [], []
@@ -123,7 +132,7 @@ def check_plans(record: dict):
         if result.level == "一般":
             continue
         here = f"works[{index}]"
-        level_note = f"{here}（{result.work_id}）为{result.level}工程（{'、'.join(result.scope_ids)}）"
+        level_note = f"{here}（{result.work_id}）为{result.level}工程（{'、'.join(result.scope_ids)}）{_level_status(result)}"
         bad = [fact(f"{here}.{k}", v) for k, v in (("plan_prepared", False), ("plan_reviewed", False), ("plan_severe_defect", True))
                if work.get(k) is v]
         if result.level == "超规模":
