@@ -95,3 +95,10 @@ def test_committed_sample_is_what_the_generator_writes_today(tmp_path):
     """The sample in synthetic_data/sample is tiny scale, default seed, CSV (refresh: see README)."""
     generate_city(scale="tiny", out_dir=tmp_path, fmt="csv")
     assert _digests(REPO / "synthetic_data" / "sample") == _digests(tmp_path)
+
+
+def test_regenerating_in_another_format_leaves_no_stale_tables(tmp_path):
+    generate_city(scale="tiny", seed=2, out_dir=tmp_path, fmt="parquet")
+    generate_city(scale="tiny", seed=5, out_dir=tmp_path, fmt="csv")
+    assert not list(tmp_path.glob("*.parquet"))
+    assert load_city(tmp_path)["rounds"].shape[0] == 9

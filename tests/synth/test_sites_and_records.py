@@ -116,3 +116,16 @@ def test_sites_with_a_lapsed_licence_are_labelled_4_1(demo_city, demo_tables):
         assert record["enterprise"]["safety_licence_valid"] is (not expired)
         if expired:
             assert "4.1" in _ids(record)
+
+
+def test_site_rows_summarise_their_records(demo_city, demo_tables):
+    sites = demo_tables["sites"].set_index("site_id")
+    contractors = set(demo_tables["enterprises"].query("construction_kind == '总承包'")["uscc"])
+    for record in load_site_records(demo_city):
+        row = sites.loc[record["site_id"]]
+        assert row["n_equipment"] == len(record["equipment"])
+        assert row["project_safety_managers"] == record["staffing"]["project_safety_managers"]
+        assert row["contractor_uscc"] == record["enterprise"]["uscc"] and row["contractor_uscc"] in contractors
+        assert record["project"]["district"] == row["district"]
+        leader = [p["person_id"] for p in record["personnel"] if p["role"] == "项目负责人"]
+        assert row["project_leader_id"] == (leader[0] if leader else "")
