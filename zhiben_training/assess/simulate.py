@@ -1,0 +1,155 @@
+"""Simulated trainee submissions of mixed quality, for the demo and the autograde benchmark.
+
+This is an examiner-side tool: it reads the examiner-only keys (``release.load_keys``) to write
+answers of a chosen quality into each trainee's own released variant, exactly as a trainee would
+return it (``<assignment>-<trainee>.ipynb`` in a hand-in folder). Hostile submissions are the
+attacks the grader must survive: an infinite loop, an endless sleep, ``os._exit``, a memory hog,
+killing the parent process, huge output, a binary file and an empty file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from zhiben_training.assess import release
+from zhiben_training.assess.notebooks import NOTEBOOK_NAME, answer_cell_id
+
+__all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix"]
+
+QUALITIES = ("good", "weak", "blank", "hostile")
+
+# Code a hostile trainee puts in an answer cell; the grader must score the rest fail-closed.
+HOSTILE_KINDS = {
+    "infinite_loop": "while True:\n    pass",
+    "endless_sleep": "import time\ntime.sleep(10**6)",
+    "os_exit": "import os\nos._exit(3)",
+    "memory_hog": "blob = bytearray(64 * 2**30)",
+    "kill_parent": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
+    "huge_output": "print('刷屏' * 10_000_000)",
+    "binary_file": None,
+    "empty_file": None,
+}
+
+_WRITTEN_GOOD = (
+    "主要负责人是本单位安全生产第一责任人：每月带队开展一次自查自改，"
+    "把各渠道发现的重大事故隐患纳入台账，逐项明确责任人、措施、资金和时限，"
+    "整改完成后组织复查并申请销号；同时落实全员安全生产责任制和教育培训计划。"
+)
+
+
+@dataclass(frozen=True)
+class SimulatedSubmission:
+    trainee_id: str
+    quality: str
+    detail: str
+    path: Path
+
+
+def quality_mix(trainee_ids: list[str], *, seed: int, hostile: int = 3, blank: int = 2) -> dict[str, str]:
+    """Assign qualities: ``hostile`` hostile, ``blank`` blank, the rest split between good and weak."""
+    rng = np.random.default_rng(seed)
+    order = list(rng.permutation(len(trainee_ids)))
+    mix: dict[str, str] = {}
+    for rank, index in enumerate(order):
+        tid = trainee_ids[index]
+        if rank < hostile:
+            mix[tid] = "hostile"
+        elif rank < hostile + blank:
+            mix[tid] = "blank"
+        else:
+            mix[tid] = "good" if rng.random() < 0.6 else "weak"
+    return mix
+
+
+def _wrong_choice(key: str, rng: np.random.Generator) -> str:
+    return str(rng.choice([c for c in "ABCD" if c != key]))
+
+
+def _answer_for(item: dict, quality: str, rng: np.random.Generator) -> object:
+    """A plausible answer of the given quality for one item (key-based for good, noisy for weak)."""
+    key, kind = item["key"], item["kind"]
+    right = rng.random() < (0.92 if quality == "good" else 0.45)
+    if kind == "single":
+        return key if right else _wrong_choice(key, rng)
+    if kind == "multiple":
+        return sorted(key) if right else sorted(key)[:-1] or ["A"]
+    if kind == "truefalse":
+        return key if right else (not key)
+    if kind == "hazard_ids":
+        return list(key) if right else list(key)[:1] + ["8.4"]
+    if kind == "classify_works":
+        if right:
+            return key
+        return {work: {**spec, "level": "一般"} for work, spec in key.items()}
+    if kind == "ledger":
+        if right:
+            return key
+        return {**key, "overdue_major": int(key.get("overdue_major", 0)) + 2}
+    return None
+
+
+def _answer_source(item: dict, value: object) -> str:
+    return f"{item['answer_var']} = {json.dumps(value, ensure_ascii=False)}"
+
+
+def _fill(nb, record: dict, quality: str, rng: np.random.Generator) -> None:
+    by_id = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in nb.cells}
+    for item in record["items"]:
+        cell = by_id.get(answer_cell_id(item["item_id"]))
+        if cell is None:
+            continue
+        if item["kind"] == "written":
+            cell.source = _WRITTEN_GOOD if quality == "good" else "加强安全管理。"
+        else:
+            cell.source = _answer_source(item, _answer_for(item, quality, rng))
+
+
+def _hostile(nb, record: dict, kind: str, rng: np.random.Generator) -> None:
+    """Good answers for the first half, then the attack in the next answer cell."""
+    _fill(nb, record, "good", rng)
+    code_items = [i for i in record["items"] if i["kind"] != "written"]
+    target = code_items[len(code_items) // 2]
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == answer_cell_id(target["item_id"]):
+            cell.source = HOSTILE_KINDS[kind] + "\n" + cell.source
+
+
+def simulate_submissions(
+    course_root: Path, assignment: str, *, out_dir: Path, seed: int = 2026, hostile: int = 3, blank: int = 2,
+) -> list[SimulatedSubmission]:
+    """Write one returned notebook per trainee of ``assignment`` into ``out_dir``; deterministic."""
+    course_root, out_dir = Path(course_root), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    trainees = sorted(p.name for p in (course_root / "variants" / assignment).iterdir() if p.is_dir())
+    mix = quality_mix(trainees, seed=seed, hostile=hostile, blank=blank)
+    kinds = list(HOSTILE_KINDS)
+    written: list[SimulatedSubmission] = []
+    hostile_count = 0
+    for tid in trainees:
+        rng = np.random.default_rng([seed, int.from_bytes(tid.encode()[:8].ljust(8, b"\0"), "little")])
+        record = release.load_keys(course_root, assignment, tid)
+        path = out_dir / f"{assignment}-{tid}.ipynb"
+        quality, detail = mix[tid], ""
+        nb = nbformat.read(release.variant_dir(course_root, assignment, tid) / f"{NOTEBOOK_NAME}.ipynb",
+                           as_version=4)
+        if quality == "hostile":
+            detail = kinds[hostile_count % len(kinds)]
+            hostile_count += 1
+            if detail == "binary_file":
+                path.write_bytes(bytes(rng.integers(0, 256, 4096, dtype=np.uint8)))
+            elif detail == "empty_file":
+                path.write_bytes(b"")
+            else:
+                _hostile(nb, record, detail, rng)
+                nbformat.write(nb, path)
+        else:
+            if quality != "blank":
+                _fill(nb, record, quality, rng)
+            nbformat.write(nb, path)
+        written.append(SimulatedSubmission(trainee_id=tid, quality=quality, detail=detail, path=path))
+    return written
