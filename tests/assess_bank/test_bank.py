@@ -130,3 +130,22 @@ def test_a_duplicated_id_is_rejected(bank_copy):
     rewrite_question(bank_copy, "weida", 0, id=first)
     with pytest.raises(KnowledgeBaseError, match=f"{first}.*编号重复"):
         load_bank(bank_copy)
+
+
+def test_a_missing_bank_folder_is_a_config_error_that_names_the_variable(tmp_path, monkeypatch):
+    from zhiben_training.assess.bank import bank_dir
+    from zhiben_training.errors import ConfigError
+
+    monkeypatch.setenv("ZHIBEN_BANK_DIR", str(tmp_path))
+    with pytest.raises(ConfigError, match="找不到题库目录") as err:
+        bank_dir()
+    assert "ZHIBEN_BANK_DIR" in str(err.value)
+
+
+def test_the_public_api_of_papers_scoring_and_analysis_is_pinned():
+    from zhiben_training.assess import analysis, papers, scoring
+
+    assert sorted(papers.__all__) == ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed",
+                                      "score_item"]
+    assert "score_item" in scoring.__all__ and papers.score_item is scoring.score_item
+    assert {"item_analysis", "plot_item_analysis", "ItemAnalysis"} <= set(analysis.__all__)

@@ -21,7 +21,7 @@ LEDGER = item("ledger", {"as_of": "2026-06-30", "overdue_major": 3,
                          "closure_rate_by_channel": {"企业自查": 85.3, "督导检查": 100.0}}, 10.0)
 
 
-@pytest.mark.parametrize("answer", ["B", " b ", "Ｂ", ["B"], "(B)"])
+@pytest.mark.parametrize("answer", ["B", " b ", "Ｂ", ["B"], "(B)", "B."])
 def test_single_choice_accepts_the_keyed_letter_in_any_reasonable_spelling(answer):
     assert score_item(SINGLE, answer) == (1.0, "正确。")
 

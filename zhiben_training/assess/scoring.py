@@ -66,7 +66,7 @@ def normalise_choice(answer: object) -> str | None:
         raw = _text(answer)
         if raw is None:
             return None
-    letters = re.sub(r"[\s,，、;；/|()（）\[\]'\"]", "", raw.upper())
+    letters = re.sub(r"[\s,，、;；/|()（）\[\].。'\"]", "", raw.upper())
     if not letters or not re.fullmatch(r"[A-E]+", letters) or len(set(letters)) != len(letters):
         return None
     return "".join(sorted(letters))
