@@ -155,3 +155,29 @@ def test_libreoffice_reads_the_registry_roster_back(city_db, tmp_path, soffice):
         csv = pd.to_numeric(via_csv[column].replace("", None)).astype(float)
         pd.testing.assert_series_equal(lo, csv, check_names=False)
     assert all(dt.date.fromisoformat(d) for d in via_lo["完成日期"] if d)
+
+
+def test_a_custom_spec_adds_masked_phone_numbers_from_the_registry(city_db, tmp_path):
+    import json
+
+    from zhiben_training.reports.columns import _DATA_DIR
+
+    raw = json.loads((_DATA_DIR / "report_columns.json").read_text(encoding="utf-8"))
+    raw["columns"].insert(3, {"header": "联系电话", "source": "phone", "type": "phone", "width": 14, "mask": "phone"})
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    assert main(["report", "roster", "--round", "2026-safety", "--masked", "--spec", str(spec),
+                 "--out", str(tmp_path / "out"), "--db", city_db]) == 0
+    back = pd.read_csv(tmp_path / "out" / "roster-2026-safety-public.csv", encoding="utf-8-sig", dtype=str)
+    assert list(back.columns[:4]) == ["序号", "姓名", "身份证号", "联系电话"]
+    assert back["联系电话"].str.fullmatch(r"1\d{2}\*{4}\d{4}").all()
+
+
+def test_a_broken_spec_file_stops_the_command_before_the_registry_is_read(city_db, tmp_path, capsys):
+    spec = tmp_path / "spec.json"
+    spec.write_text("{not json", encoding="utf-8")
+    code = main(["report", "roster", "--round", "2026-safety", "--spec", str(spec), "--out", str(tmp_path / "out"),
+                 "--db", city_db])
+    assert code == 2
+    assert "不是有效的 JSON" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
