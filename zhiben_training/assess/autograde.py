@@ -148,7 +148,7 @@ def _score(keys: dict, plan, result: dict, scorer: Callable) -> tuple[dict, dict
     """Scores per test grade_id and comments per answer grade_id (Chinese)."""
     scores, comments = {}, {}
     items = {f"{d['item_id']}-test": d for d in keys["items"] if d["kind"] != "written"}
-    reason = plan.problem or result.get("stopped", "")
+    reason = "；".join(r for r in (plan.problem, result.get("stopped", "")) if r)
     for gid, data in items.items():
         answer_gid = gid.replace("-test", "-answer")
         if gid in result["answers"]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import warnings
 from dataclasses import dataclass, field
 
 import nbformat
@@ -25,11 +26,11 @@ class Plan:
 
     steps: list[tuple[str, str, str]] = field(default_factory=list)
     answers: dict[str, str] = field(default_factory=dict)  # answer grade_id -> trainee source
-    problem: str = ""  # why the submission could not be read (then nothing runs)
+    problem: str = ""  # why the submission could not be read (nothing runs) or a note on a converted file
 
 
 def load_submission(data: bytes) -> tuple[nbformat.NotebookNode | None, str]:
-    """Parse leniently; return (notebook, "") or (None, Chinese reason)."""
+    """Parse leniently; return (notebook, "" or a note) or (None, Chinese reason)."""
     if not data.strip():
         return None, "提交的文件为空"
     try:
@@ -41,11 +42,14 @@ def load_submission(data: bytes) -> tuple[nbformat.NotebookNode | None, str]:
     if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")), list):
         return None, "提交的文件不是 Jupyter 笔记本"
     try:
-        nb = nbformat.reads(json.dumps(raw), as_version=4)
+        with warnings.catch_warnings():  # duplicate cell ids etc.: reported by integrity, not here
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(json.dumps(raw), as_version=4)
     except Exception as exc:  # nbformat raises many types for odd files; any of them = unreadable
         return None, f"提交的笔记本格式无法读取：{type(exc).__name__}"
-    if raw.get("nbformat", 4) < 4:
-        nb.metadata["zhiben_converted_from"] = raw.get("nbformat")
+    version = raw.get("nbformat", 4)
+    if not isinstance(version, int) or version < 4:
+        return nb, f"旧版笔记本格式（nbformat {version}），已自动转换，缺少评分标记的单元格无法对应到题目"
     return nb, ""
 
 

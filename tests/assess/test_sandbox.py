@@ -1,0 +1,153 @@
+"""Hostile or broken submissions: a row with zero or partial score and a reason, never a stopped
+batch, and no reach outside the submission's own scratch folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import nbformat
+import pytest
+
+from tests.assess import standin
+from tests.assess.conftest import AID, answered, hand_in, paper_of, run_autograde, scores, trainees_course
+from zhiben_training.assess.collect import collect
+from zhiben_training.assess.sandbox import bwrap_available, isolation_level
+
+# Each runs in k02's answer cell, after a correct k01: k01 must keep its 2 points (partial score).
+HOSTILE_CODE = {
+    "LOOP": "while True:\n    pass",
+    "SLEEP": "import time\ntime.sleep(10_000)",
+    "SEGV": "import ctypes\nctypes.string_at(0)",
+    "EXIT": "import os\nos._exit(3)",
+    "OUTPUT": "print('x' * 30_000_000)",
+    "MEMORY": "hog = bytearray(8 * 2**30)",
+    "PARENT": "import os, signal\nfor pid in (os.getppid(), 1):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
+              "    except OSError as exc:\n        print(type(exc).__name__)",
+    "FORK": "import os\nfor _ in range(200):\n    try:\n        os.fork() or os._exit(0)\n    except OSError:\n        break",
+}
+HOSTILE_FILES = {
+    "EMPTY": b"",
+    "BINARY": bytes(range(256)) * 40,
+    "JSON": b'{"cells": [',
+    "V3": json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [
+        {"cells": [{"cell_type": "code", "input": "answer_k01 = 'A'", "language": "python", "outputs": []}]}]}).encode(),
+}
+SURVIVES = {"MEMORY", "PARENT", "OUTPUT", "FORK"}  # the kernel lives on: later items still count
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    from tests.assess.conftest import _score as scorer
+
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    ids = ["GOOD", *HOSTILE_CODE, *HOSTILE_FILES, "DUP"]
+    root = trainees_course(tmp_path, ids)
+    inbox = tmp_path / "inbox"
+    for tid in ids:
+        right = standin.correct_answers(paper_of(root, tid))
+        if tid in HOSTILE_CODE:
+            hand_in(inbox, tid, answered(root, tid, {**right, "k02": HOSTILE_CODE[tid]}))
+        elif tid in HOSTILE_FILES:
+            hand_in(inbox, tid, HOSTILE_FILES[tid])
+        elif tid == "DUP":
+            nb = answered(root, tid, right)
+            nb.cells = nb.cells + nb.cells  # every cell and grade_id twice
+            hand_in(inbox, tid, nb)
+        else:
+            hand_in(inbox, tid, answered(root, tid, right))
+    collect(root, AID, source=inbox)
+    summary = run_autograde(root, scorer)
+    return root, summary
+
+
+def test_the_batch_finishes_with_a_row_for_every_submission(hostile):
+    root, summary = hostile
+    got = scores(root)
+    assert sorted(got) == sorted(summary.graded) and len(got) == 1 + len(HOSTILE_CODE) + len(HOSTILE_FILES) + 1
+    assert sum(v or 0 for v in got["GOOD"].values()) == 12.0
+
+
+@pytest.mark.parametrize("tid", sorted(set(HOSTILE_CODE) - SURVIVES))
+def test_a_killed_kernel_keeps_earlier_points_and_scores_the_rest_zero_with_a_reason(hostile, tid):
+    root, summary = hostile
+    got = scores(root)[tid]
+    assert got["k01-test"] == 2.0
+    assert got["k02-test"] == got["k03-test"] == got["t01-test"] == got["t02-test"] == 0.0
+    assert "内核" in summary.problems[tid]
+    from zhiben_training.assess.results import item_scores
+
+    comments = item_scores(root, AID).query("student_id == @tid and item_id == 't02'")["comment"].tolist()
+    assert "本题记 0 分" in comments[0]
+
+
+@pytest.mark.parametrize("tid", sorted(SURVIVES))
+def test_a_memory_hog_huge_output_fork_bomb_or_parent_kill_only_costs_its_own_item(hostile, tid):
+    root, _ = hostile
+    got = scores(root)[tid]
+    assert got["k01-test"] == 2.0 and got["k02-test"] == 0.0 and got["t02-test"] == 3.0
+
+
+@pytest.mark.parametrize("tid", sorted(HOSTILE_FILES))
+def test_unreadable_files_get_a_zero_row_with_the_reason(hostile, tid):
+    root, summary = hostile
+    got = scores(root)[tid]
+    assert sum(v or 0 for v in got.values()) == 0.0
+    assert summary.problems[tid]
+    if tid == "V3":  # converted and run, but its cells carry no grade ids to match
+        assert "nbformat 3" in summary.problems[tid]
+
+
+def test_duplicated_cells_are_graded_once_from_the_first_copy(hostile):
+    root, _ = hostile
+    assert sum(v or 0 for v in scores(root)["DUP"].values()) == 12.0
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.skipif(not bwrap_available(), reason="bubblewrap is not usable on this machine")
+def test_a_submission_cannot_reach_the_gradebook_keys_sources_other_submissions_or_the_system(tmp_path, scorer):
+    root = trainees_course(tmp_path, ["SPY", "VICTIM"])
+    inbox = tmp_path / "inbox"
+    targets = {
+        "gradebook": root / "gradebook.db", "keys": root / "keys" / AID / "VICTIM.json",
+        "source": root / "source" / AID / "paper.ipynb",
+        "other": root / "submitted" / "VICTIM" / AID / "paper.ipynb", "passwd": "/etc/passwd",
+    }
+    spy = (
+        "import json, os, socket\nresult = {}\n"
+        f"for name, path in {json.dumps({k: str(v) for k, v in targets.items()})}.items():\n"
+        "    for mode in ('rb', 'ab'):\n"
+        "        try:\n            with open(path, mode) as fh:\n"
+        "                fh.read(1) if mode == 'rb' else fh.write(b'x')\n"
+        "            result[name + ':' + mode] = 'OK'\n"
+        "        except Exception as exc:\n            result[name + ':' + mode] = type(exc).__name__\n"
+        "try:\n    os.listdir(os.path.dirname(os.getcwd())); result['siblings'] = 'OK'\n"
+        "except Exception as exc:\n    result['siblings'] = type(exc).__name__\n"
+        "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=1); result['net'] = 'OK'\n"
+        "except Exception as exc:\n    result['net'] = type(exc).__name__\n"
+        "print(json.dumps(result))\nanswer_k01 = 'E'"
+    )
+    hand_in(inbox, "SPY", answered(root, "SPY", {"k01": spy}))
+    hand_in(inbox, "VICTIM", answered(root, "VICTIM", standin.correct_answers(paper_of(root, "VICTIM"))))
+    collect(root, AID, source=inbox)
+    before = {k: _sha(v) for k, v in {**targets, "passwd": __import__("pathlib").Path("/etc/passwd")}.items()
+              if k != "gradebook"}
+    summary = run_autograde(root, scorer)
+    assert summary.isolation.startswith("bubblewrap")
+    graded = nbformat.read(root / "autograded" / "SPY" / AID / "paper.ipynb", as_version=4)
+    cell = next(c for c in graded.cells if c.metadata["nbgrader"]["grade_id"] == "k01-answer")
+    result = json.loads(cell.outputs[0]["text"])
+    assert set(result) == {f"{k}:{m}" for k in targets for m in ("rb", "ab")} | {"siblings", "net"}
+    assert result.pop("passwd:rb") == "OK"  # the system's /etc is visible read-only, as to any user
+    assert "OK" not in result.values(), result
+    after = {k: _sha(v) for k, v in {**targets, "passwd": __import__("pathlib").Path("/etc/passwd")}.items()
+             if k != "gradebook"}
+    assert after == before
+    assert sum(v or 0 for v in scores(root)["VICTIM"].values()) == 12.0
+
+
+def test_the_isolation_level_is_reported():
+    assert isolation_level() in {"bubblewrap+uid", "bubblewrap", "uid", "none"}
