@@ -134,3 +134,9 @@ def test_classify_works_rejects_a_malformed_record():
     with pytest.raises(RecordFormatError) as err:
         classify_works(make_record(works=[W("excavation", depth_m="五米")]))
     assert err.value.field == "works[0].depth_m"
+
+
+def test_a_numpy_number_from_a_widget_or_dataframe_classifies_like_a_float():
+    np = pytest.importorskip("numpy")
+    assert classify_work({"work_id": "W", "work_type": "excavation", "depth_m": np.int64(5)}).level == "超规模"
+    assert classify_work({"work_id": "W", "work_type": "excavation", "depth_m": np.float64(4.99)}).level == "危大"

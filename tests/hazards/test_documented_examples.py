@@ -72,3 +72,15 @@ def test_every_record_field_is_documented():
 
     missing = sorted({n for n in names(record_schema()) if f"`{n}`" not in DOC})
     assert missing == []
+
+
+def test_the_overview_example_in_the_doc_is_valid_and_gives_the_stated_answer():
+    import re
+
+    from zhiben_training.hazards import assess, classify_works
+
+    record = json.loads(re.search(r"```json\n(.+?)\n```", DOC, re.S).group(1))
+    assert [c.level for c in classify_works(record)] == ["超规模"]
+    assert [f.item_id for f in assess(record)] == ["15.2"]
+    assert "W-01 为超规模工程（W1.1.1、W2.1）；发现重大事故隐患 15.2" in DOC
+

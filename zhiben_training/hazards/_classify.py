@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 from zhiben_training.hazards._models import LEVELS, WorkClassification
 from zhiben_training.law import status_note, wd_duties, wd_scopes
 from zhiben_training.law._load import thresholds_data
@@ -26,7 +28,7 @@ def is_high_slope(work: dict) -> bool:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _duties(level: str, work: dict) -> tuple[str, ...]:

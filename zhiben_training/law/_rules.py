@@ -7,6 +7,7 @@ never satisfies an atom: only facts written in the record count.
 
 from __future__ import annotations
 
+import numbers
 import re
 from functools import cache
 
@@ -30,7 +31,8 @@ def _atom(rule: dict, params: dict) -> bool:
         return False
     op, limit = rule["op"], rule["value"]
     if op == ">=":
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= limit
+        # numbers.Real also admits numpy scalars coming from widgets or DataFrames
+        return isinstance(value, numbers.Real) and not isinstance(value, bool) and value >= limit
     if op == "==":
         return value == limit
     if op == "in":
