@@ -13,6 +13,10 @@ _HEADERS = {"paper": "试卷", "question_id": "题目", "kind": "题型", "n": "
             "point_biserial": "点二列r", "discrimination_27": "高低分组D", "flags": "提示"}
 
 
+_KINDS = {"single": "单选", "multiple": "多选", "truefalse": "判断", "hazard_ids": "隐患判定",
+          "classify_works": "危大分级", "ledger": "台账分析", "written": "简答"}
+
+
 def _fmt(value: object) -> str:
     if isinstance(value, float):
         return "—" if pd.isna(value) else f"{value:.2f}"
@@ -26,7 +30,7 @@ def _width(text: str) -> int:
 def render_table(items: pd.DataFrame) -> str:
     """Plain-text table of the per-question statistics (Chinese headers, aligned by display width)."""
     header = list(_HEADERS.values())
-    rows = [[_fmt(r[c]) for c in _HEADERS] for _, r in items.iterrows()]
+    rows = [[_fmt(_KINDS.get(r[c], r[c]) if c == "kind" else r[c]) for c in _HEADERS] for _, r in items.iterrows()]
     widths = [max(_width(h), *(_width(row[i]) for row in rows)) for i, h in enumerate(header)]
     return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths, strict=True)).rstrip()
                      for line in [header, *rows])
