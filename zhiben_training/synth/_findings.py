@@ -54,7 +54,7 @@ def build_findings(rng: np.random.Generator, sites: dict, total: int, *, referen
 
     order = np.lexsort((site, found))
     return {
-        "finding_id": np.char.add("F", np.char.zfill((np.arange(n) + 1).astype(str), 7)),
+        "finding_id": np.array([f"F{i:07d}" for i in range(1, n + 1)], dtype=object),
         "site_id": sites["site_id"][site[order]],
         "district": sites["district"][site[order]],
         "found_date": found[order],
