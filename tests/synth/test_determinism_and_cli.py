@@ -102,3 +102,8 @@ def test_regenerating_in_another_format_leaves_no_stale_tables(tmp_path):
     generate_city(scale="tiny", seed=5, out_dir=tmp_path, fmt="csv")
     assert not list(tmp_path.glob("*.parquet"))
     assert load_city(tmp_path)["rounds"].shape[0] == 9
+
+
+def test_missing_values_are_empty_cells_not_nan_in_csv():
+    sites = (REPO / "synthetic_data" / "sample" / "sites.csv").read_text(encoding="utf-8")
+    assert "nan" not in sites.lower() and ",," in sites  # 市政 projects have no floor area

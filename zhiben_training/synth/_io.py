@@ -37,8 +37,8 @@ def to_arrow(table: str, columns: dict[str, np.ndarray]) -> pa.Table:
             arrays.append(pa.array(values, type=pa.date32(), from_pandas=True))  # NaT -> null
         elif isinstance(values, np.ndarray) and values.dtype.kind == "U":
             arrays.append(pa.array(values.astype(object), type=field.type))  # 4× faster than from UCS-4
-        else:
-            arrays.append(pa.array(values, type=field.type))
+        else:  # from_pandas: NaN in a float column is a null, written as an empty CSV cell
+            arrays.append(pa.array(values, type=field.type, from_pandas=True))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
