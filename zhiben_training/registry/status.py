@@ -55,6 +55,7 @@ def _population_query(rnd: dict, audience: dict, *, person_id, enterprise_uscc, 
         )
         .where(res.c.round_id == rnd["round_id"]).group_by(res.c.person_id).subquery("r")
     )
+    counts_ce = bool(audience.get("counts_continuing_education"))
     year_start, year_end = dt.date(rnd["year"], 1, 1), dt.date(rnd["year"], 12, 31)
     ce_hours = (
         select(ce.c.person_id, func.sum(ce.c.hours).label("ce_hours"))
@@ -67,17 +68,17 @@ def _population_query(rnd: dict, audience: dict, *, person_id, enterprise_uscc, 
             literal(rnd["round_id"]).label("round_id"),
             func.coalesce(hours.c.hours, 0.0).label("hours"),
             func.coalesce(hours.c.sessions, 0).label("sessions"),
-            func.coalesce(ce_hours.c.ce_hours, 0.0).label("ce_hours"),
+            (func.coalesce(ce_hours.c.ce_hours, 0.0) if counts_ce else literal(0.0)).label("ce_hours"),
             func.coalesce(results.c.attempts, 0).label("attempts"),
             results.c.passed_any, results.c.best_score_pct,
         )
         .join(e, e.c.uscc == p.c.enterprise_uscc)
         .outerjoin(hours, hours.c.person_id == p.c.person_id)
         .outerjoin(results, results.c.person_id == p.c.person_id)
-        .outerjoin(ce_hours, ce_hours.c.person_id == p.c.person_id)
         .where(p.c.role.in_(audience["roles"]), e.c.enterprise_type.in_(audience["enterprise_types"]))
-        .order_by(p.c.enterprise_uscc, p.c.person_id)
     )
+    if counts_ce:  # only special-operation workers count continuing education (75号 第十七条)
+        stmt = stmt.outerjoin(ce_hours, ce_hours.c.person_id == p.c.person_id)
     if person_id is not None:
         stmt = stmt.where(p.c.person_id == person_id)
     if enterprise_uscc is not None:
@@ -101,7 +102,9 @@ def round_status(
     audience = rules()["audiences"][rnd["audience"]]
     stmt = _population_query(rnd, audience, person_id=person_id, enterprise_uscc=enterprise_uscc, district=district)
     result = conn.execute(stmt)
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    columns = list(result.keys())
+    frame = pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
+    frame = frame.sort_values(["enterprise_uscc", "person_id"], ignore_index=True)
     return _classify(frame, rnd, audience, today or dt.date.today())
 
 
