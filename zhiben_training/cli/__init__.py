@@ -45,7 +45,7 @@ _register_groups()
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map ``ZhibenError`` to its exit code with a Chinese message, no traceback."""
     try:
-        cli.main(args=argv, prog_name="zhiben", standalone_mode=False)
+        returned = cli.main(args=argv, prog_name="zhiben", standalone_mode=False)
     except ZhibenError as err:
         click.echo(f"错误：{err}", err=True)
         return err.exit_code
@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    return 0
+    # with standalone_mode=False click returns ctx.exit(code)'s code instead of raising
+    return returned if isinstance(returned, int) else 0
 
 
 def run() -> None:  # pragma: no cover - console entry
