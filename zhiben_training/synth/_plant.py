@@ -67,8 +67,13 @@ def _p42(r, c):
 
 def _p43(r, c):
     worker = c.expired_special()
-    if worker is None:
-        worker = {"name": "无证人员", "role": "特种作业人员", "operation_type": "建筑电工", "certificates": []}
+    if worker is None:  # nobody's certificate has lapsed: a holder works outside the type on the certificate
+        holders = [p for p in r["personnel"] if p["role"] == "特种作业人员" and p.get("operation_type")]
+        if not holders:
+            raise ValueError("cannot plant 4.3 without special-operation workers")
+        worker = holders[0]
+        worker["operation_type"] = "建筑架子工" if worker["operation_type"] != "建筑架子工" else "建筑电工"
+        return
     r["personnel"].append(worker)
 
 

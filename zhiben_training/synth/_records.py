@@ -38,6 +38,7 @@ class _Pools:
             for start, end in zip(cuts, np.r_[cuts[1:], len(order)], strict=True):
                 self.by_employer[(k, int(emp_sorted[start]))] = order[start:end]
         self.lapsed = {k: np.flatnonzero((kind == k) & ~self.valid) for k in ("B", "SPECIAL")}
+        self.employer = employer
 
     def pick(self, kind: str, employer: int, count: int) -> list[int]:
         own = self.by_employer.get((kind, employer), np.empty(0, dtype=int))
@@ -59,8 +60,11 @@ class _Pools:
         entry["certificates"] = [cert_entry]
         return entry
 
-    def lapsed_entry(self, kind: str) -> dict | None:
+    def lapsed_entry(self, kind: str, employer: int) -> dict | None:
+        """A holder whose certificate has lapsed, from the contractor itself when it has one."""
         pool = self.lapsed[kind]
+        own = pool[self.employer[pool] == employer]
+        pool = own if len(own) else pool
         return self.entry(int(pool[self.rng.integers(0, len(pool))])) if len(pool) else None
 
 
@@ -126,8 +130,8 @@ def build_records(rng: np.random.Generator, sites: dict, ent: dict, people: dict
         record["equipment"] = _equipment(equip_draw[rt], i)
         record["observations"] = _observations(obs_draw[i], rt)
         ctx = PlantContext(rng=rng, inspection_date=iso, required_managers=required,
-                           expired_leader=lambda: pools.lapsed_entry("B"),
-                           expired_special=lambda: pools.lapsed_entry("SPECIAL"))
+                           expired_leader=lambda c=c: pools.lapsed_entry("B", c),
+                           expired_special=lambda c=c: pools.lapsed_entry("SPECIAL", c))
         for item in sites["_labels"][i]:
             PLANTERS[item](record, ctx)
         levels += [classify(w) for w in record["works"][len(levels):]]
