@@ -113,8 +113,9 @@ def test_the_report_is_saved_next_to_the_input_with_masked_ids(loaded, tmp_path)
 
 
 def test_unknown_references_are_reported_and_nothing_written(loaded, tmp_path):
-    from zhiben_training.identifiers import make_id
     import datetime as dt
+
+    from zhiben_training.identifiers import make_id
 
     stranger = make_id("120101", dt.date(1980, 1, 1), 7, female=False)
     rows = [[P_HALF, "2026-principal", "2026-03-13", 8], [stranger, "2026-principal", "2026-03-13", 8],

@@ -53,3 +53,31 @@ def test_validity_and_window_come_from_the_rules_file():
 def test_month_arithmetic_clamps_to_the_end_of_month():
     assert add_months(dt.date(2026, 5, 31), -3) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+
+
+def test_renewing_a_clean_certificate_extends_it_three_years_and_audits_it(loaded):
+    result = loaded.renew_certificate(cert_no="津建安B（2023）0000001", actor="审核员", reason="延续申请获准",
+                                      today=TODAY)
+    assert result["new_expiry"] == dt.date(2029, 6, 20)
+    audit = loaded.audit_log(entity="certificate")
+    assert audit[["entity_key", "old_value", "new_value", "actor"]].values.tolist() == [
+        ["津建安B（2023）0000001", "2026-06-20", "2029-06-20", "审核员"]]
+
+
+def test_a_blocked_or_early_renewal_is_refused_and_changes_nothing(loaded):
+    import pytest
+
+    from zhiben_training.errors import RegistryError
+
+    with pytest.raises(RegistryError, match="行政处罚"):
+        loaded.renew_certificate(cert_no="津建安C2（2023）0000001", actor="a", reason="r", today=TODAY)
+    with pytest.raises(RegistryError, match="不在延续申请期内"):
+        loaded.renew_certificate(cert_no="津建安B（2024）0000009", actor="a", reason="r", today=TODAY)
+    assert len(loaded.audit_log(entity="certificate")) == 0
+    assert str(loaded.certificates().set_index("cert_no").loc["津建安C2（2023）0000001", "expiry_date"]) == "2026-07-01"
+
+
+def test_a_special_certificate_is_extended_by_two_years(loaded):
+    result = loaded.renew_certificate(cert_no="SYN-TS-0001", actor="a", reason="复核合格", today=TODAY,
+                                      override_blockers=True)
+    assert result["new_expiry"] == dt.date(2028, 7, 1)

@@ -51,6 +51,8 @@ def command(person_id, enterprise_uscc, district, round_id, as_json, today, db_u
         from zhiben_training.registry.status import summarise
 
         summary = summarise(frame, by=by)
+        if not as_json:
+            summary["completion_rate"] = summary["completion_rate"].map(lambda r: f"{r:.1%}")
         _emit(summary, SUMMARY_HEADERS, as_json, title=f"轮次 {round_id}  {district or '全市'}  共 {len(frame)} 人")
     finally:
         registry.close()

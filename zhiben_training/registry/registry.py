@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from . import models as m
 from .audit import audit_entries
+from .certificates import renew_certificate
 from .renewals import renewals_due
 from .results import record_results
 from .rounds import open_rounds
@@ -82,6 +83,13 @@ class Registry:
         """Store results from the gradebook; every new or changed grade is audited."""
         with write_transaction(self.engine) as conn:
             return record_results(conn, round_id=round_id, rows=rows, actor=actor, reason=reason)
+
+    def renew_certificate(self, *, cert_no: str, actor: str, reason: str, today: dt.date | None = None,
+                          override_blockers: bool = False) -> dict:
+        """Extend a certificate by its validity period (17号令 第十条 / 75号 第二十二条); audited."""
+        with write_transaction(self.engine) as conn:
+            return renew_certificate(conn, cert_no=cert_no, actor=actor, reason=reason, today=today,
+                                     override_blockers=override_blockers)
 
     # -- reading ---------------------------------------------------------------------------------
     def status(self, *, round_id: str, person_id: str | None = None, enterprise_uscc: str | None = None,

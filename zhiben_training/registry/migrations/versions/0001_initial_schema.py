@@ -1,7 +1,7 @@
 """Initial schema: every registry table, plus triggers that make audit_log append-only.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28
 """
 
