@@ -153,7 +153,8 @@ def test_moving_the_depth_slider_from_4_9_to_5_0_m_turns_the_verdict_to_超规�
 
     news = page.locator(".jp-Notification-Toast-default", has_text="Jupyter news")
     if news.count():  # the "official Jupyter news?" toast would cover part of the screenshot
-        news.get_by_role("button", name="No").click()
+        news.get_by_role("button", name="No", exact=True).click()
+        news.wait_for(state="detached", timeout=10_000)
     page.locator(".zhiben-verdict").scroll_into_view_if_needed()
     shot = artifacts_dir / "lesson03-depth-5m-超规模.png"
     page.screenshot(path=str(shot))

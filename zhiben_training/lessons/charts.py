@@ -48,16 +48,21 @@ def plot_timeline(stages: list[dict], *, today: date | None = None):
 
 
 def plot_channels(table):
-    """Stacked bars: findings per discovery channel, split into 一般 / 重大."""
+    """Two panels: all findings per channel (一般 + 重大 stacked) and major hazards alone, whose bars
+    would otherwise be invisible next to thousands of ordinary findings."""
     import matplotlib.pyplot as plt
 
     use_cjk_font()
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    table.plot.bar(stacked=True, ax=ax, rot=0, color=["#9ecae1", "#d62728"][: len(table.columns)])
-    ax.set_xlabel("发现渠道")
-    ax.set_ylabel("隐患条数")
-    ax.set_title("各渠道发现的隐患")
-    ax.legend(title="隐患级别")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    table.plot.bar(stacked=True, ax=left, rot=0, color=["#9ecae1", "#d62728"][: len(table.columns)])
+    left.set_title("各渠道发现的隐患（全部）")
+    left.legend(title="隐患级别")
+    if "重大" in table.columns:
+        table["重大"].plot.bar(ax=right, rot=0, color="#d62728")
+    right.set_title("其中：重大事故隐患")
+    for ax in (left, right):
+        ax.set_xlabel("发现渠道")
+        ax.set_ylabel("隐患条数")
     fig.tight_layout()
     return fig
 
