@@ -61,3 +61,12 @@ def test_results_for_unknown_people_or_rounds_are_refused(loaded):
 def test_a_score_above_the_maximum_is_refused(loaded):
     with pytest.raises(RegistryError):
         loaded.record_assessment_results(round_id="2026-principal", rows=_rows(120, True), actor="a", reason="r")
+
+
+def test_without_a_pass_flag_the_rounds_pass_mark_decides(loaded):
+    rows = [{"person_id": P_HALF, "paper": "A", "score": 30, "max_score": 50, "taken_date": "2026-04-01"},
+            {"person_id": P_FAILED, "paper": "A", "score": 29.5, "max_score": 50, "taken_date": "2026-04-01"}]
+    loaded.record_assessment_results(round_id="2026-principal", rows=rows, actor="a", reason="r")
+    results = loaded.assessment_results(round_id="2026-principal").set_index("person_id")
+    assert bool(results.loc[P_HALF, "passed"]) is True  # 60 % reaches the pass mark of 60
+    assert bool(results.loc[P_FAILED, "passed"]) is False

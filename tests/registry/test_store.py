@@ -22,9 +22,10 @@ def test_default_database_is_a_private_sqlite_file_under_zhiben_home(tmp_path, m
     monkeypatch.delenv("ZHIBEN_DB_URL", raising=False)
     assert paths.default_db_path() == tmp_path / "home" / "registry.sqlite"
     registry = open_registry()
+    registry.open_rounds(year=2026)
+    for name in ("registry.sqlite", "registry.sqlite-wal"):
+        assert stat.S_IMODE((tmp_path / "home" / name).stat().st_mode) == 0o600, name
     registry.close()
-    mode = stat.S_IMODE((tmp_path / "home" / "registry.sqlite").stat().st_mode)
-    assert mode == 0o600
     assert stat.S_IMODE((tmp_path / "home").stat().st_mode) == 0o700
 
 

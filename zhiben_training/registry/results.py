@@ -26,7 +26,10 @@ __all__ = ["record_results"]
 _FIELDS = ("score", "max_score", "passed", "taken_date")
 
 
-def _normalise(row: dict, round_id: str) -> dict:
+def _normalise(row: dict, round_id: str, pass_mark: float | None) -> dict:
+    missing = [k for k in ("person_id", "paper", "score", "max_score") if row.get(k) is None]
+    if missing:
+        raise RegistryError(f"成绩行缺少字段：{'、'.join(missing)}")
     try:
         score, max_score = float(row["score"]), float(row["max_score"])
     except (KeyError, TypeError, ValueError) as exc:
@@ -38,18 +41,26 @@ def _normalise(row: dict, round_id: str) -> dict:
         taken = pd.Timestamp(taken).date() if str(taken).strip() else None
     if isinstance(taken, dt.datetime):
         taken = taken.date()
+    passed = row.get("passed")
+    if passed is None or (isinstance(passed, float) and math.isnan(passed)):
+        if pass_mark is None:
+            raise RegistryError("成绩行缺少 passed，且该轮次没有合格分数线")
+        passed = score * 100.0 / max_score >= pass_mark  # the round's pass mark is a percentage
     return {"person_id": str(row["person_id"]).strip().upper(), "round_id": round_id, "paper": str(row["paper"]),
-            "score": score, "max_score": max_score, "passed": bool(row["passed"]), "taken_date": taken}
+            "score": score, "max_score": max_score, "passed": bool(passed), "taken_date": taken}
 
 
 def record_results(conn: Connection, *, round_id: str, rows: Iterable[dict] | pd.DataFrame, actor: str,
                    reason: str) -> dict[str, int]:
-    """Upsert results for ``round_id``; returns counts of inserted, updated and unchanged rows."""
-    load_round(conn, round_id)
+    """Upsert results for ``round_id``; returns counts of inserted, updated and unchanged rows.
+
+    ``passed`` may be left out: it is then score / max_score ≥ the round's pass mark (in percent).
+    """
+    pass_mark = load_round(conn, round_id)["pass_mark"]
     if isinstance(rows, pd.DataFrame):
         rows = rows.to_dict("records")
     # The last row wins when the same person and paper appear twice (one upsert cannot touch a row twice).
-    records = list({(r["person_id"], r["paper"]): r for r in (_normalise(dict(x), round_id) for x in rows)}.values())
+    records = list({(r["person_id"], r["paper"]): r for r in (_normalise(dict(x), round_id, pass_mark) for x in rows)}.values())
     people = {r["person_id"] for r in records}
     p = m.Person.__table__
     known = set(conn.execute(select(p.c.person_id).where(p.c.person_id.in_(people))).scalars()) if people else set()
