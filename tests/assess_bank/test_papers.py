@@ -199,3 +199,14 @@ def test_every_fact_that_triggers_a_hazard_is_told_in_the_narrative(tiny_city):
                     assert f"{value:g}" in report, fact
                     checked += 1
     assert checked > 5
+
+
+def test_an_untouched_answer_template_scores_zero_on_every_item(tiny_city):
+    """The starter values in the answer cells are never a right answer, even on a site without hazards."""
+    for trainee in [f"T{i:03d}" for i in range(10)]:
+        for item in paper_for(tiny_city, trainee).items:
+            if item.kind == "written":
+                continue
+            namespace: dict = {}
+            exec(item.answer_template, namespace)  # our own template: the starter code a trainee sees
+            assert score_item(item, namespace[item.answer_var])[0] == 0, (trainee, item.item_id)

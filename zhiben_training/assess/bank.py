@@ -154,6 +154,14 @@ def validate_blueprints(doc: dict, questions: tuple[dict, ...] | list[dict]) -> 
     if not isinstance(papers, dict) or not papers:
         raise KnowledgeBaseError("blueprints.json 须包含 papers")
     for name, bp in papers.items():
+        kinds = [t.get("kind") for t in bp.get("tasks", [])]
+        if not set(kinds) <= {"hazard_ids", "classify_works", "ledger"}:
+            raise KnowledgeBaseError(f"蓝图 {name} 含未知的任务类型：{kinds}")
+        slots = [t.get("item_id") for t in bp.get("tasks", [])] + [bp.get("written", {}).get("item_id")]
+        if len(set(slots)) != len(slots):
+            raise KnowledgeBaseError(f"蓝图 {name} 的任务编号重复：{slots}")
+        if not 0 < float(bp.get("pass_fraction", 0.6)) < 1:
+            raise KnowledgeBaseError(f"蓝图 {name} 的合格线 pass_fraction 须在 0 与 1 之间")
         statuses = set(bp.get("include_status", ["verified"]))
         for topic, per_type in bp.get("knowledge", {}).items():
             for qtype, count in per_type.items():

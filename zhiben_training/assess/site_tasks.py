@@ -94,10 +94,10 @@ def hazard_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *, b
         "### 现场管理能力：重大事故隐患判定\n\n"
         "下面是你所负责项目的一份现场检查记录。请依据《房屋市政工程生产安全重大事故隐患判定标准（2024版）》，"
         "找出其中**全部**应判定为重大事故隐患的情形，写出对应的条款编号：第X条第（Y）项写作 \"X.Y\"，"
-        "第X条第（Y）项第Z目写作 \"X.Y.Z\"，只有一段的条文写作 \"X\"（均用阿拉伯数字）。没有重大事故隐患时填空列表。每找对一项得分，每多填一项错误编号扣同样的分，最低 0 分。\n\n"
+        "第X条第（Y）项第Z目写作 \"X.Y.Z\"，只有一段的条文写作 \"X\"（均用阿拉伯数字）。没有重大事故隐患时填空列表 []。每找对一项得分，每多填一项错误编号扣同样的分，最低 0 分。\n\n"
         + report
     )
-    template = 'answer_t01 = []  # 填写条款编号（字符串）的列表，格式如 ["X.Y", "X.Y.Z"]'
+    template = 'answer_t01 = None  # 填写条款编号（字符串）的列表，格式如 ["X.Y", "X.Y.Z"]；没有重大事故隐患时填 []'
     citation = D24 + ("、".join(item_citation(i) for i in ids) if ids else "（本现场无重大事故隐患）")
     return SiteTask(prompt, template, ids, citation, {})
 
