@@ -149,7 +149,9 @@ def test_moving_the_depth_slider_from_4_9_to_5_0_m_turns_the_verdict_to_超规�
     assert (before, after) == ("危大", "超规模")
     assert slider.locator(".noUi-handle").first.get_attribute("aria-valuenow") == "5.0"
     assert "专家论证" in page.locator(".zhiben-duties").text_content()
-    assert page.locator(".zhiben-slider-depth_m label").text_content().startswith("开挖深度")
+    label = page.locator(".zhiben-slider-depth_m label")
+    assert label.text_content().startswith("开挖深度") and "方向键" in (label.get_attribute("title") or "")
+    assert page.locator(".zhiben-verdict [role='status']").get_attribute("aria-live") == "polite"
 
     news = page.locator(".jp-Notification-Toast-default", has_text="Jupyter news")
     if news.count():  # the "official Jupyter news?" toast would cover part of the screenshot

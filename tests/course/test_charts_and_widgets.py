@@ -59,3 +59,16 @@ def test_the_channel_chart_shows_major_hazards_in_their_own_panel():
     left, right = fig.axes
     assert right.get_title() == "其中：重大事故隐患"
     assert [p.get_height() for p in right.patches] == [9, 3]
+
+
+def test_the_lesson_one_checklist_lists_what_is_not_ticked():
+    from zhiben_training.lessons.widgets import checklist, checklist_gaps
+
+    asks = campaign.campaign()["asks"]
+    choices: dict = {}
+    box = checklist(asks, choices)
+    assert len(checklist_gaps(asks, choices)) == len(asks)
+    monthly = next(b for b in box.children if b.description.startswith("主要负责人带队每月至少1次自查自改"))
+    monthly.value = True
+    gaps = checklist_gaps(asks, choices)
+    assert len(gaps) == len(asks) - 1 and not any(g.startswith("主要负责人带队每月") for g in gaps)

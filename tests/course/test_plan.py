@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from zhiben_training.lessons import LessonInputError
-from zhiben_training.lessons.plan import DRILL, SELF_INSPECTION, build_year_plan, check_year_plan, export_year_plan
+from zhiben_training.lessons.plan import (
+    DRILL,
+    SELF_INSPECTION,
+    build_year_plan,
+    check_year_plan,
+    export_year_plan,
+)
 
 
 def test_the_default_plan_has_twelve_inspections_led_by_the_principal_and_passes_the_check():

@@ -72,6 +72,7 @@ def _sliders(kind: dict, values: dict):
             value=values.get(spec["field"], spec["value"]), min=spec["min"], max=spec["max"], step=spec["step"],
             description=f"{spec['label']}（{spec['unit']}）", style={"description_width": "initial"},
             layout={"width": "560px"}, readout_format=".1f",
+            tooltip=f"{spec['label']}，单位 {spec['unit']}；点击滑块后可用键盘方向键按 {spec['step']} 调节",
         )
         slider.add_class(f"zhiben-slider-{spec['field']}")
         sliders.append((spec["field"], slider))

@@ -12,7 +12,8 @@ import html
 
 from zhiben_training.errors import ZhibenError
 
-__all__ = ["STYLE", "record", "fine_calculator", "fine_result_html", "year_plan_builder", "plan_choices"]
+__all__ = ["STYLE", "record", "fine_calculator", "fine_result_html", "year_plan_builder", "plan_choices",
+           "checklist", "checklist_gaps"]
 
 STYLE = {"description_width": "initial"}
 
@@ -122,3 +123,20 @@ def year_plan_builder(choices: dict, *, year: int = 2026):
 
     button.on_click(_build)
     return w.VBox([*controls, first, second, duty, button, out])
+
+
+def checklist(items: list[dict], choices: dict):
+    """One labelled checkbox per requirement (``item["short"]``); ticks go to ``choices[short]``."""
+    import ipywidgets as w
+
+    boxes = []
+    for item in items:
+        box = w.Checkbox(value=False, description=f"{item['short']}（方案{item['ref']}）", indent=False,
+                         layout={"width": "auto"})
+        boxes.append(record(box, choices, item["short"]))
+    return w.VBox(boxes)
+
+
+def checklist_gaps(items: list[dict], choices: dict) -> list[str]:
+    """The requirements not ticked in ``choices`` — what the enterprise still has to put in place."""
+    return [f"{item['short']}（方案{item['ref']}）" for item in items if not choices.get(item["short"])]
