@@ -4,9 +4,26 @@ Public API (pinned by tests/registry/test_public_api.py)::
 
     from zhiben_training.registry import open_registry
     reg = open_registry()                      # $ZHIBEN_DB_URL or ~/.local/share/zhiben/registry.sqlite
-    reg.load_synthetic(city_dir)
+    reg.load_synthetic(city_dir)               # a city from ``zhiben synth``
+    reg.import_file("people", Path("人员.xlsx"))
     reg.status(round_id="2026-principal", district="滨海新区")
     reg.renewals_due(days=90)
+    reg.record_assessment_results(round_id=..., rows=..., actor=..., reason=...)
+
+Layout (one module per noun): ``models/`` the tables; ``migrations/`` Alembic (named revisions,
+run programmatically by ``store.upgrade``); ``store`` engine, pragmas and the write lock; ``rules``
+the rules file ``data/registry_rules.json`` (every figure cited, configuration labelled
+"configurable, not law"); ``status`` and ``renewals`` the set-based queries; ``results`` grades
+from the gradebook; ``certificates`` renewal; ``audit`` the append-only log; ``imports/`` reading,
+validating and writing XLSX/CSV files; ``synthetic`` loading a synthetic city.
+
+Storage: SQLite by default (WAL, foreign keys on, busy timeout ``$ZHIBEN_DB_BUSY_TIMEOUT`` seconds,
+file mode 0600); PostgreSQL through the same URL (``postgresql+psycopg://…``). Writers hold one
+lock (``BEGIN IMMEDIATE`` / a transaction advisory lock), so concurrent imports run one after the
+other or fail with ``RegistryBusyError``. The tests run on both; PostgreSQL ones need
+``ZHIBEN_TEST_PG_URL`` and skip without it.
+
+Library calls return full ID numbers and phone numbers; the CLI masks them when it prints.
 """
 
 from .imports import IMPORT_KINDS, ImportResult, write_template
