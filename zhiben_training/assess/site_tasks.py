@@ -183,7 +183,7 @@ def ledger_task(city_dir: Path, district: str, rng: np.random.Generator) -> Site
         "销号日期为空表示截至该日尚未销号。请用 pandas 读取并计算：\n\n"
         f"1. `overdue_major`：截至 {day}，整改期限早于 {day} 且尚未销号的**重大**事故隐患条数（整数）；\n"
         "2. `closure_rate_by_channel`：按发现渠道统计的销号率（已销号条数 ÷ 该渠道隐患总条数 × 100，"
-        "保留 1 位小数的百分数，如 85.3）。\n"
+        "保留 1 位小数的百分数，如 85.3），填成 {渠道: 销号率} 的字典（pandas 的 Series 可用 .to_dict() 转换）。\n"
     )
     rates = ", ".join(f'"{c}": None' for c in channels)
     template = ("answer_t03 = {\n    \"overdue_major\": None,  # 整数\n"
