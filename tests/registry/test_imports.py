@@ -189,3 +189,20 @@ def test_templates_have_the_headers_the_importer_expects(registry, tmp_path, kin
     with pytest.raises(ImportValidationError) as info:  # headers are right, there are just no rows
         registry.import_file(kind, path)
     assert [p["reason"] for p in info.value.problems] == ["文件只有表头，没有数据行"]
+
+
+@pytest.mark.parametrize("kind", ["people", "enterprises", "hours"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_every_kind_reimports_as_unchanged(loaded, tmp_path, kind, suffix):
+    rows = {
+        "people": (PEOPLE_HEADER, people_rows(5, uscc=E1)),
+        "enterprises": (ENTERPRISE_HEADER, [[make_uscc("120110", "C0000001"), "东丽设计（合成）", "设计", "", "乙级",
+                                             "东丽区", "东丽区某路", "", "", ""]]),
+        "hours": (HOURS_HEADER, [[WORKER, "2026-05-02", "4.5", "汛期施工安全", ""]]),
+    }[kind]
+    path = write_file(tmp_path / f"f{suffix}", *rows)
+    first = loaded.import_file(kind, path)
+    audit = len(loaded.audit_log())
+    second = loaded.import_file(kind, path)
+    assert first.inserted == len(rows[1]) and second.unchanged == len(rows[1])
+    assert (second.inserted, second.updated) == (0, 0) and len(loaded.audit_log()) == audit
