@@ -206,3 +206,11 @@ def test_every_kind_reimports_as_unchanged(loaded, tmp_path, kind, suffix):
     second = loaded.import_file(kind, path)
     assert first.inserted == len(rows[1]) and second.unchanged == len(rows[1])
     assert (second.inserted, second.updated) == (0, 0) and len(loaded.audit_log()) == audit
+
+
+def test_an_id_number_excel_stored_as_a_number_gets_a_precise_hint(loaded, tmp_path):
+    rows = people_rows(1, uscc=E1)
+    rows[0][0] = float(rows[0][0][:17])  # what Excel does to an 18-digit number typed into a General cell
+    with pytest.raises(ImportValidationError) as info:
+        loaded.import_file("people", write_file(tmp_path / "p.xlsx", PEOPLE_HEADER, rows))
+    assert "设为“文本”格式" in info.value.problems[0]["reason"]

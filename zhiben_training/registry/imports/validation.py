@@ -81,6 +81,8 @@ def _parse(column: dict, raw, limits: dict):
     if len(text) > limits["max_cell_chars"]:
         return None, f"内容过长（{len(text)} 个字符，最多 {limits['max_cell_chars']} 个）"
     kind = column["type"]
+    if kind in {"id", "uscc"} and isinstance(raw, float):
+        return None, "被 Excel 存成了数字（精度已丢失）：请把该列设为“文本”格式后重新填写"
     if kind == "id":
         problem = id_problem(text)
         return text.upper(), problem
