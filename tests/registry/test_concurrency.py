@@ -78,3 +78,21 @@ def test_an_import_that_cannot_get_the_lock_fails_cleanly_and_changes_nothing(lo
     assert result.returncode == 3, result.stderr
     assert "另一个进程正在写入" in result.stderr and "Traceback" not in result.stderr
     assert _people(url) == 8
+
+
+def test_an_import_waits_for_another_writer_and_then_lands(loaded, tmp_path):
+    import time
+
+    url = _url(loaded)
+    loaded.close()
+    path = write_file(tmp_path / "p.csv", PEOPLE_HEADER, people_rows(50, uscc=ENTERPRISES[0][0], start=100))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, url, "3"], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    locked_at = time.monotonic()
+    waiter = subprocess.run([sys.executable, "-c", IMPORT, url, str(path)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "ZHIBEN_DB_BUSY_TIMEOUT": "30"})
+    assert holder.wait(timeout=30) == 0
+    assert waiter.returncode == 0, waiter.stderr
+    assert time.monotonic() - locked_at >= 3  # it could only write once the holder committed
+    assert _people(url) == 8 + 50
