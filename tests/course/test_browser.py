@@ -6,6 +6,7 @@ folder), so Chinese on the screenshot proves the bundled font renders, not a sys
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -55,36 +56,24 @@ def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited early:\n{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(f"the server exited early:\n{log.read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.5)
-    raise RuntimeError(f"JupyterLab did not answer within {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
+    raise RuntimeError(f"the server did not answer within {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """JupyterLab serving a temp copy of course/ on a free localhost port with a random token."""
-    if not CHROMIUM.exists():
-        pytest.skip("browser test needs Debian chromium at /usr/bin/chromium (CI installs it: apt-get install chromium)")
-    root = tmp_path / "course"
-    shutil.copytree(COURSE, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    port, token = _free_port(), secrets.token_hex(16)
-    log = tmp_path / "lab.log"
+@contextlib.contextmanager
+def _server(argv: list[str], *, cwd: Path, status_url: str, log: Path):
+    """Run a Jupyter server process until the block ends; we stop only the process we started."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
-             "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-             *(["--allow-root"] if os.geteuid() == 0 else [])],
-            stdout=out, stderr=subprocess.STDOUT, cwd=root, env=dict(os.environ),
-        )
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=dict(os.environ))
     try:
-        _wait_for_server(f"http://127.0.0.1:{port}/api/status?token={token}", proc, log)
-        yield {"url": f"http://127.0.0.1:{port}", "token": token, "root": root, "log": log}
+        _wait_for_server(status_url, proc, log)
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -94,8 +83,42 @@ def lab(tmp_path):
             proc.wait()
 
 
+def _course_copy(tmp_path: Path) -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip("browser test needs Debian chromium at /usr/bin/chromium (CI installs it: apt-get install chromium)")
+    root = tmp_path / "course"
+    shutil.copytree(COURSE, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return root
+
+
 @pytest.fixture
-def page(lab, tmp_path, artifacts_dir, request):
+def lab(tmp_path):
+    """JupyterLab serving a temp copy of course/ on a free localhost port with a random token."""
+    root = _course_copy(tmp_path)
+    port, token = _free_port(), secrets.token_hex(16)
+    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *(["--allow-root"] if os.geteuid() == 0 else [])]
+    url = f"http://127.0.0.1:{port}"
+    with _server(argv, cwd=root, status_url=f"{url}/api/status?token={token}", log=tmp_path / "lab.log"):
+        yield {"url": url, "token": token, "root": root}
+
+
+@pytest.fixture
+def voila(tmp_path):
+    """Voila serving lesson 03 alone as a self-study app (code hidden), with a random token."""
+    root = _course_copy(tmp_path)
+    port, token = _free_port(), secrets.token_hex(16)
+    argv = [sys.executable, "-m", "voila", str(root / LESSON), "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", f"--token={token}"]
+    url = f"http://127.0.0.1:{port}"
+    with _server(argv, cwd=root, status_url=f"{url}/voila/static/voila.js?token={token}", log=tmp_path / "voila.log"):
+        yield {"url": url, "token": token}
+
+
+@pytest.fixture
+def page(tmp_path, artifacts_dir, request):
     """A Chromium page; on failure a screenshot goes to test-artifacts/ for a human to look at."""
     from playwright.sync_api import sync_playwright
 
@@ -107,7 +130,7 @@ def page(lab, tmp_path, artifacts_dir, request):
             tab = context.new_page()
             yield tab
             if getattr(request.node, "failed", False):
-                tab.screenshot(path=str(artifacts_dir / "lesson03-failure.png"), full_page=True)
+                tab.screenshot(path=str(artifacts_dir / f"{request.node.name[:40]}-failure.png"), full_page=True)
         finally:
             browser.close()
 
@@ -161,3 +184,26 @@ def test_moving_the_depth_slider_from_4_9_to_5_0_m_turns_the_verdict_to_超规�
     shot = artifacts_dir / "lesson03-depth-5m-超规模.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
+
+
+def _move_depth_past_5_m(page) -> tuple[str, str]:
+    """Press → once on the depth slider (4.9 → 5.0 m); returns the verdict before and after."""
+    level = ".zhiben-verdict .zhiben-level"
+    page.wait_for_function(f"() => document.querySelector('{level}')?.textContent === '危大'", timeout=90_000)
+    before = page.locator(level).text_content()
+    slider = page.locator(".zhiben-slider-depth_m")
+    slider.scroll_into_view_if_needed()
+    slider.locator(".noUi-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => document.querySelector('{level}')?.textContent === '超规模'", timeout=30_000)
+    return before, page.locator(level).text_content()
+
+
+def test_lesson_03_as_a_voila_app_hides_code_and_reacts_to_the_slider(voila, page, artifacts_dir):
+    page.goto(f"{voila['url']}/?token={voila['token']}", timeout=120_000)
+    assert _move_depth_past_5_m(page) == ("危大", "超规模")
+    assert page.locator(".zhiben-slider-depth_m .noUi-handle").first.get_attribute("aria-valuenow") == "5.0"
+    assert "threshold_explorer(" not in page.content()  # Voila shows text and outputs, never the code
+    assert page.locator("h1", has_text="第三课").count() == 1
+    page.locator(".zhiben-verdict").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "lesson03-voila-超规模.png"))
