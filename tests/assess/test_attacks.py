@@ -8,7 +8,16 @@ import json
 import pytest
 
 from tests.assess import standin
-from tests.assess.conftest import AID, answered, hand_in, paper_of, run_autograde, scores, trainees_course, variant
+from tests.assess.conftest import (
+    AID,
+    answered,
+    hand_in,
+    paper_of,
+    run_autograde,
+    scores,
+    trainees_course,
+    variant,
+)
 from zhiben_training.assess.collect import collect
 from zhiben_training.assess.notebooks import ANSWER_MIME
 

@@ -14,7 +14,7 @@ from zhiben_training.assess.notebooks import build_notebook, cell_ids
 
 def _structure(nb):
     return [(gid, c.cell_type, c.metadata["nbgrader"].get("points"), c.metadata["nbgrader"]["locked"])
-            for gid, c in zip(cell_ids(nb), nb.cells)]
+            for gid, c in zip(cell_ids(nb), nb.cells, strict=True)]
 
 
 def test_every_trainee_gets_the_same_cells_grade_ids_and_points_with_different_content(course):

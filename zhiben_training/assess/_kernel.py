@@ -13,7 +13,6 @@ import queue
 import secrets
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
@@ -88,42 +87,52 @@ class TrainingKernel:
                 except queue.Empty:
                     break
 
-    def run_cell(self, code: str, *, deadline: float) -> CellRun:
-        """Execute one cell until idle, the deadline, or the kernel's death; cap the output."""
+    def run_cells(self, codes: list[str], *, deadline: float) -> list[CellRun]:
+        """Execute cells in order, all requests sent at once (the kernel queues them, so there is no
+        round trip per cell); stop at the deadline, a cell over its own time limit, or the kernel's
+        death. Returns one CellRun per cell that started; the last may be timeout/dead/garbled."""
         kc = self.client
-        msg_id = kc.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
-        run = CellRun("ok")
-        size = 0
+        ids = [kc.execute(code, store_history=False, allow_stdin=False, stop_on_error=False) for code in codes]
+        index = {msg_id: i for i, msg_id in enumerate(ids)}
+        runs = [CellRun("ok")]
+        sizes = [0]
         cell_deadline = min(deadline, time.monotonic() + self.limits.cell_seconds)
-        while True:
+        while len(runs) <= len(ids):
+            current = len(runs) - 1
             remaining = cell_deadline - time.monotonic()
             if remaining <= 0:
-                run.status = "timeout"
-                return run
+                runs[current].status = "timeout"
+                return runs
             try:
                 msg = kc.get_iopub_msg(timeout=min(_POLL, remaining))
             except queue.Empty:
                 if not self.zygote.alive(self.pid):
-                    run.status = "dead"
-                    return run
+                    runs[current].status = "dead"
+                    return runs
                 continue
             except _GARBLED:  # e.g. the trainee replaced json.dumps inside the kernel
-                run.status = "garbled"
-                return run
-            if msg["parent_header"].get("msg_id") != msg_id:
+                runs[current].status = "garbled"
+                return runs
+            position = index.get(msg["parent_header"].get("msg_id"))
+            if position != current:
                 continue
             kind = msg["msg_type"]
             if kind == "status" and msg["content"].get("execution_state") == "idle":
-                return run
-            if kind not in ("stream", "display_data", "execute_result", "error"):
-                continue
-            if kind == "error":
-                run.status = "error"
-            size += len(str(msg["content"]))
-            if size > self.limits.output_bytes:
-                run.truncated = True
-                continue
-            run.outputs.append(output_from_msg(msg))
+                if len(runs) == len(ids):
+                    return runs
+                runs.append(CellRun("ok"))
+                sizes.append(0)
+                cell_deadline = min(deadline, time.monotonic() + self.limits.cell_seconds)
+            elif kind in ("stream", "display_data", "execute_result", "error"):
+                run = runs[current]
+                if kind == "error":
+                    run.status = "error"
+                sizes[current] += len(str(msg["content"]))
+                if sizes[current] > self.limits.output_bytes:
+                    run.truncated = True
+                else:
+                    run.outputs.append(output_from_msg(msg))
+        return runs
 
     def kill(self) -> None:
         """Kill the kernel and everything of its uid; close sockets (no graceful shutdown)."""

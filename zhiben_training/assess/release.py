@@ -55,7 +55,7 @@ def _default_builder() -> Callable:
 
 
 def _structure(nb) -> list[tuple]:
-    return [(gid, c.cell_type, c.metadata["nbgrader"].get("points")) for gid, c in zip(cell_ids(nb), nb.cells)]
+    return [(gid, c.cell_type, c.metadata["nbgrader"].get("points")) for gid, c in zip(cell_ids(nb), nb.cells, strict=True)]
 
 
 def _write_variant(course_root: Path, assignment: str, paper, spec: dict) -> nbformat.NotebookNode:

@@ -1,0 +1,136 @@
+"""Autograde throughput: our sandboxed parallel autograde vs stock sequential ``nbgrader autograde``.
+
+200 submissions of the A paper of mixed quality (``assess.simulate``: good / weak / blank; the
+ledger answers read the CSV with pandas, as trainees do). Ours: 2 workers, kernels forked from a
+pre-warmed zygote in bubblewrap, scoring outside the kernel. Stock: ``NbGraderAPI.autograde`` one
+student after another on a copy of the same submissions, with examiner-only test cells that read
+the key and call ``score_item`` INSIDE the kernel (the insecure stock way, needed to produce the
+same partial credit). Both gradebooks must hold identical scores.
+
+Stock takes ~1.8 s a submission here, so by default it runs on the first ``STOCK_N`` (50)
+submissions and its time is extrapolated to 200 (``ZHIBEN_BENCH_STOCK_N=200`` runs all).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from zhiben_training.assess import nbgrader_adapter as nbg
+from zhiben_training.assess import release
+from zhiben_training.assess.autograde import autograde
+from zhiben_training.assess.collect import collect
+from zhiben_training.assess.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.simulate import simulate_submissions
+
+N = int(os.environ.get("ZHIBEN_BENCH_N", "200"))
+STOCK_N = int(os.environ.get("ZHIBEN_BENCH_STOCK_N", "50"))
+ROUND, PAPER = "2026-principal", "A"
+
+STOCK_TEST = '''\
+# stock nbgrader (insecure, benchmark only): the key is read and scored inside the kernel
+import json as _json, pathlib as _pl, types as _ty
+from zhiben_training.assess.scoring import score_item as _score
+_record = _json.loads(_pl.Path(r"{keys}", _pl.Path.cwd().parent.name + ".json").read_text(encoding="utf-8"))
+_item = _ty.SimpleNamespace(**next(i for i in _record["items"] if i["item_id"] == "{item_id}"))
+_score(_item, _json.loads(_json.dumps({answer_var})))[0]'''
+
+
+def _course(out_dir: Path) -> tuple[Path, Path]:
+    from zhiben_training.synth import generate_city
+
+    city = out_dir / "city"
+    generate_city(scale="tiny", seed=2026, out_dir=city)
+    root = out_dir / "ours"
+    trainees = [{"id": f"P{i:04d}", "name": f"考生{i}"} for i in range(N)]
+    release.generate(root, round_id=ROUND, paper=PAPER, trainees=trainees, city_dir=city, base_seed=2026)
+    return root, city
+
+
+def _with_pandas(inbox: Path) -> None:
+    """Trainees who answer the ledger task load the CSV with pandas first."""
+    for path in inbox.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            if gid == "t03-answer" and "None" not in cell.source:
+                cell.source = 'import pandas as pd\nledger = pd.read_csv("hazard_ledger.csv")\n' + cell.source
+        nbformat.write(nb, path)
+
+
+def _stock_course(ours: Path, stock: Path, students: list[str], aid: str) -> None:
+    """Same template with in-kernel scoring test cells; same submissions plus their data files."""
+    nbg.ensure_course(stock)
+    template = nbformat.read(ours / "source" / aid / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
+    keys = (ours / "keys" / aid).resolve()
+    for cell in template.cells:
+        meta = cell.metadata["nbgrader"]
+        if meta["grade"] and not meta["solution"]:
+            item_id = meta["grade_id"][: -len("-test")]
+            cell.source = STOCK_TEST.format(keys=keys, item_id=item_id, answer_var=f"answer_{item_id}")
+            meta["checksum"] = nbg.compute_checksum(cell)
+    nbg.register_assignment(stock, aid, template, notebook_name=NOTEBOOK_NAME)
+    for student in students:
+        src = ours / "submitted" / student / aid
+        dst = stock / "submitted" / student / aid
+        shutil.copytree(src, dst)
+        for data in release.variant_dir(ours, aid, student).iterdir():
+            if data.name != f"{NOTEBOOK_NAME}.ipynb":
+                shutil.copy(data, dst / data.name)
+
+
+def _scores(root: Path, aid: str, students: list[str]) -> dict:
+    with Gradebook(nbg.db_url(root), "zhiben") as gb:
+        return {(s, g.name): g.auto_score for s in students
+                for g in gb.find_submission_notebook(NOTEBOOK_NAME, aid, s).grades}
+
+
+def run(out_dir: Path) -> dict:
+    out_dir = Path(out_dir)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
+    ours, _ = _course(out_dir)
+    aid = release.assignment_id(ROUND, PAPER)
+    inbox = out_dir / "inbox"
+    simulate_submissions(ours, aid, out_dir=inbox, seed=7, hostile=0, blank=max(1, N // 20))
+    _with_pandas(inbox)
+    collect(ours, aid, source=inbox)
+    students = sorted(p.name for p in (ours / "submitted").iterdir())
+
+    started = time.perf_counter()
+    summary = autograde(ours, aid, workers=2, progress=False)
+    ours_seconds = time.perf_counter() - started
+
+    stock = out_dir / "stock"
+    subset = students[:STOCK_N]
+    _stock_course(ours, stock, subset, aid)
+    api = nbg.nbgrader_api(stock)
+    started = time.perf_counter()
+    for student in subset:
+        result = api.autograde(aid, student, force=True, create=True)
+        if not result.get("success"):
+            raise RuntimeError(result.get("log", "")[-2000:])
+    stock_seconds = time.perf_counter() - started
+
+    ours_scores = _scores(ours, aid, subset)
+    stock_scores = _scores(stock, aid, subset)
+    mismatches = sorted(k for k in ours_scores if ours_scores[k] != stock_scores.get(k))
+    stock_per = stock_seconds / len(subset)
+    ratio = (stock_per * len(students)) / ours_seconds
+    return {
+        "submissions": len(students), "graded": len(summary.graded), "isolation": summary.isolation,
+        "ours_seconds": round(ours_seconds, 2), "ours_per_submission": round(ours_seconds / len(students), 3),
+        "stock_submissions_timed": len(subset), "stock_seconds": round(stock_seconds, 2),
+        "stock_per_submission": round(stock_per, 3),
+        "stock_extrapolated_seconds": round(stock_per * len(students), 1),
+        "extrapolated": len(subset) < len(students),
+        "identical_scores": not mismatches, "score_cells_compared": len(ours_scores),
+        "mismatches": [f"{s}/{g}: ours={ours_scores[(s, g)]} stock={stock_scores.get((s, g))}" for s, g in mismatches[:10]],
+        "ratio": round(ratio, 2), "target": "ours ≥ 5× stock sequential nbgrader autograde, identical scores",
+        "met": ratio >= 5 and not mismatches,
+    }
