@@ -13,7 +13,7 @@ import html
 from zhiben_training.errors import ZhibenError
 
 __all__ = ["STYLE", "record", "fine_calculator", "fine_result_html", "year_plan_builder", "plan_choices",
-           "checklist", "checklist_gaps"]
+           "checklist", "checklist_gaps", "text_table"]
 
 STYLE = {"description_width": "initial"}
 
@@ -38,7 +38,7 @@ def fine_result_html(choices: dict) -> str:
         fine = principal_fine(choices.get("income"), choices.get("level"))
         manager = manager_fine_range(choices.get("income"))
     except ZhibenError as err:
-        return f"<div class='zhiben-fine' role='status'>⚠️ {html.escape(str(err))}</div>"
+        return f"<div class='zhiben-fine' role='status'>！{html.escape(str(err))}</div>"
     return (
         "<div class='zhiben-fine' role='status'>"
         f"<p>事故等级：<b>{fine.level}事故</b>；上一年年收入：{fine.income:,.2f} 元</p>"
@@ -114,11 +114,11 @@ def year_plan_builder(choices: dict, *, year: int = 2026):
             try:
                 plan = build_year_plan(**plan_choices(choices))
             except ZhibenError as err:
-                print(f"⚠️ {err}")
+                print(f"！{err}")
                 return
             choices["plan"] = plan
-            display(plan)
-            for problem in check_year_plan(plan) or ["✅ 计划满足方案二（七）10 与二（十）15 的频次要求。"]:
+            display(text_table(plan))
+            for problem in check_year_plan(plan) or ["✓ 计划满足方案二（七）10 与二（十）15 的频次要求。"]:
                 print(problem)
 
     button.on_click(_build)
@@ -140,3 +140,8 @@ def checklist(items: list[dict], choices: dict):
 def checklist_gaps(items: list[dict], choices: dict) -> list[str]:
     """The requirements not ticked in ``choices`` — what the enterprise still has to put in place."""
     return [f"{item['short']}（方案{item['ref']}）" for item in items if not choices.get(item["short"])]
+
+
+def text_table(frame):
+    """A DataFrame styled for Chinese prose: left-aligned, wrapped, no index column."""
+    return frame.style.set_properties(**{"text-align": "left", "white-space": "pre-wrap"}).hide(axis="index")

@@ -14,9 +14,10 @@ def setup(*extra: str) -> tuple[str, str]:
         "",
         "from zhiben_training.fonts import use_cjk_font",
         "from zhiben_training.lessons import selfcheck",
+        "from zhiben_training.lessons.widgets import text_table",
         *extra,
         "",
-        "use_cjk_font()  # 图表使用随工具包安装的思源黑体（Noto Sans CJK），保证中文正常显示",
+        "字体 = use_cjk_font()  # 图表使用随工具包安装的思源黑体（Noto Sans CJK），保证中文正常显示",
     ]
     return ("code", "\n".join(lines))
 

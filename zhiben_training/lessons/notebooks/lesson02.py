@@ -93,7 +93,7 @@ display(widgets.VBox([章节选择, 章节内容]))"""),
 display(criteria_drill.drill_widgets(练习作答))"""),
         ("code", """# 反馈（作答后可重新运行本单元格）
 with pd.option_context("display.max_colwidth", None):
-    display(pd.DataFrame(criteria_drill.score_drill(练习作答)))"""),
+    display(text_table(pd.DataFrame(criteria_drill.score_drill(练习作答))))"""),
         ("md", """## 四、2022版 → 2024版 变了什么
 
 * 新增两章：**第十四条 施工临时堆载**、**第十五条 冒险作业**；“暗挖工程”改为“**隧道工程**”；
@@ -102,7 +102,7 @@ with pd.option_context("display.max_colwidth", None):
 
 下表逐条列出变化。2022版原文部分来自记忆或二手资料，标注“（未核实，仅供参考）”“（部分核实）”的行请以正式文本为准。"""),
         ("code", """with pd.option_context("display.max_colwidth", None, "display.max_rows", 100):
-    display(criteria_drill.changes_table())"""),
+    display(text_table(criteria_drill.changes_table()))"""),
         ("code", "charts.plot_chapter_counts(criteria_drill.chapter_counts());"),
         *selfcheck_cells(NUMBER),
     ]

@@ -45,7 +45,7 @@ def cells() -> list[tuple[str, str]]:
     {"编号": s.id, "附件": f"附件{s.annex}", "范围（原文）": s.text, "核实状态": s.status} for s in law.wd_scopes()
 ])
 with pd.option_context("display.max_colwidth", None, "display.max_rows", 100):
-    display(范围.style.set_properties(**{"text-align": "left"}).hide(axis="index"))"""),
+    display(text_table(范围))"""),
         ("md", """## 二、阈值探索器
 
 先选择工程类别，再拖动滑块（也可以点击滑块后用键盘方向键微调）。下方的“判定”由工具包的规则引擎
@@ -62,7 +62,7 @@ print("工程类别：", 探索记录["kind"], "　参数：", 探索记录["val
         ("code", """预测作答 = {}
 display(explorer.prediction_quiz(预测作答))"""),
         ("code", """# 反馈：与规则引擎判定对照（可在作答后重新运行）
-display(pd.DataFrame(explorer.score_predictions(预测作答)))"""),
+display(text_table(pd.DataFrame(explorer.score_predictions(预测作答))))"""),
         ("md", f"""## 四、分级之后：与重大事故隐患判定标准的衔接
 
 危大工程管理不到位，会直接构成重大事故隐患。《房屋市政工程生产安全重大事故隐患判定标准（2024版）》第四条：

@@ -52,7 +52,7 @@ def cells() -> list[tuple[str, str]]:
 运行下面的单元格，左右对照两条法条的七项职责（原文来自工具包的法规知识库 `zhiben_training.law`）。"""),
         ("code", """职责对照 = pd.DataFrame(duties.duties_side_by_side(law.duties()))
 with pd.option_context("display.max_colwidth", None):
-    display(职责对照.style.set_properties(**{"text-align": "left", "white-space": "pre-wrap"}))"""),
+    display(text_table(职责对照))"""),
         ("md", """**阅读提示**
 
 * 主要负责人多用“建立健全并落实”“组织制定并实施”“保证”——**决策和保障**；
@@ -79,7 +79,7 @@ with pd.option_context("display.max_colwidth", None):
 运行下面的单元格，查看知识库中与本课相关的全部罚则条文："""),
         ("code", """罚则 = pd.DataFrame(duties.penalty_rows(law.penalties()))
 with pd.option_context("display.max_colwidth", None):
-    display(罚则)"""),
+    display(text_table(罚则))"""),
         ("md", """## 四、第九十五条罚款计算器
 
 输入主要负责人上一年年收入，选择事故等级，下方立即给出罚款金额和依据；同时给出同等收入的安全生产管理人员按第九十六条的罚款区间。

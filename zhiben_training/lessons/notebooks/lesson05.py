@@ -59,7 +59,7 @@ display(inspection.marking_widgets(检查对象, 检查标记, 规则引擎结�
         ("code", """汇总 = pd.DataFrame(inspection.score_marks(检查对象, 检查标记, 规则引擎结论))
 print("正确：", (汇总["结果"] == "正确").sum(), "/", len(汇总))
 with pd.option_context("display.max_colwidth", None):
-    display(汇总)"""),
+    display(text_table(汇总))"""),
         ("md", """## 四、规则引擎是怎么判定的
 
 规则引擎逐条对照判定标准（2024版），只根据记录中**写明的事实**判定；记录中没有写的事实视为未知，不据以判定。
@@ -69,7 +69,7 @@ with pd.option_context("display.max_colwidth", None):
     for f in assess(检查记录)
 ])
 with pd.option_context("display.max_colwidth", None):
-    display(结论表)"""),
+    display(text_table(结论表))"""),
         ("md", f"""**需要人工判断的情形**：第十六条（禁限用工艺、设备、材料）和第十七条（兜底条款）无法由规则机械判定，例如：
 
 {quote(ART_17, "判定标准（2024版）第十七条")}

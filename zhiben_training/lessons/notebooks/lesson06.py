@@ -98,6 +98,6 @@ display(区选择)"""),
 if 选择 is None:
     print("尚未作答。销号率最低的区：", "、".join(答案))
 else:
-    print("✅ 正确" if 选择 in 答案 else "❌ 不正确", "——销号率最低的区：", "、".join(答案))"""),
+    print("✓ 正确" if 选择 in 答案 else "× 不正确", "——销号率最低的区：", "、".join(答案))"""),
         *selfcheck_cells(NUMBER),
     ]

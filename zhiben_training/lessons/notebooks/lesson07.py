@@ -78,9 +78,9 @@ def cells() -> list[tuple[str, str]]:
 display(year_plan_builder(计划选择))"""),
         ("code", """# 按已记录的选择生成计划（无浏览器运行时使用默认选择），并检查是否满足频次要求
 年度计划 = plan.build_year_plan(**plan_choices(计划选择))
-display(年度计划)
+display(text_table(年度计划))
 问题 = plan.check_year_plan(年度计划)
-print("\\n".join(问题) if 问题 else "✅ 计划满足方案二（七）10 与二（十）15 的频次要求。")"""),
+print("\\n".join(问题) if 问题 else "✓ 计划满足方案二（七）10 与二（十）15 的频次要求。")"""),
         ("md", """### 导出
 
 下面的单元格把计划导出为 Excel 文件（也可改为 `.csv`）。默认写到临时目录；要保存到当前文件夹，把 `导出目录` 改为 `Path(".")`。"""),
