@@ -106,3 +106,31 @@ def test_ledger_year_end_rule_and_channels():
     assert list(ledger.rectify_days(ledger.major(_ledger()))) == [7, 65]
     assert ledger.data_date(_ledger()) == pd.Timestamp("2026-05-06")
     assert ledger.monthly(_ledger()).loc["2025-03"].to_dict() == {"发现": 1, "销号": 1}
+
+
+def test_drill_widgets_record_the_pick_and_hint_at_once():
+    choices: dict = {}
+    box = criteria_drill.drill_widgets(choices)
+    first_key = criteria_drill._data()["drill"][0]
+    expected = next(e["item_id"] for e in criteria_drill.examples() if e["key"] == first_key)
+    _scene, picker, feedback = box.children[0].children
+    picker.value = "17"
+    assert choices[first_key] == "17" and "再想想" in feedback.value
+    picker.value = expected
+    assert choices[first_key] == expected and "✓ 正确" in feedback.value
+
+
+def test_marking_widgets_record_each_object_and_give_immediate_feedback(city, monkeypatch):
+    monkeypatch.setenv(CITY_ENV, str(city))
+    record, findings = inspection.pick_site(lesson_site_records())
+    objects = inspection.inspection_objects(record)
+    choices: dict = {}
+    box = inspection.marking_widgets(objects, choices, findings)
+    key, items = next(iter(inspection.expected_items(findings).items()))
+    row = box.children[[o.key for o in objects].index(key)]
+    _facts, picker, feedback = row.children
+    assert picker.description.endswith("的判定")
+    picker.value = inspection.NONE
+    assert choices[key] == inspection.NONE and feedback.value.startswith("<span role='status'>× 不正确")
+    picker.value = sorted(items)[0]
+    assert "✓ 正确" in feedback.value

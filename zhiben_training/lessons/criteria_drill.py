@@ -37,7 +37,7 @@ def item_options() -> list[tuple[str, str]]:
 
 
 def drill_widgets(choices: dict):
-    """One Dropdown per drill scene; the chosen item id goes to ``choices[example_key]``."""
+    """One Dropdown per drill scene; the chosen item id goes to ``choices[example_key]``, with a hint at once."""
     import ipywidgets as w
 
     by_key = {e["key"]: e for e in examples()}
@@ -46,12 +46,20 @@ def drill_widgets(choices: dict):
     for n, key in enumerate(_data()["drill"], start=1):
         picker = w.Dropdown(options=options, value=None, description=f"现场{n}对应条款",
                             style={"description_width": "initial"}, layout={"width": "640px"})
+        feedback = w.HTML()
 
-        def _on_pick(change, key=key):
+        def _on_pick(change, key=key, feedback=feedback):
             choices[key] = change["new"]
+            expected = by_key[key]["item_id"]
+            if change["new"] is None:
+                feedback.value = ""
+            elif change["new"] == expected:
+                feedback.value = f"<span role='status'>✓ 正确：{html.escape(expected)}</span>"
+            else:
+                feedback.value = "<span role='status'>× 再想想：对照该章条款原文，找出与现场情形最贴切的一项</span>"
 
         picker.observe(_on_pick, names="value")
-        rows.append(w.VBox([w.HTML(f"<b>现场{n}</b>：{html.escape(by_key[key]['scene'])}"), picker]))
+        rows.append(w.VBox([w.HTML(f"<b>现场{n}</b>：{html.escape(by_key[key]['scene'])}"), picker, feedback]))
     return w.VBox(rows)
 
 
