@@ -67,3 +67,19 @@ def test_release_writes_one_zip_per_trainee_with_notebook_and_data(course):
     with zipfile.ZipFile(zips[0]) as zf:
         assert sorted(zf.namelist()) == [f"{AID}-T001/{AID}-T001.ipynb", f"{AID}-T001/hazard_ledger.csv"]
     assert release.release(course, AID)[0].read_bytes() == zips[0].read_bytes()
+
+
+def test_nbgrader_records_the_answer_starter_text_trainees_receive(course):
+    """ClearSolutions is off: the gradebook's checksum of every answer cell is that of the cell
+    each trainee received, so an untouched answer reads as 'No response.' as in stock nbgrader."""
+    from nbgrader.api import Gradebook
+
+    from zhiben_training.assess.nbgrader_adapter import db_url
+
+    with Gradebook(db_url(course), "zhiben") as gb:
+        recorded = {c.name: c.checksum for c in gb.find_notebook("paper", AID).source_cells}
+    for trainee in TRAINEES:
+        for cell in variant(course, trainee["id"]).cells:
+            meta = cell.metadata["nbgrader"]
+            if meta["solution"]:
+                assert recorded[meta["grade_id"]] == meta["checksum"]

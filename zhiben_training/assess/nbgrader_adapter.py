@@ -19,7 +19,8 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import AssignLatePenalties
+from nbgrader.converters import GenerateAssignment
+from nbgrader.preprocessors import AssignLatePenalties, ClearSolutions
 from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_locked, is_solution
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
@@ -73,6 +74,11 @@ def _coursedir(course_root: Path) -> CourseDirectory:
     config.CourseDirectory.root = str(Path(course_root).resolve())
     config.CourseDirectory.course_id = "zhiben"
     config.Exchange.root = str(Path(course_root).resolve() / "exchange")
+    # Our sources hold no solutions: the answer cells carry the starter text the trainee receives,
+    # so ClearSolutions must not replace it with a stub (the gradebook checksums would then differ
+    # from what trainees got, and untouched answers would not read as "No response.").
+    config.GenerateAssignment.preprocessors = [
+        pp for pp in GenerateAssignment.class_traits()["preprocessors"].default() if pp is not ClearSolutions]
     return CourseDirectory(config=config)
 
 

@@ -1,0 +1,54 @@
+"""The ``zhiben assess`` commands end to end on the real papers of a tiny synthetic city."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from zhiben_training.cli import main
+
+
+def test_every_assess_command_has_chinese_help():
+    for name in ("generate", "release", "collect", "autograde", "feedback", "export", "import"):
+        done = subprocess.run([str(Path(sys.executable).parent / "zhiben"), "assess", name, "--help"],
+                              capture_output=True, text=True)
+        assert done.returncode == 0 and "Usage" in done.stdout
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in done.stdout)
+
+
+def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_path, capsys):
+    from zhiben_training.assess.simulate import simulate_submissions
+    from zhiben_training.synth import generate_city
+
+    generate_city(scale="tiny", seed=5, out_dir=tmp_path / "city")
+    roster = tmp_path / "名单.csv"
+    roster.write_text("id,name\nR01,赵一\nR02,钱二\n", encoding="utf-8-sig")
+    course = tmp_path / "course"
+    common = ["--course", str(course)]
+    assert main(["assess", "generate", *common, "--round", "2026-principal", "--paper", "A",
+                 "--city", str(tmp_path / "city"), "--trainees", str(roster)]) == 0
+    assert main(["assess", "release", *common, "-a", "2026-A"]) == 0
+    assert sorted(p.name for p in (course / "offline" / "2026-A").iterdir()) == ["2026-A-R01.zip", "2026-A-R02.zip"]
+    released = (course / "variants" / "2026-A" / "R01" / "paper.ipynb").read_text(encoding="utf-8")
+    record = json.loads((course / "keys" / "2026-A" / "R01.json").read_text(encoding="utf-8"))
+    ledger = next(i for i in record["items"] if i["kind"] == "ledger")
+    assert json.dumps(ledger["key"], ensure_ascii=False) not in released
+    simulate_submissions(course, "2026-A", out_dir=tmp_path / "inbox", seed=1, hostile=0, blank=0)
+    (tmp_path / "inbox" / "陌生人.ipynb").write_text("{}", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["assess", "collect", *common, "-a", "2026-A", "--from", str(tmp_path / "inbox")]) == 0
+    out = capsys.readouterr()
+    assert out.out.count("SHA-256") == 2 and "拒收 陌生人.ipynb" in out.err
+    assert main(["assess", "autograde", *common, "-a", "2026-A", "--timeout", "30"]) == 0
+    assert "评分 2 份" in capsys.readouterr().out
+    assert main(["assess", "feedback", *common, "-a", "2026-A"]) == 0
+    html = (course / "feedback" / "R01" / "2026-A" / "paper.html").read_text(encoding="utf-8")
+    assert "_zb_record" not in html and "第 k01 题" in html
+    assert main(["assess", "export", *common, "-a", "2026-A", "--out", str(tmp_path / "成绩.csv")]) == 0
+    frame = pd.read_csv(tmp_path / "成绩.csv", encoding="utf-8-sig")
+    assert sorted(frame["考生编号"]) == ["R01", "R02"]
+    assert (frame["得分"] > 0).all() and (frame["满分"] > frame["得分"]).all()
