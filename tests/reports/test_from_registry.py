@@ -19,6 +19,7 @@ from zhiben_training.cli import main
 from zhiben_training.reports.manifest import MANIFEST_NAME, verify_manifest
 
 ZHIBEN = Path(sys.executable).with_name("zhiben")
+TODAY = "2026-11-28"  # the synthetic city's reference date: reports never depend on the machine's clock
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_an_unknown_round_is_a_chinese_error_with_exit_code_2(city_db, tmp_path,
 
 
 def test_the_quarterly_report_counts_major_hazards_as_the_registry_holds_them(city_db, registry, tmp_path):
-    assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db]) == 0
+    assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db, "--today", TODAY]) == 0
     findings = registry.findings()
     major = findings[findings["level"] == "重大"]
     found = pd.to_datetime(major["found_date"])
@@ -107,7 +108,7 @@ def test_the_quarterly_report_counts_major_hazards_as_the_registry_holds_them(ci
 
 def test_the_quarterly_assessment_totals_match_the_registry_results(city_db, registry, tmp_path):
     """Assessed in 2026Q3 = the deciding attempt up to 09-30 (first pass, else last attempt) falls in Q3."""
-    assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db]) == 0
+    assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db, "--today", TODAY]) == 0
     book = openpyxl.load_workbook(tmp_path / "quarterly-2026Q3.xlsx")
     total = [r for r in book["培训-按区"].iter_rows(min_row=2, values_only=True) if r[0] == "合计"][0]
     results = registry.assessment_results()
@@ -128,7 +129,7 @@ def test_annual_and_self_evaluation_run_through_the_installed_console_script(cit
     if not ZHIBEN.exists():
         pytest.skip(f"console script {ZHIBEN} is not installed (pip install -e .)")
     for args in (["annual", "2025"], ["self-evaluation"]):
-        result = subprocess.run([str(ZHIBEN), "report", *args, "--out", str(tmp_path), "--db", city_db],
+        result = subprocess.run([str(ZHIBEN), "report", *args, "--out", str(tmp_path), "--db", city_db, "--today", TODAY],
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         assert "已写出" in result.stdout and "报送时限" in result.stdout

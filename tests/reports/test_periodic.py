@@ -122,6 +122,16 @@ def test_major_hazards_found_closed_and_overdue_are_counted_by_channel(periodic_
     assert _row(by_district, TOTAL)["期内发现"] == 3  # the 一般 finding f5 is not counted
 
 
+def test_a_report_written_before_its_period_ends_counts_overdue_as_of_that_day(periodic_inputs):
+    report = build_periodic_report(periodic_inputs, parse_period("quarterly", "2026Q3"), as_of=dt.date(2026, 7, 15))
+    total = _row(_section(report, "hazards_by_channel"), TOTAL)
+    # on 07-15 f1 (deadline 07-20, closed 07-18) is still being rectified, f2 and f3 are not found yet
+    assert (total["期末逾期未销号"], total["期末整改中（未逾期）"]) == (0, 1)
+    assert ("数据截至", "2026-07-15（统计期间尚未结束；“期末”各项按此日计）") in report.summary
+    heping = _row(_section(report, "continuing_education"), "和平区")
+    assert heping["2026年达标人数"] == 0  # s1 reaches 24 h only on 08-01
+
+
 def test_an_unknown_channel_is_reported_with_its_row(periodic_inputs):
     findings = periodic_inputs.findings.copy()
     findings.loc[2, "channel"] = "媒体曝光"

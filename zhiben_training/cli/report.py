@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -15,6 +16,11 @@ _db_option = click.option(
 _out_option = click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports-out"),
     show_default=True, help="输出文件夹；文件夹中的 MANIFEST.sha256 会同步更新。",
+)
+
+_today_option = click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="数据截至日期（YYYY-MM-DD，默认今天）；统计期间未结束时，逾期、在改等“期末”数字按此日计算。",
 )
 
 
@@ -60,16 +66,17 @@ def roster_command(round_id: str, masked: bool, spec_path: Path | None, out_dir:
     _done([export.xlsx, export.csv], out_dir)
 
 
-def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None) -> None:
+def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None, today: dt.datetime | None) -> None:
     from zhiben_training.reports.export import write_periodic
     from zhiben_training.reports.periodic import build_periodic_report
     from zhiben_training.reports.periods import parse_period
     from zhiben_training.reports.sources import periodic_inputs
 
     period = parse_period(kind, value)
+    as_of = today.date() if today else dt.date.today()
     with _open(db_url) as registry:
-        inputs = periodic_inputs(registry, period)
-    report = build_periodic_report(inputs, period)
+        inputs = periodic_inputs(registry, period, as_of=as_of)
+    report = build_periodic_report(inputs, period, as_of=as_of)
     export = write_periodic(report, out_dir)
     for label, text in report.summary:
         click.echo(f"{label}：{text}")
@@ -80,23 +87,26 @@ def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None) -
 @click.argument("quarter", metavar="YYYYQn")
 @_out_option
 @_db_option
-def quarterly_command(quarter: str, out_dir: Path, db_url: str | None) -> None:
+@_today_option
+def quarterly_command(quarter: str, out_dir: Path, db_url: str | None, today: dt.datetime | None) -> None:
     """季度工作情况报告，如 2026Q3（2026-07-01 至 2026-09-30，于 10 月第一周报送）。"""
-    _periodic("quarterly", quarter, out_dir, db_url)
+    _periodic("quarterly", quarter, out_dir, db_url, today)
 
 
 @command.command("annual")
 @click.argument("year", metavar="YYYY")
 @_out_option
 @_db_option
-def annual_command(year: str, out_dir: Path, db_url: str | None) -> None:
+@_today_option
+def annual_command(year: str, out_dir: Path, db_url: str | None, today: dt.datetime | None) -> None:
     """年度工作报告，如 2026（次年 1 月报送）。"""
-    _periodic("annual", year, out_dir, db_url)
+    _periodic("annual", year, out_dir, db_url, today)
 
 
 @command.command("self-evaluation")
 @_out_option
 @_db_option
-def self_evaluation_command(out_dir: Path, db_url: str | None) -> None:
+@_today_option
+def self_evaluation_command(out_dir: Path, db_url: str | None, today: dt.datetime | None) -> None:
     """治本攻坚三年行动自评报告（2024年3月至2026年12月全程，总体任务结束后报送）。"""
-    _periodic("self-evaluation", None, out_dir, db_url)
+    _periodic("self-evaluation", None, out_dir, db_url, today)

@@ -121,7 +121,7 @@ def _training_table(training: pd.DataFrame, period: Period, by: str, order: list
     return pd.DataFrame(rows)
 
 
-def _ce_table(inputs: PeriodicInputs, period: Period) -> pd.DataFrame:
+def _ce_table(inputs: PeriodicInputs, period: Period, as_of: dt.date) -> pd.DataFrame:
     people = inputs.people[inputs.people["role"].isin(inputs.ce_roles)]
     ce = inputs.continuing_education
     ce = ce.assign(hours=pd.to_numeric(ce["hours"]), year=[d.year if d else None for d in ce["date"]])
@@ -130,7 +130,7 @@ def _ce_table(inputs: PeriodicInputs, period: Period) -> pd.DataFrame:
         members = people if district == TOTAL else people[people["district"] == district]
         row: dict[str, object] = {"所在区": district, "应参加人数": len(members)}
         for year in period.years:
-            until = min(period.end, dt.date(year, 12, 31))
+            until = min(as_of, dt.date(year, 12, 31))
             in_year = ce[(ce["year"] == year) & ce["date"].map(lambda d, u=until: d is not None and d <= u)]
             hours = in_year.groupby("person_id")["hours"].sum()
             met = int((hours.reindex(members["person_id"]).fillna(0) >= inputs.ce_min_hours).sum())
@@ -164,10 +164,11 @@ def _renewal_table(certificates: pd.DataFrame, period: Period) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _hazard_counts(findings: pd.DataFrame, period: Period) -> dict[str, pd.Series]:
-    open_at_end = findings["closed_date"].map(lambda d: d is None or d > period.end).astype(bool)
-    found_by_end = findings["found_date"].map(lambda d: d is not None and d <= period.end).astype(bool)
-    past_deadline = findings["deadline"].map(lambda d: d is not None and d < period.end).astype(bool)
+def _hazard_counts(findings: pd.DataFrame, period: Period, as_of: dt.date) -> dict[str, pd.Series]:
+    """Found / closed inside the period; overdue and open as of ``as_of`` (the period end, or today if earlier)."""
+    open_at_end = findings["closed_date"].map(lambda d: d is None or d > as_of).astype(bool)
+    found_by_end = findings["found_date"].map(lambda d: d is not None and d <= as_of).astype(bool)
+    past_deadline = findings["deadline"].map(lambda d: d is not None and d < as_of).astype(bool)
     return {
         "期内发现": _within(findings["found_date"], period),
         "期内销号": _within(findings["closed_date"], period),
@@ -176,9 +177,10 @@ def _hazard_counts(findings: pd.DataFrame, period: Period) -> dict[str, pd.Serie
     }
 
 
-def _hazard_table(findings: pd.DataFrame, period: Period, by: str, order: list[str], label: str) -> pd.DataFrame:
+def _hazard_table(findings: pd.DataFrame, period: Period, as_of: dt.date, by: str, order: list[str],
+                  label: str) -> pd.DataFrame:
     major = findings[findings["level"] == "重大"].reset_index(drop=True)
-    counts = _hazard_counts(major, period)
+    counts = _hazard_counts(major, period, as_of)
     rows = []
     for key in [*order, TOTAL]:
         chosen = pd.Series(True, index=major.index) if key == TOTAL else (major[by] == key)
@@ -190,7 +192,7 @@ def _chart(kind: str, title: str, label: str, values: list[str], unit: str) -> d
     return {"kind": kind, "title": title, "label": label, "values": values, "unit": unit}
 
 
-def _sections(inputs: PeriodicInputs, period: Period) -> list[Section]:
+def _sections(inputs: PeriodicInputs, period: Period, as_of: dt.date) -> list[Section]:
     types = content()["enterprise_types"]
     channels = content()["channels"]
     rounds = sorted(set(inputs.training["round_id"].dropna()))
@@ -208,7 +210,7 @@ def _sections(inputs: PeriodicInputs, period: Period) -> list[Section]:
         Section("continuing_education", "继续教育", "四、继续教育达标情况",
                 f"对象：{'、'.join(inputs.ce_roles)}；达标：当年累计（截至期末）不少于{inputs.ce_min_hours:g}小时。"
                 f"依据：{inputs.ce_source}",
-                _ce_table(inputs, period)),
+                _ce_table(inputs, period, as_of)),
         Section("renewals", "证书延续", "五、证书到期与延续",
                 f"期末起{window}个月内到期的证书处于延续申请窗口。依据：{content()['renewal_window_source']}",
                 _renewal_table(inputs.certificates, period),
@@ -216,19 +218,19 @@ def _sections(inputs: PeriodicInputs, period: Period) -> list[Section]:
                        [f"期末起{window}个月内到期（应申请延续）"], "个")),
         Section("hazards_by_channel", "重大隐患-按渠道", "六、重大事故隐患排查整治（按发现渠道）",
                 "销号：整改完成并经核查销号；逾期：期末已过整改期限仍未销号。",
-                _hazard_table(inputs.findings, period, "channel", channels, "发现渠道"),
+                _hazard_table(inputs.findings, period, as_of, "channel", channels, "发现渠道"),
                 _chart("grouped", "重大事故隐患：发现、销号与逾期（按渠道）", "发现渠道",
                        ["期内发现", "期内销号", "期末逾期未销号"], "项")),
         Section("hazards_by_district", "重大隐患-按区", "七、重大事故隐患排查整治（按区）", "口径同上。",
-                _hazard_table(inputs.findings, period, "district", _districts(), "所在区")),
+                _hazard_table(inputs.findings, period, as_of, "district", _districts(), "所在区")),
     ]
 
 
-def _summary(sections: list[Section], period: Period) -> list[tuple[str, str]]:
+def _summary(sections: list[Section], period: Period, as_of: dt.date) -> list[tuple[str, str]]:
     by_key = {s.key: s.table.iloc[-1] for s in sections}
     district, hazards = by_key["trained_by_district"], by_key["hazards_by_channel"]
     rate = district["合格率（%）"]
-    return [
+    lines = [
         ("统计期间", f"{period.label}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）"),
         ("报送时限", period.due),
         ("完成培训人数", f"{district['完成培训人数']} 人"),
@@ -236,14 +238,23 @@ def _summary(sections: list[Section], period: Period) -> list[tuple[str, str]]:
         ("重大事故隐患", f"期内发现 {hazards['期内发现']} 项，销号 {hazards['期内销号']} 项，"
                       f"期末逾期未销号 {hazards['期末逾期未销号']} 项"),
     ]
+    if as_of < period.end:
+        lines.insert(1, ("数据截至", f"{as_of:%Y-%m-%d}（统计期间尚未结束；“期末”各项按此日计）"))
+    return lines
 
 
-def build_periodic_report(inputs: PeriodicInputs, period: Period) -> PeriodicReport:
-    """All sections of the report for ``period``; raises ``ReportError`` (Chinese, row and column) on bad input."""
+def build_periodic_report(inputs: PeriodicInputs, period: Period, *, as_of: dt.date | None = None) -> PeriodicReport:
+    """All sections of the report for ``period``; raises ``ReportError`` (Chinese, row and column) on bad input.
+
+    ``as_of`` (default: the period end) is the day the data describe. When a report is written
+    before its period ends (the self-evaluation is due in October 2026), open and overdue hazards
+    and continuing-education hours are counted as of that day, not as of a future period end.
+    """
+    as_of = period.end if as_of is None else min(as_of, period.end)
     inputs = PeriodicInputs(
         **{name: _normalise(name, getattr(inputs, name)) for name in INPUT_COLUMNS},
         ce_min_hours=inputs.ce_min_hours, ce_roles=inputs.ce_roles, ce_source=inputs.ce_source,
     )
     _check_values(inputs)
-    sections = _sections(inputs, period)
-    return PeriodicReport(period=period, summary=_summary(sections, period), sections=sections)
+    sections = _sections(inputs, period, as_of)
+    return PeriodicReport(period=period, summary=_summary(sections, period, as_of), sections=sections)

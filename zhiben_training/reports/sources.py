@@ -95,19 +95,19 @@ def _ce_rule() -> tuple[float, tuple[str, ...], str]:
     return 0.0, (), "（登记库规则中没有继续教育学时要求）"
 
 
-def _training(registry, period: Period) -> pd.DataFrame:
+def _training(registry, period: Period, as_of: dt.date) -> pd.DataFrame:
     rounds = registry.rounds()
     rounds = rounds[rounds["year"].astype(int).isin(period.years)]
     frames = []
     for round_id in sorted(rounds["round_id"]):
-        status = registry.status(round_id=round_id, today=period.end)
+        status = registry.status(round_id=round_id, today=as_of)
         status = status[status["status"].isin(ROSTER_STATUSES)].reset_index(drop=True)
         attempts = registry.assessment_results(round_id=round_id)
         # completion needs every attempt (a pass in October completes in Q4, not Q3); "assessed in the
         # period" only the attempts up to the period end.
         status["completed_date"] = _completion_dates(registry, status, round_id,
                                                      _result_dates(attempts, until=None))
-        results = _result_dates(attempts, until=period.end)
+        results = _result_dates(attempts, until=as_of)
         status = status.drop(columns=["passed"]).merge(results[["person_id", "taken_date", "passed_result"]],
                                                        on="person_id", how="left")
         frames.append(status.rename(columns={"passed_result": "passed"}))
@@ -117,8 +117,9 @@ def _training(registry, period: Period) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[columns]
 
 
-def periodic_inputs(registry, period: Period) -> PeriodicInputs:
-    """Everything a quarterly / annual / self-evaluation report reads, as of ``period.end``."""
+def periodic_inputs(registry, period: Period, *, as_of: dt.date | None = None) -> PeriodicInputs:
+    """Everything a quarterly / annual / self-evaluation report reads, as of ``as_of`` (default the period end)."""
+    as_of = period.end if as_of is None else min(as_of, period.end)
     people = registry.people()
     enterprises = registry.enterprises()[["uscc", "district"]].rename(
         columns={"uscc": "enterprise_uscc", "district": "enterprise_district"})
@@ -127,7 +128,7 @@ def periodic_inputs(registry, period: Period) -> PeriodicInputs:
     certificates = registry.certificates().merge(people[["person_id", "district"]], on="person_id", how="left")
     ce_min_hours, ce_roles, ce_source = _ce_rule()
     return PeriodicInputs(
-        training=_training(registry, period),
+        training=_training(registry, period, as_of),
         people=people[["person_id", "district", "role"]],
         continuing_education=registry.continuing_education()[["person_id", "date", "hours"]],
         certificates=certificates[["cert_no", "person_id", "cert_type", "expiry_date", "district"]],
