@@ -18,7 +18,7 @@ from zhiben_training.errors import NotFoundError, RegistryError, ZhibenError
 
 from . import models as m
 from .bulk import frame_records, insert_chunks
-from .store import write_transaction
+from .store import refresh_statistics, write_transaction
 
 __all__ = ["read_city", "load_city_frames", "CITY_TABLES"]
 
@@ -117,6 +117,7 @@ def load_city_frames(
         ]
         if audit_rows:
             conn.execute(insert(m.AuditEntry.__table__), audit_rows)
+        refresh_statistics(conn, [model.__tablename__ for name, model in CITY_TABLES if name in counts])
     return counts
 
 

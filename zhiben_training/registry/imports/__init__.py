@@ -16,16 +16,17 @@ from sqlalchemy import Engine
 
 from zhiben_training.errors import ImportValidationError
 
-from ..store import write_transaction
+from ..store import refresh_statistics, write_transaction
 from .reading import FileProblem, read_rows
 from .report import save_report
 from .templates import write_template
-from .validation import check_references, parse_rows
-from .writing import known_references, write_records
+from .validation import check_references, parse_rows, spec
+from .writing import TABLES, known_references, write_records
 
 __all__ = ["IMPORT_KINDS", "ImportResult", "import_file", "write_template"]
 
 IMPORT_KINDS = ("people", "enterprises", "attendance", "hours")
+_ANALYZE_AFTER = 5_000  # rows written; beyond this the planner's statistics are refreshed (PostgreSQL)
 _KIND_CN = {"people": "人员", "enterprises": "单位", "attendance": "培训签到学时", "hours": "继续教育学时"}
 
 
@@ -69,5 +70,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str = "zhiben i
         progress("validated")
         counts = write_records(conn, kind, records, actor=actor, reason=f"导入{_KIND_CN[kind]}文件 {path.name}",
                                on_progress=progress)
+        if counts["inserted"] + counts["updated"] >= _ANALYZE_AFTER:
+            refresh_statistics(conn, [TABLES[spec(kind)["table"]].name])
         progress("written")
     return ImportResult(kind=kind, path=str(path), rows=len(records), **counts)
