@@ -70,3 +70,10 @@ def test_without_a_pass_flag_the_rounds_pass_mark_decides(loaded):
     results = loaded.assessment_results(round_id="2026-principal").set_index("person_id")
     assert bool(results.loc[P_HALF, "passed"]) is True  # 60 % reaches the pass mark of 60
     assert bool(results.loc[P_FAILED, "passed"]) is False
+
+
+def test_a_passed_flag_given_as_text_is_read_as_text(loaded):
+    rows = [{"person_id": P_HALF, "paper": "A", "score": 20, "max_score": 100, "passed": "False",
+             "taken_date": "2026-04-01"}]
+    loaded.record_assessment_results(round_id="2026-principal", rows=rows, actor="a", reason="r")
+    assert not bool(loaded.assessment_results(round_id="2026-principal").set_index("person_id").loc[P_HALF, "passed"])

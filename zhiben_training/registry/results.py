@@ -18,12 +18,28 @@ from zhiben_training.identifiers import mask_id
 
 from . import models as m
 from .audit import append_audit, changes
-from .bulk import upsert_chunks
+from .bulk import _to_bool, upsert_chunks
 from .status import load_round
 
 __all__ = ["record_results"]
 
 _FIELDS = ("score", "max_score", "passed", "taken_date")
+
+
+def _taken_date(value) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str | pd.Timestamp):
+        raise RegistryError(f"考试日期应为日期或 YYYY-MM-DD 文本，实为 {type(value).__name__}")
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise RegistryError(f"考试日期 {str(value)[:30]!r} 不是有效日期") from exc
+    return None if pd.isna(stamp) else stamp.date()
 
 
 def _normalise(row: dict, round_id: str, pass_mark: float | None) -> dict:
@@ -36,17 +52,18 @@ def _normalise(row: dict, round_id: str, pass_mark: float | None) -> dict:
         raise RegistryError(f"成绩行缺少有效的 score / max_score：{exc}") from exc
     if not (math.isfinite(score) and math.isfinite(max_score)) or max_score <= 0 or not 0 <= score <= max_score:
         raise RegistryError(f"成绩 {score} / 满分 {max_score} 不合理（应 0 ≤ 得分 ≤ 满分，满分 > 0）")
-    taken = row.get("taken_date")
-    if taken is not None and not isinstance(taken, dt.date):
-        taken = pd.Timestamp(taken).date() if str(taken).strip() else None
-    if isinstance(taken, dt.datetime):
-        taken = taken.date()
+    taken = _taken_date(row.get("taken_date"))
     passed = row.get("passed")
+    if isinstance(passed, str):
+        passed = _to_bool(passed) if passed.strip() else None
     if passed is None or (isinstance(passed, float) and math.isnan(passed)):
         if pass_mark is None:
             raise RegistryError("成绩行缺少 passed，且该轮次没有合格分数线")
         passed = score * 100.0 / max_score >= pass_mark  # the round's pass mark is a percentage
-    return {"person_id": str(row["person_id"]).strip().upper(), "round_id": round_id, "paper": str(row["paper"]),
+    paper = str(row["paper"]).strip()
+    if not paper or len(paper) > 8:
+        raise RegistryError(f"试卷代码 {paper[:20]!r} 无效（1–8 个字符，如 A、C）")
+    return {"person_id": str(row["person_id"]).strip().upper(), "round_id": round_id, "paper": paper,
             "score": score, "max_score": max_score, "passed": bool(passed), "taken_date": taken}
 
 
