@@ -214,3 +214,10 @@ def test_an_id_number_excel_stored_as_a_number_gets_a_precise_hint(loaded, tmp_p
     with pytest.raises(ImportValidationError) as info:
         loaded.import_file("people", write_file(tmp_path / "p.xlsx", PEOPLE_HEADER, rows))
     assert "设为“文本”格式" in info.value.problems[0]["reason"]
+
+
+def test_attendance_for_someone_outside_the_rounds_audience_is_refused(loaded, tmp_path):
+    path = write_file(tmp_path / "a.csv", ATTENDANCE_HEADER, [[WORKER, "2026-principal", "2026-03-12", 8]])
+    with pytest.raises(ImportValidationError) as info:
+        loaded.import_file("attendance", path)
+    assert "不属于本轮培训对象" in info.value.problems[0]["reason"]

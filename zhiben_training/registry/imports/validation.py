@@ -194,8 +194,20 @@ def check_references(kind: str, records: list[dict], known: dict[str, object]) -
                 out.append({"row": record["_row"], "column": column["header"], "value": str(value),
                             "reason": labels[column["ref"]]})
         if kind == "attendance" and record["round_id"] in known["round_dates"]:
-            start, end = known["round_dates"][record["round_id"]]
-            if record["session_date"] and not start <= record["session_date"] <= end:
-                out.append({"row": record["_row"], "column": "培训日期", "value": str(record["session_date"]),
-                            "reason": f"不在该轮次的培训期内（{start} 至 {end}）"})
+            out += _round_fit(record, known)
+    return out
+
+
+def _round_fit(record: dict, known: dict) -> list[Problem]:
+    """An attendance row must fall inside the round's dates and belong to the round's audience."""
+    out = []
+    start, end = known["round_dates"][record["round_id"]]
+    if record["session_date"] and not start <= record["session_date"] <= end:
+        out.append({"row": record["_row"], "column": "培训日期", "value": str(record["session_date"]),
+                    "reason": f"不在该轮次的培训期内（{start} 至 {end}）"})
+    audience = rules()["audiences"].get(known["round_audience"][record["round_id"]])
+    role = known["people"].get(record["person_id"])
+    if audience and role and role not in audience["roles"]:
+        out.append({"row": record["_row"], "column": "培训轮次", "value": record["round_id"],
+                    "reason": f"该人员岗位为{role}，不属于本轮培训对象（{audience['label']}）"})
     return out

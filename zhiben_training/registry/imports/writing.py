@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy import Connection, Table, select
 
 from .. import models as m
 from ..audit import append_audit, changes
@@ -82,17 +82,20 @@ def known_references(conn: Connection, kind: str, records: list[dict]) -> dict[s
         known["enterprises"] = set(conn.execute(select(m.Enterprise.uscc)).scalars())
     if "people" in refs:
         wanted = sorted({r["person_id"] for r in records if r.get("person_id")})
-        found: set[str] = set()
+        roles: dict[str, str] = {}
         for start in range(0, len(wanted), _IN_CHUNK):
             chunk = wanted[start : start + _IN_CHUNK]
-            found |= set(conn.execute(select(m.Person.person_id).where(m.Person.person_id.in_(chunk))).scalars())
-        known["people"] = found
+            rows = conn.execute(select(m.Person.person_id, m.Person.role).where(m.Person.person_id.in_(chunk)))
+            roles.update({r.person_id: r.role for r in rows})
+        known["people"] = roles  # person id → role, for the round-audience check
     if "rounds" in refs:
-        rows = conn.execute(select(m.TrainingRound.round_id, m.TrainingRound.start_date, m.TrainingRound.end_date))
-        known["round_dates"] = {r.round_id: (r.start_date, r.end_date) for r in rows}
+        t = m.TrainingRound
+        rows = conn.execute(select(t.round_id, t.start_date, t.end_date, t.audience))
+        rounds = list(rows)
+        known["round_dates"] = {r.round_id: (r.start_date, r.end_date) for r in rounds}
+        known["round_audience"] = {r.round_id: r.audience for r in rounds}
         known["rounds"] = set(known["round_dates"])
     return known
 
 
 __all__ += ["known_references"]
-_ = tuple_  # composite keys are matched in Python after a chunked IN on the first key column
