@@ -90,6 +90,52 @@ def _scores(root: Path, aid: str, students: list[str]) -> dict:
                 for g in gb.find_submission_notebook(NOTEBOOK_NAME, aid, s).grades}
 
 
+def _kernel_costs(out_dir: Path, repeat: int = 5) -> dict:
+    """Seconds to get a ready kernel with pandas imported, and to get rid of it: a stock kernel
+    (KernelManager start, import pandas, graceful shutdown) vs ours (fork from the warm zygote,
+    connect, kill)."""
+    from jupyter_client import KernelManager
+
+    from zhiben_training.assess._kernel import TrainingKernel
+    from zhiben_training.assess.sandbox import SANDBOX_UID_BASE, Limits, Zygote, bwrap_available
+
+    stock = {"start": 0.0, "pandas": 0.0, "shutdown": 0.0}
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        t1 = time.perf_counter()
+        kc.execute_interactive("import pandas", timeout=60)
+        t2 = time.perf_counter()
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+        t3 = time.perf_counter()
+        for key, value in zip(stock, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+            stock[key] += value / repeat
+    ours = {"start": 0.0, "pandas": 0.0, "kill": 0.0}
+    zygote = Zygote(out_dir / "kernels", use_bwrap=bwrap_available())
+    zygote.start()
+    try:
+        for i in range(repeat):
+            t0 = time.perf_counter()
+            kernel = TrainingKernel(zygote, uid=SANDBOX_UID_BASE + 500 + i, limits=Limits())
+            kernel.connect()
+            t1 = time.perf_counter()
+            kernel.run_cells(["import pandas"], deadline=time.monotonic() + 60)
+            t2 = time.perf_counter()
+            kernel.kill()
+            t3 = time.perf_counter()
+            for key, value in zip(ours, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+                ours[key] += value / repeat
+    finally:
+        zygote.close()
+    return {"stock_kernel": {k: round(v, 3) for k, v in stock.items()},
+            "our_kernel": {k: round(v, 3) for k, v in ours.items()}}
+
+
 def run(out_dir: Path) -> dict:
     out_dir = Path(out_dir)
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -122,7 +168,9 @@ def run(out_dir: Path) -> dict:
     mismatches = sorted(k for k in ours_scores if ours_scores[k] != stock_scores.get(k))
     stock_per = stock_seconds / len(subset)
     ratio = (stock_per * len(students)) / ours_seconds
+    costs = _kernel_costs(out_dir)
     return {
+        **costs,
         "submissions": len(students), "graded": len(summary.graded), "isolation": summary.isolation,
         "ours_seconds": round(ours_seconds, 2), "ours_per_submission": round(ours_seconds / len(students), 3),
         "stock_submissions_timed": len(subset), "stock_seconds": round(stock_seconds, 2),

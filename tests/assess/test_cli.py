@@ -52,3 +52,22 @@ def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_p
     frame = pd.read_csv(tmp_path / "成绩.csv", encoding="utf-8-sig")
     assert sorted(frame["考生编号"]) == ["R01", "R02"]
     assert (frame["得分"] > 0).all() and (frame["满分"] > frame["得分"]).all()
+
+
+def test_generate_takes_the_trainees_of_a_registry_round(tmp_path):
+    from zhiben_training.registry import open_registry
+    from zhiben_training.synth import generate_city
+
+    generate_city(scale="tiny", seed=6, out_dir=tmp_path / "city")
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    registry = open_registry(url)
+    registry.load_synthetic(tmp_path / "city")
+    roster = registry.roster(round_id="2026-safety")
+    course = tmp_path / "course"
+    assert main(["assess", "generate", "--course", str(course), "--round", "2026-safety", "--paper", "C",
+                 "--city", str(tmp_path / "city"), "--db", url]) == 0
+    made = sorted(p.name for p in (course / "variants" / "2026-C").iterdir())
+    assert made == sorted(roster["person_id"])
+    manifest = json.loads((course / "keys" / "2026-C" / "manifest.json").read_text(encoding="utf-8"))
+    first = roster.iloc[0]
+    assert manifest["trainees"][first["person_id"]]["name"] == first["name"]

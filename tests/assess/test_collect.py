@@ -32,3 +32,17 @@ def test_a_zip_is_mapped_by_name_or_metadata_and_unknown_files_are_rejected_in_c
     assert sorted(r.trainee_id for r in done) == ["T002", "T003"]
     assert [r.source for r in rejected] == ["session/stranger.ipynb"]
     assert "无法识别考生" in rejected[0].reason
+
+
+def test_submissions_in_nbgrader_exchange_are_collected_with_receipts(course):
+    """As `nbgrader submit` leaves them: inbound/<student>+<assignment>+<timestamp>+<random>/."""
+    nb = answered(course, "T003", {"k01": 'answer_k01 = "A"'})
+    inbound = course / "exchange" / "zhiben" / "inbound" / f"T003+{AID}+2026-03-01 02:00:00.000000 UTC+abc123"
+    inbound.mkdir(parents=True)
+    (inbound / "paper.ipynb").write_text(__import__("json").dumps(nb), encoding="utf-8")
+    (inbound / "timestamp.txt").write_text("2026-03-01 02:00:00.000000 UTC", encoding="utf-8")
+    done, rejected = collect(course, AID)
+    assert [r.trainee_id for r in done] == ["T003"] and rejected == []
+    stored = course / "submitted" / "T003" / AID / "paper.ipynb"
+    assert done[0].sha256 == hashlib.sha256(stored.read_bytes()).hexdigest()
+    assert (course / "submitted" / "T003" / AID / "timestamp.txt").read_text().startswith("2026-03-01 02:00:00")

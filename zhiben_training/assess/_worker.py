@@ -24,7 +24,14 @@ from zhiben_training.assess._kernel import TrainingKernel
 from zhiben_training.assess.notebooks import NOTEBOOK_NAME
 from zhiben_training.assess.release import load_keys, variant_dir
 from zhiben_training.assess.sandbox import SANDBOX_UID_BASE, Limits, Zygote
-from zhiben_training.assess.submission import captured_answer, graded_notebook, load_submission, make_plan
+from zhiben_training.assess.submission import (
+    captured_answer,
+    graded_notebook,
+    load_submission,
+    make_plan,
+    read_own,
+    write_own,
+)
 
 __all__ = ["Runner", "grade_one", "grade_failed", "init_worker", "grade_in_worker", "default_scorer"]
 
@@ -77,7 +84,8 @@ class Runner:
                 result["stopped"] = kernel.dead_reason
                 return result
             deadline = time.monotonic() + self.limits.wall_seconds
-            runs = kernel.run_cells([code for _, _, code in plan.steps], deadline=deadline)
+            barriers = frozenset(i for i, (kind, _, _) in enumerate(plan.steps) if kind == "test")
+            runs = kernel.run_cells([code for _, _, code in plan.steps], deadline=deadline, barriers=barriers)
             for (kind, gid, _), run in zip(plan.steps, runs, strict=False):
                 if kind == "answer":
                     result["outputs"][gid] = run.outputs
@@ -135,7 +143,7 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
     folder = Path(course_root) / "submitted" / student / aid
     data = (folder / f"{NOTEBOOK_NAME}.ipynb").read_bytes()
     variant_folder = variant_dir(course_root, aid, student)
-    variant = nbformat.read(variant_folder / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
+    variant = read_own(variant_folder / f"{NOTEBOOK_NAME}.ipynb")
     keys = load_keys(course_root, aid, student)
     submitted, problem = load_submission(data)
     plan = make_plan(variant, submitted, problem)
@@ -188,4 +196,4 @@ def grade_in_worker(course_root: Path, aid: str, student: str, scorer: Callable 
 def write_autograded(course_root: Path, aid: str, graded: dict) -> None:
     out = Path(course_root) / "autograded" / graded["student"] / aid
     out.mkdir(parents=True, exist_ok=True)
-    nbformat.write(graded["graded"], out / f"{NOTEBOOK_NAME}.ipynb")
+    write_own(graded["graded"], out / f"{NOTEBOOK_NAME}.ipynb")

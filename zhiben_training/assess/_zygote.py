@@ -85,7 +85,9 @@ def _child(request: dict) -> None:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    app.initialize(["-f", request["conn"], "--HistoryManager.enabled=False"])
+    # No history database; no top-level-await detection (it compiles every cell a second time).
+    app.initialize(["-f", request["conn"], "--HistoryManager.enabled=False",
+                    "--InteractiveShell.autoawait=False"])
     app.start()
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
-from nbgrader.coursedir import CourseDirectory
 from nbgrader.converters import GenerateAssignment
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import AssignLatePenalties, ClearSolutions
 from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_locked, is_solution
 from sqlalchemy.exc import SAWarning
@@ -94,9 +94,9 @@ def nbgrader_api(course_root: Path) -> NbGraderAPI:
 def ensure_course(course_root: Path) -> Path:
     """Create the course root folders and ``nbgrader_config.py`` when missing."""
     root = Path(course_root)
-    for sub in ("source", "keys", "variants", "submitted"):
+    for sub in ("source", "keys", "variants", "submitted", "autograded"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    (root / "keys").chmod(0o700)
+        (root / sub).chmod(0o700)  # examiner-only, also against kernels running as other uids
     exchange = root / "exchange"
     if not exchange.exists():
         exchange.mkdir()
@@ -115,6 +115,9 @@ def register_assignment(course_root: Path, assignment_id: str, template: nbforma
     source_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(template, source_dir / f"{notebook_name}.ipynb")
     result = nbgrader_api(course_root).generate_assignment(assignment_id, force=True, create=True)
+    gradebook = Path(course_root) / "gradebook.db"
+    if gradebook.exists():
+        gradebook.chmod(0o600)
     if not result.get("success"):
         raise AssessmentError(f"nbgrader 生成作业 {assignment_id} 失败：{result.get('log', '')[-1500:]}")
 

@@ -10,8 +10,9 @@ Guarantee levels (``isolation_level()``), strongest first:
   cannot signal the grader (other PID namespace, other uid) nor other kernels (other uid).
 * ``"bubblewrap"`` — as above, without per-submission uids (grader not run as root): kernels of
   one run share a uid, so a kernel could in principle read a concurrently running scratch folder.
-* ``"uid"`` — no bubblewrap; when root, each kernel runs as its own unprivileged uid and the course
-  root is made 0700, so it cannot be read; world-readable files elsewhere remain readable.
+* ``"uid"`` — no bubblewrap; when root (and the Python installation is readable by other users),
+  each kernel runs as its own unprivileged uid, so files readable only by their owner (the course
+  root's keys and gradebook, mode 0700/0600) cannot be read; world-readable files remain readable.
 * ``"none"`` — neither is available: only rlimits and the watchdog apply (documented, warned).
 
 Every level has rlimits (address space, file size, processes, CPU), a wall-clock watchdog that
@@ -32,7 +33,8 @@ from pathlib import Path
 
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["Limits", "Zygote", "isolation_level", "bwrap_available", "SANDBOX_UID_BASE"]
+__all__ = ["Limits", "Zygote", "isolation_level", "bwrap_available", "python_readable_by_others",
+           "SANDBOX_UID_BASE"]
 
 SANDBOX_UID_BASE = 61000
 _ZYGOTE_SCRIPT = Path(__file__).with_name("_zygote.py")
@@ -75,7 +77,17 @@ def isolation_level(*, use_bwrap: bool | None = None) -> str:
     root = os.geteuid() == 0
     if bwrap:
         return "bubblewrap+uid" if root else "bubblewrap"
-    return "uid" if root else "none"
+    return "uid" if root and python_readable_by_others() else "none"
+
+
+def python_readable_by_others() -> bool:
+    """Without bubblewrap a kernel dropped to another uid must still read this Python: every
+    folder on the way to the installation and the venv must be searchable by others."""
+    for prefix in {sys.base_prefix, sys.prefix}:
+        for folder in [Path(prefix), *Path(prefix).parents]:
+            if not os.stat(folder).st_mode & 0o001:
+                return False
+    return True
 
 
 def _bind_args() -> list[str]:
@@ -144,7 +156,8 @@ class Zygote:
         if not hello:
             raise AssessmentError("评分沙箱启动失败：内核服务进程未能启动。",
                                   hint="检查 bubblewrap 是否可用，或使用 --no-bwrap。")
-        self.per_uid = json.loads(hello)["uid"] == 0
+        root = json.loads(hello)["uid"] == 0
+        self.per_uid = root and (self.use_bwrap or python_readable_by_others())
 
     def _call(self, request: dict) -> dict:
         with self._lock:

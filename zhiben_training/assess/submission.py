@@ -14,10 +14,24 @@ import warnings
 from dataclasses import dataclass, field
 
 import nbformat
+from nbformat.v4.rwbase import rejoin_lines, split_lines
 
 from zhiben_training.assess.notebooks import ANSWER_MIME
 
-__all__ = ["Plan", "load_submission", "make_plan", "captured_answer", "graded_notebook"]
+__all__ = ["Plan", "load_submission", "make_plan", "captured_answer", "graded_notebook", "read_own", "write_own"]
+
+
+def read_own(path) -> nbformat.NotebookNode:
+    """Read a notebook this package wrote (a variant), skipping schema validation (hot path)."""
+    with open(path, encoding="utf-8") as fh:
+        return rejoin_lines(nbformat.from_dict(json.load(fh)))
+
+
+def write_own(nb, path) -> None:
+    """Write a notebook without schema validation, in nbformat's on-disk layout."""
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(split_lines(copy.deepcopy(nb)), fh, ensure_ascii=False, indent=1, sort_keys=True)
+        fh.write("\n")
 
 
 @dataclass
@@ -41,16 +55,34 @@ def load_submission(data: bytes) -> tuple[nbformat.NotebookNode | None, str]:
         return None, f"提交的文件不是有效的 JSON：{str(exc)[:80]}"
     if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")), list):
         return None, "提交的文件不是 Jupyter 笔记本"
+    version = raw.get("nbformat", 4)
+    if version == 4:  # no schema validation: only cells that are objects are looked at, leniently
+        raw["cells"] = [_plain_cell(c) for c in raw["cells"] if isinstance(c, dict)]
+        if not isinstance(raw.get("metadata"), dict):
+            raw["metadata"] = {}
+        return nbformat.from_dict(raw), ""
     try:
         with warnings.catch_warnings():  # duplicate cell ids etc.: reported by integrity, not here
             warnings.simplefilter("ignore")
             nb = nbformat.reads(json.dumps(raw), as_version=4)
     except Exception as exc:  # nbformat raises many types for odd files; any of them = unreadable
         return None, f"提交的笔记本格式无法读取：{type(exc).__name__}"
-    version = raw.get("nbformat", 4)
     if not isinstance(version, int) or version < 4:
         return nb, f"旧版笔记本格式（nbformat {version}），已自动转换，缺少评分标记的单元格无法对应到题目"
     return nb, ""
+
+
+def _plain_cell(cell: dict) -> dict:
+    """Only what grading reads: type, source as one string, metadata as a dict (outputs and
+    attachments in a submission are never trusted, so they are dropped here)."""
+    source = cell.get("source", "")
+    source = "".join(str(part) for part in source) if isinstance(source, list) else str(source)
+    metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+    kind = cell.get("cell_type") if cell.get("cell_type") in ("code", "markdown", "raw") else "raw"
+    plain = {"cell_type": kind, "source": source, "metadata": metadata}
+    if kind == "code":
+        plain["outputs"] = []
+    return plain
 
 
 def _grade_id(cell) -> str:
