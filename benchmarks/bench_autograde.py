@@ -137,9 +137,10 @@ def _kernel_costs(out_dir: Path, repeat: int = 5) -> dict:
 
 
 def run(out_dir: Path) -> dict:
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
+    costs = _kernel_costs(out_dir)
     ours, _ = _course(out_dir)
     aid = release.assignment_id(ROUND, PAPER)
     inbox = out_dir / "inbox"
@@ -168,7 +169,6 @@ def run(out_dir: Path) -> dict:
     mismatches = sorted(k for k in ours_scores if ours_scores[k] != stock_scores.get(k))
     stock_per = stock_seconds / len(subset)
     ratio = (stock_per * len(students)) / ours_seconds
-    costs = _kernel_costs(out_dir)
     return {
         **costs,
         "submissions": len(students), "graded": len(summary.graded), "isolation": summary.isolation,

@@ -97,7 +97,7 @@ class TrainingKernel:
         while time.monotonic() < deadline:
             self.session.send(self._shell, "kernel_info_request", {})
             try:
-                msg = self._receive(0.1)
+                msg = self._receive(0.02)
             except _GARBLED:
                 self.dead_reason = "内核消息无法解析"
                 return False

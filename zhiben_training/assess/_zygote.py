@@ -25,6 +25,14 @@ import time
 import ipykernel.kernelapp  # noqa: F401  (pre-imported so forked kernels start instantly)
 import IPython.core.interactiveshell  # noqa: F401
 
+try:  # imported lazily by IPKernelApp.initialize (debugger support): most of a kernel's start-up
+    import pdb  # noqa: F401
+
+    import ipykernel.debugger  # noqa: F401
+    import ipykernel.ipkernel  # noqa: F401
+except ImportError:  # pragma: no cover
+    pass
+
 try:  # pandas pre-imported: the ledger task uses it and the import costs ~0.4 s per kernel
     import pandas  # noqa: F401
 except ImportError:  # pragma: no cover

@@ -69,10 +69,9 @@ def _save_state(path: Path, state: dict) -> None:
     tmp.replace(path)
 
 
-def _store(course_root: Path, aid: str, graded: dict) -> None:
-    nbg.record_autograde(course_root, assignment_id=aid, student_id=graded["student"],
-                         notebook_id=NOTEBOOK_NAME, graded=graded["graded"],
-                         comments=graded["comments"], timestamp=graded["timestamp"])
+def _store(writer: nbg.AutogradeWriter, aid: str, graded: dict) -> None:
+    writer.record(assignment_id=aid, student_id=graded["student"], notebook_id=NOTEBOOK_NAME,
+                  graded=graded["graded"], comments=graded["comments"], timestamp=graded["timestamp"])
 
 
 def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: Limits | None = None,
@@ -102,7 +101,8 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
     try:
         with cf.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=init_worker,
                                     initargs=(str(work_base), bwrap, limits, slots)) as pool, \
-                tqdm(total=len(pending), disable=not progress, desc=f"评分 {assignment}", unit="份") as bar:
+                tqdm(total=len(pending), disable=not progress, desc=f"评分 {assignment}", unit="份") as bar, \
+                nbg.AutogradeWriter(course_root) as writer:
             futures = {pool.submit(grade_in_worker, course_root, assignment, s, scorer): s for s in pending}
             for future in cf.as_completed(futures):
                 student = futures[future]
@@ -112,7 +112,7 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
                     graded = grade_failed(course_root, assignment, student, scorer or default_scorer(),
                                           f"评分过程出错（{type(exc).__name__}: {str(exc)[:120]}）")
                     write_autograded(course_root, assignment, graded)
-                _store(course_root, assignment, graded)
+                _store(writer, assignment, graded)
                 state[graded["student"]] = graded["sha256"]
                 _save_state(state_file, state)
                 summary.graded.append(graded["student"])

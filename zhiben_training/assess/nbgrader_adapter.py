@@ -16,13 +16,14 @@ import warnings
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Comment, Grade, Gradebook, MissingEntry
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import AssignLatePenalties, ClearSolutions
 from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_locked, is_solution
 from sqlalchemy.exc import SAWarning
+from sqlalchemy.orm import joinedload
 from traitlets.config import Config
 
 from zhiben_training.errors import AssessmentError
@@ -35,6 +36,7 @@ __all__ = [
     "register_assignment",
     "register_students",
     "record_autograde",
+    "AutogradeWriter",
     "gradebook_scores",
     "collect_exchange",
     "compute_checksum",
@@ -130,27 +132,41 @@ def register_students(course_root: Path, students: list[dict]) -> None:
                                         last_name="", email=None)
 
 
-def record_autograde(course_root: Path, *, assignment_id: str, student_id: str, notebook_id: str,
-                     graded: nbformat.NotebookNode, comments: dict[str, str],
-                     timestamp: dt.datetime | None) -> None:
-    """Store one graded notebook the way stock autograde does: student, submission with timestamp,
-    per grade cell ``auto_score`` from nbgrader's own ``determine_grade`` and ``needs_manual_grade``
-    by SaveAutoGrades' rule, "No response." for untouched solution cells, then nbgrader's
-    AssignLatePenalties. One transaction instead of SaveAutoGrades' commit per cell (the rows are
-    the same; 90 commits per notebook dominated grading time). Then our per-item comments."""
-    url = db_url(course_root)
-    with Gradebook(url, "zhiben") as gb, warnings.catch_warnings():
-        # nbgrader's add_submission walks relationships before the new row is in the session
-        # and SQLAlchemy warns about it; stock autograde triggers the same warning.
-        warnings.simplefilter("ignore", SAWarning)
-        gb.update_or_create_student(student_id)
-        if timestamp is not None:
-            gb.update_or_create_submission(assignment_id, student_id, timestamp=timestamp)
-        else:
-            gb.update_or_create_submission(assignment_id, student_id)
+class AutogradeWriter:
+    """Writes autograde results into one course's gradebook, keeping one connection open for a
+    whole run (opening nbgrader's Gradebook inspects and creates the schema each time)."""
+
+    def __init__(self, course_root: Path):
+        self._gb = Gradebook(db_url(course_root), "zhiben")
+
+    def __enter__(self) -> AutogradeWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._gb.close()
+
+    def record(self, *, assignment_id: str, student_id: str, notebook_id: str, graded: nbformat.NotebookNode,
+               comments: dict[str, str], timestamp: dt.datetime | None) -> None:
+        """Store one graded notebook the way stock autograde does: student, submission with
+        timestamp, per grade cell ``auto_score`` from nbgrader's own ``determine_grade`` and
+        ``needs_manual_grade`` by SaveAutoGrades' rule, "No response." for untouched solution
+        cells, the late penalty by AssignLatePenalties' rule and plugin; then our per-item
+        comments. One transaction instead of SaveAutoGrades' commit per cell (same rows)."""
+        gb = self._gb
+        with warnings.catch_warnings():
+            # nbgrader's add_submission walks relationships before the new row is in the session
+            # and SQLAlchemy warns about it; stock autograde triggers the same warning.
+            warnings.simplefilter("ignore", SAWarning)
+            gb.update_or_create_student(student_id)
+            if timestamp is not None:
+                submission = gb.update_or_create_submission(assignment_id, student_id, timestamp=timestamp)
+            else:
+                submission = gb.update_or_create_submission(assignment_id, student_id)
         notebook = gb.find_submission_notebook(notebook_id, assignment_id, student_id)
-        grades = {g.name: g for g in notebook.grades}
-        notes = {c.name: c for c in notebook.comments}
+        grades = {g.name: g for g in gb.db.query(Grade).options(joinedload(Grade.cell))
+                  .filter(Grade.notebook_id == notebook.id)}
+        notes = {c.name: c for c in gb.db.query(Comment).options(joinedload(Comment.cell))
+                 .filter(Comment.notebook_id == notebook.id)}
         for cell in graded.cells:
             name = cell.metadata.get("nbgrader", {}).get("grade_id")
             if is_grade(cell) and name in grades:
@@ -163,10 +179,21 @@ def record_autograde(course_root: Path, *, assignment_id: str, student_id: str, 
         for name, text in comments.items():
             if name in notes:
                 notes[name].auto_comment = text
+        notebook.late_submission_penalty = None
+        if submission.total_seconds_late > 0:
+            penalties = AssignLatePenalties()
+            penalties.init_plugin()
+            penalty = penalties.plugin_inst.late_submission_penalty(
+                student_id, notebook.score, submission.total_seconds_late)
+            if penalty is not None:
+                notebook.late_submission_penalty = penalties._check_late_penalty(notebook, penalty)
         gb.db.commit()
-    resources = {"nbgrader": {"notebook": notebook_id, "assignment": assignment_id,
-                              "student": student_id, "db_url": url}}
-    AssignLatePenalties().preprocess(graded, resources)
+
+
+def record_autograde(course_root: Path, **kwargs) -> None:
+    """One-off :meth:`AutogradeWriter.record`."""
+    with AutogradeWriter(course_root) as writer:
+        writer.record(**kwargs)
 
 
 def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:

@@ -129,6 +129,7 @@ class Zygote:
     per_uid: bool = field(default=False, init=False)
 
     def start(self) -> None:
+        self.work_root = Path(self.work_root).resolve()  # bind mounts and ipc paths must be absolute
         self.work_root.mkdir(parents=True, exist_ok=True)
         os.chmod(self.work_root, 0o711)
         script_dir = self.work_root / ".zygote"
