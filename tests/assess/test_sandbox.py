@@ -151,3 +151,18 @@ def test_a_submission_cannot_reach_the_gradebook_keys_sources_other_submissions_
 
 def test_the_isolation_level_is_reported():
     assert isolation_level() in {"bubblewrap+uid", "bubblewrap", "uid", "none"}
+
+
+def test_without_bubblewrap_grading_still_works_and_reports_its_weaker_guarantee(course, tmp_path, scorer):
+    from tests.assess.conftest import AID as aid
+    from zhiben_training.assess.sandbox import python_readable_by_others
+
+    inbox = tmp_path / "inbox"
+    hand_in(inbox, "T001", answered(course, "T001", standin.correct_answers(paper_of(course, "T001"))))
+    collect(course, aid, source=inbox)
+    summary = run_autograde(course, scorer, use_bwrap=False)
+    import os
+
+    expected = "uid" if os.geteuid() == 0 and python_readable_by_others() else "none"
+    assert summary.isolation == expected
+    assert sum(v or 0 for v in scores(course)["T001"].values()) == 12.0
