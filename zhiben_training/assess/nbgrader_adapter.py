@@ -39,6 +39,8 @@ __all__ = [
     "AutogradeWriter",
     "gradebook_scores",
     "collect_exchange",
+    "answer_text",
+    "set_manual_grade",
     "compute_checksum",
     "is_grade",
     "is_locked",
@@ -226,3 +228,40 @@ def collect_exchange(course_root: Path, assignment_id: str) -> None:
     result = nbgrader_api(course_root).collect(assignment_id, update=True)
     if not result.get("success"):
         raise AssessmentError(f"从 nbgrader 交换目录收取 {assignment_id} 失败：{result.get('error', '')[-800:]}")
+
+
+def answer_text(course_root: Path, *, assignment_id: str, student_id: str, grade_id: str,
+                notebook_id: str = "paper") -> str:
+    """The text of a trainee's answer cell as autograded (what an examiner reads in formgrader)."""
+    path = Path(course_root) / "autograded" / student_id / assignment_id / f"{notebook_id}.ipynb"
+    if not path.exists():
+        raise AssessmentError(f"考生 {student_id} 的 {assignment_id} 答卷尚未自动评分，无法人工评阅。")
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            return "".join(cell.source) if isinstance(cell.source, list) else str(cell.source)
+    raise AssessmentError(f"答卷中没有评分单元 {grade_id}。")
+
+
+def set_manual_grade(course_root: Path, *, assignment_id: str, student_id: str, grade_id: str, score: float,
+                     comment: str | None = None, notebook_id: str = "paper") -> dict:
+    """Set an examiner's score for one grade cell, as formgrader does (``manual_score`` wins over
+    ``auto_score``; ``needs_manual_grade`` cleared). Returns the old and new score for the audit."""
+    with Gradebook(db_url(course_root), "zhiben") as gb:
+        try:
+            grade = gb.find_grade(grade_id, notebook_id, assignment_id, student_id)
+        except MissingEntry as exc:
+            raise AssessmentError(f"成绩册中没有 {student_id} 在 {assignment_id} 的评分单元 {grade_id}。",
+                                  hint="题号形如 w01-answer 或 k03-test。") from exc
+        if not 0 <= score <= grade.max_score:
+            raise AssessmentError(f"分数 {score:g} 超出本题范围 0–{grade.max_score:g}。")
+        old = grade.score
+        grade.manual_score = float(score)
+        grade.needs_manual_grade = False
+        if comment is not None:
+            note_id = grade_id.replace("-test", "-answer")
+            try:
+                gb.find_comment(note_id, notebook_id, assignment_id, student_id).manual_comment = comment
+            except MissingEntry:
+                pass
+        gb.db.commit()
+        return {"old": old, "new": float(score), "max_score": grade.max_score}

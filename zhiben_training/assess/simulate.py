@@ -121,15 +121,19 @@ def _hostile(nb, record: dict, kind: str, rng: np.random.Generator) -> None:
 
 def simulate_submissions(
     course_root: Path, assignment: str, *, out_dir: Path, seed: int = 2026, hostile: int = 3, blank: int = 2,
+    hostile_offset: int = 0,
 ) -> list[SimulatedSubmission]:
-    """Write one returned notebook per trainee of ``assignment`` into ``out_dir``; deterministic."""
+    """Write one returned notebook per trainee of ``assignment`` into ``out_dir``; deterministic.
+
+    Hostile submissions take the attacks of ``HOSTILE_KINDS`` in order from ``hostile_offset``, so
+    two assignments can cover different attacks."""
     course_root, out_dir = Path(course_root), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     trainees = sorted(p.name for p in (course_root / "variants" / assignment).iterdir() if p.is_dir())
     mix = quality_mix(trainees, seed=seed, hostile=hostile, blank=blank)
     kinds = list(HOSTILE_KINDS)
     written: list[SimulatedSubmission] = []
-    hostile_count = 0
+    hostile_count = hostile_offset
     for tid in trainees:
         rng = np.random.default_rng([seed, int.from_bytes(tid.encode()[:8].ljust(8, b"\0"), "little")])
         record = release.load_keys(course_root, assignment, tid)

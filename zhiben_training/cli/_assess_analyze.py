@@ -38,20 +38,44 @@ def render_table(items: pd.DataFrame) -> str:
 
 @click.command("analyze")
 @click.argument("round_id", metavar="ROUND")
+@click.option("--course", type=click.Path(path_type=Path), default=Path("assessments"), show_default=True,
+              help="nbgrader 课程根目录：与 --assignment 一起，直接从成绩册和已评答卷读取作答明细。")
+@click.option("--assignment", "-a", "assignments", multiple=True,
+              help="考核编号（可重复），如 -a 2026-A -a 2026-C；省略 --responses 时必填。")
 @click.option("--responses", "responses_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              required=True, help="作答明细 CSV（列：trainee_id, paper, item_id, source_question_id, kind, answer, key, points, max_points）")
+              default=None, help="作答明细 CSV（列：trainee_id, paper, item_id, source_question_id, kind, answer, key, points, max_points）")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录，写入 item_analysis.csv、reliability.csv、distractors.csv 和图表 PNG（默认 ./item-analysis-ROUND）")
 @click.option("--min-n", default=10, show_default=True, help="作答人数少于此值的题目只提示“样本不足”")
-def analyze(round_id: str, responses_path: Path, out_dir: Path | None, min_n: int) -> None:
-    """题目分析：每题难度、区分度（点二列相关、高低分组 27%）、干扰项统计，每卷 Cronbach α / KR-20。"""
-    from zhiben_training.assess.analysis import item_analysis, plot_item_analysis
+def analyze(round_id: str, course: Path, assignments: tuple[str, ...], responses_path: Path | None,
+            out_dir: Path | None, min_n: int) -> None:
+    """题目分析：每题难度、区分度（点二列相关、高低分组 27%）、干扰项统计，每卷 Cronbach α / KR-20。
 
+    作答明细可直接取自课程目录（--course、-a），也可以是导出的 CSV（--responses）。
+    """
+    responses = _read_responses(responses_path) if responses_path else _course_responses(course, assignments)
+    _analyze(round_id, responses, out_dir, min_n)
+
+
+def _course_responses(course: Path, assignments: tuple[str, ...]) -> pd.DataFrame:
+    from zhiben_training.assess.responses import responses_frame
+
+    if not assignments:
+        raise AssessmentError("请用 -a 指定考核编号（如 -a 2026-A），或用 --responses 指定作答明细 CSV。")
+    return pd.concat([responses_frame(course, aid) for aid in assignments], ignore_index=True)
+
+
+def _read_responses(responses_path: Path) -> pd.DataFrame:
     try:
-        responses = pd.read_csv(responses_path, dtype={"answer": str, "key": str, "source_question_id": str,
+        return pd.read_csv(responses_path, dtype={"answer": str, "key": str, "source_question_id": str,
                                                        "trainee_id": str}, keep_default_na=False)
     except (OSError, ValueError, pd.errors.ParserError) as err:
         raise AssessmentError(f"无法读取作答明细 {responses_path}：{err}") from err
+
+
+def _analyze(round_id: str, responses: pd.DataFrame, out_dir: Path | None, min_n: int) -> None:
+    from zhiben_training.assess.analysis import item_analysis, plot_item_analysis
+
     result = item_analysis(responses, min_n=min_n)
     out_dir = out_dir or Path(f"item-analysis-{round_id}")
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -19,12 +19,20 @@ def command() -> None:
     """考核：生成试卷、发放、收卷、自动评分、反馈、导出和导入成绩。"""
 
 
+_ID_HEADERS = ("身份证号", "考生编号", "id")
+_NAME_HEADERS = ("姓名", "name")
+
+
 def _trainees_from_file(path: Path) -> list[dict]:
+    """A trainee list CSV with a 身份证号 (or 考生编号 / id) column and optionally 姓名 (or name)."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    if not rows or "id" not in rows[0]:
-        raise AssessmentError(f"考生名单 {path} 需要表头 id（可选 name）。")
-    return [{"id": r["id"].strip(), "name": (r.get("name") or "").strip()} for r in rows if r["id"].strip()]
+    id_col = next((h for h in _ID_HEADERS if rows and h in rows[0]), None)
+    if id_col is None:
+        raise AssessmentError(f"考生名单 {path} 需要表头“身份证号”（或“考生编号”），可选“姓名”。")
+    name_col = next((h for h in _NAME_HEADERS if h in rows[0]), None)
+    return [{"id": r[id_col].strip(), "name": (r.get(name_col) or "").strip() if name_col else ""}
+            for r in rows if (r[id_col] or "").strip()]
 
 
 def _trainees_from_registry(db: str | None, round_id: str) -> list[dict]:
@@ -42,7 +50,7 @@ def _trainees_from_registry(db: str | None, round_id: str) -> list[dict]:
 @click.option("--city", "city_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="合成城市数据目录（zhiben synth 的输出）。")
 @click.option("--trainees", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="考生名单 CSV（表头 id,name）；省略时从登记库读取该轮次名单。")
+              help="考生名单 CSV（表头：身份证号,姓名）；省略时从登记库读取该轮次名单。")
 @click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
 @click.option("--seed", default=2026, show_default=True, help="基础随机种子（记录在 keys/ 中，可重建任一试卷）。")
 def generate_cmd(course, round_id, paper, city_dir, trainees, db, seed) -> None:
@@ -158,3 +166,27 @@ except ImportError:  # pragma: no cover - until that module lands
     analyze = None
 if analyze is not None:
     command.add_command(analyze)
+
+
+@command.command("grade")
+@_COURSE
+@_ASSIGNMENT
+@click.option("--trainee", required=True, help="考生编号（身份证号）。")
+@click.option("--item", required=True, help="题号，如 w01（简答题）或 k03（复核改分）。")
+@click.option("--score", type=float, required=True, help="人工评定的分数。")
+@click.option("--comment", default=None, help="评语（反馈中可见）。")
+def grade_cmd(course, assignment, trainee, item, score, comment) -> None:
+    """人工评分或复核改分（与 formgrader 相同，写入成绩册）；用 zhiben assess import 写入登记库并记入审计日志。"""
+    from zhiben_training.assess import nbgrader_adapter as nbg
+    from zhiben_training.assess.notebooks import answer_cell_id, test_cell_id
+
+    scores = {row["grade_id"] for row in nbg.gradebook_scores(course, assignment) if row["student_id"] == trainee}
+    grade_id = next((g for g in (answer_cell_id(item), test_cell_id(item), item) if g in scores), None)
+    if grade_id is None:
+        raise AssessmentError(f"成绩册中没有考生 {trainee} 在 {assignment} 的第 {item} 题。",
+                              hint="先运行 zhiben assess autograde；题号形如 w01、k03、t01。")
+    change = nbg.set_manual_grade(course, assignment_id=assignment, student_id=trainee, grade_id=grade_id,
+                                  score=score, comment=comment)
+    old = "无" if change["old"] is None else f"{change['old']:g}"
+    click.echo(f"已评分：{trainee} 第 {item} 题 {old} → {change['new']:g}（满分 {change['max_score']:g}）。"
+               "用 zhiben assess import 写入登记库（记入审计日志）。")
