@@ -31,6 +31,13 @@ def _trainees_from_file(path: Path) -> list[dict]:
     if id_col is None:
         raise AssessmentError(f"考生名单 {path} 需要表头“身份证号”（或“考生编号”），可选“姓名”。")
     name_col = next((h for h in _NAME_HEADERS if h in rows[0]), None)
+    if id_col == "身份证号":
+        from zhiben_training.identifiers import id_problem
+
+        bad = [f"第 {n} 行：{problem}" for n, r in enumerate(rows, start=2)
+               if (problem := id_problem((r[id_col] or "").strip()))]
+        if bad:
+            raise AssessmentError(f"考生名单 {path} 中有 {len(bad)} 个身份证号无效，未生成任何试卷：\n" + "\n".join(bad[:20]))
     return [{"id": r[id_col].strip(), "name": (r.get(name_col) or "").strip() if name_col else ""}
             for r in rows if (r[id_col] or "").strip()]
 
