@@ -1,36 +1,15 @@
-"""A tiny stand-in for ``zhiben_training.assess.papers.build_paper`` with the same dataclasses, so
+"""A tiny stand-in for ``zhiben_training.assess.papers.build_paper`` using the real dataclasses, so
 the pipeline tests stay small and fast (6 items instead of a full paper). Content and keys vary by
 seed; the structure (item ids, kinds, points) is the same for every trainee, like the real papers."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from zhiben_training.assess.papers import Paper, PaperItem
 
-@dataclass(frozen=True)
-class PaperItem:
-    item_id: str
-    kind: str
-    prompt_md: str
-    answer_var: str
-    answer_template: str
-    points: float
-    key: object
-    source_question_id: str | None
-    citation: str
-
-
-@dataclass(frozen=True)
-class Paper:
-    round_id: str
-    paper: str
-    trainee_id: str
-    seed: int
-    site_id: str | None
-    items: tuple
-    data_files: dict = field(default_factory=dict)
+__all__ = ["Paper", "PaperItem", "build_paper"]
 
 
 CHANNELS = ("企业自查", "督导检查", "群众举报")
