@@ -152,7 +152,7 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
         files = {p.name: p for p in variant_folder.iterdir() if p.name != f"{NOTEBOOK_NAME}.ipynb"}
         result = runner.run(plan, files)
     scores, comments, reason = _score(keys, plan, result, scorer)
-    graded = graded_notebook(variant, plan, submitted, result["outputs"], scores)
+    graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"])
     return {"student": student, "sha256": hashlib.sha256(data).hexdigest(), "graded": graded,
             "scores": scores, "comments": comments, "reason": reason, "timestamp": _timestamp(folder)}
 

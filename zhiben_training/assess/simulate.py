@@ -94,7 +94,8 @@ def _answer_for(item: dict, quality: str, rng: np.random.Generator) -> object:
 
 
 def _answer_source(item: dict, value: object) -> str:
-    return f"{item['answer_var']} = {json.dumps(value, ensure_ascii=False)}"
+    """A Python assignment (``True``/``None``, not JSON's ``true``/``null``, which raise NameError)."""
+    return f"{item['answer_var']} = {json.loads(json.dumps(value, ensure_ascii=False))!r}"
 
 
 def _fill(nb, record: dict, quality: str, rng: np.random.Generator) -> None:

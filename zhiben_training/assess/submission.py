@@ -143,9 +143,13 @@ def captured_answer(outputs: list) -> tuple[bool, object, str]:
 
 
 def graded_notebook(variant, plan: Plan, submitted, cell_outputs: dict[str, list],
-                    scores: dict[str, float]) -> nbformat.NotebookNode:
+                    scores: dict[str, float], *, answers: dict[str, tuple] | None = None) -> nbformat.NotebookNode:
     """The autograded notebook: variant structure and metadata, trainee answers, and each test
-    cell's output replaced by its score (nbgrader reads partial credit from ``text/plain``)."""
+    cell's output replaced by its score (nbgrader reads partial credit from ``text/plain``).
+    The answer each capture cell recorded (``answers``: test grade_id -> ``captured_answer``) is
+    kept before the score as a display_data output, which nbgrader's ``determine_grade`` skips,
+    so item analysis (``responses``) can read it back."""
+    answers = answers or {}
     nb = copy.deepcopy(variant)
     written = {}
     if submitted is not None:
@@ -166,4 +170,8 @@ def graded_notebook(variant, plan: Plan, submitted, cell_outputs: dict[str, list
             score = scores.get(gid, 0.0)
             cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(score))},
                                                    execution_count=None)]
+            if gid in answers:
+                answered, value, reason = answers[gid]
+                record = {"item": gid.removesuffix("-test"), "answered": answered, "value": value, "reason": reason}
+                cell.outputs.insert(0, nbformat.v4.new_output("display_data", data={ANSWER_MIME: record}))
     return nb
