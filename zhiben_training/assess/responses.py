@@ -3,7 +3,8 @@
 Everything comes from the examiner's side of a course root: the answer each capture cell recorded
 in the autograded notebook, the trainee's own key and bank question ids in ``keys/`` and the score
 in nbgrader's gradebook (manual overrides win). Choice answers are also mapped back to the bank's
-own option letters (``answer_original``), because options are shuffled per trainee.
+own option letters (``answer_original``, ``key_original``), because options are shuffled per
+trainee; true/false items are never shuffled, so their original answer is the answer itself.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ __all__ = ["responses_frame"]
 
 _TEST_SUFFIX = test_cell_id("")  # capture cells are "<item>-test"
 _COLUMNS = ["trainee_id", "paper", "item_id", "source_question_id", "kind", "answer", "answer_original", "key",
-            "points", "max_points"]
+            "key_original", "points", "max_points"]
 
 
 def _as_text(value: object) -> str:
@@ -34,6 +35,13 @@ def _as_text(value: object) -> str:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "".join(sorted(value))
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _original(item: PaperItem, value: object) -> str:
+    """An answer or key in the bank's own terms, for distractor counts ("" when not a choice item)."""
+    if item.kind == "truefalse":
+        return _as_text(value)
+    return bank_letters(item, value) or ""
 
 
 def _captured(course_root: Path, assignment: str, trainee: str) -> dict[str, object]:
@@ -71,7 +79,8 @@ def responses_frame(course_root: Path, assignment: str) -> pd.DataFrame:
             rows.append({
                 "trainee_id": trainee, "paper": record["paper"], "item_id": item.item_id,
                 "source_question_id": item.source_question_id or "", "kind": item.kind,
-                "answer": _as_text(answer), "answer_original": bank_letters(item, answer) or "",
-                "key": _as_text(item.key), "points": float(score or 0.0), "max_points": float(item.points),
+                "answer": _as_text(answer), "answer_original": _original(item, answer),
+                "key": _as_text(item.key), "key_original": _original(item, item.key),
+                "points": float(score or 0.0), "max_points": float(item.points),
             })
     return pd.DataFrame(rows, columns=_COLUMNS)
