@@ -1,0 +1,224 @@
+"""Hand marking and appeals (``answer_text``, ``set_manual_grade``, ``zhiben assess grade``) on a real
+nbgrader gradebook, their way into the registry audit log, and the trainee list of ``assess generate``."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from tests.assess import standin
+from tests.assess.conftest import AID, ROUND, answered, hand_in
+from zhiben_training.assess import nbgrader_adapter as nbg
+from zhiben_training.assess import release
+from zhiben_training.cli import main
+from zhiben_training.errors import AssessmentError
+
+WRITTEN = "主要负责人对本单位安全生产工作全面负责。"
+
+
+@dataclass
+class City:
+    city_dir: Path
+    people: list[str]  # valid resident ids of the round's audience, in roster order
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory) -> City:
+    from zhiben_training.registry import open_registry
+    from zhiben_training.synth import generate_city
+
+    base = tmp_path_factory.mktemp("manual")
+    generate_city(scale="tiny", seed=3, out_dir=base / "city")
+    registry = open_registry(f"sqlite:///{base / 'roster.sqlite'}")
+    registry.load_synthetic(base / "city")
+    return City(base / "city", registry.roster(round_id=ROUND)["person_id"].tolist())
+
+
+@pytest.fixture(scope="module")
+def _graded_template(city, tmp_path_factory) -> Path:
+    """Stand-in papers for three trainees of the round: the first answers everything right, the
+    second hands in the untouched paper, the third hands in nothing; collected and autograded."""
+    from zhiben_training.assess.autograde import autograde
+    from zhiben_training.assess.collect import collect
+
+    root = tmp_path_factory.mktemp("manual-course") / "course"
+    first, second, third = city.people[:3]
+    release.generate(root, round_id=ROUND, paper="A", trainees=[{"id": t, "name": t} for t in (first, second, third)],
+                     city_dir=city.city_dir, base_seed=11, build=standin.build_paper)
+    inbox = root.parent / "inbox"
+    paper = release.rebuild_paper(root, AID, first, build=standin.build_paper)
+    hand_in(inbox, first, answered(root, first, {**standin.correct_answers(paper), "w01": WRITTEN}))
+    hand_in(inbox, second, answered(root, second, {}))
+    collect(root, AID, source=inbox)
+    autograde(root, AID, workers=2, progress=False)
+    return root
+
+
+@pytest.fixture
+def course(_graded_template, tmp_path) -> Path:
+    root = tmp_path / "course"
+    shutil.copytree(_graded_template, root)
+    return root
+
+
+def _grade(course: Path, student: str, grade_id: str):
+    with Gradebook(nbg.db_url(course), "zhiben") as gb:
+        g = gb.find_grade(grade_id, "paper", AID, student)
+        comment = gb.find_comment(grade_id.replace("-test", "-answer"), "paper", AID, student)
+        return {"auto": g.auto_score, "manual": g.manual_score, "score": g.score,
+                "needs_manual": g.needs_manual_grade, "comment": comment.manual_comment}
+
+
+def _grade_cli(course: Path, trainee: str, item: str, score: str, *extra: str) -> int:
+    return main(["assess", "grade", "--course", str(course), "-a", AID, "--trainee", trainee, "--item", item,
+                 "--score", score, *extra])
+
+
+# --- answer_text and set_manual_grade ---------------------------------------------------------
+
+
+def test_answer_text_is_the_written_answer_the_trainee_handed_in(course, city):
+    first, second, third = city.people[:3]
+    assert nbg.answer_text(course, assignment_id=AID, student_id=first, grade_id="w01-answer") == WRITTEN
+    assert nbg.answer_text(course, assignment_id=AID, student_id=second, grade_id="w01-answer") == "请在此作答。"
+    with pytest.raises(AssessmentError, match="尚未自动评分"):
+        nbg.answer_text(course, assignment_id=AID, student_id=third, grade_id="w01-answer")
+    with pytest.raises(AssessmentError, match="没有评分单元 w09-answer"):
+        nbg.answer_text(course, assignment_id=AID, student_id=first, grade_id="w09-answer")
+
+
+def test_a_written_answer_awaits_an_examiner_until_set_manual_grade(course, city):
+    first = city.people[0]
+    assert _grade(course, first, "w01-answer") == {"auto": None, "manual": None, "score": 0.0,
+                                                    "needs_manual": True, "comment": None}
+    change = nbg.set_manual_grade(course, assignment_id=AID, student_id=first, grade_id="w01-answer",
+                                  score=4, comment="要点基本齐全")
+    assert change == {"old": 0.0, "new": 4.0, "max_score": 5.0}
+    assert _grade(course, first, "w01-answer") == {"auto": None, "manual": 4.0, "score": 4.0,
+                                                    "needs_manual": False, "comment": "要点基本齐全"}
+
+
+# --- zhiben assess grade ----------------------------------------------------------------------
+
+
+def test_grade_command_marks_a_written_answer_in_the_gradebook(course, city, capsys):
+    from zhiben_training.assess.results import totals
+
+    first = city.people[0]
+    assert _grade_cli(course, first, "w01", "4", "--comment", "职责讲到了，缺少检查制度") == 0
+    out = capsys.readouterr().out
+    assert f"已评分：{first} 第 w01 题" in out and "→ 4" in out and "满分 5" in out
+    assert _grade(course, first, "w01-answer") == {"auto": None, "manual": 4.0, "score": 4.0,
+                                                    "needs_manual": False, "comment": "职责讲到了，缺少检查制度"}
+    row = totals(course, AID).set_index("student_id").loc[first]
+    assert row["score"] == 16.0 and row["needs_manual_grade"] == 0
+
+
+def test_a_manual_score_wins_over_the_automatic_score_on_appeal(course, city, capsys):
+    first = city.people[0]
+    before = _grade(course, first, "k01-test")
+    assert before["auto"] == 2.0 and before["manual"] is None
+    assert _grade_cli(course, first, "k01", "1.5") == 0
+    assert "2 → 1.5" in capsys.readouterr().out
+    after = _grade(course, first, "k01-test")
+    assert after["auto"] == 2.0 and after["manual"] == 1.5 and after["score"] == 1.5
+    assert not after["needs_manual"]
+
+
+@pytest.mark.parametrize("score", ["5.5", "-1"])
+def test_a_score_outside_the_item_range_is_refused_and_changes_nothing(course, city, capsys, score):
+    first = city.people[0]
+    before = nbg.gradebook_scores(course, AID)
+    assert _grade_cli(course, first, "w01", score) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and "超出本题范围 0–5" in err
+    assert nbg.gradebook_scores(course, AID) == before
+    assert _grade(course, first, "w01-answer")["needs_manual"]
+
+
+@pytest.mark.parametrize(("who", "item"), [("first", "k99"), ("nobody", "w01"), ("third", "w01")])
+def test_an_unknown_item_or_trainee_is_a_chinese_error(course, city, capsys, who, item):
+    trainee = {"first": city.people[0], "third": city.people[2], "nobody": "NOBODY"}[who]
+    before = nbg.gradebook_scores(course, AID)
+    assert _grade_cli(course, trainee, item, "1") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and f"没有考生 {trainee}" in err and f"第 {item} 题" in err
+    assert nbg.gradebook_scores(course, AID) == before
+
+
+def test_a_regrade_reaches_the_registry_audit_log_with_old_and_new_score(course, city, tmp_path, capsys):
+    from zhiben_training.registry import open_registry
+
+    first, second = city.people[:2]
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    open_registry(url).load_synthetic(city.city_dir)
+    common = ["--course", str(course), "-a", AID, "--round", ROUND, "--pass-mark", "10", "--db", url]
+    assert _grade_cli(course, first, "w01", "4") == 0
+    assert _grade_cli(course, second, "w01", "0") == 0
+    assert main(["assess", "import", *common, "--actor", "考核员甲"]) == 0
+    assert "已导入 2 人" in capsys.readouterr().out
+    assert _grade_cli(course, first, "k01", "0", "--comment", "复核：选项书写不规范") == 0
+    assert main(["assess", "import", *common, "--actor", "复核员乙", "--reason", "申诉复核改分"]) == 0
+    audit = open_registry(url).audit_log(entity="assessment_result")
+    appeal = audit[audit["actor"] == "复核员乙"]
+    assert appeal["entity_key"].str.startswith(first).all()  # the untouched trainee is not re-audited
+    score = appeal[appeal["field"] == "score"]
+    assert score[["old_value", "new_value"]].values.tolist() == [["16", "14"]]
+    assert set(appeal["reason"]) == {"申诉复核改分"}
+    first_import = audit[(audit["actor"] == "考核员甲") & (audit["field"] == "score")]
+    assert sorted(first_import["new_value"]) == ["0", "16"]
+
+
+# --- zhiben assess generate --trainees ------------------------------------------------------------
+
+
+def _generate(tmp_path: Path, city: City, csv_text: str) -> tuple[int, Path]:
+    roster = tmp_path / "名单.csv"
+    roster.write_text(csv_text, encoding="utf-8-sig")
+    course = tmp_path / "course"
+    code = main(["assess", "generate", "--course", str(course), "--round", ROUND, "--paper", "A",
+                 "--city", str(city.city_dir), "--trainees", str(roster)])
+    return code, course
+
+
+def _made(course: Path) -> dict[str, str]:
+    import json
+
+    manifest = json.loads((course / "keys" / AID / "manifest.json").read_text(encoding="utf-8"))
+    return {tid: entry["name"] for tid, entry in manifest["trainees"].items()}
+
+
+def test_generate_reads_a_trainee_list_with_chinese_headers(tmp_path, city):
+    first, second = city.people[:2]
+    code, course = _generate(tmp_path, city, f"序号,身份证号,姓名\n1,{first},张三\n2,{second},李四\n")
+    assert code == 0
+    assert _made(course) == {first: "张三", second: "李四"}
+    assert sorted(p.name for p in (course / "variants" / AID).iterdir()) == sorted([first, second])
+
+
+def test_generate_accepts_exam_numbers_under_kaosheng_bianhao_without_id_checks(tmp_path, city):
+    code, course = _generate(tmp_path, city, "考生编号,name\nK-001,王五\nK-002,\n")
+    assert code == 0
+    assert _made(course) == {"K-001": "王五", "K-002": ""}
+
+
+def test_a_bad_id_check_character_names_the_row_and_generates_nothing(tmp_path, city, capsys):
+    from zhiben_training.identifiers import id_check_char
+
+    good, other = city.people[:2]
+    wrong = next(c for c in "0123456789X" if c != id_check_char(other[:17]))
+    code, course = _generate(tmp_path, city, f"身份证号,姓名\n{good},张三\n{other[:17]}{wrong},李四\n")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and "第 3 行" in err and "校验位" in err and "第 2 行" not in err
+    assert not course.exists()
+
+
+def test_a_trainee_list_without_an_id_column_is_a_chinese_error(tmp_path, city, capsys):
+    code, course = _generate(tmp_path, city, "编号,姓名\n1,张三\n")
+    assert code == 2
+    assert "身份证号" in capsys.readouterr().err and not course.exists()
