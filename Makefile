@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(VENV)/bin/zhiben demo --out demo-out
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check zhiben_training tests benchmarks
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP)
