@@ -1,7 +1,7 @@
 """A 120,000-row roster XLSX: our validated constant-memory writer vs pandas ``to_excel`` (openpyxl).
 
 Target (issue #7): under 15 s and under 600 MB peak memory. Each writer runs in its own child
-process, which builds the same roster and reports its wall time and peak RSS (``ru_maxrss``), so
+process, which builds the same roster and reports its wall time and peak RSS (``VmHWM``, see ``benchmarks._memory``), so
 one run's memory never pollutes the other's. ``seconds`` (wall) decides ``met``; ``cpu_seconds`` and
 the load average show how much a busy machine inflated it.
 """
@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from benchmarks._memory import peak_rss_mb
 
 ROWS = 120_000
 TARGET_SECONDS = 15.0
@@ -52,7 +53,7 @@ def _roster(rows: int):
 
 def _child(writer: str, rows: int, out: Path) -> dict:
     frame = _roster(rows)
-    baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline_mb = peak_rss_mb()
     started, cpu_started = time.perf_counter(), time.process_time()
     if writer == "ours":
         from zhiben_training.reports.roster import prepare_roster
@@ -70,7 +71,7 @@ def _child(writer: str, rows: int, out: Path) -> dict:
         table.columns = [c.header for c in spec.columns]
         table.to_excel(out, sheet_name=spec.sheet_name, index=False, engine="openpyxl")
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2), "peak_mb": round(peak_mb, 1),
             "data_baseline_mb": round(baseline_mb, 1), "bytes": out.stat().st_size}
 

@@ -1,7 +1,8 @@
 """Synthetic city: tianjin scale wall time and peak memory, and person rows/s against naive faker.
 
 * The tianjin scale (10,000 enterprises, 120,000 people, 20,000 sites + records, 1,000,000 findings)
-  runs in a child process; its peak RSS comes from ``getrusage(RUSAGE_SELF).ru_maxrss`` in that child.
+  runs in a child process; its peak RSS is that child's ``VmHWM`` (``benchmarks._memory``: ``ru_maxrss`` would include the
+  parent's size inherited across fork + exec).
 * The obvious alternative, one faker zh_CN call per field per person row (name, ID number, birth date,
   sex, phone, address, employer), is measured on 20,000 rows in this run and compared in person rows/s
   with the vectorised people step (people + ID numbers + names + phones, as an Arrow table).
@@ -18,20 +19,21 @@ from pathlib import Path
 
 NAIVE_ROWS = 20_000
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
+from benchmarks._memory import peak_rss_mb
 from zhiben_training.synth import generate_city
 started = time.perf_counter()
 m = generate_city(scale="tianjin", seed=2026, out_dir=Path(sys.argv[1]))
 wall = time.perf_counter() - started
-print(json.dumps({"wall": wall, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+print(json.dumps({"wall": wall, "maxrss_kb": int(peak_rss_mb() * 1024),
                   "counts": m.counts, "stats": m.stats}))
 """
 
 
 def _tianjin(out_dir: Path) -> dict:
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(out_dir / "tianjin")], check=True,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
