@@ -185,7 +185,12 @@ def summarise(ctx: DemoContext) -> list[str]:
         passed = mine[mine["passed"].fillna(False).eq(True)]
         failed = mine[mine["passed"].fillna(True).eq(False)]
         lines.append(f"{round_id}：本次考核 {len(mine)} 人，合格 {len(passed)} 人、不合格 {len(failed)} 人；"
-                     f"学时和考核均已完成（本轮次已完成）{len(done)} 人，其余学时未满 {len(passed) - len(done)} 人")
+                     f"学时和考核均已完成（本轮次已完成）{len(done)} 人")
+        if len(done):
+            lines.append(f"    本轮次已完成：{'、'.join(done.sort_values('person_id')['name'])}")
+        waiting = passed[~passed["person_id"].isin(done["person_id"])]
+        if len(waiting):
+            lines.append(f"    考核合格、学时待补足：{'、'.join(waiting.sort_values('person_id')['name'])}")
         for row in failed.sort_values("person_id").itertuples():
             lines.append(f"    不合格：{row.name}（{mask_id(row.person_id)}），{row.enterprise_name}，"
                          f"最好成绩 {row.best_score_pct:.0f}%")
