@@ -9,11 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 from importlib import resources
+from pathlib import Path
 
-from zhiben_training.errors import KnowledgeBaseError
+from zhiben_training.errors import ConfigError, KnowledgeBaseError
 
-__all__ = ["rules", "status_labels", "audience_for_role", "certificate_rule", "add_months", "districts"]
+OVERRIDES_ENV = "ZHIBEN_RULES_OVERRIDES"
+CONFIGURABLE = "configurable, not law"
+
+__all__ = ["rules", "apply_overrides", "OVERRIDES_ENV", "status_labels", "audience_for_role", "certificate_rule", "add_months", "districts"]
 
 _REQUIRED = ("statuses", "roles", "enterprise_types", "operation_types", "audiences", "certificates",
              "round_defaults", "import_limits")
@@ -35,9 +40,40 @@ def rules() -> dict:
             raise KnowledgeBaseError(f"registry_rules.json 证书规则 {name} 缺少已核实的出处")
     for group in ("round_defaults", "import_limits"):
         for key, item in data[group].items():
-            if item.get("status") != "configurable, not law":
+            if item.get("status") != CONFIGURABLE:
                 raise KnowledgeBaseError(f"registry_rules.json {group}.{key} 应标注为可配置而非法规")
+    overrides = os.environ.get(OVERRIDES_ENV)
+    if overrides:
+        apply_overrides(data, Path(overrides))
     return data
+
+
+def apply_overrides(data: dict, path: Path) -> None:
+    """Apply a local JSON file of ``{"dotted.path": number}`` to the rules, in place.
+
+    Only figures marked ``"configurable, not law"`` can change (e.g. ``round_defaults.required_hours``,
+    ``certificates.an_guan.renewal_training_hours``); a figure taken from a verified legal text never
+    can. Each changed entry records ``local_override`` so outputs can say where the figure came from.
+    """
+    try:
+        wanted = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"无法读取本地规则配置 {path}（环境变量 {OVERRIDES_ENV}）：{err}") from err
+    if not isinstance(wanted, dict):
+        raise ConfigError(f"本地规则配置 {path} 应为 JSON 对象，形如 {{\"round_defaults.required_hours\": 24}}。")
+    for dotted, value in wanted.items():
+        node = data
+        for part in str(dotted).split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or "value" not in node:
+            raise ConfigError(f"本地规则配置中的 {dotted} 不是可配置的数值项。",
+                              hint="可配置项见 docs/configuration.md。")
+        if node.get("status") != CONFIGURABLE:
+            raise ConfigError(f"{dotted} 取自法规原文，不能通过本地配置修改。")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"本地规则配置中 {dotted} 的值应为非负数，实为 {value!r}。")
+        node["value"] = value
+        node["local_override"] = str(path)
 
 
 def status_labels() -> dict[str, str]:
