@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
-from zhiben_training.errors import KnowledgeBaseError
+from zhiben_training.errors import ConfigError, KnowledgeBaseError
 from zhiben_training.law._models import STATUSES, Criterion, Provision, Scope
 
 VERSIONS = ("2024", "2022")
 _FILES = {"2024": "criteria_2024.json", "2022": "criteria_2022.json"}
 _TOP_LEVEL_2024 = 53  # 51 numbered items + 第十六条 + 第十七条 (regulations.md 1.2)
+SCOPE_OVERRIDES_ENV = "ZHIBEN_SCOPE_OVERRIDES"
+_VERIFIED = "verified"
 
 
 def read_json(name: str) -> dict:
@@ -61,6 +65,8 @@ def scopes_data() -> tuple[dict, tuple[Scope, ...]]:
     from zhiben_training.hazards._record import record_schema  # schema is the vocabulary of rule parameters
 
     doc = read_json("wd_scopes.json")
+    if os.environ.get(SCOPE_OVERRIDES_ENV):
+        apply_scope_overrides(doc, Path(os.environ[SCOPE_OVERRIDES_ENV]))
     work = record_schema()["properties"]["works"]["items"]
     params, work_types = set(work["properties"]), set(work["properties"]["work_type"]["enum"])
     scopes = []
@@ -75,6 +81,48 @@ def scopes_data() -> tuple[dict, tuple[Scope, ...]]:
     for duty in doc["duties"]:
         _check_entry(duty, f"义务 {duty.get('id')}")
     return doc, tuple(scopes)
+
+
+def apply_scope_overrides(doc: dict, path: Path) -> None:
+    """Local threshold values for 危大 scopes the reference does NOT verify, in place.
+
+    The file maps a scope id to ``{parameter: value}``, e.g. ``{"W2.3.2": {"crane_capacity_kn": 300}}``.
+    A verified scope never changes: its threshold is the law as quoted. Changed scopes keep their
+    "unverified" status (results still say 未核实) and record ``local_override``.
+    """
+    try:
+        wanted = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"无法读取危大范围本地配置 {path}（环境变量 {SCOPE_OVERRIDES_ENV}）：{err}") from err
+    scopes = {raw["id"]: raw for raw in doc["scopes"]}
+    if not isinstance(wanted, dict):
+        raise ConfigError(f"危大范围本地配置 {path} 应为 JSON 对象，形如 {{\"W2.3.2\": {{\"crane_capacity_kn\": 300}}}}。")
+    for scope_id, values in wanted.items():
+        raw = scopes.get(scope_id)
+        if raw is None:
+            raise ConfigError(f"危大范围本地配置中没有编号 {scope_id}。", hint="编号见 zhiben hazards 的分级输出，如 W2.3.2。")
+        if raw["status"] == _VERIFIED:
+            raise ConfigError(f"{scope_id} 的门槛取自已核实的原文，不能通过本地配置修改。")
+        conditions = {c["param"]: c for c in _conditions(raw.get("when"))}
+        for param, value in (values or {}).items() if isinstance(values, dict) else [(None, values)]:
+            if param not in conditions:
+                raise ConfigError(f"{scope_id} 的规则中没有参数 {param}；可配置：{'、'.join(sorted(conditions))}。")
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ConfigError(f"{scope_id}.{param} 的值应为非负数，实为 {value!r}。")
+            conditions[param]["value"] = value
+        raw["local_override"] = str(path)
+
+
+def _conditions(rule: dict | None):
+    if rule is None:
+        return
+    for key in ("all", "any"):
+        for sub in rule.get(key, []):
+            yield from _conditions(sub)
+    if "not" in rule:
+        yield from _conditions(rule["not"])
+    if "param" in rule and "value" in rule:
+        yield rule
 
 
 def _rule_params(rule: dict | None):

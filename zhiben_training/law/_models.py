@@ -47,6 +47,7 @@ class Scope:
     source: str
     work_type: str
     when: dict | None = field(default=None, compare=False, hash=False)
+    local_override: str | None = field(default=None, compare=False, hash=False)  # ZHIBEN_SCOPE_OVERRIDES file
 
 
 @dataclass(frozen=True)
