@@ -20,8 +20,11 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check zhiben_training tests benchmarks
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# JupyterLab refuses to run as root without --allow-root (containers, this CI machine)
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=course
+	$(VENV)/bin/jupyter lab --notebook-dir=course $(LAB_ROOT)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
