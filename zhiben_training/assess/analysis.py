@@ -175,6 +175,23 @@ def item_analysis(responses: pd.DataFrame, *, upper_lower: float = 0.27, easy: f
     return ItemAnalysis(items=items, reliability=_reliability(frame), distractors=_distractors(frame))
 
 
+def _label_points(ax, part: pd.DataFrame, *, limit: int = 30, spacing: float = 0.04) -> None:
+    """Name flagged questions, one label per neighbourhood so labels at the same spot don't overlap."""
+    placed: list[tuple[float, float, int]] = []
+    for _, row in part.head(limit).iterrows():
+        x, y = float(row["facility"]), float(0 if pd.isna(row["point_biserial"]) else row["point_biserial"])
+        near = next((i for i, (px, py, _) in enumerate(placed) if abs(px - x) < spacing and abs(py - y) < spacing), None)
+        if near is None:
+            placed.append((x, y, 1))
+            ax.annotate(row["question_id"], (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+        else:
+            px, py, count = placed[near]
+            placed[near] = (px, py, count + 1)
+    for px, py, count in placed:
+        if count > 1:
+            ax.annotate(f"（另 {count - 1} 题）", (px, py), fontsize=7, xytext=(3, -9), textcoords="offset points")
+
+
 def plot_item_analysis(result: ItemAnalysis, path: Path | str) -> Path:
     """PNG: facility vs point-biserial per question (flagged ones labelled) and α / KR-20 per paper."""
     import matplotlib
@@ -188,13 +205,13 @@ def plot_item_analysis(result: ItemAnalysis, path: Path | str) -> Path:
     path = Path(path)
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [3, 1]})
     items = result.items
-    for retire, colour, label in ((False, "#2b6cb0", "保留"), (True, "#c53030", "建议复核/淘汰")):
-        part = items[items["retire"] == retire]
+    few = items["flags"].eq("样本不足")
+    groups = (("保留", "#2b6cb0", ~items["retire"] & ~few), ("样本不足（不评价）", "#a0aec0", few),
+              ("建议复核/淘汰", "#c53030", items["retire"]))
+    for label, colour, mask in groups:
+        part = items[mask]
         ax.scatter(part["facility"], part["point_biserial"].fillna(0), s=18, c=colour, label=label, alpha=0.8)
-        if retire:
-            for _, row in part.head(30).iterrows():
-                ax.annotate(row["question_id"], (row["facility"], 0 if pd.isna(row["point_biserial"]) else
-                            row["point_biserial"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    _label_points(ax, items[items["retire"]])
     ax.axvline(0.2, color="grey", ls="--", lw=0.8)
     ax.axvline(0.95, color="grey", ls="--", lw=0.8)
     ax.axhline(0.1, color="grey", ls="--", lw=0.8)
