@@ -173,12 +173,13 @@ def _pass_points(ctx: DemoContext, aid: str, pass_mark_pct: float) -> float:
 
 
 def summarise(ctx: DemoContext) -> list[str]:
+    from zhiben_training.assess import release
     from zhiben_training.identifiers import mask_id
 
     lines: list[str] = []
     for paper, round_id in ROUNDS.items():
         aid = ctx.assignments[paper]
-        trainees = set(ctx.registry.assessment_results(round_id=round_id)["person_id"]) & _trainee_ids(ctx, aid)
+        trainees = set(ctx.registry.assessment_results(round_id=round_id)["person_id"]) & set(release.trainees(ctx.course_root, aid))
         status = ctx.registry.status(round_id=round_id)
         mine = status[status["person_id"].isin(trainees)]
         done = mine[mine["status"] == "completed"]
@@ -201,10 +202,6 @@ def summarise(ctx: DemoContext) -> list[str]:
         lines.append(f"    {row.cert_no} {row.name}：还有 {row.days_left} 天到期{reason}")
     lines.extend(_write_reports(ctx))
     return lines
-
-
-def _trainee_ids(ctx: DemoContext, aid: str) -> set[str]:
-    return {p.name for p in (ctx.course_root / "variants" / aid).iterdir() if p.is_dir()}
 
 
 def _write_reports(ctx: DemoContext) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from zhiben_training.assess import nbgrader_adapter as nbg
+from zhiben_training.assess import release
 from zhiben_training.assess.notebooks import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError
 
@@ -39,13 +40,6 @@ class Receipt:
 class Rejected:
     source: str
     reason: str  # Chinese
-
-
-def _known_trainees(course_root: Path, assignment: str) -> list[str]:
-    base = Path(course_root) / "variants" / assignment
-    if not base.is_dir():
-        raise AssessmentError(f"考核 {assignment} 尚未生成，无法收卷。", hint="先运行 zhiben assess generate。")
-    return sorted(p.name for p in base.iterdir() if p.is_dir())
 
 
 def _match(name: str, data: bytes, known: list[str]) -> str | None:
@@ -102,7 +96,7 @@ def collect(course_root: Path, assignment: str, *, source: Path | None = None,
             now: dt.datetime | None = None) -> tuple[list[Receipt], list[Rejected]]:
     """Collect from ``source`` (folder or zip) or, when None, from nbgrader's exchange."""
     now = now or dt.datetime.now(dt.UTC)
-    known = _known_trainees(course_root, assignment)
+    known = release.trainees(course_root, assignment, action="无法收卷")
     done: list[Receipt] = []
     rejected: list[Rejected] = []
     if source is None:

@@ -26,7 +26,7 @@ from zhiben_training.assess.notebooks import NOTEBOOK_NAME, build_notebook, cell
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["assignment_id", "paper_seed", "generate", "release", "load_keys", "variant_dir",
-           "TEMPLATE_TRAINEE", "rebuild_paper"]
+           "TEMPLATE_TRAINEE", "rebuild_paper", "trainees"]
 
 TEMPLATE_TRAINEE = "TEMPLATE"
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -46,6 +46,15 @@ def paper_seed(base_seed: int, assignment: str, trainee_id: str) -> int:
 
 def variant_dir(course_root: Path, assignment: str, trainee_id: str) -> Path:
     return Path(course_root) / "variants" / assignment / trainee_id
+
+
+def trainees(course_root: Path, assignment: str, *, action: str = "") -> list[str]:
+    """The trainee ids of a generated assignment (one variant folder each), sorted."""
+    base = Path(course_root) / "variants" / assignment
+    if not base.is_dir():
+        raise AssessmentError(f"考核 {assignment} 尚未生成{('，' + action) if action else ''}。",
+                              hint="先运行 zhiben assess generate。")
+    return sorted(p.name for p in base.iterdir() if p.is_dir())
 
 
 def _default_builder() -> Callable:
@@ -131,13 +140,11 @@ def rebuild_paper(course_root: Path, assignment: str, trainee_id: str, *, build:
 def release(course_root: Path, assignment: str) -> list[Path]:
     """Write ``offline/<assignment>/<assignment>-<trainee>.zip`` per trainee (deterministic bytes)."""
     root = Path(course_root)
-    base = root / "variants" / assignment
-    if not base.is_dir():
-        raise AssessmentError(f"考核 {assignment} 尚未生成。", hint="先运行 zhiben assess generate。")
     out_dir = root / "offline" / assignment
+    names = trainees(root, assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+    for folder in (variant_dir(root, assignment, name) for name in names):
         target = out_dir / f"{assignment}-{folder.name}.zip"
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for file in sorted(folder.iterdir()):

@@ -130,7 +130,7 @@ def simulate_submissions(
     two assignments can cover different attacks."""
     course_root, out_dir = Path(course_root), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    trainees = sorted(p.name for p in (course_root / "variants" / assignment).iterdir() if p.is_dir())
+    trainees = release.trainees(course_root, assignment)
     mix = quality_mix(trainees, seed=seed, hostile=hostile, blank=blank)
     kinds = list(HOSTILE_KINDS)
     written: list[SimulatedSubmission] = []
