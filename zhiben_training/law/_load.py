@@ -10,6 +10,7 @@ from pathlib import Path
 
 from zhiben_training.errors import ConfigError, KnowledgeBaseError
 from zhiben_training.law._models import STATUSES, Criterion, Provision, Scope
+from zhiben_training.overrides import checked_number, read_override_file
 
 VERSIONS = ("2024", "2022")
 _FILES = {"2024": "criteria_2024.json", "2022": "criteria_2022.json"}
@@ -90,51 +91,38 @@ def apply_scope_overrides(doc: dict, path: Path) -> None:
     A verified scope never changes: its threshold is the law as quoted. Changed scopes keep their
     "unverified" status (results still say 未核实) and record ``local_override``.
     """
-    try:
-        wanted = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise ConfigError(f"无法读取危大范围本地配置 {path}（环境变量 {SCOPE_OVERRIDES_ENV}）：{err}") from err
+    wanted = read_override_file(path, what="危大范围本地配置", env=SCOPE_OVERRIDES_ENV,
+                                example='{"W2.3.2": {"crane_capacity_kn": 300}}')
     scopes = {raw["id"]: raw for raw in doc["scopes"]}
-    if not isinstance(wanted, dict):
-        raise ConfigError(f"危大范围本地配置 {path} 应为 JSON 对象，形如 {{\"W2.3.2\": {{\"crane_capacity_kn\": 300}}}}。")
     for scope_id, values in wanted.items():
         raw = scopes.get(scope_id)
         if raw is None:
             raise ConfigError(f"危大范围本地配置中没有编号 {scope_id}。", hint="编号见 zhiben hazards 的分级输出，如 W2.3.2。")
         if raw["status"] == _VERIFIED:
             raise ConfigError(f"{scope_id} 的门槛取自已核实的原文，不能通过本地配置修改。")
-        conditions = {c["param"]: c for c in _conditions(raw.get("when"))}
+        conditions = {c["param"]: c for c in _leaves(raw.get("when")) if "value" in c}
         for param, value in (values or {}).items() if isinstance(values, dict) else [(None, values)]:
             if param not in conditions:
                 raise ConfigError(f"{scope_id} 的规则中没有参数 {param}；可配置：{'、'.join(sorted(conditions))}。")
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ConfigError(f"{scope_id}.{param} 的值应为非负数，实为 {value!r}。")
-            conditions[param]["value"] = value
+            conditions[param]["value"] = checked_number(f"{scope_id}.{param}", value, what="危大范围本地配置")
         raw["local_override"] = str(path)
 
 
-def _conditions(rule: dict | None):
+def _leaves(rule: dict | None):
+    """Every condition ``{"param": …, "op": …, "value": …}`` inside a scope rule's all/any/not tree."""
     if rule is None:
         return
     for key in ("all", "any"):
         for sub in rule.get(key, []):
-            yield from _conditions(sub)
+            yield from _leaves(sub)
     if "not" in rule:
-        yield from _conditions(rule["not"])
-    if "param" in rule and "value" in rule:
+        yield from _leaves(rule["not"])
+    if "param" in rule:
         yield rule
 
 
 def _rule_params(rule: dict | None):
-    if rule is None:
-        return
-    for key in ("all", "any"):
-        for sub in rule.get(key, []):
-            yield from _rule_params(sub)
-    if "not" in rule:
-        yield from _rule_params(rule["not"])
-    if "param" in rule:
-        yield rule["param"]
+    return (leaf["param"] for leaf in _leaves(rule))
 
 
 @cache

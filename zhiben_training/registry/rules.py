@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from zhiben_training.errors import ConfigError, KnowledgeBaseError
+from zhiben_training.overrides import checked_number, read_override_file
 
 OVERRIDES_ENV = "ZHIBEN_RULES_OVERRIDES"
 CONFIGURABLE = "configurable, not law"
@@ -55,12 +56,8 @@ def apply_overrides(data: dict, path: Path) -> None:
     ``certificates.an_guan.renewal_training_hours``); a figure taken from a verified legal text never
     can. Each changed entry records ``local_override`` so outputs can say where the figure came from.
     """
-    try:
-        wanted = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise ConfigError(f"无法读取本地规则配置 {path}（环境变量 {OVERRIDES_ENV}）：{err}") from err
-    if not isinstance(wanted, dict):
-        raise ConfigError(f"本地规则配置 {path} 应为 JSON 对象，形如 {{\"round_defaults.required_hours\": 24}}。")
+    wanted = read_override_file(path, what="本地规则配置", env=OVERRIDES_ENV,
+                                example='{"round_defaults.required_hours": 24}')
     for dotted, value in wanted.items():
         node = data
         for part in str(dotted).split("."):
@@ -70,9 +67,7 @@ def apply_overrides(data: dict, path: Path) -> None:
                               hint="可配置项见 docs/configuration.md。")
         if node.get("status") != CONFIGURABLE:
             raise ConfigError(f"{dotted} 取自法规原文，不能通过本地配置修改。")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"本地规则配置中 {dotted} 的值应为非负数，实为 {value!r}。")
-        node["value"] = value
+        node["value"] = checked_number(dotted, value, what="本地规则配置")
         node["local_override"] = str(path)
 
 
