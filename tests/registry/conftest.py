@@ -175,3 +175,14 @@ def tiny_city(tmp_path) -> Path:
 def loaded(registry, tiny_city):
     registry.load_synthetic(tiny_city)
     return registry
+
+
+@pytest.fixture
+def sqlite_loaded(tmp_path, tiny_city):
+    """A SQLite registry filled with the tiny city (property tests run many examples on SQLite only)."""
+    from zhiben_training.registry import open_registry
+
+    registry = open_registry(f"sqlite:///{tmp_path / 'prop.sqlite'}")
+    registry.load_synthetic(tiny_city)
+    yield registry
+    registry.close()

@@ -52,16 +52,6 @@ def _check_outcome(registry, kind, path, before):
     assert after["audit_log"] >= before["audit_log"]
 
 
-@pytest.fixture
-def sqlite_loaded(tmp_path, tiny_city):
-    from zhiben_training.registry import open_registry
-
-    registry = open_registry(f"sqlite:///{tmp_path / 'prop.sqlite'}")
-    registry.load_synthetic(tiny_city)
-    yield registry
-    registry.close()
-
-
 @pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 @SETTINGS

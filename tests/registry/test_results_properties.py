@@ -3,12 +3,10 @@ clean registry error (a ZhibenError) — never another exception, never a partia
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zhiben_training.errors import ZhibenError
-from zhiben_training.registry import open_registry
 
 from .conftest import P_DONE, P_FAILED, P_HALF
 
@@ -18,14 +16,6 @@ ROW = st.fixed_dictionaries(
     {"person_id": st.one_of(st.sampled_from([P_HALF, P_DONE, P_FAILED]), VALUES)},
     optional={"paper": VALUES, "score": VALUES, "max_score": VALUES, "passed": VALUES, "taken_date": VALUES},
 )
-
-
-@pytest.fixture
-def sqlite_loaded(tmp_path, tiny_city):
-    registry = open_registry(f"sqlite:///{tmp_path / 'prop.sqlite'}")
-    registry.load_synthetic(tiny_city)
-    yield registry
-    registry.close()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
