@@ -119,9 +119,10 @@ def simulate(ctx: DemoContext) -> list[str]:
 
 
 def grade_and_import(ctx: DemoContext) -> list[str]:
-    from zhiben_training.assess.autograde import autograde
+    from zhiben_training.assess.autograde import UNGRADED_LABEL, autograde
     from zhiben_training.assess.collect import collect
     from zhiben_training.assess.results import import_results
+    from zhiben_training.errors import GradingIncompleteError
 
     workers = ctx.workers or max(1, os.cpu_count() or 1)
     rounds = ctx.registry.rounds().set_index("round_id")
@@ -129,10 +130,14 @@ def grade_and_import(ctx: DemoContext) -> list[str]:
     for paper, aid in ctx.assignments.items():
         received, rejected = collect(ctx.course_root, aid, source=ctx.out_dir / "handin" / aid)
         summary = autograde(ctx.course_root, aid, workers=workers, progress=True)
+        if summary.ungraded:
+            raise GradingIncompleteError(f"{aid}：{len(summary.ungraded)} 份答卷{UNGRADED_LABEL}，演示中止。",
+                                         ungraded=summary.ungraded)
         round_id = ROUNDS[paper]
         pass_mark_pct = float(rounds.loc[round_id, "pass_mark"])
         lines.append(f"{aid}：收卷 {len(received)} 份（拒收 {len(rejected)} 份），每份都有 SHA-256 回执；"
-                     f"评分 {len(summary.graded)} 份，其中 {len(summary.problems)} 份异常已按零分或部分得分记录")
+                     f"{summary.isolation_note}；评分 {len(summary.graded)} 份，{UNGRADED_LABEL} 0 份，"
+                     f"其中 {len(summary.problems)} 份答卷自身有问题（按其已得分记录，原因如下）")
         for student, reason in sorted(summary.problems.items()):
             lines.append(f"    {student}：{reason}")
         lines.extend(_grade_written(ctx, aid))

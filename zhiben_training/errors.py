@@ -13,7 +13,9 @@ and what to do next. The CLI turns it into that message and an exit code in one 
     │   ├── NotFoundError            an id / USCC / round that does not exist
     │   └── RegistryBusyError        another writer holds the database; try again
     ├── AssessmentError              assessment generation, release, collection or grading failed
-    │   └── SubmissionError          one submission is unusable (never stops a batch)
+    │   ├── SubmissionError          one submission is unusable (never stops a batch)
+    │   ├── GradingFaultError        the grading machinery failed on a submission (never a score)
+    │   └── GradingIncompleteError   exit 4: submissions remain 未评分（评分系统故障）; rerun autograde
     └── ReportError                  a report could not be validated or written
 """
 
@@ -30,6 +32,8 @@ __all__ = [
     "RegistryBusyError",
     "AssessmentError",
     "SubmissionError",
+    "GradingFaultError",
+    "GradingIncompleteError",
     "ReportError",
 ]
 
@@ -94,6 +98,23 @@ class AssessmentError(ZhibenError):
 
 class SubmissionError(AssessmentError):
     """One submission is unusable. Recorded against that submission; the batch goes on."""
+
+
+class GradingFaultError(AssessmentError):
+    """The grading machinery (fork server, kernel start, worker, disk) failed on a submission for
+    a reason that is not the trainee's. Never turned into a score: the submission is retried, then
+    left 未评分 for a rerun."""
+
+
+class GradingIncompleteError(AssessmentError):
+    """Some submissions are 未评分（评分系统故障）: autograde must be rerun before results count.
+    ``ungraded`` maps trainee id -> cause."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, *, ungraded: dict[str, str], hint: str | None = None):
+        self.ungraded = dict(ungraded)
+        super().__init__(message, hint=hint)
 
 
 class ReportError(ZhibenError):

@@ -2,28 +2,30 @@
 
 Each worker owns a zygote (its own bubblewrap sandbox) and a range of sandbox uids, runs one kernel
 per submission while the next boots, scores the captured answers against the examiner-only key
-(here, outside every kernel) and writes the autograded notebook. The parent process only writes
-the gradebook, so grading runs on all cores instead of behind one interpreter lock.
+(here, outside every kernel) and writes the autograded notebook. The parent process
+(``_supervisor``) only writes the gradebook, so grading runs on all cores.
+
+Attribution, the rule that keeps scores honest: what the trainee's code does to its own kernel
+(it dies, overruns, garbles messages) is an outcome — that item and the rest score 0 with the
+reason. Anything else that goes wrong — the fork server dies or stops answering, a kernel never
+starts, a scorer or disk fails — raises :class:`GradingFaultError`: no score, and the supervisor
+retries the submission on a fresh fork server, then leaves it 未评分.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing.util
 import os
 import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
-
-import nbformat
 
 from zhiben_training.assess._kernel import TrainingKernel
 from zhiben_training.assess.notebooks import NOTEBOOK_NAME
 from zhiben_training.assess.release import load_keys, variant_dir
-from zhiben_training.assess.sandbox import SANDBOX_UID_BASE, Limits, Zygote
+from zhiben_training.assess.sandbox import Limits, Zygote, kill_uid
 from zhiben_training.assess.submission import (
     captured_answer,
     graded_notebook,
@@ -32,13 +34,13 @@ from zhiben_training.assess.submission import (
     read_own,
     write_own,
 )
+from zhiben_training.errors import GradingFaultError
 
-__all__ = ["Runner", "grade_one", "grade_failed", "init_worker", "grade_in_worker", "default_scorer"]
+__all__ = ["Runner", "grade_one", "write_autograded", "default_scorer", "UIDS_PER_WORKER"]
 
 UIDS_PER_WORKER = 32
 _DEAD = {"dead": "内核意外终止", "timeout": "超出时间限制，内核已被终止",
          "garbled": "内核发出的消息无法解析（答卷篡改了内核的通信），内核已被终止"}
-_RUNNER: Runner | None = None
 
 
 def default_scorer() -> Callable:
@@ -48,16 +50,17 @@ def default_scorer() -> Callable:
 
 
 def _item(data: dict):
-    try:
-        from zhiben_training.assess.papers import PaperItem
+    from zhiben_training.assess.papers import PaperItem
 
+    try:
         return PaperItem(**data)
-    except (ImportError, TypeError):
-        return SimpleNamespace(**data)
+    except TypeError as exc:  # the key record and the paper model have drifted apart: a machine fault
+        raise GradingFaultError(f"答案记录与试卷结构不一致（{exc}）") from exc
 
 
 class Runner:
-    """Kernel driver of one worker process: one kernel running, the next one already booting."""
+    """Kernel driver of one worker process: one kernel running, the next one already booting.
+    ``recover`` makes it healthy again after a fault (fresh fork server, no stale spare)."""
 
     def __init__(self, zygote: Zygote, limits: Limits, *, uid_base: int):
         self.zygote, self.limits, self.uid_base = zygote, limits, uid_base
@@ -70,22 +73,29 @@ class Runner:
         return TrainingKernel(self.zygote, uid=uid, limits=self.limits)
 
     def run(self, plan, files: dict[str, Path]) -> dict:
-        """Execute a plan; return {grade_id: outputs} for answers, and per test cell an answer record."""
+        """Execute a plan; return {grade_id: outputs} for answers, and per test cell an answer record.
+        Raises GradingFaultError when the kernel cannot be had or the fork server dies under it."""
+        if not self.zygote.running:  # killed since the last submission (outside a namespace, by a kernel)
+            self.recover()
         kernel = self._spare or self._new_kernel()
-        self._spare = self._new_kernel()  # boots while this submission runs
+        self._spare = None
         result = {"outputs": {}, "answers": {}, "stopped": "", "stopped_at": None}
         try:
+            self._spare = self._new_kernel()  # boots while this submission runs
             for name, path in files.items():
                 target = kernel.scratch / name
                 shutil.copyfile(path, target)
                 if self.zygote.per_uid:
                     os.chown(target, kernel.uid, kernel.uid)
-            if not kernel.connect():
-                result["stopped"] = kernel.dead_reason
-                return result
+            if not kernel.connect(timeout=self.limits.kernel_start_seconds):
+                raise GradingFaultError(f"{kernel.dead_reason}（未执行考生代码）")
             deadline = time.monotonic() + self.limits.wall_seconds
             barriers = frozenset(i for i, (kind, _, _) in enumerate(plan.steps) if kind == "test")
             runs = kernel.run_cells([code for _, _, code in plan.steps], deadline=deadline, barriers=barriers)
+            if runs and runs[-1].status == "dead" and self.zygote.use_bwrap and not self.zygote.running:
+                # Inside bubblewrap the server is PID 1 and cannot be signalled by a kernel: its death
+                # (and with it the kernel's) came from outside the submission.
+                raise GradingFaultError("评分沙箱的内核服务进程已退出。")
             for (kind, gid, _), run in zip(plan.steps, runs, strict=False):
                 if kind == "answer":
                     result["outputs"][gid] = run.outputs
@@ -99,26 +109,39 @@ class Runner:
         finally:
             kernel.kill()
 
-    def close(self) -> None:
+    def recover(self) -> None:
+        """After a fault: drop the spare kernel and restart the fork server if it is gone."""
+        self.close_spare()
+        if not self.zygote.running:
+            self.zygote.close()
+            for uid in range(self.uid_base, self.uid_base + UIDS_PER_WORKER):
+                if self.zygote.per_uid:
+                    kill_uid(uid)  # kernels a dead server left behind outside a namespace
+            self.zygote.start()
+
+    def close_spare(self) -> None:
         if self._spare is not None:
-            self._spare.kill()
+            try:
+                self._spare.kill()
+            except GradingFaultError:
+                pass
             self._spare = None
+
+    def close(self) -> None:
+        self.close_spare()
+        self.zygote.close()
 
 
 def _timestamp(folder: Path) -> dt.datetime | None:
-    path = folder / "timestamp.txt"
-    if not path.exists():
-        return None
-    from nbgrader.utils import parse_utc
+    from zhiben_training.assess.nbgrader_adapter import parse_timestamp
 
-    try:
-        return parse_utc(path.read_text(encoding="utf-8").strip())
-    except (ValueError, TypeError):
-        return None
+    path = folder / "timestamp.txt"
+    return parse_timestamp(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def _score(keys: dict, plan, result: dict, scorer: Callable) -> tuple[dict, dict, str]:
-    """Scores per test grade_id and comments per answer grade_id (Chinese)."""
+    """Scores per test grade_id and comments per answer grade_id (Chinese). A scorer that raises
+    is a machine fault (GradingFaultError), never a 0 for the trainee."""
     scores, comments = {}, {}
     items = {f"{d['item_id']}-test": d for d in keys["items"] if d["kind"] != "written"}
     reason = "；".join(r for r in (plan.problem, result.get("stopped", "")) if r)
@@ -127,7 +150,12 @@ def _score(keys: dict, plan, result: dict, scorer: Callable) -> tuple[dict, dict
         if gid in result["answers"]:
             answered, value, why = result["answers"][gid]
             if answered:
-                points, text = scorer(_item(data), value)
+                try:
+                    points, text = scorer(_item(data), value)
+                except GradingFaultError:
+                    raise
+                except Exception as exc:  # a scorer bug is ours, not the trainee's
+                    raise GradingFaultError(f"评分程序出错（{gid}：{type(exc).__name__}: {exc}）"[:200]) from exc
                 points = max(0.0, min(float(points), float(data["points"])))
             else:
                 points, text = 0.0, f"未作答或答案无法识别（{why}）"
@@ -138,8 +166,9 @@ def _score(keys: dict, plan, result: dict, scorer: Callable) -> tuple[dict, dict
     return scores, comments, reason
 
 
-def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer: Callable) -> dict:
-    """Everything for one submission except the gradebook write (safe to run in a worker thread)."""
+def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer: Callable,
+              *, isolation: str) -> dict:
+    """Everything for one submission except the gradebook write."""
     folder = Path(course_root) / "submitted" / student / aid
     data = (folder / f"{NOTEBOOK_NAME}.ipynb").read_bytes()
     variant_folder = variant_dir(course_root, aid, student)
@@ -153,44 +182,10 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
         result = runner.run(plan, files)
     scores, comments, reason = _score(keys, plan, result, scorer)
     graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"])
+    graded.metadata["zhiben_grading"] = {"isolation": isolation,
+                                         "submission_sha256": hashlib.sha256(data).hexdigest()}
     return {"student": student, "sha256": hashlib.sha256(data).hexdigest(), "graded": graded,
             "scores": scores, "comments": comments, "reason": reason, "timestamp": _timestamp(folder)}
-
-
-def grade_failed(course_root: Path, aid: str, student: str, scorer: Callable, reason: str) -> dict:
-    """A zero row for a submission whose grading itself failed (never stops the batch)."""
-    folder = Path(course_root) / "submitted" / student / aid
-    data = (folder / f"{NOTEBOOK_NAME}.ipynb").read_bytes()
-    variant = nbformat.read(variant_dir(course_root, aid, student) / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
-    plan = make_plan(variant, None, reason)
-    scores, comments, _ = _score(load_keys(course_root, aid, student), plan,
-                                 {"outputs": {}, "answers": {}, "stopped": reason}, scorer)
-    return {"student": student, "sha256": hashlib.sha256(data).hexdigest(),
-            "graded": graded_notebook(variant, plan, None, {}, scores), "scores": scores,
-            "comments": comments, "reason": reason, "timestamp": _timestamp(folder)}
-
-
-def init_worker(work_base: str, use_bwrap: bool, limits: Limits, slots) -> None:
-    """Process-pool initializer: this worker's zygote, scratch area and uid range."""
-    global _RUNNER
-    index = slots.get()
-    zygote = Zygote(Path(work_base) / f"w{index}", use_bwrap=use_bwrap)
-    zygote.start()
-    _RUNNER = Runner(zygote, limits, uid_base=SANDBOX_UID_BASE + index * UIDS_PER_WORKER)
-    multiprocessing.util.Finalize(None, _shutdown, exitpriority=10)
-
-
-def _shutdown() -> None:
-    if _RUNNER is not None:
-        _RUNNER.close()
-        _RUNNER.zygote.close()
-
-
-def grade_in_worker(course_root: Path, aid: str, student: str, scorer: Callable | None) -> dict:
-    """Grade one submission in this worker; write its autograded notebook; return the result."""
-    graded = grade_one(course_root, aid, student, _RUNNER, scorer or default_scorer())
-    write_autograded(course_root, aid, graded)
-    return graded
 
 
 def write_autograded(course_root: Path, aid: str, graded: dict) -> None:

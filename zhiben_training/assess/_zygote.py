@@ -11,10 +11,14 @@ Protocol: one JSON object per line on stdin, one JSON reply per line on stdout.
   {"op": "spawn", "conn": PATH, "cwd": PATH, "uid": INT|null, "limits": {...}} -> {"pid": INT}
   {"op": "alive", "pid": INT} -> {"alive": BOOL, "status": INT|null}
   {"op": "kill", "pid": INT, "uid": INT|null} -> {"killed": true}
+A request that fails (a fork refused, a bad line) is answered {"error": TEXT}; the server goes on.
+Inside bubblewrap it is PID 1 of its namespace, so no kernel can signal it, and it reaps orphans.
+It dies with its parent (PR_SET_PDEATHSIG), so a crashed grader leaves no fork server behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import resource
@@ -166,14 +170,30 @@ def _kill(request: dict) -> dict:
     return {"killed": True}
 
 
-def main() -> None:
+def _die_with_parent() -> None:
+    """PR_SET_PDEATHSIG = 1: SIGKILL when the grader's worker that started us exits."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _handle(line: str) -> dict:
     ops = {"spawn": _spawn, "alive": _alive, "kill": _kill}
+    try:
+        request = json.loads(line)
+        return ops[request["op"]](request)
+    except Exception as exc:  # answer the grader, which records a fault; never die on one request
+        return {"error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+def main() -> None:
+    _die_with_parent()
     out = sys.stdout
     out.write(json.dumps({"ready": True, "uid": os.getuid()}) + "\n")
     out.flush()
     for line in sys.stdin:
-        request = json.loads(line)
-        reply = ops[request["op"]](request)
+        reply = _handle(line)
         out.write(json.dumps(reply) + "\n")
         out.flush()
 

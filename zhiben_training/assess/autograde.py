@@ -1,25 +1,30 @@
-"""Fast, sandboxed autograde that writes nbgrader's gradebook.
+"""Fast, sandboxed autograde that writes nbgrader's gradebook — and never a score the trainee's
+answers did not earn.
 
 Per submission: a fresh kernel forked by the sandboxed zygote into a private scratch folder runs
 setup, the trainee's answer cells and the variant's capture cells (never the submission's). The
-capture cells publish answers as plain JSON; here, outside any kernel, each answer is scored with
-``score_item`` against the examiner-only key and stored in nbgrader's gradebook (``nbgrader_adapter.record_autograde``).
+capture cells publish answers as plain JSON; outside any kernel, each answer is scored with
+``score_item`` against the examiner-only key and stored in nbgrader's gradebook.
 
-Parallel: a pool of ``workers`` processes (``_worker``), each with its own sandboxed zygote, drives
-one kernel at a time and keeps the next kernel booting while the current one runs; this process
-only writes the gradebook and the state file. A kernel that dies or overruns its wall clock is killed; that item and the rest score 0 with the
-reason. Resumable: ``.autograde/<assignment>.json`` maps student -> SHA-256 of the graded file.
+What the trainee's code does to its own kernel (dies, overruns) scores that item and the rest 0
+with the reason. A failure of the machinery (``_supervisor``: fork server or worker death, a kernel
+that never starts, a scorer or disk error) is retried once, then the submission is 未评分（评分系统
+故障）: no gradebook row, not marked done (a rerun grades it), refused by ``assess import``.
+
+Resumable: ``.autograde/<assignment>.json`` records, per trainee, the SHA-256 of the graded file
+and the isolation level, or the cause of a fault; the fork servers' stderr goes to
+``.autograde/logs/``.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import hashlib
 import json
-import multiprocessing as mp
 import os
-import shutil
+import signal
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,26 +33,28 @@ from pathlib import Path
 from tqdm import tqdm
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess._worker import (
-    default_scorer,
-    grade_failed,
-    grade_in_worker,
-    init_worker,
-    write_autograded,
-)
+from zhiben_training.assess._supervisor import GradingPool, _Job
 from zhiben_training.assess.notebooks import NOTEBOOK_NAME
-from zhiben_training.assess.sandbox import Limits, bwrap_available, isolation_level
-from zhiben_training.errors import AssessmentError
+from zhiben_training.assess.sandbox import Limits, bwrap_available, describe_isolation, isolation_level
+from zhiben_training.errors import AssessmentError, GradingIncompleteError
 
-__all__ = ["AutogradeSummary", "autograde", "submissions"]
+__all__ = ["AutogradeSummary", "autograde", "submissions", "grading_status", "require_fully_graded",
+           "UNGRADED_LABEL"]
+
+UNGRADED_LABEL = "未评分（评分系统故障）"
+
 
 @dataclass
 class AutogradeSummary:
     assignment_id: str
     graded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    problems: dict[str, str] = field(default_factory=dict)  # student -> reason (partial/zero)
+    problems: dict[str, str] = field(default_factory=dict)  # student -> reason (partial/zero, the trainee's)
+    ungraded: dict[str, str] = field(default_factory=dict)  # student -> cause (the machine's; no score)
     isolation: str = ""
+    isolation_note: str = ""
+    retries: int = 0
+    worker_restarts: int = 0
     seconds: float = 0.0
 
 
@@ -62,11 +69,54 @@ def _state_path(course_root: Path, aid: str) -> Path:
     return Path(course_root) / ".autograde" / f"{aid}.json"
 
 
+def _load_state(path: Path) -> dict:
+    if not path.exists():
+        return {"graded": {}, "ungraded": {}}
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if "graded" not in raw:  # the first format: student -> sha256
+        return {"graded": {s: {"sha256": sha, "isolation": ""} for s, sha in raw.items()}, "ungraded": {}}
+    return raw
+
+
 def _save_state(path: Path, state: dict) -> None:
     path.parent.mkdir(exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=0), encoding="utf-8")
+    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
     tmp.replace(path)
+
+
+def _sha(course_root: Path, student: str, aid: str) -> str:
+    path = Path(course_root) / "submitted" / student / aid / f"{NOTEBOOK_NAME}.ipynb"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def grading_status(course_root: Path, assignment: str) -> dict[str, dict]:
+    """Per collected submission: ``{"status": "graded" | "ungraded" | "pending", ...}``.
+    ``graded`` only when the gradebook's score belongs to the file now in ``submitted/``."""
+    state = _load_state(_state_path(course_root, assignment))
+    out = {}
+    for student in submissions(course_root, assignment):
+        sha = _sha(course_root, student, assignment)
+        done = state["graded"].get(student, {})
+        fault = state["ungraded"].get(student, {})
+        if done.get("sha256") == sha:
+            out[student] = {"status": "graded", "isolation": done.get("isolation", "")}
+        elif fault.get("sha256") == sha:
+            out[student] = {"status": "ungraded", "cause": fault.get("cause", "")}
+        else:
+            out[student] = {"status": "pending", "cause": "尚未评分或答卷已更新"}
+    return out
+
+
+def require_fully_graded(course_root: Path, assignment: str) -> None:
+    """Raise GradingIncompleteError unless every collected submission is graded as it is now."""
+    open_ = {s: v.get("cause", "") for s, v in grading_status(course_root, assignment).items()
+             if v["status"] != "graded"}
+    if open_:
+        listing = "；".join(f"{s}（{c}）" for s, c in sorted(open_.items())[:10])
+        raise GradingIncompleteError(
+            f"考核 {assignment} 有 {len(open_)} 份答卷{UNGRADED_LABEL}或尚未评分：{listing}。未导入任何成绩。",
+            ungraded=open_, hint=f"先重新运行 zhiben assess autograde --course {course_root} {assignment}。")
 
 
 def _store(writer: nbg.AutogradeWriter, aid: str, graded: dict) -> None:
@@ -74,53 +124,93 @@ def _store(writer: nbg.AutogradeWriter, aid: str, graded: dict) -> None:
                   graded=graded["graded"], comments=graded["comments"], timestamp=graded["timestamp"])
 
 
+class _SigtermAsExit:
+    """While grading, SIGTERM unwinds like Ctrl-C, so workers, sandboxes and scratch are cleaned up."""
+
+    def __enter__(self):
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+def _check_isolation(level: str, *, allow_unsandboxed: bool) -> None:
+    if level == "none" and not allow_unsandboxed:
+        raise AssessmentError(
+            "拒绝评分：本机既不能使用 bubblewrap 沙箱，也不能让每份答卷以独立用户运行，"
+            "答卷中的代码将以评分人自己的身份运行，可以读写成绩册和答案。",
+            hint="以 root 运行评分，或在允许用户命名空间的机器上评分；确需无隔离评分时加 --allow-unsandboxed，"
+                 "隔离级别会写入每份评分笔记本和成绩导出。")
+
+
 def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: Limits | None = None,
               use_bwrap: bool | None = None, force: bool = False, students: list[str] | None = None,
-              progress: bool = True, scorer: Callable | None = None) -> AutogradeSummary:
-    """Grade every collected submission of ``assignment`` that is new or changed since last run."""
+              progress: bool = True, scorer: Callable | None = None,
+              allow_unsandboxed: bool = False) -> AutogradeSummary:
+    """Grade every collected submission of ``assignment`` that is new, changed, or 未评分 since the
+    last run. Submissions left 未评分 are in ``summary.ungraded``; the caller decides the exit code."""
     started = time.perf_counter()
     course_root = Path(course_root)
     limits = limits or Limits()
     bwrap = bwrap_available() if use_bwrap is None else use_bwrap
-    summary = AutogradeSummary(assignment, isolation=isolation_level(use_bwrap=bwrap))
+    level = isolation_level(use_bwrap=bwrap)
+    _check_isolation(level, allow_unsandboxed=allow_unsandboxed)
+    summary = AutogradeSummary(assignment, isolation=level, isolation_note=describe_isolation(level))
     todo = [s for s in submissions(course_root, assignment) if students is None or s in students]
     if not todo:
         raise AssessmentError(f"考核 {assignment} 没有可评分的答卷。", hint="先运行 zhiben assess collect。")
     state_file = _state_path(course_root, assignment)
-    state = {} if force or not state_file.exists() else json.loads(state_file.read_text(encoding="utf-8"))
-    pending = []
+    state = {"graded": {}, "ungraded": {}} if force else _load_state(state_file)
+    pending, shas = [], {}
     for student in todo:
-        sha = hashlib.sha256((course_root / "submitted" / student / assignment / f"{NOTEBOOK_NAME}.ipynb").read_bytes()).hexdigest()
-        (summary.skipped if state.get(student) == sha else pending).append(student)
+        shas[student] = _sha(course_root, student, assignment)
+        done = state["graded"].get(student, {}).get("sha256") == shas[student]
+        (summary.skipped if done else pending).append(student)
+    if not pending:
+        summary.seconds = round(time.perf_counter() - started, 3)
+        return summary
+    log_dir = course_root / ".autograde" / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
     work_base = Path(tempfile.mkdtemp(prefix="zhiben-grade-"))
     os.chmod(work_base, 0o711)
-    context = mp.get_context("fork")
-    slots = context.Queue()
-    for index in range(max(1, workers)):
-        slots.put(index)
-    try:
-        with cf.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context, initializer=init_worker,
-                                    initargs=(str(work_base), bwrap, limits, slots)) as pool, \
-                tqdm(total=len(pending), disable=not progress, desc=f"评分 {assignment}", unit="份") as bar, \
-                nbg.AutogradeWriter(course_root) as writer:
-            futures = {pool.submit(grade_in_worker, course_root, assignment, s, scorer): s for s in pending}
-            for future in cf.as_completed(futures):
-                student = futures[future]
-                try:
-                    graded = future.result()
-                except Exception as exc:  # fail closed: this submission scores 0 with the reason
-                    graded = grade_failed(course_root, assignment, student, scorer or default_scorer(),
-                                          f"评分过程出错（{type(exc).__name__}: {str(exc)[:120]}）")
-                    write_autograded(course_root, assignment, graded)
-                _store(writer, assignment, graded)
-                state[graded["student"]] = graded["sha256"]
-                _save_state(state_file, state)
-                summary.graded.append(graded["student"])
-                if graded["reason"]:
-                    summary.problems[graded["student"]] = graded["reason"]
-                bar.update(1)
-    finally:
-        shutil.rmtree(work_base, ignore_errors=True)
+    job = _Job(course_root=course_root, assignment=assignment, work_base=work_base, log_dir=log_dir,
+               use_bwrap=bwrap, limits=limits, scorer=scorer, isolation=level)
+    pool = None
+    with _SigtermAsExit(), tqdm(total=len(pending), disable=not progress, desc=f"评分 {assignment}",
+                                unit="份") as bar:
+        try:
+            pool = GradingPool(job, workers=workers)
+            with nbg.AutogradeWriter(course_root) as writer:
+                for kind, student, payload in pool.grade(pending):
+                    _settle(state, summary, writer, kind, student, payload, sha=shas[student], isolation=level)
+                    _save_state(state_file, state)
+                    bar.update(1)
+                    if summary.ungraded:
+                        bar.set_postfix_str(f"{UNGRADED_LABEL} {len(summary.ungraded)} 份")
+        finally:
+            if pool is not None:
+                pool.close()
+                summary.retries, summary.worker_restarts = pool.retries, pool.worker_restarts
     summary.graded.sort()
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+def _settle(state: dict, summary: AutogradeSummary, writer, kind: str, student: str, payload, *,
+            sha: str, isolation: str) -> None:
+    """Record one outcome: a graded result into the gradebook and state; a fault into state only."""
+    if kind == "graded":
+        _store(writer, summary.assignment_id, payload)
+        state["graded"][student] = {"sha256": payload["sha256"], "isolation": isolation}
+        state["ungraded"].pop(student, None)
+        summary.graded.append(student)
+        if payload["reason"]:
+            summary.problems[student] = payload["reason"]
+    else:
+        state["graded"].pop(student, None)
+        state["ungraded"][student] = {"sha256": sha, "cause": payload}
+        summary.ungraded[student] = payload

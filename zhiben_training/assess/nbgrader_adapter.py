@@ -21,7 +21,7 @@ from nbgrader.apps.api import NbGraderAPI
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import AssignLatePenalties, ClearSolutions
-from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_locked, is_solution
+from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_locked, is_solution, parse_utc
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import joinedload
 from traitlets.config import Config
@@ -31,6 +31,7 @@ from zhiben_training.errors import AssessmentError
 __all__ = [
     "CONFIG_TEXT",
     "db_url",
+    "parse_timestamp",
     "nbgrader_api",
     "ensure_course",
     "register_assignment",
@@ -66,6 +67,14 @@ def _alembic_on_path() -> None:
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """A submission's ``timestamp.txt`` as nbgrader reads it (UTC), or None when unreadable."""
+    try:
+        return parse_utc(text.strip())
+    except (ValueError, TypeError, OverflowError):
+        return None
 
 
 def db_url(course_root: Path) -> str:

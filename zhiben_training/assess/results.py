@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from zhiben_training.assess import nbgrader_adapter as nbg
+from zhiben_training.assess.autograde import require_fully_graded
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["item_scores", "totals", "import_results"]
@@ -51,7 +52,9 @@ def totals(course_root: Path, assignment: str, *, pass_mark: float | None = None
 def import_results(course_root: Path, assignment: str, registry, *, round_id: str, actor: str,
                    reason: str, pass_mark: float) -> dict:
     """Write totals into the registry (audited). Trainees still awaiting manual grading are
-    skipped and reported, so an unfinished written answer never becomes a final result."""
+    skipped and reported, so an unfinished written answer never becomes a final result. An
+    assignment with any submission 未评分 or not graded as it stands is refused whole."""
+    require_fully_graded(course_root, assignment)
     frame = totals(course_root, assignment, pass_mark=pass_mark)
     ready = frame[frame["needs_manual_grade"] == 0]
     rows = [{

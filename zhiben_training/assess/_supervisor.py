@@ -1,0 +1,289 @@
+"""Supervised pool of grading workers: the part of autograde that keeps machine failures from
+ever becoming scores.
+
+Each worker process (``_worker``) owns one sandboxed fork server and grades one submission at a
+time; the supervisor (this module, in the examiner's process) hands out submissions one by one, so
+it always knows which submission each worker holds. When a worker reports a fault, dies, or stops
+answering, that submission is retried once (on a fresh fork server, or a fresh worker); a second
+failure leaves it 未评分 with the cause. Nothing of a failed attempt reaches the gradebook.
+
+Clean-up is layered so that nothing outlives a run, however it ends: workers die with the
+supervisor (PR_SET_PDEATHSIG → SIGTERM, which makes them tidy their folder), fork servers die with
+their worker (bubblewrap ``--die-with-parent``, or PDEATHSIG outside it), kernels die with their
+namespace or are killed by uid, and ``close`` sweeps any process still working in the run's folder.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing as mp
+import multiprocessing.connection as mpc
+import os
+import shutil
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from zhiben_training.assess._worker import UIDS_PER_WORKER, Runner, grade_one, write_autograded
+from zhiben_training.assess.sandbox import SANDBOX_UID_BASE, Limits, Zygote, kill_uid
+from zhiben_training.errors import GradingFaultError
+
+__all__ = ["GradingPool", "MAX_ATTEMPTS"]
+
+MAX_ATTEMPTS = 2  # the first try and one retry on a fresh fork server / worker
+MAX_WORKER_STARTS = 3  # consecutive failed starts of one worker slot before it is given up
+
+
+@dataclass(frozen=True)
+class _Job:
+    course_root: Path
+    assignment: str
+    work_base: Path
+    log_dir: Path
+    use_bwrap: bool
+    limits: Limits
+    scorer: Callable | None
+    isolation: str
+
+
+def _prctl_deathsig(sig: int) -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, sig, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _worker_main(index: int, conn, job: _Job, parent: int) -> None:
+    """Body of one worker process: start a fork server, then grade what the supervisor sends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
+    signal.signal(signal.SIGTERM, _terminate)
+    _prctl_deathsig(signal.SIGTERM)
+    if os.getppid() != parent:  # the supervisor died before the line above
+        return
+    from zhiben_training.assess._worker import default_scorer
+
+    scorer = job.scorer or default_scorer()
+    work = job.work_base / f"w{index}"
+    runner = None
+    try:
+        zygote = Zygote(work, use_bwrap=job.use_bwrap, log=job.log_dir / f"zygote-w{index}.log")
+        try:
+            zygote.start()
+        except GradingFaultError as exc:
+            conn.send(("init_failed", None, exc.message))
+            return
+        runner = Runner(zygote, job.limits, uid_base=SANDBOX_UID_BASE + index * UIDS_PER_WORKER)
+        conn.send(("ready", None, None))
+        while (student := conn.recv()) is not None:
+            conn.send(_grade(job, student, runner, scorer))
+    except (EOFError, BrokenPipeError):
+        pass  # the supervisor went away
+    finally:
+        if runner is not None:
+            runner.close()
+        shutil.rmtree(work, ignore_errors=True)
+        if os.getppid() != parent:  # the supervisor died: the last worker out removes the run's folder
+            _remove_when_empty(job.work_base, seconds=3.0)
+
+
+def _remove_when_empty(folder: Path, *, seconds: float) -> None:
+    """rmdir that waits for sibling workers still tidying their own folders inside."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.rmdir(folder)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+
+
+def _grade(job: _Job, student: str, runner: Runner, scorer: Callable) -> tuple:
+    try:
+        graded = grade_one(job.course_root, job.assignment, student, runner, scorer, isolation=job.isolation)
+        write_autograded(job.course_root, job.assignment, graded)
+        return ("graded", student, graded)
+    except GradingFaultError as exc:
+        cause = exc.message
+    except Exception as exc:  # any other failure of ours (disk full, unreadable key…): a fault, never a score
+        cause = f"{type(exc).__name__}: {exc}"[:300]
+    runner.recover()
+    return ("fault", student, cause)
+
+
+@dataclass
+class _Slot:
+    index: int
+    process: mp.Process | None = None
+    conn: object = None
+    ready: bool = False
+    student: str | None = None
+    since: float = 0.0
+    failed_starts: int = 0
+
+
+class GradingPool:
+    """``workers`` supervised worker processes grading one assignment."""
+
+    def __init__(self, job: _Job, *, workers: int):
+        self.job = job
+        self.context = mp.get_context("fork")
+        self.slots = [_Slot(i) for i in range(max(1, workers))]
+        self.retries = 0
+        self.worker_restarts = 0
+        self.last_start_error = ""
+        for slot in self.slots:
+            self._start(slot)
+
+    @property
+    def stall_seconds(self) -> float:
+        """A worker silent this long on one submission is wedged (every wait inside has a deadline)."""
+        limits = self.job.limits
+        return limits.wall_seconds + 2 * limits.kernel_start_seconds + 60
+
+    def _start(self, slot: _Slot) -> None:
+        parent_end, child_end = self.context.Pipe()
+        slot.process = self.context.Process(target=_worker_main, args=(slot.index, child_end, self.job, os.getpid()),
+                                            daemon=True, name=f"zhiben-grader-{slot.index}")
+        slot.process.start()
+        child_end.close()
+        slot.conn, slot.ready, slot.student = parent_end, False, None
+
+    def _stop(self, slot: _Slot, *, kill: bool) -> None:
+        if slot.process is None:
+            return
+        if kill and slot.process.is_alive():
+            slot.process.kill()
+        slot.process.join(timeout=10)
+        slot.conn.close()
+        _sweep(self.job.work_base / f"w{slot.index}", slot.index)
+        slot.process = None
+
+    def _lost(self, slot: _Slot, cause: str) -> tuple[str | None, str]:
+        """A worker died or hung: replace it; return the submission it held."""
+        student = slot.student
+        self._stop(slot, kill=True)
+        if slot.ready:
+            slot.failed_starts = 0
+        else:
+            slot.failed_starts += 1
+            self.last_start_error = cause
+        if slot.failed_starts < MAX_WORKER_STARTS:
+            self.worker_restarts += 1
+            self._start(slot)
+        return student, cause
+
+    def grade(self, students: list[str]) -> Iterator[tuple[str, str, object]]:
+        """Yield ``("graded", student, result)`` or ``("ungraded", student, cause)`` for each."""
+        queue, attempts = deque(students), dict.fromkeys(students, 0)
+
+        def failed(student: str | None, cause: str):
+            if student is None:
+                return None
+            if attempts[student] < MAX_ATTEMPTS:
+                self.retries += 1
+                queue.appendleft(student)
+                return None
+            return ("ungraded", student, cause)
+
+        while queue or any(s.student for s in self.slots):
+            live = [s for s in self.slots if s.process is not None]
+            if not live:  # every slot gave up starting: nothing can be graded on this machine now
+                cause = self.last_start_error or "评分进程无法启动"
+                while queue:
+                    yield ("ungraded", queue.popleft(), cause)
+                return
+            for slot in live:
+                if slot.ready and slot.student is None and queue:
+                    slot.student, slot.since = queue.popleft(), time.monotonic()
+                    attempts[slot.student] += 1
+                    try:
+                        slot.conn.send(slot.student)
+                    except OSError:  # the worker died while idle: its sentinel settles it below
+                        pass
+            waitables = {s.conn: s for s in live} | {s.process.sentinel: s for s in live}
+            for ready in mpc.wait(list(waitables), timeout=1.0):
+                slot = waitables[ready]
+                if slot.process is None or ready not in (slot.conn, slot.process.sentinel):
+                    continue  # that worker was already replaced through its other handle
+                event = self._receive(slot, ready)
+                if event is not None:
+                    outcome = event if event[0] == "graded" else failed(event[1], event[2])
+                    if outcome is not None:
+                        yield outcome
+            for slot in live:
+                if slot.student and slot.process is not None and time.monotonic() - slot.since > self.stall_seconds:
+                    outcome = failed(*self._lost(slot, "评分进程长时间无响应，已终止"))
+                    if outcome is not None:
+                        yield outcome
+
+    def _receive(self, slot: _Slot, ready) -> tuple | None:
+        """One message from a worker, or the loss of the worker; None when nothing is settled."""
+        message = None
+        if ready is slot.conn or slot.conn.poll(0):  # a result sent just before dying still counts
+            try:
+                message = slot.conn.recv()
+            except (EOFError, OSError):
+                message = None
+        if message is None:
+            slot.process.join(timeout=5)
+            code = slot.process.exitcode
+            student, cause = self._lost(slot, f"评分进程意外退出（退出码 {code}）")
+            return ("fault", student, cause)
+        kind, student, payload = message
+        if kind == "ready":
+            slot.ready, slot.failed_starts = True, 0
+            return None
+        if kind == "init_failed":
+            self._lost(slot, payload)
+            return None
+        slot.student = None
+        return (kind, student, payload)
+
+    def close(self) -> None:
+        for slot in self.slots:
+            if slot.process is not None and slot.process.is_alive():
+                try:
+                    slot.conn.send(None)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + 10
+        for slot in self.slots:
+            if slot.process is not None:
+                slot.process.join(timeout=max(0.1, deadline - time.monotonic()))
+                self._stop(slot, kill=True)
+        _sweep(self.job.work_base, None)
+        shutil.rmtree(self.job.work_base, ignore_errors=True)
+
+
+def _sweep(folder: Path, index: int | None) -> None:
+    """Kill whatever still runs in a worker's (or the run's) folder: a dead fork server's kernels
+    outside a namespace, and anything left of a sandbox uid when run as root."""
+    if os.geteuid() == 0:
+        first = SANDBOX_UID_BASE + (index or 0) * UIDS_PER_WORKER
+        count = UIDS_PER_WORKER if index is not None else 0
+        for uid in range(first, first + count):
+            kill_uid(uid)
+    prefix = str(folder.resolve()) if folder.exists() else str(folder)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            cwd = os.readlink(f"/proc/{entry}/cwd")
+        except OSError:
+            continue
+        if cwd == prefix or cwd.startswith(prefix + "/"):
+            try:
+                os.kill(int(entry), signal.SIGKILL)
+            except OSError:
+                pass
