@@ -136,6 +136,46 @@ def _kernel_costs(out_dir: Path, repeat: int = 5) -> dict:
             "our_kernel": {k: round(v, 3) for k, v in ours.items()}}
 
 
+def _supervision_cost(root: Path, aid: str, plain_seconds: float) -> dict:
+    """What supervision costs: the same batch again (``force``), with one fork server SIGKILLed
+    from outside a third of the way through; every submission must still be graded."""
+    import json
+    import signal
+    import threading
+
+    import psutil
+
+    state = root / ".autograde" / f"{aid}.json"
+    total = len(json.loads(state.read_text(encoding="utf-8"))["graded"])
+    killed = []
+
+    def kill_one_server():
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            graded = len(json.loads(state.read_text(encoding="utf-8")).get("graded", {})) if state.exists() else 0
+            if graded >= total // 3:
+                break
+            time.sleep(0.05)
+        for proc in psutil.process_iter(["cmdline"]):
+            cmd = proc.info["cmdline"] or []
+            if cmd and cmd[-1].endswith("zygote.py") and "python" in Path(cmd[0]).name:
+                proc.send_signal(signal.SIGKILL)
+                killed.append(proc.pid)
+                return
+
+    state.unlink()
+    watcher = threading.Thread(target=kill_one_server, daemon=True)
+    watcher.start()
+    started = time.perf_counter()
+    summary = autograde(root, aid, workers=2, progress=False, force=True)
+    seconds = time.perf_counter() - started
+    watcher.join(timeout=10)
+    return {"with_one_server_killed_seconds": round(seconds, 2),
+            "recovery_cost_seconds": round(seconds - plain_seconds, 2),
+            "servers_killed": len(killed), "retries_after_kill": summary.retries,
+            "ungraded_after_kill": len(summary.ungraded)}
+
+
 def run(out_dir: Path) -> dict:
     out_dir = Path(out_dir).resolve()
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -152,6 +192,7 @@ def run(out_dir: Path) -> dict:
     started = time.perf_counter()
     summary = autograde(ours, aid, workers=2, progress=False)
     ours_seconds = time.perf_counter() - started
+    supervision = _supervision_cost(ours, aid, ours_seconds)
 
     stock = out_dir / "stock"
     subset = students[:STOCK_N]
@@ -172,6 +213,7 @@ def run(out_dir: Path) -> dict:
     return {
         **costs,
         "submissions": len(students), "graded": len(summary.graded), "isolation": summary.isolation,
+        "ungraded": len(summary.ungraded), **supervision,
         "ours_seconds": round(ours_seconds, 2), "ours_per_submission": round(ours_seconds / len(students), 3),
         "stock_submissions_timed": len(subset), "stock_seconds": round(stock_seconds, 2),
         "stock_per_submission": round(stock_per, 3),
@@ -180,5 +222,5 @@ def run(out_dir: Path) -> dict:
         "identical_scores": not mismatches, "score_cells_compared": len(ours_scores),
         "mismatches": [f"{s}/{g}: ours={ours_scores[(s, g)]} stock={stock_scores.get((s, g))}" for s, g in mismatches[:10]],
         "ratio": round(ratio, 2), "target": "ours ≥ 5× stock sequential nbgrader autograde, identical scores",
-        "met": ratio >= 5 and not mismatches,
+        "met": ratio >= 5 and not mismatches and not summary.ungraded and supervision["ungraded_after_kill"] == 0,
     }

@@ -33,6 +33,7 @@ def test_the_csv_has_a_bom_chinese_headers_and_beijing_times(course, tmp_path, s
     row = frame.set_index("考生编号").loc["T001"]
     assert row["提交时间（北京时间）"] == "2026-03-02 02:30:00"  # 18:30 UTC = 02:30 next day in Shanghai
     assert row["姓名"] == "张三" and float(row["得分"]) == 12.0 and row["是否合格"] == "合格"
+    assert row["评分状态"] == "已评分" and row["隔离级别"].startswith("bubblewrap")
 
 
 def test_a_manual_grade_in_the_gradebook_reaches_the_registry_audit_log(tmp_path, scorer):

@@ -294,3 +294,22 @@ def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(templa
         time.sleep(0.1)
     assert _processes_under(folder) == [], [p.info for p in _processes_under(folder)]
     assert list(folder.iterdir()) == []
+
+
+def test_a_worker_that_fails_every_submission_does_not_drain_the_queue(template, tmp_path, run_tmp, monkeypatch,
+                                                                       baseline):
+    """Worker 1 cannot grade at all (its kernels never start); worker 0 grades everything."""
+    root = _course(template, tmp_path, HONEST[:8])
+    real = _supervisor.grade_one
+
+    def grade_one(course_root, aid, student, runner, scorer, **kw):
+        if runner.uid_base != _supervisor.SANDBOX_UID_BASE:  # every worker but the first
+            runner.limits = Limits(kernel_start_seconds=0.0)
+            runner.close_spare()
+        return real(course_root, aid, student, runner, scorer, **kw)
+
+    monkeypatch.setattr(_supervisor, "grade_one", grade_one)
+    summary = run_autograde(root, _scorer())
+    assert summary.ungraded == {} and sorted(summary.graded) == HONEST[:8]
+    assert scores(root) == {tid: baseline[tid] for tid in HONEST[:8]}
+    assert summary.worker_restarts >= 1

@@ -35,6 +35,7 @@ __all__ = ["GradingPool", "MAX_ATTEMPTS"]
 
 MAX_ATTEMPTS = 2  # the first try and one retry on a fresh fork server / worker
 MAX_WORKER_STARTS = 3  # consecutive failed starts of one worker slot before it is given up
+MAX_FAULTS_IN_A_ROW = 2  # a worker failing this many submissions in a row is replaced
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _worker_main(index: int, conn, job: _Job, parent: int) -> None:
     finally:
         if runner is not None:
             runner.close()
-        shutil.rmtree(work, ignore_errors=True)
+        _tidy(work)
         if os.getppid() != parent:  # the supervisor died: the last worker out removes the run's folder
             _remove_when_empty(job.work_base, seconds=3.0)
 
@@ -130,6 +131,7 @@ class _Slot:
     student: str | None = None
     since: float = 0.0
     failed_starts: int = 0
+    faults_in_a_row: int = 0
 
 
 class GradingPool:
@@ -186,13 +188,16 @@ class GradingPool:
     def grade(self, students: list[str]) -> Iterator[tuple[str, str, object]]:
         """Yield ``("graded", student, result)`` or ``("ungraded", student, cause)`` for each."""
         queue, attempts = deque(students), dict.fromkeys(students, 0)
+        failed_on: dict[str, int] = {}  # student -> the slot of its last failed attempt
 
-        def failed(student: str | None, cause: str):
+        def failed(student: str | None, cause: str, slot: _Slot | None):
             if student is None:
                 return None
             if attempts[student] < MAX_ATTEMPTS:
                 self.retries += 1
                 queue.appendleft(student)
+                if slot is not None:
+                    failed_on[student] = slot.index
                 return None
             return ("ungraded", student, cause)
 
@@ -205,10 +210,13 @@ class GradingPool:
                 return
             for slot in live:
                 if slot.ready and slot.student is None and queue:
-                    slot.student, slot.since = queue.popleft(), time.monotonic()
-                    attempts[slot.student] += 1
+                    student = self._next_for(slot, queue, failed_on, alone=len(live) == 1)
+                    if student is None:
+                        continue
+                    slot.student, slot.since = student, time.monotonic()
+                    attempts[student] += 1
                     try:
-                        slot.conn.send(slot.student)
+                        slot.conn.send(student)
                     except OSError:  # the worker died while idle: its sentinel settles it below
                         pass
             waitables = {s.conn: s for s in live} | {s.process.sentinel: s for s in live}
@@ -217,15 +225,33 @@ class GradingPool:
                 if slot.process is None or ready not in (slot.conn, slot.process.sentinel):
                     continue  # that worker was already replaced through its other handle
                 event = self._receive(slot, ready)
-                if event is not None:
-                    outcome = event if event[0] == "graded" else failed(event[1], event[2])
-                    if outcome is not None:
-                        yield outcome
+                if event is None:
+                    continue
+                if event[0] == "graded":
+                    slot.faults_in_a_row = 0
+                    yield event
+                    continue
+                slot.faults_in_a_row += event[0] == "fault"  # a lost worker was replaced already
+                if slot.faults_in_a_row >= MAX_FAULTS_IN_A_ROW and slot.process is not None:
+                    slot.faults_in_a_row = 0
+                    self._lost(slot, "评分进程连续出错，已更换")  # a broken worker must not drain the queue
+                outcome = failed(event[1], event[2], slot)
+                if outcome is not None:
+                    yield outcome
             for slot in live:
                 if slot.student and slot.process is not None and time.monotonic() - slot.since > self.stall_seconds:
-                    outcome = failed(*self._lost(slot, "评分进程长时间无响应，已终止"))
+                    outcome = failed(*self._lost(slot, "评分进程长时间无响应，已终止"), slot)
                     if outcome is not None:
                         yield outcome
+
+    @staticmethod
+    def _next_for(slot: _Slot, queue: deque, failed_on: dict, *, alone: bool) -> str | None:
+        """The next submission for ``slot``: a retry goes to another worker when there is one."""
+        for position, student in enumerate(queue):
+            if failed_on.get(student) != slot.index or alone:
+                del queue[position]
+                return student
+        return None
 
     def _receive(self, slot: _Slot, ready) -> tuple | None:
         """One message from a worker, or the loss of the worker; None when nothing is settled."""
@@ -239,7 +265,7 @@ class GradingPool:
             slot.process.join(timeout=5)
             code = slot.process.exitcode
             student, cause = self._lost(slot, f"评分进程意外退出（退出码 {code}）")
-            return ("fault", student, cause)
+            return ("lost", student, cause)
         kind, student, payload = message
         if kind == "ready":
             slot.ready, slot.failed_starts = True, 0
@@ -262,8 +288,19 @@ class GradingPool:
             if slot.process is not None:
                 slot.process.join(timeout=max(0.1, deadline - time.monotonic()))
                 self._stop(slot, kill=True)
-        _sweep(self.job.work_base, None)
-        shutil.rmtree(self.job.work_base, ignore_errors=True)
+        _tidy(self.job.work_base)
+
+
+def _tidy(folder: Path, *, seconds: float = 10.0) -> None:
+    """Remove a grading folder once nothing runs in it any more: kernels of a namespace that is
+    going away may still write into their scratch folders for a moment."""
+    deadline = time.monotonic() + seconds
+    while folder.exists():
+        _sweep(folder, None)
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists() or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 def _sweep(folder: Path, index: int | None) -> None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from zhiben_training.assess.autograde import UNGRADED_LABEL, grading_status
 from zhiben_training.assess.results import item_scores, totals
 
 __all__ = ["export_csv", "SHANGHAI"]
@@ -24,8 +25,12 @@ def _local(value) -> str:
 
 
 def export_csv(course_root: Path, assignment: str, out: Path, *, pass_mark: float | None = None) -> Path:
-    """One row per trainee with total and per-item scores; Chinese headers; returns the path."""
+    """One row per trainee with total and per-item scores; Chinese headers; returns the path.
+    Each row says whether its score belongs to the file now collected and at which isolation
+    level it was graded (a score graded without a sandbox is marked so)."""
     frame = totals(course_root, assignment, pass_mark=pass_mark)
+    status = grading_status(course_root, assignment)
+    labels = {"graded": "已评分", "ungraded": UNGRADED_LABEL, "pending": "答卷已更新，待重新评分"}
     items = item_scores(course_root, assignment)
     wide = items.pivot_table(index="student_id", columns="item_id", values="score", aggfunc="sum")
     table = pd.DataFrame({
@@ -34,6 +39,8 @@ def export_csv(course_root: Path, assignment: str, out: Path, *, pass_mark: floa
         "待人工评分题数": frame["needs_manual_grade"],
         "是否合格": ["" if p is None else ("合格" if p else "不合格") for p in frame["passed"]],
         "提交时间（北京时间）": [_local(t) for t in frame["timestamp"]],
+        "评分状态": [labels[status[s]["status"]] if s in status else "" for s in frame["student_id"]],
+        "隔离级别": [status.get(s, {}).get("isolation", "") for s in frame["student_id"]],
     })
     for item in wide.columns:
         table[f"第{item}题"] = wide.loc[frame["student_id"], item].values
