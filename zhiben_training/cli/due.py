@@ -32,7 +32,7 @@ def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) ->
         registry.close()
     frame = mask_frame(frame)
     if as_json:
-        echo_json(frame[list(HEADERS) + ["window_open", "blocked"]])
+        echo_json(frame[list(HEADERS) + ["window_open", "blocked", "not_checked"]])
         return
     if frame.empty:
         click.echo(f"未来 {days} 天内没有到期的证书。")
@@ -40,3 +40,5 @@ def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) ->
     blocked = int(frame["blocked"].sum())
     click.echo(f"未来 {days} 天内到期 {len(frame)} 本，其中 {blocked} 本存在不能延续的情形。")
     click.echo(render_table(frame, HEADERS))
+    for line in sorted(set(frame["not_checked"]) - {""}):  # one line per certificate group, never hidden
+        click.echo(line)
