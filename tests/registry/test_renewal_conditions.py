@@ -134,3 +134,11 @@ def test_every_row_says_what_the_registry_could_not_check(city):
     assert "登记库不记录处罚原因" in due.loc[B_CERT, "not_checked"]
     assert "第二十四条（一）（二）（四），未核实" in due.loc[SPECIAL_CERT, "not_checked"]
     assert due.loc[C2_CERT, "not_checked"] == due.loc[B_CERT, "not_checked"]
+
+
+def test_several_blockers_are_joined_by_a_separator_no_message_contains(city):
+    due = city(sanctions=[(SAFE_2, "2025-08-01", "罚款", "事故"), (SAFE_2, "2025-09-01", "记入不良行为记录", "x")],
+               ce=lambda ce: ce[ce["person_id"] != SAFE_2])
+    parts = due.loc[B_CERT, "blockers"].split("；")
+    assert [p.split("：")[0] for p in parts] == ["证书有效期内受到行政处罚", "信用档案中有不良行为记录",
+                                                 "证书有效期内登记库中没有参加安全生产教育培训的记录（17号令 第十条第二款）"]

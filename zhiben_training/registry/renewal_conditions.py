@@ -131,7 +131,7 @@ def _training(conn: Connection, sub, due: pd.DataFrame, reasons: dict, *, today:
             if short and special_on:
                 reasons.setdefault(cert.cert_no, []).append(
                     f"{'、'.join(map(str, short))}年度培训不足{special_min:g}小时"
-                    "（75号 第十七条；作为延期复核条件见第二十四条（五），未核实）")
+                    "（75号 第十七条，作为延期复核条件见第二十四条（五），未核实）")
             continue
         total = float(totals.get(cert.cert_no, 0.0))
         if cert.cert_no not in totals.index:
