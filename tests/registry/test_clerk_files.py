@@ -217,3 +217,11 @@ def test_people_imports_leave_audit_rows_for_new_and_changed_people_only(loaded,
     before = len(loaded.audit_log())
     loaded.import_file("people", path)
     assert len(loaded.audit_log()) == before
+
+
+def test_the_command_on_a_missing_file_exits_2_with_a_chinese_message_and_no_report(tmp_path, capsys):
+    missing = tmp_path / "人员.xlsx"
+    assert main(["import", "people", str(missing), "--db", f"sqlite:///{tmp_path / 'r.sqlite'}"]) == 2
+    err = capsys.readouterr().err
+    assert "找不到文件" in err and "Traceback" not in err
+    assert not [p for p in tmp_path.iterdir() if "导入报告" in p.name]
