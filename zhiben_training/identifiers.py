@@ -52,7 +52,7 @@ def id_problem(value: str) -> str | None:
     value = value.strip().upper()
     if len(value) != 18:
         return f"身份证号应为18位，实为{len(value)}位"
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not value.isascii() or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         return "身份证号前17位应为数字，最后一位为数字或X"
     try:
         _dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -88,7 +88,7 @@ P_HALF = _person("120101", 1972, 2)        # principal, 8 h                     
 P_NONE = _person("120116", 1975, 3)        # principal, nothing                   -> not enrolled
 P_FAILED = _person("120104", 1968, 4)      # principal, 16 h, failed              -> in progress
 SAFE_1 = _person("120116", 1985, 5)        # 专职, C2 expiring soon, sanctioned
-SAFE_2 = _person("120116", 1988, 6, female=True)  # 项目负责人, B expiring soon, clean
+SAFE_2 = _person("120116", 1988, 6, female=True)  # 项目负责人, B expiring soon, 8 h CE in 2025, clean
 WORKER = _person("120116", 1990, 7)        # 特种作业人员, 16 h attendance + 8 h CE in 2026 -> completed
 WORKER_2 = _person("120116", 1992, 8)      # 特种作业人员, 8 h in 2025 only, cert due
 
@@ -139,6 +139,7 @@ def tiny_city_frames() -> dict[str, pd.DataFrame]:
     ce = pd.DataFrame([
         (WORKER, "2026-04-01", 8.0, "施工临时用电安全", "企业内部培训"),
         (WORKER_2, "2025-03-01", 8.0, "脚手架工程安全技术", "企业内部培训"),
+        (SAFE_2, "2025-03-15", 8.0, "危大工程专项施工方案编制与论证", "企业内部培训"),  # trained: renewal is clean
     ], columns=["person_id", "date", "hours", "topic", "provider"])
     sanctions = pd.DataFrame([(SAFE_1, e1, "2025-01-15", "通报批评", "所在项目重大事故隐患未按期整改")],
                              columns=["person_id", "enterprise_uscc", "date", "kind", "reason"])

@@ -53,6 +53,7 @@ def test_due_lists_renewals_with_blockers(db, capsys):
     assert main(["due", "--renewal", "--days", "60", "--today", "2026-05-15", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "到期 3 本" in out and "行政处罚" in out and not re.search(r"\d{17}[\dX]", out)
+    assert out.count("未核查（无数据）：") == 2  # 安管 and 特种作业: what the registry could not check
 
 
 def test_import_prints_the_report_and_exits_2_on_bad_rows(db, tmp_path, capsys):

@@ -39,3 +39,33 @@ def test_quotes_are_verbatim_from_the_reference_texts():
     plan = Path("/work/shared/reference/tianjin_action_plan_2024-2026.txt").read_text(encoding="utf-8")
     flat = "".join(plan.split())
     assert "".join(data["audiences"]["principal"]["quote"].split()) in flat
+
+
+def test_certificate_periods_agree_with_the_knowledge_base_and_keep_its_verification_status():
+    """The 3-year extension (17号令 第十条) is verified; the 3-year initial validity (第九条) is not."""
+    from zhiben_training import law
+
+    thresholds = {t["id"]: t for t in law.thresholds()}
+    an_guan, special = rules()["certificates"]["an_guan"], rules()["certificates"]["special"]
+    extension = thresholds["manager_certificate_extension_years"]
+    initial = thresholds["manager_certificate_validity_years"]
+    assert (an_guan["extension_years"], extension["status"]) == (extension["value"], "verified")
+    assert "第十条" in extension["source"] and "第十条" in an_guan["source"]
+    assert (an_guan["initial_validity_years"]["value"], initial["value"]) == (3, 3)
+    assert an_guan["initial_validity_years"]["status"] == initial["status"] == "unverified"
+    assert "第九条" in initial["source"] and "未核实" in an_guan["initial_validity_years"]["source"]
+    assert special["extension_years"] == special["initial_validity_years"]["value"] == 2
+    assert thresholds["special_certificate_validity_years"]["value"] == 2
+
+
+def test_rules_beyond_the_law_are_local_configuration_and_the_silent_ones_are_off():
+    blockers = rules()["certificates"]["an_guan"]["renewal_blockers"]
+    failed = blockers["failed_annual_assessment"]
+    assert (failed["value"], failed["status"], failed["label"]) == (0, "configurable, not law", "本地规定，非法规要求")
+    assert "第三十六条" not in blockers["source"] and blockers["status"] == "verified"
+    for key in ("penalty_sanction_kinds", "bad_record_sanction_kinds"):
+        assert blockers[key]["status"] == "configurable, not law"
+    special = rules()["certificates"]["special"]["renewal_blockers"]
+    assert special["status"] == "unverified" and special["label"] == "（未核实）"
+    assert all(special[k]["status"] == "configurable, not law" for k in ("sanction_during_validity",
+                                                                         "annual_hours_shortfall"))

@@ -28,25 +28,27 @@ def test_the_renewal_window_opens_three_months_before_expiry(loaded):
     assert bool(early.loc["津建安B（2024）0000009", "window_open"]) is False
 
 
-def test_a_sanction_and_a_failed_assessment_block_renewal(loaded):
+def test_a_penalty_blocks_renewal_and_a_failed_assessment_does_not_by_default(loaded):
     row = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no").loc["津建安C2（2023）0000001"]
     assert bool(row["blocked"])
-    assert "行政处罚" in row["blockers"] and "年度考核不合格" in row["blockers"]
+    assert row["blockers"] == "证书有效期内受到行政处罚：通报批评（2025-01-15）（17号令 第十条第二款）"
+    assert "年度考核不合格" not in row["blockers"]
 
 
-def test_a_special_worker_short_of_24_hours_in_a_year_is_blocked(loaded):
+def test_a_special_worker_short_of_24_hours_in_a_year_is_blocked_and_the_basis_says_unverified(loaded):
     row = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no").loc["SYN-TS-0001"]
-    assert "2025年度培训不足24小时" in row["blockers"]
+    assert row["blockers"] == "2025年度培训不足24小时（75号 第十七条，作为延期复核条件见第二十四条（五），未核实）"
 
 
-def test_a_clean_certificate_is_not_blocked(loaded):
+def test_a_clean_certificate_is_not_blocked_but_says_what_was_not_checked(loaded):
     row = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no").loc["津建安B（2023）0000001"]
     assert not bool(row["blocked"]) and row["blockers"] == ""
+    assert row["not_checked"].startswith("未核查（无数据）：") and "信用档案本身" in row["not_checked"]
 
 
-def test_validity_and_window_come_from_the_rules_file():
-    assert certificate_rule("C3")["validity_years"] == 3 and certificate_rule("C3")["renewal_window_months"] == 3
-    assert certificate_rule("SPECIAL")["validity_years"] == 2
+def test_extension_and_window_come_from_the_rules_file():
+    assert certificate_rule("C3")["extension_years"] == 3 and certificate_rule("C3")["renewal_window_months"] == 3
+    assert certificate_rule("SPECIAL")["extension_years"] == 2
     assert "第十条" in certificate_rule("A")["source"] and "第二十二条" in certificate_rule("SPECIAL")["source"]
 
 
@@ -58,7 +60,7 @@ def test_month_arithmetic_clamps_to_the_end_of_month():
 def test_renewing_a_clean_certificate_extends_it_three_years_and_audits_it(loaded):
     result = loaded.renew_certificate(cert_no="津建安B（2023）0000001", actor="审核员", reason="延续申请获准",
                                       today=TODAY)
-    assert result["new_expiry"] == dt.date(2029, 6, 20)
+    assert result["new_expiry"] == dt.date(2029, 6, 20) and "未核查（无数据）" in result["not_checked"]
     audit = loaded.audit_log(entity="certificate")
     assert audit[["entity_key", "old_value", "new_value", "actor"]].values.tolist() == [
         ["津建安B（2023）0000001", "2026-06-20", "2029-06-20", "审核员"]]

@@ -43,8 +43,12 @@ def test_a_figure_from_a_legal_text_cannot_be_overridden(tmp_path):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"certificates.an_guan.validity_years": 5}, "不是可配置的数值项"),
-        ({"no.such.key": 1}, "不是可配置的数值项"),
+        ({"certificates.an_guan.extension_years": 5}, "不是可配置项"),
+        ({"certificates.an_guan.initial_validity_years": 5}, "取自法规原文"),
+        ({"no.such.key": 1}, "不是可配置项"),
+        ({"certificates.an_guan.renewal_blockers.failed_annual_assessment": 2}, "0（关）或 1（开）"),
+        ({"certificates.an_guan.renewal_blockers.failed_annual_assessment": True}, "0（关）或 1（开）"),
+        ({"certificates.an_guan.renewal_blockers.penalty_sanction_kinds": "罚款"}, "文本列表"),
         ({"round_defaults.required_hours": -3}, "非负数"),
         ({"round_defaults.required_hours": "二十四"}, "非负数"),
         (["round_defaults.required_hours", 24], "JSON 对象"),

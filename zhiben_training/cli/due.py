@@ -21,7 +21,8 @@ HEADERS = {"expiry_date": "有效期至", "days_left": "剩余天数", "cert_typ
 @db_option
 def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) -> None:
     """即将到期的证书：安管人员证书（17号令 第十条，期满前3个月内申请延续）和
-    特种作业操作资格证书（75号 第二十二条，期满前3个月内申请延期复核），并列出阻碍延续的原因。"""
+    特种作业操作资格证书（75号 第二十二条，期满前3个月内申请延期复核），并列出阻碍延续的原因，
+    以及登记库没有数据、未能核查的延续条件（“未核查（无数据）”）。"""
     if not renewal:
         raise click.UsageError("目前只支持 --renewal（证书延续）。")
     registry = open_from(db_url)
@@ -32,7 +33,7 @@ def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) ->
         registry.close()
     frame = mask_frame(frame)
     if as_json:
-        echo_json(frame[list(HEADERS) + ["window_open", "blocked"]])
+        echo_json(frame[list(HEADERS) + ["window_open", "blocked", "not_checked"]])
         return
     if frame.empty:
         click.echo(f"未来 {days} 天内没有到期的证书。")
@@ -40,3 +41,5 @@ def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) ->
     blocked = int(frame["blocked"].sum())
     click.echo(f"未来 {days} 天内到期 {len(frame)} 本，其中 {blocked} 本存在不能延续的情形。")
     click.echo(render_table(frame, HEADERS))
+    for line in sorted(set(frame["not_checked"]) - {""}):  # one line per certificate group, never hidden
+        click.echo(line)

@@ -22,10 +22,11 @@ _SHOWN = 30
 
 @click.group(name="import")
 def command() -> None:
-    """从 Excel（.xlsx）或 CSV（UTF-8）文件导入登记数据。
+    """从 Excel（.xlsx）或 CSV（UTF-8 或 GBK/GB18030）文件导入登记数据。
 
     每一行都会校验（身份证号与统一社会信用代码校验位、日期、可选值、重复行、未知引用、学时范围）。
-    任何一行有误则不写入任何数据，问题清单打印出来并保存为“文件名.导入报告.csv”。
+    表头可以不在第一行（上方的标题行会跳过）；身份证号、统一社会信用代码中的全角字符和空格会规范化。
+    任何一行有误则不写入任何数据，问题清单打印出来并保存为“文件名.导入报告.csv”（导入成功后旧报告被删除）。
     重复导入同一文件不会改变任何数据。模板见 zhiben template。
     """
 
@@ -48,6 +49,10 @@ def _make(kind: str) -> click.Command:
             raise
         finally:
             registry.close()
+        if result.encoding == "GB18030":
+            click.echo("按 GBK/GB18030 编码读取（中文版 Excel 保存的 CSV）。")
+        if result.removed_report:
+            click.echo(f"已删除上次的导入报告 {result.removed_report}。")
         click.echo(f"已导入 {result.rows} 行：新增 {result.inserted}，更新 {result.updated}，未变 {result.unchanged}。")
 
     return run

@@ -39,6 +39,10 @@ def rules() -> dict:
     for name, cert in data["certificates"].items():
         if not cert.get("source") or cert.get("status") != "verified":
             raise KnowledgeBaseError(f"registry_rules.json 证书规则 {name} 缺少已核实的出处")
+        blockers = cert["renewal_blockers"]
+        for key, item in blockers.items():
+            if isinstance(item, dict) and ({"value", "values"} & set(item)) and item.get("status") != CONFIGURABLE:
+                raise KnowledgeBaseError(f"registry_rules.json {name}.renewal_blockers.{key} 应标注为可配置而非法规")
     for group in ("round_defaults", "import_limits"):
         for key, item in data[group].items():
             if item.get("status") != CONFIGURABLE:
@@ -50,11 +54,12 @@ def rules() -> dict:
 
 
 def apply_overrides(data: dict, path: Path) -> None:
-    """Apply a local JSON file of ``{"dotted.path": number}`` to the rules, in place.
+    """Apply a local JSON file of ``{"dotted.path": value}`` to the rules, in place.
 
-    Only figures marked ``"configurable, not law"`` can change (e.g. ``round_defaults.required_hours``,
-    ``certificates.an_guan.renewal_training_hours``); a figure taken from a verified legal text never
-    can. Each changed entry records ``local_override`` so outputs can say where the figure came from.
+    Only entries marked ``"configurable, not law"`` can change: a number (``round_defaults.required_hours``),
+    a switch 0/1 (``certificates.an_guan.renewal_blockers.failed_annual_assessment``) or a list of
+    texts (``certificates.an_guan.renewal_blockers.penalty_sanction_kinds``); a figure taken from a
+    verified legal text never can. Each changed entry records ``local_override``.
     """
     wanted = read_override_file(path, what="本地规则配置", env=OVERRIDES_ENV,
                                 example='{"round_defaults.required_hours": 24}')
@@ -62,12 +67,21 @@ def apply_overrides(data: dict, path: Path) -> None:
         node = data
         for part in str(dotted).split("."):
             node = node.get(part) if isinstance(node, dict) else None
-        if not isinstance(node, dict) or "value" not in node:
-            raise ConfigError(f"本地规则配置中的 {dotted} 不是可配置的数值项。",
+        if not isinstance(node, dict) or not ({"value", "values"} & set(node)):
+            raise ConfigError(f"本地规则配置中的 {dotted} 不是可配置项。",
                               hint="可配置项见 docs/configuration.md。")
         if node.get("status") != CONFIGURABLE:
             raise ConfigError(f"{dotted} 取自法规原文，不能通过本地配置修改。")
-        node["value"] = checked_number(dotted, value, what="本地规则配置")
+        if "values" in node:
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise ConfigError(f"本地规则配置中 {dotted} 的值应为文本列表，如 [\"罚款\"]，实为 {value!r}。")
+            node["values"] = [v.strip() for v in value]
+        elif node.get("kind") == "switch":
+            if isinstance(value, bool) or value not in (0, 1):
+                raise ConfigError(f"本地规则配置中 {dotted} 是开关，值应为 0（关）或 1（开），实为 {value!r}。")
+            node["value"] = int(value)
+        else:
+            node["value"] = checked_number(dotted, value, what="本地规则配置")
         node["local_override"] = str(path)
 
 

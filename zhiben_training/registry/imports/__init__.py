@@ -2,8 +2,11 @@
 
 An import is one transaction holding the registry's write lock. Any bad row means nothing is written:
 the per-row report (row, column, value, reason — in Chinese, IDs masked) is saved next to the input as
-``FILE.导入报告.csv`` and :class:`ImportValidationError` carries it. Importing the same file again
-changes nothing. ``on_progress`` receives stage names ("read", "validated", "chunk:N", "written").
+``FILE.导入报告.csv`` and :class:`ImportValidationError` carries it. An older report next to the file
+is removed before the import starts, so a report there always describes the latest import. A file that does
+not exist is an error with no report (there is no folder to put it in that the user meant). Importing
+the same file again changes nothing. ``on_progress`` receives stage names ("read", "validated",
+"chunk:N", "written"). Every change to people, enterprises, attendance and hours is audited.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from sqlalchemy import Engine
 from zhiben_training.errors import ImportValidationError
 
 from ..store import refresh_statistics, write_transaction
-from .reading import FileProblem, read_rows
-from .report import save_report
+from .reading import FileProblem, read_table
+from .report import remove_report, save_report
 from .templates import write_template
 from .validation import check_references, parse_rows, spec
 from .writing import TABLES, known_references, write_records
@@ -38,6 +41,8 @@ class ImportResult:
     inserted: int
     updated: int
     unchanged: int
+    encoding: str = ""  # how the file was read: "xlsx", "UTF-8" or "GB18030"
+    removed_report: str | None = None  # the older 导入报告 next to the file that this import replaced
 
 
 def _fail(path: Path, kind: str, problems: list[dict]) -> ImportValidationError:
@@ -55,12 +60,17 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str = "zhiben i
     if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
     progress = on_progress or (lambda _stage: None)
+    if not path.is_file():
+        reason = f"找不到文件：{path}（请检查路径和文件名）" if not path.exists() else f"{path} 不是文件"
+        raise ImportValidationError(f"{reason}，未写入任何数据", report_path=None,
+                                    problems=[{"row": 0, "column": "（文件）", "value": path.name, "reason": reason}])
+    removed = remove_report(path)
     try:
-        header, body = read_rows(path)
+        table, encoding = read_table(path)
     except FileProblem as exc:
         raise _fail(path, kind, [{"row": 0, "column": "（文件）", "value": path.name, "reason": str(exc)}]) from None
     progress("read")
-    records, problems = parse_rows(kind, header, body)
+    records, problems = parse_rows(kind, table)
     if problems:
         raise _fail(path, kind, problems)
     with write_transaction(engine) as conn:
@@ -73,4 +83,5 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str = "zhiben i
         if counts["inserted"] + counts["updated"] >= _ANALYZE_AFTER:
             refresh_statistics(conn, [TABLES[spec(kind)["table"]].name])
         progress("written")
-    return ImportResult(kind=kind, path=str(path), rows=len(records), **counts)
+    return ImportResult(kind=kind, path=str(path), rows=len(records), **counts, encoding=encoding,
+                        removed_report=str(removed) if removed else None)

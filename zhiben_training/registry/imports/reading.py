@@ -1,4 +1,14 @@
-"""Reading an import file into a header and raw rows: XLSX (openpyxl, read-only) or CSV (UTF-8, BOM or not)."""
+"""Reading an import file into numbered rows: XLSX (openpyxl, read-only) or CSV.
+
+CSV encodings, in this order (the first that decodes the whole file wins):
+
+1. UTF-8, strict, with or without BOM ("CSV UTF-8" from Excel, LibreOffice, most tools);
+2. GB18030, strict — a superset of GBK and GB2312, i.e. what Chinese Excel writes for plain "CSV".
+
+UTF-8 goes first because a GB18030 file almost never decodes as strict UTF-8 while many UTF-8 files
+would decode (wrongly) as GB18030. A UTF-16 file (Excel's "Unicode 文本") and anything that fits
+neither encoding is refused with a hint; nothing is guessed beyond these two.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +16,53 @@ import csv
 import io
 from pathlib import Path
 
-__all__ = ["read_rows", "FileProblem"]
+__all__ = ["read_table", "FileProblem", "Table"]
+
+Table = list[tuple[int, list]]  # (spreadsheet row number, 1-based; cells)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class FileProblem(Exception):
     """The file as a whole is unreadable; the message (Chinese) goes into the import report."""
 
 
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list]]]:
-    """Header cells and (spreadsheet row number, cells) pairs; raises :class:`FileProblem`."""
+def read_table(path: Path) -> tuple[Table, str]:
+    """Every row with its spreadsheet row number, and how the file was decoded (e.g. ``"GB18030"``)."""
     if not path.is_file():
         raise FileProblem(f"找不到文件：{path}")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        rows = _xlsx_rows(path)
+        rows, encoding = _xlsx_rows(path), "xlsx"
     elif suffix in {".csv", ".txt"}:
-        rows = _csv_rows(path.read_bytes())
+        rows, encoding = _csv_rows(path.read_bytes())
     else:
         raise FileProblem(f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 .xlsx 或 .csv")
     if not rows:
         raise FileProblem("文件为空：没有表头行")
-    header = ["" if c is None else str(c).strip().lstrip("\ufeff") for c in rows[0]]
-    body = [(index + 2, list(cells)) for index, cells in enumerate(rows[1:])]
-    return header, body
+    return [(index + 1, list(cells)) for index, cells in enumerate(rows)], encoding
 
 
-def _csv_rows(raw: bytes) -> list[list]:
+def decode_csv(raw: bytes) -> tuple[str, str]:
+    """(text, encoding name) following the order in the module docstring; raises :class:`FileProblem`."""
+    if raw.startswith(_UTF16_BOMS):
+        raise FileProblem("文件是 UTF-16 编码（Excel 的“Unicode 文本”）：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx")
     if b"\x00" in raw:
         raise FileProblem("CSV 文件含有二进制内容（NUL 字节），不是文本文件")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(f"CSV 文件不是 UTF-8 编码（第 {exc.start} 字节处无法解码），请另存为“CSV UTF-8”") from exc
+        return raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return raw.decode("gb18030"), "GB18030"
+        except UnicodeDecodeError:
+            raise FileProblem(
+                f"CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码（第 {utf8_error.start} 字节处无法解码）："
+                "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx") from None
+
+
+def _csv_rows(raw: bytes) -> tuple[list[list], str]:
+    text, encoding = decode_csv(raw)
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), strict=True)]
+        return [row for row in csv.reader(io.StringIO(text, newline=""), strict=True)], encoding
     except csv.Error as exc:
         raise FileProblem(f"CSV 格式错误：{exc}") from exc
 

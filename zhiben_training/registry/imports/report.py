@@ -8,9 +8,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from zhiben_training.errors import ImportValidationError
 from zhiben_training.identifiers import mask_id, mask_phone
 
-__all__ = ["report_path", "save_report", "mask_value"]
+__all__ = ["report_path", "save_report", "remove_report", "mask_value"]
 
 _ID_COLUMNS = {"身份证号", "法定代表人身份证号"}
 _PHONE_COLUMNS = {"手机号"}
@@ -39,4 +40,23 @@ def save_report(source: Path, problems: list[dict]) -> Path | None:
                 writer.writerow([p["row"], p["column"], mask_value(p["column"], p["value"]), p["reason"]])
     except OSError:
         return None
+    return target
+
+
+def remove_report(source: Path) -> Path | None:
+    """Delete the report of an earlier import of ``source`` before a new one starts; the path if removed.
+
+    A report that cannot be deleted stops the import before anything is written: left in place it
+    would describe an older attempt as if it were this one.
+    """
+    target = report_path(source)
+    if not target.exists():
+        return None
+    try:
+        target.unlink()
+    except OSError as err:
+        raise ImportValidationError(
+            f"无法删除上次的导入报告 {target}（{err.strerror}），未写入任何数据", report_path=None,
+            problems=[{"row": 0, "column": "（文件）", "value": target.name, "reason": "旧的导入报告无法删除"}],
+        ) from err
     return target

@@ -3,6 +3,14 @@
 Checks: required headers and cells, ID / USCC check characters (``zhiben_training.identifiers``),
 dates, enums, districts, hours ranges, cross-field rules, duplicates within the file and references
 to people, enterprises and rounds that must already be in the registry.
+
+ID numbers and USCCs are normalised before they are checked, stored or looked up: NFKC (full-width
+digits and letters such as ``１２０１…Ｘ`` become ASCII), spaces removed, letters upper-cased — so a
+person typed with full-width digits today and ordinary digits tomorrow is one person.
+
+Excel date serial numbers (46087, as a number or as text, in a date column) are refused with the
+date they stand for ("对应 2026-03-06"): a bare number in a date column is as often a typo as a
+date, and the clerk fixes the column format once. Cells Excel formats as dates arrive as dates.
 """
 
 from __future__ import annotations
@@ -12,17 +20,28 @@ import functools
 import json
 import math
 import re
+import unicodedata
 from importlib import resources
 
 from zhiben_training.identifiers import id_birth_date, id_problem, id_sex, uscc_problem
 
 from ..rules import districts, rules
+from .header import locate_header
+from .reading import Table
 
-__all__ = ["spec", "parse_rows", "check_references", "Problem"]
+__all__ = ["spec", "parse_rows", "check_references", "Problem", "normalise_code"]
 
 Problem = dict  # {"row": int, "column": str, "value": str, "reason": str}
 _PHONE = re.compile(r"^1\d{10}$")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's phantom 1900-02-29 is skipped
+_SERIAL = re.compile(r"^(\d{1,5})(\.\d+)?$")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_code(text: str) -> str:
+    """An ID number or USCC as stored: NFKC, no whitespace anywhere, upper case ('１２０１…ｘ ' → '1201…X')."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
 @functools.cache
@@ -70,6 +89,12 @@ def _parse_date(value) -> dt.date | str:
         if 1900 <= day.year <= 2100:
             return day
         return f"年份 {day.year} 超出范围（1900–2100）"
+    serial = _SERIAL.match(text)
+    if serial and int(serial.group(1)) > 60:
+        day = _EXCEL_EPOCH + dt.timedelta(days=int(serial.group(1)))
+        if day.year <= 2100:
+            return (f"是 Excel 日期序列号 {serial.group(1)}，对应 {day.isoformat()}：请把该列设为“日期”格式，"
+                    f"或直接填写 {day.isoformat()}")
     return "不是有效日期（示例：2026-03-01）"
 
 
@@ -84,10 +109,11 @@ def _parse(column: dict, raw, limits: dict):
     if kind in {"id", "uscc"} and isinstance(raw, float):
         return None, "被 Excel 存成了数字（精度已丢失）：请把该列设为“文本”格式后重新填写"
     if kind == "id":
-        problem = id_problem(text)
-        return text.upper(), problem
+        code = normalise_code(text)
+        return code, id_problem(code)
     if kind == "uscc":
-        return text.upper(), uscc_problem(text)
+        code = normalise_code(text)
+        return code, uscc_problem(code)
     if kind == "phone":
         return text, None if _PHONE.match(text) else "手机号应为以1开头的11位数字"
     if kind == "district":
@@ -119,15 +145,14 @@ def _limits() -> dict:
     return {k: v["value"] for k, v in rules()["import_limits"].items()}
 
 
-def parse_rows(kind: str, header: list[str], body: list[tuple[int, list]]) -> tuple[list[dict], list[Problem]]:
+def parse_rows(kind: str, table: Table) -> tuple[list[dict], list[Problem]]:
     """Typed records (with ``_row``) and problems for every row; header problems stop the row checks."""
-    columns = spec(kind)["columns"]
-    position = {name: i for i, name in reversed(list(enumerate(header))) if name}
-    problems = [{"row": 1, "column": c["header"], "value": "", "reason": "缺少此列（请用 zhiben template 生成模板）"}
-                for c in columns if c["required"] and c["header"] not in position]
+    columns, limits = spec(kind)["columns"], _limits()
+    header_row, header, body, problems = locate_header(columns, table, search_rows=int(limits["header_search_rows"]))
     if problems:
         return [], problems
-    limits, records, seen = _limits(), [], {}
+    position = {name: i for i, name in reversed(list(enumerate(header))) if name}
+    records, seen = [], {}
     for row_no, cells in body:
         if all(_cell_text(c) == "" for c in cells):
             continue
@@ -152,7 +177,7 @@ def parse_rows(kind: str, header: list[str], body: list[tuple[int, list]]) -> tu
         problems.extend(row_problems)
         records.append(record)
     if not records and not problems:
-        problems.append({"row": 2, "column": "", "value": "", "reason": "文件只有表头，没有数据行"})
+        problems.append({"row": header_row + 1, "column": "", "value": "", "reason": "文件只有表头，没有数据行"})
     return records, problems
 
 

@@ -1,4 +1,7 @@
-"""Writing validated import records: diff against the registry, upsert only what changed, audit hours.
+"""Writing validated import records: diff against the registry, upsert only what changed, audit it.
+
+Each kind's ``audit`` fields (columns.json) get one audit row per changed field (a new record: one per
+field), stamped with the actor and the file's name.
 
 Re-importing the same file finds nothing changed and writes nothing (not even audit rows).
 """
