@@ -32,3 +32,17 @@ def artifacts_dir() -> Path:
     """Where tests save screenshots and reports for a human to look at (kept after the run)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """One ``zhiben demo`` run (as ``make demo`` runs it, into ``<work>/demo-out``) shared by the demo
+    tests and the README walkthrough: (output folder, completed process)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("walkthrough") / "demo-out"
+    zhiben = Path(sys.executable).parent / "zhiben"
+    result = subprocess.run([str(zhiben), "demo", "--out", str(out), "--workers", "2"], cwd=out.parent,
+                            capture_output=True, text=True, timeout=1200, check=False)
+    return out, result

@@ -48,9 +48,14 @@ def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_p
     assert main(["assess", "feedback", *common, "-a", "2026-A"]) == 0
     html = (course / "feedback" / "R01" / "2026-A" / "paper.html").read_text(encoding="utf-8")
     assert "_zb_record" not in html and "第 k01 题" in html
-    assert main(["assess", "export", *common, "-a", "2026-A", "--out", str(tmp_path / "成绩.csv")]) == 0
+    # no registry holds this round: export says so instead of leaving 是否合格 empty
+    assert main(["assess", "export", *common, "-a", "2026-A", "--out", str(tmp_path / "成绩.csv")]) == 2
+    assert "没有培训轮次 2026-principal" in capsys.readouterr().err and not (tmp_path / "成绩.csv").exists()
+    assert main(["assess", "export", *common, "-a", "2026-A", "--out", str(tmp_path / "成绩.csv"),
+                 "--pass-mark", "60"]) == 0
     frame = pd.read_csv(tmp_path / "成绩.csv", encoding="utf-8-sig")
     assert sorted(frame["考生编号"]) == ["R01", "R02"]
+    assert set(frame["是否合格"]) <= {"合格", "不合格", "待人工评分"} and frame["是否合格"].notna().all()
     assert (frame["得分"] > 0).all() and (frame["满分"] > frame["得分"]).all()
 
 

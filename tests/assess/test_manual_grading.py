@@ -160,15 +160,21 @@ def test_a_regrade_reaches_the_registry_audit_log_with_old_and_new_score(course,
     assert _grade_cli(course, first, "w01", "4") == 0
     assert _grade_cli(course, second, "w01", "0") == 0
     assert main(["assess", "import", *common, "--actor", "考核员甲"]) == 0
-    assert "已导入 2 人" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # the synthetic city already holds their 2026 results (out of 100): both change, old → new shown
+    assert "新增 0 人，变更 2 人，未变 0 人" in out and "w01 人工评分 4 分" in out
+    assert "/100（合格） → 16/17（合格）" in out
     assert _grade_cli(course, first, "k01", "0", "--comment", "复核：选项书写不规范") == 0
     assert main(["assess", "import", *common, "--actor", "复核员乙", "--reason", "申诉复核改分"]) == 0
+    out = capsys.readouterr().out
+    assert "新增 0 人，变更 1 人，未变 1 人" in out
+    assert f"变更 {first}" in out and "16/17（合格） → 14/17（合格）" in out and "k01 人工改分 由 2 改为 0" in out
     audit = open_registry(url).audit_log(entity="assessment_result")
     appeal = audit[audit["actor"] == "复核员乙"]
     assert appeal["entity_key"].str.startswith(first).all()  # the untouched trainee is not re-audited
     score = appeal[appeal["field"] == "score"]
     assert score[["old_value", "new_value"]].values.tolist() == [["16", "14"]]
-    assert set(appeal["reason"]) == {"申诉复核改分"}
+    assert set(appeal["reason"]) == {"申诉复核改分；k01 人工改分 由 2 改为 0"}  # what changed, not only why
     first_import = audit[(audit["actor"] == "考核员甲") & (audit["field"] == "score")]
     assert sorted(first_import["new_value"]) == ["0", "16"]
 

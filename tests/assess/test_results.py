@@ -57,6 +57,7 @@ def test_a_manual_grade_in_the_gradebook_reaches_the_registry_audit_log(tmp_path
             grade.manual_score, grade.needs_manual_grade = points, False  # as formgrader's API does
         gb.db.commit()
     assert totals(course, AID).set_index("student_id").loc[first, "score"] == 16.0
+    registry_before = registry.assessment_results(round_id="2026-principal")
     result = import_results(course, AID, registry, round_id="2026-principal", actor="考核员甲",
                             reason="2026 年考核成绩", pass_mark=10)
     assert result["imported"] == 2 and result["waiting_manual"] == []
@@ -65,4 +66,11 @@ def test_a_manual_grade_in_the_gradebook_reaches_the_registry_audit_log(tmp_path
     audit = registry.audit_log(entity="assessment_result")
     mine = audit[audit["actor"] == "考核员甲"]
     assert {k.split("|")[0] for k in mine["entity_key"]} == {first, second}
-    assert set(mine["reason"]) == {"2026 年考核成绩"}
+    reasons = mine.assign(person=mine["entity_key"].str.split("|").str[0]).groupby("person")["reason"].agg(set)
+    assert reasons[first] == {"2026 年考核成绩；w01 人工评分 4 分（满分 5）"}
+    assert reasons[second] == {"2026 年考核成绩；w01 人工评分 0 分（满分 5）"}
+    # the synthetic city already holds their 2026 results: the import says what they were
+    before = registry_before.set_index("person_id")
+    assert {row["person_id"] for row in result["new"] + result["changed"]} == {first, second}
+    for row in result["changed"]:
+        assert row["old_score"] == float(before.loc[row["person_id"], "score"]) and row["score"] in (16.0, 0.0)

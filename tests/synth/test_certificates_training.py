@@ -98,3 +98,15 @@ def test_a_retake_replaces_a_failed_first_attempt(demo_tables):
     assert len(retakes) and (retakes["first_score"] < retakes["pass_mark"]).all()
     single = res[res["attempts"] == 1]
     assert (single["first_score"] == single["score"]).all()
+
+
+def test_principals_of_all_four_enterprise_types_train_and_sit_the_a_paper(demo_tables):
+    """The action plan (二、（一）2) trains the principals of 勘察设计、施工、监理 enterprises, not builders only."""
+    people = demo_tables["people"].merge(demo_tables["enterprises"], left_on="enterprise_uscc", right_on="uscc")
+    kinds = people.set_index("person_id")["enterprise_type"]
+    for table in ("attendance", "assessment_results"):
+        rows = demo_tables[table]
+        principal = rows[rows["round_id"] == "2026-principal"]
+        assert set(kinds.loc[principal["person_id"]]) == {"勘察", "设计", "施工", "监理"}, table
+        others = rows[rows["round_id"].isin(["2026-safety", "2026-special"])]
+        assert set(kinds.loc[others["person_id"]]) == {"施工"}, table

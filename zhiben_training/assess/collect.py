@@ -21,7 +21,7 @@ from zhiben_training.assess import release
 from zhiben_training.assess.notebooks import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["Receipt", "Rejected", "collect", "receipts", "MAX_FILE_BYTES"]
+__all__ = ["Receipt", "Rejected", "collect", "receipts", "pack_handin", "MAX_FILE_BYTES"]
 
 MAX_FILE_BYTES = 20 * 2**20
 
@@ -123,6 +123,19 @@ def collect(course_root: Path, assignment: str, *, source: Path | None = None,
                 done.append(_store(course_root, assignment, tid, data, name, now))
     _log(course_root, assignment, done)
     return done, rejected
+
+
+def pack_handin(folder: Path, out: Path, *, when: tuple = (2026, 1, 1, 0, 0, 0)) -> Path:
+    """Zip the returned notebooks of a hand-in folder (``<assignment>-<trainee>.ipynb`` each), as an
+    examiner gathers them at a session for ``collect(source=zip)``; same files, same bytes."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(Path(folder).glob("*.ipynb")):
+            info = zipfile.ZipInfo(path.name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+    return out
 
 
 def receipts(course_root: Path, assignment: str) -> list[dict]:

@@ -36,6 +36,8 @@ __all__ = [
     "ensure_course",
     "register_assignment",
     "register_students",
+    "split_name",
+    "student_name",
     "record_autograde",
     "AutogradeWriter",
     "gradebook_scores",
@@ -52,9 +54,14 @@ __all__ = [
 
 CONFIG_TEXT = '''\
 """nbgrader configuration of the zhiben assessments course root (generated; safe to edit)."""
+import os
+
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "zhiben"
-c.CourseDirectory.root = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+# The exchange lives inside the course root (created by zhiben, mode 1777), not nbgrader's default
+# /srv/nbgrader/exchange, so formgrader and `nbgrader collect` find it without a system folder.
+c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
 # Our own autograde writes the gradebook; stock `nbgrader autograde` remains usable for comparison.
 c.Execute.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# 在此作答"}
@@ -135,12 +142,38 @@ def register_assignment(course_root: Path, assignment_id: str, template: nbforma
         raise AssessmentError(f"nbgrader 生成作业 {assignment_id} 失败：{result.get('log', '')[-1500:]}")
 
 
+# 复姓 (two-character surnames): the rest of Chinese surnames are one character.
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 西门 南宫 独孤 百里 "
+    "呼延 东郭 淳于 澹台 万俟 闻人 赫连 申屠 太史 公羊 钟离 濮阳 单于 司空 仲孙 拓跋 左丘 第五 谷梁 梁丘".split())
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(surname, given name) of a Chinese name, for nbgrader's last_name / first_name.
+
+    formgrader shows a student as "last_name, first_name" and only when both are set (else the
+    id), so "乔志阳" is stored as ("乔", "志阳") and shown "乔, 志阳", not ", 乔志阳". A name that
+    is not Chinese (or is a single character) is kept whole as the surname."""
+    name = (name or "").strip()
+    if len(name) < 2 or not all("\u4e00" <= ch <= "\u9fff" or ch == "·" for ch in name):
+        return name, ""
+    cut = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
+    return name[:cut], name[cut:]
+
+
+def student_name(last_name: str | None, first_name: str | None) -> str:
+    """The whole name back from nbgrader's two fields (Chinese order: surname first)."""
+    return f"{last_name or ''}{first_name or ''}"
+
+
 def register_students(course_root: Path, students: list[dict]) -> None:
-    """Students are trainees: id = person_id / trainee id, name in first_name (Chinese names)."""
+    """Students are trainees: id = person_id / trainee id; the name split into surname (last_name)
+    and given name (first_name) so formgrader, which shows "last, first", shows it correctly."""
     with Gradebook(db_url(course_root), "zhiben") as gb:
         for student in students:
-            gb.update_or_create_student(student["id"], first_name=student.get("name", ""),
-                                        last_name="", email=None)
+            last, first = split_name(student.get("name", ""))
+            gb.update_or_create_student(student["id"], last_name=last or None, first_name=first or None,
+                                        email=None)
 
 
 class AutogradeWriter:
@@ -220,7 +253,8 @@ def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:
                 comments = {c.name: (c.manual_comment or c.auto_comment or "") for c in notebook.comments}
                 for grade in notebook.grades:
                     rows.append({
-                        "student_id": submission.student.id, "student_name": submission.student.first_name,
+                        "student_id": submission.student.id,
+                        "student_name": student_name(submission.student.last_name, submission.student.first_name),
                         "notebook": notebook.name, "grade_id": grade.name,
                         "auto_score": grade.auto_score, "manual_score": grade.manual_score,
                         "score": grade.score, "max_score": grade.max_score,

@@ -96,11 +96,14 @@ def _nbgrader(cell, grade_id: str, *, grade=False, solution=False, locked=False,
 
 
 def _header(paper) -> str:
+    """No identity here: examiners mark blind in formgrader ("Submission #n"; the name only on
+    request), so the paper shows no 考生编号 or name. The trainee is known from the file name and
+    the notebook metadata (``zhiben.trainee_id``), which formgrader does not display."""
     files = "、".join(f"`{name}`" for name in sorted(paper.data_files)) or "无"
     total = sum(item.points for item in paper.items)
     return (
         f"# {paper_title(paper)}\n\n"
-        f"- 考生编号：`{paper.trainee_id}`\n- 试卷：{paper.paper}　满分：{total:g} 分\n"
+        f"- 试卷：{paper.paper}　满分：{total:g} 分\n"
         f"- 随附数据文件：{files}\n\n"
         "作答说明：在每道题下方的答案单元格中给答案变量赋值（按单元格中的示例格式），"
         "不要修改灰色只读单元格。简答题直接在答案单元格中书写。完成后保存并提交本文件。\n"

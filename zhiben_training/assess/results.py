@@ -1,23 +1,33 @@
 """Results of a round from nbgrader's gradebook, and their import into the registry.
 
 The gradebook is the record of each item (auto score, any manual override by an examiner in
-formgrader, comments). Totals are read from it; ``import_results`` writes them to the registry
-through ``Registry.record_assessment_results``, which audits every new or changed grade with the
-actor and reason (so hand changes made in formgrader reach the audit log on import).
+formgrader or ``zhiben assess grade``, comments). Totals are read from it; ``import_results``
+writes them to the registry through ``Registry.record_assessment_results``, which audits every new
+or changed result with the actor and a reason that says what changed (which items an examiner
+marked or changed, from what to what), so hand changes made in formgrader reach the audit log.
+
+The pass mark is the round's (``rounds.pass_mark`` in the registry: a percentage of the paper's
+maximum, configurable, not law — see docs/configuration.md), compared exactly as the registry
+compares it. Which item scores were last imported is kept in ``imported/<assignment>.json`` of the
+course root, so a later import names the items changed since.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from zhiben_training.assess import nbgrader_adapter as nbg
 from zhiben_training.assess.autograde import require_fully_graded
-from zhiben_training.errors import AssessmentError
+from zhiben_training.errors import AssessmentError, NotFoundError
 
-__all__ = ["item_scores", "totals", "import_results"]
+__all__ = ["item_scores", "totals", "import_results", "assignment_round", "round_pass_mark", "passes"]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def item_scores(course_root: Path, assignment: str) -> pd.DataFrame:
@@ -29,8 +39,14 @@ def item_scores(course_root: Path, assignment: str) -> pd.DataFrame:
     return frame.sort_values(["student_id", "item_id"]).reset_index(drop=True)
 
 
+def passes(score, max_score, pass_mark: float):
+    """The registry's own rule: score / max_score, in percent, at least the round's pass mark."""
+    return score * 100.0 / max_score >= pass_mark
+
+
 def totals(course_root: Path, assignment: str, *, pass_mark: float | None = None) -> pd.DataFrame:
-    """Per trainee: score (manual overrides win), max, items awaiting manual grading, UTC timestamp."""
+    """Per trainee: score (manual overrides win), max, items awaiting manual grading, UTC timestamp;
+    ``passed`` against ``pass_mark`` (percent of the maximum), None when no pass mark is given."""
     items = item_scores(course_root, assignment)
     if items.empty:
         raise AssessmentError(f"考核 {assignment} 还没有评分结果。", hint="先运行 zhiben assess autograde。")
@@ -45,23 +61,109 @@ def totals(course_root: Path, assignment: str, *, pass_mark: float | None = None
     })
     out["assignment_id"] = assignment
     out["paper"] = assignment.rsplit("-", 1)[-1]
-    out["passed"] = None if pass_mark is None else out["score"] >= pass_mark
+    out["passed"] = None if pass_mark is None else passes(out["score"], out["max_score"], pass_mark)
+    return out
+
+
+def assignment_round(course_root: Path, assignment: str) -> str:
+    """The training round an assignment was generated for (``keys/<assignment>/manifest.json``)."""
+    path = Path(course_root) / "keys" / assignment / "manifest.json"
+    if not path.exists():
+        raise AssessmentError(f"考核 {assignment} 尚未在课程目录 {course_root} 中生成。",
+                              hint="先运行 zhiben assess generate，或用 --course 指定课程目录。")
+    return str(json.loads(path.read_text(encoding="utf-8"))["round_id"])
+
+
+def round_pass_mark(registry, round_id: str) -> float:
+    """The round's pass mark (percent) as stored in the registry."""
+    rounds = registry.rounds()
+    match = rounds[rounds["round_id"] == round_id]
+    if match.empty:
+        known = "、".join(rounds["round_id"]) or "（无）"
+        raise NotFoundError(f"登记库中没有培训轮次 {round_id}。", hint=f"已有轮次：{known}；检查 ZHIBEN_DB_URL 或 --db。")
+    mark = match.iloc[0]["pass_mark"]
+    if mark is None or pd.isna(mark):
+        raise NotFoundError(f"培训轮次 {round_id} 没有设置合格分数线。", hint="用 --pass-mark 指定（百分制）。")
+    return float(mark)
+
+
+def _beijing_date(stamp) -> dt.date | None:
+    """nbgrader stores naive UTC; the exam day is the day in Beijing."""
+    if stamp is None or pd.isna(stamp):
+        return None
+    stamp = pd.Timestamp(stamp)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert(SHANGHAI).date()
+
+
+def _ledger_path(course_root: Path, assignment: str) -> Path:
+    return Path(course_root) / "imported" / f"{assignment}.json"
+
+
+def _item_changes(items: pd.DataFrame, before: dict[str, float]) -> list[str]:
+    """What an examiner did to one trainee's items, in Chinese, e.g. "k03 由 2 改为 0"."""
+    out = []
+    for row in items.itertuples():
+        score, auto, manual = float(row.score or 0.0), row.auto_score, row.manual_score
+        old = before.get(row.item_id)
+        if old is not None:
+            if abs(old - score) > 1e-9:
+                kind = "人工改分" if manual is not None and not pd.isna(manual) else "重新自动评分"
+                out.append(f"{row.item_id} {kind} 由 {old:g} 改为 {score:g}")
+        elif manual is not None and not pd.isna(manual):
+            if auto is not None and not pd.isna(auto) and abs(float(auto) - score) > 1e-9:
+                out.append(f"{row.item_id} 人工改分 由 {float(auto):g}（自动评分）改为 {score:g}")
+            else:
+                out.append(f"{row.item_id} 人工评分 {score:g} 分（满分 {float(row.max_score):g}）")
     return out
 
 
 def import_results(course_root: Path, assignment: str, registry, *, round_id: str, actor: str,
-                   reason: str, pass_mark: float) -> dict:
-    """Write totals into the registry (audited). Trainees still awaiting manual grading are
-    skipped and reported, so an unfinished written answer never becomes a final result. An
-    assignment with any submission 未评分 or not graded as it stands is refused whole."""
+                   reason: str = "考核成绩导入", pass_mark: float | None = None) -> dict:
+    """Write totals into the registry (audited) and say what changed.
+
+    ``pass_mark`` is a percentage of the paper's maximum; None takes the round's from the registry.
+    Trainees still awaiting manual grading are skipped and reported, so an unfinished written answer
+    never becomes a final result. An assignment with any submission 未评分（评分系统故障） or not
+    graded as it now stands is refused whole, before anything is written. Returns ``new`` / ``changed`` (dicts with old and new score, pass
+    and the item changes) / ``unchanged`` / ``waiting_manual`` and the pass mark used."""
+    made_for = assignment_round(course_root, assignment)
+    if made_for != round_id:
+        raise AssessmentError(f"考核 {assignment} 是为轮次 {made_for} 生成的，不能导入轮次 {round_id}。")
+    if pass_mark is None:
+        pass_mark = round_pass_mark(registry, round_id)
     require_fully_graded(course_root, assignment)
     frame = totals(course_root, assignment, pass_mark=pass_mark)
     ready = frame[frame["needs_manual_grade"] == 0]
-    rows = [{
-        "person_id": r.student_id, "paper": r.paper, "score": float(r.score), "max_score": float(r.max_score),
-        "passed": bool(r.passed), "taken_date": (pd.Timestamp(r.timestamp).date() if pd.notna(r.timestamp)
-                                                 else dt.date.today()),
-    } for r in ready.itertuples()]
+    items = item_scores(course_root, assignment)
+    ledger_path = _ledger_path(course_root, assignment)
+    ledger = json.loads(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
+    stored = registry.assessment_results(round_id=round_id)
+    stored = {(r.person_id, r.paper): r for r in stored.itertuples()} if not stored.empty else {}
+    rows, new, changed, unchanged = [], [], [], []
+    for r in ready.itertuples():
+        mine = items[items["student_id"] == r.student_id]
+        detail = _item_changes(mine, ledger.get(r.student_id, {}))
+        old = stored.get((r.student_id, r.paper))
+        entry = {"person_id": r.student_id, "name": r.student_name, "score": float(r.score),
+                 "max_score": float(r.max_score), "passed": bool(r.passed), "items": detail}
+        rows.append({"person_id": r.student_id, "paper": r.paper, "score": float(r.score),
+                     "max_score": float(r.max_score), "passed": bool(r.passed),
+                     "taken_date": _beijing_date(r.timestamp) or dt.date.today(),
+                     "reason": f"{reason}；{'；'.join(detail)}" if detail else reason})
+        if old is None:
+            new.append(entry)
+        elif (abs(float(old.score) - entry["score"]) > 1e-9 or abs(float(old.max_score) - entry["max_score"]) > 1e-9
+              or bool(old.passed) != entry["passed"]):
+            changed.append({**entry, "old_score": float(old.score), "old_max_score": float(old.max_score),
+                            "old_passed": bool(old.passed)})
+        else:
+            unchanged.append(entry)
     counts = registry.record_assessment_results(round_id=round_id, rows=rows, actor=actor, reason=reason) if rows else {}
-    return {"imported": len(rows), "waiting_manual": sorted(frame.loc[frame["needs_manual_grade"] > 0, "student_id"]),
+    ledger.update({tid: {g.item_id: float(g.score or 0.0) for g in grp.itertuples()}
+                   for tid, grp in items[items["student_id"].isin(ready["student_id"])].groupby("student_id")})
+    ledger_path.parent.mkdir(exist_ok=True)
+    ledger_path.write_text(json.dumps(ledger, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    return {"imported": len(rows), "new": new, "changed": changed, "unchanged": unchanged, "pass_mark": pass_mark,
+            "waiting_manual": sorted(frame.loc[frame["needs_manual_grade"] > 0, "student_id"]),
             "registry": counts}

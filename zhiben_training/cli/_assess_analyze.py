@@ -53,15 +53,24 @@ def analyze(round_id: str, course: Path, assignments: tuple[str, ...], responses
 
     作答明细可直接取自课程目录（--course、-a），也可以是导出的 CSV（--responses）。
     """
-    responses = _read_responses(responses_path) if responses_path else _course_responses(course, assignments)
+    responses = _read_responses(responses_path) if responses_path else _course_responses(round_id, course, assignments)
     _analyze(round_id, responses, out_dir, min_n)
 
 
-def _course_responses(course: Path, assignments: tuple[str, ...]) -> pd.DataFrame:
+def _course_responses(round_id: str, course: Path, assignments: tuple[str, ...]) -> pd.DataFrame:
+    """Responses of the assignments, each of which must have been generated for ``round_id``
+    (checked before anything is read or written)."""
     from zhiben_training.assess.responses import responses_frame
+    from zhiben_training.assess.results import assignment_round
 
     if not assignments:
         raise AssessmentError("请用 -a 指定考核编号（如 -a 2026-A），或用 --responses 指定作答明细 CSV。")
+    made_for = {aid: assignment_round(course, aid) for aid in assignments}
+    wrong = {aid: r for aid, r in made_for.items() if r != round_id}
+    if wrong:
+        shown = "；".join(f"{aid} 属于轮次 {r}" for aid, r in wrong.items())
+        raise AssessmentError(f"考核轮次 {round_id} 与所选考核不符：{shown}。未写出任何文件。",
+                              hint=f"改用 zhiben assess analyze {next(iter(wrong.values()))} ……")
     return pd.concat([responses_frame(course, aid) for aid in assignments], ignore_index=True)
 
 

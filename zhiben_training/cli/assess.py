@@ -149,36 +149,88 @@ def feedback_cmd(course, assignment) -> None:
     click.echo(f"已生成 {len(paths)} 份反馈：{course}/feedback/")
 
 
+def _round_and_mark(course: Path, assignment: str, db: str | None, pass_mark: float | None) -> tuple[str, float]:
+    """The assignment's round and its pass mark (percent): given, else the round's in the registry."""
+    from zhiben_training.assess.results import assignment_round, round_pass_mark
+    from zhiben_training.registry import open_registry
+
+    round_id = assignment_round(course, assignment)
+    if pass_mark is not None:
+        return round_id, pass_mark
+    with open_registry(db) as registry:
+        return round_id, round_pass_mark(registry, round_id)
+
+
+_PASS_MARK_HELP = "合格分数线（百分制，占满分的百分比）；省略时取登记库中该轮次的设置（可配置，非法规）。"
+
+
 @command.command("export")
 @_COURSE
 @_ASSIGNMENT
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="输出 CSV 文件。")
-@click.option("--pass-mark", type=float, default=None, help="合格分数线（取自轮次设置）；省略则不判定。")
-def export_cmd(course, assignment, out, pass_mark) -> None:
-    """导出成绩 CSV（UTF-8 BOM，时间为北京时间），可直接用 Excel 打开。"""
+@click.option("--pass-mark", type=click.FloatRange(0, 100), default=None, help=_PASS_MARK_HELP)
+@click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
+def export_cmd(course, assignment, out, pass_mark, db) -> None:
+    """导出成绩 CSV（UTF-8 BOM，时间为北京时间），可直接用 Excel 打开；是否合格按该轮次的合格分数线判定。"""
     from zhiben_training.assess.export import export_csv
 
-    click.echo(f"已导出：{export_csv(course, assignment, out, pass_mark=pass_mark)}")
+    round_id, mark = _round_and_mark(course, assignment, db, pass_mark)
+    click.echo(f"已导出：{export_csv(course, assignment, out, pass_mark=mark)}"
+               f"（轮次 {round_id}，合格分数线 {mark:g}%）")
+
+
+def _score_text(score: float, max_score: float, passed: bool) -> str:
+    return f"{score:g}/{max_score:g}（{'合格' if passed else '不合格'}）"
 
 
 @command.command("import")
 @_COURSE
 @_ASSIGNMENT
-@click.option("--round", "round_id", required=True, help="登记库中的培训轮次。")
-@click.option("--pass-mark", type=float, required=True, help="合格分数线（取自轮次设置）。")
+@click.option("--round", "round_id", required=True, help="登记库中的培训轮次（须与生成试卷时的轮次一致）。")
+@click.option("--pass-mark", type=click.FloatRange(0, 100), default=None, help=_PASS_MARK_HELP)
 @click.option("--actor", required=True, help="操作人（写入审计日志）。")
-@click.option("--reason", default="考核成绩导入", show_default=True, help="原因（写入审计日志）。")
+@click.option("--reason", default="考核成绩导入", show_default=True,
+              help="原因（写入审计日志；人工评分、复核改分的题号和分值变化自动附在后面）。")
 @click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
 def import_cmd(course, assignment, round_id, pass_mark, actor, reason, db) -> None:
-    """把成绩册中的成绩（含人工改分）写入登记库，每项变更记入审计日志。"""
+    """把成绩册中的成绩（含人工评分和复核改分）写入登记库，每项变更记入审计日志，并列出变化。"""
     from zhiben_training.assess.results import import_results
     from zhiben_training.registry import open_registry
 
-    result = import_results(course, assignment, open_registry(db), round_id=round_id, actor=actor,
-                            reason=reason, pass_mark=pass_mark)
-    click.echo(f"已导入 {result['imported']} 人的成绩。")
+    with open_registry(db) as registry:
+        result = import_results(course, assignment, registry, round_id=round_id, actor=actor,
+                                reason=reason, pass_mark=pass_mark)
+    click.echo(f"{assignment} → 轮次 {round_id}（合格分数线 {result['pass_mark']:g}%）：新增 {len(result['new'])} 人，"
+               f"变更 {len(result['changed'])} 人，未变 {len(result['unchanged'])} 人。")
+    for row in result["new"]:
+        click.echo(f"  新增 {row['person_id']} {row['name']}：{_score_text(row['score'], row['max_score'], row['passed'])}"
+                   + (f"；{'；'.join(row['items'])}" if row["items"] else ""))
+    for row in result["changed"]:
+        click.echo(f"  变更 {row['person_id']} {row['name']}：{_score_text(row['old_score'], row['old_max_score'], row['old_passed'])}"
+                   f" → {_score_text(row['score'], row['max_score'], row['passed'])}"
+                   + (f"；{'；'.join(row['items'])}" if row["items"] else ""))
     if result["waiting_manual"]:
         click.echo(f"尚待人工评分，未导入：{'、'.join(result['waiting_manual'])}")
+
+
+@command.command("simulate")
+@_COURSE
+@_ASSIGNMENT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="写出的 zip：每位考生一份交回的答卷 <考核编号>-<考生编号>.ipynb。")
+@click.option("--seed", default=2026, show_default=True, help="随机种子：相同种子得到相同的答卷。")
+@click.option("--blank", default=0, show_default=True, help="其中空白卷的份数。")
+def simulate_cmd(course, assignment, out, seed, blank) -> None:
+    """模拟考生交回的答卷（练习和演示用，仅限考核人员：按 keys/ 中的答案写出较好或较差的作答）。"""
+    import tempfile
+
+    from zhiben_training.assess.collect import pack_handin
+    from zhiben_training.assess.simulate import simulate_submissions
+
+    with tempfile.TemporaryDirectory() as folder:
+        handed = simulate_submissions(course, assignment, out_dir=Path(folder), seed=seed, hostile=0, blank=blank)
+        pack_handin(Path(folder), out)
+    click.echo(f"已写出 {out}：{len(handed)} 份模拟答卷（考核 {assignment}）。")
 
 
 try:  # item analysis is built by the bank+papers helper

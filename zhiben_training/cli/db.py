@@ -26,12 +26,23 @@ def upgrade(db_url: str | None) -> None:
 @command.command(name="where")
 @db_option
 def where(db_url: str | None) -> None:
-    """显示当前使用的数据库地址。"""
+    """显示当前使用的数据库地址（标准输出，便于脚本使用）及其来源（标准错误）。"""
+    import os
+
+    from zhiben_training.paths import DB_URL_ENV
     from zhiben_training.registry.store import make_engine
 
     engine = make_engine(db_url)
     click.echo(engine.url.render_as_string(hide_password=True))
     engine.dispose()
+    if db_url:
+        source = "来自 --db 选项"
+    elif os.environ.get(DB_URL_ENV):
+        source = f"来自环境变量 {DB_URL_ENV}"
+    else:
+        source = (f"默认位置（未设置环境变量 {DB_URL_ENV}）；要使用 make demo 的登记库："
+                  f'export {DB_URL_ENV}="sqlite:///$PWD/demo-out/registry.sqlite"')
+    click.echo(source, err=True)
 
 
 @command.command(name="load-synth")

@@ -37,7 +37,7 @@ def command(person_id, enterprise_uscc, district, round_id, as_json, today, db_u
         if person_id is not None:
             _person(registry, person_id.strip().upper(), round_id, today, as_json)
             return
-        round_id = round_id or _default_round(registry)
+        round_id = _check_round(registry, round_id) if round_id else _default_round(registry)
         if enterprise_uscc is not None:
             frame = registry.status(round_id=round_id, enterprise_uscc=enterprise_uscc.strip().upper(), today=today)
             if frame.empty:
@@ -58,10 +58,21 @@ def command(person_id, enterprise_uscc, district, round_id, as_json, today, db_u
         registry.close()
 
 
+_EMPTY_HINT = ('要查看 make demo 的登记库：export ZHIBEN_DB_URL="sqlite:///$PWD/demo-out/registry.sqlite"；'
+               "新建登记库：zhiben db load-synth DIR 或 zhiben db open-rounds --year 2026")
+
+
+def _check_round(registry, round_id: str) -> str:
+    """An empty registry is usually the wrong one (the default instead of the demo's): say which."""
+    if registry.rounds().empty:
+        raise NotFoundError(f"登记库 {registry.url} 中还没有培训轮次，没有 {round_id}。", hint=_EMPTY_HINT)
+    return round_id
+
+
 def _default_round(registry) -> str:
     rounds = registry.rounds()
     if rounds.empty:
-        raise NotFoundError("登记库中还没有培训轮次。", hint="zhiben db open-rounds --year 2026 或 zhiben db load-synth DIR")
+        raise NotFoundError(f"登记库 {registry.url} 中还没有培训轮次。", hint=_EMPTY_HINT)
     principal = rounds[rounds["audience"] == "principal"]
     chosen = principal if not principal.empty else rounds
     return str(chosen.sort_values(["year", "round_id"]).iloc[-1]["round_id"])

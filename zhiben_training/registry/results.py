@@ -64,7 +64,8 @@ def _normalise(row: dict, round_id: str, pass_mark: float | None) -> dict:
     if not paper or len(paper) > 8:
         raise RegistryError(f"试卷代码 {paper[:20]!r} 无效（1–8 个字符，如 A、C）")
     return {"person_id": str(row["person_id"]).strip().upper(), "round_id": round_id, "paper": paper,
-            "score": score, "max_score": max_score, "passed": bool(passed), "taken_date": taken}
+            "score": score, "max_score": max_score, "passed": bool(passed), "taken_date": taken,
+            "reason": str(row["reason"]).strip() if row.get("reason") else None}
 
 
 def record_results(conn: Connection, *, round_id: str, rows: Iterable[dict] | pd.DataFrame, actor: str,
@@ -72,6 +73,8 @@ def record_results(conn: Connection, *, round_id: str, rows: Iterable[dict] | pd
     """Upsert results for ``round_id``; returns counts of inserted, updated and unchanged rows.
 
     ``passed`` may be left out: it is then score / max_score ≥ the round's pass mark (in percent).
+    A row may carry its own ``reason`` (e.g. which items an examiner changed); it replaces ``reason``
+    in that row's audit entries.
     """
     pass_mark = load_round(conn, round_id)["pass_mark"]
     if isinstance(rows, pd.DataFrame):
@@ -90,18 +93,21 @@ def record_results(conn: Connection, *, round_id: str, rows: Iterable[dict] | pd
         (row.person_id, row.paper): row._asdict()
         for row in conn.execute(select(res).where(res.c.round_id == round_id, res.c.person_id.in_(people)))
     } if people else {}
-    audit, changed = [], []
+    audit: dict[str, list[dict]] = {}
+    changed = []
     for record in records:
+        row_reason = record.pop("reason") or reason
         old = existing.get((record["person_id"], record["paper"]))
         diff = changes(entity="assessment_result", key=f"{record['person_id']}|{round_id}|{record['paper']}",
                        old=old, new=record, fields=_FIELDS)
         if diff:
-            audit.extend(diff)
+            audit.setdefault(row_reason, []).extend(diff)
             changed.append(record)
     papers = [{"round_id": round_id, "paper": paper} for paper in sorted({r["paper"] for r in changed})]
     if papers:
         upsert_chunks(conn, m.Assessment.__table__, papers, keys=("round_id", "paper"))
         upsert_chunks(conn, res, changed, keys=("person_id", "round_id", "paper"))
-    append_audit(conn, audit, actor=actor, reason=reason)
+    for row_reason, rows_of_reason in audit.items():
+        append_audit(conn, rows_of_reason, actor=actor, reason=row_reason)
     inserted = sum(1 for r in changed if (r["person_id"], r["paper"]) not in existing)
     return {"inserted": inserted, "updated": len(changed) - inserted, "unchanged": len(records) - len(changed)}

@@ -91,11 +91,12 @@ def _build_all(emit, out: Path, size, *, seed: int, reference: dt.date, bar) -> 
     ent["legal_rep_id"][people["employer_index"][legal]] = people["person_id"][legal]
     emit("enterprises", ent)
     emit("people", people)
-    builder_of = ent["enterprise_type"][people["employer_index"]] == "施工"
+    employer_type = ent["enterprise_type"][people["employer_index"]]
+    builder_of = employer_type == "施工"
     certs = build_certificates(stream(seed, "certificates"), people, builder_of, reference=reference)
     emit("certificates", certs)
     rounds = build_rounds()
-    attendance, results = build_attendance(stream(seed, "training"), people, rounds, certified=builder_of,
+    attendance, results = build_attendance(stream(seed, "training"), people, rounds, employer_type=employer_type,
                                            reference=reference)
     emit("rounds", rounds)
     emit("attendance", attendance)

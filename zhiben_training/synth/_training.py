@@ -33,14 +33,19 @@ def build_rounds() -> dict[str, np.ndarray]:
     }
 
 
-def build_attendance(rng: np.random.Generator, people: dict, rounds: dict, *, certified: np.ndarray,
+def build_attendance(rng: np.random.Generator, people: dict, rounds: dict, *, employer_type: np.ndarray,
                      reference: dt.date) -> tuple[dict, dict]:
-    """Sessions of 8 hours per person and round (some missed) and the assessment attempts that follow."""
+    """Sessions of 8 hours per person and round (some missed) and the assessment attempts that follow.
+
+    A round's audience is its roles at its enterprise types (``training.json``, as registry_rules.json):
+    principals of 勘察、设计、施工、监理 enterprises alike (action plan 二、（一）2), 安管人员 and
+    special-operation workers of 施工 enterprises."""
     cfg = load_json("training.json")
     audience = audience_of(people["role"])
     pairs_p, pairs_r = [], []
     for r, aud in enumerate(rounds["audience"]):
-        members = np.flatnonzero((audience == aud) & certified)
+        types = cfg["audiences"][aud]["enterprise_types"]
+        members = np.flatnonzero((audience == aud) & np.isin(employer_type, types))
         joined = members[rng.random(len(members)) < cfg["audiences"][aud]["participation"]]
         pairs_p.append(joined)
         pairs_r.append(np.full(len(joined), r))
