@@ -66,7 +66,7 @@ def _about_sheet(report: PeriodicReport) -> Sheet:
         rows.append(("自评要求原文", schedule["self_evaluation_quote"]))
     rows += [(s.title, s.note) for s in report.sections]
     labels = pd.Series([label for label, _ in rows])
-    return Sheet("说明", [Field("项目", "text", _width("项目", labels, cap=40)), Field("内容", "text", 100)], rows,
+    return Sheet("说明", [Field("项目", "text", _width("项目", labels, cap=40)), Field("内容", "text", 100, wrap=True)], rows,
                  heading="说明")
 
 
@@ -74,7 +74,7 @@ def periodic_filing(report: PeriodicReport, *, unit: str | None = None, generate
     """Title, 统计期间 line, unit and generation date of a periodic report (shared by its XLSX and HTML)."""
     period = report.period
     return Filing(title=period.title, scope=("统计期间", f"{period.label}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）"),
-                  unit=unit, generated=generated)
+                  unit=unit, generated=generated, short_scope=period.label)
 
 
 def _write_text(path: Path, text: str) -> Path:

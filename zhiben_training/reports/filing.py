@@ -39,6 +39,7 @@ class Filing:
     scope: tuple[str, str]
     unit: str | None = None
     generated: dt.date | None = None
+    short_scope: str | None = None  # what the printed page header says (default ``scope[1]``)
 
     def __post_init__(self) -> None:
         unit = (self.unit or "").strip() or None
@@ -46,6 +47,10 @@ class Filing:
             raise ReportError(f"报送单位名称过长（{len(unit)} 个字，最多 {_MAX_UNIT} 个）：{unit[:20]}……",
                               hint="用 --unit 写单位全称即可，如“天津市和平区住房和城乡建设委员会”")
         object.__setattr__(self, "unit", unit)
+
+    @property
+    def page_scope(self) -> str:
+        return self.short_scope or self.scope[1]
 
     @property
     def generated_text(self) -> str:

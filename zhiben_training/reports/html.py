@@ -43,9 +43,10 @@ figure img { max-width: 100%; }
 .signature { margin-top: 2.5em; display: grid; grid-template-columns: 1fr 1fr; gap: 1.6em 3em; }
 .signature div { border-bottom: 1px solid #111; padding-bottom: 0.1em; }
 .signature span { display: inline-block; min-width: 7em; }
-@page { size: A4; margin: 16mm 14mm 18mm;
+@page { size: A4; margin: 16mm 14mm 18mm; font-family: "FONT_NAME", sans-serif;
         @top-center { content: "PAGE_TITLE"; font-size: 8pt; color: #555; }
         @bottom-left { content: "PAGE_LEFT"; font-size: 8pt; color: #555; }
+        @bottom-right { content: "PAGE_RIGHT"; font-size: 8pt; color: #555; }
         @bottom-center { content: "第 " counter(page) " 页，共 " counter(pages) " 页"; font-size: 9pt; } }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; line-height: 1.35; }
@@ -119,9 +120,11 @@ def render_html(report: PeriodicReport, charts: dict[str, bytes], *, filing: Fil
     """The whole page as a string; ``charts`` maps section keys to PNG bytes; ``filing`` gives the title
     block, the printed page header/footer and the signature block."""
     period, schedule = report.period, content()["schedule"]
-    summary = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in report.summary)
+    shown = [(k, v) for k, v in report.summary if k != filing.scope[0]]  # the filing block names the period
+    summary = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in shown)
     css = (_CSS.replace("PAGE_TITLE", _css_string(f"{filing.title}（{period.label}）"))
-           .replace("PAGE_LEFT", _css_string(f"{filing.unit or ''}　生成日期：{filing.generated_text}")))
+           .replace("PAGE_LEFT", _css_string(filing.unit or ""))
+           .replace("PAGE_RIGHT", _css_string(f"生成日期：{filing.generated_text}")))
     parts = [
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">',
         f"<title>{html.escape(period.title)}（{html.escape(period.label)}）</title>",

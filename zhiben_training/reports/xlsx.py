@@ -31,6 +31,7 @@ __all__ = ["FIXED_CREATED", "XLSX_FONT", "Field", "Sheet", "write_xlsx", "page_h
 XLSX_FONT = "宋体"
 _FONT = {"font_name": XLSX_FONT, "font_size": 11, "font_charset": 134, "font_family": 3, "font_scheme": "none"}
 _HEADER_LIMIT = 255  # Excel's limit for one page header or footer string
+_ONE_PAGE_ROWS = 40  # up to this many data rows a filed sheet is scaled to one page
 
 # Campaign start (行动方案 三、时间进度安排: 2024年3月); a fixed stamp instead of "now" keeps bytes stable.
 FIXED_CREATED = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
@@ -46,6 +47,7 @@ class Field:
     kind: str = "text"
     width: float = 12
     decimals: int = 1
+    wrap: bool = False  # long text (the 说明 sheet's quotes) wraps inside the column instead of running on
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -73,7 +75,8 @@ class _Formats:
         )
         self.text = workbook.add_format({**base, "num_format": "@"})
         self.date = workbook.add_format({**base, "num_format": "yyyy-mm-dd", "align": "center"})
-        self.title = workbook.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
+        self.title = workbook.add_format({**base, "bold": True, "font_size": 16, "align": "center", "text_wrap": True})
+        self.wrap = workbook.add_format({**base, "num_format": "@", "text_wrap": True})
         self.heading = workbook.add_format({**base, "bold": True, "font_size": 12})
         self.meta = workbook.add_format({**base, "text_wrap": True, "font_size": 10})
         self.note = workbook.add_format({**base, "text_wrap": True, "font_size": 9, "valign": "top"})
@@ -94,13 +97,15 @@ def _escape(text: str) -> str:
 
 
 def page_header(filing: Filing) -> str:
-    """Excel page-header codes: unit on the left, title in the middle, period or round on the right."""
-    return f"&L{_escape(filing.unit or '')}&C{_escape(filing.title)}&R{_escape(filing.scope[1])}"
+    """Excel page-header codes (9 pt): the title on the left, the period or round on the right."""
+    # every section starts with a non-digit: "&9" followed by "2026" would read as font size 92026
+    return f"&L&9{_escape(filing.title)}&R&9{_escape(filing.scope[0])}：{_escape(filing.page_scope)}"
 
 
 def page_footer(filing: Filing) -> str:
-    """Generation date on the left, 第 n 页，共 N 页 in the middle, the sheet name on the right."""
-    return f"&L生成日期：{_escape(filing.generated_text)}&C第 &P 页，共 &N 页&R&A"
+    """Unit and generation date on the left, 第 n 页，共 N 页 in the middle, the sheet name on the right."""
+    left = "　".join(filter(None, [filing.unit, f"生成日期：{filing.generated_text}"]))
+    return f"&L&9{_escape(left)}&C&9第 &P 页，共 &N 页&R&9&A"
 
 
 def _line(ws, formats: _Formats, row: int, text: str, fmt, span: int, *, height: float | None = None) -> None:
@@ -170,11 +175,14 @@ def _write_sheet(workbook: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet,
     for col, field in enumerate(sheet.fields):
         ws.write_string(top, col, field.header, formats.header)
     plan = [_cell_plan(ws, formats, f) for f in sheet.fields]
+    wrapped = [(c, f.width) for c, f in enumerate(sheet.fields) if f.wrap]
     width = len(plan)
     last_row = top
     for r, row in enumerate(sheet.rows, start=top + 1):
         if len(row) != width:
             raise ReportError(f"工作表「{sheet.name}」第 {r - top + 1} 行有 {len(row)} 个值，应为 {width} 个")
+        if wrapped:  # readers do not all grow a row for wrapped text, so say how tall it is
+            ws.set_row(r, max(_wrapped_height(str(row[c] or ""), w, 11) for c, w in wrapped))
         for c, value in enumerate(row):
             if value is None or value != value:  # None or NaN: leave the cell empty
                 continue
@@ -190,6 +198,8 @@ def _write_sheet(workbook: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet,
         ws.autofilter(top, 0, last_row, len(sheet.fields) - 1)
     if filing is not None:
         _write_bottom(ws, formats, sheet, filing, last_row + 2)
+        if last_row - top <= _ONE_PAGE_ROWS:  # page setup is kept in memory, so it can follow the rows
+            ws.fit_to_pages(1, 1)  # a short table and its signature block on one sheet of paper
 
 
 def _as_text(value: object) -> str:
@@ -203,7 +213,7 @@ def _cell_plan(ws, formats: _Formats, field: Field):
     General shows integers as they are): skipping the format lookup saves ~15% of the write time.
     """
     if field.kind == "text":
-        return ws.write_string, None, _as_text
+        return ws.write_string, formats.wrap if field.wrap else None, _as_text
     if field.kind == "integer":
         return ws.write_number, None, int
     if field.kind == "number":
