@@ -53,6 +53,7 @@ def chart_png(table: pd.DataFrame, spec: dict, *, total_label: str = "合计", n
     if spec["unit"] != "%":
         (ax.xaxis if spec["kind"] == "barh" else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     if not any(v for series in values for v in series):
+        (ax.set_xlim if spec["kind"] == "barh" else ax.set_ylim)(0, 1)  # not a ±0.04 axis around nothing
         ax.text(0.5, 0.5, no_data, transform=ax.transAxes, ha="center", va="center", fontsize=16, color="#888888")
     ax.set_title(spec["title"], pad=22 if spec["kind"] != "barh" and len(values) > 1 else 6)
     ax.spines[["top", "right"]].set_visible(False)
