@@ -21,6 +21,7 @@ for _var, _sub in {
 os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.pop("ZHIBEN_DB_URL", None)
+os.environ.pop("ZHIBEN_REPORT_UNIT", None)  # reports leave 报送单位 blank unless a test names one
 
 import pytest  # noqa: E402
 

@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from zhiben_training.assess.analysis import cronbach_alpha, item_analysis, kr20, plot_item_analysis
+from zhiben_training.assess.analysis import (
+    cronbach_alpha,
+    item_analysis,
+    item_analysis_figure,
+    kr20,
+    plot_item_analysis,
+)
 from zhiben_training.assess.papers import bank_letters, build_paper, score_item
 from zhiben_training.cli._assess_analyze import analyze as analyze_command
 
@@ -153,3 +159,32 @@ def test_analyze_is_reachable_as_zhiben_assess_analyze(tiny_city, tmp_path, caps
     assert main(["assess", "analyze", "2026-principal", "--responses", str(csv), "--out", str(tmp_path / "o"),
                  "--min-n", "2"]) == 0
     assert "题目分析" in capsys.readouterr().out
+
+
+def test_kr20_above_alpha_is_explained_by_their_different_items_and_scoring():
+    """Two objective items that agree, plus a 10-point task that does not: KR-20 > α, and the note says why."""
+    objective = [[1, 1], [1, 1], [0, 0], [0, 0], [1, 1], [0, 0]]
+    task = [2, 9, 8, 1, 3, 7]
+    frame = long_format(objective)
+    for t, points in enumerate(task):
+        frame.loc[len(frame)] = {"trainee_id": f"T{t + 1}", "paper": "A", "item_id": "t01", "source_question_id": "t01",
+                                 "kind": "ledger", "answer": "", "key": "", "points": points, "max_points": 10}
+    rel = item_analysis(frame, min_n=1).reliability.iloc[0]
+    assert (rel["n_items"], rel["n_dichotomous"]) == (3, 2)
+    assert rel["kr20"] == pytest.approx(1.0) and rel["kr20"] > rel["cronbach_alpha"]
+    assert "KR-20 只计 2 道客观题" in rel["note"] and "全部 3 道题" in rel["note"] and "并不矛盾" in rel["note"]
+    same = item_analysis(long_format(HAND), min_n=1).reliability.iloc[0]
+    assert "全部为客观题" in same["note"] and same["kr20"] == pytest.approx(same["cronbach_alpha"])
+
+
+def test_the_chart_names_the_round_and_keeps_legends_outside_the_plot_areas(tiny_city, artifacts_dir):
+    result = item_analysis(simulated_responses(tiny_city, n=12), min_n=3)
+    fig = item_analysis_figure(result, title="考核轮次 2026-principal（2026-A）")
+    assert fig.get_suptitle() == "题目分析：考核轮次 2026-principal（2026-A）"
+    renderer = fig._get_renderer()  # a bare Figure lays out with the Agg renderer
+    fig.draw(renderer)
+    for ax in fig.axes:
+        legend, plot = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert legend.y1 <= plot.y0 + 1, ax.get_title()  # wholly below the plot area: covers no bar or point
+        assert fig.bbox.contains(legend.x0, legend.y0)  # and still on the picture
+    fig.savefig(artifacts_dir / "assess_item_analysis_titled.png", dpi=120)

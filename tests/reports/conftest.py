@@ -73,6 +73,40 @@ def convert_with_libreoffice(soffice: str, xlsx: Path, out_dir: Path) -> dict[st
     return {p.stem[len(prefix):]: p for p in out_dir.glob(f"{xlsx.stem}-*.csv")}
 
 
+def header_row(ws) -> int:
+    """The 1-based row of the table header: the row above the frozen pane (title rows sit above it)."""
+    return int(ws.freeze_panes.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) - 1
+
+
+def table_values(ws) -> tuple[list, list[tuple]]:
+    """(header, data rows) of a filed sheet read with openpyxl: the rows below the header up to the first
+    empty row (the note and signature block follow after it)."""
+    top = header_row(ws)
+    header = [c.value for c in ws[top]]
+    rows = []
+    for row in ws.iter_rows(min_row=top + 1, values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(row)
+    return header, rows
+
+
+def lo_table(csv_path: Path, header_line: int) -> pd.DataFrame:
+    """A sheet converted by LibreOffice to CSV, cut to its table: header on ``header_line`` (1-based), rows
+    until the first empty line. Every value is text; blanks are ""."""
+    import csv
+
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        lines = list(csv.reader(handle))
+    header = lines[header_line - 1]
+    body = []
+    for line in lines[header_line:]:
+        if not any(cell.strip() for cell in line):
+            break
+        body.append(line[:len(header)])
+    return pd.DataFrame(body, columns=header, dtype=str)
+
+
 def column_widths(ws) -> dict[int, float]:
     """{1-based column index: width} from openpyxl, expanding grouped <col min max> ranges."""
     widths = {}

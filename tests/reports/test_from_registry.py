@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tests.reports.conftest import convert_with_libreoffice
+from tests.reports.conftest import convert_with_libreoffice, header_row, lo_table, table_values
 from zhiben_training import identifiers
 from zhiben_training.cli import main
 from zhiben_training.reports.manifest import MANIFEST_NAME, verify_manifest
@@ -97,7 +97,7 @@ def test_the_quarterly_report_counts_major_hazards_as_the_registry_holds_them(ci
     found = pd.to_datetime(major["found_date"])
     in_q3 = major[(found >= "2026-07-01") & (found <= "2026-09-30")]
     book = openpyxl.load_workbook(tmp_path / "quarterly-2026Q3.xlsx")
-    rows = {r[0]: r for r in book["重大隐患-按渠道"].iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: r for r in table_values(book["重大隐患-按渠道"])[1]}
     assert rows["合计"][1] == len(in_q3)
     for channel in ("企业自查", "督导检查", "群众举报"):
         assert rows[channel][1] == int((in_q3["channel"] == channel).sum())
@@ -110,7 +110,7 @@ def test_the_quarterly_assessment_totals_match_the_registry_results(city_db, reg
     """Assessed in 2026Q3 = the deciding attempt up to 09-30 (first pass, else last attempt) falls in Q3."""
     assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db, "--today", TODAY]) == 0
     book = openpyxl.load_workbook(tmp_path / "quarterly-2026Q3.xlsx")
-    total = [r for r in book["培训-按区"].iter_rows(min_row=2, values_only=True) if r[0] == "合计"][0]
+    total = [r for r in table_values(book["培训-按区"])[1] if r[0] == "合计"][0]
     results = registry.assessment_results()
     results = results.assign(taken=pd.to_datetime(results["taken_date"]))
     results = results[results["round_id"].str.startswith("2026") & (results["taken"] <= "2026-09-30")]
@@ -145,7 +145,8 @@ def test_annual_and_self_evaluation_run_through_the_installed_console_script(cit
 def test_libreoffice_reads_the_registry_roster_back(city_db, tmp_path, soffice):
     assert main(["report", "roster", "--round", "2026-safety", "--out", str(tmp_path / "out"), "--db", city_db]) == 0
     sheets = convert_with_libreoffice(soffice, tmp_path / "out" / "roster-2026-safety.xlsx", tmp_path / "lo")
-    via_lo = pd.read_csv(sheets["花名册"], encoding="utf-8", dtype=str, keep_default_na=False)
+    book = openpyxl.load_workbook(tmp_path / "out" / "roster-2026-safety.xlsx")
+    via_lo = lo_table(sheets["花名册"], header_row(book["花名册"]))
     via_csv = pd.read_csv(tmp_path / "out" / "roster-2026-safety.csv", encoding="utf-8-sig", dtype=str,
                           keep_default_na=False)
     assert list(via_lo.columns) == list(via_csv.columns)

@@ -12,7 +12,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tests.reports.conftest import column_widths, convert_with_libreoffice, make_periodic_inputs
+from tests.reports.conftest import (
+    column_widths,
+    convert_with_libreoffice,
+    header_row,
+    lo_table,
+    make_periodic_inputs,
+    table_values,
+)
 from zhiben_training.errors import ReportError
 from zhiben_training.reports.export import write_periodic
 from zhiben_training.reports.manifest import verify_manifest
@@ -157,13 +164,15 @@ def test_the_workbook_has_an_about_sheet_and_one_sheet_per_section_with_frozen_h
     report, export = _write(tmp_path)
     book = openpyxl.load_workbook(export.xlsx)
     assert book.sheetnames == ["说明", *(s.sheet for s in report.sections)]
-    about = [row for row in book["说明"].iter_rows(values_only=True)]
+    header, about = table_values(book["说明"])
+    assert header == ["项目", "内容"]
     assert ("报送时限", report.period.due) in about
     assert any(value == content()["schedule"]["quote"] for _, value in about)
     for section in report.sections:
         ws = book[section.sheet]
-        assert ws.freeze_panes == "A2"
-        assert [c.value for c in ws[1]] == list(section.table.columns)
+        assert ws.freeze_panes == "A5"  # title, section heading, 报送单位/统计期间/生成日期, header on row 4
+        header, rows = table_values(ws)
+        assert header == list(section.table.columns) and len(rows) == len(section.table)
         assert all(w >= 10 for w in column_widths(ws).values())
     assert book.properties.created == dt.datetime(2026, 9, 30)
 
@@ -199,14 +208,15 @@ def test_libreoffice_reads_every_report_sheet_back_as_the_report_tables(tmp_path
     report, export = _write(tmp_path / "out", "annual", "2026")
     sheets = convert_with_libreoffice(soffice, export.xlsx, tmp_path / "lo")
     assert set(sheets) == {"说明", *(s.sheet for s in report.sections)}
+    book = openpyxl.load_workbook(export.xlsx)
     for section in report.sections:
-        back = pd.read_csv(sheets[section.sheet], encoding="utf-8", keep_default_na=True)
+        back = lo_table(sheets[section.sheet], header_row(book[section.sheet]))
         expected = section.table
         assert list(back.columns) == list(expected.columns)
-        assert back.iloc[:, 0].astype(str).tolist() == expected.iloc[:, 0].astype(str).tolist()
+        assert back.iloc[:, 0].tolist() == expected.iloc[:, 0].astype(str).tolist()
         for column in expected.columns[1:]:
-            pd.testing.assert_series_equal(back[column].astype(float), expected[column].astype(float),
-                                           check_names=False)
+            numbers = pd.to_numeric(back[column].replace("", None)).astype(float)
+            pd.testing.assert_series_equal(numbers, expected[column].astype(float), check_names=False)
 
 
 @pytest.mark.browser

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tests.reports.conftest import column_widths, convert_with_libreoffice
+from tests.reports.conftest import column_widths, convert_with_libreoffice, header_row, lo_table, table_values
 from zhiben_training import identifiers
 from zhiben_training.errors import ReportError
 from zhiben_training.reports import (
@@ -69,13 +69,14 @@ def test_the_csv_starts_with_a_bom_and_pandas_reads_back_the_data(tmp_path, rost
 def test_the_xlsx_header_row_is_frozen_with_spec_widths(tmp_path, roster_frame):
     export = write_roster(roster_frame, tmp_path, round_id="2026-principal")
     ws = openpyxl.load_workbook(export.xlsx)["花名册"]
-    assert ws.freeze_panes == "A2"
-    assert [c.value for c in ws[1]] == HEADERS
+    assert ws.freeze_panes == "A4"  # title, 报送单位/培训批次/生成日期 line, then the header on row 3
+    header, rows = table_values(ws)
+    assert header == HEADERS
     widths = column_widths(ws)
     for index, column in enumerate(default_spec().columns, start=1):
         assert widths[index] == pytest.approx(column.width, abs=0.75)
-    assert ws["C2"].data_type == "s"  # ID numbers stay text, never 1.2E+17
-    assert ws.max_row == len(roster_frame) + 1
+    assert ws.cell(row=header_row(ws) + 1, column=3).data_type == "s"  # ID numbers stay text, never 1.2E+17
+    assert len(rows) == len(roster_frame)
 
 
 def test_the_manifest_is_accepted_by_sha256sum(tmp_path, roster_frame):
@@ -101,8 +102,8 @@ def test_the_masked_version_hides_id_numbers_like_1201_stars_and_last_four(tmp_p
     back = pd.read_csv(export.csv, encoding="utf-8-sig", dtype=str)
     first = roster_frame.loc[0, "person_id"]
     assert back.loc[0, "身份证号"] == first[:4] + "*" * 10 + first[-4:]
-    ws = openpyxl.load_workbook(export.xlsx)["花名册"]
-    assert all("*" in ws.cell(row=r, column=3).value for r in range(2, ws.max_row + 1))
+    _, rows = table_values(openpyxl.load_workbook(export.xlsx)["花名册"])
+    assert len(rows) == len(roster_frame) and all("*" in row[2] for row in rows)
     for person in roster_frame["person_id"]:
         assert person.encode() not in export.csv.read_bytes()
 
@@ -198,7 +199,7 @@ def test_libreoffice_reads_the_roster_xlsx_back_as_the_same_data(tmp_path, roste
     export = write_roster(roster_frame, tmp_path / "out", round_id="2026-principal")
     sheets = convert_with_libreoffice(soffice, export.xlsx, tmp_path / "lo")
     assert set(sheets) == {"花名册"}
-    via_lo = pd.read_csv(sheets["花名册"], encoding="utf-8", dtype=str, keep_default_na=False)
+    via_lo = lo_table(sheets["花名册"], header_row(openpyxl.load_workbook(export.xlsx)["花名册"]))
     assert list(via_lo.columns) == HEADERS
     text_columns = {"姓名": "name", "身份证号": "person_id", "企业名称": "enterprise_name",
                     "统一社会信用代码": "enterprise_uscc", "企业类型": "enterprise_type", "所在区": "district",

@@ -7,6 +7,12 @@ upper–lower 27 % discrimination index *D* (Kelley: facility in the top 27 % of
 bottom 27 %) and distractor counts for choice items. Per paper: Cronbach's α over the slots
 (every trainee of a paper kind has the same slots) and KR-20 over the dichotomously scored slots.
 
+The two are deliberately kept on their own bases and the difference is explained, not hidden: α uses
+every slot with its points (partial credit on tasks and written answers, so high-point items weigh most),
+KR-20 only the choice/true-false slots scored right/wrong. KR-20 above α is then no contradiction (often
+the tasks correlate less with the rest than the objective items do); on the same 0/1 items the two are
+equal. ``reliability["note"]`` says this in Chinese for each paper, and the CLI prints it.
+
 Options are shuffled per trainee, so distractor counts use the column ``answer_original`` (the
 answer in the bank's own letters, see :func:`zhiben_training.assess.papers.bank_letters`) when present,
 and otherwise count the letters as shown to each trainee (then only the key count is meaningful).
@@ -23,7 +29,8 @@ import pandas as pd
 from zhiben_training.assess.scoring import normalise_choice, normalise_truefalse
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["ItemAnalysis", "item_analysis", "cronbach_alpha", "kr20", "plot_item_analysis"]
+__all__ = ["ItemAnalysis", "item_analysis", "cronbach_alpha", "kr20", "plot_item_analysis", "item_analysis_figure",
+           "reliability_note"]
 
 REQUIRED_COLUMNS = ("trainee_id", "paper", "item_id", "source_question_id", "kind", "answer", "key", "points",
                     "max_points")
@@ -154,15 +161,31 @@ def _question_rows(frame, groups, **limits) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def reliability_note(*, n_items: int, n_dichotomous: int, alpha: float, kr: float) -> str:
+    """Why α and KR-20 of one paper differ, in Chinese (printed by ``zhiben assess analyze``)."""
+    if n_dichotomous < 2:
+        return f"客观题不足 2 道，无法计算 KR-20；Cronbach α 按全部 {n_items} 道题的得分计算。"
+    basis = (f"KR-20 只计 {n_dichotomous} 道客观题（单选、多选、判断），每题按对/错记 0 或 1（得分率不低于一半记对）；"
+             f"Cronbach α 计全部 {n_items} 道题，按各题实得分计算（实操题、简答题可得部分分，分值大的题目对总分方差影响大）。")
+    if n_dichotomous == n_items:
+        return basis + "本卷全部为客观题，两者题目相同；各题分值相同时两者相等，分值不同时 α 按分值加权，数值略有差异。"
+    if not (np.isnan(alpha) or np.isnan(kr)) and kr > alpha:
+        return basis + ("两者题目范围和计分方式不同，KR-20 高于 α 并不矛盾：通常是实操题、简答题分值大而与其余题目"
+                        "的相关较弱，拉低了整卷的 α；在同一组 0/1 计分的题目上，两者相等。")
+    return basis + "两者题目范围和计分方式不同，数值不可直接比较；在同一组 0/1 计分的题目上，两者相等。"
+
+
 def _reliability(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for paper, group in frame.groupby("paper", sort=True):
         wide = group.pivot_table(index="trainee_id", columns="item_id", values="points", aggfunc="sum").dropna()
         binary = group[group["kind"].isin(_CHOICE)].pivot_table(
             index="trainee_id", columns="item_id", values="score", aggfunc="sum").dropna()
+        alpha, kr = cronbach_alpha(wide.to_numpy()), kr20(binary.round().to_numpy())
         rows.append({"paper": paper, "n_trainees": len(wide), "n_items": wide.shape[1],
-                     "cronbach_alpha": cronbach_alpha(wide.to_numpy()), "n_dichotomous": binary.shape[1],
-                     "kr20": kr20(binary.round().to_numpy())})
+                     "cronbach_alpha": alpha, "n_dichotomous": binary.shape[1], "kr20": kr,
+                     "note": reliability_note(n_items=wide.shape[1], n_dichotomous=binary.shape[1], alpha=alpha,
+                                              kr=kr)})
     return pd.DataFrame(rows)
 
 
@@ -192,18 +215,17 @@ def _label_points(ax, part: pd.DataFrame, *, limit: int = 30, spacing: float = 0
             ax.annotate(f"（另 {count - 1} 题）", (px, py), fontsize=7, xytext=(3, -9), textcoords="offset points")
 
 
-def plot_item_analysis(result: ItemAnalysis, path: Path | str) -> Path:
-    """PNG: facility vs point-biserial per question (flagged ones labelled) and α / KR-20 per paper."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def item_analysis_figure(result: ItemAnalysis, *, title: str | None = None):
+    """The chart as a matplotlib ``Figure``: facility vs point-biserial per question (flagged ones labelled)
+    and α / KR-20 per paper. ``title`` names what was analysed (e.g. "考核轮次 2026-principal（2026-A）");
+    legends sit below the plot areas, so they never cover a point or a bar."""
+    from matplotlib.figure import Figure
 
     from zhiben_training.fonts import use_cjk_font
 
     use_cjk_font()
-    path = Path(path)
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [3, 1]})
+    fig = Figure(figsize=(12, 5.6))
+    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
     items = result.items
     few = items["flags"].eq("样本不足")
     groups = (("保留", "#2b6cb0", ~items["retire"] & ~few), ("样本不足（不评价）", "#a0aec0", few),
@@ -215,17 +237,25 @@ def plot_item_analysis(result: ItemAnalysis, path: Path | str) -> Path:
     ax.axvline(0.2, color="grey", ls="--", lw=0.8)
     ax.axvline(0.95, color="grey", ls="--", lw=0.8)
     ax.axhline(0.1, color="grey", ls="--", lw=0.8)
-    ax.set(xlabel="难度（通过率 p）", ylabel="区分度（点二列相关 r_pb）", title="题目分析", xlim=(-0.02, 1.02))
-    ax.legend(loc="lower left")
+    ax.set(xlabel="难度（通过率 p）", ylabel="区分度（点二列相关 r_pb）", title="难度与区分度", xlim=(-0.02, 1.02))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=3, frameon=False)
     rel = result.reliability
     x = np.arange(len(rel))
-    bx.bar(x - 0.2, rel["cronbach_alpha"].fillna(0), 0.4, label="Cronbach α")
-    bx.bar(x + 0.2, rel["kr20"].fillna(0), 0.4, label="KR-20")
+    bars = (bx.bar(x - 0.2, rel["cronbach_alpha"].fillna(0), 0.4, label="Cronbach α（全部题目，按得分）"),
+            bx.bar(x + 0.2, rel["kr20"].fillna(0), 0.4, label="KR-20（仅客观题，按对/错）"))
+    for group in bars:
+        bx.bar_label(group, fmt="%.2f", fontsize=8)
     bx.set_xticks(x, [f"{p} 卷" for p in rel["paper"]])
-    bx.set(ylim=(0, 1), title="信度")
-    bx.legend()
+    bx.set(ylim=(0, 1.05), title="信度")
+    bx.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=1, frameon=False, fontsize=8)
+    fig.suptitle(f"题目分析：{title}" if title else "题目分析", fontsize=13)
     fig.tight_layout()
+    return fig
+
+
+def plot_item_analysis(result: ItemAnalysis, path: Path | str, *, title: str | None = None) -> Path:
+    """Write :func:`item_analysis_figure` to ``path`` as PNG."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    item_analysis_figure(result, title=title).savefig(path, dpi=120)
     return path

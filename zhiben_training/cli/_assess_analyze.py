@@ -54,7 +54,7 @@ def analyze(round_id: str, course: Path, assignments: tuple[str, ...], responses
     作答明细可直接取自课程目录（--course、-a），也可以是导出的 CSV（--responses）。
     """
     responses = _read_responses(responses_path) if responses_path else _course_responses(round_id, course, assignments)
-    _analyze(round_id, responses, out_dir, min_n)
+    _analyze(round_id, responses, out_dir, min_n, assignments=assignments)
 
 
 def _course_responses(round_id: str, course: Path, assignments: tuple[str, ...]) -> pd.DataFrame:
@@ -82,7 +82,8 @@ def _read_responses(responses_path: Path) -> pd.DataFrame:
         raise AssessmentError(f"无法读取作答明细 {responses_path}：{err}") from err
 
 
-def _analyze(round_id: str, responses: pd.DataFrame, out_dir: Path | None, min_n: int) -> None:
+def _analyze(round_id: str, responses: pd.DataFrame, out_dir: Path | None, min_n: int, *,
+             assignments: tuple[str, ...] = ()) -> None:
     from zhiben_training.assess.analysis import item_analysis, plot_item_analysis
 
     result = item_analysis(responses, min_n=min_n)
@@ -91,11 +92,13 @@ def _analyze(round_id: str, responses: pd.DataFrame, out_dir: Path | None, min_n
     result.items.to_csv(out_dir / "item_analysis.csv", index=False, encoding="utf-8-sig")
     result.reliability.to_csv(out_dir / "reliability.csv", index=False, encoding="utf-8-sig")
     result.distractors.to_csv(out_dir / "distractors.csv", index=False, encoding="utf-8-sig")
-    chart = plot_item_analysis(result, out_dir / "item_analysis.png")
+    title = f"考核轮次 {round_id}" + (f"（{'、'.join(assignments)}）" if assignments else "")
+    chart = plot_item_analysis(result, out_dir / "item_analysis.png", title=title)
     click.echo(f"考核轮次 {round_id} 题目分析（共 {len(result.items)} 题）")
     click.echo(render_table(result.items))
     for _, row in result.reliability.iterrows():
         click.echo(f"{row['paper']} 卷：{row['n_trainees']} 人、{row['n_items']} 题，"
                    f"Cronbach α = {_fmt(row['cronbach_alpha'])}，KR-20 = {_fmt(row['kr20'])}")
+        click.echo(f"    说明：{row['note']}")
     flagged = int(result.items["retire"].sum())
     click.echo(f"建议复核或淘汰的题目：{flagged} 道。结果已写入 {out_dir}（图表 {chart.name}）")

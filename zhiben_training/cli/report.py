@@ -20,7 +20,12 @@ _out_option = click.option(
 
 _today_option = click.option(
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="数据截至日期（YYYY-MM-DD，默认今天）；统计期间未结束时，逾期、在改等“期末”数字按此日计算。",
+    help="数据截至日期，也是表中的生成日期（YYYY-MM-DD，默认今天）；统计期间未结束时，逾期、在改等“期末”数字按此日计算。",
+)
+_unit_option = click.option(
+    "--unit", default=None, envvar="ZHIBEN_REPORT_UNIT", metavar="单位名称",
+    help="报送单位（写入标题下方、页眉和签章栏），如“天津市和平区住房和城乡建设委员会”；"
+         "默认取环境变量 ZHIBEN_REPORT_UNIT，都没有时留空待手填。",
 )
 
 
@@ -52,21 +57,27 @@ def command() -> None:
               help="列规格 JSON 文件（默认使用内置规格，格式见 docs/reports.md）。")
 @_out_option
 @_db_option
-def roster_command(round_id: str, masked: bool, spec_path: Path | None, out_dir: Path, db_url: str | None) -> None:
+@_unit_option
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="生成日期，培训状态（如逾期）也按此日计算（YYYY-MM-DD，默认今天）。")
+def roster_command(round_id: str, masked: bool, spec_path: Path | None, out_dir: Path, db_url: str | None,
+                   unit: str | None, today: dt.datetime | None) -> None:
     """导出培训考核人员花名册（XLSX + 带 BOM 的 UTF-8 CSV），写出前逐行校验。"""
     from zhiben_training.reports.columns import load_spec
     from zhiben_training.reports.roster import write_roster
     from zhiben_training.reports.sources import roster_frame
 
     spec = load_spec(spec_path)
+    day = today.date() if today else dt.date.today()
     with _open(db_url) as registry:
-        frame = roster_frame(registry, round_id=round_id)
-    export = write_roster(frame, out_dir, round_id=round_id, spec=spec, masked=masked)
+        frame = roster_frame(registry, round_id=round_id, today=day)
+    export = write_roster(frame, out_dir, round_id=round_id, spec=spec, masked=masked, unit=unit, generated=day)
     click.echo(f"花名册（{round_id}{'，公示版' if masked else ''}）共 {export.rows} 人。")
     _done([export.xlsx, export.csv], out_dir)
 
 
-def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None, today: dt.datetime | None) -> None:
+def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None, today: dt.datetime | None,
+              unit: str | None) -> None:
     from zhiben_training.reports.export import write_periodic
     from zhiben_training.reports.periodic import build_periodic_report
     from zhiben_training.reports.periods import parse_period
@@ -77,7 +88,7 @@ def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None, t
     with _open(db_url) as registry:
         inputs = periodic_inputs(registry, period, as_of=as_of)
     report = build_periodic_report(inputs, period, as_of=as_of)
-    export = write_periodic(report, out_dir)
+    export = write_periodic(report, out_dir, unit=unit, generated=as_of)
     for label, text in report.summary:
         click.echo(f"{label}：{text}")
     _done([export.xlsx, export.html], out_dir)
@@ -88,9 +99,11 @@ def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None, t
 @_out_option
 @_db_option
 @_today_option
-def quarterly_command(quarter: str, out_dir: Path, db_url: str | None, today: dt.datetime | None) -> None:
+@_unit_option
+def quarterly_command(quarter: str, out_dir: Path, db_url: str | None, today: dt.datetime | None,
+                      unit: str | None) -> None:
     """季度工作情况报告，如 2026Q3（2026-07-01 至 2026-09-30，于 10 月第一周报送）。"""
-    _periodic("quarterly", quarter, out_dir, db_url, today)
+    _periodic("quarterly", quarter, out_dir, db_url, today, unit)
 
 
 @command.command("annual")
@@ -98,15 +111,19 @@ def quarterly_command(quarter: str, out_dir: Path, db_url: str | None, today: dt
 @_out_option
 @_db_option
 @_today_option
-def annual_command(year: str, out_dir: Path, db_url: str | None, today: dt.datetime | None) -> None:
+@_unit_option
+def annual_command(year: str, out_dir: Path, db_url: str | None, today: dt.datetime | None,
+                   unit: str | None) -> None:
     """年度工作报告，如 2026（次年 1 月报送）。"""
-    _periodic("annual", year, out_dir, db_url, today)
+    _periodic("annual", year, out_dir, db_url, today, unit)
 
 
 @command.command("self-evaluation")
 @_out_option
 @_db_option
 @_today_option
-def self_evaluation_command(out_dir: Path, db_url: str | None, today: dt.datetime | None) -> None:
+@_unit_option
+def self_evaluation_command(out_dir: Path, db_url: str | None, today: dt.datetime | None,
+                            unit: str | None) -> None:
     """治本攻坚三年行动自评报告（2024年3月至2026年12月全程，总体任务结束后报送）。"""
-    _periodic("self-evaluation", None, out_dir, db_url, today)
+    _periodic("self-evaluation", None, out_dir, db_url, today, unit)

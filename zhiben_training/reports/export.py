@@ -12,13 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from zhiben_training.reports.charts import chart_png
+from zhiben_training.reports.filing import Filing, text_width
 from zhiben_training.reports.html import render_html
 from zhiben_training.reports.manifest import update_manifest
 from zhiben_training.reports.periodic import PeriodicReport, Section
 from zhiben_training.reports.periods import content
 from zhiben_training.reports.xlsx import Field, Sheet, write_xlsx
 
-__all__ = ["PeriodicExport", "write_periodic", "section_sheet"]
+__all__ = ["PeriodicExport", "periodic_filing", "write_periodic", "section_sheet"]
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,14 @@ class PeriodicExport:
     manifest: Path
 
 
+def _width(name: str, series: pd.Series, *, floor: float = 10.0, cap: float = 48.0) -> float:
+    """Column width from the header and every value, CJK characters counting 2 (so 区 names never clip)."""
+    texts = [name, *("" if v is None else str(v) for v in series.tolist())]
+    return max(floor, min(cap, max(text_width(t) for t in texts) + 3.0))
+
+
 def _field(name: str, series: pd.Series, *, first: bool) -> Field:
-    width = max(10.0, min(40.0, 2.2 * len(name) + 2))
+    width = _width(name, series)
     if first or not pd.api.types.is_numeric_dtype(series):
         return Field(name, "text", max(width, 14.0))
     if pd.api.types.is_integer_dtype(series):
@@ -48,7 +55,7 @@ def section_sheet(section: Section) -> Sheet:
     table = section.table
     fields = [_field(str(c), table[c], first=i == 0) for i, c in enumerate(table.columns)]
     rows = ([_plain(v) for v in record] for record in table.itertuples(index=False))
-    return Sheet(section.sheet, fields, rows)
+    return Sheet(section.sheet, fields, rows, heading=section.title, note=section.note)
 
 
 def _about_sheet(report: PeriodicReport) -> Sheet:
@@ -58,7 +65,16 @@ def _about_sheet(report: PeriodicReport) -> Sheet:
     if report.period.kind == "self-evaluation":
         rows.append(("自评要求原文", schedule["self_evaluation_quote"]))
     rows += [(s.title, s.note) for s in report.sections]
-    return Sheet("说明", [Field("项目", "text", 22), Field("内容", "text", 100)], rows)
+    labels = pd.Series([label for label, _ in rows])
+    return Sheet("说明", [Field("项目", "text", _width("项目", labels, cap=40)), Field("内容", "text", 100, wrap=True)], rows,
+                 heading="说明")
+
+
+def periodic_filing(report: PeriodicReport, *, unit: str | None = None, generated: dt.date | None = None) -> Filing:
+    """Title, 统计期间 line, unit and generation date of a periodic report (shared by its XLSX and HTML)."""
+    period = report.period
+    return Filing(title=period.title, scope=("统计期间", f"{period.label}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）"),
+                  unit=unit, generated=generated, short_scope=period.label)
 
 
 def _write_text(path: Path, text: str) -> Path:
@@ -68,8 +84,14 @@ def _write_text(path: Path, text: str) -> Path:
     return path
 
 
-def write_periodic(report: PeriodicReport, out_dir: Path | str) -> PeriodicExport:
-    """Write ``<kind>-<code>.xlsx`` and ``.html`` into ``out_dir`` and update its manifest."""
+def write_periodic(report: PeriodicReport, out_dir: Path | str, *, unit: str | None = None,
+                   generated: dt.date | None = None) -> PeriodicExport:
+    """Write ``<kind>-<code>.xlsx`` and ``.html`` into ``out_dir`` and update its manifest.
+
+    ``unit`` (报送单位) and ``generated`` (生成日期) go into the title block, page header/footer and signature
+    block; left as lines to fill in by hand when not given. Nothing reads the clock.
+    """
+    filing = periodic_filing(report, unit=unit, generated=generated)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     period = report.period
@@ -77,7 +99,7 @@ def write_periodic(report: PeriodicReport, out_dir: Path | str) -> PeriodicExpor
     stamp = dt.datetime.combine(period.end, dt.time(0, 0), tzinfo=dt.UTC)
     sheets = [_about_sheet(report), *(section_sheet(s) for s in report.sections)]
     xlsx = write_xlsx(out_dir / f"{period.file_stem}.xlsx", sheets,
-                      title=f"{period.title}（{period.label}）", subject=period.code, created=stamp)
-    page = _write_text(out_dir / f"{period.file_stem}.html", render_html(report, charts))
+                      title=f"{period.title}（{period.label}）", subject=period.code, created=stamp, filing=filing)
+    page = _write_text(out_dir / f"{period.file_stem}.html", render_html(report, charts, filing=filing))
     manifest = update_manifest(out_dir, [xlsx, page])
     return PeriodicExport(xlsx=xlsx, html=page, manifest=manifest)

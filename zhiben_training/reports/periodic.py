@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from zhiben_training.errors import ReportError
 from zhiben_training.reports.periods import Period, content
 
-__all__ = ["PeriodicInputs", "PeriodicReport", "Section", "build_periodic_report", "INPUT_COLUMNS"]
+__all__ = ["PeriodicInputs", "PeriodicReport", "Section", "build_periodic_report", "INPUT_COLUMNS", "NO_DATA"]
 
 INPUT_COLUMNS = {
     "training": ["person_id", "round_id", "district", "enterprise_type", "role", "completed_date", "taken_date",
@@ -30,6 +30,7 @@ INPUT_COLUMNS = {
 _DATE_COLUMNS = {"completed_date", "taken_date", "date", "expiry_date", "found_date", "deadline", "closed_date"}
 _DISTRICTS = Path(__file__).resolve().parent.parent / "data" / "districts.json"
 TOTAL = "合计"
+NO_DATA = "本期无数据"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Section:
     note: str
     table: pd.DataFrame
     chart: dict | None = None
+    empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,14 @@ def _check_values(inputs: PeriodicInputs) -> None:
             raise ReportError(f"报告输入表 continuing_education 第 {row + 2} 行「hours」应为非负数值")
 
 
+def _flag(values: pd.Series, test) -> pd.Series:
+    """A boolean mask over ``values`` (dates or None). ``astype(bool)`` matters: on an empty table ``map``
+    gives an object Series, and ``frame[object_series]`` selects *columns*, leaving a table with none."""
+    return values.map(lambda d: d is not None and bool(test(d))).astype(bool)
+
+
 def _within(values: pd.Series, period: Period) -> pd.Series:
-    return values.map(lambda d: d is not None and period.start <= d <= period.end).astype(bool)
+    return _flag(values, lambda d: period.start <= d <= period.end)
 
 
 def _pick(frame: pd.DataFrame, column: str, key: str) -> pd.DataFrame:
@@ -131,7 +139,7 @@ def _ce_table(inputs: PeriodicInputs, period: Period, as_of: dt.date) -> pd.Data
         row: dict[str, object] = {"所在区": district, "应参加人数": len(members)}
         for year in period.years:
             until = min(as_of, dt.date(year, 12, 31))
-            in_year = ce[(ce["year"] == year) & ce["date"].map(lambda d, u=until: d is not None and d <= u)]
+            in_year = ce[(ce["year"] == year) & _flag(ce["date"], lambda d, u=until: d <= u)]
             hours = in_year.groupby("person_id")["hours"].sum()
             met = int((hours.reindex(members["person_id"]).fillna(0) >= inputs.ce_min_hours).sum())
             row[f"{year}年达标人数"] = met
@@ -151,7 +159,7 @@ def _renewal_table(certificates: pd.DataFrame, period: Period) -> pd.DataFrame:
     next_day = period.end + dt.timedelta(days=1)
     window_end = _add_months(next_day, content()["renewal_window_months"]) - dt.timedelta(days=1)
     expired = certificates[_within(certificates["expiry_date"], period)]
-    due = certificates[certificates["expiry_date"].map(lambda d: d is not None and period.end < d <= window_end)]
+    due = certificates[_flag(certificates["expiry_date"], lambda d: period.end < d <= window_end)]
     rows = []
     for district in [*_districts(), TOTAL]:
         mine = _pick(expired, "district", district)
@@ -166,9 +174,9 @@ def _renewal_table(certificates: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 def _hazard_counts(findings: pd.DataFrame, period: Period, as_of: dt.date) -> dict[str, pd.Series]:
     """Found / closed inside the period; overdue and open as of ``as_of`` (the period end, or today if earlier)."""
-    open_at_end = findings["closed_date"].map(lambda d: d is None or d > as_of).astype(bool)
-    found_by_end = findings["found_date"].map(lambda d: d is not None and d <= as_of).astype(bool)
-    past_deadline = findings["deadline"].map(lambda d: d is not None and d < as_of).astype(bool)
+    open_at_end = ~_flag(findings["closed_date"], lambda d: d <= as_of)
+    found_by_end = _flag(findings["found_date"], lambda d: d <= as_of)
+    past_deadline = _flag(findings["deadline"], lambda d: d < as_of)
     return {
         "期内发现": _within(findings["found_date"], period),
         "期内销号": _within(findings["closed_date"], period),
@@ -226,6 +234,14 @@ def _sections(inputs: PeriodicInputs, period: Period, as_of: dt.date) -> list[Se
     ]
 
 
+def _mark_empty(section: Section) -> Section:
+    """A section whose 合计 row is all zero says so first (a valid, clearly empty table, not a blank page)."""
+    total = pd.to_numeric(section.table.iloc[-1, 1:], errors="coerce").fillna(0)
+    if (total != 0).any():
+        return section
+    return replace(section, empty=True, note=f"{NO_DATA}：统计期间内登记库中没有相关记录，各项计为 0。{section.note}")
+
+
 def _summary(sections: list[Section], period: Period, as_of: dt.date) -> list[tuple[str, str]]:
     by_key = {s.key: s.table.iloc[-1] for s in sections}
     district, hazards = by_key["trained_by_district"], by_key["hazards_by_channel"]
@@ -240,6 +256,8 @@ def _summary(sections: list[Section], period: Period, as_of: dt.date) -> list[tu
     ]
     if as_of < period.end:
         lines.insert(1, ("数据截至", f"{as_of:%Y-%m-%d}（统计期间尚未结束；“期末”各项按此日计）"))
+    if all(s.empty for s in sections):
+        lines.append(("数据情况", f"{NO_DATA}：登记库中没有统计期间内的培训、考核、继续教育、证书到期或重大事故隐患记录"))
     return lines
 
 
@@ -256,5 +274,5 @@ def build_periodic_report(inputs: PeriodicInputs, period: Period, *, as_of: dt.d
         ce_min_hours=inputs.ce_min_hours, ce_roles=inputs.ce_roles, ce_source=inputs.ce_source,
     )
     _check_values(inputs)
-    sections = _sections(inputs, period, as_of)
+    sections = [_mark_empty(s) for s in _sections(inputs, period, as_of)]
     return PeriodicReport(period=period, summary=_summary(sections, period, as_of), sections=sections)
