@@ -262,7 +262,7 @@ def summarise(ctx: DemoContext) -> list[str]:
 
 
 def _write_reports(ctx: DemoContext) -> list[str]:
-    from zhiben_training.assess.analysis import item_analysis, plot_item_analysis
+    from zhiben_training.assess.analysis import write_item_analysis
     from zhiben_training.assess.responses import responses_frame
     from zhiben_training.reports.columns import default_spec
     from zhiben_training.reports.export import write_periodic
@@ -273,22 +273,19 @@ def _write_reports(ctx: DemoContext) -> list[str]:
 
     reports = _fresh(ctx.out_dir / "reports")
     roster = write_roster(roster_frame(ctx.registry, round_id=ROUNDS["A"], today=TODAY), reports / "roster",
-                          round_id=ROUNDS["A"], spec=default_spec(), masked=False)
+                          round_id=ROUNDS["A"], spec=default_spec(), masked=False, generated=TODAY)
     quarter = exam_quarter()
     period = parse_period("quarterly", quarter)
     quarterly = write_periodic(build_periodic_report(periodic_inputs(ctx.registry, period, as_of=TODAY), period),
-                               reports / "quarterly")
+                               reports / "quarterly", generated=TODAY)
     responses = pd.concat([responses_frame(ctx.course_root, aid) for aid in ctx.assignments.values()])
-    analysis = item_analysis(responses, min_n=5)
-    analysis_dir = reports / "item-analysis"
-    analysis_dir.mkdir(parents=True)
-    analysis.items.to_csv(analysis_dir / "item_analysis.csv", index=False, encoding="utf-8-sig")
-    analysis.reliability.to_csv(analysis_dir / "reliability.csv", index=False, encoding="utf-8-sig")
-    chart = plot_item_analysis(analysis, analysis_dir / "item_analysis.png")
+    analysis, paths = write_item_analysis(responses, reports / "item-analysis", round_id="、".join(ROUNDS.values()),
+                                          assignments=list(ctx.assignments.values()), min_n=5)
+    chart = paths["chart"]
     ctx.outputs.update({
         "花名册（XLSX）": roster.xlsx, "花名册（CSV）": roster.csv,
         f"季度报告 {quarter}（XLSX）": quarterly.xlsx, f"季度报告 {quarter}（HTML）": quarterly.html,
-        "试题分析": analysis_dir / "item_analysis.csv", "试题分析图": chart,
+        "试题分析": paths["item_analysis"], "试题分析图": chart,
     })
     alphas = "，".join(f"{r.paper} 卷 α = {r.cronbach_alpha:.2f}" for r in analysis.reliability.itertuples())
     return [f"花名册 {ROUNDS['A']}：{roster.rows} 人；季度报告 {quarter} 已写出；"

@@ -29,7 +29,7 @@ import pandas as pd
 from zhiben_training.assess.scoring import normalise_choice, normalise_truefalse
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["ItemAnalysis", "item_analysis", "cronbach_alpha", "kr20", "plot_item_analysis", "item_analysis_figure",
+__all__ = ["ItemAnalysis", "item_analysis", "write_item_analysis", "analysis_title", "cronbach_alpha", "kr20", "plot_item_analysis", "item_analysis_figure",
            "reliability_note"]
 
 REQUIRED_COLUMNS = ("trainee_id", "paper", "item_id", "source_question_id", "kind", "answer", "key", "points",
@@ -259,3 +259,24 @@ def plot_item_analysis(result: ItemAnalysis, path: Path | str, *, title: str | N
     path.parent.mkdir(parents=True, exist_ok=True)
     item_analysis_figure(result, title=title).savefig(path, dpi=120)
     return path
+
+
+def analysis_title(round_id: str, assignments: tuple[str, ...] | list[str] = ()) -> str:
+    """The chart title and heading: which round (and papers) the analysis is of."""
+    return f"考核轮次 {round_id}" + (f"（{'、'.join(assignments)}）" if assignments else "")
+
+
+def write_item_analysis(responses: pd.DataFrame, out_dir: Path | str, *, round_id: str,
+                        assignments: tuple[str, ...] | list[str] = (), min_n: int = 5) -> tuple[ItemAnalysis, dict]:
+    """Analyse and write the item table, reliability, distractors (CSV with BOM) and the chart;
+    one place for the CLI and the demo. Returns the analysis and the written paths by name."""
+    result = item_analysis(responses, min_n=min_n)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {name: out_dir / f"{name}.csv" for name in ("item_analysis", "reliability", "distractors")}
+    result.items.to_csv(paths["item_analysis"], index=False, encoding="utf-8-sig")
+    result.reliability.to_csv(paths["reliability"], index=False, encoding="utf-8-sig")
+    result.distractors.to_csv(paths["distractors"], index=False, encoding="utf-8-sig")
+    paths["chart"] = plot_item_analysis(result, out_dir / "item_analysis.png",
+                                        title=analysis_title(round_id, assignments))
+    return result, paths

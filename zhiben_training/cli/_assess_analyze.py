@@ -84,16 +84,11 @@ def _read_responses(responses_path: Path) -> pd.DataFrame:
 
 def _analyze(round_id: str, responses: pd.DataFrame, out_dir: Path | None, min_n: int, *,
              assignments: tuple[str, ...] = ()) -> None:
-    from zhiben_training.assess.analysis import item_analysis, plot_item_analysis
+    from zhiben_training.assess.analysis import write_item_analysis
 
-    result = item_analysis(responses, min_n=min_n)
     out_dir = out_dir or Path(f"item-analysis-{round_id}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    result.items.to_csv(out_dir / "item_analysis.csv", index=False, encoding="utf-8-sig")
-    result.reliability.to_csv(out_dir / "reliability.csv", index=False, encoding="utf-8-sig")
-    result.distractors.to_csv(out_dir / "distractors.csv", index=False, encoding="utf-8-sig")
-    title = f"考核轮次 {round_id}" + (f"（{'、'.join(assignments)}）" if assignments else "")
-    chart = plot_item_analysis(result, out_dir / "item_analysis.png", title=title)
+    result, paths = write_item_analysis(responses, out_dir, round_id=round_id, assignments=assignments, min_n=min_n)
+    chart = paths["chart"]
     click.echo(f"考核轮次 {round_id} 题目分析（共 {len(result.items)} 题）")
     click.echo(render_table(result.items))
     for _, row in result.reliability.iterrows():
