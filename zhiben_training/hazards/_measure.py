@@ -119,6 +119,8 @@ def standard(threshold_id: str) -> dict:
 
 def standard_note(row: dict, text: str) -> str:
     """“… （依据：JGJ 46 …；未核实，仅供参考）” — every verdict resting on a configuration value says so."""
+    if row["status"] == "verified":
+        return f"{text}（{row['source']}）"
     basis = row.get("standard_to_check") or row["source"]
     local = f"；本地配置 {row['local_override']}" if row.get("local_override") else ""
     return f"{text}（阈值为配置值，应核对：{basis}{local}）{status_note(row['status'])}"
