@@ -9,6 +9,7 @@ from tests.hazards.conftest import work as W
 from zhiben_training.errors import RecordFormatError
 from zhiben_training.hazards import classify_work, classify_works
 
+
 def FW(**over):
     """A formwork support below every 附件1 threshold, all parameters stated (none left unknown)."""
     return W("formwork_support", **{"height_m": 4, "span_m": 6, "total_load_kn_m2": 5, "line_load_kn_m": 8,

@@ -59,7 +59,7 @@ def _depth_check(text: str) -> None:
                 where = "".join(f".{k}" if b == "{" and k is not None else "[…]" if b == "[" else "" for b, k in stack[:4])
                 raise RecordFormatError(
                     f"检查记录嵌套过深：字段 {where.lstrip('.') or '（顶层）'}… 在第 {line} 行已超过 {MAX_DEPTH} 层",
-                    field=where.lstrip("."), hint=f"检查记录格式最多嵌套约 6 层；限制见 docs/record-format.md。")
+                    field=where.lstrip("."), hint="检查记录格式最多嵌套约 6 层；限制见 docs/record-format.md。")
         elif token in "]}" and stack:
             stack.pop()
 
