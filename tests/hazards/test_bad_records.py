@@ -95,3 +95,14 @@ def test_an_absurd_finite_number_is_refused_by_the_magnitude_limit():
     with pytest.raises(RecordFormatError, match="超出合理范围") as err:
         validate_record(make_record(works=[W("excavation", depth_m=1e300)]))
     assert err.value.field == "works[0].depth_m"
+
+
+@pytest.mark.parametrize("text", [
+    '{"record_id": "\\ud800", "inspection_date": "2026-03-15", "project": {"type": "市政"}}',
+    '{"\\ud800": 1, "record_id": "x", "inspection_date": "2026-03-15", "project": {"type": "市政"}}',
+    '{"\\q": 1}',
+    '{"record_id": "x", "inspection_date": "2026-03-15", "project": {"type": "市政"}, "works": [' + "[" * 20 + "]" * 20 + "]}",
+])
+def test_lone_surrogates_bad_escapes_and_deep_arrays_are_exit_2(tmp_path, capsys, text):
+    code, err = _check(tmp_path, text, capsys)
+    assert code == 2 and "错误" in err and "Traceback" not in err

@@ -186,3 +186,8 @@ def test_an_old_boolean_still_decides_when_no_measurement_is_given():
 
 def test_a_measurement_wins_over_a_contradicting_old_boolean():
     assert "15.2" not in _found(_wind(strong_wind=True, wind_force_beaufort=4))[0]
+
+
+def test_item_9_1_covers_the_load_bearing_support_used_for_steel_installation():
+    record = make_record(works=[W("load_bearing_support", point_load_kn=5, support_load_kn=600, support_capacity_kn=500)])
+    assert "9.1" in {f.item_id for f in judge_record(record).findings}

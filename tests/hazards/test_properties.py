@@ -13,6 +13,8 @@ from zhiben_training.errors import RecordFormatError
 from zhiben_training.hazards import judge_record, record_schema
 
 _DATE = st.dates().map(lambda d: d.isoformat())
+# any character, lone surrogates included (a JSON "\\ud800" escape decodes to one)
+_CHARS = st.characters() | st.characters(categories=["Cs"])
 _ABOUT = st.sampled_from(["enterprise", "works[0]", "works[1]", "equipment[0]", "observations.lighting_zones[0]", "weather"])
 
 
@@ -42,7 +44,7 @@ def _strategy(node: dict, name: str = "") -> st.SearchStrategy:
             return _ABOUT
         if node.get("pattern", "").startswith("^\\d{4}"):
             return st.one_of(_DATE, st.just("2026-02-30"))
-        return st.text(min_size=node.get("minLength", 0), max_size=8)
+        return st.text(_CHARS, min_size=node.get("minLength", 0), max_size=8)
     return st.none()
 
 
@@ -69,7 +71,7 @@ def test_no_record_that_follows_the_schema_crashes_the_engine(record):
 @given(RECORDS)
 def test_the_cli_exits_1_only_with_a_finding(tmp_path_factory, record):
     path = tmp_path_factory.mktemp("r") / "record.json"
-    path.write_text(json.dumps(record, ensure_ascii=False, allow_nan=True), "utf-8")
+    path.write_text(json.dumps(record, ensure_ascii=True, allow_nan=True), "utf-8")
     try:
         code = main(["hazards", "check", "--json", str(path)])
     except SystemExit as stop:
@@ -80,11 +82,11 @@ def test_the_cli_exits_1_only_with_a_finding(tmp_path_factory, record):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+@given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(_CHARS, max_size=5),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(_CHARS, max_size=5), inner, max_size=3),
                     max_leaves=20))
 def test_arbitrary_json_is_refused_with_a_record_format_error(value):
     try:
         judge_record(value)
-    except RecordFormatError:
-        pass
+    except RecordFormatError as err:
+        assert re.search(r"[\u4e00-\u9fff]", str(err))

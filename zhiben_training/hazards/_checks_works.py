@@ -164,7 +164,7 @@ def check_scaffold(index: int, work: dict):
 def check_steel_and_lifting(index: int, work: dict):
     """第九条（一）（二）钢结构、网架安装 and 第八条（九）报废吊索具."""
     here = f"works[{index}]"
-    if work["work_type"] == "steel_structure":
+    if work["work_type"] in ("steel_structure", "load_bearing_support"):  # 9.1: 钢结构、网架安装用支撑结构 (W1.2.3)
         yield from _hits(("9.1", either(
             observed(work, here, "support_foundation_meets_design", False),
             against_record_limit(work, here, "support_capacity", legacy=("support_overloaded", True)),

@@ -21,6 +21,7 @@ MAX_INT_DIGITS = 15
 MAX_MAGNITUDE = 1e12
 MAX_STRING = 10_000
 MAX_ITEMS = 10_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|[\[\]{}]')
 
 
@@ -51,7 +52,7 @@ def _depth_check(text: str) -> None:
         token = match.group(0)
         if match.group(1):  # an object key
             if stack:
-                stack[-1][1] = json.loads(token[: token.rindex(":")].rstrip())
+                stack[-1][1] = token[1: token.rindex(":")].rstrip()[:-1]  # raw key text: only for the message
         elif token in "[{":
             stack.append([token, None])
             if len(stack) > MAX_DEPTH:
@@ -104,14 +105,16 @@ def check_values(value: Any) -> None:
         elif isinstance(node, str):
             if len(node) > MAX_STRING:
                 raise RecordFormatError(f"字段 {field} 的文字过长（{len(node)} 字，上限 {MAX_STRING}）", field=field)
+            if _SURROGATE.search(node):
+                raise RecordFormatError(f"字段 {field} 含有无效的 Unicode 字符（单独的代理项，如 \\ud800）", field=field)
         elif isinstance(node, list):
             if len(node) > MAX_ITEMS:
                 raise RecordFormatError(f"字段 {field} 的条目过多（{len(node)} 条，上限 {MAX_ITEMS}）", field=field)
             todo.extend(((*parts, i), v) for i, v in enumerate(node))
         elif isinstance(node, dict):
             for key, sub in node.items():
-                if not isinstance(key, str):
-                    raise RecordFormatError(f"字段 {field} 含有非文字的字段名 {key!r}", field=field)
+                if not isinstance(key, str) or _SURROGATE.search(key):
+                    raise RecordFormatError(f"字段 {field} 含有无效的字段名 {key!r}", field=field)
                 todo.append(((*parts, key), sub))
 
 
