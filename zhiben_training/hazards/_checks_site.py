@@ -38,6 +38,9 @@ _HOIST_ASPECTS = (("hoist_attachment_spacing", "attachment_spacing_ok", False), 
 _CRANE_ASPECTS = (("crane_free_standing_height", "free_standing_height_ok", False),
                   ("crane_attachment_spacing", "attachment_spacing_ok", False),
                   ("crane_free_height", "free_height_ok", False), ("crane_verticality", "verticality_ok", True))
+_PLACE_CN = {"special": "一般特殊场所", "damp_or_touchable": "潮湿和易触及带电体场所",
+             "very_damp_or_metal_vessel": "特别潮湿场所或金属容器内"}  # schema labels of place_kind
+_NEAR_CN = {"building": "在建工程", "scaffold": "脚手架", "machinery": "机械设备", "site_road": "场内机动车道"}
 _CLEARANCES = {"clearance_to_structures_m": "与周边建（构）筑物的距离", "group_horizontal_clearance_m": "群塔水平距离",
                "group_vertical_clearance_m": "群塔垂直距离"}
 
@@ -141,7 +144,7 @@ def _unsafe_voltage(zone: dict, here: str) -> Tri:
             return against_standard(volts, bound, row["id"], label="照明电压（各类场所限值均不满足/均满足）",
                                     path=f"{here}.lighting_voltage_v", unit="V")
         return Tri(None, missing=(f"{here}.place_kind",))
-    return against_standard(volts, row["value"][kind], row["id"], label=f"照明电压（{kind}）",
+    return against_standard(volts, row["value"][kind], row["id"], label=f"照明电压（{_PLACE_CN[kind]}）",
                             path=f"{here}.lighting_voltage_v", unit="V")
 
 
@@ -159,7 +162,7 @@ def _line_too_close(line: dict, here: str) -> Tri:
         return Tri(None, notes=(standard_note(row, f"线路电压 {line['line_voltage_kv']:g} kV 超出配置表"),),
                    missing=(f"{here}.distance_meets_code",))
     return against_standard(line["distance_m"], band["min_m"], row["id"],
-                            label=f"与外电线路距离（{line['near']}，≤{band['up_to_kv']:g} kV）", path=f"{here}.distance_m",
+                            label=f"与外电线路距离（{_NEAR_CN[line['near']]}，≤{band['up_to_kv']:g} kV）", path=f"{here}.distance_m",
                             unit="m")
 
 
