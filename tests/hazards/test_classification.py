@@ -9,33 +9,44 @@ from tests.hazards.conftest import work as W
 from zhiben_training.errors import RecordFormatError
 from zhiben_training.hazards import classify_work, classify_works
 
+
+def FW(**over):
+    """A formwork support below every 附件1 threshold, all parameters stated (none left unknown)."""
+    return W("formwork_support", **{"height_m": 4, "span_m": 6, "total_load_kn_m2": 5, "line_load_kn_m": 8,
+                                    "projection_width_m": 6, "isolated_without_ties": False, **over})
+
+
 BOUNDARIES = [
     # (description, work, level, scope expected in scope_ids or None)
     ("a 5 m excavation is 超规模", W("excavation", depth_m=5), "超规模", "W2.1"),
     ("a 4.99 m excavation is 危大", W("excavation", depth_m=4.99), "危大", "W1.1.1"),
     ("a 3 m excavation is 危大", W("excavation", depth_m=3), "危大", "W1.1.1"),
-    ("a 2.99 m excavation is 一般", W("excavation", depth_m=2.99), "一般", None),
+    ("a 2.99 m excavation in plain surroundings is 一般", W("excavation", depth_m=2.99, complex_surroundings=False), "一般", None),
     ("a 2.99 m excavation in complex surroundings is 危大", W("excavation", depth_m=2.99, complex_surroundings=True), "危大", "W1.1.2"),
     ("formwork support 8 m high is 超规模", W("formwork_support", height_m=8), "超规模", "W2.2.2"),
     ("formwork support 7.99 m high is 危大", W("formwork_support", height_m=7.99), "危大", "W1.2.2"),
     ("formwork support 5 m high is 危大", W("formwork_support", height_m=5), "危大", "W1.2.2"),
-    ("formwork support 4.99 m high is 一般", W("formwork_support", height_m=4.99), "一般", None),
+    ("formwork support 4.99 m high is 一般", FW(height_m=4.99), "一般", None),
     ("formwork support span 18 m is 超规模", W("formwork_support", span_m=18), "超规模", "W2.2.2"),
     ("formwork support span 17.99 m is 危大", W("formwork_support", span_m=17.99), "危大", "W1.2.2"),
     ("formwork support span 10 m is 危大", W("formwork_support", span_m=10), "危大", "W1.2.2"),
-    ("formwork support span 9.99 m is 一般", W("formwork_support", span_m=9.99), "一般", None),
+    ("formwork support span 9.99 m is 一般", FW(span_m=9.99), "一般", None),
     ("formwork total load 15 kN/m² is 超规模", W("formwork_support", total_load_kn_m2=15), "超规模", "W2.2.2"),
     ("formwork total load 14.99 kN/m² is 危大", W("formwork_support", total_load_kn_m2=14.99), "危大", "W1.2.2"),
     ("formwork total load 10 kN/m² is 危大", W("formwork_support", total_load_kn_m2=10), "危大", "W1.2.2"),
-    ("formwork total load 9.99 kN/m² is 一般", W("formwork_support", total_load_kn_m2=9.99), "一般", None),
+    ("formwork total load 9.99 kN/m² is 一般", FW(total_load_kn_m2=9.99), "一般", None),
     ("formwork line load 20 kN/m is 超规模", W("formwork_support", line_load_kn_m=20), "超规模", "W2.2.2"),
     ("formwork line load 19.99 kN/m is 危大", W("formwork_support", line_load_kn_m=19.99), "危大", "W1.2.2"),
     ("formwork line load 15 kN/m is 危大", W("formwork_support", line_load_kn_m=15), "危大", "W1.2.2"),
-    ("formwork line load 14.99 kN/m is 一般", W("formwork_support", line_load_kn_m=14.99), "一般", None),
+    ("formwork line load 14.99 kN/m is 一般", FW(line_load_kn_m=14.99), "一般", None),
     ("a low slender isolated support is 危大",
      W("formwork_support", height_m=3, height_exceeds_projection_width=True, isolated_without_ties=True), "危大", "W1.2.2"),
     ("a low slender support with ties is 一般",
-     W("formwork_support", height_m=3, height_exceeds_projection_width=True, isolated_without_ties=False), "一般", None),
+     FW(height_m=3, height_exceeds_projection_width=True, isolated_without_ties=False), "一般", None),
+    ("a support 4.99 m high on a 4.98 m base, isolated, is 危大 (height > projection width, measured)",
+     FW(height_m=4.99, projection_width_m=4.98, isolated_without_ties=True), "危大", "W1.2.2"),
+    ("a support as high as its 4.99 m base, isolated, is 一般", FW(height_m=4.99, projection_width_m=4.99,
+                                                               isolated_without_ties=True), "一般", None),
     ("one OR condition suffices: low but heavy formwork is 超规模",
      W("formwork_support", height_m=2, span_m=3, total_load_kn_m2=3, line_load_kn_m=20), "超规模", "W2.2.2"),
     ("tool formwork is 超规模", W("tool_formwork"), "超规模", "W2.2.1"),
@@ -65,7 +76,7 @@ BOUNDARIES = [
     ("a special-shaped scaffold is 危大", W("scaffold", scaffold_type="special"), "危大", "W1.4.6"),
     ("a demolition affecting traffic is 危大", W("demolition", affects_surroundings=True), "危大", "W1.5"),
     ("a demolition of a chimney is 超规模 (unverified)", W("demolition", special_structure=True), "超规模", "W2.5.1"),
-    ("a plain demolition is 一般", W("demolition", affects_surroundings=False), "一般", None),
+    ("a plain demolition is 一般", W("demolition", affects_surroundings=False, special_structure=False, heritage_area=False), "一般", None),
     ("a shield tunnel is 超规模 (unverified W2.6)", W("tunnel", tunnel_method="shield"), "超规模", "W2.6"),
     ("a curtain wall 50 m high is 超规模", W("curtain_wall", height_m=50), "超规模", "W2.7.1"),
     ("a curtain wall 49.99 m high is 危大", W("curtain_wall", height_m=49.99), "危大", "W1.7.1"),
@@ -140,3 +151,37 @@ def test_a_numpy_number_from_a_widget_or_dataframe_classifies_like_a_float():
     np = pytest.importorskip("numpy")
     assert classify_work({"work_id": "W", "work_type": "excavation", "depth_m": np.int64(5)}).level == "超规模"
     assert classify_work({"work_id": "W", "work_type": "excavation", "depth_m": np.float64(4.99)}).level == "危大"
+
+
+UNKNOWN = [
+    ("an excavation without a depth", W("excavation"), ("depth_m", "complex_surroundings")),
+    ("a 2.99 m excavation whose surroundings are not stated", W("excavation", depth_m=2.99), ("complex_surroundings",)),
+    ("a formwork support with only its height, below 5 m", W("formwork_support", height_m=4.99), ("span_m", "total_load_kn_m2")),
+    ("a demolition with nothing stated", W("demolition"), ("affects_surroundings",)),
+    ("a tunnel without its method", W("tunnel"), ("tunnel_method",)),
+]
+
+
+@pytest.mark.parametrize(("why", "work", "missing"), UNKNOWN, ids=[u[0] for u in UNKNOWN])
+def test_a_work_without_the_deciding_dimensions_is_undetermined_never_general(why, work, missing):
+    result = classify_work(work)
+    assert result.level == "无法判定", why
+    assert set(missing) <= set(result.missing)
+    assert any("缺少" in r for r in result.reasons)
+
+
+def test_a_declared_level_stands_when_the_dimensions_are_missing():
+    result = classify_work(W("excavation", declared_level="危大"))
+    assert result.level == "危大" and result.declared_level == "危大" and result.missing == ()
+    assert any("declared_level" in r for r in result.reasons)
+
+
+def test_measurements_that_reach_a_higher_level_override_the_declaration():
+    result = classify_work(W("excavation", depth_m=6, declared_level="危大"))
+    assert result.level == "超规模" and "W2.1" in result.scope_ids
+
+
+def test_a_known_level_with_a_higher_scope_open_says_which_fields_would_decide():
+    result = classify_work(W("formwork_support", height_m=6))
+    assert result.level == "危大" and result.open_scope_ids == ("W2.2.2",)
+    assert "span_m" in result.missing

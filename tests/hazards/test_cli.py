@@ -36,11 +36,36 @@ def _check(args: list[str]) -> int:
         return stop.code
 
 
+CLEAN_PIT = W("excavation", depth_m=2, complex_surroundings=False, over_excavation_depth_m=0,
+              deformation_mm=8, deformation_limit_mm=30)
+
+
 def test_a_record_without_major_hazards_exits_0(tmp_path, capsys):
-    path = _write(tmp_path, make_record(works=[W("excavation", depth_m=2)]))
+    path = _write(tmp_path, make_record(works=[CLEAN_PIT]))
     assert main(["hazards", "check", str(path)]) == 0
     out = capsys.readouterr().out
     assert "未发现重大事故隐患" in out and "一般" in out
+
+
+def test_a_record_whose_measurements_are_missing_exits_4_not_0(tmp_path, capsys):
+    """No hazard found but 5.2 cannot be decided without the over-excavation depth: exit 4, never 0."""
+    pit = {k: v for k, v in CLEAN_PIT.items() if k != "over_excavation_depth_m"}
+    path = _write(tmp_path, make_record(works=[pit]))
+    with pytest.raises(SystemExit) as stop:
+        main(["hazards", "check", str(path)])
+    assert stop.value.code == 4
+    out = capsys.readouterr().out
+    assert "无法判定 1 项" in out and "works[0].over_excavation_depth_m" in out
+
+
+def test_a_project_outside_the_standards_scope_is_not_judged(tmp_path, capsys):
+    path = _write(tmp_path, make_record(project={"type": "公路工程"}, works=[W("excavation", depth_m=6,
+                                                                            third_party_monitoring=False)]))
+    with pytest.raises(SystemExit) as stop:
+        main(["hazards", "check", "--json", str(path)])
+    data = json.loads(capsys.readouterr().out)
+    assert stop.value.code == 4 and data["applicable"] is False and data["major_hazard_ids"] == []
+    assert "第一条、第三条" in data["notes"][0]
 
 
 def test_a_record_with_a_major_hazard_exits_1_and_prints_a_chinese_table(tmp_path):

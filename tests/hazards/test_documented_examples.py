@@ -40,7 +40,26 @@ def test_the_documented_answer_is_what_the_cli_prints(name, capsys):
     assert code == expected["exit_code"], captured.err
     data = json.loads(captured.out)
     assert data["major_hazard_ids"] == expected["major_hazard_ids"]
+    assert data["undetermined_ids"] == expected["undetermined_ids"]
     assert {w["work_id"]: w["level"] for w in data["works"]} == expected["levels"]
+    assert [i["verdict"] for i in data["issues"]] == expected.get("issues", [])
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n != "legacy_format1.json"))
+def test_every_example_is_written_in_format_2(name):
+    record = json.loads((EXAMPLES / name).read_text("utf-8"))
+    assert record["format_version"] == "2" and "schema_version" not in record
+
+
+def test_the_format_1_example_migrates_to_the_same_answer(tmp_path, capsys):
+    out = tmp_path / "migrated.json"
+    assert main(["hazards", "migrate", str(EXAMPLES / "legacy_format1.json"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "weather.strong_wind" in err and "wind_force_beaufort" in err
+    migrated = json.loads(out.read_text("utf-8"))
+    assert migrated["format_version"] == "2" and "schema_version" not in migrated
+    assert _check(["--json", str(out)]) == 1
+    assert json.loads(capsys.readouterr().out)["major_hazard_ids"] == EXPECTED["legacy_format1.json"]["major_hazard_ids"]
 
 
 def test_the_console_command_prints_the_documented_table_for_an_example():
@@ -57,7 +76,8 @@ def test_the_doc_table_states_the_same_answer(name):
     row = next(line for line in DOC.splitlines() if line.startswith(f"| `{name}` |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[2] == ("、".join(expected["major_hazard_ids"]) or "无")
-    assert cells[4] == str(expected["exit_code"])
+    assert cells[3] == ("、".join(expected["undetermined_ids"]) or "—")
+    assert cells[5] == str(expected["exit_code"])
 
 
 def test_every_record_field_is_documented():
@@ -77,10 +97,12 @@ def test_every_record_field_is_documented():
 def test_the_overview_example_in_the_doc_is_valid_and_gives_the_stated_answer():
     import re
 
-    from zhiben_training.hazards import assess, classify_works
+    from zhiben_training.hazards import assess, classify_works, judge_record
 
     record = json.loads(re.search(r"```json\n(.+?)\n```", DOC, re.S).group(1))
+    assert record["format_version"] == "2"
     assert [c.level for c in classify_works(record)] == ["超规模"]
     assert [f.item_id for f in assess(record)] == ["15.2"]
+    assert judge_record(record).undetermined == ()
     assert "W-01 为超规模工程（W1.1.1、W2.1）；发现重大事故隐患 15.2" in DOC
 

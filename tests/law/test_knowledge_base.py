@@ -172,7 +172,9 @@ def test_the_public_api_is_pinned():
     from zhiben_training import hazards
 
     assert set(hazards.__all__) == {"LEVELS", "HazardFinding", "WorkClassification", "assess", "classify_work",
-                                    "classify_works", "load_record_file", "record_schema", "validate_record"}
+                                    "classify_works", "load_record_file", "record_schema", "validate_record",
+                                    "FORMAT_VERSION", "UNDETERMINED", "IssueVerdict", "RecordVerdict", "Undetermined",
+                                    "judge_record", "migrate_record"}
     assert {"criteria", "criterion", "chapters", "changes_2022_2024", "wd_scopes", "duties", "penalties",
             "thresholds", "UnknownItemError", "Criterion", "Scope", "Provision"} <= set(law.__all__)
 

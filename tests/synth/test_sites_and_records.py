@@ -7,7 +7,7 @@ import copy
 import numpy as np
 import pytest
 
-from zhiben_training.hazards import assess, classify_work, validate_record
+from zhiben_training.hazards import assess, classify_work, judge_record, validate_record
 from zhiben_training.law import criteria
 from zhiben_training.synth import load_site_records
 from zhiben_training.synth._plant import PLANTABLE_IDS, PLANTERS, PlantContext
@@ -25,6 +25,10 @@ def test_every_demo_record_validates_and_assess_equals_the_intended_label(demo_c
         validate_record(record)
         intended = [x for x in labels[record["site_id"]].split(";") if x]
         assert _ids(record) == intended, record["site_id"]
+        verdict = judge_record(record)
+        assert verdict.undetermined == (), (record["site_id"], verdict.undetermined)  # the city writes every measurement
+        assert all(w.level != "无法判定" for w in verdict.works), record["site_id"]
+        assert record["format_version"] == "2"
         seen += 1
     assert seen == len(labels)
 
@@ -113,7 +117,7 @@ def test_sites_with_a_lapsed_licence_are_labelled_4_1(demo_city, demo_tables):
     ent = demo_tables["enterprises"].set_index("uscc")
     for record in load_site_records(demo_city):
         expired = ent.loc[record["enterprise"]["uscc"], "licence_expiry"].date().isoformat() < record["inspection_date"]
-        assert record["enterprise"]["safety_licence_valid"] is (not expired)
+        assert record["enterprise"]["safety_licence_valid_until"] == ent.loc[record["enterprise"]["uscc"], "licence_expiry"].date().isoformat()
         if expired:
             assert "4.1" in _ids(record)
 

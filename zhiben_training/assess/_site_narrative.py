@@ -22,7 +22,7 @@ from zhiben_training.errors import KnowledgeBaseError
 __all__ = ["SiteLabels", "render_site_report", "label_entities", "work_parameters"]
 
 _SKIP = {"work_id", "name", "work_type", "equipment_id", "equipment_type", "location", "kind", "element",
-         "near", "person_id", "schema_version", "record_id", "site_id", "inspector", "description",
+         "near", "person_id", "schema_version", "format_version", "about", "record_id", "site_id", "inspector", "description",
          "catalogue", "legal_basis", "scaffold_type", "platform_kind", "uscc", "construction_kind",
          "qualification_grade", "current_operation"}
 # the classification-relevant parameters shown in t02 (numbers and the qualitative switches of 附件1/2)
@@ -30,7 +30,10 @@ _CLASSIFY_KEYS = ("depth_m", "height_m", "span_m", "total_load_kn_m2", "line_loa
                   "lift_weight_kn", "crane_capacity_kn", "erect_height_m", "base_elevation_m", "lifting_height_m",
                   "segment_height_m", "weight_kn", "complex_surroundings", "affects_surroundings",
                   "special_structure", "heritage_area", "no_standard", "height_exceeds_projection_width",
-                  "isolated_without_ties", "lifting_method", "structure_kind", "tunnel_method", "slope_class")
+                  "isolated_without_ties", "lifting_method", "structure_kind", "tunnel_method", "slope_class",
+                  "projection_width_m", "declared_level")
+# measured zero values read better as a statement than as "超挖深度 0m"
+_ZERO = {"over_excavation_depth_m": "未超挖（超挖深度 0 m）"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ def _phrase(key: str, value: object, rng: np.random.Generator, bank: str) -> str
         variants = spec.get("true" if value else "false")
         return str(rng.choice(variants)) if variants else _fallback_bool(title, value, rng)
     if isinstance(value, int | float):
+        if value == 0 and key in _ZERO:
+            return _ZERO[key]
         if "num" in spec:
             return str(rng.choice(spec["num"])).format(v=_num(value))
         return f"{title} {_num(value)}{unit}"
@@ -188,9 +193,14 @@ def _observation_lines(record: dict, rng, bank) -> list[str]:
         names = {"thunderstorm": "雷雨", "heavy_snow": "大雪", "dense_fog": "浓雾", "strong_wind": "大风"}
         acts = {"lifting": "吊装作业", "equipment_installation": "设备安装", "equipment_dismantling": "设备拆卸",
                 "work_at_height": "高处作业"}
-        bad = "、".join(v for k, v in names.items() if weather.get(k)) or "天气晴好"
+        seen = [v for k, v in names.items() if weather.get(k)]
+        if "wind_force_beaufort" in weather:  # format 2: the measured wind, judged by the trainee
+            seen.append(f"实测风力 {weather['wind_force_beaufort']} 级")
+        if "wind_speed_m_s" in weather:
+            seen.append(f"风速 {_num(weather['wind_speed_m_s'])} m/s")
+        bad = "、".join(seen) or "天气晴好"
         doing = "、".join(acts.get(a, a) for a in weather.get("activities", []))
-        lines.append(f"- 检查当日天气：{bad}" + (f"；现场仍在进行{doing}" if doing else "") + "。")
+        lines.append(f"- 检查当日天气：{bad}" + (f"；现场正在进行{doing}" if doing else "") + "。")
     return lines
 
 

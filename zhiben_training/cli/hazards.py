@@ -88,46 +88,99 @@ def show(item_id: str, version: str, as_json: bool) -> None:
         click.echo(f"与2022版相比：{change['change']}（{old}）{law.status_note(change['status'])}")
 
 
-def _render(record: dict, works: list, findings: list) -> None:
+EXIT_NONE, EXIT_MAJOR, EXIT_BAD_RECORD, EXIT_UNDETERMINED = 0, 1, 2, 4
+_EXIT = {"none": EXIT_NONE, "major": EXIT_MAJOR, "undetermined": EXIT_UNDETERMINED}
+
+
+def _render(record: dict, verdict) -> None:
     click.echo(f"检查记录 {record['record_id']}（检查日期 {record['inspection_date']}）")
-    if works:
+    for note in verdict.notes:
+        click.echo(f"\n{note}")
+    if verdict.works:
         click.echo("\n危大工程分级：")
-        rows = [[w.work_id, _WORK_TYPE_CN.get(w.work_type, w.work_type), w.level, "、".join(w.scope_ids) or "—"] for w in works]
+        rows = [[w.work_id, _WORK_TYPE_CN.get(w.work_type, w.work_type),
+                 w.level + (f"（缺少 {'、'.join(w.missing)}）" if w.missing else ""), "、".join(w.scope_ids) or "—"]
+                for w in verdict.works]
         click.echo(_table(["编号", "类别", "分级", "范围条目"], rows))
-    if not findings:
-        click.echo("\n未发现重大事故隐患。")
+    if not verdict.applicable:
         return
-    click.echo(f"\n发现重大事故隐患 {len(findings)} 项：")
-    rows = []
-    for f in findings:
-        flag = "（需人工判断）" if f.needs_judgement else ""
-        rows.append([f.item_id, f.text + flag])
-        rows += [["", f"  事实：{x}"] for x in f.facts] + [["", f"  说明：{n}"] for n in f.notes]
-    click.echo(_table(["条目", "原文与触发事实"], rows))
+    if verdict.findings:
+        click.echo(f"\n发现重大事故隐患 {len(verdict.findings)} 项：")
+        rows = []
+        for f in verdict.findings:
+            flag = "（需人工判断）" if f.needs_judgement else ""
+            rows.append([f.item_id, f.text + flag])
+            rows += [["", f"  事实：{x}"] for x in f.facts] + [["", f"  说明：{n}"] for n in f.notes]
+        click.echo(_table(["条目", "原文与触发事实"], rows))
+    else:
+        click.echo("\n未发现重大事故隐患。" if not verdict.undetermined else "\n未发现可确定的重大事故隐患。")
+    if verdict.undetermined:
+        click.echo(f"\n无法判定 {len(verdict.undetermined)} 项（缺少所需的测量值或事实，不能据此认为没有隐患）：")
+        rows = []
+        for u in verdict.undetermined:
+            rows.append([u.item_id, u.text])
+            rows += [["", f"  缺少：{'、'.join(u.missing)}"]] + [["", f"  说明：{n}"] for n in u.notes]
+        click.echo(_table(["条目", "原文与缺少的字段"], rows))
+    if verdict.issues:
+        click.echo("\n检查发现的问题：")
+        rows = [[str(i.index + 1), i.verdict + (f"（{'、'.join(i.item_ids)}）" if i.item_ids else ""), i.description]
+                for i in verdict.issues]
+        click.echo(_table(["序号", "判定", "问题"], rows))
 
 
 @command.command(name="check")
 @click.argument("record_path", metavar="RECORD.json", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出分级与隐患。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出分级、隐患、无法判定的条目与问题判定。")
 def check(record_path: str, as_json: bool) -> None:
     """判定一份检查记录中的重大事故隐患并给出危大工程分级。
 
-    退出码：0 未发现重大事故隐患；1 发现重大事故隐患；2 记录格式错误。
+    退出码：0 未发现重大事故隐患；1 发现重大事故隐患；2 记录格式错误；
+    4 未发现重大事故隐患，但有条目因缺少测量值无法判定（或工程类型不在判定标准适用范围）。
     """
     from zhiben_training import hazards  # imported here: validation pulls in jsonschema (~2 s)
 
     record = hazards.load_record_file(record_path)
-    works = hazards.classify_works(record)
-    findings = hazards.assess(record)
+    verdict = hazards.judge_record(record)
     if as_json:
         click.echo(json.dumps({
             "record_id": record["record_id"],
-            "works": [asdict(w) for w in works],
-            "findings": [asdict(f) for f in findings],
-            "major_hazard_ids": [f.item_id for f in findings],
+            "applicable": verdict.applicable,
+            "outcome": verdict.outcome,
+            "notes": list(verdict.notes),
+            "works": [asdict(w) for w in verdict.works],
+            "findings": [asdict(f) for f in verdict.findings],
+            "major_hazard_ids": [f.item_id for f in verdict.findings],
+            "undetermined": [asdict(u) for u in verdict.undetermined],
+            "undetermined_ids": [u.item_id for u in verdict.undetermined],
+            "issues": [asdict(i) for i in verdict.issues],
         }, ensure_ascii=False, indent=2))
     else:
-        _render(record, works, findings)
-    if findings:
-        # SystemExit, not ctx.exit(1): the shell's main() (standalone_mode=False) drops ctx.exit codes
-        raise SystemExit(1)
+        _render(record, verdict)
+    code = _EXIT[verdict.outcome]
+    if code:
+        # SystemExit, not ctx.exit(code): the shell's main() (standalone_mode=False) drops ctx.exit codes
+        raise SystemExit(code)
+
+
+@command.command(name="migrate")
+@click.argument("record_path", metavar="OLD.json", type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="写入迁移后的记录的文件；省略时输出到标准输出。")
+def migrate(record_path: str, output: str | None) -> None:
+    """把旧格式（第 1 版，布尔值）检查记录转换为第 2 版（测量值）格式。
+
+    能一一对应的字段直接改写；其余旧布尔值保留（仍可读取），并列出应补记的测量值。说明输出到标准错误。
+    """
+    from pathlib import Path
+
+    from zhiben_training import hazards
+
+    record, notes = hazards.migrate_record(hazards.load_record_file(record_path))
+    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"已写入 {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    for note in notes:
+        click.echo(f"迁移：{note}", err=True)

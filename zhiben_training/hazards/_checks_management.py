@@ -1,12 +1,13 @@
 """判定标准2024 第四条 (施工安全管理): licence, staffing, certificates, plans, acceptance.
 
-Each check yields ``(item_id, facts, notes)``; only facts written in the record count.
+Each check yields ``Hit``s; a 危大 duty on a work whose level is 无法判定 gives 无法判定 too.
 """
 
 from __future__ import annotations
 
 from zhiben_training.hazards._classify import classify_work
-from zhiben_training.hazards._models import fact
+from zhiben_training.hazards._measure import Hit
+from zhiben_training.hazards._models import UNDETERMINED, fact
 from zhiben_training.law import status_note
 from zhiben_training.law._load import thresholds_data
 
@@ -19,12 +20,31 @@ _AREA_CATEGORIES = ("建筑工程", "装修工程")  # 91号 第十三条（一�
 _CONTRACT_CATEGORIES = ("土木工程", "线路管道", "设备安装工程")  # 91号 第十三条（二）
 
 
+def _licence(ent: dict, on: str) -> tuple[list[str], list[str]]:
+    """4.1 安全生产许可证: not held, or its expiry DATE before the inspection date (else the old boolean)."""
+    if ent.get("safety_licence_held") is False:
+        return [fact("enterprise.safety_licence_held", False)], ["未取得安全生产许可证"]
+    if "safety_licence_valid_until" in ent:
+        until = ent["safety_licence_valid_until"]
+        if until < on:
+            return ([fact("enterprise.safety_licence_valid_until", until)],
+                    [f"安全生产许可证有效期至 {until}，早于检查日期 {on}：已过有效期，不是有效的安全生产许可证"])
+        return [], []
+    return ([fact("enterprise.safety_licence_valid", False)], []) if ent.get("safety_licence_valid") is False else ([], [])
+
+
 def check_enterprise(record: dict):
-    """4.1: no valid 安全生产许可证, or work beyond / without qualification."""
-    ent = record.get("enterprise", {})
-    facts = [fact(f"enterprise.{k}", False) for k in ("safety_licence_valid", "qualification_covers_work") if ent.get(k) is False]
+    """4.1: no valid 安全生产许可证 (by date), or work beyond / without qualification."""
+    if "enterprise" not in record:
+        return
+    ent = record["enterprise"]
+    facts, notes = _licence(ent, record["inspection_date"])
+    if ent.get("qualification_covers_work") is False:
+        facts.append(fact("enterprise.qualification_covers_work", False))
     if facts:
-        yield "4.1", facts, []
+        yield Hit("4.1", tuple(facts), tuple(notes))
+    elif not any(k in ent for k in ("safety_licence_held", "safety_licence_valid_until", "safety_licence_valid")):
+        yield Hit("4.1", missing=("enterprise.safety_licence_valid_until",))
 
 
 def _band(bands: list[dict], amount: float) -> int:
@@ -83,7 +103,7 @@ def check_staffing(record: dict):
         if not _valid_certificates(person, types, record["inspection_date"]):
             facts += [fact(f"personnel[{index}].role", person["role"]), *_certificate_facts(index, person)]
     if facts:
-        yield "4.2", facts, notes
+        yield Hit("4.2", tuple(facts), tuple(notes))
 
 
 def _certificate_facts(index: int, person: dict) -> list[str]:
@@ -111,7 +131,7 @@ def check_special_workers(record: dict):
                 facts.append(fact(f"personnel[{index}].operation_type", person["operation_type"]))
             facts += _certificate_facts(index, person)
     if facts:
-        yield "4.3", facts, []
+        yield Hit("4.3", tuple(facts))
 
 
 def _level_status(result) -> str:
@@ -123,34 +143,42 @@ def _level_status(result) -> str:
     return status_note("unverified") if deciding and all(status[i] == "unverified" for i in deciding) else ""
 
 
+def _levels(result) -> tuple[bool | None, bool | None]:
+    """(is 危大 or above, is 超规模) for one classification; None where the record leaves it open."""
+    if result.level == UNDETERMINED:
+        return None, None
+    top = True if result.level == "超规模" else None if any(i.startswith("W2") for i in result.open_scope_ids) else False
+    return result.level != "一般", top
+
+
 def check_plans(record: dict):
     """4.4 (plan missing, unreviewed or severely defective; 超规模 without ≥5-expert review) and 4.5."""
-    plan_facts, notes, accept_facts, accept_notes = [], [], [], []
     min_experts = thresholds_data()["expert_min_count"]["value"]
     for index, work in enumerate(record.get("works", [])):
         result = classify_work(work)
-        if result.level == "一般":
-            continue
         here = f"works[{index}]"
-        level_note = f"{here}（{result.work_id}）为{result.level}工程（{'、'.join(result.scope_ids)}）{_level_status(result)}"
+        is_wd, is_top = _levels(result)
+        missing = tuple(f"{here}.{m}" for m in result.missing) or (f"{here}.declared_level",)
+        level_note = f"{here}（{result.work_id}）为{result.level}工程（{'、'.join(result.scope_ids) or '声明'}）{_level_status(result)}"
+        open_note = f"{here}（{result.work_id}）分级无法判定：{result.reasons[-1] if result.reasons else ''}"
         bad = [fact(f"{here}.{k}", v) for k, v in (("plan_prepared", False), ("plan_reviewed", False), ("plan_severe_defect", True))
                if work.get(k) is v]
-        if result.level == "超规模":
-            if work.get("expert_review_held") is False:
-                bad.append(fact(f"{here}.expert_review_held", False))
-            elif "expert_count" in work and work["expert_count"] < min_experts:
-                bad.append(fact(f"{here}.expert_count", work["expert_count"]))
-                notes.append(f"专家论证专家不少于 {min_experts} 名（{thresholds_data()['expert_min_count']['source']}）")
-        if bad:
-            plan_facts += bad
-            notes.insert(0, level_note)
+        experts, notes = [], []
+        if work.get("expert_review_held") is False:
+            experts.append(fact(f"{here}.expert_review_held", False))
+        elif "expert_count" in work and work["expert_count"] < min_experts:
+            experts.append(fact(f"{here}.expert_count", work["expert_count"]))
+            notes.append(f"专家论证专家不少于 {min_experts} 名（{thresholds_data()['expert_min_count']['source']}）")
+        for facts, state, note in ((bad, is_wd, level_note), (experts, is_top, level_note)):
+            if facts and state:
+                yield Hit("4.4", tuple(facts), (note, *notes))
+            elif facts and state is None:
+                yield Hit("4.4", notes=(open_note,), missing=missing)
         if work.get("acceptance_required") is not False and work.get("accepted_before_use") is False:
-            accept_facts.append(fact(f"{here}.accepted_before_use", False))
-            accept_notes.append(level_note)
-    if plan_facts:
-        yield "4.4", plan_facts, notes
-    if accept_facts:
-        yield "4.5", accept_facts, accept_notes
+            if is_wd:
+                yield Hit("4.5", (fact(f"{here}.accepted_before_use", False),), (level_note,))
+            elif is_wd is None:
+                yield Hit("4.5", notes=(open_note,), missing=missing)
 
 
 CHECKS = (check_enterprise, check_staffing, check_special_workers, check_plans)

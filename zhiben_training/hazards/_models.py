@@ -7,11 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LEVELS = ("一般", "危大", "超规模")
+UNDETERMINED = "无法判定"
 
 
 @dataclass(frozen=True)
 class WorkClassification:
-    """One sub-work's 危大 level with the scopes that matched, why, and what follows from it."""
+    """One sub-work's 危大 level with the scopes that matched, why, and what follows from it.
+
+    ``level`` is 一般 / 危大 / 超规模, or 无法判定 when nothing establishes a level and a missing
+    field (``missing``) could; ``open_scope_ids`` are higher scopes the record leaves open.
+    """
 
     work_id: str
     work_type: str
@@ -19,6 +24,9 @@ class WorkClassification:
     scope_ids: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     duties: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    open_scope_ids: tuple[str, ...] = ()
+    declared_level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,47 @@ class HazardFinding:
     facts: tuple[str, ...]
     needs_judgement: bool = False
     notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """An item the record brings into play but cannot decide: ``missing`` names the fields to measure."""
+
+    item_id: str
+    text: str
+    missing: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IssueVerdict:
+    """One recorded observation (``observations.issues[i]``): major hazard (item ids), 一般, or 无法判定."""
+
+    index: int
+    description: str
+    about: str | None
+    verdict: str  # "重大事故隐患" | "一般隐患" | "无法判定"
+    item_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordVerdict:
+    """Everything the engine says about one record (``zhiben hazards check`` renders it)."""
+
+    record_id: str
+    applicable: bool
+    findings: tuple[HazardFinding, ...]
+    undetermined: tuple[Undetermined, ...]
+    works: tuple[WorkClassification, ...]
+    issues: tuple[IssueVerdict, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def outcome(self) -> str:
+        """"major" (a major hazard found), "undetermined" (none found, some 无法判定) or "none"."""
+        if self.findings:
+            return "major"
+        return "undetermined" if self.undetermined or not self.applicable else "none"
 
 
 def fact(path: str, value: Any) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhiben_training.errors import KnowledgeBaseError, RecordFormatError
+from zhiben_training.hazards._reading import check_values, parse_record_text, read_record_text
 
 _TYPE_CN = {
     "number": "数字",
@@ -108,6 +109,10 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str, str | None]:
         return path, f"字段 {path} 应为 {_show(value)}，实为 {_show(inst)}", None
     if kind == "minimum":
         return path, f"字段 {path} 应 ≥ {value}，实为 {_show(inst)}", None
+    if kind == "maximum":
+        return path, f"字段 {path} 应 ≤ {value}（超出合理范围），实为 {_show(inst)}", None
+    if kind == "pattern" and "about" in path:
+        return path, f"字段 {path} 应为记录对象的路径，如 works[0]、equipment[1]、enterprise，实为 {_show(inst)}", None
     if kind == "pattern":
         return path, f"字段 {path} 应为日期，格式 YYYY-MM-DD，实为 {_show(inst)}", None
     if kind == "minLength":
@@ -134,6 +139,8 @@ def _duplicate_ids(record: dict) -> None:
 def _dates(record: dict) -> None:
     """The schema checks the YYYY-MM-DD shape; this rejects impossible days such as 2026-02-30."""
     where = [("inspection_date", record["inspection_date"])]
+    if "safety_licence_valid_until" in record.get("enterprise", {}):
+        where.append(("enterprise.safety_licence_valid_until", record["enterprise"]["safety_licence_valid_until"]))
     for i, person in enumerate(record.get("personnel", [])):
         for k, cert in enumerate(person.get("certificates", [])):
             where.append((f"personnel[{i}].certificates[{k}].valid_until", cert["valid_until"]))
@@ -145,21 +152,9 @@ def _dates(record: dict) -> None:
 
 
 def load_record_file(path: str | Path) -> dict:
-    """Read and validate one record file; every problem is a ``RecordFormatError`` in Chinese."""
+    """Read and validate one record file; every problem is a ``RecordFormatError`` in Chinese (limits in ``_reading``)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RecordFormatError(f"找不到检查记录文件：{path}", hint="请检查路径是否正确。") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise RecordFormatError(f"无法读取检查记录文件 {path}：{err}") from None
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise RecordFormatError(
-            f"检查记录文件 {path} 不是有效的 JSON：第 {err.lineno} 行第 {err.colno} 列附近有错误（{err.msg}）",
-            hint="常见原因：多余或缺少逗号、使用了中文引号、属性名未加双引号。",
-        ) from None
+    record = parse_record_text(read_record_text(path), source=str(path))
     validate_record(record)
     return record
 
@@ -168,6 +163,7 @@ def validate_record(record: Any) -> None:
     """Raise ``RecordFormatError`` (Chinese message, ``field`` = path) unless ``record`` follows the format."""
     if not isinstance(record, dict):
         raise RecordFormatError(f"检查记录应为 JSON 对象（{{…}}），实为{_json_type_cn(record)}", field="")
+    check_values(record)  # NaN, ±inf, huge numbers and deep nesting, which the schema lets through
     # report the first error in document order and say how many more there are
     errors = sorted(_validator().iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:

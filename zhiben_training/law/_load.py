@@ -93,6 +93,7 @@ def apply_scope_overrides(doc: dict, path: Path) -> None:
     """
     wanted = read_override_file(path, what="危大范围本地配置", env=SCOPE_OVERRIDES_ENV,
                                 example='{"W2.3.2": {"crane_capacity_kn": 300}}')
+    wanted = {k: v for k, v in wanted.items() if k != MEASURED_KEY}  # read by measured_thresholds_data()
     scopes = {raw["id"]: raw for raw in doc["scopes"]}
     for scope_id, values in wanted.items():
         raw = scopes.get(scope_id)
@@ -144,6 +145,51 @@ def thresholds_data() -> dict[str, dict]:
     out = {row["id"]: row for row in rows}
     _require(len(out) == len(rows), "阈值编号重复")
     return out
+
+
+MEASURED_KEY = "measured"
+
+
+@cache
+def measured_thresholds_data() -> dict:
+    """Limits for measured facts: ``record_limits`` (a limit written in the record) and ``standards``.
+
+    A ``standards`` entry is a technical-standard value the 2024 text defers to: unless verified, it
+    is configuration, changeable under ``"measured"`` in the ``ZHIBEN_SCOPE_OVERRIDES`` file, e.g.
+    ``{"measured": {"wind_stop_force_beaufort": 6, "lighting_voltage_max_v.special": 36}}``.
+    """
+    doc = read_json("measured_thresholds.json")
+    for row in doc["record_limits"] + doc["standards"]:
+        _require(bool(row.get("id") and row.get("item") and row.get("source")), f"测量阈值 {row.get('id')} 缺少编号、条目或出处")
+        _require(row["status"] in (*STATUSES, "configurable, not law"), f"测量阈值 {row['id']} 的 status 无效")
+    standards = {row["id"]: row for row in doc["standards"]}
+    if os.environ.get(SCOPE_OVERRIDES_ENV):
+        path = Path(os.environ[SCOPE_OVERRIDES_ENV])
+        wanted = read_override_file(path, what="危大范围本地配置", env=SCOPE_OVERRIDES_ENV,
+                                    example='{"measured": {"wind_stop_force_beaufort": 6}}').get(MEASURED_KEY) or {}
+        for key, value in wanted.items():
+            _apply_measured_override(standards, key, value, path)
+    return {"record_limits": {row["id"]: row for row in doc["record_limits"]}, "standards": standards}
+
+
+def _apply_measured_override(standards: dict, key: str, value, path: Path) -> None:
+    """``wind_stop_force_beaufort`` or ``lighting_voltage_max_v.special`` → a local number."""
+    row_id, _, sub = key.partition(".")
+    row = standards.get(row_id)
+    if row is None:
+        raise ConfigError(f"本地配置 measured 中没有测量阈值 {row_id}。", hint="可配置的编号见 data/law/measured_thresholds.json。")
+    if row["status"] == _VERIFIED:
+        raise ConfigError(f"{row_id} 取自已核实的条文，不能通过本地配置修改。")
+    number = checked_number(f"measured.{key}", value, what="危大范围本地配置")
+    if sub:
+        if not isinstance(row["value"], dict) or not isinstance(row["value"].get(sub), int | float):
+            raise ConfigError(f"测量阈值 {row_id} 没有可单独配置的数值 {sub}。")
+        row["value"][sub] = number
+    elif isinstance(row["value"], int | float):
+        row["value"] = number
+    else:
+        raise ConfigError(f"测量阈值 {row_id} 是一张表，请按 {row_id}.<类别> 配置单个数值。")
+    row["local_override"] = str(path)
 
 
 @cache

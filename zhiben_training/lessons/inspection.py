@@ -3,7 +3,8 @@
 The record is split into *inspection objects* (企业与人员, each sub-work, each machine, the site
 observations). For each object the learner picks "无重大事故隐患" or a 2024 item; the answer key is
 what ``hazards.assess`` finds, mapped to objects through the fact paths it reports
-("works[4].expert_review_held = false" → object ``works[4]``).
+("works[4].expert_review_held = false" → object ``works[4]``). Records are in format 2: the learner
+sees measurements with units (风力 7 级, 照明电压 220 V, 混凝土强度 60 %) and must know the threshold.
 """
 
 from __future__ import annotations
@@ -77,13 +78,16 @@ def _show(value, spec: dict | None = None) -> str:
         return "，".join(f"{props.get(k, {}).get('title', k)}：{_show(v, props.get(k))}" for k, v in value.items())
     if "enum" in spec:
         return _enum_label(spec, value)
+    unit = re.search(r"（单位：(.+?)）$", spec.get("description", ""))
+    if isinstance(value, int | float) and unit:  # a measurement: the learner compares it with the threshold
+        return f"{value:g} {unit.group(1)}"
     return str(value)
 
 
 def _section_fields(section: str, item: dict) -> tuple[tuple[str, str], ...]:
     specs = _fields(section)
     return tuple((specs.get(k, {}).get("title", k), _show(_clean_name(v) if k == "name" else v, specs.get(k)))
-                 for k, v in item.items() if k not in ("work_id", "equipment_id"))
+                 for k, v in item.items() if k not in ("work_id", "equipment_id", "about"))
 
 
 def _clean_name(name: str) -> str:
@@ -95,7 +99,7 @@ def inspection_objects(record: dict) -> list[InspectionObject]:
     """The objects a learner inspects, in record order, with Chinese field labels from the schema."""
     objects = []
     people = [("项目", record.get("project", {}).get("name", "")),
-              *((f"企业·{t}", _show(record["enterprise"][k])) for k, t in _titles("enterprise").items()
+              *((f"企业·{t}", _show(record["enterprise"][k], _fields("enterprise")[k])) for k, t in _titles("enterprise").items()
                 if k in record.get("enterprise", {}) and k not in ("uscc",)),
               *((f"配备·{t}", _show(record["staffing"][k])) for k, t in _titles("staffing").items()
                 if k in record.get("staffing", {}))]

@@ -50,7 +50,7 @@ def _obs(record: dict, key: str, item: dict) -> None:
 
 def _p41(r, c):
     # the site generator gives some of these sites a contractor whose licence has lapsed
-    if r["enterprise"].get("safety_licence_valid", True):
+    if r["enterprise"]["safety_licence_valid_until"] >= c.inspection_date:
         r["enterprise"]["qualification_covers_work"] = False
 
 
@@ -109,6 +109,8 @@ def _precursor(flag: str, value=True):
         work = _excavation(r, c, "基坑（坍塌预兆未处理）", precursor_handled_in_time=False)
         if flag == "pile_gap_hole_depth_m":
             work.update(pile_diameter_m=0.8, pile_gap_hole_depth_m=round(float(c.rng.uniform(0.9, 1.6)), 1))
+        elif flag == "deformation_mm":
+            work["deformation_mm"] = round(work["deformation_limit_mm"] * float(c.rng.uniform(1.1, 1.8)), 1)
         else:
             work[flag] = value
     return plant
@@ -117,6 +119,17 @@ def _precursor(flag: str, value=True):
 def _formwork(r, c, **faults):
     work = c.work(r, "formwork_support", "模板支架", height_m=c.depth(5.2, 7.5))
     work.update(faults)
+    return work
+
+
+def _p62(r, c):
+    work = _formwork(r, c)
+    work["construction_load_kn_m2"] = round(work["design_load_kn_m2"] * float(c.rng.uniform(1.1, 1.5)), 1)
+
+
+def _p63(r, c):
+    _formwork(r, c, formwork_operation="removal", required_strength_pct=75.0,
+              concrete_strength_pct=round(float(c.rng.uniform(45, 70)), 1))
 
 
 def _scaffold(r, c, kind="floor_standing", **faults):
@@ -145,15 +158,16 @@ def _p1410(r, c):
 PLANTERS: dict[str, Callable[[dict, PlantContext], None]] = {
     "4.1": _p41, "4.2": _p42, "4.3": _p43, "4.4": _p44, "4.5": _p45,
     "5.1": lambda r, c: _excavation(r, c, "基坑（毗邻管线未防护）", adjacent_at_risk=True, adjacent_protection=False),
-    "5.2": lambda r, c: _excavation(r, c, "基坑（超挖）", over_excavated=True, effective_measures=False),
+    "5.2": lambda r, c: _excavation(r, c, "基坑（超挖）", over_excavation_depth_m=c.depth(0.3, 1.2),
+                                    effective_measures=False),
     "5.3": _p53,
-    "5.4.1": _precursor("deformation_exceeds_design"),
+    "5.4.1": _precursor("deformation_mm"),
     "5.4.2": _precursor("heavy_leakage_or_soil_flow"),
     "5.4.3": _precursor("piping_or_burst"),
     "5.4.4": _precursor("pile_gap_hole_depth_m"),
     "6.1": lambda r, c: _formwork(r, c, foundation_meets_design=False),
-    "6.2": lambda r, c: _formwork(r, c, load_exceeds_design=True),
-    "6.3": lambda r, c: _formwork(r, c, strength_insufficient_at_removal_or_climb=True),
+    "6.2": _p62,
+    "6.3": _p63,
     "6.4": lambda r, c: _formwork(r, c, pour_violates_plan=True),
     "7.1": lambda r, c: _scaffold(r, c, foundation_meets_design=False),
     "7.2": lambda r, c: _scaffold(r, c, wall_ties="whole_layer_missing"),
@@ -163,9 +177,9 @@ PLANTERS: dict[str, Callable[[dict, PlantContext], None]] = {
     "8.3": lambda r, c: c.equipment(r, "tower_crane", current_operation="climbing", pre_operation_checks_done=False),
     "8.4": lambda r, c: c.equipment(r, "hoist", safety_devices="failed"),
     "8.5": lambda r, c: c.equipment(r, "tower_crane", main_member_defects=True),
-    "8.6": lambda r, c: c.equipment(r, "hoist", attachment_spacing_ok=False),
-    "8.7": lambda r, c: c.equipment(r, "tower_crane", verticality_ok=False),
-    "8.8": lambda r, c: c.equipment(r, "tower_crane", safe_distance_ok=False),
+    "8.6": lambda r, c: c.equipment(r, "hoist", attachment_spacing_m=c.depth(9.5, 12)),
+    "8.7": lambda r, c: c.equipment(r, "tower_crane", verticality_per_mille=c.depth(4.5, 7)),
+    "8.8": lambda r, c: c.equipment(r, "tower_crane", clearance_to_structures_m=c.depth(0.2, 0.5)),
     "8.9": lambda r, c: c.equipment(r, "tower_crane", at_scrap_standard=True),
     "9.1": lambda r, c: c.work(r, "steel_structure", "钢结构安装", structure_kind="steel", span_m=c.depth(18, 30))
     .update(anti_overturning_device=False),
@@ -173,11 +187,11 @@ PLANTERS: dict[str, Callable[[dict, PlantContext], None]] = {
     "9.3": _p93,
     "9.4": lambda r, c: _obs(r, "openings", {"location": "电梯井", "kind": "elevator_shaft",
                                            "horizontal_protection": False, "shaft_door": False}),
-    "9.5": lambda r, c: c.equipment(r, "gondola", safety_lock_ok=False),
-    "10.1": lambda r, c: _obs(r, "lighting_zones", {"location": "地下室", "muddy": True,
-                                                  "water_or_conductive_liquid": True, "safety_voltage_lighting": False}),
-    "10.2": lambda r, c: _obs(r, "overhead_lines", {"location": "场区北侧", "near": "machinery",
-                                                  "distance_meets_code": False, "protection_measures": False}),
+    "9.5": lambda r, c: c.equipment(r, "gondola", load_kg=float(c.rng.integers(700, 900))),
+    "10.1": lambda r, c: _obs(r, "lighting_zones", {"location": "地下室", "muddy": True, "water_or_conductive_liquid": True,
+                                                  "place_kind": "damp_or_touchable", "lighting_voltage_v": 220.0}),
+    "10.2": lambda r, c: _obs(r, "overhead_lines", {"location": "场区北侧", "near": "machinery", "line_voltage_kv": 10.0,
+                                                  "distance_m": c.depth(1.0, 2.8), "protection_measures": False}),
     "11.1": lambda r, c: _obs(r, "confined_spaces", {"location": "污水检查井", "identified": False,
                                                    "warning_sign": False, "work_in_progress": False}),
     "11.2": lambda r, c: _obs(r, "confined_spaces", _confined(permit_approved=False)),
@@ -193,13 +207,14 @@ PLANTERS: dict[str, Callable[[dict, PlantContext], None]] = {
     "13.4": _tunnel(end_reinforced_per_design=False),
     "13.5": _tunnel(tail_seal_or_hinge_leak_continuing=True),
     "13.6": _tunnel(adjacent_at_risk=True, adjacent_protection=False),
-    "13.7": _tunnel(rail_zone_unapproved_work=True),
+    "13.7": lambda r, c: _excavation(r, c, "轨道交通保护区内基坑（未经批准）", in_rail_protection_zone=True,
+                                     rail_zone_approved=False),
     "14.1": lambda r, c: _excavation(r, c, "基坑（周边超载）", edge_surcharge_kn_m2=35.0),
     "14.2": _p1410,
     "14.3": lambda r, c: _obs(r, "structural_loads", {"location": "地下室顶板", "element": "basement_roof",
                                                     "load_kn_m2": 18.0, "allowed_kn_m2": 10.0}),
     "15.1": lambda r, c: c.equipment(r, "concrete_pump", route_bearing_checked=False),
-    "15.2": lambda r, c: r.update(weather={"strong_wind": True, "activities": ["lifting"]}),
+    "15.2": lambda r, c: r.update(weather={"wind_force_beaufort": int(c.rng.integers(6, 9)), "activities": ["lifting"]}),
     "15.3": lambda r, c: _obs(r, "persons_lifted", {"equipment_type": "tower_crane",
                                                   "description": "用塔式起重机吊运作业人员"}),
 }

@@ -104,19 +104,19 @@ def build_records(rng: np.random.Generator, sites: dict, ent: dict, people: dict
                   for rt, types in equip_spec.items()}
     obs_draw = rng.random((n, 4))
     iso = reference.isoformat()
-    licence_ok = ent["licence_expiry"] >= to_day(reference)
+    licence_until = np.datetime_as_string(ent["licence_expiry"], unit="D")
     for i in range(n):
         c = int(sites["_contractor"][i])
         rt = str(sites["_record_type"][i])
         required = int(sites["_required_managers"][i])
         managers = required + int(extra_manager[i])
         record = {
-            "schema_version": "1", "record_id": f"R-{sites['site_id'][i]}-{reference:%Y%m%d}",
+            "format_version": "2", "record_id": f"R-{sites['site_id'][i]}-{reference:%Y%m%d}",
             "site_id": str(sites["site_id"][i]), "inspection_date": iso,
             "project": _project(sites, i, rt),
             "enterprise": {"uscc": str(ent["uscc"][c]), "name": str(ent["name"][c]), "construction_kind": "总承包",
                            "qualification_grade": str(ent["qualification_grade"][c]),
-                           "safety_licence_valid": bool(licence_ok[c]), "qualification_covers_work": True},
+                           "safety_licence_valid_until": str(licence_until[c]), "qualification_covers_work": True},
             "staffing": {"project_safety_managers": managers},
             "personnel": [pools.entry(j) for j in pools.pick("B", c, 1) + pools.pick("C", c, managers)
                           + pools.pick("SPECIAL", c, int(n_special[i]))],
@@ -139,7 +139,7 @@ def build_records(rng: np.random.Generator, sites: dict, ent: dict, people: dict
 
 
 def _project(sites: dict, i: int, rt: str) -> dict:
-    project = {"name": str(sites["name"][i]), "type": rt, "district": str(sites["district"][i]),
+    project = {"name": str(sites["name"][i]), "type": rt, "construction_nature": "新建", "district": str(sites["district"][i]),
                "contract_value_wan": float(sites["contract_value_wan"][i])}
     if rt == "房屋建筑":
         project["floor_area_m2"] = float(sites["floor_area_m2"][i])
@@ -162,7 +162,7 @@ def _observations(u: np.ndarray, rt: str) -> dict:
                             "shaft_door": True}]
     if u[1] < 0.25:
         obs["lighting_zones"] = [{"location": "地下室", "long_term_relative_humidity_pct": 80.0,
-                                  "safety_voltage_lighting": True}]
+                                  "lighting_voltage_v": 24.0, "place_kind": "damp_or_touchable"}]
     if u[2] < (0.35 if rt == "市政" else 0.1):
         obs["confined_spaces"] = [{"location": "检查井", "identified": True, "warning_sign": True,
                                    "work_in_progress": False}]

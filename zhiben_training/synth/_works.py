@@ -103,7 +103,10 @@ def make_clean(work: dict, *, experts: int, adjacent: bool, allowed_surcharge: f
 
 
 def _clean_excavation(w, adjacent, allowed):
-    w.update(adjacent_at_risk=adjacent, over_excavated=False, deformation_exceeds_design=False,
+    if w["depth_m"] < 3:
+        w.setdefault("complex_surroundings", False)  # W1.1.2 must be decided, not left unknown
+    w.update(adjacent_at_risk=adjacent, over_excavation_depth_m=0.0,
+             deformation_mm=round(min(w["depth_m"] * 1.5, 24.0), 1), deformation_limit_mm=30.0,
              heavy_leakage_or_soil_flow=False, piping_or_burst=False)
     if adjacent:
         w["adjacent_protection"] = True
@@ -116,8 +119,11 @@ def _clean_excavation(w, adjacent, allowed):
 
 
 def _clean_formwork(w, adjacent, allowed):
-    w.update(foundation_meets_design=True, load_exceeds_design=False,
-             strength_insufficient_at_removal_or_climb=False, pour_violates_plan=False)
+    for key, below_annex1 in (("span_m", 8.0), ("total_load_kn_m2", 8.0), ("line_load_kn_m", 12.0)):
+        w.setdefault(key, below_annex1)  # every 附件1/2 parameter stated, so the level is decided
+    design = max(w["total_load_kn_m2"], 1.0)
+    w.update(isolated_without_ties=False, foundation_meets_design=True, construction_load_kn_m2=round(design * 0.8, 1),
+             design_load_kn_m2=design, formwork_operation="none", pour_violates_plan=False)
 
 
 def _clean_scaffold(w, adjacent, allowed):
@@ -129,15 +135,15 @@ def _clean_scaffold(w, adjacent, allowed):
 
 
 def _clean_steel(w, adjacent, allowed):
-    w.update(support_foundation_meets_design=True, support_overloaded=False, anti_overturning_device=True,
-             anti_instability_measures=True)
+    w.update(support_foundation_meets_design=True, support_load_kn=300.0, support_capacity_kn=500.0,
+             anti_overturning_device=True, anti_instability_measures=True)
 
 
 def _clean_tunnel(w, adjacent, allowed):
     w.update(water_at_face_without_measures=False, groundwater_control_failed_continuing=False,
              inrush_collapse_or_support_damage=False, method_not_per_plan=False, advance_forecast_done=True,
-             monitoring_measurement_done=True, monitoring_exceeds_design=False, adjacent_at_risk=adjacent,
-             rail_zone_unapproved_work=False)
+             monitoring_measurement_done=True, monitoring_value_mm=8.0, monitoring_control_value_mm=30.0,
+             adjacent_at_risk=adjacent, in_rail_protection_zone=False)
     if adjacent:
         w["adjacent_protection"] = True
     if w.get("tunnel_method") == "shield":
@@ -152,7 +158,10 @@ _CLEAN = {
     "steel_structure": _clean_steel,
     "prefab_install": lambda w, a, s: w.update(anti_instability_measures=True),
     "lifting_operation": lambda w, a, s: w.update(rigging_at_scrap_standard=False),
-    "demolition": lambda w, a, s: w.update(sequence_violates_plan=False, removes_load_bearing_in_renovation=False),
+    "demolition": lambda w, a, s: w.update(special_structure=w.get("special_structure", False),
+                                           heritage_area=w.get("heritage_area", False), sequence_violates_plan=False,
+                                           removes_load_bearing_in_renovation=False),
+    "crane_installation": lambda w, a, s: w.setdefault("base_elevation_m", 0.0),
     "tunnel": _clean_tunnel,
 }
 
@@ -165,13 +174,14 @@ def clean_equipment(equipment_id: str, equipment_type: str) -> dict:
                  main_member_defects=False, bolts_pins_missing_or_failed=False, at_scrap_standard=False)
     if equipment_type in ("tower_crane", "hoist", "material_hoist", "other_crane"):
         e.update(accepted=True, use_registered=True)
-    if equipment_type == "tower_crane":
-        e.update(free_standing_height_ok=True, attachment_spacing_ok=True, free_height_ok=True,
-                 verticality_ok=True, safe_distance_ok=True)
+    if equipment_type == "tower_crane":  # measured against the manual's limits (8.7) and GB 5144 clearances (8.8)
+        e.update(free_standing_height_m=35.0, free_standing_height_max_m=45.0, verticality_per_mille=2.0,
+                 verticality_limit_per_mille=4.0, clearance_to_structures_m=2.0)
     if equipment_type == "hoist":
-        e.update(attachment_spacing_ok=True, free_height_ok=True, verticality_ok=True)
+        e.update(attachment_spacing_m=7.5, attachment_spacing_max_m=9.0, free_height_m=6.0, free_height_max_m=7.5,
+                 verticality_per_mille=0.5, verticality_limit_per_mille=1.0)
     if equipment_type == "gondola":
-        e.update(overloaded=False, safety_lock_ok=True, lifeline_independent=True)
+        e.update(load_kg=400.0, rated_load_kg=630.0, safety_lock_ok=True, lifeline_independent=True)
     if equipment_type in ("concrete_pump", "pile_rig", "mobile_crane", "crawler_crane", "tyre_crane"):
         e["route_bearing_checked"] = True
     return e
