@@ -6,7 +6,10 @@ and what to do next. The CLI turns it into that message and an exit code in one 
 
     ZhibenError                      exit 2
     ├── ConfigError                  bad configuration or environment
+    │   └── StaleCourseError         exit 1: course/ notebooks differ from a fresh build (like a lint)
     ├── KnowledgeBaseError           package data (law, bank, specs) failed validation
+    ├── UnknownItemError             a criterion id the requested version of 判定标准 does not contain
+    ├── LessonInputError             a value typed into a lesson calculator or planner is unusable
     ├── RecordFormatError            an inspection record does not match the schema (names the field)
     ├── ImportValidationError        an import had bad rows; carries the per-row report, nothing written
     ├── RegistryError                the registry cannot do what was asked
@@ -17,6 +20,7 @@ and what to do next. The CLI turns it into that message and an exit code in one 
     │   ├── GradingFaultError        the grading machinery failed on a submission (never a score)
     │   └── GradingIncompleteError   exit 4: submissions remain 未评分（评分系统故障）; rerun autograde
     └── ReportError                  a report could not be validated or written
+        └── RosterValidationError    a roster failed validation (rows and columns named), nothing written
 """
 
 from __future__ import annotations
@@ -35,6 +39,10 @@ __all__ = [
     "GradingFaultError",
     "GradingIncompleteError",
     "ReportError",
+    "RosterValidationError",
+    "StaleCourseError",
+    "UnknownItemError",
+    "LessonInputError",
 ]
 
 
@@ -51,6 +59,21 @@ class ZhibenError(Exception):
 
 class ConfigError(ZhibenError):
     """Configuration or environment is unusable (bad ZHIBEN_DB_URL, missing folder, ...)."""
+
+
+class StaleCourseError(ConfigError):
+    """``zhiben lessons build --check`` found notebooks that differ from a fresh build (exit 1,
+    like a failed lint)."""
+
+    exit_code = 1
+
+
+class UnknownItemError(ZhibenError):
+    """A criterion id that the requested version of 判定标准 does not contain."""
+
+
+class LessonInputError(ZhibenError):
+    """A value typed into a lesson calculator or planner is unusable (negative income, bad month…)."""
 
 
 class KnowledgeBaseError(ZhibenError):
@@ -119,3 +142,19 @@ class GradingIncompleteError(AssessmentError):
 
 class ReportError(ZhibenError):
     """A report could not be validated or written."""
+
+
+class RosterValidationError(ReportError):
+    """The roster failed validation; ``problems`` lists dicts with row, column, value, reason."""
+
+    MAX_LISTED = 10
+
+    def __init__(self, problems: list[dict]):
+        self.problems = problems
+        shown = problems[:self.MAX_LISTED]
+        lines = [f"第 {p['row']} 行「{p['column']}」：{p['reason']}" for p in shown]
+        more = f"\n……另有 {len(problems) - len(shown)} 处问题" if len(problems) > len(shown) else ""
+        super().__init__(
+            f"花名册未通过校验，共 {len(problems)} 处问题，未写出任何文件：\n" + "\n".join(lines) + more,
+            hint="行号按表格计（第 1 行为表头）；请在登记库中更正后重新导出",
+        )

@@ -6,13 +6,7 @@ from pathlib import Path
 
 import click
 
-from zhiben_training.errors import ConfigError
-
-
-class StaleCourseError(ConfigError):
-    """``--check`` found notebooks that differ from a fresh build (exit 1, like a failed lint)."""
-
-    exit_code = 1
+from zhiben_training.errors import ConfigError, StaleCourseError
 
 
 @click.group(name="lessons")

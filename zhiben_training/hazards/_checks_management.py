@@ -8,8 +8,7 @@ from __future__ import annotations
 from zhiben_training.hazards._classify import classify_work
 from zhiben_training.hazards._measure import Hit
 from zhiben_training.hazards._models import UNDETERMINED, fact
-from zhiben_training.law import status_note
-from zhiben_training.law._load import thresholds_data
+from zhiben_training.law import status_note, thresholds_data
 
 # 206号 一: 主要负责人 includes 法定代表人 etc.; 17号令/206号 六: A / B / C1–C3 certificates
 _CERT_FOR_ROLE = {

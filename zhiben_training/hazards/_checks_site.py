@@ -20,7 +20,7 @@ from zhiben_training.hazards._measure import (
     standard_note,
 )
 from zhiben_training.hazards._models import fact
-from zhiben_training.law._load import thresholds_data
+from zhiben_training.law import thresholds_data
 
 CRANES = ("tower_crane", "hoist", "material_hoist", "mobile_crane", "crawler_crane", "tyre_crane", "other_crane")
 _REGISTERED = ("tower_crane", "hoist", "material_hoist", "other_crane")  # 8.1 塔式起重机、施工升降机、物料提升机等

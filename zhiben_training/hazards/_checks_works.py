@@ -21,7 +21,7 @@ from zhiben_training.hazards._measure import (
     standard,
 )
 from zhiben_training.hazards._models import UNDETERMINED, fact
-from zhiben_training.law._load import thresholds_data
+from zhiben_training.law import thresholds_data
 
 _PIT = ("excavation", "slope")
 _FORMWORK = ("formwork_support", "tool_formwork", "load_bearing_support")

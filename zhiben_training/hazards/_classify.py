@@ -10,9 +10,8 @@ from __future__ import annotations
 import numbers
 
 from zhiben_training.hazards._models import LEVELS, UNDETERMINED, WorkClassification
-from zhiben_training.law import status_note, wd_duties, wd_scopes
-from zhiben_training.law._load import thresholds_data
-from zhiben_training.law._rules import evaluate, param_labels
+from zhiben_training.law import evaluate_rule as evaluate
+from zhiben_training.law import param_labels, status_note, thresholds_data, wd_duties, wd_scopes
 
 _NOTES = {
     "slope": "建办质〔2018〕31号附件未单列边坡工程，按一般工程分级；一级、二级高边坡仍须第三方监测（判定标准2024 第五条第（三）项）",

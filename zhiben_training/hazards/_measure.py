@@ -12,8 +12,7 @@ import operator
 from dataclasses import dataclass
 
 from zhiben_training.hazards._models import fact
-from zhiben_training.law import status_note
-from zhiben_training.law._load import measured_thresholds_data
+from zhiben_training.law import measured_thresholds_data, status_note
 
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 _OP_CN = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}

@@ -10,12 +10,12 @@ import difflib
 import json
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zhiben_training.errors import KnowledgeBaseError, RecordFormatError
 from zhiben_training.hazards._reading import check_values, parse_record_text, read_record_text
+from zhiben_training.law import record_schema
 
 _TYPE_CN = {
     "number": "数字",
@@ -30,13 +30,6 @@ _TYPE_CN = {
 
 if TYPE_CHECKING:
     import jsonschema
-
-
-@cache
-def record_schema() -> dict:
-    """The inspection-record JSON Schema as shipped (a dict; also the vocabulary of work parameters)."""
-    text = resources.files("zhiben_training.data").joinpath("inspection_record.schema.json").read_text("utf-8")
-    return json.loads(text)
 
 
 @cache

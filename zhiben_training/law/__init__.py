@@ -12,12 +12,15 @@ from zhiben_training.law._load import (
     VERSIONS,
     changes_data,
     criteria_data,
+    measured_thresholds_data,
     provisions_data,
+    record_schema,
     scopes_data,
     thresholds_data,
 )
 from zhiben_training.law._models import Criterion, Provision, Scope, UnknownItemError, status_note
-from zhiben_training.law._rules import scope_thresholds
+from zhiben_training.law._rules import evaluate as evaluate_rule
+from zhiben_training.law._rules import param_labels, scope_thresholds
 
 __all__ = [
     "Criterion",
@@ -30,6 +33,11 @@ __all__ = [
     "criteria",
     "criterion",
     "duties",
+    "evaluate_rule",
+    "measured_thresholds_data",
+    "param_labels",
+    "record_schema",
+    "thresholds_data",
     "penalties",
     "self_check",
     "status_note",

@@ -61,10 +61,16 @@ def criteria_data(version: str) -> tuple[dict, tuple[Criterion, ...]]:
 
 
 @cache
+def record_schema() -> dict:
+    """The inspection-record JSON Schema as shipped: the record format of ``hazards`` and the
+    vocabulary of the rule parameters here (so it is loaded at this, the lower, layer)."""
+    text = resources.files("zhiben_training.data").joinpath("inspection_record.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
 def scopes_data() -> tuple[dict, tuple[Scope, ...]]:
     """危大 scopes with rules; each names a work type and only parameters defined in the record schema."""
-    from zhiben_training.hazards._record import record_schema  # schema is the vocabulary of rule parameters
-
     doc = read_json("wd_scopes.json")
     if os.environ.get(SCOPE_OVERRIDES_ENV):
         apply_scope_overrides(doc, Path(os.environ[SCOPE_OVERRIDES_ENV]))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zhiben_training.errors import ZhibenError
-
 STATUSES = ("verified", "partially_verified", "unverified")
 
 
@@ -14,8 +12,6 @@ def status_note(status: str) -> str:
     return {"verified": "", "partially_verified": "（部分核实）"}.get(status, "（未核实，仅供参考）")
 
 
-class UnknownItemError(ZhibenError):
-    """A criterion id that the requested version of 判定标准 does not contain."""
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ import numbers
 import re
 from functools import cache
 
+from zhiben_training.law._load import record_schema
+
 
 @cache
 def param_labels() -> dict[str, tuple[str, str]]:
     """Chinese label and unit of each work parameter, read from the record schema."""
-    from zhiben_training.hazards._record import record_schema
-
     props = record_schema()["properties"]["works"]["items"]["properties"]
     out = {}
     for name, spec in props.items():

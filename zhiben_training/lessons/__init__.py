@@ -8,10 +8,7 @@ feedback computed from whatever is recorded. The notebooks themselves are genera
 
 from __future__ import annotations
 
-from zhiben_training.errors import ZhibenError
+from zhiben_training.errors import LessonInputError
 
-__all__ = ["LessonInputError"]
+__all__ = ["LessonInputError"]  # defined in zhiben_training.errors with the rest of the family
 
-
-class LessonInputError(ZhibenError):
-    """A value typed into a lesson calculator or planner is unusable (negative income, bad month…)."""

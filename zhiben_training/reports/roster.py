@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from zhiben_training import identifiers
-from zhiben_training.errors import ReportError
+from zhiben_training.errors import ReportError, RosterValidationError
 from zhiben_training.reports.columns import ColumnSpec, RosterSpec, default_spec
 from zhiben_training.reports.csv import write_csv
 from zhiben_training.reports.filing import NO_DATA, Filing
@@ -24,23 +24,11 @@ from zhiben_training.reports.xlsx import Field, Sheet, write_xlsx
 
 __all__ = ["RosterExport", "RosterValidationError", "prepare_roster", "write_roster"]
 
-_MAX_LISTED = 10
 _PHONE = re.compile(r"^1\d{10}$")
 _TRUE = {True, "1", "是", "true", "True", "TRUE", "合格"}
 _FALSE = {False, "0", "否", "false", "False", "FALSE", "不合格"}
 
 
-class RosterValidationError(ReportError):
-    """The roster failed validation; ``problems`` lists dicts with row, column, value, reason."""
-
-    def __init__(self, problems: list[dict]):
-        self.problems = problems
-        lines = [f"第 {p['row']} 行「{p['column']}」：{p['reason']}" for p in problems[:_MAX_LISTED]]
-        more = f"\n……另有 {len(problems) - _MAX_LISTED} 处问题" if len(problems) > _MAX_LISTED else ""
-        super().__init__(
-            f"花名册未通过校验，共 {len(problems)} 处问题，未写出任何文件：\n" + "\n".join(lines) + more,
-            hint="行号按表格计（第 1 行为表头）；请在登记库中更正后重新导出",
-        )
 
 
 @dataclass(frozen=True)
