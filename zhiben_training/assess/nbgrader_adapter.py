@@ -297,14 +297,18 @@ def set_manual_grade(course_root: Path, *, assignment_id: str, student_id: str, 
                                   hint="题号形如 w01-answer 或 k03-test。") from exc
         if not 0 <= score <= grade.max_score:
             raise AssessmentError(f"分数 {score:g} 超出本题范围 0–{grade.max_score:g}。")
+        note = None
+        if comment is not None:  # found first: a comment that cannot be kept must not leave a bare score
+            note_id = grade_id.replace("-test", "-answer")
+            try:
+                note = gb.find_comment(note_id, notebook_id, assignment_id, student_id)
+            except MissingEntry as exc:
+                raise AssessmentError(f"{grade_id} 没有可写评语的答题单元（{note_id}），分数和评语均未保存。",
+                                      hint="去掉 --comment 只改分数，或指定带答题单元的题号。") from exc
         old = grade.score
         grade.manual_score = float(score)
         grade.needs_manual_grade = False
-        if comment is not None:
-            note_id = grade_id.replace("-test", "-answer")
-            try:
-                gb.find_comment(note_id, notebook_id, assignment_id, student_id).manual_comment = comment
-            except MissingEntry:
-                pass
+        if note is not None:
+            note.manual_comment = comment
         gb.db.commit()
         return {"old": old, "new": float(score), "max_score": grade.max_score}

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from nbgrader.utils import compute_checksum
+
+from zhiben_training.assess.nbgrader_adapter import compute_checksum
 
 __all__ = [
     "NOTEBOOK_NAME",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from zhiben_training.cli._assess_analyze import analyze
 from zhiben_training.errors import AssessmentError
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
@@ -233,12 +234,7 @@ def simulate_cmd(course, assignment, out, seed, blank) -> None:
     click.echo(f"已写出 {out}：{len(handed)} 份模拟答卷（考核 {assignment}）。")
 
 
-try:  # item analysis is built by the bank+papers helper
-    from zhiben_training.cli._assess_analyze import analyze
-except ImportError:  # pragma: no cover - until that module lands
-    analyze = None
-if analyze is not None:
-    command.add_command(analyze)
+command.add_command(analyze)
 
 
 @command.command("grade")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 
+from zhiben_training.errors import UnknownItemError
 from zhiben_training.law._load import (
     VERSIONS,
     changes_data,
@@ -18,7 +19,7 @@ from zhiben_training.law._load import (
     scopes_data,
     thresholds_data,
 )
-from zhiben_training.law._models import Criterion, Provision, Scope, UnknownItemError, status_note
+from zhiben_training.law._models import Criterion, Provision, Scope, status_note
 from zhiben_training.law._rules import evaluate as evaluate_rule
 from zhiben_training.law._rules import param_labels, scope_thresholds
 
