@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from zhiben_training.cli._table import render_rows
 from zhiben_training.errors import AssessmentError
 
 _HEADERS = {"paper": "试卷", "question_id": "题目", "kind": "题型", "n": "作答人数", "facility": "难度p",
@@ -23,17 +24,11 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
 def render_table(items: pd.DataFrame) -> str:
     """Plain-text table of the per-question statistics (Chinese headers, aligned by display width)."""
     header = list(_HEADERS.values())
     rows = [[_fmt(_KINDS.get(r[c], r[c]) if c == "kind" else r[c]) for c in _HEADERS] for _, r in items.iterrows()]
-    widths = [max(_width(h), *(_width(row[i]) for row in rows)) for i, h in enumerate(header)]
-    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths, strict=True)).rstrip()
-                     for line in [header, *rows])
+    return render_rows(header, rows)
 
 
 @click.command("analyze")

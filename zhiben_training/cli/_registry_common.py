@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
 
 import click
 import pandas as pd
 
+from zhiben_training.cli._table import render_rows
 from zhiben_training.identifiers import mask_id, mask_phone
 
 ID_COLUMNS = ("person_id", "legal_rep_id")
@@ -46,10 +46,6 @@ def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _cell(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -64,13 +60,7 @@ def render_table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
     """Aligned plain-text table of the ``headers`` columns (field → Chinese header), CJK-width aware."""
     columns = [c for c in headers if c in frame.columns]
     rows = [[_cell(v) for v in record] for record in frame[columns].itertuples(index=False)]
-    titles = [headers[c] for c in columns]
-    widths = [max([_width(t)] + [_width(r[i]) for r in rows]) for i, t in enumerate(titles)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    return "\n".join([line(titles), line(["-" * w for w in widths])] + [line(r) for r in rows])
+    return render_rows([headers[c] for c in columns], rows)
 
 
 def echo_json(frame: pd.DataFrame) -> None:

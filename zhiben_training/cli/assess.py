@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
 
+from zhiben_training.assess.sandbox import Limits
 from zhiben_training.cli._assess_analyze import analyze
+from zhiben_training.cli._registry_common import db_option
 from zhiben_training.errors import AssessmentError
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
@@ -20,37 +21,6 @@ def command() -> None:
     """考核：生成试卷、发放、收卷、自动评分、反馈、导出和导入成绩。"""
 
 
-_ID_HEADERS = ("身份证号", "考生编号", "id")
-_NAME_HEADERS = ("姓名", "name")
-
-
-def _trainees_from_file(path: Path) -> list[dict]:
-    """A trainee list CSV with a 身份证号 (or 考生编号 / id) column and optionally 姓名 (or name)."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    id_col = next((h for h in _ID_HEADERS if rows and h in rows[0]), None)
-    if id_col is None:
-        raise AssessmentError(f"考生名单 {path} 需要表头“身份证号”（或“考生编号”），可选“姓名”。")
-    name_col = next((h for h in _NAME_HEADERS if h in rows[0]), None)
-    if id_col == "身份证号":
-        from zhiben_training.identifiers import id_problem
-
-        bad = [f"第 {n} 行：{problem}" for n, r in enumerate(rows, start=2)
-               if (problem := id_problem((r[id_col] or "").strip()))]
-        if bad:
-            raise AssessmentError(f"考生名单 {path} 中有 {len(bad)} 个身份证号无效，未生成任何试卷：\n" + "\n".join(bad[:20]))
-    return [{"id": r[id_col].strip(), "name": (r.get(name_col) or "").strip() if name_col else ""}
-            for r in rows if (r[id_col] or "").strip()]
-
-
-def _trainees_from_registry(db: str | None, round_id: str) -> list[dict]:
-    from zhiben_training.registry import open_registry
-
-    roster = open_registry(db).roster(round_id=round_id)
-    name = "name" if "name" in roster.columns else None
-    return [{"id": str(r["person_id"]), "name": str(r[name]) if name else ""} for _, r in roster.iterrows()]
-
-
 @command.command("generate")
 @_COURSE
 @click.option("--round", "round_id", required=True, help="培训轮次，如 2026-principal。")
@@ -59,13 +29,15 @@ def _trainees_from_registry(db: str | None, round_id: str) -> list[dict]:
               help="合成城市数据目录（zhiben synth 的输出）。")
 @click.option("--trainees", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="考生名单 CSV（表头：身份证号,姓名）；省略时从登记库读取该轮次名单。")
-@click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
+@db_option
 @click.option("--seed", default=2026, show_default=True, help="基础随机种子（记录在 keys/ 中，可重建任一试卷）。")
-def generate_cmd(course, round_id, paper, city_dir, trainees, db, seed) -> None:
+def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> None:
     """为每位考生生成一份试卷变体（结构相同、内容不同），并在 nbgrader 中登记。"""
     from zhiben_training.assess.release import generate
+    from zhiben_training.assess.trainees import read_trainee_list, roster_trainees
+    from zhiben_training.registry import open_registry
 
-    people = _trainees_from_file(trainees) if trainees else _trainees_from_registry(db, round_id)
+    people = read_trainee_list(trainees) if trainees else roster_trainees(open_registry(db_url), round_id)
     result = generate(course, round_id=round_id, paper=paper, trainees=people, city_dir=city_dir, base_seed=seed)
     click.echo(f"已生成 {result['assignment_id']}：{result['trainees']} 份试卷，每份 {result['items']} 题，"
                f"满分 {result['max_score']:g} 分。答案与种子保存在 {course}/keys/（仅限考核人员）。")
@@ -103,8 +75,8 @@ def collect_cmd(course, assignment, source) -> None:
 @_COURSE
 @_ASSIGNMENT
 @click.option("--workers", default=2, show_default=True, help="并行评分的内核数。")
-@click.option("--timeout", default=60.0, show_default=True, help="每份答卷的时间上限（秒）。")
-@click.option("--memory-mb", default=3072, show_default=True, help="每个内核的内存上限（MB）。")
+@click.option("--timeout", default=Limits().wall_seconds, show_default=True, help="每份答卷的时间上限（秒）。")
+@click.option("--memory-mb", default=Limits().address_space // 2**20, show_default=True, help="每个内核的内存上限（MB）。")
 @click.option("--force", is_flag=True, help="重新评分已评过且未变化的答卷。")
 @click.option("--no-bwrap", is_flag=True, help="不使用 bubblewrap 沙箱（隔离级别降低）。")
 @click.option("--allow-unsandboxed", is_flag=True,
@@ -116,7 +88,7 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
     仍失败则记为“未评分（评分系统故障）”，命令以退出码 4 结束，重新运行即可补评。"""
     from zhiben_training.assess.autograde import UNGRADED_LABEL, autograde
     from zhiben_training.assess.integrity import tamper_reports
-    from zhiben_training.assess.sandbox import Limits, describe_isolation, isolation_level
+    from zhiben_training.assess.sandbox import describe_isolation, isolation_level
     from zhiben_training.errors import GradingIncompleteError
 
     use_bwrap = False if no_bwrap else None
@@ -150,7 +122,7 @@ def feedback_cmd(course, assignment) -> None:
     click.echo(f"已生成 {len(paths)} 份反馈：{course}/feedback/")
 
 
-def _round_and_mark(course: Path, assignment: str, db: str | None, pass_mark: float | None) -> tuple[str, float]:
+def _round_and_mark(course: Path, assignment: str, db_url: str | None, pass_mark: float | None) -> tuple[str, float]:
     """The assignment's round and its pass mark (percent): given, else the round's in the registry."""
     from zhiben_training.assess.results import assignment_round, round_pass_mark
     from zhiben_training.registry import open_registry
@@ -158,7 +130,7 @@ def _round_and_mark(course: Path, assignment: str, db: str | None, pass_mark: fl
     round_id = assignment_round(course, assignment)
     if pass_mark is not None:
         return round_id, pass_mark
-    with open_registry(db) as registry:
+    with open_registry(db_url) as registry:
         return round_id, round_pass_mark(registry, round_id)
 
 
@@ -170,12 +142,12 @@ _PASS_MARK_HELP = "合格分数线（百分制，占满分的百分比）；省�
 @_ASSIGNMENT
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="输出 CSV 文件。")
 @click.option("--pass-mark", type=click.FloatRange(0, 100), default=None, help=_PASS_MARK_HELP)
-@click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
-def export_cmd(course, assignment, out, pass_mark, db) -> None:
+@db_option
+def export_cmd(course, assignment, out, pass_mark, db_url) -> None:
     """导出成绩 CSV（UTF-8 BOM，时间为北京时间），可直接用 Excel 打开；是否合格按该轮次的合格分数线判定。"""
     from zhiben_training.assess.export import export_csv
 
-    round_id, mark = _round_and_mark(course, assignment, db, pass_mark)
+    round_id, mark = _round_and_mark(course, assignment, db_url, pass_mark)
     click.echo(f"已导出：{export_csv(course, assignment, out, pass_mark=mark)}"
                f"（轮次 {round_id}，合格分数线 {mark:g}%）")
 
@@ -192,13 +164,13 @@ def _score_text(score: float, max_score: float, passed: bool) -> str:
 @click.option("--actor", required=True, help="操作人（写入审计日志）。")
 @click.option("--reason", default="考核成绩导入", show_default=True,
               help="原因（写入审计日志；人工评分、复核改分的题号和分值变化自动附在后面）。")
-@click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
-def import_cmd(course, assignment, round_id, pass_mark, actor, reason, db) -> None:
+@db_option
+def import_cmd(course, assignment, round_id, pass_mark, actor, reason, db_url) -> None:
     """把成绩册中的成绩（含人工评分和复核改分）写入登记库，每项变更记入审计日志，并列出变化。"""
     from zhiben_training.assess.results import import_results
     from zhiben_training.registry import open_registry
 
-    with open_registry(db) as registry:
+    with open_registry(db_url) as registry:
         result = import_results(course, assignment, registry, round_id=round_id, actor=actor,
                                 reason=reason, pass_mark=pass_mark)
     click.echo(f"{assignment} → 轮次 {round_id}（合格分数线 {result['pass_mark']:g}%）：新增 {len(result['new'])} 人，"

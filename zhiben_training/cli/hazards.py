@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import asdict
 
 import click
 
 from zhiben_training import law
+from zhiben_training.cli._table import render_rows
 
 _WORK_TYPE_CN = {
     "excavation": "基坑", "slope": "边坡", "formwork_support": "模板支撑", "tool_formwork": "工具式模板",
@@ -19,23 +19,8 @@ _WORK_TYPE_CN = {
 }
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain aligned table that lines up Chinese (double-width) characters."""
-    widths = [max(_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers) - 1)]
-    lines = []
-    for row in [headers, *rows]:
-        cells = [_pad(str(c), w) for c, w in zip(row, widths, strict=False)] + [str(row[-1])]
-        lines.append("  ".join(cells).rstrip())
-    lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 8)
-    return "\n".join(lines)
+    return render_rows(headers, [[str(c) for c in r] for r in rows])
 
 
 @click.group(name="hazards")
