@@ -169,12 +169,23 @@ def _processes_under(folder: Path) -> list[psutil.Process]:
 
 
 @pytest.fixture
-def run_tmp(tmp_path, monkeypatch) -> Path:
-    """This test's own temporary folder for grading work (so its processes can be told apart)."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
+def run_tmp(monkeypatch) -> Path:
+    """This test's own temporary folder for grading work (so its processes can be told apart),
+    short, as kernels' ipc socket paths live under it."""
+    folder = Path(tempfile.mkdtemp(prefix="zbt-", dir="/tmp"))
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_deep_temp_folder_does_not_break_the_kernels_sockets(template, tmp_path, monkeypatch, baseline):
+    """TMPDIR deeper than a Unix socket path allows: grading falls back to /tmp and still works."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    root = _course(template, tmp_path, HONEST[:3])
+    summary = run_autograde(root, _scorer())
+    assert summary.ungraded == {} and scores(root) == {t: baseline[t] for t in HONEST[:3]}
 
 
 def _kill_a_zygote(folder: Path) -> None:
@@ -274,8 +285,7 @@ def test_without_any_isolation_grading_is_refused_unless_the_examiner_allows_it(
 @pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
 def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(template, tmp_path, how):
     root = _course(template, tmp_path, HONEST[:12], slow="import time\ntime.sleep(1.5)")
-    folder = tmp_path / "tmp"
-    folder.mkdir()
+    folder = Path(tempfile.mkdtemp(prefix="zbt-", dir="/tmp"))
     env = {**os.environ, "TMPDIR": str(folder)}
     proc = subprocess.Popen([sys.executable, "-m", "zhiben_training", "assess", "autograde", "--course", str(root),
                              "-a", AID, "--workers", "2"], env=env, stdout=subprocess.PIPE,
@@ -294,6 +304,7 @@ def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(templa
         time.sleep(0.1)
     assert _processes_under(folder) == [], [p.info for p in _processes_under(folder)]
     assert list(folder.iterdir()) == []
+    folder.rmdir()
 
 
 def test_a_worker_that_fails_every_submission_does_not_drain_the_queue(template, tmp_path, run_tmp, monkeypatch,

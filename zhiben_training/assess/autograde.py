@@ -119,6 +119,15 @@ def require_fully_graded(course_root: Path, assignment: str) -> None:
             ungraded=open_, hint=f"先重新运行 zhiben assess autograde --course {course_root} {assignment}。")
 
 
+_MAX_TEMP_PREFIX = 60  # kernels talk over ipc sockets under it: Unix socket paths end at 107 bytes
+
+
+def _short_temp_dir() -> str:
+    """TMPDIR when its path leaves room for the kernels' ipc socket paths, else /tmp."""
+    folder = tempfile.gettempdir()
+    return folder if len(os.fsencode(folder)) <= _MAX_TEMP_PREFIX else "/tmp"
+
+
 def _store(writer: nbg.AutogradeWriter, aid: str, graded: dict) -> None:
     writer.record(assignment_id=aid, student_id=graded["student"], notebook_id=NOTEBOOK_NAME,
                   graded=graded["graded"], comments=graded["comments"], timestamp=graded["timestamp"])
@@ -175,7 +184,7 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
         return summary
     log_dir = course_root / ".autograde" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    work_base = Path(tempfile.mkdtemp(prefix="zhiben-grade-"))
+    work_base = Path(tempfile.mkdtemp(prefix="zhiben-grade-", dir=_short_temp_dir()))
     os.chmod(work_base, 0o711)
     job = _Job(course_root=course_root, assignment=assignment, work_base=work_base, log_dir=log_dir,
                use_bwrap=bwrap, limits=limits, scorer=scorer, isolation=level)
