@@ -13,6 +13,7 @@ import pytest
 from tests.assess import standin
 from zhiben_training.assess import release
 from zhiben_training.assess.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.sandbox import Limits
 
 ROUND = "2026-principal"
 AID = "2026-A"
@@ -78,10 +79,14 @@ def hand_in(folder: Path, trainee: str, nb_or_bytes) -> Path:
 
 def run_autograde(root: Path, scorer, **options):
     from zhiben_training.assess.autograde import autograde
-    from zhiben_training.assess.sandbox import Limits
 
-    limits = options.pop("limits", Limits(wall_seconds=8, cell_seconds=4, address_space=2 * 2**30))
+    limits = options.pop("limits", TEST_LIMITS)
     return autograde(root, AID, workers=2, limits=limits, progress=False, scorer=scorer, **options)
+
+
+# Generous enough that an honest cell never times out on a loaded 2-core machine (30 MB of output
+# takes seconds there), short enough that the endless-loop and sleep attacks end quickly.
+TEST_LIMITS = Limits(wall_seconds=30, cell_seconds=10, address_space=2 * 2**30)
 
 
 def scores(root: Path) -> dict[str, dict[str, float]]:

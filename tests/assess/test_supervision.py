@@ -23,6 +23,7 @@ from tests.assess import standin
 from tests.assess.conftest import (
     AID,
     ROUND,
+    TEST_LIMITS,
     answered,
     hand_in,
     paper_of,
@@ -238,7 +239,7 @@ def _kernels_never_start_for(monkeypatch, victim: str) -> None:
         try:
             return real(course_root, aid, student, runner, scorer, **kw)
         finally:
-            runner.limits = Limits(wall_seconds=8, cell_seconds=4, address_space=2 * 2**30)
+            runner.limits = TEST_LIMITS
 
     monkeypatch.setattr(_supervisor, "grade_one", grade_one)
 
