@@ -207,7 +207,8 @@ def test_killing_a_fork_server_mid_batch_costs_no_honest_point(template, tmp_pat
     assert scores(root) == {tid: baseline[tid] for tid in HONEST}
     starts = sum(log.read_text(encoding="utf-8").count("启动内核服务")
                  for log in (root / ".autograde" / "logs").glob("zygote-w*.log"))
-    assert starts >= 2 + 2  # two workers' servers, and each killed one restarted
+    assert starts >= 2 + 1  # two workers' servers, and a killed one restarted (a server killed after its
+    # worker's last submission is not restarted: nothing is left for it to grade)
     if mode.get("use_bwrap") is None:  # inside a namespace the kernel in flight died with its server
         assert summary.retries >= 1
     assert _processes_under(run_tmp) == [] and list(run_tmp.iterdir()) == []

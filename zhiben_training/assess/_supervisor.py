@@ -91,7 +91,7 @@ def _worker_main(index: int, conn, job: _Job, parent: int) -> None:
             runner.close()
         _tidy(work)
         if os.getppid() != parent:  # the supervisor died: the last worker out removes the run's folder
-            _remove_when_empty(job.work_base, seconds=3.0)
+            _remove_when_empty(job.work_base, seconds=20.0)
 
 
 def _remove_when_empty(folder: Path, *, seconds: float) -> None:
