@@ -24,7 +24,10 @@ os.environ.pop("ZHIBEN_DB_URL", None)
 
 import pytest  # noqa: E402
 
+from tests import pg_server  # noqa: E402
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+_PG_RUN_DIR = pytest.StashKey["Path | None"]()
 
 
 @pytest.fixture
@@ -32,3 +35,14 @@ def artifacts_dir() -> Path:
     """Where tests save screenshots and reports for a human to look at (kept after the run)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_configure(config):
+    """Reserve this run's PostgreSQL folder before xdist starts its workers (see tests/pg_server.py)."""
+    config.stash[_PG_RUN_DIR] = pg_server.reserve_run_dir()
+
+
+def pytest_unconfigure(config):
+    run_dir = config.stash.get(_PG_RUN_DIR, None)
+    if run_dir is not None:
+        pg_server.release_run_dir(run_dir)
