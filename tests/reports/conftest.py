@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.debian_tools import require
 from zhiben_training import identifiers
 from zhiben_training.reports.manifest import MANIFEST_NAME
 
@@ -55,10 +56,7 @@ def roster_frame() -> pd.DataFrame:
 
 @pytest.fixture
 def soffice() -> str:
-    path = shutil.which("soffice")
-    if path is None:
-        pytest.skip("未安装 LibreOffice（soffice），跳过真实客户端读回测试；CI 中由 .ci/run 安装")
-    return path
+    return require("soffice")
 
 
 def convert_with_libreoffice(soffice: str, xlsx: Path, out_dir: Path) -> dict[str, Path]:

@@ -6,11 +6,14 @@ import base64
 import datetime as dt
 import hashlib
 import re
+import subprocess
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from tests.debian_tools import require
 from tests.reference import ACTION_PLAN, reference_text, squash
 from tests.reports.conftest import column_widths, convert_with_libreoffice, make_periodic_inputs
 from zhiben_training.errors import ReportError
@@ -205,14 +208,11 @@ def test_libreoffice_reads_every_report_sheet_back_as_the_report_tables(tmp_path
                                            check_names=False)
 
 
-@pytest.mark.browser
-def test_chromium_prints_the_html_report_to_a_multi_page_a4_pdf(tmp_path):
-    import shutil
-    import subprocess
-
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("未安装 Debian chromium，跳过打印测试")
+@pytest.fixture(scope="module")
+def printed_pdf(tmp_path_factory) -> Path:
+    """The 2026Q3 HTML report printed to PDF by Debian's chromium (once for this module)."""
+    browser = require("chromium")
+    tmp_path = tmp_path_factory.mktemp("print")
     _, export = _write(tmp_path / "out")
     pdf = tmp_path / "report.pdf"
     result = subprocess.run(
@@ -221,9 +221,28 @@ def test_chromium_prints_the_html_report_to_a_multi_page_a4_pdf(tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert pdf.exists(), result.stderr
-    data = pdf.read_bytes()
+    return pdf
+
+
+@pytest.mark.browser
+def test_chromium_prints_the_html_report_to_a_multi_page_a4_pdf(printed_pdf):
+    data = printed_pdf.read_bytes()
     assert data.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert pages >= 2
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
     assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)  # A4
+
+
+@pytest.mark.browser
+def test_the_printed_pdf_renders_with_ink_and_its_chinese_title_can_be_extracted(printed_pdf, tmp_path):
+    """poppler reads what chromium printed: page 1 is not blank, and the title is text (fonts embedded)."""
+    pdftoppm = require("pdftoppm")
+    subprocess.run([pdftoppm, "-f", "1", "-l", "1", "-r", "40", "-gray", printed_pdf, tmp_path / "page"],
+                   check=True, capture_output=True, timeout=120)
+    page = next(tmp_path.glob("page*.pgm")).read_bytes()
+    pixels = page.split(b"\n", 3)[3]  # binary PGM: P5, size, maxval, then one byte per pixel
+    assert sum(1 for value in pixels if value < 128) > 0.005 * len(pixels)  # a printed page: about 2 % ink
+    text = subprocess.run([Path(pdftoppm).with_name("pdftotext"), "-f", "1", "-l", "1", printed_pdf, "-"],
+                          check=True, capture_output=True, text=True, timeout=120).stdout
+    assert "2026年第三季度" in squash(text)
