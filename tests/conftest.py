@@ -24,10 +24,11 @@ os.environ.pop("ZHIBEN_DB_URL", None)
 
 import pytest  # noqa: E402
 
-from tests import pg_server  # noqa: E402
+from tests import pg_server, skip_report  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 _PG_RUN_DIR = pytest.StashKey["Path | None"]()
+_SKIPPED: list = []  # skipped test reports; in the xdist controller they come from every worker
 
 
 @pytest.fixture
@@ -46,3 +47,29 @@ def pytest_unconfigure(config):
     run_dir = config.stash.get(_PG_RUN_DIR, None)
     if run_dir is not None:
         pg_server.release_run_dir(run_dir)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _SKIPPED.append(report)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI=true a skip not in tests/skip_report.ALLOWED_SKIPS fails the run."""
+    if hasattr(session.config, "workerinput") or not skip_report.ci_gate_on():
+        return
+    if any(not group.allowed_because for group in skip_report.group_skips(_SKIPPED)):
+        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A short Chinese summary of every skipped group and why, at the end of every run."""
+    if hasattr(config, "workerinput"):
+        return
+    groups = skip_report.group_skips(_SKIPPED)
+    total = sum(group.count for group in groups)
+    terminalreporter.section(f"跳过的测试：共 {total} 项" if total else "跳过的测试", sep="=")
+    for line in skip_report.summary_lines(groups):
+        terminalreporter.write_line(line)
