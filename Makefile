@@ -16,7 +16,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/zhiben demo --out demo-out
 
+# The Debian clients the tests drive (chromium, LibreOffice Calc, poppler): installed with apt-get when
+# root on Debian/Ubuntu, otherwise one line per missing tool. PostgreSQL and bwrap come from PyPI.
 test: $(STAMP)
+	$(PY) -m tests.debian_tools
 	$(VENV)/bin/ruff check zhiben_training tests benchmarks
 	$(PY) -m pytest $(PYTEST_ARGS)
 
