@@ -48,10 +48,13 @@ def test_readme_bash_blocks_run(tmp_path):
     env["ZHIBEN_HOME"] = str(work / "zhiben-home")
     blocks = readme_blocks("bash")
     assert blocks, "README has no runnable bash blocks"
-    for number, body in enumerate(blocks, start=1):
-        result = subprocess.run(["bash", "-euo", "pipefail", "-c", body], cwd=work, env=env,
-                                capture_output=True, text=True, timeout=600, check=False)
-        assert result.returncode == 0, (
-            f"README bash block {number} failed ({result.returncode}):\n{body}\n"
-            f"--- stdout ---\n{result.stdout[-3000:]}\n--- stderr ---\n{result.stderr[-3000:]}"
-        )
+    try:
+        for number, body in enumerate(blocks, start=1):
+            result = subprocess.run(["bash", "-euo", "pipefail", "-c", body], cwd=work, env=env,
+                                    capture_output=True, text=True, timeout=600, check=False)
+            assert result.returncode == 0, (
+                f"README bash block {number} failed ({result.returncode}):\n{body}\n"
+                f"--- stdout ---\n{result.stdout[-3000:]}\n--- stderr ---\n{result.stderr[-3000:]}"
+            )
+    finally:  # the zhiben db serve block leaves no server behind, also when it failed half-way
+        subprocess.run(["zhiben", "db", "serve", "--stop"], cwd=work, env=env, capture_output=True, check=False)

