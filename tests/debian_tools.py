@@ -45,7 +45,7 @@ APT_HINT = "以 root 运行 make test 会自动安装"
 
 def missing_line(tool: Tool) -> str:
     """The one line that says what is missing, what is skipped and how to install it."""
-    return (f"未安装 {tool.name}（Debian 软件包 {tool.package}）：将跳过{tool.used_for}；"
+    return (f"未安装 {tool.name}（Debian 软件包 {tool.package}）：将跳过 {tool.used_for}；"
             f"安装：sudo apt-get install -y {tool.package}（{APT_HINT}）")
 
 
