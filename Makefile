@@ -4,6 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# pytest-xdist: 2 workers (CI has 2 cores); whole files per worker so module-scoped fixtures (the demo
+# run, a printed PDF) are built once. `make test XDIST=` runs in one process.
+XDIST ?= -n 2 --dist loadfile
 
 .PHONY: demo test lab bench lint clean
 
@@ -16,9 +19,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/zhiben demo --out demo-out
 
+# The Debian clients the tests drive (chromium, LibreOffice Calc, poppler): installed with apt-get when
+# root on Debian/Ubuntu, otherwise one line per missing tool. PostgreSQL and bwrap come from PyPI.
 test: $(STAMP)
+	$(PY) -m tests.debian_tools
 	$(VENV)/bin/ruff check zhiben_training tests benchmarks
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # JupyterLab refuses to run as root without --allow-root (containers, this CI machine)
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)

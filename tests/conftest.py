@@ -25,7 +25,11 @@ os.environ.pop("ZHIBEN_REPORT_UNIT", None)  # reports leave 报送单位 blank u
 
 import pytest  # noqa: E402
 
+from tests import pg_server, skip_report  # noqa: E402
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+_PG_RUN_DIR = pytest.StashKey["Path | None"]()
+_SKIPPED: list = []  # skipped test reports; in the xdist controller they come from every worker
 
 
 @pytest.fixture
@@ -47,3 +51,39 @@ def demo_run(tmp_path_factory):
     result = subprocess.run([str(zhiben), "demo", "--out", str(out), "--workers", "2"], cwd=out.parent,
                             capture_output=True, text=True, timeout=1200, check=False)
     return out, result
+
+def pytest_configure(config):
+    """Reserve this run's PostgreSQL folder before xdist starts its workers (see tests/pg_server.py)."""
+    config.stash[_PG_RUN_DIR] = pg_server.reserve_run_dir()
+
+
+def pytest_unconfigure(config):
+    run_dir = config.stash.get(_PG_RUN_DIR, None)
+    if run_dir is not None:
+        pg_server.release_run_dir(run_dir)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _SKIPPED.append(report)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI=true a skip not in tests/skip_report.ALLOWED_SKIPS fails the run."""
+    if hasattr(session.config, "workerinput") or not skip_report.ci_gate_on():
+        return
+    if any(not group.allowed_because for group in skip_report.group_skips(_SKIPPED)):
+        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A short Chinese summary of every skipped group and why, at the end of every run."""
+    if hasattr(config, "workerinput"):
+        return
+    groups = skip_report.group_skips(_SKIPPED)
+    total = sum(group.count for group in groups)
+    terminalreporter.section(f"跳过的测试：共 {total} 项" if total else "跳过的测试", sep="=")
+    for line in skip_report.summary_lines(groups):
+        terminalreporter.write_line(line)

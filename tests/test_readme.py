@@ -82,13 +82,16 @@ def test_the_readme_walkthrough_runs_in_order_on_the_demo_output(walkthrough):
     blocks = readme_blocks("bash")
     assert blocks, "README has no runnable bash blocks"
     outputs = []
-    for number, body in enumerate(blocks, start=1):
-        result = _run(work, env, body)
-        assert result.returncode == 0, (
-            f"README bash block {number} failed ({result.returncode}):\n{body}\n"
-            f"--- stdout ---\n{result.stdout[-3000:]}\n--- stderr ---\n{result.stderr[-3000:]}"
-        )
-        outputs.append(result.stdout)
+    try:
+        for number, body in enumerate(blocks, start=1):
+            result = _run(work, env, body)
+            assert result.returncode == 0, (
+                f"README bash block {number} failed ({result.returncode}):\n{body}\n"
+                f"--- stdout ---\n{result.stdout[-3000:]}\n--- stderr ---\n{result.stderr[-3000:]}"
+            )
+            outputs.append(result.stdout)
+    finally:  # the zhiben db serve block leaves no server behind, also when it failed half-way
+        subprocess.run(["zhiben", "db", "serve", "--stop"], cwd=work, env=env, capture_output=True, check=False)
     said = "\n".join(outputs)
     # the administrator's commands read the demo's registry, the very line the demo printed
     url = f"sqlite:///{(work / 'demo-out' / 'registry.sqlite').resolve()}"

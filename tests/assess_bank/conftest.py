@@ -10,9 +10,6 @@ import pytest
 
 from zhiben_training.assess.bank import bank_dir
 
-REGULATIONS = Path("/work/shared/reference/regulations.md")
-ACTION_PLAN = Path("/work/shared/reference/tianjin_action_plan_2024-2026.txt")
-
 
 @pytest.fixture(scope="session")
 def tiny_city(tmp_path_factory) -> Path:

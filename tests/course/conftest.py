@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
+from tests import reference
+from tests.reference import squash
+
 REPO = Path(__file__).resolve().parents[2]
 COURSE = REPO / "course"
-REFERENCE = Path("/work/shared/reference")
-
-
-def squash(text: str) -> str:
-    """Remove all whitespace: the plan's text file breaks lines (and adds spaces) mid-sentence."""
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture(scope="session")
 def reference_text() -> str:
-    """regulations.md + the Tianjin plan, whitespace removed; skips when the references are absent."""
-    files = [REFERENCE / "regulations.md", REFERENCE / "tianjin_action_plan_2024-2026.txt"]
-    if not all(f.exists() for f in files):
-        pytest.skip(f"reference texts not found under {REFERENCE}")
-    return "".join(squash(f.read_text(encoding="utf-8")) for f in files)
+    """regulations.md + the Tianjin plan, whitespace removed; fails when a text is missing."""
+    return "".join(squash(reference.reference_text(name)) for name in (reference.REGULATIONS, reference.ACTION_PLAN))
 
 
 @pytest.fixture(scope="session")
 def plan_text() -> str:
-    path = REFERENCE / "tianjin_action_plan_2024-2026.txt"
-    if not path.exists():
-        pytest.skip(f"{path} not found")
-    return squash(path.read_text(encoding="utf-8"))
+    return squash(reference.reference_text(reference.ACTION_PLAN))
 
 
 @pytest.fixture(scope="session")

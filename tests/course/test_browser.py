@@ -21,9 +21,10 @@ from urllib.parse import quote
 import pytest
 
 from tests.course.conftest import COURSE
+from tests.debian_tools import TOOLS, require
 from zhiben_training.fonts import cjk_font_path
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(TOOLS["chromium"].path)  # Debian's chromium, never a Playwright browser download
 LESSON = "03_危大工程与超危大工程.ipynb"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -84,8 +85,7 @@ def _server(argv: list[str], *, cwd: Path, status_url: str, log: Path):
 
 
 def _course_copy(tmp_path: Path) -> Path:
-    if not CHROMIUM.exists():
-        pytest.skip("browser test needs Debian chromium at /usr/bin/chromium (CI installs it: apt-get install chromium)")
+    require("chromium")
     root = tmp_path / "course"
     shutil.copytree(COURSE, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     return root

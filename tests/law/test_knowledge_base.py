@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.reference import REGULATIONS, reference_text
 from zhiben_training import law
 from zhiben_training.errors import KnowledgeBaseError, ZhibenError
 from zhiben_training.law import _load
 
-REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "regulations.md"
-
 
 @pytest.fixture(scope="module")
 def reference() -> str:
-    if not REFERENCE.exists():
-        pytest.skip(f"regulations.md not found at {REFERENCE}; verbatim checks need the shared reference")
-    return REFERENCE.read_text("utf-8")
+    return reference_text(REGULATIONS)
 
 
 def _section(text: str, start: str, end: str) -> str:

@@ -1,15 +1,15 @@
 """Fixtures for the registry tests: a fresh registry on SQLite (tmp_path) and on PostgreSQL, and a tiny
 synthetic city written by the contract in docs/ARCHITECTURE.md with known outcomes.
 
-PostgreSQL tests use ``ZHIBEN_TEST_PG_URL`` (``.ci/run`` starts a server and sets it); one database is
-created per test session and its ``public`` schema is reset for every test. Without the variable or
-without a reachable server those tests are skipped with the reason.
+PostgreSQL tests use ``ZHIBEN_TEST_PG_URL`` when it is set, otherwise one embedded server started for
+the whole run (tests/pg_server.py). One database is created per test session (per xdist worker) and its
+``public`` schema is reset for every test. A server that cannot be reached fails those tests: it is never
+a reason to skip them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from pathlib import Path
 
@@ -18,27 +18,26 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.pg_server import admin_url as pg_admin_url
 from zhiben_training.identifiers import make_id, make_uscc
 from zhiben_training.registry import open_registry
 
-PG_ENV = "ZHIBEN_TEST_PG_URL"
 TODAY = dt.date(2026, 5, 15)  # inside the 2026 principal round (03-01 … 06-30)
 
 
 @pytest.fixture(scope="session")
 def pg_database_url():
     """A throwaway PostgreSQL database for this test session (dropped afterwards)."""
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url:
-        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server for the registry tests (.ci/run starts one)")
+    admin_url = pg_admin_url()
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     name = f"zhiben_test_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server here"
+    except Exception as exc:  # noqa: BLE001 - any connection failure: say which server and why
         admin.dispose()
-        pytest.skip(f"PostgreSQL at {PG_ENV} is unreachable: {type(exc).__name__}: {exc}".splitlines()[0])
+        pytest.fail(f"PostgreSQL at {admin_url} is unreachable: {type(exc).__name__}: {exc}".splitlines()[0],
+                    pytrace=False)
     yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.debian_tools import require
 from zhiben_training import identifiers
+from zhiben_training.reports.manifest import MANIFEST_NAME
 
 DISTRICTS = [("120101", "和平区"), ("120116", "滨海新区"), ("120111", "西青区")]
 TYPES = ["施工", "监理", "勘察", "设计"]
@@ -52,10 +56,7 @@ def roster_frame() -> pd.DataFrame:
 
 @pytest.fixture
 def soffice() -> str:
-    path = shutil.which("soffice")
-    if path is None:
-        pytest.skip("未安装 LibreOffice（soffice），跳过真实客户端读回测试；CI 中由 .ci/run 安装")
-    return path
+    return require("soffice")
 
 
 def convert_with_libreoffice(soffice: str, xlsx: Path, out_dir: Path) -> dict[str, Path]:
@@ -162,3 +163,21 @@ def make_periodic_inputs():
 @pytest.fixture
 def periodic_inputs():
     return make_periodic_inputs()
+
+
+def check_manifest_like_sha256sum(folder: Path) -> None:
+    """Check ``MANIFEST.sha256`` as ``sha256sum -c`` reads it, independently of the package's verify_manifest.
+
+    The format (``<64 hex>  <name>``, two spaces or space-star) and every digest are checked with hashlib
+    on every machine; where coreutils' ``sha256sum`` is installed (every Debian) it must accept the file too.
+    """
+    lines = (folder / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
+    assert lines, "empty manifest"
+    for line in lines:
+        entry = re.fullmatch(r"([0-9a-f]{64}) [ *](\S.*)", line)
+        assert entry, f"not a sha256sum line: {line!r}"
+        assert hashlib.sha256((folder / entry[2]).read_bytes()).hexdigest() == entry[1], entry[2]
+    tool = shutil.which("sha256sum")
+    if tool:
+        result = subprocess.run([tool, "--strict", "-c", MANIFEST_NAME], cwd=folder, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr

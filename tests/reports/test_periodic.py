@@ -6,12 +6,15 @@ import base64
 import datetime as dt
 import hashlib
 import re
+import subprocess
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from tests.debian_tools import require
+from tests.reference import ACTION_PLAN, reference_text, squash
 from tests.reports.conftest import (
     column_widths,
     convert_with_libreoffice,
@@ -25,8 +28,6 @@ from zhiben_training.reports.export import write_periodic
 from zhiben_training.reports.manifest import verify_manifest
 from zhiben_training.reports.periodic import TOTAL, build_periodic_report
 from zhiben_training.reports.periods import content, parse_period
-
-PLAN = Path("/work/shared/reference/tianjin_action_plan_2024-2026.txt")
 
 
 def _section(report, key):
@@ -69,12 +70,10 @@ def test_periods_outside_the_campaign_or_badly_written_are_refused(kind, value):
 
 
 def test_the_schedule_quote_is_the_action_plan_text():
-    if not PLAN.exists():
-        pytest.skip(f"行动方案原文不在 {PLAN}，跳过逐字核对")
-    plan = re.sub(r"\s+", "", PLAN.read_text(encoding="utf-8"))
+    plan = squash(reference_text(ACTION_PLAN))
     schedule = content()["schedule"]
     for key in ("quote", "self_evaluation_quote", "campaign_quote"):
-        assert re.sub(r"\s+", "", schedule[key]) in plan, key
+        assert squash(schedule[key]) in plan, key
 
 
 def test_training_counts_use_completion_and_assessment_dates_inside_the_quarter(periodic_inputs):
@@ -219,14 +218,11 @@ def test_libreoffice_reads_every_report_sheet_back_as_the_report_tables(tmp_path
             pd.testing.assert_series_equal(numbers, expected[column].astype(float), check_names=False)
 
 
-@pytest.mark.browser
-def test_chromium_prints_the_html_report_to_a_multi_page_a4_pdf(tmp_path):
-    import shutil
-    import subprocess
-
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("未安装 Debian chromium，跳过打印测试")
+@pytest.fixture(scope="module")
+def printed_pdf(tmp_path_factory) -> Path:
+    """The 2026Q3 HTML report printed to PDF by Debian's chromium (once for this module)."""
+    browser = require("chromium")
+    tmp_path = tmp_path_factory.mktemp("print")
     _, export = _write(tmp_path / "out")
     pdf = tmp_path / "report.pdf"
     result = subprocess.run(
@@ -235,9 +231,28 @@ def test_chromium_prints_the_html_report_to_a_multi_page_a4_pdf(tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert pdf.exists(), result.stderr
-    data = pdf.read_bytes()
+    return pdf
+
+
+@pytest.mark.browser
+def test_chromium_prints_the_html_report_to_a_multi_page_a4_pdf(printed_pdf):
+    data = printed_pdf.read_bytes()
     assert data.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert pages >= 2
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
     assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)  # A4
+
+
+@pytest.mark.browser
+def test_the_printed_pdf_renders_with_ink_and_its_chinese_title_can_be_extracted(printed_pdf, tmp_path):
+    """poppler reads what chromium printed: page 1 is not blank, and the title is text (fonts embedded)."""
+    pdftoppm = require("pdftoppm")
+    subprocess.run([pdftoppm, "-f", "1", "-l", "1", "-r", "40", "-gray", printed_pdf, tmp_path / "page"],
+                   check=True, capture_output=True, timeout=120)
+    page = next(tmp_path.glob("page*.pgm")).read_bytes()
+    pixels = page.split(b"\n", 3)[3]  # binary PGM: P5, size, maxval, then one byte per pixel
+    assert sum(1 for value in pixels if value < 128) > 0.005 * len(pixels)  # a printed page: about 2 % ink
+    text = subprocess.run([Path(pdftoppm).with_name("pdftotext"), "-f", "1", "-l", "1", printed_pdf, "-"],
+                          check=True, capture_output=True, text=True, timeout=120).stdout
+    assert "2026年第三季度" in squash(text)

