@@ -88,7 +88,8 @@ class Runner:
                 if self.zygote.per_uid:
                     os.chown(target, kernel.uid, kernel.uid)
             if not kernel.connect(timeout=self.limits.kernel_start_seconds):
-                raise GradingFaultError(f"{kernel.dead_reason}（未执行考生代码）")
+                last = self._keep_kernel_log(kernel)
+                raise GradingFaultError(f"{kernel.dead_reason}（未执行考生代码）{('：' + last) if last else ''}")
             deadline = time.monotonic() + self.limits.wall_seconds
             barriers = frozenset(i for i, (kind, _, _) in enumerate(plan.steps) if kind == "test")
             runs = kernel.run_cells([code for _, _, code in plan.steps], deadline=deadline, barriers=barriers)
@@ -108,6 +109,19 @@ class Runner:
             return result
         finally:
             kernel.kill()
+
+    def _keep_kernel_log(self, kernel: TrainingKernel) -> str:
+        """A kernel that never started: its log goes to the fork server's log (outside the sandbox,
+        kept for the examiner); returns its last line for the cause."""
+        try:
+            text = (kernel.scratch / ".kernel.log").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        if self.zygote.log is not None:
+            with open(self.zygote.log, "a", encoding="utf-8") as fh:
+                fh.write(f"--- 内核未能启动（{kernel.dead_reason}），内核日志：\n{text[-4000:]}\n")
+        lines = [line for line in text.splitlines() if line.strip()]
+        return lines[-1][:160] if lines else ""
 
     def recover(self) -> None:
         """After a fault: drop the spare kernel and restart the fork server if it is gone."""
