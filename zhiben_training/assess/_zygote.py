@@ -115,6 +115,9 @@ def _spawn(request: dict) -> dict:
             sys.stderr.flush()
         finally:
             os._exit(70)
+    # PIDs are reused (quickly, in a small PID namespace): an earlier process that had this pid and was
+    # reaped without being asked about must not make the new kernel look dead.
+    _EXITED.pop(pid, None)
     return {"pid": pid}
 
 
