@@ -82,14 +82,16 @@ class Runner:
         result = {"outputs": {}, "answers": {}, "stopped": "", "stopped_at": None}
         try:
             self._spare = self._new_kernel()  # boots while this submission runs
-            for name, path in files.items():
-                target = kernel.scratch / name
-                shutil.copyfile(path, target)
-                if self.zygote.per_uid:
-                    os.chown(target, kernel.uid, kernel.uid)
+            self._prepare(kernel, files)
             if not kernel.connect(timeout=self.limits.kernel_start_seconds):
-                last = self._keep_kernel_log(kernel)
-                raise GradingFaultError(f"{kernel.dead_reason}（未执行考生代码）{('：' + last) if last else ''}")
+                # A kernel lost before any trainee code ran (a spare that died waiting): one fresh start
+                self._keep_kernel_log(kernel)
+                kernel.kill()
+                kernel = self._new_kernel()
+                self._prepare(kernel, files)
+                if not kernel.connect(timeout=self.limits.kernel_start_seconds):
+                    last = self._keep_kernel_log(kernel)
+                    raise GradingFaultError(f"{kernel.dead_reason}（未执行考生代码）{('：' + last) if last else ''}")
             deadline = time.monotonic() + self.limits.wall_seconds
             barriers = frozenset(i for i, (kind, _, _) in enumerate(plan.steps) if kind == "test")
             runs = kernel.run_cells([code for _, _, code in plan.steps], deadline=deadline, barriers=barriers)
@@ -109,6 +111,13 @@ class Runner:
             return result
         finally:
             kernel.kill()
+
+    def _prepare(self, kernel: TrainingKernel, files: dict[str, Path]) -> None:
+        for name, path in files.items():
+            target = kernel.scratch / name
+            shutil.copyfile(path, target)
+            if self.zygote.per_uid:
+                os.chown(target, kernel.uid, kernel.uid)
 
     def _keep_kernel_log(self, kernel: TrainingKernel) -> str:
         """A kernel that never started: its log goes to the fork server's log (outside the sandbox,
