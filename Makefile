@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp assessments/lab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json  # widget state saved in papers
 	touch $(STAMP)
 
 demo: $(STAMP)
