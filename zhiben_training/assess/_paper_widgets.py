@@ -53,14 +53,10 @@ def _restored(spec):
     return value if ok else None
 
 
-def _choice(labels, tag, index, description=""):
+def _choice(labels, tag, index):
     import ipywidgets as w
 
-    if len(labels) <= 3 and max(len(x) for x in labels) <= 4:
-        box = w.Dropdown(options=labels, index=index, description=description,
-                         style={"description_width": "initial"})
-    else:
-        box = w.RadioButtons(options=labels, index=index, layout=w.Layout(width="100%"))
+    box = w.RadioButtons(options=labels, index=index, layout=w.Layout(width="100%"))
     box.add_class(tag)
     return box
 

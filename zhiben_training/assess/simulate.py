@@ -142,8 +142,7 @@ def click(nb, spec: dict, value: object, models: _Models | None = None) -> None:
         label = spec["labels"][spec["values"].index(value)] if value is not None else None
         children.append(_choice_model(models, f"zb-{item}", spec["labels"], label))
     elif kind == "truefalse":
-        children.append(_choice_model(models, f"zb-{item}", TRUEFALSE, None if value is None else TRUEFALSE[not value],
-                                      "DropdownModel"))
+        children.append(_choice_model(models, f"zb-{item}", TRUEFALSE, None if value is None else TRUEFALSE[not value]))
     elif kind == "multiple":
         for letter, label in zip(spec["values"], spec["labels"], strict=True):
             state = {"_dom_classes": [f"zb-{item}-{letter}"], "description": label, "indent": False}
