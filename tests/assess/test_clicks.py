@@ -174,3 +174,21 @@ def test_offline_zip_carries_the_widget_state_setting(click_course):
                                       "plugin.jupyterlab-settings"))
     assert f"{AID}-T001/打开试卷.py" in names and f"{AID}-T001/{AID}-T001.ipynb" in names
     assert settings == {"saveState": True}
+
+
+def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, scorer):
+    from zhiben_training.assess.feedback import write_feedback
+
+    values, code = _full(click_course, "T001")
+    inbox = click_course.parent / "inbox"
+    hand_in(inbox, "T001", _answer(click_course, "T001", {**values, "k01": next(c for c in "ABCD" if c != values["k01"])}))
+    collect(click_course, AID, source=inbox)
+    run_autograde(click_course, scorer)
+    [path] = write_feedback(click_course, AID, pass_mark=60.0)
+    text = path.read_text(encoding="utf-8")
+    assert "张三" in text and "考生编号" in text and "总分" in text and "不合格" in text and "考核日期" in text
+    assert "<li>" in text and "### " not in text and "@font-face" in text  # Markdown rendered, font embedded
+    assert "你的答案" in text and "<b>正确答案</b>" not in text and "应为" not in text and "No response" not in text
+    [path] = write_feedback(click_course, AID, pass_mark=15.0, show_answers=True)
+    text = path.read_text(encoding="utf-8")
+    assert "<b>正确答案</b>" in text and "合格" in text and "不合格" not in text

@@ -21,7 +21,8 @@ from zhiben_training.assess.answer_state import LEVELS, REQUIREMENTS, TRUEFALSE,
 from zhiben_training.assess.collect import collect
 
 pytestmark = pytest.mark.browser
-ROUND, AID, TRAINEE = "2026-principal", "2026-A", "P0001"
+ROUND, AID = "2026-principal", "2026-A"
+TRAINEE = "120116198805051033"  # an ID number (demo registry), masked on the feedback page
 _UNWINDOWED = '{"windowingMode": "none"}\n'  # every cell in the DOM, so each option can be clicked
 
 
@@ -152,3 +153,19 @@ def test_a_paper_answered_by_clicking_scores_the_keys_count(paper_course, tmp_pa
     got = scores(course)[TRAINEE]
     assert {i: got[f"{i}-test"] for i in clicked} == {i: float(d["points"]) for i, d in clicked.items()}
     assert sum(got[f"{i}-test"] for i in clicked) == sum(d["points"] for d in clicked.values())
+    from zhiben_training.assess.feedback import write_feedback
+
+    [page_file] = write_feedback(course, AID, pass_mark=60.0)
+    text = page_file.read_text(encoding="utf-8")
+    assert "1201**********1033" in text and TRAINEE not in text and "乔志阳" in text
+    total = sum(d["points"] for d in clicked.values())  # click items only: 65 of 100 on the A paper
+    assert f"总分：<b>{total:g} / 100</b>" in text and (f"<b>{'不合格' if total < 60 else '合格'}</b></span>" in text)
+    assert "<li>" in text and "**（" not in text and "应为" not in text
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
+        try:
+            page = browser.new_context(viewport={"width": 1000, "height": 1300}, locale="zh-CN").new_page()
+            page.goto(page_file.as_uri())
+            page.screenshot(path=str(artifacts_dir / f"feedback-{route}.png"))
+        finally:
+            browser.close()
