@@ -68,7 +68,7 @@ def test_the_walked_site_has_findings_and_every_finding_lands_on_an_object(city,
 
 def test_marking_a_clean_object_as_a_hazard_is_wrong_and_says_so():
     assert inspection.judge("works[0]", "5.4.2", {}) == ("不正确", "你选了 5.4.2；规则引擎判定：无重大事故隐患")
-    assert inspection.judge("works[0]", None, {"works[0]": {"6.1"}}) == ("未作答", "参考答案：6.1")
+    assert inspection.judge("works[0]", None, {"works[0]": {"6.1"}}) == ("未作答", "作答后显示参考答案。")
     verdict, why = inspection.judge("works[0]", "6.1", {"works[0]": {"6.1", "4.4"}})
     assert verdict == "正确" and "4.4" in why
 

@@ -16,7 +16,7 @@ from zhiben_training.law._load import (
     scopes_data,
     thresholds_data,
 )
-from zhiben_training.law._models import Criterion, Provision, Scope, UnknownItemError, status_note
+from zhiben_training.law._models import Criterion, Provision, Scope, UnknownItemError, status_cn, status_note
 from zhiben_training.law._rules import scope_thresholds
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "duties",
     "penalties",
     "self_check",
+    "status_cn",
     "status_note",
     "thresholds",
     "wd_duties",
