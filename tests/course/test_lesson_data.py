@@ -134,3 +134,11 @@ def test_marking_widgets_record_each_object_and_give_immediate_feedback(city, mo
     assert choices[key] == inspection.NONE and feedback.value.startswith("<span role='status'>× 不正确")
     picker.value = sorted(items)[0]
     assert "✓ 正确" in feedback.value
+
+
+def test_ledger_tables_for_learners_have_chinese_columns_and_percentages():
+    table = ledger.for_display(ledger.closure_by_district(_ledger()))
+    assert table.loc["和平区", "销号率"] == "50.0%" and table.loc["河西区", "销号率"] == "0.0%"
+    shown = ledger.for_display(_ledger())
+    assert not [c for c in shown.columns if str(c).isascii()]
+    assert all(len(v) in (0, 10) for v in shown["发现日期"])
