@@ -43,6 +43,8 @@ def test_a_wrong_code_is_refused_in_chinese_and_attempts_are_limited(hub3):
         _s, answer = hub3.session(tid, "WRONGCODE2")
         assert answer.status_code == 403
         assert "准考证号不正确" in answer.content.decode(), answer.content.decode()[-800:]
+        if attempt < MAX_FAILURES:
+            assert f"还可再试 {MAX_FAILURES - attempt} 次" in answer.content.decode()
     assert "已锁定" in answer.content.decode()
     _s, answer = hub3.session(tid, code)  # now even the right code is refused
     assert answer.status_code == 403 and "账号已锁定" in answer.content.decode()
