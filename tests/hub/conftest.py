@@ -30,7 +30,7 @@ from zhiben_training.assess import release
 from zhiben_training.assess.nbgrader_exchange import release_to_exchange
 from zhiben_training.assess.window import set_window
 from zhiben_training.hub.codes import add_staff, issue_codes
-from zhiben_training.hub.config import write_hub_config
+from zhiben_training.hub.config import closed_to_trainees, write_hub_config
 from zhiben_training.identifiers import make_id
 
 requests = pytest.importorskip("requests")
@@ -128,13 +128,25 @@ def _stop_proxy(hub: Hub) -> None:
             os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
 
 
+def _open_passage(group: str) -> list[Path]:
+    """Let this run's trainee group (only) pass through folders on the way to this Python that
+    others cannot (on this machine: /root, where pyenv keeps the interpreter)."""
+    blocked = closed_to_trainees(Path(sys.executable).resolve(), Path(sys.prefix))
+    if blocked and not shutil.which("setfacl"):
+        pytest.skip(f"trainee users cannot reach this Python through {blocked}; install acl (setfacl)")
+    for folder in blocked:
+        subprocess.run(["setfacl", "-m", f"g:{group}:x", str(folder)], check=True, capture_output=True)
+    return blocked
+
+
 @contextlib.contextmanager
 def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                 closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse", lessons: Path | None = None):
     base = Path(tempfile.mkdtemp(prefix="zhiben-hub-", dir="/tmp"))
     base.chmod(0o711)  # trainee users pass through to their homes and the exchange
     prefix = "zt" + "".join(secrets.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(4)) + "-"
-    hub = None
+    group = prefix + "g"
+    hub, passages = None, []
     try:
         course = base / "course"
         people = [{"id": tid, "name": f"考生{i:03d}"} for i, tid in enumerate(trainee_ids(count))]
@@ -149,8 +161,11 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                  "TRAINER1": add_staff(course, "TRAINER1", "trainer")}
         port = free_port()
         hub_dir = base / "hub-run"
+        subprocess.run(["groupadd", "--system", group], check=True, capture_output=True)
+        passages = _open_passage(group)
         write_hub_config(hub_dir, course_root=course, home_root=base / "home", port=port, hub_port=free_port(),
-                         api_port=free_port(), user_prefix=prefix, lessons_dir=lessons, start_timeout=180)
+                         api_port=free_port(), user_prefix=prefix, lessons_dir=lessons, start_timeout=180,
+                         group=group)
         (base / "home").mkdir()
         (base / "home").chmod(0o711)
         hub = Hub(base, course, hub_dir, f"http://127.0.0.1:{port}", prefix, codes, staff)
@@ -164,6 +179,9 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
             for entry in hub.system_users():
                 if re.fullmatch(rf"{re.escape(prefix)}[0-9a-z]+", entry.pw_name):
                     subprocess.run(["userdel", entry.pw_name], check=False, capture_output=True)
+        for folder in passages:
+            subprocess.run(["setfacl", "-x", f"g:{group}", str(folder)], check=False, capture_output=True)
+        subprocess.run(["groupdel", group], check=False, capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -171,3 +189,60 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
 def hub3():
     with running_hub(3) as hub:
         yield hub
+
+
+class Trainee:
+    """One trainee's browser-less client: the hub's login form, then their own server's REST API."""
+
+    def __init__(self, hub: Hub, tid: str, code: str):
+        self.hub, self.tid, self.code = hub, tid, code
+        self.session: requests.Session | None = None
+
+    def _xsrf(self) -> dict:
+        return {"X-XSRFToken": self.session.cookies.get("_xsrf", path=f"/user/{self.tid}/")
+                or self.session.cookies.get("_xsrf", "")}
+
+    def login(self) -> requests.Response:
+        self.session, answer = self.hub.session(self.tid, self.code)
+        return answer
+
+    def spawn(self, timeout: float = 180) -> float:
+        """Start this trainee's server through the hub's REST API; seconds until it answers."""
+        started = time.monotonic()
+        # as a browser does after login: /hub/spawn starts the server and redirects to the pending page
+        answer = self.session.get(f"{self.hub.url}/hub/spawn/{self.tid}", timeout=60, allow_redirects=False)
+        assert answer.status_code in (200, 302), self.hub.log.read_text(errors="replace")[-3000:]
+        hub_xsrf = {}
+        deadline = started + timeout
+        while time.monotonic() < deadline:
+            user = self.session.get(f"{self.hub.url}/hub/api/users/{self.tid}", headers=hub_xsrf, timeout=30).json()
+            server = user.get("servers", {}).get("", {})
+            if server.get("ready"):
+                break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"server of {self.tid} not ready:\n" + self.hub.log.read_text(errors="replace")[-3000:])
+        # the first visit goes through the hub's OAuth and sets the server's own cookies
+        page = self.session.get(f"{self.hub.url}/user/{self.tid}/lab", timeout=60)
+        assert page.status_code == 200, page.text[-500:]
+        assert self.session.get(f"{self.hub.url}/user/{self.tid}/api/status", timeout=60).status_code == 200
+        return time.monotonic() - started
+
+    def api(self, method: str, path: str, **kwargs) -> requests.Response:
+        return self.session.request(method, f"{self.hub.url}/user/{self.tid}/{path}", headers=self._xsrf(),
+                                    timeout=120, **kwargs)
+
+    def assignments(self) -> list[dict]:
+        return self.api("GET", "assignments", params={"course_id": "zhiben"}).json()
+
+    def fetch(self, assignment: str = AID) -> requests.Response:
+        return self.api("POST", "assignments/fetch", data={"course_id": "zhiben", "assignment_id": assignment})
+
+    def submit(self, assignment: str = AID) -> requests.Response:
+        return self.api("POST", "assignments/submit", data={"course_id": "zhiben", "assignment_id": assignment})
+
+    def read(self, path: str) -> dict:
+        return self.api("GET", f"api/contents/{path}", params={"content": 1}).json()
+
+    def save_notebook(self, path: str, nb: dict) -> requests.Response:
+        return self.api("PUT", f"api/contents/{path}", json={"type": "notebook", "format": "json", "content": nb})

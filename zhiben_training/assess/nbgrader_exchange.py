@@ -104,6 +104,14 @@ class PersonalFetchAssignment(ExchangeFetchAssignment):
         if not os.path.isdir(self.src_path) or not os.access(self.src_path, os.R_OK | os.X_OK):
             self.fail(f"没有为您（{_trainee(self)}）发布考核 {self.coursedir.assignment_id} 的试卷。请联系考核人员。")
 
+    def copy_files(self):
+        super().copy_files()
+        # the released copy is read-only (0500/0400); the trainee's own copy is theirs to answer in
+        for dirpath, _dirs, files in os.walk(self.dest_path):
+            os.chmod(dirpath, 0o700)
+            for name in files:
+                os.chmod(os.path.join(dirpath, name), 0o600)
+
 
 class PersonalList(ExchangeList):
     """List only the assignments released to this trainee; submissions from nbgrader's cache."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from zhiben_training.assess.nbgrader_exchange import EXCHANGE_CONFIG
 
-__all__ = ["write_hub_config", "TEMPLATES", "GROUP_ROLES"]
+__all__ = ["write_hub_config", "TEMPLATES", "GROUP_ROLES", "closed_to_trainees"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -56,6 +56,7 @@ c.JupyterHub.spawner_class = "zhiben_training.hub.spawner.TraineeSpawner"
 c.TraineeSpawner.course_root = {course!r}
 c.TraineeSpawner.home_root = {home_root!r}
 c.TraineeSpawner.user_prefix = {user_prefix!r}
+c.TraineeSpawner.trainee_group = {group!r}
 c.TraineeSpawner.lessons_dir = {lessons!r}
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.ip = "127.0.0.1"
@@ -86,6 +87,19 @@ _LAB = {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True, "@jupyter/n
                                "@jupyter/nbgrader:create-assignment": True}}
 
 
+def closed_to_trainees(*paths: Path) -> list[Path]:
+    """Folders on the way to ``paths`` (the Python and its packages, the course) that other users
+    cannot pass through: the trainee servers, running as their own users, could not start. On a
+    development machine Python often lives under /root (0700); give the trainees' group passage
+    (``setfacl -m g:zhiben-trainees:x /root``) or install Python elsewhere."""
+    blocked: list[Path] = []
+    for path in paths:
+        for folder in [*reversed(Path(path).resolve().parents), Path(path).resolve()]:
+            if folder.is_dir() and not folder.stat().st_mode & 0o001 and folder not in blocked:
+                blocked.append(folder)
+    return blocked
+
+
 def _write(path: Path, text: str, mode: int) -> None:
     path.write_text(text, encoding="utf-8")
     path.chmod(mode)
@@ -94,7 +108,7 @@ def _write(path: Path, text: str, mode: int) -> None:
 def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port: int = 8000,
                      hub_port: int = 8081, api_port: int = 8001, ip: str = "127.0.0.1",
                      db_url: str | None = None, lessons_dir: Path | None = None, user_prefix: str = "zt-",
-                     start_timeout: int = 120, spawn_limit: int = 100) -> Path:
+                     start_timeout: int = 120, spawn_limit: int = 100, group: str = "zhiben-trainees") -> Path:
     """Write ``<hub_dir>/jupyterhub_config.py`` and ``<hub_dir>/trainee-config/``; returns the config."""
     hub_dir = Path(hub_dir).resolve()
     hub_dir.mkdir(parents=True, exist_ok=True)
@@ -119,7 +133,7 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
         home_root=str(Path(home_root).resolve()), user_prefix=user_prefix,
         lessons=str(Path(lessons_dir).resolve()) if lessons_dir else "",
         singleuser=str(bindir / "jupyterhub-singleuser"), start_timeout=start_timeout,
-        trainee_config=str(trainee_config), spawn_limit=spawn_limit)
+        trainee_config=str(trainee_config), spawn_limit=spawn_limit, group=group)
     config = hub_dir / "jupyterhub_config.py"
     _write(config, text, 0o600)
     return config

@@ -12,6 +12,7 @@ lesson session, a copy of the lessons is put in the home folder.
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import shutil
@@ -30,13 +31,17 @@ def system_user_name(hub_name: str, prefix: str = "zt-") -> str:
     return f"{prefix}{hub_name.lower()}"[:32]
 
 
-def ensure_system_user(name: str, home: Path) -> pwd.struct_passwd:
-    """Create the system user (no password, no login shell) and its 0700 home when missing."""
+def ensure_system_user(name: str, home: Path, group: str) -> pwd.struct_passwd:
+    """Create the system user (no password, no login shell, in ``group``) and its 0700 home."""
+    try:
+        grp.getgrnam(group)
+    except KeyError:
+        subprocess.run(["groupadd", "--system", "-f", group], check=True, capture_output=True)
     try:
         entry = pwd.getpwnam(name)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", str(home),
-                        "--shell", "/usr/sbin/nologin", name], check=True, capture_output=True)
+        subprocess.run(["useradd", "--system", "--user-group", "--groups", group, "--no-create-home",
+                        "--home-dir", str(home), "--shell", "/usr/sbin/nologin", name], check=True, capture_output=True)
         entry = pwd.getpwnam(name)
     home = Path(entry.pw_dir)
     home.mkdir(parents=True, exist_ok=True)
@@ -56,6 +61,7 @@ class TraineeSpawner(LocalProcessSpawner):
     course_root = Unicode(help="The assessments course root (its exchange holds the released papers).").tag(config=True)
     home_root = Unicode("/home/zhiben", help="Where the trainees' home folders are made.").tag(config=True)
     user_prefix = Unicode("zt-", help="Prefix of the system user names.").tag(config=True)
+    trainee_group = Unicode("zhiben-trainees", help="System group of every trainee user.").tag(config=True)
     lessons_dir = Unicode("", help="A lessons folder copied into each new home as 课程/ (lesson sessions).").tag(config=True)
 
     @property
@@ -71,7 +77,7 @@ class TraineeSpawner(LocalProcessSpawner):
         return env
 
     def _prepare_home(self) -> None:
-        entry = ensure_system_user(self.system_name, Path(self.home_root) / self.system_name)
+        entry = ensure_system_user(self.system_name, Path(self.home_root) / self.system_name, self.trainee_group)
         outbound = Path(self.course_root) / "exchange" / "zhiben" / "outbound"
         if outbound.is_dir():
             for assignment in sorted(p.name for p in outbound.iterdir()):
