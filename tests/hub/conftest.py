@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.assess import standin
+from tests.assess.conftest import _course_template, course  # noqa: F401  (a generated course root)
 from zhiben_training.assess import release
 from zhiben_training.assess.nbgrader_exchange import release_to_exchange
 from zhiben_training.assess.window import set_window
@@ -38,8 +39,6 @@ requests = pytest.importorskip("requests")
 ROUND = "2026-principal"
 AID = "2026-A"
 
-if os.geteuid() != 0 or not shutil.which("useradd"):
-    pytest.skip("the hub tests create system users: they need root and useradd", allow_module_level=True)
 
 
 def free_port() -> int:
@@ -142,6 +141,8 @@ def _open_passage(group: str) -> list[Path]:
 @contextlib.contextmanager
 def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                 closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse", lessons: Path | None = None):
+    if os.geteuid() != 0 or not shutil.which("useradd"):
+        pytest.skip("the hub tests create system users: they need root and useradd")
     base = Path(tempfile.mkdtemp(prefix="zhiben-hub-", dir="/tmp"))
     base.chmod(0o711)  # trainee users pass through to their homes and the exchange
     prefix = "zt" + "".join(secrets.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(4)) + "-"
