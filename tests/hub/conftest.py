@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import pwd
+import random
 import re
 import secrets
 import shutil
@@ -140,7 +141,8 @@ def _open_passage(group: str) -> list[Path]:
 
 @contextlib.contextmanager
 def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
-                closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse", lessons: Path | None = None):
+                closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse", lessons: Path | None = None,
+                start_timeout: int = 180, spawn_limit: int = 100):
     if os.geteuid() != 0 or not shutil.which("useradd"):
         pytest.skip("the hub tests create system users: they need root and useradd")
     base = Path(tempfile.mkdtemp(prefix="zhiben-hub-", dir="/tmp"))
@@ -165,7 +167,7 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
         subprocess.run(["groupadd", "--system", group], check=True, capture_output=True)
         passages = _open_passage(group)
         write_hub_config(hub_dir, course_root=course, home_root=base / "home", port=port, hub_port=free_port(),
-                         api_port=free_port(), user_prefix=prefix, lessons_dir=lessons, start_timeout=180,
+                         api_port=free_port(), user_prefix=prefix, lessons_dir=lessons, start_timeout=start_timeout, spawn_limit=spawn_limit,
                          group=group)
         (base / "home").mkdir()
         (base / "home").chmod(0o711)
@@ -211,16 +213,19 @@ class Trainee:
         """Start this trainee's server through the hub's REST API; seconds until it answers."""
         started = time.monotonic()
         # as a browser does after login: /hub/spawn starts the server and redirects to the pending page
-        answer = self.session.get(f"{self.hub.url}/hub/spawn/{self.tid}", timeout=60, allow_redirects=False)
-        assert answer.status_code in (200, 302), self.hub.log.read_text(errors="replace")[-3000:]
-        hub_xsrf = {}
         deadline = started + timeout
-        while time.monotonic() < deadline:
-            user = self.session.get(f"{self.hub.url}/hub/api/users/{self.tid}", headers=hub_xsrf, timeout=30).json()
-            server = user.get("servers", {}).get("", {})
-            if server.get("ready"):
+        while True:  # the hub answers 429 while concurrent_spawn_limit servers are starting: retry
+            answer = self.session.get(f"{self.hub.url}/hub/spawn/{self.tid}", timeout=120, allow_redirects=False)
+            if answer.status_code != 429 or time.monotonic() > deadline:
                 break
-            time.sleep(0.5)
+            time.sleep(2 + random.random() * 3)
+        assert answer.status_code in (200, 302), self.hub.log.read_text(errors="replace")[-3000:]
+        while time.monotonic() < deadline:
+            with contextlib.suppress(requests.Timeout):
+                user = self.session.get(f"{self.hub.url}/hub/api/users/{self.tid}", timeout=120).json()
+                if user.get("servers", {}).get("", {}).get("ready"):
+                    break
+            time.sleep(1 + random.random())
         else:
             raise RuntimeError(f"server of {self.tid} not ready:\n" + self.hub.log.read_text(errors="replace")[-3000:])
         # the first visit goes through the hub's OAuth and sets the server's own cookies
