@@ -219,7 +219,8 @@ class Trainee:
             if answer.status_code != 429 or time.monotonic() > deadline:
                 break
             time.sleep(2 + random.random() * 3)
-        assert answer.status_code in (200, 302), self.hub.log.read_text(errors="replace")[-3000:]
+        # 503: the hub gave up waiting for the page but the spawn goes on; poll for it like the pending page
+        assert answer.status_code in (200, 302, 503), self.hub.log.read_text(errors="replace")[-3000:]
         while time.monotonic() < deadline:
             with contextlib.suppress(requests.Timeout):
                 user = self.session.get(f"{self.hub.url}/hub/api/users/{self.tid}", timeout=120).json()
