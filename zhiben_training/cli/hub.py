@@ -136,6 +136,30 @@ def config_cmd(course, hub_dir, home_root, port, db_url, lessons) -> None:
                    "或把 Python 安装在 /opt 等公共位置。", err=True)
 
 
+@command.command("selfchecks")
+@click.option("--dir", "hub_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path("hub-run"), show_default=True)
+@click.option("--prefix", default="zt-", show_default=True, help="考生系统账号前缀（与 config 一致）。")
+def selfchecks_cmd(hub_dir, prefix) -> None:
+    """培训讲师：查看每位学员完成了哪几课的自测（得分）。"""
+    import pwd
+
+    from zhiben_training.lessons.room import finished
+
+    def owner(uid: int) -> str:
+        try:
+            name = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            return ""
+        return name[len(prefix):].upper() if name.startswith(prefix) else ""
+
+    rows = finished(Path(hub_dir) / "selfchecks", owner_to_user=owner)
+    for row in rows:
+        done = "已完成" if row["all_answered"] else "未答完"
+        click.echo(f"{row['user']}  第 {row['lesson']} 课自测  {done}  得分 {row['points']}/{row['total']}")
+    click.echo(f"共 {len({r['user'] for r in rows})} 人提交过自测。")
+
+
 @command.command("start")
 @click.option("--dir", "hub_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=Path("hub-run"), show_default=True)

@@ -64,7 +64,8 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = {start_timeout!r}
 c.Spawner.http_timeout = {start_timeout!r}
-c.Spawner.environment = {{"JUPYTER_CONFIG_PATH": {trainee_config!r}, "LANG": "C.UTF-8"}}
+c.Spawner.environment = {{"JUPYTER_CONFIG_PATH": {trainee_config!r}, "LANG": "C.UTF-8",
+                         "ZHIBEN_SELFCHECK_DIR": {selfchecks!r}}}
 c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 '''
 
@@ -119,6 +120,9 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     (trainee_config / "labconfig").mkdir(parents=True, exist_ok=True)
     for folder in (trainee_config, trainee_config / "labconfig"):
         folder.chmod(0o755)
+    selfchecks = hub_dir / "selfchecks"  # lesson sessions: trainees drop self-check results here
+    selfchecks.mkdir(exist_ok=True)
+    selfchecks.chmod(0o1733)
     factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
     _write(trainee_config / "nbgrader_config.py",
            _NBGRADER.format(exchange=str(course / "exchange"), factory=factory), 0o644)
@@ -133,7 +137,8 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
         home_root=str(Path(home_root).resolve()), user_prefix=user_prefix,
         lessons=str(Path(lessons_dir).resolve()) if lessons_dir else "",
         singleuser=str(bindir / "jupyterhub-singleuser"), start_timeout=start_timeout,
-        trainee_config=str(trainee_config), spawn_limit=spawn_limit, group=group)
+        trainee_config=str(trainee_config), spawn_limit=spawn_limit, group=group,
+        selfchecks=str(selfchecks))
     config = hub_dir / "jupyterhub_config.py"
     _write(config, text, 0o600)
     return config
