@@ -59,10 +59,10 @@ def release_cmd(course, assignment, out) -> None:
               help="examiner 考核人员，trainer 培训讲师。")
 def staff_cmd(course, username, role) -> None:
     """添加考核人员或培训讲师账号，登录码只显示这一次。"""
-    from zhiben_training.hub.codes import ROLES, add_staff
+    from zhiben_training.hub.codes import ROLES, add_staff, normalize_id
 
     code = add_staff(course, username, role)
-    click.echo(f"{ROLES[role]} {username} 的登录码：{code}（只显示这一次）")
+    click.echo(f"{ROLES[role]} {normalize_id(username)} 的登录码：{code}（只显示这一次，登录时账号不区分大小写）")
 
 
 @command.command("window")
