@@ -226,6 +226,8 @@ class Trainee:
                 user = self.session.get(f"{self.hub.url}/hub/api/users/{self.tid}", timeout=120).json()
                 if user.get("servers", {}).get("", {}).get("ready"):
                     break
+                if not user.get("servers") and not user.get("pending"):  # refused (429) or failed: ask again
+                    self.session.get(f"{self.hub.url}/hub/spawn/{self.tid}", timeout=120, allow_redirects=False)
             time.sleep(1 + random.random())
         else:
             raise RuntimeError(f"server of {self.tid} not ready:\n" + self.hub.log.read_text(errors="replace")[-3000:])
