@@ -181,7 +181,7 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
             _stop_trainee_processes(hub)
             for entry in hub.system_users():
                 if re.fullmatch(rf"{re.escape(prefix)}[0-9a-z]+", entry.pw_name):
-                    subprocess.run(["userdel", entry.pw_name], check=False, capture_output=True)
+                    subprocess.run(["userdel", "--force", entry.pw_name], check=False, capture_output=True)
         for folder in passages:
             subprocess.run(["setfacl", "-x", f"g:{group}", str(folder)], check=False, capture_output=True)
         subprocess.run(["groupdel", group], check=False, capture_output=True)
