@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zhiben_training.assess._worker import UIDS_PER_WORKER, Runner, grade_one, write_autograded
-from zhiben_training.assess.sandbox import SANDBOX_UID_BASE, Limits, Zygote, kill_uid
+from zhiben_training.assess.sandbox import SANDBOX_UID_BASE, Limits, Zygote, kill_uids
 from zhiben_training.errors import GradingFaultError
 
 __all__ = ["GradingPool", "MAX_ATTEMPTS"]
@@ -306,11 +306,8 @@ def _tidy(folder: Path, *, seconds: float = 10.0) -> None:
 def _sweep(folder: Path, index: int | None) -> None:
     """Kill whatever still runs in a worker's (or the run's) folder: a dead fork server's kernels
     outside a namespace, and anything left of a sandbox uid when run as root."""
-    if os.geteuid() == 0:
-        first = SANDBOX_UID_BASE + (index or 0) * UIDS_PER_WORKER
-        count = UIDS_PER_WORKER if index is not None else 0
-        for uid in range(first, first + count):
-            kill_uid(uid)
+    if index is not None:
+        kill_uids(SANDBOX_UID_BASE + index * UIDS_PER_WORKER, UIDS_PER_WORKER)
     prefix = str(folder.resolve()) if folder.exists() else str(folder)
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():

@@ -25,7 +25,7 @@ from pathlib import Path
 from zhiben_training.assess._kernel import TrainingKernel
 from zhiben_training.assess.notebooks import NOTEBOOK_NAME
 from zhiben_training.assess.release import load_keys, variant_dir
-from zhiben_training.assess.sandbox import Limits, Zygote, kill_uid
+from zhiben_training.assess.sandbox import Limits, Zygote, kill_uids
 from zhiben_training.assess.submission import (
     captured_answer,
     graded_notebook,
@@ -137,9 +137,8 @@ class Runner:
         self.close_spare()
         if not self.zygote.running:
             self.zygote.close()
-            for uid in range(self.uid_base, self.uid_base + UIDS_PER_WORKER):
-                if self.zygote.per_uid:
-                    kill_uid(uid)  # kernels a dead server left behind outside a namespace
+            if self.zygote.per_uid:  # kernels a dead server left behind outside a namespace
+                kill_uids(self.uid_base, UIDS_PER_WORKER)
             self.zygote.start()
 
     def close_spare(self) -> None:
@@ -205,9 +204,9 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
         result = runner.run(plan, files)
     scores, comments, reason = _score(keys, plan, result, scorer)
     graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"])
-    graded.metadata["zhiben_grading"] = {"isolation": isolation,
-                                         "submission_sha256": hashlib.sha256(data).hexdigest()}
-    return {"student": student, "sha256": hashlib.sha256(data).hexdigest(), "graded": graded,
+    sha = hashlib.sha256(data).hexdigest()
+    graded.metadata["zhiben_grading"] = {"isolation": isolation, "submission_sha256": sha}
+    return {"student": student, "sha256": sha, "graded": graded,
             "scores": scores, "comments": comments, "reason": reason, "timestamp": _timestamp(folder)}
 
 

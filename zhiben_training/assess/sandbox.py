@@ -47,7 +47,7 @@ from pathlib import Path
 from zhiben_training.errors import GradingFaultError
 
 __all__ = ["Limits", "Zygote", "isolation_level", "bwrap_available", "bwrap_executable",
-           "python_readable_by_others", "describe_isolation", "kill_uid", "process_alive",
+           "python_readable_by_others", "describe_isolation", "kill_uid", "kill_uids", "process_alive",
            "SANDBOX_UID_BASE"]
 
 SANDBOX_UID_BASE = 61000
@@ -185,6 +185,13 @@ def kill_uid(uid: int) -> None:
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
+
+
+def kill_uids(first: int, count: int) -> None:
+    """``kill_uid`` for a range of sandbox uids (one worker's), when run as root."""
+    if os.geteuid() == 0:
+        for uid in range(first, first + count):
+            kill_uid(uid)
 
 
 @dataclass
