@@ -81,7 +81,8 @@ def run_autograde(root: Path, scorer, **options):
     from zhiben_training.assess.autograde import autograde
 
     limits = options.pop("limits", TEST_LIMITS)
-    return autograde(root, AID, workers=2, limits=limits, progress=False, scorer=scorer, **options)
+    options.setdefault("workers", 2)
+    return autograde(root, AID, limits=limits, progress=False, scorer=scorer, **options)
 
 
 # Generous enough that an honest cell never times out on a loaded 2-core machine (30 MB of output

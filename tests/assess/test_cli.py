@@ -43,7 +43,7 @@ def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_p
     assert main(["assess", "collect", *common, "-a", "2026-A", "--from", str(tmp_path / "inbox")]) == 0
     out = capsys.readouterr()
     assert out.out.count("SHA-256") == 2 and "拒收 陌生人.ipynb" in out.err
-    assert main(["assess", "autograde", *common, "-a", "2026-A", "--timeout", "30"]) == 0
+    assert main(["assess", "autograde", *common, "-a", "2026-A", "--timeout", "120"]) == 0
     assert "评分 2 份" in capsys.readouterr().out
     assert main(["assess", "feedback", *common, "-a", "2026-A"]) == 0
     html = (course / "feedback" / "R01" / "2026-A" / "paper.html").read_text(encoding="utf-8")

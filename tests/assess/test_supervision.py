@@ -326,3 +326,56 @@ def test_a_worker_that_fails_every_submission_does_not_drain_the_queue(template,
     assert summary.ungraded == {} and sorted(summary.graded) == HONEST[:8]
     assert scores(root) == {tid: baseline[tid] for tid in HONEST[:8]}
     assert summary.worker_restarts >= 1
+
+
+def _kill_kernels_older_than(folder: Path, seconds: float, *, timeout: float = 60) -> int:
+    """SIGKILL, once, every kernel (a child of a fork server under ``folder``) older than ``seconds``:
+    an outside kill, as the OOM killer or an operator would do it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        servers = [p for p in _processes_under(folder) if (p.info["cmdline"] or [""])[-1].endswith("zygote.py")
+                   and "python" in Path(p.info["cmdline"][0]).name]
+        kernels = [c for s in servers for c in s.children()
+                   if time.time() - c.create_time() >= seconds]
+        if kernels:
+            for kernel in kernels:
+                kernel.send_signal(signal.SIGKILL)
+            return len(kernels)
+        time.sleep(0.05)
+    raise AssertionError("no kernel to kill")
+
+
+def test_a_kernel_killed_from_outside_mid_answer_is_rerun_not_scored(template, tmp_path, run_tmp, mode, baseline):
+    """The stop does not repeat in a fresh kernel, so it was the machine's: the trainee keeps every point."""
+    ids = HONEST[:2]
+    root = _course(template, tmp_path, ids, slow="import time\ntime.sleep(5)")  # k03 sleeps: legal, slow
+    killed = []
+    thread = threading.Thread(target=lambda: killed.append(_kill_kernels_older_than(run_tmp, 2.5)), daemon=True)
+    thread.start()
+    summary = run_autograde(root, _scorer(), workers=1, **mode)
+    thread.join(timeout=60)
+    assert killed and summary.ungraded == {} and sorted(summary.graded) == ids
+    assert scores(root) == {tid: baseline[tid] for tid in ids}
+    logs = "".join(p.read_text(encoding="utf-8") for p in (root / ".autograde" / "logs").glob("zygote-w*.log"))
+    assert "全新内核复跑：完整运行结束" in logs
+
+
+def test_a_paper_that_runs_out_of_its_total_time_is_ungraded_never_scored(template, tmp_path, run_tmp):
+    """No single cell over its limit, only the paper's total: that says nothing about the answers."""
+    victim = HONEST[0]
+    root = _course(template, tmp_path, [victim], slow="import time\ntime.sleep(2)")
+    summary = run_autograde(root, _scorer(), limits=Limits(wall_seconds=1.0, cell_seconds=10, address_space=2 * 2**30))
+    assert list(summary.ungraded) == [victim] and "总时限" in summary.ungraded[victim]
+    assert victim not in scores(root) and grading_status(root, AID)[victim]["status"] == "ungraded"
+
+
+def test_a_stop_that_repeats_in_a_fresh_kernel_is_the_submissions_own(template, tmp_path, run_tmp):
+    """An endless loop stops at the same cell twice: the rest of the paper scores 0, and says why."""
+    from zhiben_training.assess.results import item_scores
+
+    tid = "X-infinite_loop"
+    root = _course(template, tmp_path, [tid])
+    summary = run_autograde(root, _scorer())
+    assert summary.ungraded == {} and scores(root)[tid]["t02-test"] == 0.0
+    comment = item_scores(root, AID).query("student_id == @tid and item_id == 't02'")["comment"].iloc[0]
+    assert "同一格再次出现" in comment

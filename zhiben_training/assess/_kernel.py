@@ -49,7 +49,8 @@ def _output(kind: str, content: dict) -> NotebookNode:
 
 @dataclass
 class CellRun:
-    """Outputs of one executed cell; ``status`` is ok | error | timeout | dead | garbled."""
+    """Outputs of one executed cell; ``status`` is ok | error | timeout (over the cell's own limit) |
+    overtime (the paper's total time ran out first) | dead | garbled."""
 
     status: str
     outputs: list = field(default_factory=list)
@@ -144,13 +145,17 @@ class TrainingKernel:
         send_batch()
         runs = [CellRun("ok")]
         sizes = [0]
-        cell_deadline = min(deadline, time.monotonic() + self.limits.cell_seconds)
+        cell_start = time.monotonic()
+        cell_deadline = min(deadline, cell_start + self.limits.cell_seconds)
         while len(runs) <= len(codes):
             current = len(runs) - 1
-            remaining = cell_deadline - time.monotonic()
-            if remaining <= 0:
-                runs[current].status = "timeout"
+            now = time.monotonic()
+            if now >= cell_deadline:
+                # over its own limit: the cell's doing; only over the paper's total: the budget ran out
+                over = now - cell_start >= self.limits.cell_seconds
+                runs[current].status = "timeout" if over else "overtime"
                 return runs
+            remaining = cell_deadline - now
             try:
                 msg = self._receive(min(_POLL, remaining))
             except _GARBLED:  # e.g. the trainee replaced json.dumps inside the kernel
@@ -171,7 +176,8 @@ class TrainingKernel:
                     send_batch()
                 runs.append(CellRun("ok"))
                 sizes.append(0)
-                cell_deadline = min(deadline, time.monotonic() + self.limits.cell_seconds)
+                cell_start = time.monotonic()
+                cell_deadline = min(deadline, cell_start + self.limits.cell_seconds)
             elif kind in ("stream", "display_data", "execute_result", "error"):
                 run = runs[current]
                 if kind == "error":

@@ -149,9 +149,10 @@ class GradingPool:
 
     @property
     def stall_seconds(self) -> float:
-        """A worker silent this long on one submission is wedged (every wait inside has a deadline)."""
+        """A worker silent this long on one submission is wedged (every wait inside has a deadline).
+        A submission may run twice (a stopped kernel is re-run to see whether the stop repeats)."""
         limits = self.job.limits
-        return limits.wall_seconds + 2 * limits.kernel_start_seconds + 60
+        return 2 * (limits.wall_seconds + 2 * limits.kernel_start_seconds) + 60
 
     def _start(self, slot: _Slot) -> None:
         parent_end, child_end = self.context.Pipe()

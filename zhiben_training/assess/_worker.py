@@ -40,7 +40,17 @@ __all__ = ["Runner", "grade_one", "write_autograded", "default_scorer", "UIDS_PE
 
 UIDS_PER_WORKER = 32
 _DEAD = {"dead": "内核意外终止", "timeout": "超出时间限制，内核已被终止",
-         "garbled": "内核发出的消息无法解析（答卷篡改了内核的通信），内核已被终止"}
+         "garbled": "内核发出的消息无法解析（答卷篡改了内核的通信），内核已被终止",
+         "overtime": "整份答卷超出总时限"}
+
+
+def _stop_text(stop: tuple[int, str] | None) -> str:
+    return "完整运行结束" if stop is None else f"在第 {stop[0] + 1} 格{_DEAD[stop[1]]}"
+
+
+def _overtime(limits: Limits, index: int) -> str:
+    return (f"整份答卷运行超过总时限 {limits.wall_seconds:g} 秒（停在第 {index + 1} 格，没有哪一格超过单格时限 "
+            f"{limits.cell_seconds:g} 秒）：机器过慢或负载过高，不计分；可用更长的 --timeout 重新评分")
 
 
 def default_scorer() -> Callable:
@@ -74,12 +84,34 @@ class Runner:
 
     def run(self, plan, files: dict[str, Path]) -> dict:
         """Execute a plan; return {grade_id: outputs} for answers, and per test cell an answer record.
-        Raises GradingFaultError when the kernel cannot be had or the fork server dies under it."""
+
+        A kernel that stops early (a cell over its time limit, a death, garbled messages) costs the
+        trainee the rest of the paper only when a fresh kernel stops again at the same cell the same
+        way: the submission did it. A stop that does not repeat came from the machine (load, an
+        outside kill, the OOM killer), and a paper that ran out of its total time without any one
+        cell over its limit says nothing about the answers either: both are GradingFaultError
+        (retried elsewhere, else 未评分), never a score."""
+        first = self._run_once(plan, files)
+        if first["stop"] is None:
+            return first
+        if first["stop"][1] == "overtime":
+            raise GradingFaultError(_overtime(self.limits, first["stop"][0]))
+        again = self._run_once(plan, files)
+        self._log(f"--- 内核在第 {first['stop'][0] + 1} 格{_DEAD[first['stop'][1]]}；全新内核复跑：{_stop_text(again['stop'])}\n")
+        if again["stop"] is None or again["stop"] == first["stop"]:
+            if again["stop"] is not None:
+                again["stopped"] += "（在全新内核中复跑，同一格再次出现）"
+            return again
+        raise GradingFaultError(f"内核在第 {first['stop'][0] + 1} 格{_DEAD.get(first['stop'][1], '停止')}，"
+                                f"在全新内核中复跑时{_stop_text(again['stop'])}：两次不一致，是评分机器的故障，不计分")
+
+    def _run_once(self, plan, files: dict[str, Path]) -> dict:
+        """One run of the plan in a fresh kernel; ``stop`` is (cell index, status) when it ended early."""
         if not self.zygote.running:  # killed since the last submission (outside a namespace, by a kernel)
             self.recover()
         kernel = self._spare or self._new_kernel()
         self._spare = None
-        result = {"outputs": {}, "answers": {}, "stopped": "", "stopped_at": None}
+        result = {"outputs": {}, "answers": {}, "stopped": "", "stopped_at": None, "stop": None}
         try:
             self._spare = self._new_kernel()  # boots while this submission runs
             self._prepare(kernel, files)
@@ -99,12 +131,11 @@ class Runner:
                 # Inside bubblewrap the server is PID 1 and cannot be signalled by a kernel: its death
                 # (and with it the kernel's) came from outside the submission.
                 raise GradingFaultError("评分沙箱的内核服务进程已退出。")
-            for (kind, gid, _), run in zip(plan.steps, runs, strict=False):
+            for index, ((kind, gid, _), run) in enumerate(zip(plan.steps, runs, strict=False)):
                 if kind == "answer":
                     result["outputs"][gid] = run.outputs
                 if run.status in _DEAD:
-                    result["stopped"] = _DEAD[run.status]
-                    result["stopped_at"] = gid
+                    result.update(stopped=_DEAD[run.status], stopped_at=gid, stop=(index, run.status))
                     return result
                 if kind == "test":
                     result["answers"][gid] = captured_answer(run.outputs)
@@ -126,11 +157,15 @@ class Runner:
             text = (kernel.scratch / ".kernel.log").read_text(encoding="utf-8", errors="replace")
         except OSError:
             return ""
-        if self.zygote.log is not None:
-            with open(self.zygote.log, "a", encoding="utf-8") as fh:
-                fh.write(f"--- 内核未能启动（{kernel.dead_reason}），内核日志：\n{text[-4000:]}\n")
+        self._log(f"--- 内核未能启动（{kernel.dead_reason}），内核日志：\n{text[-4000:]}\n")
         lines = [line for line in text.splitlines() if line.strip()]
         return lines[-1][:160] if lines else ""
+
+    def _log(self, text: str) -> None:
+        """A line in the fork server's log (outside the sandbox, kept for the examiner)."""
+        if self.zygote.log is not None:
+            with open(self.zygote.log, "a", encoding="utf-8") as fh:
+                fh.write(text)
 
     def recover(self) -> None:
         """After a fault: drop the spare kernel and restart the fork server if it is gone."""
