@@ -40,6 +40,22 @@ _record = _json.loads(_pl.Path(r"{keys}", _pl.Path.cwd().parent.name + ".json").
 _item = _ty.SimpleNamespace(**next(i for i in _record["items"] if i["item_id"] == "{item_id}"))
 _score(_item, _json.loads(_json.dumps({answer_var})))[0]'''
 
+# Click items under stock nbgrader: the saved choice is read from the submitted file and scored
+# inside the kernel (stock runs every cell; the widget cells run too, headless).
+STOCK_CLICK_TEST = '''\
+# stock nbgrader (insecure, benchmark only): the saved click is read and scored inside the kernel
+import json as _json, pathlib as _pl, types as _ty
+from zhiben_training.assess.scoring import score_item as _score
+from zhiben_training.assess.answer_state import answer_cells as _cells, read_item as _read
+_student = _pl.Path.cwd().parent.name
+_record = _json.loads(_pl.Path(r"{keys}", _student + ".json").read_text(encoding="utf-8"))
+_item = _ty.SimpleNamespace(**next(i for i in _record["items"] if i["item_id"] == "{item_id}"))
+_variant = _json.loads(_pl.Path(r"{variants}", _student, "paper.ipynb").read_text(encoding="utf-8"))
+_saved = _json.loads(_pl.Path(r"{submitted}", _student, "{aid}", "paper.ipynb").read_text(encoding="utf-8"))
+_ok, _value, _ = _read(_saved, _cells(_saved).get("{item_id}-answer", {{}}),
+                       _cells(_variant)["{item_id}-answer"]["metadata"]["zhiben_answer"])
+_score(_item, _value)[0] if _ok else 0.0'''
+
 
 def _course(out_dir: Path) -> tuple[Path, Path]:
     from zhiben_training.synth import generate_city
@@ -68,11 +84,18 @@ def _stock_course(ours: Path, stock: Path, students: list[str], aid: str) -> Non
     nbg.ensure_course(stock)
     template = nbformat.read(ours / "source" / aid / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
     keys = (ours / "keys" / aid).resolve()
+    clicks = {c.metadata["nbgrader"]["grade_id"][: -len("-answer")] for c in template.cells
+              if c.metadata.get("zhiben_answer", {}).get("item")}
     for cell in template.cells:
         meta = cell.metadata["nbgrader"]
         if meta["grade"] and not meta["solution"]:
             item_id = meta["grade_id"][: -len("-test")]
-            cell.source = STOCK_TEST.format(keys=keys, item_id=item_id, answer_var=f"answer_{item_id}")
+            if item_id in clicks:
+                cell.source = STOCK_CLICK_TEST.format(keys=keys, item_id=item_id, aid=aid,
+                                                      variants=(ours / "variants" / aid).resolve(),
+                                                      submitted=(stock / "submitted").resolve())
+            else:
+                cell.source = STOCK_TEST.format(keys=keys, item_id=item_id, answer_var=f"answer_{item_id}")
             meta["checksum"] = nbg.compute_checksum(cell)
     nbg.register_assignment(stock, aid, template, notebook_name=NOTEBOOK_NAME)
     for student in students:
@@ -221,6 +244,7 @@ def run(out_dir: Path) -> dict:
         "extrapolated": len(subset) < len(students),
         "identical_scores": not mismatches, "score_cells_compared": len(ours_scores),
         "mismatches": [f"{s}/{g}: ours={ours_scores[(s, g)]} stock={stock_scores.get((s, g))}" for s, g in mismatches[:10]],
-        "ratio": round(ratio, 2), "target": "ours ≥ 5× stock sequential nbgrader autograde, identical scores",
-        "met": ratio >= 5 and not mismatches and not summary.ungraded and supervision["ungraded_after_kill"] == 0,
+        "ratio": round(ratio, 2),
+        "target": "ours ≥ 20× stock sequential nbgrader autograde (choice items read as data), identical scores",
+        "met": ratio >= 20 and not mismatches and not summary.ungraded and supervision["ungraded_after_kill"] == 0,
     }

@@ -35,7 +35,7 @@ def scorer():
 def _course_template(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("template") / "course"
     release.generate(root, round_id=ROUND, paper="A", trainees=TRAINEES, city_dir=root.parent / "city",
-                     base_seed=7, build=standin.build_paper)
+                     base_seed=7, build=standin.build_paper, answer_form="typed")
     return root
 
 
@@ -108,5 +108,5 @@ def trainees_course(tmp_path: Path, ids: list[str]) -> Path:
     """A course root generated for the given trainee ids."""
     root = tmp_path / "course"
     release.generate(root, round_id=ROUND, paper="A", trainees=[{"id": i, "name": i} for i in ids],
-                     city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper)
+                     city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper, answer_form="typed")
     return root

@@ -48,7 +48,7 @@ def _graded_template(city, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("manual-course") / "course"
     first, second, third = city.people[:3]
     release.generate(root, round_id=ROUND, paper="A", trainees=[{"id": t, "name": t} for t in (first, second, third)],
-                     city_dir=city.city_dir, base_seed=11, build=standin.build_paper)
+                     city_dir=city.city_dir, base_seed=11, build=standin.build_paper, answer_form="typed")
     inbox = root.parent / "inbox"
     paper = release.rebuild_paper(root, AID, first, build=standin.build_paper)
     hand_in(inbox, first, answered(root, first, {**standin.correct_answers(paper), "w01": WRITTEN}))

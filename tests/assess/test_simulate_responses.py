@@ -108,11 +108,17 @@ def test_hostile_kinds_are_taken_in_order_from_the_offset_and_wrap_around(genera
 
 
 def test_simulated_answers_are_python_not_json(generated, tmp_path):
-    """A true/false answer written as JSON ``true`` raises NameError in the kernel and scores 0."""
+    """Code answers are Python (JSON ``null`` would raise NameError in the kernel and score 0);
+    choice answers are clicks saved as widget state, read back by the grader's own reader."""
+    from zhiben_training.assess.submission import read_clicks
+
     handed = simulate_submissions(generated, AID, out_dir=tmp_path, seed=1, hostile=0, blank=0)
     text = handed[0].path.read_text(encoding="utf-8")
-    assert re.search(r"answer_k\d+ = (True|False)", text)
+    assert re.search(r"answer_t0\d = [\[{]", text)
     assert not re.search(r"= (true|false|null)\b", text)
+    variant = nbformat.read(release.variant_dir(generated, AID, handed[0].trainee_id) / "paper.ipynb", as_version=4)
+    clicks = read_clicks(variant, handed[0].path.read_bytes())
+    assert len(clicks) >= 3 and all(answered for answered, _, _ in clicks.values())
 
 
 # --- after real autograde ---------------------------------------------------------------------

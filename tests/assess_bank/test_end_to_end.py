@@ -41,6 +41,8 @@ def test_real_papers_grade_to_full_automatic_marks_through_nbgrader(tiny_city, t
     from zhiben_training.assess.collect import collect
     from zhiben_training.assess.nbgrader_adapter import db_url
     from zhiben_training.assess.notebooks import NOTEBOOK_NAME
+    from zhiben_training.assess.simulate import _classify_click, click
+    from zhiben_training.assess.submission import click_specs
 
     root, inbox = tmp_path / "course", tmp_path / "inbox"
     trainees = ["T001", "T002"]
@@ -57,10 +59,17 @@ def test_real_papers_grade_to_full_automatic_marks_through_nbgrader(tiny_city, t
             automatic -= first_single.points
         expected[trainee] = automatic
         nb = nbformat.read(release.variant_dir(root, AID, trainee) / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
+        specs = click_specs(nb)
+        keys = {i.item_id: i for i in paper.items}
         for cell in nb.cells:
             gid = cell.metadata["nbgrader"]["grade_id"]
-            if gid.endswith("-answer") and gid[: -len("-answer")] in answers:
-                cell.source = answers[gid[: -len("-answer")]]
+            item_id = gid[: -len("-answer")]
+            if gid in specs:  # choice items are clicked (the T002 slip: its first single stays unanswered)
+                if not answers[item_id].endswith('= "Z"'):
+                    key = keys[item_id].key
+                    click(nb, specs[gid], _classify_click(key) if keys[item_id].kind == "classify_works" else key)
+            elif gid.endswith("-answer") and item_id in answers:
+                cell.source = answers[item_id]
         inbox.mkdir(exist_ok=True)
         (inbox / f"{AID}-{trainee}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     collect(root, AID, source=inbox)

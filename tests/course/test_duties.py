@@ -30,4 +30,4 @@ def test_a_trailing_paragraph_is_not_glued_to_the_last_item():
 def test_the_penalty_table_includes_article_95_with_its_status():
     rows = penalty_rows(law.penalties())
     row = next(r for r in rows if r["条款"] == "第九十五条")
-    assert row["核实状态"] == "verified" and "百分之四十" in row["原文"]
+    assert row["核实状态"] == "已核实" and "百分之四十" in row["原文"]

@@ -68,7 +68,7 @@ def test_the_walked_site_has_findings_and_every_finding_lands_on_an_object(city,
 
 def test_marking_a_clean_object_as_a_hazard_is_wrong_and_says_so():
     assert inspection.judge("works[0]", "5.4.2", {}) == ("不正确", "你选了 5.4.2；规则引擎判定：无重大事故隐患")
-    assert inspection.judge("works[0]", None, {"works[0]": {"6.1"}}) == ("未作答", "参考答案：6.1")
+    assert inspection.judge("works[0]", None, {"works[0]": {"6.1"}}) == ("未作答", "作答后显示参考答案。")
     verdict, why = inspection.judge("works[0]", "6.1", {"works[0]": {"6.1", "4.4"}})
     assert verdict == "正确" and "4.4" in why
 
@@ -134,3 +134,11 @@ def test_marking_widgets_record_each_object_and_give_immediate_feedback(city, mo
     assert choices[key] == inspection.NONE and feedback.value.startswith("<span role='status'>× 不正确")
     picker.value = sorted(items)[0]
     assert "✓ 正确" in feedback.value
+
+
+def test_ledger_tables_for_learners_have_chinese_columns_and_percentages():
+    table = ledger.for_display(ledger.closure_by_district(_ledger()))
+    assert table.loc["和平区", "销号率"] == "50.0%" and table.loc["河西区", "销号率"] == "0.0%"
+    shown = ledger.for_display(_ledger())
+    assert not [c for c in shown.columns if str(c).isascii()]
+    assert all(len(v) in (0, 10) for v in shown["发现日期"])

@@ -25,7 +25,7 @@ def test_nothing_recorded_scores_zero_and_shows_the_reference_answer():
     items = selfcheck.questions("01")
     result = selfcheck.score(items, {})
     assert result.points == 0 and not result.all_answered
-    assert all(f.message.startswith("尚未作答。参考答案") for f in result.items)
+    assert all(f.message == "尚未作答。作答后显示参考答案和解析。" for f in result.items)
 
 
 def test_a_wrong_single_choice_says_what_was_chosen_and_the_answer():

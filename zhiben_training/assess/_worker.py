@@ -31,6 +31,7 @@ from zhiben_training.assess.submission import (
     graded_notebook,
     load_submission,
     make_plan,
+    read_clicks,
     read_own,
     write_own,
 )
@@ -237,6 +238,12 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
     if plan.steps:
         files = {p.name: p for p in variant_folder.iterdir() if p.name != f"{NOTEBOOK_NAME}.ipynb"}
         result = runner.run(plan, files)
+    if submitted is not None:  # click items: read from the file as data, never run
+        result["answers"].update(read_clicks(variant, data))
+        if not plan.steps:  # no code item was answered, so no kernel ran
+            for d in keys["items"]:
+                if d["kind"] != "written":
+                    result["answers"].setdefault(f"{d['item_id']}-test", (False, None, "未作答"))
     scores, comments, reason = _score(keys, plan, result, scorer)
     graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"])
     sha = hashlib.sha256(data).hexdigest()

@@ -65,6 +65,13 @@ c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
 # Our own autograde writes the gradebook; stock `nbgrader autograde` remains usable for comparison.
 c.Execute.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# 在此作答"}
+# Validate (button and `nbgrader validate`) tells the trainee's check: 已作答 N / 总数 题, never a test verdict.
+try:
+    from zhiben_training.assess.validate import install as _zhiben_validate
+
+    _zhiben_validate()
+except ImportError:  # a JupyterLab without zhiben_training: stock Validate
+    pass
 '''
 
 

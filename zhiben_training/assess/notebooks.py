@@ -9,9 +9,14 @@ kernel (``autograde``). So there is no key, hidden test or expected-answer funct
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from zhiben_training.assess.answer_state import SPEC_KEY
 from zhiben_training.assess.nbgrader_adapter import compute_checksum
 
 __all__ = [
@@ -22,7 +27,14 @@ __all__ = [
     "paper_title",
     "test_cell_id",
     "answer_cell_id",
+    "CLICK_KINDS",
+    "NO_HAZARD",
+    "hazard_choices",
+    "click_spec",
 ]
+
+NO_HAZARD = "本现场没有重大事故隐患"
+CLICK_KINDS = ("single", "multiple", "truefalse", "hazard_ids", "classify_works")
 
 NOTEBOOK_NAME = "paper"
 ANSWER_MIME = "application/vnd.zhiben.answer+json"
@@ -66,6 +78,56 @@ def _zb_record(item_id, name):
     publish_display_data({"application/vnd.zhiben.answer+json": record, "text/plain": "答案已记录"})
 '''
 
+_HERE = Path(__file__).parent
+_CLICK_TEST = ("# 自动评分单元格（只读）：第 {item_id} 题按上方保存的选项评分，评分时不运行任何代码。\n"
+               "pass")
+_CHECK_SOURCE = "# 作答检查：点击按钮，统计已保存文件中的作答情况（只统计是否作答，不判断对错）\n_zb.check_button()"
+
+
+def _embedded(specs: dict) -> str:
+    """Setup-cell code of the click answers: answer_state and _paper_widgets run as one module."""
+    body = (_HERE / "answer_state.py").read_text(encoding="utf-8").replace("from __future__ import annotations\n", "")
+    widgets = (_HERE / "_paper_widgets.py").read_text(encoding="utf-8")
+    head, _, rest = widgets.partition("# zb-embed: begin skip")
+    body += "\n" + head + rest.partition("# zb-embed: end skip\n")[2]
+    return ("\n# 点击作答的选项控件和作答检查（只读）：选项随文件保存，评分时直接读取保存的选项。\n"
+            "import types as _zb_types\n"
+            "_zb = _zb_types.ModuleType(\"zhiben_paper\")\n"
+            f"exec({body!r}, _zb.__dict__)\n"
+            f"_zb.SPECS.update({json.dumps(specs, ensure_ascii=False)})\n"
+            "_zb_answer, _zb_check = _zb.answer_widget, _zb.check\n")
+
+
+def click_spec(item) -> dict:
+    """What the widgets of a click item show and what each choice means (no key)."""
+    spec = {"item": item.item_id, "kind": item.kind}
+    if item.kind in ("single", "multiple"):
+        options = re.findall(r"^- ([A-E])\. (.*)$", item.prompt_md, flags=re.M)
+        spec["values"] = [letter for letter, _ in options]
+        spec["labels"] = [f"{letter}. {text}" for letter, text in options]
+    elif item.kind == "classify_works":
+        spec["works"] = re.findall(r"^\| ([A-Z]+\d+) \|", item.prompt_md, flags=re.M)
+    elif item.kind == "hazard_ids":
+        spec.update(hazard_choices())
+    return spec
+
+
+def hazard_choices() -> dict:
+    """Check boxes of the hazard-identification task: every 2024 item (id and its text, grouped by
+    article as in the criteria) and one box for "no major hazard" (value ``none``)."""
+    from zhiben_training.law import criteria
+
+    values, labels, groups = [], [], []
+    for c in criteria("2024"):
+        title = f"{c.article_cn} {c.chapter}"
+        if not groups or groups[-1][0] != title:
+            groups.append([title, []])
+        groups[-1][1].append(c.id)
+        values.append(c.id)
+        labels.append(f"{c.id}　{c.text.rstrip('；;。')}")
+    return {"values": [*values, "none"], "labels": [*labels, NO_HAZARD], "groups": groups}
+
+
 _TEST_TEMPLATE = (
     "# 自动评分单元格（只读，请勿修改）：记录第 {item_id} 题的答案，评分由考核方在本环境之外完成。\n"
     '_zb_record("{item_id}", "{answer_var}")'
@@ -96,7 +158,7 @@ def _nbgrader(cell, grade_id: str, *, grade=False, solution=False, locked=False,
     return cell
 
 
-def _header(paper) -> str:
+def _header(paper, *, clicks: bool = False) -> str:
     """No identity here: examiners mark blind in formgrader ("Submission #n"; the name only on
     request), so the paper shows no 考生编号 or name. The trainee is known from the file name and
     the notebook metadata (``zhiben.trainee_id``), which formgrader does not display."""
@@ -106,31 +168,65 @@ def _header(paper) -> str:
         f"# {paper_title(paper)}\n\n"
         f"- 试卷：{paper.paper}　满分：{total:g} 分\n"
         f"- 随附数据文件：{files}\n\n"
-        "作答说明：在每道题下方的答案单元格中给答案变量赋值（按单元格中的示例格式），"
-        "不要修改灰色只读单元格。简答题直接在答案单元格中书写。完成后保存并提交本文件。\n"
+        + (_CLICK_HELP if clicks else _TYPED_HELP)
     )
 
 
-def build_notebook(paper) -> nbformat.NotebookNode:
+_TYPED_HELP = ("作答说明：在每道题下方的答案单元格中给答案变量赋值（按单元格中的示例格式），"
+               "不要修改灰色只读单元格。简答题直接在答案单元格中书写。完成后保存并提交本文件。\n")
+_CLICK_HELP = ("作答说明：\n\n1. 先点击菜单“Run（运行）→ Run All Cells（运行全部单元格）”，每道选择题、判断题下方出现选项；\n"
+               "2. 选择题、判断题、隐患条款题和分级题直接**点击选项**作答；台账分析题在答案单元格中按示例填写；"
+               "简答题直接在答案单元格中书写；\n"
+               "3. 随时保存（Ctrl+S）：选项随文件一起保存，重新打开后仍在；\n"
+               "4. 交卷前点击试卷末尾的“检查作答情况”，确认已作答的题数，然后保存并提交本文件。\n\n"
+               "不要修改灰色只读单元格。\n")
+
+
+def _click_cells(item, spec: dict) -> list:
+    answer = new_code_cell(f'_zb_answer("{item.item_id}")  # 运行后点击选项作答；选项随文件保存')
+    answer.metadata[SPEC_KEY] = spec
+    answer = _nbgrader(answer, answer_cell_id(item.item_id), solution=True)
+    answer.metadata["editable"] = False
+    test = new_code_cell(_CLICK_TEST.format(item_id=item.item_id))
+    return [answer, _nbgrader(test, test_cell_id(item.item_id), grade=True, locked=True, points=item.points)]
+
+
+def build_notebook(paper, *, answer_form: str = "click") -> nbformat.NotebookNode:
     """The notebook for one trainee's paper (used both as the per-trainee release and, for the
-    template trainee, as the nbgrader source). Deterministic: same paper, same bytes."""
+    template trainee, as the nbgrader source). Deterministic: same paper, same bytes.
+
+    ``answer_form="click"``: choice items are answered with widgets (read back as data);
+    ``"typed"``: every item is a Python assignment run in the sandbox (the earlier form)."""
+    specs = {i.item_id: click_spec(i) for i in paper.items if answer_form == "click" and i.kind in CLICK_KINDS}
+    setup = new_code_cell(SETUP_SOURCE + (_embedded(specs) if specs else ""))
+    setup.metadata["jupyter"] = {"source_hidden": True}
     cells = [
-        _nbgrader(new_markdown_cell(_header(paper)), "header", locked=True),
-        _nbgrader(new_code_cell(SETUP_SOURCE), "setup", locked=True),
+        _nbgrader(new_markdown_cell(_header(paper, clicks=bool(specs))), "header", locked=True),
+        _nbgrader(setup, "setup", locked=True),
     ]
     for item in paper.items:
         prompt = f"### 第 {item.item_id} 题（{item.points:g} 分）\n\n{item.prompt_md}"
         cells.append(_nbgrader(new_markdown_cell(prompt), f"{item.item_id}-prompt", locked=True))
+        if item.item_id in specs:
+            cells += _click_cells(item, specs[item.item_id])
+            continue
         if item.kind == "written":
             answer = new_markdown_cell(item.answer_template or "请在此作答。")
+            answer.metadata[SPEC_KEY] = {"kind": "written", "template": answer.source}
             cells.append(_nbgrader(answer, answer_cell_id(item.item_id), grade=True, solution=True,
                                    points=item.points))
             continue
-        cells.append(_nbgrader(new_code_cell(item.answer_template), answer_cell_id(item.item_id),
-                               solution=True))
+        answer = new_code_cell(item.answer_template)
+        answer.metadata[SPEC_KEY] = {"kind": "code", "template": item.answer_template}
+        cells.append(_nbgrader(answer, answer_cell_id(item.item_id), solution=True))
         test = new_code_cell(_TEST_TEMPLATE.format(item_id=item.item_id, answer_var=item.answer_var))
         cells.append(_nbgrader(test, test_cell_id(item.item_id), grade=True, locked=True,
                                points=item.points))
+    if specs:
+        cells.append(_nbgrader(new_markdown_cell("### 提交前检查\n\n先保存（Ctrl+S），再点击下方按钮："
+                                                 "统计已保存文件中已作答的题数，列出未作答和无法读取的题目（不判断对错）。"),
+                               "check-prompt", locked=True))
+        cells.append(_nbgrader(new_code_cell(_CHECK_SOURCE), "check", locked=True))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}

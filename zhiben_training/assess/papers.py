@@ -89,7 +89,7 @@ def _knowledge_item(q: dict, number: int, points: float, rng: np.random.Generato
         options = {new: q["options"][old] for new, old in zip(letters, order, strict=True)}
         new_of = {old: new for new, old in zip(letters, order, strict=True)}
         key = new_of[q["answer"]] if kind == "single" else sorted(new_of[a] for a in q["answer"])
-    lines = [f"**（{_TYPE_CN[kind]}）**{q['stem']}"]
+    lines = [f"**（{_TYPE_CN[kind]}）** {q['stem']}"]  # the space lets Markdown close the bold
     if options:
         lines += [""] + [f"- {letter}. {text}" for letter, text in options.items()]
     return PaperItem(item_id=item_id, kind=kind, prompt_md="\n".join(lines), answer_var=var,

@@ -68,7 +68,7 @@ def _structure(nb) -> list[tuple]:
 
 
 def _write_variant(course_root: Path, assignment: str, paper, spec: dict) -> nbformat.NotebookNode:
-    nb = build_notebook(paper)
+    nb = build_notebook(paper, answer_form=spec["answer_form"])
     folder = variant_dir(course_root, assignment, paper.trainee_id)
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, folder / f"{NOTEBOOK_NAME}.ipynb")
@@ -91,18 +91,19 @@ def _item_json(item) -> dict:
 
 
 def generate(course_root: Path, *, round_id: str, paper: str, trainees: list[dict], city_dir: Path,
-             base_seed: int = 2026, build: Callable | None = None) -> dict:
-    """Build source, per-trainee variants and keys; register everything with nbgrader."""
+             base_seed: int = 2026, build: Callable | None = None, answer_form: str = "click") -> dict:
+    """Build source, per-trainee variants and keys; register everything with nbgrader.
+    ``answer_form``: "click" (choice items answered with widgets, read as data) or "typed"."""
     if not trainees:
         raise AssessmentError("考生名单为空，无法生成试卷。", hint="检查轮次或 --trainees 文件。")
     build = build or _default_builder()
     root = nbg.ensure_course(Path(course_root))
     aid = assignment_id(round_id, paper)
     spec = {"round_id": round_id, "paper": paper, "assignment_id": aid, "city_dir": str(city_dir),
-            "base_seed": base_seed}
+            "base_seed": base_seed, "answer_form": answer_form}
     template = build(round_id=round_id, paper=paper, trainee_id=TEMPLATE_TRAINEE,
                      seed=paper_seed(base_seed, aid, TEMPLATE_TRAINEE), city_dir=Path(city_dir))
-    template_nb = build_notebook(template)
+    template_nb = build_notebook(template, answer_form=answer_form)
     shape = _structure(template_nb)
     manifest = {}
     for trainee in trainees:
@@ -137,8 +138,39 @@ def rebuild_paper(course_root: Path, assignment: str, trainee_id: str, *, build:
                  seed=record["seed"], city_dir=Path(record["city_dir"]))
 
 
+_LAUNCHER = '''"""打开本试卷：python 打开试卷.py
+
+用随卷的 JupyterLab 设置启动 JupyterLab（“保存控件状态”已开启，点击的选项随试卷文件保存）。"""
+import os
+import pathlib
+import subprocess
+import sys
+
+here = pathlib.Path(__file__).resolve().parent
+os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(here / "jupyterlab-settings")
+paper = sorted(here.glob("*.ipynb"))[0]
+sys.exit(subprocess.call([sys.executable, "-m", "jupyterlab", paper.name], cwd=here))
+'''
+_README = """考核试卷使用说明
+
+1. 需要安装 JupyterLab 4 和 ipywidgets 8（pip install jupyterlab ipywidgets pandas）。
+2. 在本文件夹中运行：python 打开试卷.py（它用随卷的设置打开 JupyterLab，点击的选项会随试卷文件保存）。
+   如用自己的 JupyterLab 打开，请在菜单 Settings（设置）中勾选 “Save Widget State Automatically”，否则选项不会保存。
+3. 选择题、判断题和分级题点击选项作答；随时保存（Ctrl+S）；交卷前点击试卷末尾的“检查作答情况”。
+4. 交回试卷文件（.ipynb）。
+"""
+_WIDGET_SETTINGS = ('{"saveState": true}\n', "jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings")
+
+
+def _offline_extras() -> list[tuple[str, bytes]]:
+    """Files every offline zip carries besides the paper: launcher, instructions, lab settings."""
+    return [("打开试卷.py", _LAUNCHER.encode()), ("使用说明.txt", _README.encode()),
+            (_WIDGET_SETTINGS[1], _WIDGET_SETTINGS[0].encode())]
+
+
 def release(course_root: Path, assignment: str) -> list[Path]:
-    """Write ``offline/<assignment>/<assignment>-<trainee>.zip`` per trainee (deterministic bytes)."""
+    """Write ``offline/<assignment>/<assignment>-<trainee>.zip`` per trainee (deterministic bytes):
+    the paper, its data files and, for click answers, a launcher with the widget-state setting."""
     root = Path(course_root)
     out_dir = root / "offline" / assignment
     names = trainees(root, assignment)
@@ -147,10 +179,13 @@ def release(course_root: Path, assignment: str) -> list[Path]:
     for folder in (variant_dir(root, assignment, name) for name in names):
         target = out_dir / f"{assignment}-{folder.name}.zip"
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for file in sorted(folder.iterdir()):
-                name = f"{assignment}-{folder.name}.ipynb" if file.name == f"{NOTEBOOK_NAME}.ipynb" else file.name
+            files = [(f"{assignment}-{folder.name}.ipynb" if f.name == f"{NOTEBOOK_NAME}.ipynb" else f.name,
+                      f.read_bytes()) for f in sorted(folder.iterdir())]
+            if b"_zb_answer(" in (folder / f"{NOTEBOOK_NAME}.ipynb").read_bytes():
+                files += _offline_extras()
+            for name, data in files:
                 info = zipfile.ZipInfo(f"{assignment}-{folder.name}/{name}", date_time=_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, file.read_bytes())
+                zf.writestr(info, data)
         written.append(target)
     return written

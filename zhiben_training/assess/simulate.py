@@ -9,6 +9,7 @@ killing the parent process, huge output, a binary file and an empty file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,17 @@ import nbformat
 import numpy as np
 
 from zhiben_training.assess import release
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME, answer_cell_id
+from zhiben_training.assess.answer_state import (
+    LEVELS,
+    REQUIREMENTS,
+    SPEC_KEY,
+    STATE_MIME,
+    TRUEFALSE,
+    VIEW_MIME,
+)
+from zhiben_training.assess.notebooks import CLICK_KINDS, NOTEBOOK_NAME, answer_cell_id
 
-__all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix"]
+__all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix", "click"]
 
 QUALITIES = ("good", "weak", "blank", "hostile")
 
@@ -93,6 +102,78 @@ def _answer_for(item: dict, quality: str, rng: np.random.Generator) -> object:
     return None
 
 
+class _Models:
+    """Widget models in the form JupyterLab saves them (``saveState``, defaults dropped)."""
+
+    def __init__(self, seed: str):
+        self.state: dict = {}
+        self._seed, self._n = seed, 0
+
+    def add(self, name: str, state: dict) -> str:
+        self._n += 1
+        mid = hashlib.sha256(f"{self._seed}/{self._n}".encode()).hexdigest()[:32]
+        module = "@jupyter-widgets/base" if name == "LayoutModel" else "@jupyter-widgets/controls"
+        self.state[mid] = {"model_module": module, "model_module_version": "2.0.0", "model_name": name,
+                           "state": {"layout": f"IPY_MODEL_{self._layout()}", **state} if name != "LayoutModel" else state}
+        return mid
+
+    def _layout(self) -> str:
+        self._n += 1
+        mid = hashlib.sha256(f"{self._seed}/{self._n}".encode()).hexdigest()[:32]
+        self.state[mid] = {"model_module": "@jupyter-widgets/base", "model_module_version": "2.0.0",
+                           "model_name": "LayoutModel", "state": {}}
+        return mid
+
+
+def _choice_model(models: _Models, tag: str, labels: list, label: str | None, name: str = "RadioButtonsModel") -> str:
+    state = {"_dom_classes": [tag], "_options_labels": labels}
+    if label is not None:
+        state["index"] = labels.index(label)
+    return models.add(name, state)
+
+
+def click(nb, spec: dict, value: object, models: _Models | None = None) -> None:
+    """Answer one click item of ``nb`` as a trainee clicking in JupyterLab and saving would: the
+    answer cell shows a widget box, the notebook metadata holds the saved widget state.
+    ``value`` in the scorer's terms (letter, letters, bool, {work: {level, requirement}}) or None."""
+    models = models or _Models(f"{spec['item']}/{nb.metadata.get('zhiben', {}).get('trainee_id', '')}")
+    item, kind, children = spec["item"], spec["kind"], []
+    if kind == "single":
+        label = spec["labels"][spec["values"].index(value)] if value is not None else None
+        children.append(_choice_model(models, f"zb-{item}", spec["labels"], label))
+    elif kind == "truefalse":
+        children.append(_choice_model(models, f"zb-{item}", TRUEFALSE, None if value is None else TRUEFALSE[not value]))
+    elif kind in ("multiple", "hazard_ids"):
+        chosen = set(value or []) | ({"none"} if kind == "hazard_ids" and value == [] else set())
+        for letter, label in zip(spec["values"], spec["labels"], strict=True):
+            state = {"_dom_classes": [f"zb-{item}-{letter}"], "description": label, "indent": False}
+            if letter in chosen:
+                state["value"] = True
+            children.append(models.add("CheckboxModel", state))
+    else:
+        for work in spec["works"]:
+            got = (value or {}).get(work) or {}
+            level = _choice_model(models, f"zb-{item}-{work}-level", LEVELS, got.get("level"), "DropdownModel")
+            req = _choice_model(models, f"zb-{item}-{work}-req", REQUIREMENTS, got.get("requirement"), "DropdownModel")
+            children.append(models.add("HBoxModel", {"children": [f"IPY_MODEL_{level}", f"IPY_MODEL_{req}"]}))
+    root = models.add("VBoxModel", {"_dom_classes": ["zb-answer"], "children": [f"IPY_MODEL_{c}" for c in children]})
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == answer_cell_id(item):
+            cell.outputs = [nbformat.v4.new_output("display_data", data={
+                "text/plain": "VBox()", VIEW_MIME: {"model_id": root, "version_major": 2, "version_minor": 0}})]
+            cell.execution_count = 1
+    saved = nb.metadata.setdefault("widgets", {}).setdefault(STATE_MIME, {"state": {}, "version_major": 2,
+                                                                         "version_minor": 0})
+    saved["state"].update(models.state)
+
+
+def _classify_click(key: dict) -> dict:
+    """A classification answer in the drop-downs' terms (the key's hint -> a listed requirement)."""
+    return {work: {"level": spec["level"],
+                   "requirement": REQUIREMENTS[1] if spec["level"] == "超规模" else
+                   REQUIREMENTS[0] if spec["level"] == "危大" else REQUIREMENTS[4]} for work, spec in key.items()}
+
+
 def _answer_source(item: dict, value: object) -> str:
     """A Python assignment (``True``/``None``, not JSON's ``true``/``null``, which raise NameError)."""
     return f"{item['answer_var']} = {json.loads(json.dumps(value, ensure_ascii=False))!r}"
@@ -104,16 +185,25 @@ def _fill(nb, record: dict, quality: str, rng: np.random.Generator) -> None:
         cell = by_id.get(answer_cell_id(item["item_id"]))
         if cell is None:
             continue
-        if item["kind"] == "written":
+        spec = cell.metadata.get(SPEC_KEY, {})
+        if spec.get("kind") in CLICK_KINDS:
+            value = _answer_for(item, quality, rng)
+            click(nb, spec, _classify_click(value) if item["kind"] == "classify_works" else value)
+        elif item["kind"] == "written":
             cell.source = _WRITTEN_GOOD if quality == "good" else "加强安全管理。"
         else:
             cell.source = _answer_source(item, _answer_for(item, quality, rng))
 
 
+def _is_click(nb, item_id: str) -> bool:
+    return any(c.metadata.get("nbgrader", {}).get("grade_id") == answer_cell_id(item_id)
+               and c.metadata.get(SPEC_KEY, {}).get("kind") in CLICK_KINDS for c in nb.cells)
+
+
 def _hostile(nb, record: dict, kind: str, rng: np.random.Generator) -> None:
     """Good answers for the first half, then the attack in the next answer cell."""
     _fill(nb, record, "good", rng)
-    code_items = [i for i in record["items"] if i["kind"] != "written"]
+    code_items = [i for i in record["items"] if i["kind"] != "written" and not _is_click(nb, i["item_id"])]
     target = code_items[len(code_items) // 2]
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == answer_cell_id(target["item_id"]):

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines, split_lines
 
-from zhiben_training.assess.notebooks import ANSWER_MIME
+from zhiben_training.assess.answer_state import SPEC_KEY, answer_cells, read_item
+from zhiben_training.assess.notebooks import ANSWER_MIME, CLICK_KINDS
 
-__all__ = ["Plan", "load_submission", "make_plan", "captured_answer", "graded_notebook", "read_own", "write_own"]
+__all__ = ["Plan", "load_submission", "make_plan", "captured_answer", "graded_notebook", "read_own", "write_own",
+           "read_clicks", "click_specs"]
 
 
 def read_own(path) -> nbformat.NotebookNode:
@@ -91,9 +93,35 @@ def _grade_id(cell) -> str:
     return gid if isinstance(gid, str) else ""
 
 
+def click_specs(variant: nbformat.NotebookNode) -> dict[str, dict]:
+    """answer grade_id -> spec of the click items, from the examiner's copy of the variant."""
+    return {_grade_id(c): dict(c.metadata[SPEC_KEY]) for c in variant.cells
+            if isinstance(c.metadata.get(SPEC_KEY), dict) and c.metadata[SPEC_KEY].get("kind") in CLICK_KINDS}
+
+
+def read_clicks(variant: nbformat.NotebookNode, data: bytes) -> dict[str, tuple]:
+    """test grade_id -> (answered, value, reason) of every click item, read from the submitted
+    file as data with the variant's specs (nothing is executed; an unreadable file reads as
+    unanswered)."""
+    specs = click_specs(variant)
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raw = None
+    cells = answer_cells(raw) if isinstance(raw, dict) else {}
+    out = {}
+    for gid, spec in specs.items():
+        test = gid.removesuffix("-answer") + "-test"
+        out[test] = read_item(raw, cells[gid], spec) if gid in cells else (False, None, "未找到本题的答案单元格")
+    return out
+
+
 def make_plan(variant: nbformat.NotebookNode, submitted: nbformat.NotebookNode | None, problem: str) -> Plan:
-    """Setup + per item: the trainee's answer cell (and extra cells after it) + the variant's test cell."""
+    """Setup + per code item: the trainee's answer cell (and extra cells after it) + the variant's
+    test cell. Click items are never run (``read_clicks``); without an answered code item the
+    plan is empty and no kernel starts."""
     plan = Plan(problem=problem)
+    clicks = click_specs(variant)
     answer_ids = [_grade_id(c) for c in variant.cells
                   if c.metadata["nbgrader"].get("solution")]
     answers: dict[str, str] = {}
@@ -112,19 +140,23 @@ def make_plan(variant: nbformat.NotebookNode, submitted: nbformat.NotebookNode |
                 continue  # a locked cell: the variant's version is used instead
             elif cell.get("cell_type") == "code":
                 extras.setdefault(slot, []).append(source)  # helper code, or a duplicated answer cell
-    plan.answers = answers
-    if submitted is None:
-        return plan
+    plan.answers = {gid: src for gid, src in answers.items() if gid not in clicks}
+    code_cells = {_grade_id(c): c.source for c in variant.cells
+                  if c.metadata["nbgrader"].get("solution") and c.cell_type == "code" and _grade_id(c) not in clicks}
+    if submitted is None or (clicks and all(answers.get(g, s) == s for g, s in code_cells.items())):
+        return plan  # nothing to run: no kernel
     for cell in variant.cells:
         gid = _grade_id(cell)
         meta = cell.metadata["nbgrader"]
         if gid == "setup":
             plan.steps.append(("setup", gid, cell.source))
             plan.steps.extend(("extra", "", code) for code in extras[""])
+        elif gid in clicks:
+            plan.steps.extend(("extra", gid, code) for code in extras.get(gid, []))
         elif meta.get("solution") and cell.cell_type == "code":
             plan.steps.append(("answer", gid, answers.get(gid, cell.source)))
             plan.steps.extend(("extra", gid, code) for code in extras.get(gid, []))
-        elif meta.get("grade") and not meta.get("solution"):
+        elif meta.get("grade") and not meta.get("solution") and gid.removesuffix("-test") + "-answer" not in clicks:
             plan.steps.append(("test", gid, cell.source))
     return plan
 

@@ -114,12 +114,18 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
 @command.command("feedback")
 @_COURSE
 @_ASSIGNMENT
-def feedback_cmd(course, assignment) -> None:
-    """生成成绩反馈（不含答案文件、隐藏测试和评分代码）。"""
+@click.option("--pass-mark", type=click.FloatRange(0, 100), default=None,
+              help="合格分数线（百分制）；省略时取登记库中该轮次的设置。")
+@click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
+@click.option("--show-answers", is_flag=True, default=False, help="在反馈中列出正确答案（默认不列出）。")
+def feedback_cmd(course, assignment, pass_mark, db, show_answers) -> None:
+    """生成考生可读的成绩反馈（总分、是否合格、逐题得分；默认不含正确答案，不含答案文件和评分代码）。"""
     from zhiben_training.assess.feedback import write_feedback
 
-    paths = write_feedback(course, assignment)
-    click.echo(f"已生成 {len(paths)} 份反馈：{course}/feedback/")
+    _, mark = _round_and_mark(course, assignment, db, pass_mark)
+    paths = write_feedback(course, assignment, pass_mark=mark, show_answers=show_answers)
+    shown = "列出正确答案" if show_answers else "不含正确答案"
+    click.echo(f"已生成 {len(paths)} 份反馈（{shown}，合格分数线 {mark:g}）：{course}/feedback/")
 
 
 def _round_and_mark(course: Path, assignment: str, db_url: str | None, pass_mark: float | None) -> tuple[str, float]:

@@ -19,7 +19,7 @@ from zhiben_training.law._load import (
     scopes_data,
     thresholds_data,
 )
-from zhiben_training.law._models import Criterion, Provision, Scope, status_note
+from zhiben_training.law._models import Criterion, Provision, Scope, status_cn, status_note
 from zhiben_training.law._rules import evaluate as evaluate_rule
 from zhiben_training.law._rules import param_labels, scope_thresholds
 
@@ -41,6 +41,7 @@ __all__ = [
     "thresholds_data",
     "penalties",
     "self_check",
+    "status_cn",
     "status_note",
     "thresholds",
     "wd_duties",

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 STATUSES = ("verified", "partially_verified", "unverified")
 
 
+def status_cn(status: str) -> str:
+    """A verification status as learners read it: 已核实 / 部分核实 / 未核实，仅供参考 (never the raw key)."""
+    return {"verified": "已核实", "partially_verified": "部分核实"}.get(status, "未核实，仅供参考")
+
+
 def status_note(status: str) -> str:
     """Suffix for user-facing text, so nothing unverified is presented as law."""
     return {"verified": "", "partially_verified": "（部分核实）"}.get(status, "（未核实，仅供参考）")

@@ -49,6 +49,8 @@ def duties_side_by_side(provisions) -> list[dict]:
 
 
 def penalty_rows(provisions) -> list[dict]:
-    """One row per penalty provision: 法律, 条款, 对象, 原文, 核实状态."""
-    return [{"法律": p.law, "条款": p.article_cn, "对象": p.subject, "原文": p.text, "核实状态": p.status}
+    """One row per penalty provision: 法律, 条款, 对象, 原文, 核实状态 (in Chinese)."""
+    from zhiben_training.law import status_cn
+
+    return [{"法律": p.law, "条款": p.article_cn, "对象": p.subject, "原文": p.text, "核实状态": status_cn(p.status)}
             for p in provisions]

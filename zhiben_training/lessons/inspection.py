@@ -133,7 +133,7 @@ def judge(key: str, choice: str | None, expected: dict[str, set[str]]) -> tuple[
     right = expected.get(key, set())
     answer = "、".join(sorted(right)) if right else NONE
     if choice is None:
-        return "未作答", f"参考答案：{answer}"
+        return "未作答", "作答后显示参考答案。"
     ok = (choice == NONE and not right) or choice in right
     if ok:
         more = f"（本对象还涉及：{'、'.join(sorted(right - {choice}))}）" if len(right) > 1 else ""

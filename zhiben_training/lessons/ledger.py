@@ -8,9 +8,25 @@ the plan's vocabulary: channels (企业自查 / 督导检查 / 群众举报, 二
 from __future__ import annotations
 
 __all__ = ["MAJOR", "data_date", "major", "channel_table", "rectify_days", "overdue", "closure_by_district",
-           "year_end_open", "monthly", "lowest_closure_district"]
+           "year_end_open", "monthly", "lowest_closure_district", "for_display", "COLUMNS_CN"]
 
 MAJOR = "重大"
+COLUMNS_CN = {"finding_id": "隐患编号", "site_id": "项目编号", "district": "区", "found_date": "发现日期",
+              "channel": "发现渠道", "level": "隐患级别", "item_id": "判定标准条款", "description": "隐患描述",
+              "deadline": "整改期限", "rectified_date": "整改完成日期", "closed_date": "销号日期"}
+
+
+def for_display(frame):
+    """A copy for learners: Chinese column names, dates as YYYY-MM-DD, rates (0–1) as percentages."""
+    import pandas as pd
+
+    out = frame.rename(columns=COLUMNS_CN).copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d").fillna("")
+        elif str(column).endswith("率"):
+            out[column] = (out[column] * 100).map(lambda v: f"{v:.1f}%")
+    return out
 
 
 def data_date(findings):

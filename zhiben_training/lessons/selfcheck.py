@@ -112,7 +112,7 @@ def score(items: tuple[Question, ...], choices: dict) -> CheckResult:
         given = _normalise(choices.get(q.key))
         right = "、".join(sorted(q.answer))
         if not given:
-            feedback.append(ItemFeedback(q.key, False, False, f"尚未作答。参考答案：{right}。{q.explanation}"))
+            feedback.append(ItemFeedback(q.key, False, False, "尚未作答。作答后显示参考答案和解析。"))
             continue
         ok = given == q.answer
         verdict = "正确" if ok else f"不正确（你选了 {'、'.join(sorted(given))}，参考答案 {right}）"

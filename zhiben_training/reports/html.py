@@ -2,7 +2,7 @@
 
 One self-contained file (no external assets) that prints on A4 from any browser (``@media print``).
 Charts are drawn with the bundled Noto Sans CJK font, and the page embeds a subset of the same font
-(``reports/webfont.py``), so it renders Chinese on a machine without CJK fonts. Printed pages carry the
+(``fonts.font_face_css``), so it renders Chinese on a machine without CJK fonts. Printed pages carry the
 title in the top margin and 第 n 页，共 N 页 in the bottom margin (CSS ``@page`` margin boxes); the page
 ends with the signature block (``reports/filing.py``).
 """
@@ -15,11 +15,10 @@ import math
 
 import pandas as pd
 
-from zhiben_training.fonts import CJK_FONT_NAME
+from zhiben_training.fonts import CJK_FONT_NAME, font_face_css
 from zhiben_training.reports.filing import Filing
 from zhiben_training.reports.periodic import PeriodicReport
 from zhiben_training.reports.periods import content
-from zhiben_training.reports.webfont import font_face_css
 
 __all__ = ["render_html"]
 

@@ -40,9 +40,9 @@ def cells() -> list[tuple[str, str]]:
 
 {quote(ORDER_37_12, "《危险性较大的分部分项工程安全管理规定》（住房和城乡建设部令第37号）第十二条第二款")}
 
-下表列出两个附件的条目。“核实状态”一栏不是 verified 的条目，文字来自记忆或单一来源，仅供参考，以正式文本为准。"""),
+下表列出两个附件的条目。“核实状态”一栏不是“已核实”的条目，文字来自记忆或单一来源，仅供参考，以正式文本为准。"""),
         ("code", """范围 = pd.DataFrame([
-    {"编号": s.id, "附件": f"附件{s.annex}", "范围（原文）": s.text, "核实状态": s.status} for s in law.wd_scopes()
+    {"编号": s.id, "附件": f"附件{s.annex}", "范围（原文）": s.text, "核实状态": law.status_cn(s.status)} for s in law.wd_scopes()
 ])
 with pd.option_context("display.max_colwidth", None, "display.max_rows", 100):
     display(text_table(范围))"""),

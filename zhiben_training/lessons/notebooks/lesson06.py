@@ -49,7 +49,7 @@ def cells() -> list[tuple[str, str]]:
         ("code", """台账 = city.load_lesson_city()["findings"]
 截止日 = ledger.data_date(台账)
 print("台账条数：", len(台账), "　其中重大事故隐患：", len(ledger.major(台账)), "　数据截止：", 截止日.date())
-display(台账.head())"""),
+display(ledger.for_display(台账.head()))"""),
         ("md", "## 三、各渠道发现了多少隐患\n\n方案要求各渠道排查的重大事故隐患“全量汇总”。"),
         ("code", """渠道 = ledger.channel_table(台账)
 display(渠道)
@@ -69,10 +69,11 @@ charts.plot_rectify_days(用时, deadline_days=30);"""),
 逾期包括两种：**超过期限仍未整改**，以及**超过期限才整改完成**。"""),
         ("code", """逾期 = ledger.overdue(重大, as_of=截止日)
 print(逾期["状态"].value_counts().to_string())
-display(逾期[["finding_id", "district", "item_id", "description", "deadline", "rectified_date", "逾期天数", "状态"]].head(15))"""),
+display(ledger.for_display(逾期[["finding_id", "district", "item_id", "description", "deadline", "rectified_date",
+                                 "逾期天数", "状态"]].head(15)))"""),
         ("md", "## 六、各区销号情况\n\n销号须经市、区住建执法部门审核把关。下表按销号率从低到高排列。"),
         ("code", """销号 = ledger.closure_by_district(台账)
-display(销号)
+display(ledger.for_display(销号))
 charts.plot_closure_by_district(销号);"""),
         ("md", "## 七、年度清零检查与月度趋势"),
         ("code", """年度 = pd.DataFrame([

@@ -1,0 +1,194 @@
+"""Click answers read as data: the saved widget state is the answer, checked strictly; nothing
+runs for click items; the trainee's check and Validate count answered items honestly."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+
+import pytest
+
+from tests.assess import standin
+from tests.assess.conftest import AID, ROUND, TRAINEES, hand_in, paper_of, run_autograde, scores, variant
+from zhiben_training.assess import release
+from zhiben_training.assess.answer_state import STATE_MIME, check_paper, check_text
+from zhiben_training.assess.collect import collect
+from zhiben_training.assess.simulate import click
+from zhiben_training.assess.submission import click_specs, load_submission, make_plan, read_clicks
+from zhiben_training.assess.validate import ZhibenValidator
+
+
+@pytest.fixture(scope="module")
+def _click_template(tmp_path_factory):
+    root = tmp_path_factory.mktemp("clicks") / "course"
+    release.generate(root, round_id=ROUND, paper="A", trainees=TRAINEES, city_dir=root.parent / "city",
+                     base_seed=7, build=standin.build_paper)
+    return root
+
+
+@pytest.fixture
+def click_course(_click_template, tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(_click_template, root)
+    return root
+
+
+def _answer(root, trainee, values: dict, code: dict | None = None):
+    """The trainee's variant with items clicked (item -> value) and code cells filled (item -> source)."""
+    nb = variant(root, trainee)
+    specs = click_specs(nb)
+    for item, value in values.items():
+        click(nb, specs[f"{item}-answer"], value)
+    for cell in nb.cells:
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        if gid.endswith("-answer") and gid[:-7] in (code or {}):
+            cell.source = code[gid[:-7]]
+    return nb
+
+
+def _keys(root, trainee):
+    return {i.item_id: i for i in paper_of(root, trainee).items}
+
+
+def _full(root, trainee):
+    key = _keys(root, trainee)
+    values = {"k01": key["k01"].key, "k02": list(key["k02"].key), "k03": key["k03"].key}
+    code = {"t01": f"answer_t01 = {key['t01'].key!r}", "t02": f"answer_t02 = {key['t02'].key!r}",
+            "w01": "主要负责人对本单位安全生产工作全面负责。"}
+    return values, code
+
+
+def test_check_counts_blank_half_and_complete(click_course, tmp_path):
+    blank = variant(click_course, "T001")
+    values, code = _full(click_course, "T001")
+    half = _answer(click_course, "T001", {"k01": values["k01"], "k03": values["k03"]}, {"t01": code["t01"]})
+    full = _answer(click_course, "T001", values, code)
+    reports = [check_paper(json.loads(json.dumps(nb))) for nb in (blank, half, full)]
+    assert [len(r["answered"]) for r in reports] == [0, 3, 6]
+    assert all(r["total"] == 6 for r in reports)
+    assert reports[1]["missing"] == ["k02", "t02", "w01"]
+    text = check_text(reports[1])
+    assert text.startswith("已作答 3 / 6 题") and "未作答：k02、t02、w01" in text
+    assert "正确" not in text.replace("不判断对错", "") and "Success" not in text
+    validator = ZhibenValidator()
+    for nb, name in ((blank, "blank"), (half, "half"), (full, "full")):
+        path = tmp_path / f"{name}.ipynb"
+        path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+        result = validator.validate(str(path))
+        if name == "full":
+            assert result == {}
+        else:
+            assert result["failed"][0]["source"].startswith(f"已作答 {0 if name == 'blank' else 3} / 6 题")
+
+
+def test_clicks_are_read_as_data_and_graded_without_a_kernel(click_course, scorer):
+    values, code = _full(click_course, "T001")
+    inbox = click_course.parent / "inbox"
+    hand_in(inbox, "T001", _answer(click_course, "T001", values))  # clicks only: no code item answered
+    other, _ = _full(click_course, "T002")
+    wrong = {"k01": next(c for c in "ABCD" if c != other["k01"]), "k02": ["E"], "k03": not other["k03"]}
+    hand_in(inbox, "T002", _answer(click_course, "T002", wrong))
+    collect(click_course, AID, source=inbox)
+    data = (click_course / "submitted" / "T001" / AID / "paper.ipynb").read_bytes()
+    plan = make_plan(variant(click_course, "T001"), *load_submission(data))
+    assert plan.steps == []  # nothing to run, so no kernel starts
+    run_autograde(click_course, scorer)
+    got = scores(click_course)
+    assert got["T001"]["k01-test"] == 2.0 and got["T001"]["k02-test"] == 2.0 and got["T001"]["k03-test"] == 1.0
+    assert got["T001"]["t01-test"] == 0.0
+    assert got["T002"]["k01-test"] == 0.0 and got["T002"]["k03-test"] == 0.0
+
+
+@pytest.mark.parametrize("attack", ["labels", "duplicate", "index", "hidden", "type"])
+def test_tampered_widget_state_is_unanswered(click_course, attack):
+    key = _keys(click_course, "T001")["k01"].key
+    nb = json.loads(json.dumps(_answer(click_course, "T001", {"k01": key})))
+    models = nb["metadata"]["widgets"][STATE_MIME]["state"]
+    radio = next(m for m in models.values() if "zb-k01" in m["state"].get("_dom_classes", []))
+    if attack == "labels":
+        radio["state"]["_options_labels"] = [key] * 4
+    elif attack == "duplicate":
+        models["f" * 32] = copy.deepcopy(radio)
+        root = next(m for m in models.values() if "zb-answer" in m["state"].get("_dom_classes", [])
+                    and any(c[10:] in models and models[c[10:]] is radio for c in m["state"]["children"]))
+        root["state"]["children"].append("IPY_MODEL_" + "f" * 32)
+    elif attack == "index":
+        radio["state"]["index"] = 7
+    elif attack == "hidden":  # a model tagged zb-k01 that the answer cell does not show is ignored
+        for cell in nb["cells"]:
+            if cell["metadata"]["nbgrader"]["grade_id"] == "k01-answer":
+                cell["outputs"] = []
+        models["e" * 32] = copy.deepcopy(radio)
+    else:
+        radio["state"]["index"] = True
+    answered, value, reason = read_clicks(variant(click_course, "T001"), json.dumps(nb).encode())["k01-test"]
+    assert (answered, value) == (False, None) and reason
+
+
+def test_unreadable_files_read_as_unanswered(click_course):
+    for data in (b"", b"\xff\xfe", b"[]", b'{"cells": "x", "metadata": {"widgets": 5}}'):
+        got = read_clicks(variant(click_course, "T001"), data)
+        assert set(got) == {"k01-test", "k02-test", "k03-test"}
+        assert all(not answered for answered, _, _ in got.values())
+
+
+def test_widgets_on_screen_read_back_as_clicked():
+    """The real ipywidgets of the paper, clicked, read back by the grader's reader."""
+    from zhiben_training.assess import _paper_widgets as pw
+    from zhiben_training.assess.answer_state import answer_cells, read_item
+
+    pw.SPECS.update({
+        "k01": {"item": "k01", "kind": "single", "values": ["A", "B"], "labels": ["A. 甲", "B. 乙"]},
+        "k02": {"item": "k02", "kind": "multiple", "values": ["A", "B", "C"], "labels": ["A. 甲", "B. 乙", "C. 丙"]},
+        "k03": {"item": "k03", "kind": "truefalse"},
+        "t02": {"item": "t02", "kind": "classify_works", "works": ["W1", "W2"]}})
+    for item in pw.SPECS:
+        pw.answer_widget(item)
+
+    def read():
+        live = pw._live_notebook()
+        cells = answer_cells(live)
+        return {i: read_item(live, cells[f"{i}-answer"], pw.SPECS[i])[:2] for i in pw.SPECS}
+
+    assert all(v == (False, None) for v in read().values())
+    pw._live["k01"].children[0].index = 1
+    pw._live["k02"].children[0].value = pw._live["k02"].children[2].value = True
+    pw._live["k03"].children[0].index = 1
+    pw._live["t02"].children[0].children[1].index = 2
+    pw._live["t02"].children[0].children[2].index = 1
+    assert read() == {"k01": (True, "B"), "k02": (True, ["A", "C"]), "k03": (True, False),
+                      "t02": (True, {"W1": {"level": "超规模", "requirement": "组织专家论证"}})}
+    pw.answer_widget("k01")  # a re-run closes the old widgets: one answer stays on screen
+    assert read()["k01"] == (False, None)
+    pw.SPECS.clear()
+    pw._live.clear()
+
+
+def test_offline_zip_carries_the_widget_state_setting(click_course):
+    import zipfile
+
+    with zipfile.ZipFile(release.release(click_course, AID)[0]) as zf:
+        names = sorted(zf.namelist())
+        settings = json.loads(zf.read(f"{AID}-T001/jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/"
+                                      "plugin.jupyterlab-settings"))
+    assert f"{AID}-T001/打开试卷.py" in names and f"{AID}-T001/{AID}-T001.ipynb" in names
+    assert settings == {"saveState": True}
+
+
+def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, scorer):
+    from zhiben_training.assess.feedback import write_feedback
+
+    values, code = _full(click_course, "T001")
+    inbox = click_course.parent / "inbox"
+    hand_in(inbox, "T001", _answer(click_course, "T001", {**values, "k01": next(c for c in "ABCD" if c != values["k01"])}))
+    collect(click_course, AID, source=inbox)
+    run_autograde(click_course, scorer)
+    [path] = write_feedback(click_course, AID, pass_mark=60.0)
+    text = path.read_text(encoding="utf-8")
+    assert "张三" in text and "考生编号" in text and "总分" in text and "不合格" in text and "考核日期" in text
+    assert "<li>" in text and "### " not in text and "@font-face" in text  # Markdown rendered, font embedded
+    assert "你的答案" in text and "<b>正确答案</b>" not in text and "应为" not in text and "No response" not in text
+    [path] = write_feedback(click_course, AID, pass_mark=15.0, show_answers=True)
+    text = path.read_text(encoding="utf-8")
+    assert "<b>正确答案</b>" in text and "合格" in text and "不合格" not in text
