@@ -104,9 +104,10 @@ def scores(root: Path) -> dict[str, dict[str, float]]:
     return out
 
 
-def trainees_course(tmp_path: Path, ids: list[str]) -> Path:
-    """A course root generated for the given trainee ids."""
+def trainees_course(tmp_path: Path, ids: list[str], *, answer_form: str = "typed") -> Path:
+    """A course root generated for the given trainee ids (typed answers: every item runs in the
+    sandbox, the hardest case for the grader; ``"click"``: choice items read as data)."""
     root = tmp_path / "course"
     release.generate(root, round_id=ROUND, paper="A", trainees=[{"id": i, "name": i} for i in ids],
-                     city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper, answer_form="typed")
+                     city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper, answer_form=answer_form)
     return root

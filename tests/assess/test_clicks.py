@@ -53,23 +53,22 @@ def _keys(root, trainee):
 
 def _full(root, trainee):
     key = _keys(root, trainee)
-    values = {"k01": key["k01"].key, "k02": list(key["k02"].key), "k03": key["k03"].key}
-    code = {"t01": f"answer_t01 = {key['t01'].key!r}", "t02": f"answer_t02 = {key['t02'].key!r}",
-            "w01": "主要负责人对本单位安全生产工作全面负责。"}
+    values = {"k01": key["k01"].key, "k02": list(key["k02"].key), "k03": key["k03"].key, "t01": list(key["t01"].key)}
+    code = {"t02": f"answer_t02 = {key['t02'].key!r}", "w01": "主要负责人对本单位安全生产工作全面负责。"}
     return values, code
 
 
 def test_check_counts_blank_half_and_complete(click_course, tmp_path):
     blank = variant(click_course, "T001")
     values, code = _full(click_course, "T001")
-    half = _answer(click_course, "T001", {"k01": values["k01"], "k03": values["k03"]}, {"t01": code["t01"]})
+    half = _answer(click_course, "T001", {"k01": values["k01"], "k03": values["k03"]}, {"t02": code["t02"]})
     full = _answer(click_course, "T001", values, code)
     reports = [check_paper(json.loads(json.dumps(nb))) for nb in (blank, half, full)]
     assert [len(r["answered"]) for r in reports] == [0, 3, 6]
     assert all(r["total"] == 6 for r in reports)
-    assert reports[1]["missing"] == ["k02", "t02", "w01"]
+    assert reports[1]["missing"] == ["k02", "t01", "w01"]
     text = check_text(reports[1])
-    assert text.startswith("已作答 3 / 6 题") and "未作答：k02、t02、w01" in text
+    assert text.startswith("已作答 3 / 6 题") and "未作答：k02、t01、w01" in text
     assert "正确" not in text.replace("不判断对错", "") and "Success" not in text
     validator = ZhibenValidator()
     for nb, name in ((blank, "blank"), (half, "half"), (full, "full")):
@@ -96,7 +95,7 @@ def test_clicks_are_read_as_data_and_graded_without_a_kernel(click_course, score
     run_autograde(click_course, scorer)
     got = scores(click_course)
     assert got["T001"]["k01-test"] == 2.0 and got["T001"]["k02-test"] == 2.0 and got["T001"]["k03-test"] == 1.0
-    assert got["T001"]["t01-test"] == 0.0
+    assert got["T001"]["t01-test"] == 4.0 and got["T001"]["t02-test"] == 0.0  # t02 (code) not answered
     assert got["T002"]["k01-test"] == 0.0 and got["T002"]["k03-test"] == 0.0
 
 
@@ -129,7 +128,7 @@ def test_tampered_widget_state_is_unanswered(click_course, attack):
 def test_unreadable_files_read_as_unanswered(click_course):
     for data in (b"", b"\xff\xfe", b"[]", b'{"cells": "x", "metadata": {"widgets": 5}}'):
         got = read_clicks(variant(click_course, "T001"), data)
-        assert set(got) == {"k01-test", "k02-test", "k03-test"}
+        assert set(got) == {"k01-test", "k02-test", "k03-test", "t01-test"}
         assert all(not answered for answered, _, _ in got.values())
 
 
@@ -192,3 +191,22 @@ def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, sc
     [path] = write_feedback(click_course, AID, pass_mark=15.0, show_answers=True)
     text = path.read_text(encoding="utf-8")
     assert "<b>正确答案</b>" in text and "合格" in text and "不合格" not in text
+
+
+def test_the_hazard_task_reads_no_hazard_and_refuses_a_contradiction(click_course):
+    from zhiben_training.assess.answer_state import read_item
+
+    nb = variant(click_course, "T001")
+    spec = click_specs(nb)["t01-answer"]
+    assert spec["values"][-1] == "none" and "4.1" in spec["values"] and len(spec["values"]) == 57 + 1
+    assert all(label.startswith(value) for value, label in zip(spec["values"][:-1], spec["labels"][:-1], strict=True))
+    click(nb, spec, [])  # only "本现场没有重大事故隐患" ticked
+    raw = json.loads(json.dumps(nb))
+    cell = next(c for c in raw["cells"] if c["metadata"]["nbgrader"]["grade_id"] == "t01-answer")
+    assert read_item(raw, cell, spec) == (True, [], "")
+    for model in raw["metadata"]["widgets"][STATE_MIME]["state"].values():
+        if "zb-t01-5.3" in model["state"].get("_dom_classes", []):
+            model["state"]["value"] = True  # and an item as well
+    ok, value, reason = read_item(raw, cell, spec)
+    assert not ok and value is None and "既勾选了" in reason and "5.3" in reason
+    assert check_paper(raw)["unreadable"][0][0] == "t01"

@@ -55,6 +55,7 @@ class CellRun:
     status: str
     outputs: list = field(default_factory=list)
     truncated: bool = False
+    cause: str = ""  # how a dead kernel ended ("信号 9"), for the examiner's log
 
 
 class TrainingKernel:
@@ -164,6 +165,7 @@ class TrainingKernel:
             if msg is None:
                 if not self.zygote.alive(self.pid):
                     runs[current].status = "dead"
+                    runs[current].cause = self.zygote.exit_cause(self.pid)
                     return runs
                 continue
             if not isinstance(msg.get("parent_header"), dict) or index.get(msg["parent_header"].get("msg_id")) != current:

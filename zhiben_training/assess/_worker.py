@@ -98,13 +98,15 @@ class Runner:
         if first["stop"][1] == "overtime":
             raise GradingFaultError(_overtime(self.limits, first["stop"][0]))
         again = self._run_once(plan, files)
-        self._log(f"--- 内核在第 {first['stop'][0] + 1} 格{_DEAD[first['stop'][1]]}；全新内核复跑：{_stop_text(again['stop'])}\n")
+        causes = "".join(f"（{r['cause']}）" for r in (first, again) if r.get("cause"))
+        self._log(f"--- 内核在第 {first['stop'][0] + 1} 格{_DEAD[first['stop'][1]]}；全新内核复跑："
+                  f"{_stop_text(again['stop'])}{causes}\n")
         if again["stop"] is None or again["stop"] == first["stop"]:
             if again["stop"] is not None:
                 again["stopped"] += "（在全新内核中复跑，同一格再次出现）"
             return again
         raise GradingFaultError(f"内核在第 {first['stop'][0] + 1} 格{_DEAD.get(first['stop'][1], '停止')}，"
-                                f"在全新内核中复跑时{_stop_text(again['stop'])}：两次不一致，是评分机器的故障，不计分")
+                                f"在全新内核中复跑时{_stop_text(again['stop'])}{causes}：两次不一致，是评分机器的故障，不计分")
 
     def _run_once(self, plan, files: dict[str, Path]) -> dict:
         """One run of the plan in a fresh kernel; ``stop`` is (cell index, status) when it ended early."""
@@ -136,7 +138,8 @@ class Runner:
                 if kind == "answer":
                     result["outputs"][gid] = run.outputs
                 if run.status in _DEAD:
-                    result.update(stopped=_DEAD[run.status], stopped_at=gid, stop=(index, run.status))
+                    result.update(stopped=_DEAD[run.status], stopped_at=gid, stop=(index, run.status),
+                                  cause=run.cause)
                     return result
                 if kind == "test":
                     result["answers"][gid] = captured_answer(run.outputs)

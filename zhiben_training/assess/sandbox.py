@@ -321,6 +321,20 @@ class Zygote:
             raise GradingFaultError("评分沙箱的内核服务进程已退出。")
         return process_alive(pid)
 
+    def exit_cause(self, pid: int) -> str:
+        """How a dead kernel ended, in Chinese ("退出码 3", "信号 9"), when the server reaped it."""
+        if not self.running:
+            return ""
+        try:
+            status = self._call({"op": "alive", "pid": pid}).get("status")
+        except GradingFaultError:
+            return ""
+        if not isinstance(status, int):
+            return ""
+        if os.WIFSIGNALED(status):
+            return f"信号 {os.WTERMSIG(status)}"
+        return f"退出码 {os.WEXITSTATUS(status)}" if os.WIFEXITED(status) else ""
+
     def kill(self, pid: int, *, uid: int | None) -> None:
         if self.running:
             try:
