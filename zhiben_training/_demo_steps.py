@@ -225,8 +225,7 @@ def _grade_written(ctx: DemoContext, aid: str) -> list[str]:
         hits = [word for word in _WRITTEN_POINTS if word in text]
         mark = min(float(row.max_score), 2.0 * len(hits))
         comment = f"要点：{'、'.join(hits)}" if hits else "未答到要点。"
-        nbg.set_manual_grade(ctx.course_root, assignment_id=aid, student_id=row.student_id,
-                             grade_id=row.grade_id, score=mark, comment=comment)
+        results.grade_item(ctx.course_root, aid, row.student_id, row.grade_id, score=mark, comment=comment)
     return [f"{aid}：演示考官按要点人工评阅简答题 {len(written)} 份"]
 
 

@@ -16,7 +16,6 @@ and what to do next. The CLI turns it into that message and an exit code in one 
     │   ├── NotFoundError            an id / USCC / round that does not exist
     │   └── RegistryBusyError        another writer holds the database; try again
     ├── AssessmentError              assessment generation, release, collection or grading failed
-    │   ├── SubmissionError          one submission is unusable (never stops a batch)
     │   ├── GradingFaultError        the grading machinery failed on a submission (never a score)
     │   └── GradingIncompleteError   exit 4: submissions remain 未评分（评分系统故障）; rerun autograde
     └── ReportError                  a report could not be validated or written
@@ -35,7 +34,6 @@ __all__ = [
     "NotFoundError",
     "RegistryBusyError",
     "AssessmentError",
-    "SubmissionError",
     "GradingFaultError",
     "GradingIncompleteError",
     "ReportError",
@@ -117,10 +115,6 @@ class RegistryBusyError(RegistryError):
 
 class AssessmentError(ZhibenError):
     """Assessment generation, release, collection or grading failed as a whole."""
-
-
-class SubmissionError(AssessmentError):
-    """One submission is unusable. Recorded against that submission; the batch goes on."""
 
 
 class GradingFaultError(AssessmentError):

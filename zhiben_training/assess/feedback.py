@@ -113,7 +113,7 @@ def _item_html(row, item: dict, answer: tuple, source: str, show_answers: bool) 
     return "".join(parts)
 
 
-def _header(record: dict, trainee_id: str, person: dict, pass_mark: float | None) -> str:
+def _header(record: dict, trainee_id: str, person: dict, pass_mark: float | None, today: dt.date) -> str:
     title = paper_title(type("P", (), {"round_id": record["round_id"], "paper": record["paper"]}))
     who = (f"身份证号：{mask_id(trainee_id)}" if is_valid_id(trainee_id) else f"考生编号：{trainee_id}")
     score, top = float(person["score"]), float(person["max_score"])
@@ -127,7 +127,7 @@ def _header(record: dict, trainee_id: str, person: dict, pass_mark: float | None
     taken = _beijing_date(person.get("timestamp"))
     rows = [("试卷", f"{record['paper']} 卷（{record['assignment_id']}）"), ("姓名", person.get("student_name") or "—"),
             *[tuple(who.split("：", 1))], ("考核日期", str(taken) if taken else "—"),
-            ("生成日期", str(dt.date.today()))]
+            ("生成日期", str(today))]
     cells = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
     return (f"<h1>{html.escape(title)} 成绩反馈</h1><table class='head'>{cells}</table>"
             f"<p class='total'>总分：<b>{score:g} / {top:g}</b>　<span class='{css}'><b>{html.escape(result)}</b></span>"
@@ -135,7 +135,9 @@ def _header(record: dict, trainee_id: str, person: dict, pass_mark: float | None
 
 
 def feedback_html(course_root: Path, assignment: str, trainee_id: str, rows, *, person: dict,
-                  pass_mark: float | None = None, show_answers: bool = False) -> str:
+                  pass_mark: float | None = None, show_answers: bool = False, today: dt.date | None = None) -> str:
+    """One trainee's page. ``today`` is the generation date shown (the clock when omitted), so the
+    same results give the same page."""
     from zhiben_training.fonts import CJK_FONT_NAME, font_face_css
 
     record = load_keys(course_root, assignment, trainee_id)
@@ -143,7 +145,7 @@ def feedback_html(course_root: Path, assignment: str, trainee_id: str, rows, *, 
                            as_version=4)
     cells = {c.metadata["nbgrader"]["grade_id"]: c for c in graded.cells}
     items = {i["item_id"]: i for i in record["items"]}
-    body = [_header(record, trainee_id, person, pass_mark)]
+    body = [_header(record, trainee_id, person, pass_mark, today or dt.date.today())]
     for row in rows:
         item = items[row["item_id"]]
         test = cells.get(f"{item['item_id']}-test")
@@ -160,7 +162,8 @@ def feedback_html(course_root: Path, assignment: str, trainee_id: str, rows, *, 
 
 
 def write_feedback(course_root: Path, assignment: str, *, students: list[str] | None = None,
-                   pass_mark: float | None = None, show_answers: bool = False) -> list[Path]:
+                   pass_mark: float | None = None, show_answers: bool = False,
+                   today: dt.date | None = None) -> list[Path]:
     """``feedback/<trainee>/<assignment>/paper.html`` for every graded trainee."""
     from zhiben_training.assess.results import item_scores
 
@@ -174,7 +177,7 @@ def write_feedback(course_root: Path, assignment: str, *, students: list[str] | 
             continue
         person = {**people.loc[student].to_dict(), "student_id": student}
         text = feedback_html(course_root, assignment, student, group.to_dict("records"), person=person,
-                             pass_mark=pass_mark, show_answers=show_answers)
+                             pass_mark=pass_mark, show_answers=show_answers, today=today)
         out = Path(course_root) / "feedback" / student / assignment / f"{NOTEBOOK_NAME}.html"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")

@@ -79,8 +79,8 @@ def _zb_record(item_id, name):
 '''
 
 _HERE = Path(__file__).parent
-_CLICK_TEST = ("# 自动评分单元格（只读）：第 {item_id} 题按上方保存的选项评分，评分时不运行任何代码。\n"
-               "pass")
+# A comment only: a bare `pass` here read to trainees as a verdict ("pass" = 通过)
+_CLICK_TEST = "# 自动评分单元格（只读）：第 {item_id} 题按上方保存的选项评分，评分时不运行任何代码。"
 _CHECK_SOURCE = "# 作答检查：点击按钮，统计已保存文件中的作答情况（只统计是否作答，不判断对错）\n_zb.check_button()"
 
 

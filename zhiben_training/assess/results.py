@@ -25,7 +25,8 @@ from zhiben_training.assess import nbgrader_adapter as nbg
 from zhiben_training.assess.autograde import require_fully_graded
 from zhiben_training.errors import AssessmentError, NotFoundError
 
-__all__ = ["item_scores", "totals", "import_results", "assignment_round", "round_pass_mark", "passes"]
+__all__ = ["item_scores", "totals", "import_results", "assignment_round", "round_pass_mark", "passes",
+           "grade_item"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -37,6 +38,24 @@ def item_scores(course_root: Path, assignment: str) -> pd.DataFrame:
         return frame
     frame["item_id"] = frame["grade_id"].str.replace(r"-(test|answer)$", "", regex=True)
     return frame.sort_values(["student_id", "item_id"]).reset_index(drop=True)
+
+
+def grade_item(course_root: Path, assignment: str, trainee: str, item: str, *, score: float,
+               comment: str | None = None) -> dict:
+    """An examiner's score for one item of one trainee (a written answer, or a review on appeal).
+
+    ``item`` is the item id (w01, k03): a written answer's grade sits on its answer cell, an
+    auto-graded item's on its test cell; a full grade id is taken as given. Returns the change
+    (old, new, max_score) for the examiner and the audit trail."""
+    from zhiben_training.assess.notebooks import answer_cell_id, test_cell_id
+
+    graded = {row["grade_id"] for row in nbg.gradebook_scores(course_root, assignment) if row["student_id"] == trainee}
+    grade_id = next((g for g in (answer_cell_id(item), test_cell_id(item), item) if g in graded), None)
+    if grade_id is None:
+        raise AssessmentError(f"成绩册中没有考生 {trainee} 在 {assignment} 的第 {item} 题。",
+                              hint="先运行 zhiben assess autograde；题号形如 w01、k03、t01。")
+    return nbg.set_manual_grade(course_root, assignment_id=assignment, student_id=trainee, grade_id=grade_id,
+                                score=score, comment=comment)
 
 
 def passes(score, max_score, pass_mark: float):

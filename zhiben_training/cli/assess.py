@@ -9,7 +9,6 @@ import click
 from zhiben_training.assess.sandbox import Limits
 from zhiben_training.cli._assess_analyze import analyze
 from zhiben_training.cli._registry_common import db_option
-from zhiben_training.errors import AssessmentError
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
                        show_default=True, help="nbgrader 课程根目录（成绩册、试卷和答卷所在处）。")
@@ -116,14 +115,17 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
 @_ASSIGNMENT
 @click.option("--pass-mark", type=click.FloatRange(0, 100), default=None,
               help="合格分数线（百分制）；省略时取登记库中该轮次的设置。")
-@click.option("--db", default=None, help="登记库地址（默认 ZHIBEN_DB_URL）。")
+@db_option
 @click.option("--show-answers", is_flag=True, default=False, help="在反馈中列出正确答案（默认不列出）。")
-def feedback_cmd(course, assignment, pass_mark, db, show_answers) -> None:
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="反馈页上的生成日期（YYYY-MM-DD，默认今天）。")
+def feedback_cmd(course, assignment, pass_mark, db_url, show_answers, today) -> None:
     """生成考生可读的成绩反馈（总分、是否合格、逐题得分；默认不含正确答案，不含答案文件和评分代码）。"""
     from zhiben_training.assess.feedback import write_feedback
 
-    _, mark = _round_and_mark(course, assignment, db, pass_mark)
-    paths = write_feedback(course, assignment, pass_mark=mark, show_answers=show_answers)
+    _, mark = _round_and_mark(course, assignment, db_url, pass_mark)
+    paths = write_feedback(course, assignment, pass_mark=mark, show_answers=show_answers,
+                           today=today.date() if today else None)
     shown = "列出正确答案" if show_answers else "不含正确答案"
     click.echo(f"已生成 {len(paths)} 份反馈（{shown}，合格分数线 {mark:g}）：{course}/feedback/")
 
@@ -224,16 +226,9 @@ command.add_command(analyze)
 @click.option("--comment", default=None, help="评语（反馈中可见）。")
 def grade_cmd(course, assignment, trainee, item, score, comment) -> None:
     """人工评分或复核改分（与 formgrader 相同，写入成绩册）；用 zhiben assess import 写入登记库并记入审计日志。"""
-    from zhiben_training.assess import nbgrader_adapter as nbg
-    from zhiben_training.assess.notebooks import answer_cell_id, test_cell_id
+    from zhiben_training.assess.results import grade_item
 
-    scores = {row["grade_id"] for row in nbg.gradebook_scores(course, assignment) if row["student_id"] == trainee}
-    grade_id = next((g for g in (answer_cell_id(item), test_cell_id(item), item) if g in scores), None)
-    if grade_id is None:
-        raise AssessmentError(f"成绩册中没有考生 {trainee} 在 {assignment} 的第 {item} 题。",
-                              hint="先运行 zhiben assess autograde；题号形如 w01、k03、t01。")
-    change = nbg.set_manual_grade(course, assignment_id=assignment, student_id=trainee, grade_id=grade_id,
-                                  score=score, comment=comment)
+    change = grade_item(course, assignment, trainee, item, score=score, comment=comment)
     old = "无" if change["old"] is None else f"{change['old']:g}"
     click.echo(f"已评分：{trainee} 第 {item} 题 {old} → {change['new']:g}（满分 {change['max_score']:g}）。"
                "用 zhiben assess import 写入登记库（记入审计日志）。")

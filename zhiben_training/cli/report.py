@@ -7,12 +7,9 @@ from pathlib import Path
 
 import click
 
+from zhiben_training.cli._registry_common import db_option as _db_option
 from zhiben_training.reports.manifest import MANIFEST_NAME
 
-_db_option = click.option(
-    "--db", "db_url", default=None, metavar="URL",
-    help="登记库数据库地址（默认取环境变量 ZHIBEN_DB_URL，否则为 ~/.local/share/zhiben/registry.sqlite）。",
-)
 _out_option = click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports-out"),
     show_default=True, help="输出文件夹；文件夹中的 MANIFEST.sha256 会同步更新。",

@@ -70,12 +70,10 @@ def _check_round(registry, round_id: str) -> str:
 
 
 def _default_round(registry) -> str:
-    rounds = registry.rounds()
-    if rounds.empty:
+    round_id = registry.default_round()
+    if round_id is None:
         raise NotFoundError(f"登记库 {registry.url} 中还没有培训轮次。", hint=_EMPTY_HINT)
-    principal = rounds[rounds["audience"] == "principal"]
-    chosen = principal if not principal.empty else rounds
-    return str(chosen.sort_values(["year", "round_id"]).iloc[-1]["round_id"])
+    return round_id
 
 
 def _person(registry, person_id: str, round_id: str | None, today, as_json: bool) -> None:

@@ -139,6 +139,16 @@ class Registry:
     def rounds(self) -> pd.DataFrame:
         return self._table(m.TrainingRound)
 
+    def default_round(self) -> str | None:
+        """The round a question without one is about: the latest principals' round (the campaign's
+        yearly training), else the latest round; None when the registry holds no round."""
+        rounds = self.rounds()
+        if rounds.empty:
+            return None
+        principal = rounds[rounds["audience"] == "principal"]
+        chosen = principal if not principal.empty else rounds
+        return str(chosen.sort_values(["year", "round_id"]).iloc[-1]["round_id"])
+
     def sites(self) -> pd.DataFrame:
         return self._table(m.Site)
 
