@@ -18,7 +18,8 @@ and what to do next. The CLI turns it into that message and an exit code in one 
     ├── AssessmentError              assessment generation, release, collection or grading failed
     │   ├── SubmissionError          one submission is unusable (never stops a batch)
     │   ├── GradingFaultError        the grading machinery failed on a submission (never a score)
-    │   └── GradingIncompleteError   exit 4: submissions remain 未评分（评分系统故障）; rerun autograde
+    │   ├── GradingIncompleteError   exit 4: submissions remain 未评分（评分系统故障）; rerun autograde
+    │   └── LoginRefusedError        the hub refused a login (the Chinese reason shown on its page)
     └── ReportError                  a report could not be validated or written
         └── RosterValidationError    a roster failed validation (rows and columns named), nothing written
 """
@@ -38,6 +39,7 @@ __all__ = [
     "SubmissionError",
     "GradingFaultError",
     "GradingIncompleteError",
+    "LoginRefusedError",
     "ReportError",
     "RosterValidationError",
     "StaleCourseError",
@@ -138,6 +140,11 @@ class GradingIncompleteError(AssessmentError):
     def __init__(self, message: str, *, ungraded: dict[str, str], hint: str | None = None):
         self.ungraded = dict(ungraded)
         super().__init__(message, hint=hint)
+
+
+class LoginRefusedError(AssessmentError):
+    """The hub refused a login (unknown ID, wrong or expired 准考证号, locked account, window closed);
+    the message (Chinese) is shown on the login page."""
 
 
 class ReportError(ZhibenError):

@@ -124,16 +124,17 @@ def unlock_cmd(course, username) -> None:
               help="培训场次：复制到每位学员主目录的课程目录（如 course）。")
 def config_cmd(course, hub_dir, home_root, port, db_url, lessons) -> None:
     """生成 jupyterhub_config.py（登录、考生服务器、个人化交换目录、角色）。"""
-    from zhiben_training.hub.config import closed_to_trainees, write_hub_config
+    from zhiben_training.hub.config import write_hub_config
+    from zhiben_training.hub.passage import closed_to_trainees
 
     path = write_hub_config(hub_dir, course_root=course, home_root=home_root, port=port, hub_port=port + 81,
                             api_port=port + 1, db_url=db_url, lessons_dir=lessons)
     click.echo(f"已生成 {path}；启动：zhiben hub start --dir {hub_dir}")
     blocked = closed_to_trainees(Path(sys.executable), Path(course))
     if blocked:
-        click.echo("注意：考生账号无法进入以下目录，考生服务器将无法启动："
-                   + "、".join(map(str, blocked)) + "。可运行 setfacl -m g:zhiben-trainees:x <目录>，"
-                   "或把 Python 安装在 /opt 等公共位置。", err=True)
+        click.echo("说明：考生账号无权进入以下目录：" + "、".join(map(str, blocked))
+                   + "。每台考生服务器将在各自的挂载命名空间中只看到其中所需的 Python 和课程文件，"
+                   "本机的目录权限不作任何改动（需要以 root 启动考场）。", err=True)
 
 
 @command.command("selfchecks")

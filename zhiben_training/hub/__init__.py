@@ -7,7 +7,7 @@ JupyterHub import; ``authenticator`` and ``spawner`` are the classes the generat
 from zhiben_training.hub.codes import (
            ROLES,
            Admission,
-           LoginRefused,
+           LoginRefusedError,
            add_staff,
            check_login,
            issue_codes,
@@ -15,5 +15,5 @@ from zhiben_training.hub.codes import (
 )
 from zhiben_training.hub.config import write_hub_config
 
-__all__ = ["ROLES", "Admission", "LoginRefused", "add_staff", "check_login", "issue_codes", "unlock",
+__all__ = ["ROLES", "Admission", "LoginRefusedError", "add_staff", "check_login", "issue_codes", "unlock",
            "write_hub_config"]

@@ -17,7 +17,7 @@ from jupyterhub.handlers.login import LoginHandler
 from traitlets import Bool, Unicode
 
 from zhiben_training.assess.window import log_event, login_refusal
-from zhiben_training.hub.codes import LoginRefused, check_login, normalize_id
+from zhiben_training.hub.codes import LoginRefusedError, check_login, normalize_id
 
 __all__ = ["ExamCodeAuthenticator", "ExamLoginHandler", "GROUPS"]
 
@@ -56,7 +56,7 @@ class ExamCodeAuthenticator(Authenticator):
         try:  # scrypt takes tens of milliseconds: off the event loop
             admission = await loop.run_in_executor(
                 None, lambda: check_login(self._root, username, code, window_open=login_refusal(self._root)))
-        except LoginRefused as refused:
+        except LoginRefusedError as refused:
             handler.zhiben_refusal = refused.message
             log_event(self._root, "login-refused", user=username[:32], reason=refused.message)
             return None

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from zhiben_training.errors import AssessmentError
+from zhiben_training.errors import AssessmentError, LoginRefusedError
 
-__all__ = ["ROLES", "MAX_FAILURES", "Admission", "LoginRefused", "hub_dir", "issue_codes",
+__all__ = ["ROLES", "MAX_FAILURES", "Admission", "LoginRefusedError", "hub_dir", "issue_codes",
            "add_staff", "check_login", "unlock", "normalize_code", "normalize_id"]
 
 ROLES = {"trainee": "考生", "examiner": "考核人员", "trainer": "培训讲师"}
@@ -32,10 +32,6 @@ MAX_FAILURES = 5
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _CODE_LENGTH = 10
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-
-
-class LoginRefused(AssessmentError):
-    """A login was refused; the message (Chinese) is shown on the login page."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ def unlock(course_root: Path, username: str) -> None:
 
 def check_login(course_root: Path, username: str, code: str, *, now: dt.datetime | None = None,
                 window_open=None) -> Admission:
-    """Admit ``username`` with ``code`` or raise :class:`LoginRefused` with the Chinese reason.
+    """Admit ``username`` with ``code`` or raise :class:`LoginRefusedError` with the Chinese reason.
 
     ``window_open(assignment, username, now) -> str | None`` returns why a trainee's exam is not
     open (None when it is); the hub passes ``window.login_refusal``."""
@@ -143,20 +139,20 @@ def check_login(course_root: Path, username: str, code: str, *, now: dt.datetime
         data = _load(course_root)
         entry = data.get(name)
         if entry is None:
-            raise LoginRefused("身份证号或准考证号不正确。请核对准考证上的号码后重新输入。")
+            raise LoginRefusedError("身份证号或准考证号不正确。请核对准考证上的号码后重新输入。")
         if entry["failures"] >= MAX_FAILURES:
-            raise LoginRefused(f"该身份证号已连续 {MAX_FAILURES} 次输错准考证号，账号已锁定。请联系考场工作人员解锁。")
+            raise LoginRefusedError(f"该身份证号已连续 {MAX_FAILURES} 次输错准考证号，账号已锁定。请联系考场工作人员解锁。")
         if not hmac.compare_digest(_hash(code, bytes.fromhex(entry["salt"])), entry["hash"]):
             entry["failures"] += 1
             _save(course_root, data)
             left = MAX_FAILURES - entry["failures"]
             if left <= 0:
-                raise LoginRefused(f"准考证号不正确，已连续输错 {MAX_FAILURES} 次，账号已锁定。请联系考场工作人员解锁。")
-            raise LoginRefused(f"身份证号或准考证号不正确，还可再试 {left} 次。")
+                raise LoginRefusedError(f"准考证号不正确，已连续输错 {MAX_FAILURES} 次，账号已锁定。请联系考场工作人员解锁。")
+            raise LoginRefusedError(f"身份证号或准考证号不正确，还可再试 {left} 次。")
         if entry["role"] == "trainee" and window_open is not None:
             reason = window_open(entry["assignment"], name, now)
             if reason:
-                raise LoginRefused(reason)
+                raise LoginRefusedError(reason)
         entry["failures"] = 0
         entry["first_login"] = entry["first_login"] or now.isoformat(timespec="seconds")
         _save(course_root, data)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from zhiben_training.assess.nbgrader_exchange import EXCHANGE_CONFIG
 
-__all__ = ["write_hub_config", "TEMPLATES", "GROUP_ROLES", "closed_to_trainees"]
+__all__ = ["write_hub_config", "TEMPLATES", "GROUP_ROLES"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -86,19 +86,6 @@ _SERVER = {"ServerApp": {"jpserver_extensions": {
     "nbgrader.server_extensions.validate_assignment": True}}}
 _LAB = {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
                                "@jupyter/nbgrader:create-assignment": True}}
-
-
-def closed_to_trainees(*paths: Path) -> list[Path]:
-    """Folders on the way to ``paths`` (the Python and its packages, the course) that other users
-    cannot pass through: the trainee servers, running as their own users, could not start. On a
-    development machine Python often lives under /root (0700); give the trainees' group passage
-    (``setfacl -m g:zhiben-trainees:x /root``) or install Python elsewhere."""
-    blocked: list[Path] = []
-    for path in paths:
-        for folder in [*reversed(Path(path).resolve().parents), Path(path).resolve()]:
-            if folder.is_dir() and not folder.stat().st_mode & 0o001 and folder not in blocked:
-                blocked.append(folder)
-    return blocked
 
 
 def _write(path: Path, text: str, mode: int) -> None:

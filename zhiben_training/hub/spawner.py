@@ -7,7 +7,9 @@ as that user, so a kernel cannot read another trainee's home, the course root's 
 (0700 root) or another trainee's released paper (0500, owned by its trainee): exam integrity
 holds against code typed into a cell, not only against the web interface. Before the server
 starts, the trainee's own released variants are handed to it (``grant_variant``) and, for a
-lesson session, a copy of the lessons is put in the home folder.
+lesson session, a copy of the lessons is put in the home folder. When the Python or the course lies
+below a folder closed to other users (pyenv under /root), the server starts in its own mount
+namespace that opens only the way to them (``passage.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from traitlets import Unicode
 
 from zhiben_training.assess.nbgrader_exchange import grant_variant
+from zhiben_training.hub.passage import enter_passage, passage_plan, server_paths
 
 __all__ = ["TraineeSpawner", "system_user_name", "ensure_system_user"]
 
@@ -69,7 +72,17 @@ class TraineeSpawner(LocalProcessSpawner):
         return system_user_name(self.user.name, self.user_prefix)
 
     def make_preexec_fn(self, name):
-        return set_user_setuid(self.system_name)
+        become_trainee = set_user_setuid(self.system_name)
+        # the trainee-config and self-check folders the hub config passes in the environment
+        named = [Path(v) for v in self.environment.values() if isinstance(v, str) and os.path.isabs(v)]
+        plan = passage_plan(server_paths(Path(self.course_root), Path(self.home_root), *named,
+                                         *([Path(self.lessons_dir)] if self.lessons_dir else [])))
+
+        def preexec() -> None:  # in the child, as root, just before exec
+            enter_passage(plan)
+            become_trainee()
+
+        return preexec
 
     def user_env(self, env):
         entry = pwd.getpwnam(self.system_name)
