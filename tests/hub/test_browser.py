@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.hub.conftest import AID, running_hub
+from tests.hub.harness import AID, running_hub
 from zhiben_training.assess import collect, nbgrader_adapter
 from zhiben_training.assess.autograde import autograde
 from zhiben_training.assess.nbgrader_exchange import receipt_name

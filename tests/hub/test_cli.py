@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 
-from tests.hub.conftest import AID
+from tests.hub.harness import AID
 from zhiben_training.assess.window import load_window
 from zhiben_training.cli import main
 from zhiben_training.hub.codes import check_login

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from tests.hub.conftest import AID, Trainee, running_hub
+from tests.hub.harness import AID, Trainee, running_hub
 from zhiben_training.assess import collect, nbgrader_adapter
 from zhiben_training.assess.autograde import autograde
 from zhiben_training.assess.nbgrader_exchange import receipt_name

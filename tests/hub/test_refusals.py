@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.hub.conftest import AID, Trainee, running_hub
+from tests.hub.harness import AID, Trainee, running_hub
 from zhiben_training.assess.nbgrader_exchange import receipt_name
 from zhiben_training.assess.window import events, extend, set_window
 
