@@ -128,7 +128,7 @@ def _stop_proxy(hub: Hub) -> None:
 @contextlib.contextmanager
 def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                 closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse", lessons: Path | None = None,
-                start_timeout: int = 180, spawn_limit: int = 100):
+                start_timeout: int = 180, spawn_limit: int = 100, keep_log: Path | None = None):
     if os.geteuid() != 0 or not shutil.which("useradd"):
         pytest.skip("the hub tests create system users: they need root and useradd")
     base = Path(tempfile.mkdtemp(prefix="zhiben-hub-", dir="/tmp"))
@@ -160,6 +160,9 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
         hub.start()
         yield hub
     finally:
+        if hub is not None and keep_log is not None and hub.log is not None and hub.log.exists():
+            keep_log.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(hub.log, keep_log)
         if hub is not None:
             hub.stop()
             _stop_proxy(hub)
@@ -177,6 +180,7 @@ class Trainee:
     def __init__(self, hub: Hub, tid: str, code: str):
         self.hub, self.tid, self.code = hub, tid, code
         self.session: requests.Session | None = None
+        self.transient: list[int] = []  # HTTP statuses of answers retried while the hub was busy
 
     def _xsrf(self) -> dict:
         return {"X-XSRFToken": self.session.cookies.get("_xsrf", path=f"/user/{self.tid}/")
@@ -200,7 +204,12 @@ class Trainee:
         assert answer.status_code in (200, 302, 503), self.hub.log.read_text(errors="replace")[-3000:]
         while time.monotonic() < deadline:
             with contextlib.suppress(requests.Timeout):
-                user = self.session.get(f"{self.hub.url}/hub/api/users/{self.tid}", timeout=120).json()
+                answer = self.session.get(f"{self.hub.url}/hub/api/users/{self.tid}", timeout=120)
+                if answer.status_code != 200:  # a busy hub (or proxy) answers 5xx now and then: ask again
+                    self.transient.append(answer.status_code)
+                    time.sleep(1 + random.random())
+                    continue
+                user = answer.json()
                 if user.get("servers", {}).get("", {}).get("ready"):
                     break
                 if not user.get("servers") and not user.get("pending"):  # refused (429) or failed: ask again
@@ -209,14 +218,27 @@ class Trainee:
         else:
             raise RuntimeError(f"server of {self.tid} not ready:\n" + self.hub.log.read_text(errors="replace")[-3000:])
         # the first visit goes through the hub's OAuth and sets the server's own cookies
-        page = self.session.get(f"{self.hub.url}/user/{self.tid}/lab", timeout=60)
+        for _attempt in range(5):
+            page = self.session.get(f"{self.hub.url}/user/{self.tid}/lab", timeout=120)
+            if page.status_code == 200:
+                break
+            self.transient.append(page.status_code)
+            time.sleep(2)
         assert page.status_code == 200, page.text[-500:]
         assert self.session.get(f"{self.hub.url}/user/{self.tid}/api/status", timeout=60).status_code == 200
         return time.monotonic() - started
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
-        return self.session.request(method, f"{self.hub.url}/user/{self.tid}/{path}", headers=self._xsrf(),
-                                    timeout=120, **kwargs)
+        """A call to this trainee's server; GET and PUT (idempotent) are asked again when a busy
+        hub or proxy answers 5xx, POST (fetch, submit) never."""
+        for _attempt in range(4):
+            answer = self.session.request(method, f"{self.hub.url}/user/{self.tid}/{path}", headers=self._xsrf(),
+                                          timeout=120, **kwargs)
+            if answer.status_code < 500 or method not in ("GET", "PUT"):
+                break
+            self.transient.append(answer.status_code)
+            time.sleep(2)
+        return answer
 
     def assignments(self) -> list[dict]:
         return self.api("GET", "assignments", params={"course_id": "zhiben"}).json()

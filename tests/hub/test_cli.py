@@ -42,9 +42,36 @@ def test_config_listens_on_loopback_and_names_our_classes(course, tmp_path, caps
                  "--home-root", str(tmp_path / "home"), "--port", "8123"]) == 0
     text = (tmp_path / "hub-run" / "jupyterhub_config.py").read_text(encoding="utf-8")
     assert "c.JupyterHub.ip = '127.0.0.1'" in text and "c.JupyterHub.port = 8123" in text
-    assert "ExamCodeAuthenticator" in text and "TraineeSpawner" in text and "configurable-http-proxy" in text
+    assert "ExamCodeAuthenticator" in text and "TraineeSpawner" in text and "zhiben_training.hub.proxy" in text
     compile(text, "jupyterhub_config.py", "exec")
     nbgrader = (tmp_path / "hub-run" / "trainee-config" / "nbgrader_config.py").read_text(encoding="utf-8")
     assert "PersonalFetchAssignment" in nbgrader and str(course.resolve() / "exchange") in nbgrader
     server = json.loads((tmp_path / "hub-run" / "trainee-config" / "jupyter_server_config.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+
+
+def test_start_check_brings_the_hub_up_on_loopback_and_stops_it(course, tmp_path, capsys):
+    """The examiner's rehearsal: a real hub and proxy start, show the Chinese login page, and stop."""
+    import psutil
+
+    from tests.hub.harness import free_port
+
+    hub_dir, port = tmp_path / "hub-run", free_port()
+    assert main(["hub", "config", "--course", str(course), "--dir", str(hub_dir),
+                 "--home-root", str(tmp_path / "home"), "--port", str(port)]) == 0
+    assert main(["hub", "start", "--dir", str(hub_dir), "--check"]) == 0
+    assert "已显示身份证号 + 准考证号登录页，已停止" in capsys.readouterr().out
+    assert "c.JupyterHub.db_url" in (hub_dir / "jupyterhub_config.py").read_text(encoding="utf-8")
+    assert (hub_dir / "jupyterhub.sqlite").exists()  # it really started
+
+    def ours(proc) -> bool:  # the hub (its config path) or its proxy (its API port)
+        line = " ".join(proc.info["cmdline"] or [])
+        return str(hub_dir) in line or f"--api-port {port + 1}" in line or f"--api-port={port + 1}" in line
+
+    assert [p.pid for p in psutil.process_iter(["cmdline"]) if ours(p)] == []
+    assert not (hub_dir / "jupyterhub-proxy.pid").exists()
+
+
+def test_start_check_without_a_config_says_what_to_run_first(tmp_path, capsys):
+    assert main(["hub", "start", "--dir", str(tmp_path), "--check"]) == 2
+    assert "先运行 zhiben hub config" in capsys.readouterr().err

@@ -164,11 +164,15 @@ def selfchecks_cmd(hub_dir, prefix) -> None:
 @command.command("start")
 @click.option("--dir", "hub_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=Path("hub-run"), show_default=True)
-def start_cmd(hub_dir) -> None:
+@click.option("--check", is_flag=True, help="启动考场、确认登录页可用后立即停止（考前演练；不启动考生服务器）。")
+def start_cmd(hub_dir, check) -> None:
     """启动考场服务器（前台运行，Ctrl-C 结束；考生服务器保持运行，重启后继续）。"""
-    config = Path(hub_dir) / "jupyterhub_config.py"
-    if not config.exists():
-        raise ConfigError(f"{config} 不存在。", hint="先运行 zhiben hub config。")
-    exe = Path(sys.executable).parent / "jupyterhub"
+    from zhiben_training.hub.check import check_hub, hub_command
+
+    if check:
+        url = check_hub(hub_dir)
+        click.echo(f"考场服务器可以启动：{url}/hub/login 已显示身份证号 + 准考证号登录页，已停止。")
+        return
+    command = hub_command(hub_dir)
     os.chdir(hub_dir)
-    os.execv(str(exe), [str(exe), "-f", str(config.resolve())])
+    os.execv(command[0], command)

@@ -3,8 +3,9 @@ configuration every trainee server reads (``trainee-config/``).
 
 Everything listens on 127.0.0.1 unless ``ip`` says otherwise (a TLS reverse proxy in front is
 the deployment's business, see docs/deployment.md). The proxy is the pure-Python
-``configurable-http-proxy`` from PyPI, so a machine with only Python runs the hub; the npm one
-is a drop-in replacement (``proxy_command``).
+``configurable-http-proxy`` from PyPI (through ``hub/proxy.py``, which lifts its limit of 10
+requests in flight), so a machine with only Python runs the hub; the npm one is a drop-in
+replacement (``c.ConfigurableHTTPProxy.command``).
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     _write(trainee_config / "labconfig" / "page_config.json", json.dumps(_LAB, indent=1), 0o644)
     text = _HUB.format(
         ip=ip, port=port, hub_port=hub_port, api_port=api_port,
-        proxy_command=[str(bindir / "configurable-http-proxy")],
+        proxy_command=[sys.executable, "-m", "zhiben_training.hub.proxy"],
         db_url=db_url or f"sqlite:///{hub_dir / 'jupyterhub.sqlite'}",
         cookie=str(hub_dir / "jupyterhub_cookie_secret"), pid=str(hub_dir / "jupyterhub.pid"),
         templates=str(TEMPLATES), course=str(course), roles=json.dumps(GROUP_ROLES, ensure_ascii=False, indent=1),
@@ -128,4 +129,5 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
         selfchecks=str(selfchecks))
     config = hub_dir / "jupyterhub_config.py"
     _write(config, text, 0o600)
+    _write(hub_dir / "hub.json", json.dumps({"url": f"http://{ip or '127.0.0.1'}:{port}", "course_root": str(course)}), 0o644)
     return config
