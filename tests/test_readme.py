@@ -47,6 +47,14 @@ def test_every_user_has_a_section():
         assert re.search(rf"^##+ .*{heading}", text, re.M), heading
 
 
+def test_the_hub_has_a_section_per_role():
+    """The online exam and the lesson session: examiner, trainee and trainer each have a section."""
+    text = README.read_text(encoding="utf-8").split("\n# English\n", 1)[0]
+    for heading in (r"在线考场.*考核人员", r"在线考场.*考生", r"多人培训.*培训讲师"):
+        assert re.search(rf"^## {heading}", text, re.M), heading
+    assert "zhiben hub start --dir 考场 --check" in text and "zhiben hub start --dir 培训场 --check" in text
+
+
 def test_the_english_part_runs_the_same_walkthrough_commands():
     """The English part points at the same walkthrough, with the same commands, not a second one."""
     english = _english_part()

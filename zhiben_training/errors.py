@@ -17,7 +17,8 @@ and what to do next. The CLI turns it into that message and an exit code in one 
     │   └── RegistryBusyError        another writer holds the database; try again
     ├── AssessmentError              assessment generation, release, collection or grading failed
     │   ├── GradingFaultError        the grading machinery failed on a submission (never a score)
-    │   └── GradingIncompleteError   exit 4: submissions remain 未评分（评分系统故障）; rerun autograde
+    │   ├── GradingIncompleteError   exit 4: submissions remain 未评分（评分系统故障）; rerun autograde
+    │   └── LoginRefusedError        the hub refused a login (the Chinese reason shown on its page)
     └── ReportError                  a report could not be validated or written
         └── RosterValidationError    a roster failed validation (rows and columns named), nothing written
 """
@@ -36,6 +37,7 @@ __all__ = [
     "AssessmentError",
     "GradingFaultError",
     "GradingIncompleteError",
+    "LoginRefusedError",
     "ReportError",
     "RosterValidationError",
     "StaleCourseError",
@@ -132,6 +134,11 @@ class GradingIncompleteError(AssessmentError):
     def __init__(self, message: str, *, ungraded: dict[str, str], hint: str | None = None):
         self.ungraded = dict(ungraded)
         super().__init__(message, hint=hint)
+
+
+class LoginRefusedError(AssessmentError):
+    """The hub refused a login (unknown ID, wrong or expired 准考证号, locked account, window closed);
+    the message (Chinese) is shown on the login page."""
 
 
 class ReportError(ZhibenError):

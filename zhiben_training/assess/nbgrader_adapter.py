@@ -42,6 +42,7 @@ __all__ = [
     "AutogradeWriter",
     "gradebook_scores",
     "collect_exchange",
+    "set_due_date",
     "answer_text",
     "set_manual_grade",
     "compute_checksum",
@@ -271,6 +272,13 @@ def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:
                         "late_penalty": submission.late_submission_penalty,
                     })
     return rows
+
+
+def set_due_date(course_root: Path, assignment_id: str, due: dt.datetime) -> None:
+    """The exam's closing time as nbgrader's due date, so a paper taken late (late policy "mark")
+    is marked late in the gradebook by nbgrader's own seconds-late rule."""
+    with Gradebook(db_url(course_root), "zhiben") as gb:
+        gb.update_or_create_assignment(assignment_id, duedate=due.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 def collect_exchange(course_root: Path, assignment_id: str) -> None:

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 from zhiben_training.errors import KnowledgeBaseError
+from zhiben_training.lessons.room import record_result
 
 __all__ = [
     "Question", "ItemFeedback", "CheckResult", "questions", "score", "quiz", "feedback_html", "check_panel",
@@ -169,10 +170,13 @@ def check_panel(items: tuple[Question, ...], choices: dict):
 
     def _on_click(_button):
         out.clear_output()
+        result = score(items, choices)
+        lesson = next((name for name, bank in _bank().items() if bank == items), "")
+        record_result(lesson, result.points, result.total, result.all_answered)  # only on a hub
         with out:
             from IPython.display import HTML, display
 
-            display(HTML(feedback_html(items, score(items, choices))))
+            display(HTML(feedback_html(items, result)))
 
     button.on_click(_on_click)
     return w.VBox([button, out])

@@ -1,0 +1,77 @@
+"""`zhiben hub` on a temporary course: printable admission list, codes only as hashes, the window,
+and a generated config that listens on loopback only."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from tests.hub.harness import AID
+from zhiben_training.assess.window import load_window
+from zhiben_training.cli import main
+from zhiben_training.hub.codes import check_login
+
+
+def test_release_prints_an_admission_list_and_keeps_only_hashes(course, capsys):
+    assert main(["hub", "release", "--course", str(course), "-a", AID]) == 0
+    listing = course / "hub" / f"准考证-{AID}.csv"
+    rows = list(csv.DictReader(listing.open(encoding="utf-8-sig")))
+    assert [r["身份证号"] for r in rows] == ["T001", "T002", "T003"]
+    assert listing.stat().st_mode & 0o077 == 0
+    stored = (course / "hub" / "codes.json").read_text(encoding="utf-8")
+    assert all(r["准考证号"] not in stored for r in rows)
+    assert check_login(course, "t001", rows[0]["准考证号"]).role == "trainee"
+    assert (course / "exchange" / "zhiben" / "outbound" / AID / "T002" / "paper.ipynb").exists()
+
+
+def test_window_and_extension_are_set_in_beijing_time_and_logged(course, capsys):
+    assert main(["hub", "window", "--course", str(course), "-a", AID, "--opens", "2026-06-01 09:00",
+                 "--closes", "2026-06-01 11:00", "--by", "考核人员甲"]) == 0
+    assert "2026-06-01 09:00（北京时间） 开考" in capsys.readouterr().out
+    assert load_window(course, AID).closes_at == "2026-06-01T03:00:00+00:00"
+    assert main(["hub", "extend", "--course", str(course), "-a", AID, "--trainee", "T002",
+                 "--until", "2026-06-01 11:30"]) == 0
+    assert load_window(course, AID).extensions == {"T002": "2026-06-01T03:30:00+00:00"}
+    assert main(["hub", "window", "--course", str(course), "-a", AID, "--opens", "2026-06-01 09:00",
+                 "--closes", "2026-06-01 08:00"]) == 2
+    assert "结束时间必须晚于开始时间" in capsys.readouterr().err
+
+
+def test_config_listens_on_loopback_and_names_our_classes(course, tmp_path, capsys):
+    assert main(["hub", "config", "--course", str(course), "--dir", str(tmp_path / "hub-run"),
+                 "--home-root", str(tmp_path / "home"), "--port", "8123"]) == 0
+    text = (tmp_path / "hub-run" / "jupyterhub_config.py").read_text(encoding="utf-8")
+    assert "c.JupyterHub.ip = '127.0.0.1'" in text and "c.JupyterHub.port = 8123" in text
+    assert "ExamCodeAuthenticator" in text and "TraineeSpawner" in text and "zhiben_training.hub.proxy" in text
+    compile(text, "jupyterhub_config.py", "exec")
+    nbgrader = (tmp_path / "hub-run" / "trainee-config" / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert "PersonalFetchAssignment" in nbgrader and str(course.resolve() / "exchange") in nbgrader
+    server = json.loads((tmp_path / "hub-run" / "trainee-config" / "jupyter_server_config.json").read_text())
+    assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+
+
+def test_start_check_brings_the_hub_up_on_loopback_and_stops_it(course, tmp_path, capsys):
+    """The examiner's rehearsal: a real hub and proxy start, show the Chinese login page, and stop."""
+    import psutil
+
+    from tests.hub.harness import free_port
+
+    hub_dir, port = tmp_path / "hub-run", free_port()
+    assert main(["hub", "config", "--course", str(course), "--dir", str(hub_dir),
+                 "--home-root", str(tmp_path / "home"), "--port", str(port)]) == 0
+    assert main(["hub", "start", "--dir", str(hub_dir), "--check"]) == 0
+    assert "已显示身份证号 + 准考证号登录页，已停止" in capsys.readouterr().out
+    assert "c.JupyterHub.db_url" in (hub_dir / "jupyterhub_config.py").read_text(encoding="utf-8")
+    assert (hub_dir / "jupyterhub.sqlite").exists()  # it really started
+
+    def ours(proc) -> bool:  # the hub (its config path) or its proxy (its API port)
+        line = " ".join(proc.info["cmdline"] or [])
+        return str(hub_dir) in line or f"--api-port {port + 1}" in line or f"--api-port={port + 1}" in line
+
+    assert [p.pid for p in psutil.process_iter(["cmdline"]) if ours(p)] == []
+    assert not (hub_dir / "jupyterhub-proxy.pid").exists()
+
+
+def test_start_check_without_a_config_says_what_to_run_first(tmp_path, capsys):
+    assert main(["hub", "start", "--dir", str(tmp_path), "--check"]) == 2
+    assert "先运行 zhiben hub config" in capsys.readouterr().err

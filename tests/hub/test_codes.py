@@ -1,0 +1,45 @@
+"""Admission codes without a hub: hashing, lockout, the window's say."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from zhiben_training.assess.window import login_refusal, set_window, submission_refusal
+from zhiben_training.hub.codes import MAX_FAILURES, LoginRefusedError, check_login, issue_codes, unlock
+
+
+def test_a_new_code_replaces_the_old_one(tmp_path):
+    old = issue_codes(tmp_path, "2026-A", ["T1"])["T1"]
+    new = issue_codes(tmp_path, "2026-A", ["T1"])["T1"]
+    assert check_login(tmp_path, "T1", new).username == "T1"
+    with pytest.raises(LoginRefusedError):
+        check_login(tmp_path, "T1", old)
+
+
+def test_lockout_after_max_failures_until_unlocked(tmp_path):
+    code = issue_codes(tmp_path, "2026-A", ["T1"])["T1"]
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(LoginRefusedError):
+            check_login(tmp_path, "T1", "NOPE")
+    with pytest.raises(LoginRefusedError, match="已锁定"):
+        check_login(tmp_path, "T1", code)
+    unlock(tmp_path, "T1")
+    assert check_login(tmp_path, "t1", code.lower()).role == "trainee"
+
+
+def test_the_window_decides_login_and_submission(tmp_path):
+    code = issue_codes(tmp_path, "2026-A", ["T1"])["T1"]
+    opens = dt.datetime(2026, 6, 1, 1, tzinfo=dt.UTC)
+    window = set_window(tmp_path, "2026-A", opens_at=opens, closes_at=opens + dt.timedelta(hours=2))
+    with pytest.raises(LoginRefusedError, match="开始"):
+        check_login(tmp_path, "T1", code, now=opens - dt.timedelta(minutes=1), window_open=login_refusal(tmp_path))
+    assert check_login(tmp_path, "T1", code, now=opens, window_open=login_refusal(tmp_path))
+    after = opens + dt.timedelta(hours=2, seconds=1)
+    with pytest.raises(LoginRefusedError, match="准考证已失效"):
+        check_login(tmp_path, "T1", code, now=after, window_open=login_refusal(tmp_path))
+    assert "考试已于 2026-06-01 11:00（北京时间） 结束" in submission_refusal(window, "T1", after)
+    marked = set_window(tmp_path, "2026-A", opens_at=opens, closes_at=opens + dt.timedelta(hours=2), late="mark",
+                        late_until=opens + dt.timedelta(hours=3))
+    assert submission_refusal(marked, "T1", after) is None

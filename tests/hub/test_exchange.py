@@ -1,0 +1,105 @@
+"""Each trainee fetches only their own variant through the real exchange, submits, gets a receipt;
+the examiner's `assess collect` takes the exchange's submissions and the scores equal the offline
+path's for the same answers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.hub.harness import AID, Trainee, running_hub
+from zhiben_training.assess import collect, nbgrader_adapter
+from zhiben_training.assess.autograde import autograde
+from zhiben_training.assess.nbgrader_exchange import receipt_name
+from zhiben_training.assess.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.sandbox import Limits
+from zhiben_training.hub.spawner import system_user_name
+
+pytestmark = pytest.mark.slow
+
+
+def answer(nb: dict, seed: int) -> dict:
+    """Fill the answer cells with something different per trainee (some right, some not)."""
+    nb = json.loads(json.dumps(nb))
+    for i, cell in enumerate(nb["cells"]):
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if gid.endswith("-answer") and (i + seed) % 2 == 0:
+            cell["source"] = f'{cell["source"].split("=")[0].strip()} = "{"ABCD"[(i + seed) % 4]}"'
+    return nb
+
+
+def _scores(course) -> dict:
+    return {(r["student_id"], r["grade_id"]): r["score"] for r in nbgrader_adapter.gradebook_scores(course, AID)}
+
+
+@pytest.fixture(scope="module")
+def hub_run():
+    with running_hub(3) as hub:
+        offline = hub.base / "offline-course"
+        shutil.copytree(hub.course, offline, symlinks=True)
+        yield hub, offline
+
+
+def test_trainees_fetch_their_own_variant_submit_and_get_a_receipt(hub_run, tmp_path):
+    hub, offline = hub_run
+    handed = tmp_path / "handin"
+    handed.mkdir()
+    receipts = {}
+    for seed, (tid, code) in enumerate(sorted(hub.codes.items())):
+        trainee = Trainee(hub, tid, code)
+        assert trainee.login().status_code == 302
+        trainee.spawn()
+        listed = trainee.assignments()
+        assert [a["assignment_id"] for a in listed["value"]] == [AID], listed
+        assert trainee.fetch().status_code == 200
+        mine = trainee.read(f"{AID}/{NOTEBOOK_NAME}.ipynb")["content"]
+        assert mine["metadata"]["zhiben"]["trainee_id"] == tid  # their own variant
+        filled = answer(mine, seed)
+        assert trainee.save_notebook(f"{AID}/{NOTEBOOK_NAME}.ipynb", filled).status_code == 200
+        submitted = trainee.submit().json()
+        assert submitted["success"], submitted
+        receipt = trainee.read(receipt_name(AID))["content"]
+        assert "SHA-256" in receipt and tid in receipt
+        receipts[tid] = receipt.split("SHA-256：")[1].split()[0]
+        saved = trainee.read(f"{AID}/{NOTEBOOK_NAME}.ipynb")["content"]
+        (handed / f"{AID}-{tid}.ipynb").write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+
+    done, rejected = collect.collect(hub.course, AID)
+    assert not rejected and {r.trainee_id: r.sha256 for r in done} == receipts
+
+    limits = Limits(wall_seconds=20, cell_seconds=8, address_space=2 * 2**30)
+    autograde(hub.course, AID, workers=2, limits=limits, progress=False)
+    zip_path = collect.pack_handin(handed, tmp_path / "handin.zip")
+    done_offline, _ = collect.collect(offline, AID, source=zip_path)
+    assert len(done_offline) == len(done)
+    autograde(offline, AID, workers=2, limits=limits, progress=False)
+    online, offline_scores = _scores(hub.course), _scores(offline)
+    assert online and online == offline_scores
+    assert any(v for v in online.values()) and len(set(online.values())) > 1  # not all zero
+
+
+def test_a_trainees_own_uid_cannot_read_another_paper_or_the_keys(hub_run):
+    """File permissions, not only the interface: what a trainee's kernel runs, it runs as their
+    system user, and that user cannot open another trainee's released paper or the answer keys."""
+    hub, _ = hub_run
+    (a, code_a), (b, _code_b) = sorted(hub.codes.items())[:2]
+    trainee = Trainee(hub, a, code_a)
+    trainee.login()
+    trainee.spawn()
+    user = system_user_name(a, hub.prefix)
+    outbound = hub.course / "exchange" / "zhiben" / "outbound" / AID
+
+    def cat(path):
+        return subprocess.run(["runuser", "-u", user, "--", "cat", str(path)], capture_output=True, check=False)
+
+    assert cat(outbound / a / f"{NOTEBOOK_NAME}.ipynb").returncode == 0
+    for forbidden in (outbound / b / f"{NOTEBOOK_NAME}.ipynb", hub.course / "keys" / AID / f"{a}.json",
+                      hub.course / "variants" / AID / b / f"{NOTEBOOK_NAME}.ipynb",
+                      hub.course / "hub" / "codes.json"):
+        result = cat(forbidden)
+        assert result.returncode != 0 and b"Permission denied" in result.stderr, forbidden
+    listing = subprocess.run(["runuser", "-u", user, "--", "ls", str(outbound)], capture_output=True, check=False)
+    assert listing.returncode != 0  # nobody can list who else has a paper

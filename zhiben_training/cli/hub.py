@@ -1,0 +1,178 @@
+"""``zhiben hub``: one exam or one lesson session for many people at once, on JupyterHub."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from zhiben_training.errors import ConfigError
+
+_COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
+                       show_default=True, help="nbgrader 课程根目录。")
+_ASSIGNMENT = click.option("--assignment", "-a", required=True, help="考核编号，如 2026-A。")
+_BY = click.option("--by", default=lambda: os.environ.get("USER", ""), help="操作人（记入日志）。")
+
+
+def _when(text: str) -> dt.datetime:
+    """'2026-06-01 09:00' is Beijing time unless it carries its own offset."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"时间 {text} 无法识别。", hint="写成 2026-06-01 09:00（北京时间）。") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@click.group("hub")
+def command() -> None:
+    """在线考场与多人培训（JupyterHub）：准考证、考试时间、配置与启动。"""
+
+
+@command.command("release")
+@_COURSE
+@_ASSIGNMENT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="准考证名单 CSV（默认 <课程>/hub/准考证-<考核>.csv）。")
+def release_cmd(course, assignment, out) -> None:
+    """把每位考生自己的试卷发布到在线考场，并为每人生成一次性准考证号（只保存其哈希）。"""
+    from zhiben_training.assess.nbgrader_exchange import release_to_exchange
+    from zhiben_training.hub.codes import hub_dir, issue_codes
+
+    names = release_to_exchange(course, assignment)
+    codes = issue_codes(course, assignment, names)
+    out = out or hub_dir(course) / f"准考证-{assignment}.csv"
+    with open(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["考核", "身份证号", "准考证号"])
+        for tid in names:
+            writer.writerow([assignment, tid, codes[tid]])
+    click.echo(f"已发布 {len(names)} 份试卷到在线考场，准考证名单（请打印后删除）：{out}")
+
+
+@command.command("staff")
+@_COURSE
+@click.argument("username")
+@click.option("--role", type=click.Choice(["examiner", "trainer"]), required=True,
+              help="examiner 考核人员，trainer 培训讲师。")
+def staff_cmd(course, username, role) -> None:
+    """添加考核人员或培训讲师账号，登录码只显示这一次。"""
+    from zhiben_training.hub.codes import ROLES, add_staff, normalize_id
+
+    code = add_staff(course, username, role)
+    click.echo(f"{ROLES[role]} {normalize_id(username)} 的登录码：{code}（只显示这一次，登录时账号不区分大小写）")
+
+
+@command.command("window")
+@_COURSE
+@_ASSIGNMENT
+@click.option("--opens", required=True, help="开考时间，如 '2026-06-01 09:00'（北京时间）。")
+@click.option("--closes", required=True, help="结束时间。")
+@click.option("--late", type=click.Choice(["refuse", "mark"]), default="refuse", show_default=True,
+              help="refuse 迟交拒收；mark 迟交接收并标记（到 --late-until 为止）。")
+@click.option("--late-until", default=None, help="mark 时最迟接收时间。")
+@_BY
+def window_cmd(course, assignment, opens, closes, late, late_until, by) -> None:
+    """设置考试时间（开考、结束、迟交规则），写入日志。"""
+    from zhiben_training.assess.nbgrader_adapter import set_due_date
+    from zhiben_training.assess.window import LATE_POLICIES, beijing, set_window
+
+    window = set_window(course, assignment, opens_at=_when(opens), closes_at=_when(closes), late=late,
+                        late_until=_when(late_until) if late_until else None, by=by)
+    set_due_date(course, assignment, _when(closes))
+    click.echo(f"{assignment}：{beijing(_when(window.opens_at))} 开考，{beijing(_when(window.closes_at))} 结束，"
+               f"{LATE_POLICIES[late]}。")
+
+
+@command.command("extend")
+@_COURSE
+@_ASSIGNMENT
+@click.option("--trainee", required=True, help="考生身份证号。")
+@click.option("--until", required=True, help="该考生的新结束时间。")
+@_BY
+def extend_cmd(course, assignment, trainee, until, by) -> None:
+    """为个别考生延长考试时间（如机器故障），写入日志。"""
+    from zhiben_training.assess.window import beijing, extend
+    from zhiben_training.hub.codes import normalize_id
+
+    extend(course, assignment, normalize_id(trainee), until=_when(until), by=by)
+    click.echo(f"已为考生 {normalize_id(trainee)} 延长至 {beijing(_when(until))}。")
+
+
+@command.command("unlock")
+@_COURSE
+@click.argument("username")
+def unlock_cmd(course, username) -> None:
+    """解锁连续输错准考证号被锁定的账号。"""
+    from zhiben_training.hub.codes import unlock
+
+    unlock(course, username)
+    click.echo(f"已解锁 {username}。")
+
+
+@command.command("config")
+@_COURSE
+@click.option("--dir", "hub_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("hub-run"),
+              show_default=True, help="考场服务器的工作目录（配置、数据库、日志）。")
+@click.option("--home-root", type=click.Path(file_okay=False, path_type=Path), default=Path("/home/zhiben"),
+              show_default=True, help="考生主目录所在处。")
+@click.option("--port", default=8000, show_default=True, help="考生访问的端口（只监听 127.0.0.1）。")
+@click.option("--db-url", default=None, help="JupyterHub 数据库（默认工作目录下的 SQLite；多机部署用 PostgreSQL）。")
+@click.option("--lessons", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="培训场次：复制到每位学员主目录的课程目录（如 course）。")
+def config_cmd(course, hub_dir, home_root, port, db_url, lessons) -> None:
+    """生成 jupyterhub_config.py（登录、考生服务器、个人化交换目录、角色）。"""
+    from zhiben_training.hub.config import write_hub_config
+    from zhiben_training.hub.passage import closed_to_trainees
+
+    path = write_hub_config(hub_dir, course_root=course, home_root=home_root, port=port, hub_port=port + 81,
+                            api_port=port + 1, db_url=db_url, lessons_dir=lessons)
+    click.echo(f"已生成 {path}；启动：zhiben hub start --dir {hub_dir}")
+    blocked = closed_to_trainees(Path(sys.executable), Path(course))
+    if blocked:
+        click.echo("说明：考生账号无权进入以下目录：" + "、".join(map(str, blocked))
+                   + "。每台考生服务器将在各自的挂载命名空间中只看到其中所需的 Python 和课程文件，"
+                   "本机的目录权限不作任何改动（需要以 root 启动考场）。", err=True)
+
+
+@command.command("selfchecks")
+@click.option("--dir", "hub_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path("hub-run"), show_default=True)
+@click.option("--prefix", default="zt-", show_default=True, help="考生系统账号前缀（与 config 一致）。")
+def selfchecks_cmd(hub_dir, prefix) -> None:
+    """培训讲师：查看每位学员完成了哪几课的自测（得分）。"""
+    import pwd
+
+    from zhiben_training.lessons.room import finished
+
+    def owner(uid: int) -> str:
+        try:
+            name = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            return ""
+        return name[len(prefix):].upper() if name.startswith(prefix) else ""
+
+    rows = finished(Path(hub_dir) / "selfchecks", owner_to_user=owner)
+    for row in rows:
+        done = "已完成" if row["all_answered"] else "未答完"
+        click.echo(f"{row['user']}  第 {row['lesson']} 课自测  {done}  得分 {row['points']}/{row['total']}")
+    click.echo(f"共 {len({r['user'] for r in rows})} 人提交过自测。")
+
+
+@command.command("start")
+@click.option("--dir", "hub_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path("hub-run"), show_default=True)
+@click.option("--check", is_flag=True, help="启动考场、确认登录页可用后立即停止（考前演练；不启动考生服务器）。")
+def start_cmd(hub_dir, check) -> None:
+    """启动考场服务器（前台运行，Ctrl-C 结束；考生服务器保持运行，重启后继续）。"""
+    from zhiben_training.hub.check import check_hub, hub_command
+
+    if check:
+        url = check_hub(hub_dir)
+        click.echo(f"考场服务器可以启动：{url}/hub/login 已显示身份证号 + 准考证号登录页，已停止。")
+        return
+    command = hub_command(hub_dir)
+    os.chdir(hub_dir)
+    os.execv(command[0], command)

@@ -1,0 +1,65 @@
+"""JupyterHub login as exams in China work: ID number (身份证号) plus admission code (准考证号).
+
+The check itself is :func:`zhiben_training.hub.codes.check_login` (codes stored as scrypt
+hashes, wrong attempts limited, the code valid only while the trainee's exam window is open).
+This module only adapts it to JupyterHub: the refusal reason (Chinese) is shown on the login
+page, and the account's role becomes its JupyterHub group (trainees / examiners / trainers), to
+which the hub config gives roles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from jupyterhub.auth import Authenticator
+from jupyterhub.handlers.login import LoginHandler
+from traitlets import Bool, Unicode
+
+from zhiben_training.assess.window import log_event, login_refusal
+from zhiben_training.hub.codes import LoginRefusedError, check_login, normalize_id
+
+__all__ = ["ExamCodeAuthenticator", "ExamLoginHandler", "GROUPS"]
+
+GROUPS = {"trainee": "trainees", "examiner": "examiners", "trainer": "trainers"}
+
+
+class ExamLoginHandler(LoginHandler):
+    """The stock login handler, with our Chinese reason in place of "Invalid username or password"."""
+
+    def _render(self, login_error=None, username=None, **kwargs):
+        reason = getattr(self, "zhiben_refusal", None)
+        return super()._render(login_error=reason or login_error, username=username, **kwargs)
+
+
+class ExamCodeAuthenticator(Authenticator):
+    course_root = Unicode(help="The assessments course root whose hub/codes.json holds the codes.").tag(config=True)
+
+    @property
+    def _root(self) -> Path:
+        return Path(self.course_root)
+
+    # every account in codes.json may log in; its code and exam window decide
+    allow_all = Bool(True).tag(config=True)
+    manage_groups = Bool(True).tag(config=True)
+
+    def get_handlers(self, app):
+        return [("/login", ExamLoginHandler)]
+
+    def normalize_username(self, username):
+        return normalize_id(username)
+
+    async def authenticate(self, handler, data):
+        username = normalize_id(data.get("username", ""))
+        code = data.get("password", "")
+        loop = asyncio.get_running_loop()
+        try:  # scrypt takes tens of milliseconds: off the event loop
+            admission = await loop.run_in_executor(
+                None, lambda: check_login(self._root, username, code, window_open=login_refusal(self._root)))
+        except LoginRefusedError as refused:
+            handler.zhiben_refusal = refused.message
+            log_event(self._root, "login-refused", user=username[:32], reason=refused.message)
+            return None
+        log_event(self._root, "login", user=admission.username, role=admission.role)
+        return {"name": admission.username, "groups": [GROUPS[admission.role]],
+                "auth_state": None}
