@@ -52,6 +52,11 @@ def demo_run(tmp_path_factory):
                             capture_output=True, text=True, timeout=1200, check=False)
     return out, result
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/* from this run (see tests/golden.py)")
+
+
 def pytest_configure(config):
     """Reserve this run's PostgreSQL folder before xdist starts its workers (see tests/pg_server.py)."""
     config.stash[_PG_RUN_DIR] = pg_server.reserve_run_dir()

@@ -38,7 +38,7 @@ _STYLE = ("body{{font-family:'{font}',sans-serif;max-width:880px;margin:2em auto
           ".ok{{color:#1a7f37}}.bad{{color:#b42318}}.wait{{color:#9a6700}}.total{{font-size:1.2em}}"
           ".answer{{background:#f6f8fa;padding:.3em .8em;border-left:3px solid #8c959f}}")
 _MARKDOWN = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
-_REVEALS = ("应为", "正确答案", "漏选", "多选", "多填")
+_REVEALS = ("应为", "正确答案", "漏选", "漏判", "多选", "多填")
 
 
 def _verdict(score, max_score, needs_manual) -> tuple[str, str]:
@@ -63,6 +63,11 @@ def _answer_text(item: dict, answered: bool, value, source: str) -> str:
         return "\n".join(f"{c}. {options.get(c, '')}" for c in letters)
     if item["kind"] == "truefalse":
         return "正确" if value else "错误"
+    if item["kind"] == "hazard_ids" and isinstance(value, list):
+        from zhiben_training.assess.notebooks import NO_HAZARD, hazard_choices
+
+        labels = dict(zip(*(hazard_choices()[k] for k in ("values", "labels")), strict=True))
+        return "\n".join(labels.get(str(v), str(v)) for v in value) or NO_HAZARD
     if item["kind"] == "classify_works" and isinstance(value, dict):
         return "\n".join(f"{w}：{v.get('level', '')}；{v.get('requirement', '')}" for w, v in value.items())
     return source.strip()

@@ -43,7 +43,8 @@ def list_items(chapter: int | None, version: str, as_json: bool) -> None:
         click.echo(json.dumps([asdict(c) for c in items], ensure_ascii=False, indent=2))
         return
     title = "《房屋市政工程生产安全重大事故隐患判定标准（2024版）》" if version == "2024" else "《…判定标准（2022版）》（已废止，仅供对照）"
-    click.echo(f"{title}，共 {len(items)} 条")
+    subs = sum(1 for c in items if c.parent_id)  # 目 under an item (5.4.1–5.4.4): not items themselves
+    click.echo(f"{title}，共 {len(items) - subs} 项" + (f"（另有 {subs} 目）" if subs else ""))
     rows = [[c.id, c.chapter, c.text + law.status_note(c.status)] for c in items]
     click.echo(_table(["编号", "章节", "原文"], rows))
 
