@@ -120,7 +120,7 @@ def _kernel_costs(out_dir: Path, repeat: int = 5) -> dict:
     from jupyter_client import KernelManager
 
     from zhiben_training.assess._kernel import TrainingKernel
-    from zhiben_training.assess.sandbox import SANDBOX_UID_BASE, Limits, Zygote, bwrap_available
+    from zhiben_training.assess.sandbox import Limits, Zygote, bwrap_available, lease_uid_block
 
     stock = {"start": 0.0, "pandas": 0.0, "shutdown": 0.0}
     for _ in range(repeat):
@@ -141,10 +141,11 @@ def _kernel_costs(out_dir: Path, repeat: int = 5) -> dict:
     ours = {"start": 0.0, "pandas": 0.0, "kill": 0.0}
     zygote = Zygote(out_dir / "kernels", use_bwrap=bwrap_available())
     zygote.start()
+    uids = lease_uid_block()
     try:
         for i in range(repeat):
             t0 = time.perf_counter()
-            kernel = TrainingKernel(zygote, uid=SANDBOX_UID_BASE + 500 + i, limits=Limits())
+            kernel = TrainingKernel(zygote, uid=uids.first + i % uids.count, limits=Limits())
             kernel.connect()
             t1 = time.perf_counter()
             kernel.run_cells(["import pandas"], deadline=time.monotonic() + 60)
@@ -155,6 +156,7 @@ def _kernel_costs(out_dir: Path, repeat: int = 5) -> dict:
                 ours[key] += value / repeat
     finally:
         zygote.close()
+        uids.release()
     return {"stock_kernel": {k: round(v, 3) for k, v in stock.items()},
             "our_kernel": {k: round(v, 3) for k, v in ours.items()}}
 

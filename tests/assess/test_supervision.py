@@ -316,7 +316,7 @@ def test_a_worker_that_fails_every_submission_does_not_drain_the_queue(template,
     real = _supervisor.grade_one
 
     def grade_one(course_root, aid, student, runner, scorer, **kw):
-        if runner.uid_base != _supervisor.SANDBOX_UID_BASE:  # every worker but the first
+        if multiprocessing.current_process().name != "zhiben-grader-0":  # every worker but the first
             runner.limits = Limits(kernel_start_seconds=0.0)
             runner.close_spare()
         return real(course_root, aid, student, runner, scorer, **kw)
@@ -379,3 +379,26 @@ def test_a_stop_that_repeats_in_a_fresh_kernel_is_the_submissions_own(template, 
     assert summary.ungraded == {} and scores(root)[tid]["t02-test"] == 0.0
     comment = item_scores(root, AID).query("student_id == @tid and item_id == 't02'")["comment"].iloc[0]
     assert "同一格再次出现" in comment
+
+
+def test_two_grading_runs_at_once_never_share_a_sandbox_uid(template, tmp_path, baseline):
+    """Two examiners grading at once on one machine (here: a CLI run and this process): the run that
+    ends first kills whatever is left of its own uids only, so the other run's slow kernels live on."""
+    from zhiben_training.assess.sandbox import lease_uid_block
+
+    first, second = lease_uid_block(), lease_uid_block()
+    try:
+        assert first.first != second.first or os.geteuid() != 0
+    finally:
+        first.release(), second.release()
+    slow = _course(template, tmp_path / "slow", HONEST[:2], slow="import time\ntime.sleep(6)")
+    proc = subprocess.Popen([sys.executable, "-m", "zhiben_training", "assess", "autograde", "--course", str(slow),
+                             "-a", AID, "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    time.sleep(3)  # only to overlap the runs; the assertion does not depend on timing
+    quick = _course(template, tmp_path / "quick", HONEST[2:5])
+    summary = run_autograde(quick, _scorer())
+    out = proc.communicate(timeout=300)[0].decode()
+    assert summary.ungraded == {} and proc.returncode == 0, out
+    assert scores(slow) == {tid: baseline[tid] for tid in HONEST[:2]}
+    logs = "".join(p.read_text(encoding="utf-8") for p in (slow / ".autograde" / "logs").glob("zygote-w*.log"))
+    assert "复跑" not in logs and "内核未能启动" not in logs, logs  # no kernel of the slow run was stopped

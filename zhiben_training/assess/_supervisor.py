@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhiben_training.assess._worker import UIDS_PER_WORKER, Runner, grade_one, write_autograded
-from zhiben_training.assess.sandbox import SANDBOX_UID_BASE, Limits, Zygote, kill_uids
+from zhiben_training.assess._worker import Runner, grade_one, write_autograded
+from zhiben_training.assess.sandbox import Limits, UidBlock, Zygote, kill_uids, lease_uid_block
 from zhiben_training.errors import GradingFaultError
 
 __all__ = ["GradingPool", "MAX_ATTEMPTS"]
@@ -61,7 +61,7 @@ def _terminate(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
 
-def _worker_main(index: int, conn, job: _Job, parent: int) -> None:
+def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> None:
     """Body of one worker process: start a fork server, then grade what the supervisor sends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
     signal.signal(signal.SIGTERM, _terminate)
@@ -80,7 +80,7 @@ def _worker_main(index: int, conn, job: _Job, parent: int) -> None:
         except GradingFaultError as exc:
             conn.send(("init_failed", None, exc.message))
             return
-        runner = Runner(zygote, job.limits, uid_base=SANDBOX_UID_BASE + index * UIDS_PER_WORKER)
+        runner = Runner(zygote, job.limits, uid_base=uid_base)
         conn.send(("ready", None, None))
         while (student := conn.recv()) is not None:
             conn.send(_grade(job, student, runner, scorer))
@@ -125,6 +125,7 @@ def _grade(job: _Job, student: str, runner: Runner, scorer: Callable) -> tuple:
 @dataclass
 class _Slot:
     index: int
+    uids: UidBlock
     process: mp.Process | None = None
     conn: object = None
     ready: bool = False
@@ -140,7 +141,13 @@ class GradingPool:
     def __init__(self, job: _Job, *, workers: int):
         self.job = job
         self.context = mp.get_context("fork")
-        self.slots = [_Slot(i) for i in range(max(1, workers))]
+        self.slots = []
+        try:
+            for i in range(max(1, workers)):
+                self.slots.append(_Slot(i, lease_uid_block()))
+        except GradingFaultError:
+            self._release()
+            raise
         self.retries = 0
         self.worker_restarts = 0
         self.last_start_error = ""
@@ -156,7 +163,8 @@ class GradingPool:
 
     def _start(self, slot: _Slot) -> None:
         parent_end, child_end = self.context.Pipe()
-        slot.process = self.context.Process(target=_worker_main, args=(slot.index, child_end, self.job, os.getpid()),
+        slot.process = self.context.Process(target=_worker_main,
+                                            args=(slot.index, child_end, self.job, os.getpid(), slot.uids.first),
                                             daemon=True, name=f"zhiben-grader-{slot.index}")
         slot.process.start()
         child_end.close()
@@ -169,7 +177,7 @@ class GradingPool:
             slot.process.kill()
         slot.process.join(timeout=10)
         slot.conn.close()
-        _sweep(self.job.work_base / f"w{slot.index}", slot.index)
+        _sweep(self.job.work_base / f"w{slot.index}", slot.uids)
         slot.process = None
 
     def _lost(self, slot: _Slot, cause: str) -> tuple[str | None, str]:
@@ -290,6 +298,11 @@ class GradingPool:
                 slot.process.join(timeout=max(0.1, deadline - time.monotonic()))
                 self._stop(slot, kill=True)
         _tidy(self.job.work_base)
+        self._release()
+
+    def _release(self) -> None:
+        for slot in self.slots:
+            slot.uids.release()
 
 
 def _tidy(folder: Path, *, seconds: float = 10.0) -> None:
@@ -304,11 +317,11 @@ def _tidy(folder: Path, *, seconds: float = 10.0) -> None:
         time.sleep(0.05)
 
 
-def _sweep(folder: Path, index: int | None) -> None:
+def _sweep(folder: Path, uids: UidBlock | None) -> None:
     """Kill whatever still runs in a worker's (or the run's) folder: a dead fork server's kernels
-    outside a namespace, and anything left of a sandbox uid when run as root."""
-    if index is not None:
-        kill_uids(SANDBOX_UID_BASE + index * UIDS_PER_WORKER, UIDS_PER_WORKER)
+    outside a namespace, and anything left of the worker's own sandbox uids when run as root."""
+    if uids is not None:
+        kill_uids(uids.first, uids.count)
     prefix = str(folder.resolve()) if folder.exists() else str(folder)
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():

@@ -25,7 +25,7 @@ from pathlib import Path
 from zhiben_training.assess._kernel import TrainingKernel
 from zhiben_training.assess.notebooks import NOTEBOOK_NAME
 from zhiben_training.assess.release import load_keys, variant_dir
-from zhiben_training.assess.sandbox import Limits, Zygote, kill_uids
+from zhiben_training.assess.sandbox import UID_BLOCK, Limits, Zygote, kill_uids
 from zhiben_training.assess.submission import (
     captured_answer,
     graded_notebook,
@@ -39,7 +39,7 @@ from zhiben_training.errors import GradingFaultError
 
 __all__ = ["Runner", "grade_one", "write_autograded", "default_scorer", "UIDS_PER_WORKER"]
 
-UIDS_PER_WORKER = 32
+UIDS_PER_WORKER = UID_BLOCK
 _DEAD = {"dead": "内核意外终止", "timeout": "超出时间限制，内核已被终止",
          "garbled": "内核发出的消息无法解析（答卷篡改了内核的通信），内核已被终止",
          "overtime": "整份答卷超出总时限"}

@@ -30,6 +30,7 @@ A fork server that dies or stops answering is a fault of the grading machinery
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
@@ -48,9 +49,12 @@ from zhiben_training.errors import GradingFaultError
 
 __all__ = ["Limits", "Zygote", "isolation_level", "bwrap_available", "bwrap_executable",
            "python_readable_by_others", "describe_isolation", "kill_uid", "kill_uids", "process_alive",
-           "SANDBOX_UID_BASE"]
+           "SANDBOX_UID_BASE", "UID_BLOCK", "UidBlock", "lease_uid_block"]
 
 SANDBOX_UID_BASE = 61000
+UID_BLOCK = 32  # sandbox uids per worker: one per kernel, reused round-robin
+_UID_LEASES = Path("/tmp/.zhiben-uid-leases")  # fixed, not TMPDIR: every run on the machine must see it
+_UID_BLOCKS = 128  # 61000 … 65095, below nobody (65534)
 _ZYGOTE_SCRIPT = Path(__file__).with_name("_zygote.py")
 _LEVELS = {
     "bubblewrap+uid": "bubblewrap 沙箱 + 每份答卷独立用户（最强：无网络，看不到成绩册、答案和其他答卷）",
@@ -185,6 +189,41 @@ def kill_uid(uid: int) -> None:
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
+
+
+@dataclass
+class UidBlock:
+    """A block of sandbox uids held by one worker slot for a grading run (an flock on a lease file,
+    inherited by the worker processes and released when the last holder closes it or dies)."""
+
+    first: int
+    count: int = UID_BLOCK
+    fd: int | None = None
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def lease_uid_block() -> UidBlock:
+    """A block of uids no other grading run on this machine is using.
+
+    Why: ending a submission kills every process of its uid (``kill_uid``), so two runs sharing uids
+    — two examiners grading A and C papers at once, or tests in parallel — killed each other's
+    kernels, which then looked like kernels dying for no reason. Without root no uid is used."""
+    if os.geteuid() != 0:
+        return UidBlock(SANDBOX_UID_BASE)
+    _UID_LEASES.mkdir(mode=0o700, exist_ok=True)
+    for block in range(_UID_BLOCKS):
+        fd = os.open(_UID_LEASES / f"block-{block}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        return UidBlock(SANDBOX_UID_BASE + block * UID_BLOCK, UID_BLOCK, fd)
+    raise GradingFaultError(f"本机同时进行的评分过多：{_UID_BLOCKS} 组评分用户号都在使用中，请稍后重试。")
 
 
 def kill_uids(first: int, count: int) -> None:
