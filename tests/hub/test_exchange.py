@@ -8,27 +8,44 @@ import json
 import shutil
 import subprocess
 
+import nbformat
 import pytest
 
 from tests.hub.harness import AID, Trainee, running_hub
 from zhiben_training.assess import collect, nbgrader_adapter
+from zhiben_training.assess.answer_state import LEVELS, REQUIREMENTS
 from zhiben_training.assess.autograde import autograde
 from zhiben_training.assess.nbgrader_exchange import receipt_name
 from zhiben_training.assess.notebooks import NOTEBOOK_NAME
 from zhiben_training.assess.sandbox import Limits
+from zhiben_training.assess.simulate import click
+from zhiben_training.assess.submission import click_specs
 from zhiben_training.hub.spawner import system_user_name
 
 pytestmark = pytest.mark.slow
 
 
+def _choice(spec: dict, n: int):
+    values = spec.get("values") or []
+    kind = spec["kind"]
+    if kind == "single":
+        return values[n % len(values)]
+    if kind == "multiple":
+        return [values[n % len(values)]]
+    if kind == "truefalse":
+        return bool(n % 2)
+    if kind == "hazard_ids":
+        return [values[n % (len(values) - 1)]]
+    return {w: {"level": LEVELS[n % 3], "requirement": REQUIREMENTS[n % 5]} for w in spec["works"]}
+
+
 def answer(nb: dict, seed: int) -> dict:
-    """Fill the answer cells with something different per trainee (some right, some not)."""
-    nb = json.loads(json.dumps(nb))
-    for i, cell in enumerate(nb["cells"]):
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-        if gid.endswith("-answer") and (i + seed) % 2 == 0:
-            cell["source"] = f'{cell["source"].split("=")[0].strip()} = "{"ABCD"[(i + seed) % 4]}"'
-    return nb
+    """Click something different per trainee (some right, some not), as saved by JupyterLab."""
+    node = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for i, (_gid, spec) in enumerate(sorted(click_specs(node).items())):
+        if (i + seed) % 3:
+            click(node, spec, _choice(spec, i + seed))
+    return json.loads(nbformat.writes(node))
 
 
 def _scores(course) -> dict:
