@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def _answer_in_browser(page, seed: int) -> None:
     """Run the paper, click a choice for k01 (right for some trainees, not for others), and save."""
+    page.locator(".jp-StatusBar-TextItem[title^='Change kernel']", has_text="Idle").wait_for(timeout=120_000)
     page.locator(".jp-Notebook .jp-Cell").first.click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
