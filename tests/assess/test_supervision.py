@@ -378,7 +378,7 @@ def test_a_stop_that_repeats_in_a_fresh_kernel_is_the_submissions_own(template, 
     summary = run_autograde(root, _scorer())
     assert summary.ungraded == {} and scores(root)[tid]["t02-test"] == 0.0
     comment = item_scores(root, AID).query("student_id == @tid and item_id == 't02'")["comment"].iloc[0]
-    assert "同一格再次出现" in comment
+    assert "在同一处再次出现" in comment
 
 
 def test_two_grading_runs_at_once_never_share_a_sandbox_uid(template, tmp_path, baseline):

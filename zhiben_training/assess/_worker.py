@@ -49,6 +49,16 @@ def _stop_text(stop: tuple[int, str] | None) -> str:
     return "完整运行结束" if stop is None else f"在第 {stop[0] + 1} 格{_DEAD[stop[1]]}"
 
 
+def _segment(plan, stop: tuple[int, str]) -> tuple[int, str]:
+    """Where a stop happened, as precisely as it can be known: the cells up to the next test cell
+    are sent to the kernel together, and a kernel that dies loses the outputs (and the idle
+    messages) it had not sent yet, so a death is placed within that group, not at one cell. Two
+    stops in the same group the same way are the same stop; and the same test cells completed
+    before it, so the same points."""
+    index, status = stop
+    return sum(1 for kind, _, _ in plan.steps[:index] if kind == "test"), status
+
+
 def _overtime(limits: Limits, index: int) -> str:
     return (f"整份答卷运行超过总时限 {limits.wall_seconds:g} 秒（停在第 {index + 1} 格，没有哪一格超过单格时限 "
             f"{limits.cell_seconds:g} 秒）：机器过慢或负载过高，不计分；可用更长的 --timeout 重新评分")
@@ -87,8 +97,9 @@ class Runner:
         """Execute a plan; return {grade_id: outputs} for answers, and per test cell an answer record.
 
         A kernel that stops early (a cell over its time limit, a death, garbled messages) costs the
-        trainee the rest of the paper only when a fresh kernel stops again at the same cell the same
-        way: the submission did it. A stop that does not repeat came from the machine (load, an
+        trainee the rest of the paper only when a fresh kernel stops again at the same place the
+        same way (``_segment``: the same cell, or for a death the same group of cells sent together):
+        the submission did it. A stop that does not repeat came from the machine (load, an
         outside kill, the OOM killer), and a paper that ran out of its total time without any one
         cell over its limit says nothing about the answers either: both are GradingFaultError
         (retried elsewhere, else 未评分), never a score."""
@@ -99,11 +110,12 @@ class Runner:
             raise GradingFaultError(_overtime(self.limits, first["stop"][0]))
         again = self._run_once(plan, files)
         causes = "".join(f"（{r['cause']}）" for r in (first, again) if r.get("cause"))
+        same = again["stop"] is not None and _segment(plan, again["stop"]) == _segment(plan, first["stop"])
         self._log(f"--- 内核在第 {first['stop'][0] + 1} 格{_DEAD[first['stop'][1]]}；全新内核复跑："
                   f"{_stop_text(again['stop'])}{causes}\n")
-        if again["stop"] is None or again["stop"] == first["stop"]:
+        if again["stop"] is None or same:
             if again["stop"] is not None:
-                again["stopped"] += "（在全新内核中复跑，同一格再次出现）"
+                again["stopped"] += "（在全新内核中复跑，在同一处再次出现）"
             return again
         raise GradingFaultError(f"内核在第 {first['stop'][0] + 1} 格{_DEAD.get(first['stop'][1], '停止')}，"
                                 f"在全新内核中复跑时{_stop_text(again['stop'])}{causes}：两次不一致，是评分机器的故障，不计分")
