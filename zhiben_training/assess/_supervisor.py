@@ -16,6 +16,7 @@ namespace or are killed by uid, and ``close`` sweeps any process still working i
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import multiprocessing as mp
 import multiprocessing.connection as mpc
 import os
@@ -48,6 +49,7 @@ class _Job:
     limits: Limits
     scorer: Callable | None
     isolation: str
+    lease_fds: tuple = ()
 
 
 def _prctl_deathsig(sig: int) -> None:
@@ -68,6 +70,11 @@ def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> Non
     _prctl_deathsig(signal.SIGTERM)
     if os.getppid() != parent:  # the supervisor died before the line above
         return
+    for fd in job.lease_fds:  # the uid leases are the supervisor's: a worker holding them kept a
+        try:                  # SIGKILLed examiner's run from being tidied (tests/assess/test_supervision)
+            os.close(fd)
+        except OSError:
+            pass
     from zhiben_training.assess._worker import default_scorer
 
     scorer = job.scorer or default_scorer()
@@ -151,6 +158,7 @@ class GradingPool:
         self.retries = 0
         self.worker_restarts = 0
         self.last_start_error = ""
+        self.job = dataclasses.replace(job, lease_fds=tuple(s.uids.fd for s in self.slots if s.uids.fd is not None))
         for slot in self.slots:
             self._start(slot)
 
