@@ -189,13 +189,18 @@ def test_a_deep_temp_folder_does_not_break_the_kernels_sockets(template, tmp_pat
     assert summary.ungraded == {} and scores(root) == {t: baseline[t] for t in HONEST[:3]}
 
 
+def _fork_servers(folder: Path) -> list[psutil.Process]:
+    """The fork servers under ``folder``: the Python running zygote.py (not bwrap, whose command
+    line ends the same way)."""
+    return [proc for proc in _processes_under(folder) if (cmd := proc.info["cmdline"] or [])
+            and cmd[-1].endswith("zygote.py") and "python" in Path(cmd[0]).name]
+
+
 def _kill_a_zygote(folder: Path) -> None:
-    for proc in _processes_under(folder):
-        cmd = proc.info["cmdline"] or []
-        if cmd and cmd[-1].endswith("zygote.py") and "python" in Path(cmd[0]).name:
-            proc.send_signal(signal.SIGKILL)
-            return
-    raise AssertionError("no fork server found to kill")
+    servers = _fork_servers(folder)
+    if not servers:
+        raise AssertionError("no fork server found to kill")
+    servers[0].send_signal(signal.SIGKILL)
 
 
 def test_killing_a_fork_server_mid_batch_costs_no_honest_point(template, tmp_path, run_tmp, mode, baseline):
@@ -333,9 +338,7 @@ def _kill_kernels_older_than(folder: Path, seconds: float, *, timeout: float = 6
     an outside kill, as the OOM killer or an operator would do it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        servers = [p for p in _processes_under(folder) if (p.info["cmdline"] or [""])[-1].endswith("zygote.py")
-                   and "python" in Path(p.info["cmdline"][0]).name]
-        kernels = [c for s in servers for c in s.children()
+        kernels = [c for s in _fork_servers(folder) for c in s.children()
                    if time.time() - c.create_time() >= seconds]
         if kernels:
             for kernel in kernels:

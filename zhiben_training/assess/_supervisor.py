@@ -146,7 +146,6 @@ class GradingPool:
     """``workers`` supervised worker processes grading one assignment."""
 
     def __init__(self, job: _Job, *, workers: int):
-        self.job = job
         self.context = mp.get_context("fork")
         self.slots = []
         try:
@@ -155,10 +154,11 @@ class GradingPool:
         except GradingFaultError:
             self._release()
             raise
+        # the workers are told which inherited fds are the leases, to close them
+        self.job = dataclasses.replace(job, lease_fds=tuple(s.uids.fd for s in self.slots if s.uids.fd is not None))
         self.retries = 0
         self.worker_restarts = 0
         self.last_start_error = ""
-        self.job = dataclasses.replace(job, lease_fds=tuple(s.uids.fd for s in self.slots if s.uids.fd is not None))
         for slot in self.slots:
             self._start(slot)
 

@@ -37,9 +37,8 @@ from zhiben_training.assess.submission import (
 )
 from zhiben_training.errors import GradingFaultError
 
-__all__ = ["Runner", "grade_one", "write_autograded", "default_scorer", "UIDS_PER_WORKER"]
+__all__ = ["Runner", "grade_one", "write_autograded", "default_scorer"]
 
-UIDS_PER_WORKER = UID_BLOCK
 _DEAD = {"dead": "内核意外终止", "timeout": "超出时间限制，内核已被终止",
          "garbled": "内核发出的消息无法解析（答卷篡改了内核的通信），内核已被终止",
          "overtime": "整份答卷超出总时限"}
@@ -89,7 +88,7 @@ class Runner:
         self._spare: TrainingKernel | None = None
 
     def _new_kernel(self) -> TrainingKernel:
-        uid = self.uid_base + self._count % UIDS_PER_WORKER
+        uid = self.uid_base + self._count % UID_BLOCK
         self._count += 1
         return TrainingKernel(self.zygote, uid=uid, limits=self.limits)
 
@@ -111,14 +110,13 @@ class Runner:
         again = self._run_once(plan, files)
         causes = "".join(f"（{r['cause']}）" for r in (first, again) if r.get("cause"))
         same = again["stop"] is not None and _segment(plan, again["stop"]) == _segment(plan, first["stop"])
-        self._log(f"--- 内核在第 {first['stop'][0] + 1} 格{_DEAD[first['stop'][1]]}；全新内核复跑："
-                  f"{_stop_text(again['stop'])}{causes}\n")
+        self._log(f"--- 内核{_stop_text(first['stop'])}；全新内核复跑：{_stop_text(again['stop'])}{causes}\n")
         if again["stop"] is None or same:
             if again["stop"] is not None:
                 again["stopped"] += "（在全新内核中复跑，在同一处再次出现）"
             return again
-        raise GradingFaultError(f"内核在第 {first['stop'][0] + 1} 格{_DEAD.get(first['stop'][1], '停止')}，"
-                                f"在全新内核中复跑时{_stop_text(again['stop'])}{causes}：两次不一致，是评分机器的故障，不计分")
+        raise GradingFaultError(f"内核{_stop_text(first['stop'])}，在全新内核中复跑时{_stop_text(again['stop'])}{causes}："
+                                "两次不一致，是评分机器的故障，不计分")
 
     def _run_once(self, plan, files: dict[str, Path]) -> dict:
         """One run of the plan in a fresh kernel; ``stop`` is (cell index, status) when it ended early."""
@@ -189,7 +187,7 @@ class Runner:
         if not self.zygote.running:
             self.zygote.close()
             if self.zygote.per_uid:  # kernels a dead server left behind outside a namespace
-                kill_uids(self.uid_base, UIDS_PER_WORKER)
+                kill_uids(self.uid_base, UID_BLOCK)
             self.zygote.start()
 
     def close_spare(self) -> None:

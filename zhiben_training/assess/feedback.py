@@ -66,7 +66,8 @@ def _answer_text(item: dict, answered: bool, value, source: str) -> str:
     if item["kind"] == "hazard_ids" and isinstance(value, list):
         from zhiben_training.assess.notebooks import NO_HAZARD, hazard_choices
 
-        labels = dict(zip(*(hazard_choices()[k] for k in ("values", "labels")), strict=True))
+        choices = hazard_choices()
+        labels = dict(zip(choices["values"], choices["labels"], strict=True))
         return "\n".join(labels.get(str(v), str(v)) for v in value) or NO_HAZARD
     if item["kind"] == "classify_works" and isinstance(value, dict):
         return "\n".join(f"{w}：{v.get('level', '')}；{v.get('requirement', '')}" for w, v in value.items())

@@ -193,8 +193,9 @@ def kill_uid(uid: int) -> None:
 
 @dataclass
 class UidBlock:
-    """A block of sandbox uids held by one worker slot for a grading run (an flock on a lease file,
-    inherited by the worker processes and released when the last holder closes it or dies)."""
+    """A block of sandbox uids held by one worker slot for a grading run: an flock on a lease file,
+    held by the supervisor (its workers close the copies they inherit) and released when it closes
+    the block or dies."""
 
     first: int
     count: int = UID_BLOCK

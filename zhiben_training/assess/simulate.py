@@ -144,7 +144,7 @@ def click(nb, spec: dict, value: object, models: _Models | None = None) -> None:
     elif kind == "truefalse":
         children.append(_choice_model(models, f"zb-{item}", TRUEFALSE, None if value is None else TRUEFALSE[not value]))
     elif kind in ("multiple", "hazard_ids"):
-        chosen = set(value or []) | ({"none"} if kind == "hazard_ids" and value == [] else set())
+        chosen = set(value or []) | ({spec["values"][-1]} if kind == "hazard_ids" and value == [] else set())
         for letter, label in zip(spec["values"], spec["labels"], strict=True):
             state = {"_dom_classes": [f"zb-{item}-{letter}"], "description": label, "indent": False}
             if letter in chosen:
