@@ -22,10 +22,10 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess import release
-from zhiben_training.assess.autograde import autograde
-from zhiben_training.assess.collect import collect
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.exchange.handin import collect
+from zhiben_training.assess.grading.batch import autograde
+from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
 from zhiben_training.assess.simulate import simulate_submissions
 
 N = int(os.environ.get("ZHIBEN_BENCH_N", "200"))
@@ -35,7 +35,7 @@ ROUND, PAPER = "2026-principal", "A"
 STOCK_TEST = '''\
 # stock nbgrader (insecure, benchmark only): the key is read and scored inside the kernel
 import json as _json, pathlib as _pl, types as _ty
-from zhiben_training.assess.scoring import score_item as _score
+from zhiben_training.assess.papers.scoring import score_item as _score
 _record = _json.loads(_pl.Path(r"{keys}", _pl.Path.cwd().parent.name + ".json").read_text(encoding="utf-8"))
 _item = _ty.SimpleNamespace(**next(i for i in _record["items"] if i["item_id"] == "{item_id}"))
 _score(_item, _json.loads(_json.dumps({answer_var})))[0]'''
@@ -45,8 +45,8 @@ _score(_item, _json.loads(_json.dumps({answer_var})))[0]'''
 STOCK_CLICK_TEST = '''\
 # stock nbgrader (insecure, benchmark only): the saved click is read and scored inside the kernel
 import json as _json, pathlib as _pl, types as _ty
-from zhiben_training.assess.scoring import score_item as _score
-from zhiben_training.assess.answer_state import answer_cells as _cells, read_item as _read
+from zhiben_training.assess.papers.scoring import score_item as _score
+from zhiben_training.assess.papers.answer_state import answer_cells as _cells, read_item as _read
 _student = _pl.Path.cwd().parent.name
 _record = _json.loads(_pl.Path(r"{keys}", _student + ".json").read_text(encoding="utf-8"))
 _item = _ty.SimpleNamespace(**next(i for i in _record["items"] if i["item_id"] == "{item_id}"))
@@ -64,7 +64,7 @@ def _course(out_dir: Path) -> tuple[Path, Path]:
     generate_city(scale="tiny", seed=2026, out_dir=city)
     root = out_dir / "ours"
     trainees = [{"id": f"P{i:04d}", "name": f"考生{i}"} for i in range(N)]
-    release.generate(root, round_id=ROUND, paper=PAPER, trainees=trainees, city_dir=city, base_seed=2026)
+    variants.generate(root, round_id=ROUND, paper=PAPER, trainees=trainees, city_dir=city, base_seed=2026)
     return root, city
 
 
@@ -102,7 +102,7 @@ def _stock_course(ours: Path, stock: Path, students: list[str], aid: str) -> Non
         src = ours / "submitted" / student / aid
         dst = stock / "submitted" / student / aid
         shutil.copytree(src, dst)
-        for data in release.variant_dir(ours, aid, student).iterdir():
+        for data in variants.variant_dir(ours, aid, student).iterdir():
             if data.name != f"{NOTEBOOK_NAME}.ipynb":
                 shutil.copy(data, dst / data.name)
 
@@ -119,8 +119,8 @@ def _kernel_costs(out_dir: Path, repeat: int = 5) -> dict:
     connect, kill)."""
     from jupyter_client import KernelManager
 
-    from zhiben_training.assess._kernel import TrainingKernel
-    from zhiben_training.assess.sandbox import Limits, Zygote, bwrap_available, lease_uid_block
+    from zhiben_training.assess.grading._kernel import TrainingKernel
+    from zhiben_training.assess.grading.sandbox import Limits, Zygote, bwrap_available, lease_uid_block
 
     stock = {"start": 0.0, "pandas": 0.0, "shutdown": 0.0}
     for _ in range(repeat):
@@ -207,7 +207,7 @@ def run(out_dir: Path) -> dict:
     out_dir.mkdir(parents=True)
     costs = _kernel_costs(out_dir)
     ours, _ = _course(out_dir)
-    aid = release.assignment_id(ROUND, PAPER)
+    aid = variants.assignment_id(ROUND, PAPER)
     inbox = out_dir / "inbox"
     simulate_submissions(ours, aid, out_dir=inbox, seed=7, hostile=0, blank=max(1, N // 20))
     _with_pandas(inbox)

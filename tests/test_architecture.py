@@ -21,16 +21,21 @@ def _imports(path: Path):
                 yield node.lineno, alias.name, []
 
 
+def _package_of(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+
+
 def _private_reach(path: Path) -> list[str]:
-    """Imports of ``zhiben_training.<package>._<module>`` (or its private names) from outside <package>."""
-    own = path.relative_to(PACKAGE).parts[0]
+    """Imports of a private module (``_name``) or private names from outside the package that holds
+    them: ``assess.grading._worker`` is grading's own, not results' or the CLI's."""
+    own = _package_of(path)
     found = []
     for line, module, names in _imports(path):
         parts = module.split(".")
-        if parts[0] != "zhiben_training" or len(parts) < 2 or parts[1] == own:
+        if parts[0] != "zhiben_training" or module == own or module.startswith(own + "."):
             continue
-        private = [p for p in parts[2:] if p.startswith("_")] or (
-            [n for n in names if n.startswith("_") and not n.startswith("__")] if len(parts) == 2 else [])
+        private = [p for p in parts[1:] if p.startswith("_") and not p.startswith("__")] or (
+            [n for n in names if n.startswith("_") and not n.startswith("__")])
         if private:
             found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {module} {names}")
     return found
@@ -42,11 +47,12 @@ def test_no_package_imports_another_packages_private_modules():
 
 
 def test_the_import_contract_holds():
-    """import-linter's layers contract in pyproject.toml (hidden function-level imports count too)."""
+    """import-linter's contracts in pyproject.toml: the package layers, the assessment stages, nbgrader only
+    through its adapters (hidden function-level imports count too)."""
     exe = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(exe)], cwd=PACKAGE.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "1 kept, 0 broken" in result.stdout
+    assert "3 kept, 0 broken" in result.stdout
 
 
 def test_every_error_class_lives_in_errors_py_and_its_tree():
@@ -61,3 +67,42 @@ def test_every_error_class_lives_in_errors_py_and_its_tree():
     assert outside == []
     family = [name for name in errors.__all__ if isinstance(getattr(errors, name), type)]
     assert all(f"── {name}" in errors.__doc__ or name == "ZhibenError" for name in family)
+
+
+ASSESS = PACKAGE / "assess"
+STAGES = sorted(p.name for p in ASSESS.iterdir() if (p / "__init__.py").is_file())
+PUBLIC_MODULES = {"zhiben_training.assess.nbgrader_adapter", "zhiben_training.assess.simulate"}
+
+
+def test_code_outside_assess_uses_each_stage_through_its_face():
+    """The CLI, demo, hub and reports import a stage's names from ``assess.<stage>``, not its modules."""
+    import importlib
+
+    faces = {f"zhiben_training.assess.{s}": set(importlib.import_module(f"zhiben_training.assess.{s}").__all__)
+             for s in STAGES}
+    offences = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if ASSESS in path.parents:
+            continue
+        for line, module, names in _imports(path):
+            if not module.startswith("zhiben_training.assess") or module in PUBLIC_MODULES:
+                continue
+            if module == "zhiben_training.assess" and {f"{module}.{n}" for n in names} <= PUBLIC_MODULES | set(faces):
+                continue
+            if module not in faces or not set(names) <= faces[module]:
+                offences.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {module} {names}")
+    assert offences == []
+
+
+def test_every_name_a_stage_offers_resolves_and_none_hides_a_module():
+    """A face name equal to a module name would make ``from assess.grading import x`` return the module
+    once anything imported it; every listed name must import."""
+    import importlib
+
+    assert STAGES == ["exchange", "grading", "papers", "results"]
+    for stage in STAGES:
+        face = importlib.import_module(f"zhiben_training.assess.{stage}")
+        modules = {p.stem for p in (ASSESS / stage).glob("*.py")}
+        assert not set(face.__all__) & modules, stage
+        for name in face.__all__:
+            assert getattr(face, name) is not None, f"{stage}.{name}"

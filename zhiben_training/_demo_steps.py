@@ -135,18 +135,18 @@ def _makeup_attendance(ctx: DemoContext, chosen: dict[str, pd.DataFrame]) -> lis
 
 
 def release_papers(ctx: DemoContext) -> list[str]:
-    from zhiben_training.assess import release
+    from zhiben_training.assess import exchange
 
     _fresh(ctx.course_root)
     chosen = {round_id: _pick_trainees(ctx, round_id) for round_id in ROUNDS.values()}
     lines = _makeup_attendance(ctx, chosen)
     for paper, round_id in ROUNDS.items():
         trainees = [{"id": r.person_id, "name": r.name} for r in chosen[round_id].itertuples()]
-        info = release.generate(ctx.course_root, round_id=round_id, paper=paper, trainees=trainees,
+        info = exchange.generate(ctx.course_root, round_id=round_id, paper=paper, trainees=trainees,
                                 city_dir=ctx.city_dir, base_seed=ctx.seed)
         aid = info["assignment_id"]
         ctx.assignments[paper] = aid
-        zips = release.release(ctx.course_root, aid)
+        zips = exchange.release(ctx.course_root, aid)
         lines.append(f"{aid}（{round_id}）：{info['trainees']} 名考生（{by_type(chosen[round_id])}），"
                      f"每卷 {info['items']} 题、满分 {info['max_score']:g} 分，每人一份不同的试卷；离线答卷包 {len(zips)} 个")
     ctx.outputs["考核课程目录（nbgrader）"] = ctx.course_root
@@ -158,7 +158,7 @@ def handin_zip(ctx: DemoContext, aid: str) -> Path:
 
 
 def simulate(ctx: DemoContext) -> list[str]:
-    from zhiben_training.assess.collect import pack_handin
+    from zhiben_training.assess.exchange import pack_handin
     from zhiben_training.assess.simulate import simulate_submissions
 
     lines = []
@@ -177,8 +177,8 @@ def simulate(ctx: DemoContext) -> list[str]:
 
 
 def grade_and_import(ctx: DemoContext) -> list[str]:
-    from zhiben_training.assess.autograde import UNGRADED_LABEL, autograde
-    from zhiben_training.assess.collect import collect
+    from zhiben_training.assess.exchange import collect
+    from zhiben_training.assess.grading import UNGRADED_LABEL, autograde
     from zhiben_training.assess.results import import_results
     from zhiben_training.errors import GradingIncompleteError
 
@@ -230,13 +230,13 @@ def _grade_written(ctx: DemoContext, aid: str) -> list[str]:
 
 
 def summarise(ctx: DemoContext) -> list[str]:
-    from zhiben_training.assess import release
+    from zhiben_training.assess import exchange
     from zhiben_training.identifiers import mask_id
 
     lines: list[str] = [f"（状态按 {TODAY} 计算，即合成城市的“今天”；考试于 {EXAM_CLOSED_AT.date()} 举行）"]
     for paper, round_id in ROUNDS.items():
         aid = ctx.assignments[paper]
-        trainees = set(ctx.registry.assessment_results(round_id=round_id)["person_id"]) & set(release.trainees(ctx.course_root, aid))
+        trainees = set(ctx.registry.assessment_results(round_id=round_id)["person_id"]) & set(exchange.variant_trainees(ctx.course_root, aid))
         status = ctx.registry.status(round_id=round_id, today=TODAY)
         mine = status[status["person_id"].isin(trainees)]
         done = mine[mine["status"] == "completed"]
@@ -263,12 +263,11 @@ def summarise(ctx: DemoContext) -> list[str]:
 
 
 def _write_reports(ctx: DemoContext) -> list[str]:
-    from zhiben_training.assess.analysis import write_item_analysis
-    from zhiben_training.assess.responses import responses_frame
+    from zhiben_training.assess.results import responses_frame, write_item_analysis
     from zhiben_training.reports.columns import default_spec
-    from zhiben_training.reports.export import write_periodic
     from zhiben_training.reports.periodic import build_periodic_report
     from zhiben_training.reports.periods import parse_period
+    from zhiben_training.reports.publish import write_periodic
     from zhiben_training.reports.roster import write_roster
     from zhiben_training.reports.sources import periodic_inputs, roster_frame
 
@@ -293,4 +292,12 @@ def _write_reports(ctx: DemoContext) -> list[str]:
             f"试题分析 {len(analysis.items)} 题（{alphas}），建议复核 {int(analysis.items['retire'].sum())} 题"]
 
 
-STEP_FUNCTIONS = (make_city, load_registry, release_papers, simulate, grade_and_import, summarise)
+# The steps in order, each with the title the CLI prints above its lines
+STEPS = (
+    ("生成演示规模的合成城市", make_city),
+    ("载入培训登记库并开设 2026 年度培训轮次", load_registry),
+    ("为学时不足的考生补训，生成并下发主要负责人（A）与专职安全生产管理人员（C）试卷", release_papers),
+    ("模拟学员提交答卷（优、中、空白及若干恶意答卷）", simulate),
+    ("并行自动评分并把成绩导入登记库", grade_and_import),
+    ("汇总：完成、不合格、证书待延续，并输出花名册、季度报告和试题分析", summarise),
+)

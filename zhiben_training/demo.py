@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["DemoStep", "DemoResult", "run_demo", "DEMO_STEPS"]
+__all__ = ["DemoStep", "DemoResult", "run_demo"]
 
 
 @dataclass
@@ -30,16 +30,6 @@ class DemoResult:
     outputs: dict[str, Path]
 
 
-DEMO_STEPS = (
-    "生成演示规模的合成城市",
-    "载入培训登记库并开设 2026 年度培训轮次",
-    "为学时不足的考生补训，生成并下发主要负责人（A）与专职安全生产管理人员（C）试卷",
-    "模拟学员提交答卷（优、中、空白及若干恶意答卷）",
-    "并行自动评分并把成绩导入登记库",
-    "汇总：完成、不合格、证书待延续，并输出花名册、季度报告和试题分析",
-)
-
-
 def run_demo(
     *,
     out_dir: Path,
@@ -55,7 +45,7 @@ def run_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = steps.DemoContext(out_dir=out_dir, seed=seed, trainees_per_paper=trainees_per_paper, workers=workers)
     done: list[DemoStep] = []
-    for number, (title, fn) in enumerate(zip(DEMO_STEPS, steps.STEP_FUNCTIONS, strict=True), start=1):
+    for number, (title, fn) in enumerate(steps.STEPS, start=1):
         step = DemoStep(number=number, title=title)
         started = time.perf_counter()
         step.lines = fn(ctx)

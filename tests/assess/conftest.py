@@ -11,9 +11,9 @@ import nbformat
 import pytest
 
 from tests.assess import standin
-from zhiben_training.assess import release
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME
-from zhiben_training.assess.sandbox import Limits
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.grading.sandbox import Limits
+from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
 
 ROUND = "2026-principal"
 AID = "2026-A"
@@ -21,7 +21,7 @@ TRAINEES = [{"id": "T001", "name": "张三"}, {"id": "T002", "name": "李四"}, 
 
 
 def _score(item, answer):
-    from zhiben_training.assess.scoring import score_item
+    from zhiben_training.assess.papers.scoring import score_item
 
     return score_item(item, answer)
 
@@ -34,7 +34,7 @@ def scorer():
 @pytest.fixture(scope="session")
 def _course_template(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("template") / "course"
-    release.generate(root, round_id=ROUND, paper="A", trainees=TRAINEES, city_dir=root.parent / "city",
+    variants.generate(root, round_id=ROUND, paper="A", trainees=TRAINEES, city_dir=root.parent / "city",
                      base_seed=7, build=standin.build_paper, answer_form="typed")
     return root
 
@@ -49,11 +49,11 @@ def course(_course_template, tmp_path) -> Path:
 
 
 def paper_of(root: Path, trainee: str):
-    return release.rebuild_paper(root, AID, trainee, build=standin.build_paper)
+    return variants.rebuild_paper(root, AID, trainee, build=standin.build_paper)
 
 
 def variant(root: Path, trainee: str) -> nbformat.NotebookNode:
-    return nbformat.read(release.variant_dir(root, AID, trainee) / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
+    return nbformat.read(variants.variant_dir(root, AID, trainee) / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
 
 
 def answered(root: Path, trainee: str, answers: dict[str, str]) -> nbformat.NotebookNode:
@@ -78,7 +78,7 @@ def hand_in(folder: Path, trainee: str, nb_or_bytes) -> Path:
 
 
 def run_autograde(root: Path, scorer, **options):
-    from zhiben_training.assess.autograde import autograde
+    from zhiben_training.assess.grading.batch import autograde
 
     limits = options.pop("limits", TEST_LIMITS)
     options.setdefault("workers", 2)
@@ -108,6 +108,6 @@ def trainees_course(tmp_path: Path, ids: list[str], *, answer_form: str = "typed
     """A course root generated for the given trainee ids (typed answers: every item runs in the
     sandbox, the hardest case for the grader; ``"click"``: choice items read as data)."""
     root = tmp_path / "course"
-    release.generate(root, round_id=ROUND, paper="A", trainees=[{"id": i, "name": i} for i in ids],
+    variants.generate(root, round_id=ROUND, paper="A", trainees=[{"id": i, "name": i} for i in ids],
                      city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper, answer_form=answer_form)
     return root

@@ -1,4 +1,4 @@
-"""A tiny stand-in for ``zhiben_training.assess.papers.build_paper`` using the real dataclasses, so
+"""A tiny stand-in for ``zhiben_training.assess.papers.paper.build_paper`` using the real dataclasses, so
 the pipeline tests stay small and fast (6 items instead of a full paper). Content and keys vary by
 seed; the structure (item ids, kinds, points) is the same for every trainee, like the real papers."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from zhiben_training.assess.papers import Paper, PaperItem
+from zhiben_training.assess.papers.paper import Paper, PaperItem
 
 __all__ = ["Paper", "PaperItem", "build_paper"]
 

@@ -18,8 +18,8 @@ from tests.assess.conftest import (
     trainees_course,
     variant,
 )
-from zhiben_training.assess.collect import collect
-from zhiben_training.assess.notebooks import ANSWER_MIME
+from zhiben_training.assess.exchange.handin import collect
+from zhiben_training.assess.papers.notebooks import ANSWER_MIME
 
 WRONG = 'answer_k01 = "E"\n'  # never a key: the stand-in's single-choice keys are A-D
 

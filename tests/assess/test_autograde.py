@@ -6,7 +6,7 @@ from nbgrader.api import Gradebook
 
 from tests.assess import standin
 from tests.assess.conftest import AID, answered, hand_in, paper_of, run_autograde, scores
-from zhiben_training.assess.collect import collect
+from zhiben_training.assess.exchange.handin import collect
 from zhiben_training.assess.nbgrader_adapter import db_url
 
 

@@ -11,10 +11,10 @@ import pytest
 from tests.assess import standin
 from tests.assess.conftest import AID, hand_in, paper_of, run_autograde, scores, trainees_course, variant
 from tests.assess.test_sandbox import HOSTILE_CODE, HOSTILE_FILES, SURVIVES
-from zhiben_training.assess.answer_state import STATE_MIME
-from zhiben_training.assess.collect import collect
+from zhiben_training.assess.exchange.handin import collect
+from zhiben_training.assess.grading.submission import click_specs
+from zhiben_training.assess.papers.answer_state import STATE_MIME
 from zhiben_training.assess.simulate import click
-from zhiben_training.assess.submission import click_specs
 
 CLICKED = ("k01", "k02", "k03", "t01")  # the standin paper's click items; t02 is code, w01 written
 FULL = {"k01": 2.0, "k02": 2.0, "k03": 1.0, "t01": 4.0, "t02": 3.0}

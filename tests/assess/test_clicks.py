@@ -11,18 +11,18 @@ import pytest
 
 from tests.assess import standin
 from tests.assess.conftest import AID, ROUND, TRAINEES, hand_in, paper_of, run_autograde, scores, variant
-from zhiben_training.assess import release
-from zhiben_training.assess.answer_state import STATE_MIME, check_paper, check_text
-from zhiben_training.assess.collect import collect
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.exchange.handin import collect
+from zhiben_training.assess.grading.submission import click_specs, load_submission, make_plan, read_clicks
+from zhiben_training.assess.papers.answer_state import STATE_MIME, check_paper, check_text
+from zhiben_training.assess.papers.validate import ZhibenValidator
 from zhiben_training.assess.simulate import click
-from zhiben_training.assess.submission import click_specs, load_submission, make_plan, read_clicks
-from zhiben_training.assess.validate import ZhibenValidator
 
 
 @pytest.fixture(scope="module")
 def _click_template(tmp_path_factory):
     root = tmp_path_factory.mktemp("clicks") / "course"
-    release.generate(root, round_id=ROUND, paper="A", trainees=TRAINEES, city_dir=root.parent / "city",
+    variants.generate(root, round_id=ROUND, paper="A", trainees=TRAINEES, city_dir=root.parent / "city",
                      base_seed=7, build=standin.build_paper)
     return root
 
@@ -134,8 +134,8 @@ def test_unreadable_files_read_as_unanswered(click_course):
 
 def test_widgets_on_screen_read_back_as_clicked():
     """The real ipywidgets of the paper, clicked, read back by the grader's reader."""
-    from zhiben_training.assess import _paper_widgets as pw
-    from zhiben_training.assess.answer_state import answer_cells, read_item
+    from zhiben_training.assess.papers import _widgets as pw
+    from zhiben_training.assess.papers.answer_state import answer_cells, read_item
 
     pw.SPECS.update({
         "k01": {"item": "k01", "kind": "single", "values": ["A", "B"], "labels": ["A. 甲", "B. 乙"]},
@@ -167,7 +167,7 @@ def test_widgets_on_screen_read_back_as_clicked():
 def test_offline_zip_carries_the_widget_state_setting(click_course):
     import zipfile
 
-    with zipfile.ZipFile(release.release(click_course, AID)[0]) as zf:
+    with zipfile.ZipFile(variants.release(click_course, AID)[0]) as zf:
         names = sorted(zf.namelist())
         settings = json.loads(zf.read(f"{AID}-T001/jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/"
                                       "plugin.jupyterlab-settings"))
@@ -176,7 +176,7 @@ def test_offline_zip_carries_the_widget_state_setting(click_course):
 
 
 def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, scorer):
-    from zhiben_training.assess.feedback import write_feedback
+    from zhiben_training.assess.results.feedback import write_feedback
 
     values, code = _full(click_course, "T001")
     inbox = click_course.parent / "inbox"
@@ -194,7 +194,7 @@ def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, sc
 
 
 def test_the_hazard_task_reads_no_hazard_and_refuses_a_contradiction(click_course):
-    from zhiben_training.assess.answer_state import read_item
+    from zhiben_training.assess.papers.answer_state import read_item
 
     nb = variant(click_course, "T001")
     spec = click_specs(nb)["t01-answer"]

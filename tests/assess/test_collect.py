@@ -6,7 +6,7 @@ import hashlib
 import zipfile
 
 from tests.assess.conftest import AID, answered, hand_in, variant
-from zhiben_training.assess.collect import collect, receipts
+from zhiben_training.assess.exchange.handin import collect, receipts
 
 
 def test_each_collected_file_gets_a_sha256_receipt_of_its_exact_bytes(course, tmp_path):

@@ -7,11 +7,11 @@ import datetime as dt
 
 from tests.assess.conftest import AID, hand_in, paper_of, run_autograde, trainees_course, variant
 from tests.golden import check_golden
-from zhiben_training.assess.collect import collect
-from zhiben_training.assess.feedback import write_feedback
-from zhiben_training.assess.results import grade_item
+from zhiben_training.assess.exchange.handin import collect
+from zhiben_training.assess.grading.submission import click_specs
+from zhiben_training.assess.results.feedback import write_feedback
+from zhiben_training.assess.results.gradebook import grade_item
 from zhiben_training.assess.simulate import click
-from zhiben_training.assess.submission import click_specs
 
 
 def test_the_feedback_page_reads_as_its_golden_file(tmp_path, request):

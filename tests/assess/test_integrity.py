@@ -9,11 +9,11 @@ from nbgrader.utils import compute_checksum
 
 from tests.assess import standin
 from tests.assess.conftest import AID, TRAINEES, answered, hand_in, paper_of, run_autograde
-from zhiben_training.assess.collect import collect
-from zhiben_training.assess.feedback import write_feedback
-from zhiben_training.assess.integrity import find_leaks, tamper_reports
+from zhiben_training.assess.exchange.handin import collect
+from zhiben_training.assess.grading.integrity import find_leaks, tamper_reports
 from zhiben_training.assess.nbgrader_adapter import db_url
-from zhiben_training.assess.notebooks import SETUP_SOURCE
+from zhiben_training.assess.papers.notebooks import SETUP_SOURCE
+from zhiben_training.assess.results.feedback import write_feedback
 
 
 def _submit_all(course, tmp_path, *, tamper_t002=False):

@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook
 from tests.assess import standin
 from tests.assess.conftest import AID, ROUND, answered, hand_in
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess import release
+from zhiben_training.assess.exchange import variants
 from zhiben_training.cli import main
 from zhiben_training.errors import AssessmentError
 
@@ -42,15 +42,15 @@ def city(tmp_path_factory) -> City:
 def _graded_template(city, tmp_path_factory) -> Path:
     """Stand-in papers for three trainees of the round: the first answers everything right, the
     second hands in the untouched paper, the third hands in nothing; collected and autograded."""
-    from zhiben_training.assess.autograde import autograde
-    from zhiben_training.assess.collect import collect
+    from zhiben_training.assess.exchange.handin import collect
+    from zhiben_training.assess.grading.batch import autograde
 
     root = tmp_path_factory.mktemp("manual-course") / "course"
     first, second, third = city.people[:3]
-    release.generate(root, round_id=ROUND, paper="A", trainees=[{"id": t, "name": t} for t in (first, second, third)],
+    variants.generate(root, round_id=ROUND, paper="A", trainees=[{"id": t, "name": t} for t in (first, second, third)],
                      city_dir=city.city_dir, base_seed=11, build=standin.build_paper, answer_form="typed")
     inbox = root.parent / "inbox"
-    paper = release.rebuild_paper(root, AID, first, build=standin.build_paper)
+    paper = variants.rebuild_paper(root, AID, first, build=standin.build_paper)
     hand_in(inbox, first, answered(root, first, {**standin.correct_answers(paper), "w01": WRITTEN}))
     hand_in(inbox, second, answered(root, second, {}))
     collect(root, AID, source=inbox)
@@ -106,7 +106,7 @@ def test_a_written_answer_awaits_an_examiner_until_set_manual_grade(course, city
 
 
 def test_grade_command_marks_a_written_answer_in_the_gradebook(course, city, capsys):
-    from zhiben_training.assess.results import totals
+    from zhiben_training.assess.results.gradebook import totals
 
     first = city.people[0]
     assert _grade_cli(course, first, "w01", "4", "--comment", "职责讲到了，缺少检查制度") == 0

@@ -8,8 +8,8 @@ import nbformat
 
 from tests.assess import standin
 from tests.assess.conftest import AID, TRAINEES, paper_of, variant
-from zhiben_training.assess import release
-from zhiben_training.assess.notebooks import build_notebook, cell_ids
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.papers.notebooks import build_notebook, cell_ids
 
 
 def _structure(nb):
@@ -27,7 +27,7 @@ def test_every_trainee_gets_the_same_cells_grade_ids_and_points_with_different_c
 
 def test_a_released_notebook_holds_no_key_and_no_hidden_test(course):
     for trainee in TRAINEES:
-        text = (release.variant_dir(course, AID, trainee["id"]) / "paper.ipynb").read_text(encoding="utf-8")
+        text = (variants.variant_dir(course, AID, trainee["id"]) / "paper.ipynb").read_text(encoding="utf-8")
         paper = paper_of(course, trainee["id"])
         for item in paper.items:
             if item.kind in ("hazard_ids", "ledger"):
@@ -38,10 +38,10 @@ def test_a_released_notebook_holds_no_key_and_no_hidden_test(course):
 
 
 def test_the_examiner_keys_record_the_seed_so_a_paper_rebuilds_identically(course):
-    record = release.load_keys(course, AID, "T002")
-    rebuilt = release.rebuild_paper(course, AID, "T002", build=standin.build_paper)
+    record = variants.load_keys(course, AID, "T002")
+    rebuilt = variants.rebuild_paper(course, AID, "T002", build=standin.build_paper)
     assert rebuilt.seed == record["seed"]
-    original = nbformat.read(release.variant_dir(course, AID, "T002") / "paper.ipynb", as_version=4)
+    original = nbformat.read(variants.variant_dir(course, AID, "T002") / "paper.ipynb", as_version=4)
     assert nbformat.writes(build_notebook(rebuilt, answer_form="typed")) == nbformat.writes(original)
     assert (course / "keys").stat().st_mode & 0o077 == 0
 
@@ -62,11 +62,11 @@ def test_the_template_is_registered_in_nbgrader_with_the_grade_cells_and_trainee
 def test_release_writes_one_zip_per_trainee_with_notebook_and_data(course):
     import zipfile
 
-    zips = release.release(course, AID)
+    zips = variants.release(course, AID)
     assert [z.name for z in zips] == [f"{AID}-T001.zip", f"{AID}-T002.zip", f"{AID}-T003.zip"]
     with zipfile.ZipFile(zips[0]) as zf:
         assert sorted(zf.namelist()) == [f"{AID}-T001/{AID}-T001.ipynb", f"{AID}-T001/hazard_ledger.csv"]
-    assert release.release(course, AID)[0].read_bytes() == zips[0].read_bytes()
+    assert variants.release(course, AID)[0].read_bytes() == zips[0].read_bytes()
 
 
 def test_nbgrader_records_the_answer_starter_text_trainees_receive(course):

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, _fontconfig, _free_port, _server
-from zhiben_training.assess import release
-from zhiben_training.assess.answer_state import LEVELS, REQUIREMENTS, TRUEFALSE, check_paper
-from zhiben_training.assess.collect import collect
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.exchange.handin import collect
+from zhiben_training.assess.papers.answer_state import LEVELS, REQUIREMENTS, TRUEFALSE, check_paper
 
 pytestmark = pytest.mark.browser
 ROUND, AID = "2026-principal", "2026-A"
@@ -35,7 +35,7 @@ def paper_course(tmp_path_factory):
     base = tmp_path_factory.mktemp("paper-browser")
     generate_city(scale="tiny", seed=2026, out_dir=base / "city")
     root = base / "course"
-    release.generate(root, round_id=ROUND, paper="A", trainees=[{"id": TRAINEE, "name": "乔志阳"}],
+    variants.generate(root, round_id=ROUND, paper="A", trainees=[{"id": TRAINEE, "name": "乔志阳"}],
                      city_dir=base / "city", base_seed=2026)
     return root
 
@@ -141,8 +141,8 @@ def test_a_paper_answered_by_clicking_scores_the_keys_count(paper_course, tmp_pa
     from playwright.sync_api import sync_playwright
 
     root = paper_course
-    record = release.load_keys(root, AID, TRAINEE)
-    [zipped] = release.release(root, AID)
+    record = variants.load_keys(root, AID, TRAINEE)
+    [zipped] = variants.release(root, AID)
     with zipfile.ZipFile(zipped) as zf:
         zf.extractall(tmp_path / "trainee")
     folder = tmp_path / "trainee" / f"{AID}-{TRAINEE}"
@@ -198,7 +198,7 @@ def test_a_paper_answered_by_clicking_scores_the_keys_count(paper_course, tmp_pa
     got = scores(course)[TRAINEE]
     assert {i: got[f"{i}-test"] for i in clicked} == {i: float(d["points"]) for i, d in clicked.items()}
     assert sum(got[f"{i}-test"] for i in clicked) == sum(d["points"] for d in clicked.values())
-    from zhiben_training.assess.feedback import write_feedback
+    from zhiben_training.assess.results.feedback import write_feedback
 
     [page_file] = write_feedback(course, AID, pass_mark=60.0)
     text = page_file.read_text(encoding="utf-8")

@@ -9,10 +9,10 @@ from nbgrader.api import Gradebook
 
 from tests.assess import standin
 from tests.assess.conftest import AID, answered, hand_in, paper_of, run_autograde
-from zhiben_training.assess.collect import collect
-from zhiben_training.assess.export import export_csv
+from zhiben_training.assess.exchange.handin import collect
 from zhiben_training.assess.nbgrader_adapter import db_url
-from zhiben_training.assess.results import import_results, totals
+from zhiben_training.assess.results.csv_export import export_csv
+from zhiben_training.assess.results.gradebook import import_results, totals
 
 
 def _graded(course, tmp_path, scorer):

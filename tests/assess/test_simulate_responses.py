@@ -12,7 +12,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from zhiben_training.assess import release
+from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.simulate import HOSTILE_KINDS, SimulatedSubmission, simulate_submissions
 from zhiben_training.cli import main
 
@@ -38,7 +38,7 @@ def generated(tmp_path_factory) -> Path:
 
     base = tmp_path_factory.mktemp("simulate")
     generate_city(scale="tiny", seed=5, out_dir=base / "city")
-    release.generate(base / "course", round_id="2026-principal", paper="A",
+    variants.generate(base / "course", round_id="2026-principal", paper="A",
                      trainees=[{"id": t, "name": t} for t in TRAINEES], city_dir=base / "city", base_seed=3)
     return base / "course"
 
@@ -47,9 +47,9 @@ def generated(tmp_path_factory) -> Path:
 def graded(generated) -> Graded:
     """The simulated submissions collected and autograded (os._exit, memory hog, parent kill,
     huge output and a binary file among them)."""
-    from zhiben_training.assess.autograde import autograde
-    from zhiben_training.assess.collect import collect
-    from zhiben_training.assess.sandbox import Limits
+    from zhiben_training.assess.exchange.handin import collect
+    from zhiben_training.assess.grading.batch import autograde
+    from zhiben_training.assess.grading.sandbox import Limits
 
     inbox = generated.parent / "inbox"
     handed = simulate_submissions(generated, AID, out_dir=inbox, seed=SEED, hostile=HOSTILE, blank=BLANK,
@@ -61,7 +61,7 @@ def graded(generated) -> Graded:
 
 
 def _item_scores(root: Path) -> pd.DataFrame:
-    from zhiben_training.assess.results import item_scores
+    from zhiben_training.assess.results.gradebook import item_scores
 
     return item_scores(root, AID)
 
@@ -110,13 +110,13 @@ def test_hostile_kinds_are_taken_in_order_from_the_offset_and_wrap_around(genera
 def test_simulated_answers_are_python_not_json(generated, tmp_path):
     """Code answers are Python (JSON ``null`` would raise NameError in the kernel and score 0);
     choice answers are clicks saved as widget state, read back by the grader's own reader."""
-    from zhiben_training.assess.submission import read_clicks
+    from zhiben_training.assess.grading.submission import read_clicks
 
     handed = simulate_submissions(generated, AID, out_dir=tmp_path, seed=1, hostile=0, blank=0)
     text = handed[0].path.read_text(encoding="utf-8")
     assert re.search(r"answer_t0\d = [\[{]", text)
     assert not re.search(r"= (true|false|null)\b", text)
-    variant = nbformat.read(release.variant_dir(generated, AID, handed[0].trainee_id) / "paper.ipynb", as_version=4)
+    variant = nbformat.read(variants.variant_dir(generated, AID, handed[0].trainee_id) / "paper.ipynb", as_version=4)
     clicks = read_clicks(variant, handed[0].path.read_bytes())
     assert len(clicks) >= 3 and all(answered for answered, _, _ in clicks.values())
 
@@ -143,7 +143,7 @@ def test_blank_submissions_score_zero_on_every_automatic_item(graded):
 
 
 def _items_of_kind(root: Path, kind: str | None) -> set[str]:
-    record = release.load_keys(root, AID, TRAINEES[0])
+    record = variants.load_keys(root, AID, TRAINEES[0])
     return {i["item_id"] for i in record["items"] if i["kind"] != "written" and (kind is None or i["kind"] == kind)}
 
 
@@ -152,7 +152,7 @@ def _items_of_kind(root: Path, kind: str | None) -> set[str]:
 
 @pytest.fixture(scope="module")
 def responses(graded) -> pd.DataFrame:
-    from zhiben_training.assess.responses import responses_frame
+    from zhiben_training.assess.results.responses import responses_frame
 
     return responses_frame(graded.root, AID)
 
@@ -169,8 +169,8 @@ def test_one_row_per_trainee_and_automatic_item_with_the_gradebook_points(graded
 
 
 def test_answer_original_undoes_the_shuffle_of_a_choice_item(graded, responses):
-    from zhiben_training.assess.bank import question_by_id
-    from zhiben_training.assess.papers import PaperItem, bank_letters
+    from zhiben_training.assess.papers.bank import question_by_id
+    from zhiben_training.assess.papers.paper import PaperItem, bank_letters
 
     good = responses[responses["trainee_id"].isin(graded.of("good")) & (responses["kind"] == "single")]
     answered = good[good["answer"] != ""]
@@ -178,7 +178,7 @@ def test_answer_original_undoes_the_shuffle_of_a_choice_item(graded, responses):
     shuffled = answered[answered["answer"] != answered["answer_original"]]
     assert not shuffled.empty  # some option order differs from the bank's
     row = shuffled.iloc[0]
-    data = next(i for i in release.load_keys(graded.root, AID, row["trainee_id"])["items"]
+    data = next(i for i in variants.load_keys(graded.root, AID, row["trainee_id"])["items"]
                 if i["item_id"] == row["item_id"])
     item = PaperItem(**{k: data[k] for k in PaperItem.__dataclass_fields__})
     assert bank_letters(item, row["answer"]) == row["answer_original"]
@@ -191,12 +191,12 @@ def test_answer_original_undoes_the_shuffle_of_a_choice_item(graded, responses):
 
 
 def test_multiple_choice_answers_map_back_letter_by_letter(graded, responses):
-    from zhiben_training.assess.bank import question_by_id
+    from zhiben_training.assess.papers.bank import question_by_id
 
     multi = responses[(responses["kind"] == "multiple") & (responses["answer_original"] != "")]
     assert not multi.empty
     for row in multi.head(10).itertuples():
-        data = next(i for i in release.load_keys(graded.root, AID, row.trainee_id)["items"]
+        data = next(i for i in variants.load_keys(graded.root, AID, row.trainee_id)["items"]
                     if i["item_id"] == row.item_id)
         shown = dict(re.findall(r"^- ([A-E])\. (.*)$", data["prompt_md"], flags=re.M))
         bank = question_by_id(row.source_question_id)["options"]
@@ -223,7 +223,7 @@ def test_blank_and_hostile_submissions_give_empty_answers_not_errors(graded, res
 
 
 def test_item_analysis_distractors_mark_the_bank_key_and_count_true_false_picks(graded, responses):
-    from zhiben_training.assess.analysis import item_analysis
+    from zhiben_training.assess.results.analysis import item_analysis
 
     distractors = item_analysis(responses, min_n=3).distractors
     choice = responses[responses["kind"].isin(["single", "multiple"])]

@@ -32,10 +32,10 @@ from tests.assess.conftest import (
     trainees_course,
 )
 from tests.assess.test_sandbox import HOSTILE_CODE, HOSTILE_FILES
-from zhiben_training.assess import _supervisor
-from zhiben_training.assess.autograde import UNGRADED_LABEL, grading_status
-from zhiben_training.assess.collect import collect
-from zhiben_training.assess.sandbox import Limits, bwrap_available
+from zhiben_training.assess.exchange.handin import collect
+from zhiben_training.assess.grading import _supervisor
+from zhiben_training.assess.grading.batch import UNGRADED_LABEL, grading_status
+from zhiben_training.assess.grading.sandbox import Limits, bwrap_available
 from zhiben_training.assess.simulate import HOSTILE_KINDS
 from zhiben_training.errors import GradingIncompleteError
 
@@ -252,7 +252,7 @@ def _kernels_never_start_for(monkeypatch, victim: str) -> None:
 
 def test_a_kernel_that_never_starts_leaves_that_submission_ungraded_and_a_rerun_grades_it(
         template, tmp_path, run_tmp, monkeypatch, baseline, sqlite_registry):
-    from zhiben_training.assess.results import import_results
+    from zhiben_training.assess.results.gradebook import import_results
     from zhiben_training.cli import main
 
     root = _course(template, tmp_path, HONEST[:6])
@@ -276,7 +276,7 @@ def test_a_kernel_that_never_starts_leaves_that_submission_ungraded_and_a_rerun_
 
 
 def test_without_any_isolation_grading_is_refused_unless_the_examiner_allows_it(course, tmp_path, monkeypatch):
-    from zhiben_training.assess import sandbox
+    from zhiben_training.assess.grading import sandbox
     from zhiben_training.errors import AssessmentError
 
     monkeypatch.setattr(sandbox, "python_readable_by_others", lambda: False)
@@ -374,7 +374,7 @@ def test_a_paper_that_runs_out_of_its_total_time_is_ungraded_never_scored(templa
 
 def test_a_stop_that_repeats_in_a_fresh_kernel_is_the_submissions_own(template, tmp_path, run_tmp):
     """An endless loop stops at the same cell twice: the rest of the paper scores 0, and says why."""
-    from zhiben_training.assess.results import item_scores
+    from zhiben_training.assess.results.gradebook import item_scores
 
     tid = "X-infinite_loop"
     root = _course(template, tmp_path, [tid])
@@ -387,7 +387,7 @@ def test_a_stop_that_repeats_in_a_fresh_kernel_is_the_submissions_own(template, 
 def test_two_grading_runs_at_once_never_share_a_sandbox_uid(template, tmp_path, baseline):
     """Two examiners grading at once on one machine (here: a CLI run and this process): the run that
     ends first kills whatever is left of its own uids only, so the other run's slow kernels live on."""
-    from zhiben_training.assess.sandbox import lease_uid_block
+    from zhiben_training.assess.grading.sandbox import lease_uid_block
 
     first, second = lease_uid_block(), lease_uid_block()
     try:

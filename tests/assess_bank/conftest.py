@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from zhiben_training.assess.bank import bank_dir
+from zhiben_training.assess.papers.bank import bank_dir
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from zhiben_training.assess.analysis import (
+from zhiben_training.assess.papers.paper import bank_letters, build_paper, score_item
+from zhiben_training.assess.results.analysis import (
     cronbach_alpha,
     item_analysis,
     item_analysis_figure,
     kr20,
     plot_item_analysis,
 )
-from zhiben_training.assess.papers import bank_letters, build_paper, score_item
 from zhiben_training.cli._assess_analyze import analyze as analyze_command
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.assess_bank.conftest import rewrite_question
 from tests.reference import ACTION_PLAN, REGULATIONS, reference_text
-from zhiben_training.assess.bank import load_bank, load_blueprints, validate_blueprints
+from zhiben_training.assess.papers.bank import load_bank, load_blueprints, validate_blueprints
 from zhiben_training.errors import KnowledgeBaseError
 
 CN_NUM = {"四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12, "十三": 13,
@@ -133,7 +133,7 @@ def test_a_duplicated_id_is_rejected(bank_copy):
 
 
 def test_a_missing_bank_folder_is_a_config_error_that_names_the_variable(tmp_path, monkeypatch):
-    from zhiben_training.assess.bank import bank_dir
+    from zhiben_training.assess.papers.bank import bank_dir
     from zhiben_training.errors import ConfigError
 
     monkeypatch.setenv("ZHIBEN_BANK_DIR", str(tmp_path))
@@ -143,7 +143,9 @@ def test_a_missing_bank_folder_is_a_config_error_that_names_the_variable(tmp_pat
 
 
 def test_the_public_api_of_papers_scoring_and_analysis_is_pinned():
-    from zhiben_training.assess import analysis, papers, scoring
+    from zhiben_training.assess.papers import paper as papers
+    from zhiben_training.assess.papers import scoring
+    from zhiben_training.assess.results import analysis
 
     assert sorted(papers.__all__) == ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed",
                                       "score_item"]

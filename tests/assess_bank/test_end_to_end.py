@@ -36,21 +36,21 @@ def _right_answers(paper) -> dict[str, str]:
 def test_real_papers_grade_to_full_automatic_marks_through_nbgrader(tiny_city, tmp_path):
     from nbgrader.api import Gradebook
 
-    from zhiben_training.assess import release
-    from zhiben_training.assess.autograde import autograde
-    from zhiben_training.assess.collect import collect
+    from zhiben_training.assess.exchange import variants
+    from zhiben_training.assess.exchange.handin import collect
+    from zhiben_training.assess.grading.batch import autograde
+    from zhiben_training.assess.grading.submission import click_specs
     from zhiben_training.assess.nbgrader_adapter import db_url
-    from zhiben_training.assess.notebooks import NOTEBOOK_NAME
+    from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
     from zhiben_training.assess.simulate import _classify_click, click
-    from zhiben_training.assess.submission import click_specs
 
     root, inbox = tmp_path / "course", tmp_path / "inbox"
     trainees = ["T001", "T002"]
-    release.generate(root, round_id=ROUND, paper="A", trainees=[{"id": t, "name": t} for t in trainees],
+    variants.generate(root, round_id=ROUND, paper="A", trainees=[{"id": t, "name": t} for t in trainees],
                      city_dir=tiny_city, base_seed=5)
     expected = {}
     for trainee in trainees:
-        paper = release.rebuild_paper(root, AID, trainee)
+        paper = variants.rebuild_paper(root, AID, trainee)
         answers = _right_answers(paper)
         automatic = sum(i.points for i in paper.items if i.kind != "written")
         if trainee == "T002":
@@ -58,7 +58,7 @@ def test_real_papers_grade_to_full_automatic_marks_through_nbgrader(tiny_city, t
             answers[first_single.item_id] = f'{first_single.answer_var} = "Z"'
             automatic -= first_single.points
         expected[trainee] = automatic
-        nb = nbformat.read(release.variant_dir(root, AID, trainee) / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
+        nb = nbformat.read(variants.variant_dir(root, AID, trainee) / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
         specs = click_specs(nb)
         keys = {i.item_id: i for i in paper.items}
         for cell in nb.cells:

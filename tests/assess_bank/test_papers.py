@@ -9,8 +9,15 @@ import re
 import pandas as pd
 import pytest
 
-from zhiben_training.assess.bank import question_by_id
-from zhiben_training.assess.papers import Paper, bank_letters, blueprint, build_paper, paper_seed, score_item
+from zhiben_training.assess.papers.bank import question_by_id
+from zhiben_training.assess.papers.paper import (
+    Paper,
+    bank_letters,
+    blueprint,
+    build_paper,
+    paper_seed,
+    score_item,
+)
 from zhiben_training.errors import AssessmentError
 from zhiben_training.law import criteria
 
@@ -123,14 +130,14 @@ def test_the_site_narrative_does_not_quote_the_criteria_it_asks_for(tiny_city):
 
 
 def test_hazard_key_is_the_rules_engine_verdict_on_the_trainees_own_site(tiny_city):
-    from zhiben_training.hazards import assess
+    from zhiben_training.hazards import find_hazards
     from zhiben_training.synth import load_site_records
 
     records = {r["site_id"]: r for r in load_site_records(tiny_city)}
     for trainee in ("T001", "T004", "T009"):
         paper = paper_for(tiny_city, trainee)
         t01 = next(i for i in paper.items if i.item_id == "t01")
-        assert sorted(t01.key) == sorted({f.item_id for f in assess(records[paper.site_id])})
+        assert sorted(t01.key) == sorted({f.item_id for f in find_hazards(records[paper.site_id])})
 
 
 def test_classify_key_matches_the_rules_engine_for_each_listed_work(tiny_city):
@@ -175,15 +182,15 @@ def test_every_fact_that_triggers_a_hazard_is_told_in_the_narrative(tiny_city):
     """For each planted hazard, one of the wordings of each triggering fact appears in the report."""
     import numpy as np
 
-    from zhiben_training.assess._site_narrative import label_entities, render_site_report
-    from zhiben_training.assess.bank import bank_dir
-    from zhiben_training.hazards import assess
+    from zhiben_training.assess.papers.bank import bank_dir
+    from zhiben_training.assess.papers.site_report import label_entities, render_site_report
+    from zhiben_training.hazards import find_hazards
     from zhiben_training.synth import load_site_records
 
     phrases = json.loads((bank_dir() / "narrative.json").read_text(encoding="utf-8"))["fields"]
     checked = 0
     for record in load_site_records(tiny_city):
-        findings = assess(record)
+        findings = find_hazards(record)
         if not findings:
             continue
         rng = np.random.default_rng(1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zhiben_training import law
-from zhiben_training.assess.bank import load_bank
+from zhiben_training.assess.papers.bank import load_bank
 
 
 def _penalty_text(question: dict) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhiben_training.assess.papers import PaperItem, score_item
+from zhiben_training.assess.papers.paper import PaperItem, score_item
 
 
 def item(kind: str, key, points: float = 2.0) -> PaperItem:

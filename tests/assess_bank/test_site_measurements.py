@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zhiben_training.assess._site_narrative import SiteLabels, render_site_report
+from zhiben_training.assess.papers.site_report import SiteLabels, render_site_report
 from zhiben_training.lessons import inspection
 
 BANK = Path(__file__).resolve().parents[2] / "assessments" / "bank"

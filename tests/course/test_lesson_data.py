@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from zhiben_training import law
-from zhiben_training.hazards import assess
+from zhiben_training.hazards import find_hazards
 from zhiben_training.lessons import criteria_drill, inspection, ledger
 from zhiben_training.lessons.city import CITY_ENV, ensure_city, lesson_city_dir, lesson_site_records
 
@@ -54,7 +54,7 @@ def test_the_lesson_city_comes_from_the_environment_and_is_generated_once(city, 
 def test_the_walked_site_has_findings_and_every_finding_lands_on_an_object(city, monkeypatch):
     monkeypatch.setenv(CITY_ENV, str(city))
     record, findings = inspection.pick_site(lesson_site_records())
-    assert findings == [f for f in assess(record) if not f.needs_judgement] and len(findings) >= 2
+    assert findings == [f for f in find_hazards(record) if not f.needs_judgement] and len(findings) >= 2
     objects = inspection.inspection_objects(record)
     keys = {o.key for o in objects}
     expected = inspection.expected_items(findings)

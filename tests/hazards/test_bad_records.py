@@ -12,7 +12,7 @@ from tests.hazards.conftest import make_record
 from tests.hazards.conftest import work as W
 from zhiben_training.cli import main
 from zhiben_training.errors import RecordFormatError
-from zhiben_training.hazards import assess, validate_record
+from zhiben_training.hazards import find_hazards, validate_record
 from zhiben_training.hazards._reading import MAX_DEPTH, MAX_FILE_BYTES
 
 
@@ -53,7 +53,7 @@ def test_infinite_and_nan_depths_are_rejected_not_read(tmp_path, capsys, literal
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 10**20])
 def test_the_library_rejects_nan_inf_and_absurd_numbers_in_python_records(value):
     with pytest.raises(RecordFormatError) as err:
-        assess(make_record(works=[W("excavation", depth_m=value)]))
+        find_hazards(make_record(works=[W("excavation", depth_m=value)]))
     assert err.value.field == "works[0].depth_m"
 
 

@@ -97,12 +97,12 @@ def test_every_record_field_is_documented():
 def test_the_overview_example_in_the_doc_is_valid_and_gives_the_stated_answer():
     import re
 
-    from zhiben_training.hazards import assess, classify_works, judge_record
+    from zhiben_training.hazards import classify_works, find_hazards, judge_record
 
     record = json.loads(re.search(r"```json\n(.+?)\n```", DOC, re.S).group(1))
     assert record["format_version"] == "2"
     assert [c.level for c in classify_works(record)] == ["超规模"]
-    assert [f.item_id for f in assess(record)] == ["15.2"]
+    assert [f.item_id for f in find_hazards(record)] == ["15.2"]
     assert judge_record(record).undetermined == ()
     assert "W-01 为超规模工程（W1.1.1、W2.1）；发现重大事故隐患 15.2" in DOC
 

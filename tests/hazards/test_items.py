@@ -8,7 +8,7 @@ import pytest
 from tests.hazards.conftest import equipment as E
 from tests.hazards.conftest import make_record
 from tests.hazards.conftest import work as W
-from zhiben_training.hazards import assess
+from zhiben_training.hazards import find_hazards
 from zhiben_training.law import criteria
 
 
@@ -195,7 +195,7 @@ NEAR_MISSES[-1] = ("17", "未记录其他严重违法", R(observations={"other_s
 
 
 def _ids(record):
-    return [f.item_id for f in assess(record)]
+    return [f.item_id for f in find_hazards(record)]
 
 
 @pytest.mark.parametrize(("item", "why", "record"), TRIGGERS, ids=[f"{i}-{w}" for i, w, _ in TRIGGERS])
@@ -215,12 +215,12 @@ def test_every_decidable_item_has_a_trigger_and_a_near_miss():
 
 
 def test_a_record_without_facts_has_no_major_hazard():
-    assert assess(make_record()) == []
+    assert find_hazards(make_record()) == []
 
 
 def test_findings_carry_verbatim_text_and_the_triggering_facts():
     record = make_record(works=[W("excavation", depth_m=5, third_party_monitoring=False)])
-    (finding,) = [f for f in assess(record) if f.item_id == "5.3"]
+    (finding,) = [f for f in find_hazards(record) if f.item_id == "5.3"]
     assert finding.text == "深基坑、高边坡（一级、二级）施工未进行第三方监测；"
     assert finding.facts == ("works[0].depth_m = 5", "works[0].third_party_monitoring = false")
     assert finding.needs_judgement is False
@@ -230,7 +230,7 @@ def test_findings_carry_verbatim_text_and_the_triggering_facts():
 def test_items_16_and_17_are_raised_for_human_judgement(item):
     key = {"16": ("banned_techniques", "name"), "17": ("other_serious_violations", "description")}[item]
     record = make_record(observations={key[0]: [{key[1]: "现场情况"}]})
-    (finding,) = assess(record)
+    (finding,) = find_hazards(record)
     assert (finding.item_id, finding.needs_judgement) == (item, True)
     assert finding.facts == (f'observations.{key[0]}[0].{key[1]} = "现场情况"',)
 
@@ -238,7 +238,7 @@ def test_items_16_and_17_are_raised_for_human_judgement(item):
 def test_one_item_found_in_two_places_is_reported_once_with_both_facts():
     record = make_record(equipment=[E("tower_crane", safe_distance_ok=False),
                                     {"equipment_id": "E-02", "equipment_type": "tower_crane", "safe_distance_ok": False}])
-    (finding,) = assess(record)
+    (finding,) = find_hazards(record)
     assert finding.facts == ("equipment[0].safe_distance_ok = false", "equipment[1].safe_distance_ok = false")
 
 

@@ -7,7 +7,7 @@ import copy
 from tests.hazards.conftest import equipment as E
 from tests.hazards.conftest import make_record
 from tests.hazards.conftest import work as W
-from zhiben_training.hazards import assess, judge_record, migrate_record
+from zhiben_training.hazards import find_hazards, judge_record, migrate_record
 
 OLD = make_record(
     schema_version="1",
@@ -32,7 +32,7 @@ def test_migration_rewrites_exact_equivalents_and_lists_what_still_needs_measuri
 
 def test_a_migrated_record_gets_the_same_major_hazards():
     new, _ = migrate_record(OLD)
-    assert [f.item_id for f in assess(new)] == [f.item_id for f in assess(OLD)] == ["13.7", "15.2"]
+    assert [f.item_id for f in find_hazards(new)] == [f.item_id for f in find_hazards(OLD)] == ["13.7", "15.2"]
 
 
 def test_migrating_twice_changes_nothing_more():

@@ -28,9 +28,9 @@ import pytest
 import requests
 
 from tests.assess import standin
-from zhiben_training.assess import release
-from zhiben_training.assess.nbgrader_exchange import release_to_exchange
-from zhiben_training.assess.window import set_window
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.exchange.nbgrader_exchange import release_to_exchange
+from zhiben_training.assess.exchange.window import set_window
 from zhiben_training.hub.codes import add_staff, issue_codes
 from zhiben_training.hub.config import write_hub_config
 from zhiben_training.identifiers import make_id
@@ -139,7 +139,7 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
     try:
         course = base / "course"
         people = [{"id": tid, "name": f"考生{i:03d}"} for i, tid in enumerate(trainee_ids(count))]
-        release.generate(course, round_id=ROUND, paper="A", trainees=people, city_dir=base / "city",
+        variants.generate(course, round_id=ROUND, paper="A", trainees=people, city_dir=base / "city",
                          base_seed=11, build=standin.build_paper)
         course.chmod(0o711)
         release_to_exchange(course, AID)

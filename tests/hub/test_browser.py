@@ -13,11 +13,12 @@ from urllib.parse import quote
 import pytest
 
 from tests.hub.harness import AID, running_hub
-from zhiben_training.assess import collect, nbgrader_adapter
-from zhiben_training.assess.answer_state import check_paper
-from zhiben_training.assess.autograde import autograde
-from zhiben_training.assess.nbgrader_exchange import receipt_name
-from zhiben_training.assess.sandbox import Limits
+from zhiben_training.assess import nbgrader_adapter
+from zhiben_training.assess.exchange import handin
+from zhiben_training.assess.exchange.nbgrader_exchange import receipt_name
+from zhiben_training.assess.grading.batch import autograde
+from zhiben_training.assess.grading.sandbox import Limits
+from zhiben_training.assess.papers.answer_state import check_paper
 from zhiben_training.hub.spawner import system_user_name
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -99,7 +100,7 @@ def test_trainees_take_the_exam_in_chromium_and_scores_equal_the_offline_path(tm
                     results[tid] = _one_trainee(browser, hub, tid, code, seed)
             finally:
                 browser.close()
-        done, rejected = collect.collect(hub.course, AID)
+        done, rejected = handin.collect(hub.course, AID)
         assert not rejected and len(done) == COUNT
         for receipt in done:
             assert receipt.sha256 in results[receipt.trainee_id]["receipt"].replace("\n", "")
@@ -113,7 +114,7 @@ def test_trainees_take_the_exam_in_chromium_and_scores_equal_the_offline_path(tm
             shutil.copy(saved, handed / f"{AID}-{tid}.ipynb")
         limits = Limits(wall_seconds=20, cell_seconds=8, address_space=2 * 2**30)
         autograde(hub.course, AID, workers=2, limits=limits, progress=False)
-        collect.collect(offline, AID, source=collect.pack_handin(handed, tmp_path / "handin.zip"))
+        handin.collect(offline, AID, source=handin.pack_handin(handed, tmp_path / "handin.zip"))
         autograde(offline, AID, workers=2, limits=limits, progress=False)
 
         def scores(root):

@@ -7,7 +7,7 @@ import csv
 import json
 
 from tests.hub.harness import AID
-from zhiben_training.assess.window import load_window
+from zhiben_training.assess.exchange.window import load_window
 from zhiben_training.cli import main
 from zhiben_training.hub.codes import check_login
 

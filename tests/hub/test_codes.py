@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from zhiben_training.assess.window import login_refusal, set_window, submission_refusal
+from zhiben_training.assess.exchange.window import login_refusal, set_window, submission_refusal
 from zhiben_training.hub.codes import MAX_FAILURES, LoginRefusedError, check_login, issue_codes, unlock
 
 

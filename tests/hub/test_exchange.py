@@ -12,14 +12,15 @@ import nbformat
 import pytest
 
 from tests.hub.harness import AID, Trainee, running_hub
-from zhiben_training.assess import collect, nbgrader_adapter
-from zhiben_training.assess.answer_state import LEVELS, REQUIREMENTS
-from zhiben_training.assess.autograde import autograde
-from zhiben_training.assess.nbgrader_exchange import receipt_name
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME
-from zhiben_training.assess.sandbox import Limits
+from zhiben_training.assess import nbgrader_adapter
+from zhiben_training.assess.exchange import handin
+from zhiben_training.assess.exchange.nbgrader_exchange import receipt_name
+from zhiben_training.assess.grading.batch import autograde
+from zhiben_training.assess.grading.sandbox import Limits
+from zhiben_training.assess.grading.submission import click_specs
+from zhiben_training.assess.papers.answer_state import LEVELS, REQUIREMENTS
+from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
 from zhiben_training.assess.simulate import click
-from zhiben_training.assess.submission import click_specs
 from zhiben_training.hub.spawner import system_user_name
 
 pytestmark = pytest.mark.slow
@@ -84,13 +85,13 @@ def test_trainees_fetch_their_own_variant_submit_and_get_a_receipt(hub_run, tmp_
         saved = trainee.read(f"{AID}/{NOTEBOOK_NAME}.ipynb")["content"]
         (handed / f"{AID}-{tid}.ipynb").write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
 
-    done, rejected = collect.collect(hub.course, AID)
+    done, rejected = handin.collect(hub.course, AID)
     assert not rejected and {r.trainee_id: r.sha256 for r in done} == receipts
 
     limits = Limits(wall_seconds=20, cell_seconds=8, address_space=2 * 2**30)
     autograde(hub.course, AID, workers=2, limits=limits, progress=False)
-    zip_path = collect.pack_handin(handed, tmp_path / "handin.zip")
-    done_offline, _ = collect.collect(offline, AID, source=zip_path)
+    zip_path = handin.pack_handin(handed, tmp_path / "handin.zip")
+    done_offline, _ = handin.collect(offline, AID, source=zip_path)
     assert len(done_offline) == len(done)
     autograde(offline, AID, workers=2, limits=limits, progress=False)
     online, offline_scores = _scores(hub.course), _scores(offline)

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from tests.hub.harness import AID, Trainee, running_hub
-from zhiben_training.assess.nbgrader_exchange import receipt_name
-from zhiben_training.assess.window import events, extend, set_window
+from zhiben_training.assess.exchange.nbgrader_exchange import receipt_name
+from zhiben_training.assess.exchange.window import events, extend, set_window
 
 pytestmark = pytest.mark.slow
 

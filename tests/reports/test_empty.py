@@ -11,10 +11,10 @@ import pytest
 from tests.reports.conftest import make_periodic_inputs
 from zhiben_training.cli import main
 from zhiben_training.registry import open_registry
-from zhiben_training.reports.export import write_periodic
 from zhiben_training.reports.manifest import verify_manifest
 from zhiben_training.reports.periodic import NO_DATA, TOTAL, build_periodic_report
 from zhiben_training.reports.periods import parse_period
+from zhiben_training.reports.publish import write_periodic
 
 COMMANDS = {
     "quarterly-2026Q3": ["quarterly", "2026Q3"],

@@ -13,10 +13,10 @@ from tests.reports.conftest import column_widths, header_row, make_periodic_inpu
 from zhiben_training.cli import main
 from zhiben_training.errors import ReportError
 from zhiben_training.reports import write_roster
-from zhiben_training.reports.export import write_periodic
 from zhiben_training.reports.filing import BLANK, text_width
 from zhiben_training.reports.periodic import build_periodic_report
 from zhiben_training.reports.periods import parse_period
+from zhiben_training.reports.publish import write_periodic
 from zhiben_training.reports.xlsx import XLSX_FONT
 
 UNIT = "天津市和平区住房和城乡建设委员会"

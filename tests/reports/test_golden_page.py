@@ -6,9 +6,9 @@ import datetime as dt
 
 from tests.golden import check_golden
 from tests.reports.conftest import make_periodic_inputs
-from zhiben_training.reports.export import write_periodic
 from zhiben_training.reports.periodic import build_periodic_report
 from zhiben_training.reports.periods import parse_period
+from zhiben_training.reports.publish import write_periodic
 
 TODAY = dt.date(2026, 11, 28)
 

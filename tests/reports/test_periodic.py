@@ -24,10 +24,10 @@ from tests.reports.conftest import (
     table_values,
 )
 from zhiben_training.errors import ReportError
-from zhiben_training.reports.export import write_periodic
 from zhiben_training.reports.manifest import verify_manifest
 from zhiben_training.reports.periodic import TOTAL, build_periodic_report
 from zhiben_training.reports.periods import content, parse_period
+from zhiben_training.reports.publish import write_periodic
 
 
 def _section(report, key):

@@ -17,9 +17,9 @@ import pytest
 from tests.reports.conftest import make_periodic_inputs
 from zhiben_training.fonts import CJK_FONT_NAME, cjk_font_path
 from zhiben_training.reports import write_roster
-from zhiben_training.reports.export import write_periodic
 from zhiben_training.reports.periodic import build_periodic_report
 from zhiben_training.reports.periods import parse_period
+from zhiben_training.reports.publish import write_periodic
 from zhiben_training.reports.xlsx import XLSX_FONT
 
 UNIT = "天津市和平区住房和城乡建设委员会"

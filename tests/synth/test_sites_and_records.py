@@ -7,7 +7,7 @@ import copy
 import numpy as np
 import pytest
 
-from zhiben_training.hazards import assess, classify_work, judge_record, validate_record
+from zhiben_training.hazards import classify_work, find_hazards, judge_record, validate_record
 from zhiben_training.law import criteria
 from zhiben_training.synth import load_site_records
 from zhiben_training.synth._plant import PLANTABLE_IDS, PLANTERS, PlantContext
@@ -15,7 +15,7 @@ from zhiben_training.synth._works import classify
 
 
 def _ids(record: dict) -> list[str]:
-    return sorted({f.item_id for f in assess(record)}, key=lambda s: [int(x) for x in s.split(".")])
+    return sorted({f.item_id for f in find_hazards(record)}, key=lambda s: [int(x) for x in s.split(".")])
 
 
 def test_every_demo_record_validates_and_assess_equals_the_intended_label(demo_city, demo_tables):

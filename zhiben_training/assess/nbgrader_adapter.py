@@ -68,7 +68,7 @@ c.Execute.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# 在此作答"}
 # Validate (button and `nbgrader validate`) tells the trainee's check: 已作答 N / 总数 题, never a test verdict.
 try:
-    from zhiben_training.assess.validate import install as _zhiben_validate
+    from zhiben_training.assess.papers.validate import install as _zhiben_validate
 
     _zhiben_validate()
 except ImportError:  # a JupyterLab without zhiben_training: stock Validate

@@ -1,6 +1,6 @@
 """Simulated trainee submissions of mixed quality, for the demo and the autograde benchmark.
 
-This is an examiner-side tool: it reads the examiner-only keys (``release.load_keys``) to write
+This is an examiner-side tool: it reads the examiner-only keys (``variants.load_keys``) to write
 answers of a chosen quality into each trainee's own released variant, exactly as a trainee would
 return it (``<assignment>-<trainee>.ipynb`` in a hand-in folder). Hostile submissions are the
 attacks the grader must survive: an infinite loop, an endless sleep, ``os._exit``, a memory hog,
@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from zhiben_training.assess import release
-from zhiben_training.assess.answer_state import (
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.papers.answer_state import (
     LEVELS,
     REQUIREMENTS,
     SPEC_KEY,
@@ -26,7 +26,7 @@ from zhiben_training.assess.answer_state import (
     TRUEFALSE,
     VIEW_MIME,
 )
-from zhiben_training.assess.notebooks import CLICK_KINDS, NOTEBOOK_NAME, answer_cell_id
+from zhiben_training.assess.papers.notebooks import CLICK_KINDS, NOTEBOOK_NAME, answer_cell_id
 
 __all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix", "click"]
 
@@ -220,17 +220,17 @@ def simulate_submissions(
     two assignments can cover different attacks."""
     course_root, out_dir = Path(course_root), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    trainees = release.trainees(course_root, assignment)
+    trainees = variants.variant_trainees(course_root, assignment)
     mix = quality_mix(trainees, seed=seed, hostile=hostile, blank=blank)
     kinds = list(HOSTILE_KINDS)
     written: list[SimulatedSubmission] = []
     hostile_count = hostile_offset
     for tid in trainees:
         rng = np.random.default_rng([seed, int.from_bytes(tid.encode()[:8].ljust(8, b"\0"), "little")])
-        record = release.load_keys(course_root, assignment, tid)
+        record = variants.load_keys(course_root, assignment, tid)
         path = out_dir / f"{assignment}-{tid}.ipynb"
         quality, detail = mix[tid], ""
-        nb = nbformat.read(release.variant_dir(course_root, assignment, tid) / f"{NOTEBOOK_NAME}.ipynb",
+        nb = nbformat.read(variants.variant_dir(course_root, assignment, tid) / f"{NOTEBOOK_NAME}.ipynb",
                            as_version=4)
         if quality == "hostile":
             detail = kinds[hostile_count % len(kinds)]

@@ -55,8 +55,7 @@ def analyze(round_id: str, course: Path, assignments: tuple[str, ...], responses
 def _course_responses(round_id: str, course: Path, assignments: tuple[str, ...]) -> pd.DataFrame:
     """Responses of the assignments, each of which must have been generated for ``round_id``
     (checked before anything is read or written)."""
-    from zhiben_training.assess.responses import responses_frame
-    from zhiben_training.assess.results import assignment_round
+    from zhiben_training.assess.results import assignment_round, responses_frame
 
     if not assignments:
         raise AssessmentError("请用 -a 指定考核编号（如 -a 2026-A），或用 --responses 指定作答明细 CSV。")
@@ -79,7 +78,7 @@ def _read_responses(responses_path: Path) -> pd.DataFrame:
 
 def _analyze(round_id: str, responses: pd.DataFrame, out_dir: Path | None, min_n: int, *,
              assignments: tuple[str, ...] = ()) -> None:
-    from zhiben_training.assess.analysis import write_item_analysis
+    from zhiben_training.assess.results import write_item_analysis
 
     out_dir = out_dir or Path(f"item-analysis-{round_id}")
     result, paths = write_item_analysis(responses, out_dir, round_id=round_id, assignments=assignments, min_n=min_n)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zhiben_training.assess.sandbox import Limits
+from zhiben_training.assess.grading import Limits
 from zhiben_training.cli._assess_analyze import analyze
 from zhiben_training.cli._registry_common import db_option
 
@@ -32,8 +32,7 @@ def command() -> None:
 @click.option("--seed", default=2026, show_default=True, help="基础随机种子（记录在 keys/ 中，可重建任一试卷）。")
 def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> None:
     """为每位考生生成一份试卷变体（结构相同、内容不同），并在 nbgrader 中登记。"""
-    from zhiben_training.assess.release import generate
-    from zhiben_training.assess.trainees import read_trainee_list, roster_trainees
+    from zhiben_training.assess.exchange import generate, read_trainee_list, roster_trainees
     from zhiben_training.registry import open_registry
 
     people = read_trainee_list(trainees) if trainees else roster_trainees(open_registry(db_url), round_id)
@@ -47,7 +46,7 @@ def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> N
 @_ASSIGNMENT
 def release_cmd(course, assignment) -> None:
     """为每位考生打包试卷和数据文件（zip），供无服务器的现场考核使用。"""
-    from zhiben_training.assess.release import release
+    from zhiben_training.assess.exchange import release
 
     paths = release(course, assignment)
     click.echo(f"已写出 {len(paths)} 个考生压缩包：{paths[0].parent if paths else ''}")
@@ -60,7 +59,7 @@ def release_cmd(course, assignment) -> None:
               help="交回文件所在的文件夹或 zip；省略时从 nbgrader 交换目录收取。")
 def collect_cmd(course, assignment, source) -> None:
     """收卷：每份答卷记录 SHA-256 回执；无法识别考生的文件拒收并说明原因。"""
-    from zhiben_training.assess.collect import collect
+    from zhiben_training.assess.exchange import collect
 
     receipts, rejected = collect(course, assignment, source=source)
     for r in receipts:
@@ -85,9 +84,13 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
 
     评分系统自身的故障（沙箱或评分进程崩溃、内核无法启动）从不计分：该答卷重试一次，
     仍失败则记为“未评分（评分系统故障）”，命令以退出码 4 结束，重新运行即可补评。"""
-    from zhiben_training.assess.autograde import UNGRADED_LABEL, autograde
-    from zhiben_training.assess.integrity import tamper_reports
-    from zhiben_training.assess.sandbox import describe_isolation, isolation_level
+    from zhiben_training.assess.grading import (
+        UNGRADED_LABEL,
+        autograde,
+        describe_isolation,
+        isolation_level,
+        tamper_reports,
+    )
     from zhiben_training.errors import GradingIncompleteError
 
     use_bwrap = False if no_bwrap else None
@@ -121,7 +124,7 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
               help="反馈页上的生成日期（YYYY-MM-DD，默认今天）。")
 def feedback_cmd(course, assignment, pass_mark, db_url, show_answers, today) -> None:
     """生成考生可读的成绩反馈（总分、是否合格、逐题得分；默认不含正确答案，不含答案文件和评分代码）。"""
-    from zhiben_training.assess.feedback import write_feedback
+    from zhiben_training.assess.results import write_feedback
 
     _, mark = _round_and_mark(course, assignment, db_url, pass_mark)
     paths = write_feedback(course, assignment, pass_mark=mark, show_answers=show_answers,
@@ -153,7 +156,7 @@ _PASS_MARK_HELP = "合格分数线（百分制，占满分的百分比）；省�
 @db_option
 def export_cmd(course, assignment, out, pass_mark, db_url) -> None:
     """导出成绩 CSV（UTF-8 BOM，时间为北京时间），可直接用 Excel 打开；是否合格按该轮次的合格分数线判定。"""
-    from zhiben_training.assess.export import export_csv
+    from zhiben_training.assess.results import export_csv
 
     round_id, mark = _round_and_mark(course, assignment, db_url, pass_mark)
     click.echo(f"已导出：{export_csv(course, assignment, out, pass_mark=mark)}"
@@ -205,7 +208,7 @@ def simulate_cmd(course, assignment, out, seed, blank) -> None:
     """模拟考生交回的答卷（练习和演示用，仅限考核人员：按 keys/ 中的答案写出较好或较差的作答）。"""
     import tempfile
 
-    from zhiben_training.assess.collect import pack_handin
+    from zhiben_training.assess.exchange import pack_handin
     from zhiben_training.assess.simulate import simulate_submissions
 
     with tempfile.TemporaryDirectory() as folder:

@@ -38,7 +38,7 @@ def command() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="准考证名单 CSV（默认 <课程>/hub/准考证-<考核>.csv）。")
 def release_cmd(course, assignment, out) -> None:
     """把每位考生自己的试卷发布到在线考场，并为每人生成一次性准考证号（只保存其哈希）。"""
-    from zhiben_training.assess.nbgrader_exchange import release_to_exchange
+    from zhiben_training.assess.exchange import release_to_exchange
     from zhiben_training.hub.codes import hub_dir, issue_codes
 
     names = release_to_exchange(course, assignment)
@@ -76,8 +76,8 @@ def staff_cmd(course, username, role) -> None:
 @_BY
 def window_cmd(course, assignment, opens, closes, late, late_until, by) -> None:
     """设置考试时间（开考、结束、迟交规则），写入日志。"""
+    from zhiben_training.assess.exchange import LATE_POLICIES, beijing, set_window
     from zhiben_training.assess.nbgrader_adapter import set_due_date
-    from zhiben_training.assess.window import LATE_POLICIES, beijing, set_window
 
     window = set_window(course, assignment, opens_at=_when(opens), closes_at=_when(closes), late=late,
                         late_until=_when(late_until) if late_until else None, by=by)
@@ -94,7 +94,7 @@ def window_cmd(course, assignment, opens, closes, late, late_until, by) -> None:
 @_BY
 def extend_cmd(course, assignment, trainee, until, by) -> None:
     """为个别考生延长考试时间（如机器故障），写入日志。"""
-    from zhiben_training.assess.window import beijing, extend
+    from zhiben_training.assess.exchange import beijing, extend
     from zhiben_training.hub.codes import normalize_id
 
     extend(course, assignment, normalize_id(trainee), until=_when(until), by=by)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zhiben_training.errors import ImportValidationError
-from zhiben_training.registry.imports.report import mask_value
+from zhiben_training.registry.imports.row_report import mask_value
 
 from ._registry_common import db_option, open_from
 

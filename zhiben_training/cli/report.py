@@ -75,9 +75,9 @@ def roster_command(round_id: str, masked: bool, spec_path: Path | None, out_dir:
 
 def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None, today: dt.datetime | None,
               unit: str | None) -> None:
-    from zhiben_training.reports.export import write_periodic
     from zhiben_training.reports.periodic import build_periodic_report
     from zhiben_training.reports.periods import parse_period
+    from zhiben_training.reports.publish import write_periodic
     from zhiben_training.reports.sources import periodic_inputs
 
     period = parse_period(kind, value)

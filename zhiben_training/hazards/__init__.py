@@ -4,15 +4,15 @@
   (``zhiben_training/data/inspection_record.schema.json``, documented in ``docs/record-format.md``),
   ``load_record_file`` reads one with stated size, depth and number limits;
 * ``classify_work`` / ``classify_works`` grade sub-works 一般 / 危大 / 超规模 / 无法判定 (建办质〔2018〕31号);
-* ``assess`` lists the 重大事故隐患 (建质规〔2024〕5号) with the measurements that triggered them;
+* ``find_hazards`` lists the 重大事故隐患 (建质规〔2024〕5号) with the measurements that triggered them;
   ``judge_record`` adds the items the record cannot decide (无法判定) and the verdict on each issue;
 * ``migrate_record`` turns a format-1 record into format 2.
 """
 
 from __future__ import annotations
 
-from zhiben_training.hazards._assess import assess, judge_record
 from zhiben_training.hazards._classify import classify_work, classify_works
+from zhiben_training.hazards._judge import find_hazards, judge_record
 from zhiben_training.hazards._migrate import FORMAT_VERSION, migrate_record
 from zhiben_training.hazards._models import (
     LEVELS,
@@ -34,7 +34,7 @@ __all__ = [
     "RecordVerdict",
     "Undetermined",
     "WorkClassification",
-    "assess",
+    "find_hazards",
     "classify_work",
     "classify_works",
     "judge_record",

@@ -16,7 +16,7 @@ from jupyterhub.auth import Authenticator
 from jupyterhub.handlers.login import LoginHandler
 from traitlets import Bool, Unicode
 
-from zhiben_training.assess.window import log_event, login_refusal
+from zhiben_training.assess.exchange import log_event, login_refusal
 from zhiben_training.hub.codes import LoginRefusedError, check_login, normalize_id
 
 __all__ = ["ExamCodeAuthenticator", "ExamLoginHandler", "GROUPS"]

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from zhiben_training.assess.nbgrader_exchange import EXCHANGE_CONFIG
+from zhiben_training.assess.exchange import EXCHANGE_CONFIG
 
 __all__ = ["write_hub_config", "TEMPLATES", "GROUP_ROLES"]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from traitlets import Unicode
 
-from zhiben_training.assess.nbgrader_exchange import grant_variant
+from zhiben_training.assess.exchange import grant_variant
 from zhiben_training.hub.passage import enter_passage, passage_plan, server_paths
 
 __all__ = ["TraineeSpawner", "system_user_name", "ensure_system_user"]

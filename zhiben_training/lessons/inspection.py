@@ -2,7 +2,7 @@
 
 The record is split into *inspection objects* (企业与人员, each sub-work, each machine, the site
 observations). For each object the learner picks "无重大事故隐患" or a 2024 item; the answer key is
-what ``hazards.assess`` finds, mapped to objects through the fact paths it reports
+what ``hazards.find_hazards`` finds, mapped to objects through the fact paths it reports
 ("works[4].expert_review_held = false" → object ``works[4]``). Records are in format 2: the learner
 sees measurements with units (风力 7 级, 照明电压 220 V, 混凝土强度 60 %) and must know the threshold.
 """
@@ -38,11 +38,11 @@ def _object_key(fact: str) -> str:
 
 def pick_site(records: list[dict]) -> tuple[dict, list]:
     """The record with the most (decidable) findings, ties broken by site id: a rich but fixed example."""
-    from zhiben_training.hazards import assess
+    from zhiben_training.hazards import find_hazards
 
     best = None
     for record in records:
-        findings = [f for f in assess(record) if not f.needs_judgement]
+        findings = [f for f in find_hazards(record) if not f.needs_judgement]
         rank = (len(findings), -int(re.sub(r"\D", "", record.get("site_id", "0")) or 0))
         if best is None or rank > best[0]:
             best = (rank, record, findings)
@@ -120,7 +120,7 @@ def inspection_objects(record: dict) -> list[InspectionObject]:
 
 
 def expected_items(findings) -> dict[str, set[str]]:
-    """Object key → the 2024 items ``assess`` found on it."""
+    """Object key → the 2024 items ``find_hazards`` found on it."""
     expected: dict[str, set[str]] = {}
     for finding in findings:
         for key in {_object_key(fact) for fact in finding.facts} or {"observations"}:

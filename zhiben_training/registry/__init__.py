@@ -27,7 +27,7 @@ for users (``zhiben db serve``).
 Library calls return full ID numbers and phone numbers; the CLI masks them when it prints.
 """
 
+from .api import Registry, open_registry
 from .imports import IMPORT_KINDS, ImportResult, write_template
-from .registry import Registry, open_registry
 
 __all__ = ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template"]

@@ -2,7 +2,7 @@
 
 Inputs (``PeriodicInputs``) are plain DataFrames so the same builder serves the registry, a
 synthetic city or a test. Each section is a titled table with an optional chart; the writers in
-``reports/export.py`` turn a ``PeriodicReport`` into an XLSX workbook and a printable HTML page.
+``reports/publish.py`` turn a ``PeriodicReport`` into an XLSX workbook and a printable HTML page.
 """
 
 from __future__ import annotations

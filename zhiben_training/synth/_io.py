@@ -86,8 +86,8 @@ def data_dictionary_markdown() -> str:
         lines.append("")
     lines += ["## `site_records.jsonl` — 检查记录 / inspection records", "",
               "每行一条项目检查记录，格式见 `docs/record-format.md`（`zhiben_training/data/inspection_record.schema.json`），"
-              "`site_id` 与 `sites.site_id` 对应；规则引擎 `zhiben_training.hazards.assess()` 对每条记录给出的重大事故隐患"
+              "`site_id` 与 `sites.site_id` 对应；规则引擎 `zhiben_training.hazards.find_hazards()` 对每条记录给出的重大事故隐患"
               "条目与 `sites.label_major_hazard_ids` 相同。",
               "One inspection record per line in the rules engine's format (docs/record-format.md); "
-              "`assess(record)` returns exactly the item ids in `sites.label_major_hazard_ids`.", ""]
+              "`find_hazards(record)` returns exactly the item ids in `sites.label_major_hazard_ids`.", ""]
     return "\n".join(lines)

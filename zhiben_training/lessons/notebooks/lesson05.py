@@ -1,4 +1,4 @@
-"""Lesson 05 隐患排查实战: walk a synthetic site's record, mark major hazards, feedback from hazards.assess."""
+"""Lesson 05 隐患排查实战: walk a synthetic site's record, mark major hazards, feedback from hazards.find_hazards."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def cells() -> list[tuple[str, str]]:
             "逐个检查对象判断是否构成重大事故隐患，并指出对应的判定标准（2024版）条款；",
             "理解规则引擎给出的“触发事实”，以及哪些情形必须由人作专业判断。",
         ], audience="专职安全生产管理人员、项目负责人"),
-        setup("import pandas as pd", "from zhiben_training.hazards import assess",
+        setup("import pandas as pd", "from zhiben_training.hazards import find_hazards",
               "from zhiben_training.lessons import city, inspection"),
         ("md", f"""## 一、排查是谁的事
 
@@ -51,7 +51,7 @@ print("检查日期：", 检查记录["inspection_date"], "　检查对象：", 
 * “无重大事故隐患”，或者
 * 判定标准（2024版）中对应的条款（如 `5.4.2`）。
 
-选择后立即显示反馈（来自规则引擎 `zhiben_training.hazards.assess`）。你的标记保存在 `检查标记` 中。
+选择后立即显示反馈（来自规则引擎 `zhiben_training.hazards.find_hazards`）。你的标记保存在 `检查标记` 中。
 **建议先独立判断，再看反馈。**"""),
         ("code", """检查标记 = {}  # 检查对象 → 你的判定，例如 {"works[1]": "6.1"}
 display(inspection.marking_widgets(检查对象, 检查标记, 规则引擎结论))"""),
@@ -66,7 +66,7 @@ with pd.option_context("display.max_colwidth", None):
 每条结论都列出了触发它的事实（字段路径 = 取值）。"""),
         ("code", """结论表 = pd.DataFrame([
     {"条款": f.item_id, "条款原文": f.text, "触发事实": "；".join(f.facts), "需人工判断": "是" if f.needs_judgement else "否"}
-    for f in assess(检查记录)
+    for f in find_hazards(检查记录)
 ])
 with pd.option_context("display.max_colwidth", None):
     display(text_table(结论表))"""),

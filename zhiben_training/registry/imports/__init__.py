@@ -21,7 +21,7 @@ from zhiben_training.errors import ImportValidationError
 
 from ..store import refresh_statistics, write_transaction
 from .reading import FileProblem, read_table
-from .report import remove_report, save_report
+from .row_report import remove_report, save_report
 from .templates import write_template
 from .validation import check_references, parse_rows, spec
 from .writing import TABLES, known_references, write_records

@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from zhiben_training.assess.answer_state import SPEC_KEY
 from zhiben_training.assess.nbgrader_adapter import compute_checksum
+from zhiben_training.assess.papers.answer_state import SPEC_KEY
 
 __all__ = [
     "NOTEBOOK_NAME",
@@ -85,9 +85,9 @@ _CHECK_SOURCE = "# 作答检查：点击按钮，统计已保存文件中的作�
 
 
 def _embedded(specs: dict) -> str:
-    """Setup-cell code of the click answers: answer_state and _paper_widgets run as one module."""
+    """Setup-cell code of the click answers: answer_state and _widgets run as one module."""
     body = (_HERE / "answer_state.py").read_text(encoding="utf-8").replace("from __future__ import annotations\n", "")
-    widgets = (_HERE / "_paper_widgets.py").read_text(encoding="utf-8")
+    widgets = (_HERE / "_widgets.py").read_text(encoding="utf-8")
     head, _, rest = widgets.partition("# zb-embed: begin skip")
     body += "\n" + head + rest.partition("# zb-embed: end skip\n")[2]
     return ("\n# 点击作答的选项控件和作答检查（只读）：选项随文件保存，评分时直接读取保存的选项。\n"

@@ -23,7 +23,7 @@ import json
 
 from nbgrader.validator import Validator
 
-from zhiben_training.assess.answer_state import check_paper, check_text
+from zhiben_training.assess.papers.answer_state import check_paper, check_text
 
 __all__ = ["ZhibenValidator", "install"]
 
@@ -65,7 +65,7 @@ def install() -> None:
 
 
 def _jupyter_server_extension_points() -> list[dict]:
-    return [{"module": "zhiben_training.assess.validate"}]
+    return [{"module": "zhiben_training.assess.papers.validate"}]
 
 
 def _load_jupyter_server_extension(serverapp) -> None:

@@ -1,7 +1,7 @@
 """The only module that imports ``nbgrader.exchange``: a personalised exchange.
 
 nbgrader's default exchange releases one copy of an assignment to everybody. Here each trainee
-has their own variant (``variants/<assignment>/<trainee>/``, see ``release.py``), released to
+has their own variant (``variants/<assignment>/<trainee>/``, see ``variants.py``), released to
 ``exchange/zhiben/outbound/<assignment>/<trainee>/``. The assignment folder is 0711 (others can
 pass through it but not list it) and each trainee's folder is owned by that trainee's system
 user, 0500, so a trainee's server can fetch its own paper and no other (the approach of
@@ -29,9 +29,9 @@ from nbgrader.exchange.default import (
     ExchangeSubmit,
 )
 
-from zhiben_training.assess import release
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME
-from zhiben_training.assess.window import load_window, submission_refusal
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.exchange.window import load_window, submission_refusal
+from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["PersonalFetchAssignment", "PersonalList", "PersonalSubmit", "release_to_exchange",
@@ -58,7 +58,7 @@ def outbound_dir(course_root: Path, assignment: str) -> Path:
 def release_to_exchange(course_root: Path, assignment: str) -> list[str]:
     """Copy every trainee's variant into the exchange (examiner, as root). Returns the trainee ids."""
     root = Path(course_root)
-    names = release.trainees(root, assignment, action="无法发布到在线考场")
+    names = variants.variant_trainees(root, assignment, action="无法发布到在线考场")
     course = root / "exchange" / COURSE_ID
     for folder, mode in ((course, 0o755), (course / "outbound", 0o755), (course / "inbound", 0o2733)):
         folder.mkdir(parents=True, exist_ok=True)
@@ -70,7 +70,7 @@ def release_to_exchange(course_root: Path, assignment: str) -> list[str]:
         dest = target / tid
         if dest.exists():
             shutil.rmtree(dest)
-        shutil.copytree(release.variant_dir(root, assignment, tid), dest)
+        shutil.copytree(variants.variant_dir(root, assignment, tid), dest)
         for path in dest.iterdir():
             path.chmod(0o400)
         dest.chmod(0o500)

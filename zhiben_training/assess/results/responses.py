@@ -15,10 +15,11 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from zhiben_training.assess import release, results
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME, test_cell_id
-from zhiben_training.assess.papers import PaperItem, bank_letters
-from zhiben_training.assess.submission import captured_answer
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.grading.submission import captured_answer
+from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, test_cell_id
+from zhiben_training.assess.papers.paper import PaperItem, bank_letters
+from zhiben_training.assess.results import gradebook as results
 
 __all__ = ["responses_frame"]
 
@@ -68,7 +69,7 @@ def responses_frame(course_root: Path, assignment: str) -> pd.DataFrame:
     earned = {(r.student_id, r.item_id): r.score for r in scores.itertuples()}
     rows = []
     for trainee in sorted(scores["student_id"].unique()):
-        record = release.load_keys(course_root, assignment, trainee)
+        record = variants.load_keys(course_root, assignment, trainee)
         answers = _captured(course_root, assignment, trainee)
         for data in record["items"]:
             item = PaperItem(**{k: data[k] for k in PaperItem.__dataclass_fields__})

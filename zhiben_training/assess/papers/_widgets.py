@@ -7,7 +7,7 @@ import json
 import os
 
 # zb-embed: begin skip (the setup cell holds answer_state itself)
-from zhiben_training.assess.answer_state import (
+from zhiben_training.assess.papers.answer_state import (
     LEVELS,
     REQUIREMENTS,
     STATE_MIME,

@@ -16,9 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from zhiben_training.assess.bank import QUESTION_TYPES, bank_dir, load_bank, load_blueprints, question_by_id
-from zhiben_training.assess.scoring import normalise_choice, score_item
-from zhiben_training.assess.site_tasks import choose_site, classify_task, hazard_task, ledger_task
+from zhiben_training.assess.papers.bank import (
+    QUESTION_TYPES,
+    bank_dir,
+    load_bank,
+    load_blueprints,
+    question_by_id,
+)
+from zhiben_training.assess.papers.scoring import normalise_choice, score_item
+from zhiben_training.assess.papers.site_tasks import choose_site, classify_task, hazard_task, ledger_task
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed", "score_item"]
@@ -114,7 +120,7 @@ def _draw_knowledge(bp: dict, paper: str, rng: np.random.Generator) -> list[Pape
 
 
 def _task_items(bp: dict, city_dir: Path, rng: np.random.Generator) -> tuple[list[PaperItem], dict, str]:
-    from zhiben_training.assess._site_narrative import label_entities
+    from zhiben_training.assess.papers.site_report import label_entities
 
     bank = str(bank_dir())
     record, district = choose_site(city_dir, rng)

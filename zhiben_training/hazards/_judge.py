@@ -81,7 +81,7 @@ def judge_record(record: dict) -> RecordVerdict:
                          _issues(record, findings, undetermined))
 
 
-def assess(record: dict) -> list[HazardFinding]:
+def find_hazards(record: dict) -> list[HazardFinding]:
     """The major hazards (判定标准2024) a record shows, in the standard's order.
 
     Each finding carries the verbatim item text, the ``path = value`` facts that triggered it and

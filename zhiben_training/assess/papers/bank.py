@@ -47,7 +47,7 @@ def bank_dir(directory: Path | str | None = None) -> Path:
     elif os.environ.get(BANK_DIR_ENV):
         path = Path(os.environ[BANK_DIR_ENV]).expanduser()
     else:
-        path = Path(__file__).resolve().parents[2] / "assessments" / "bank"
+        path = Path(__file__).resolve().parents[3] / "assessments" / "bank"  # <checkout>/zhiben_training/assess/papers
     if not (path / "questions").is_dir():
         raise ConfigError(f"找不到题库目录：{path / 'questions'}", hint=f"请设置环境变量 {BANK_DIR_ENV} 指向 assessments/bank")
     return path

@@ -14,7 +14,7 @@ the tasks correlate less with the rest than the objective items do); on the same
 equal. ``reliability["note"]`` says this in Chinese for each paper, and the CLI prints it.
 
 Options are shuffled per trainee, so distractor counts use the column ``answer_original`` (the
-answer in the bank's own letters, see :func:`zhiben_training.assess.papers.bank_letters`) when present,
+answer in the bank's own letters, see :func:`zhiben_training.assess.papers.paper.bank_letters`) when present,
 and otherwise count the letters as shown to each trainee (then only the key count is meaningful).
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zhiben_training.assess.scoring import normalise_choice, normalise_truefalse
+from zhiben_training.assess.papers.scoring import normalise_choice, normalise_truefalse
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["ItemAnalysis", "item_analysis", "write_item_analysis", "analysis_title", "cronbach_alpha", "kr20", "plot_item_analysis", "item_analysis_figure",

@@ -16,8 +16,8 @@ from . import models as m
 from .audit import audit_entries
 from .certificates import renew_certificate
 from .renewals import renewals_due
-from .results import record_results
 from .rounds import open_rounds
+from .scores import record_results
 from .status import round_status, summarise
 from .store import make_engine, upgrade, write_transaction
 from .synthetic import load_city_frames, read_city

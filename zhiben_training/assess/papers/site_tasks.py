@@ -1,12 +1,12 @@
 """The management-ability tasks on a trainee's own synthetic site (examiner-side).
 
 * t01 ``hazard_ids``: a Chinese narrative inspection report (never the machine-readable record);
-  key = ``zhiben_training.hazards.assess(record)`` item ids.
+  key = ``zhiben_training.hazards.find_hazards(record)`` item ids.
 * t02 ``classify_works``: the site's sub-works with their parameters; key = ``classify_works(record)``.
 * t03 ``ledger``: a hazard-ledger CSV for the site's district as of a stated date; key computed with
   pandas from the very bytes the trainee receives.
 
-Keys are built here and travel only in :class:`~zhiben_training.assess.papers.PaperItem.key`.
+Keys are built here and travel only in :class:`~zhiben_training.assess.papers.paper.PaperItem.key`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zhiben_training.assess._site_narrative import (
+from zhiben_training.assess.papers.site_report import (
     SiteLabels,
     render_site_report,
     work_parameters,
@@ -85,9 +85,9 @@ def choose_site(city_dir: Path, rng: np.random.Generator) -> tuple[dict, str]:
 
 def hazard_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *, bank: str) -> SiteTask:
     """t01: find the major hazards in the narrative and cite the 2024 item ids."""
-    from zhiben_training.hazards import assess
+    from zhiben_training.hazards import find_hazards
 
-    ids = sorted({f.item_id for f in assess(record) if not f.needs_judgement},
+    ids = sorted({f.item_id for f in find_hazards(record) if not f.needs_judgement},
                  key=lambda i: [int(p) for p in i.split(".")])
     report = render_site_report(record, labels, rng, bank=bank)
     prompt = (

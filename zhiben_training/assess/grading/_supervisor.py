@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhiben_training.assess._worker import Runner, grade_one, write_autograded
-from zhiben_training.assess.sandbox import Limits, UidBlock, Zygote, kill_uids, lease_uid_block
+from zhiben_training.assess.grading._worker import Runner, grade_one, write_autograded
+from zhiben_training.assess.grading.sandbox import Limits, UidBlock, Zygote, kill_uids, lease_uid_block
 from zhiben_training.errors import GradingFaultError
 
 __all__ = ["GradingPool", "MAX_ATTEMPTS"]
@@ -75,7 +75,7 @@ def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> Non
             os.close(fd)
         except OSError:
             pass
-    from zhiben_training.assess._worker import default_scorer
+    from zhiben_training.assess.grading._worker import default_scorer
 
     scorer = job.scorer or default_scorer()
     work = job.work_base / f"w{index}"

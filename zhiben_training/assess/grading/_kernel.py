@@ -20,7 +20,7 @@ from jupyter_client.connect import write_connection_file
 from jupyter_client.session import Session
 from nbformat import NotebookNode
 
-from zhiben_training.assess.sandbox import Limits, Zygote, make_scratch
+from zhiben_training.assess.grading.sandbox import Limits, Zygote, make_scratch
 
 __all__ = ["TrainingKernel", "CellRun"]
 

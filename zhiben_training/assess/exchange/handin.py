@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess import release
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["Receipt", "Rejected", "collect", "receipts", "pack_handin", "MAX_FILE_BYTES"]
@@ -96,7 +96,7 @@ def collect(course_root: Path, assignment: str, *, source: Path | None = None,
             now: dt.datetime | None = None) -> tuple[list[Receipt], list[Rejected]]:
     """Collect from ``source`` (folder or zip) or, when None, from nbgrader's exchange."""
     now = now or dt.datetime.now(dt.UTC)
-    known = release.trainees(course_root, assignment, action="无法收卷")
+    known = variants.variant_trainees(course_root, assignment, action="无法收卷")
     done: list[Receipt] = []
     rejected: list[Rejected] = []
     if source is None:

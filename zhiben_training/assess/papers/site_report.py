@@ -1,6 +1,6 @@
 """Render an inspection record as a Chinese narrative inspection report (examiner-side only).
 
-The trainee must not receive the machine-readable record: ``zhiben_training.hazards.assess``
+The trainee must not receive the machine-readable record: ``zhiben_training.hazards.find_hazards``
 (installed with the lessons) would answer task t01 from it. So every fact is rewritten with
 varied wording from ``assessments/bank/narrative.json`` (phrases chosen per trainee by the paper's
 random generator), record ids and planted-work names are replaced by neutral labels, statements are

@@ -20,10 +20,10 @@ from pathlib import Path
 import mistune
 import nbformat
 
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME, paper_title
-from zhiben_training.assess.release import load_keys
-from zhiben_training.assess.results import _beijing_date, passes, totals
-from zhiben_training.assess.submission import captured_answer
+from zhiben_training.assess.exchange.variants import load_keys
+from zhiben_training.assess.grading.submission import captured_answer
+from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, paper_title
+from zhiben_training.assess.results.gradebook import _beijing_date, passes, totals
 from zhiben_training.errors import AssessmentError
 from zhiben_training.identifiers import is_valid_id, mask_id
 
@@ -64,7 +64,7 @@ def _answer_text(item: dict, answered: bool, value, source: str) -> str:
     if item["kind"] == "truefalse":
         return "正确" if value else "错误"
     if item["kind"] == "hazard_ids" and isinstance(value, list):
-        from zhiben_training.assess.notebooks import NO_HAZARD, hazard_choices
+        from zhiben_training.assess.papers.notebooks import NO_HAZARD, hazard_choices
 
         choices = hazard_choices()
         labels = dict(zip(choices["values"], choices["labels"], strict=True))
@@ -171,7 +171,7 @@ def write_feedback(course_root: Path, assignment: str, *, students: list[str] | 
                    pass_mark: float | None = None, show_answers: bool = False,
                    today: dt.date | None = None) -> list[Path]:
     """``feedback/<trainee>/<assignment>/paper.html`` for every graded trainee."""
-    from zhiben_training.assess.results import item_scores
+    from zhiben_training.assess.results.gradebook import item_scores
 
     items = item_scores(course_root, assignment)
     if items.empty:

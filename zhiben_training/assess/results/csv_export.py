@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from zhiben_training.assess.autograde import UNGRADED_LABEL, grading_status
-from zhiben_training.assess.results import SHANGHAI, item_scores, totals
+from zhiben_training.assess.grading.batch import UNGRADED_LABEL, grading_status
+from zhiben_training.assess.results.gradebook import SHANGHAI, item_scores, totals
 
 __all__ = ["export_csv", "SHANGHAI"]
 

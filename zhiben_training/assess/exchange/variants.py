@@ -22,11 +22,11 @@ from pathlib import Path
 import nbformat
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME, build_notebook, cell_ids
+from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, build_notebook, cell_ids
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["assignment_id", "paper_seed", "generate", "release", "load_keys", "variant_dir",
-           "TEMPLATE_TRAINEE", "rebuild_paper", "trainees"]
+           "TEMPLATE_TRAINEE", "rebuild_paper", "variant_trainees"]
 
 TEMPLATE_TRAINEE = "TEMPLATE"
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -48,7 +48,7 @@ def variant_dir(course_root: Path, assignment: str, trainee_id: str) -> Path:
     return Path(course_root) / "variants" / assignment / trainee_id
 
 
-def trainees(course_root: Path, assignment: str, *, action: str = "") -> list[str]:
+def variant_trainees(course_root: Path, assignment: str, *, action: str = "") -> list[str]:
     """The trainee ids of a generated assignment (one variant folder each), sorted."""
     base = Path(course_root) / "variants" / assignment
     if not base.is_dir():
@@ -58,7 +58,7 @@ def trainees(course_root: Path, assignment: str, *, action: str = "") -> list[st
 
 
 def _default_builder() -> Callable:
-    from zhiben_training.assess.papers import build_paper
+    from zhiben_training.assess.papers.paper import build_paper
 
     return build_paper
 
@@ -173,7 +173,7 @@ def release(course_root: Path, assignment: str) -> list[Path]:
     the paper, its data files and, for click answers, a launcher with the widget-state setting."""
     root = Path(course_root)
     out_dir = root / "offline" / assignment
-    names = trainees(root, assignment)
+    names = variant_trainees(root, assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for folder in (variant_dir(root, assignment, name) for name in names):

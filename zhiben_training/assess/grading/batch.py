@@ -33,9 +33,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess._supervisor import GradingPool, _Job
-from zhiben_training.assess.notebooks import NOTEBOOK_NAME
-from zhiben_training.assess.sandbox import Limits, bwrap_available, describe_isolation, isolation_level
+from zhiben_training.assess.grading._supervisor import GradingPool, _Job
+from zhiben_training.assess.grading.sandbox import (
+    Limits,
+    bwrap_available,
+    describe_isolation,
+    isolation_level,
+)
+from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError, GradingIncompleteError
 
 __all__ = ["AutogradeSummary", "autograde", "submissions", "grading_status", "require_fully_graded",

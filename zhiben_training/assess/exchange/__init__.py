@@ -1,0 +1,13 @@
+"""Exchange: a round's per-trainee variants generated into the course root and released (offline zip
+or the personalised nbgrader exchange on the hub), the exam window with its extensions, and the
+collection of returned papers with a receipt each."""
+
+import lazy_loader as lazy
+
+__getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
+    "candidates": ["read_trainee_list", "roster_trainees"],
+    "handin": ["collect", "pack_handin", "receipts"],
+    "nbgrader_exchange": ["EXCHANGE_CONFIG", "grant_variant", "release_to_exchange"],
+    "variants": ["generate", "load_keys", "release", "variant_trainees"],
+    "window": ["LATE_POLICIES", "beijing", "extend", "log_event", "login_refusal", "set_window"],
+})
