@@ -167,7 +167,7 @@ def test_the_data_is_loaded_once():
 def test_the_public_api_is_pinned():
     from zhiben_training import hazards
 
-    assert set(hazards.__all__) == {"LEVELS", "HazardFinding", "WorkClassification", "assess", "classify_work",
+    assert set(hazards.__all__) == {"LEVELS", "HazardFinding", "WorkClassification", "find_hazards", "classify_work",
                                     "classify_works", "load_record_file", "record_schema", "validate_record",
                                     "FORMAT_VERSION", "UNDETERMINED", "IssueVerdict", "RecordVerdict", "Undetermined",
                                     "judge_record", "migrate_record"}

@@ -1,5 +1,5 @@
 """Fixtures for the registry tests: a fresh registry on SQLite (tmp_path) and on PostgreSQL, and a tiny
-synthetic city written by the contract in docs/ARCHITECTURE.md with known outcomes.
+synthetic city written by the contract in docs/data-contracts.md with known outcomes.
 
 PostgreSQL tests use ``ZHIBEN_TEST_PG_URL`` when it is set, otherwise one embedded server started for
 the whole run (tests/pg_server.py). One database is created per test session (per xdist worker) and its

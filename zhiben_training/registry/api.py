@@ -1,4 +1,4 @@
-"""``Registry``: the public face of the training registry (see docs/ARCHITECTURE.md, "Registry entry points").
+"""``Registry``: the public face of the training registry (see docs/data-contracts.md, "Registry entry points").
 
 Methods return DataFrames or plain dicts with full ID numbers; the CLI masks them when it prints.
 """

@@ -1,4 +1,4 @@
-"""Fill the registry from a synthetic city (the tables named in docs/ARCHITECTURE.md).
+"""Fill the registry from a synthetic city (the tables named in docs/data-contracts.md).
 
 One write transaction, chunked Core inserts. Sessions and assessments are derived from the
 attendance and result tables. The audit log gets one entry per loaded table ("bulk load of N rows"),

@@ -1,7 +1,7 @@
 """The thin layer between the registry and the report builders: fetch DataFrames, shape them.
 
 Report builders are pure functions over DataFrames (``roster.py``, ``periodic.py``); only this module
-knows the registry's method names and column names (docs/ARCHITECTURE.md "Registry entry points").
+knows the registry's method names and column names (docs/data-contracts.md "Registry entry points").
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class CityManifest:
 
 def generate_city(*, scale: str = "demo", seed: int = DEFAULT_SEED, out_dir: Path, fmt: str = "parquet",
                   progress: bool = False, reference_date: dt.date = DEFAULT_REFERENCE_DATE) -> CityManifest:
-    """Write the tables of docs/ARCHITECTURE.md, ``site_records.jsonl``, the data dictionary and a manifest.
+    """Write the tables of docs/data-contracts.md, ``site_records.jsonl``, the data dictionary and a manifest.
 
     Same (scale, seed, fmt, reference_date) → byte-identical files.
     """
