@@ -78,3 +78,23 @@ def test_analyze_refuses_a_round_the_assignment_was_not_made_for_and_writes_noth
     finally:
         os.chdir(cwd)
     assert not (tmp_path / "item-analysis-2099-x").exists()
+
+
+def test_a_course_root_from_before_the_stage_split_gets_a_config_whose_validate_still_loads(tmp_path):
+    """Its nbgrader_config.py imported ``assess.validate``: that ImportError was caught, so the trainee's
+    Validate would have turned back into nbgrader's English test verdict without a word."""
+    root = tmp_path / "course"
+    root.mkdir()
+    old = nbg.CONFIG_TEXT.replace("assess.papers.validate", "assess.validate")
+    (root / "nbgrader_config.py").write_text(old + "c.Execute.timeout = 90  # the examiner's own edit\n",
+                                             encoding="utf-8")
+    nbg.ensure_course(root)
+    text = (root / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert "assess.validate " not in text and "c.Execute.timeout = 90  # the examiner's own edit" in text
+    script = ("from traitlets.config.loader import PyFileConfigLoader\n"
+              "PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"
+              "from nbgrader.apps import validateapp\n"
+              "print(validateapp.Validator.__module__)\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert result.stdout.strip() == "zhiben_training.assess.papers.validate"

@@ -75,6 +75,9 @@ except ImportError:  # a JupyterLab without zhiben_training: stock Validate
     pass
 '''
 
+_VALIDATE = "from zhiben_training.assess.papers.validate import install"
+_PRE_STAGES_VALIDATE = "from zhiben_training.assess.validate import install"
+
 
 def _alembic_on_path() -> None:
     """nbgrader's Gradebook runs the ``alembic`` executable from PATH when it creates a database;
@@ -132,6 +135,10 @@ def ensure_course(course_root: Path) -> Path:
     config = root / "nbgrader_config.py"
     if not config.exists():
         config.write_text(CONFIG_TEXT, encoding="utf-8")
+    else:  # a course root from before assess/ was split by stage: its Validate import would fail quietly
+        text = config.read_text(encoding="utf-8")
+        if _PRE_STAGES_VALIDATE in text:
+            config.write_text(text.replace(_PRE_STAGES_VALIDATE, _VALIDATE), encoding="utf-8")
     return root
 
 
