@@ -80,6 +80,7 @@ def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> Non
     scorer = job.scorer or default_scorer()
     work = job.work_base / f"w{index}"
     runner = None
+    why = "评分结束，主进程通知退出"
     try:
         zygote = Zygote(work, use_bwrap=job.use_bwrap, log=job.log_dir / f"zygote-w{index}.log")
         try:
@@ -92,13 +93,36 @@ def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> Non
         while (student := conn.recv()) is not None:
             conn.send(_grade(job, student, runner, scorer))
     except (EOFError, BrokenPipeError):
-        pass  # the supervisor went away
+        why = "与评分主进程的连接已断开"  # the supervisor went away
+    except SystemExit as exc:
+        why = f"收到终止信号（退出码 {exc.code}）"
+        raise
     finally:
+        waits = [time.monotonic()]
         if runner is not None:
             runner.close()
+        waits.append(time.monotonic())
         _tidy(work)
-        if os.getppid() != parent:  # the supervisor died: the last worker out removes the run's folder
+        waits.append(time.monotonic())
+        orphan = os.getppid() != parent
+        if orphan:  # the supervisor died: the last worker out removes the run's folder
             _remove_when_empty(job.work_base, seconds=20.0)
+        waits.append(time.monotonic())
+        _log_exit(job.log_dir / f"worker-w{index}.log", why, orphan, waits, left=work.exists())
+
+
+def _log_exit(path: Path, why: str, orphan: bool, waits: list[float], *, left: bool) -> None:
+    """One line per worker exit: which clean-up wait took how long, and whether its folder is gone
+    (the examiner's evidence when a killed run left something behind)."""
+    close, tidy, siblings = (b - a for a, b in zip(waits, waits[1:], strict=False))
+    line = (f"{time.strftime('%Y-%m-%d %H:%M:%S')} 工作进程退出：{why}；{'主进程已不在；' if orphan else ''}"
+            f"关闭 fork server {close:.1f} 秒，清理目录 {tidy:.1f} 秒，等待其他工作进程 {siblings:.1f} 秒；"
+            f"工作目录{'仍有残留' if left else '已删除'}\n")
+    try:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(line)
+    except OSError:
+        pass  # the course root itself went away: nothing to tell
 
 
 def _remove_when_empty(folder: Path, *, seconds: float) -> None:
