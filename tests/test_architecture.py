@@ -22,7 +22,9 @@ def _imports(path: Path):
 
 
 def _package_of(path: Path) -> str:
-    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    """The package a module belongs to; a module directly in zhiben_training (demo.py) is its own."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts if len(parts) == 2 else parts[:-1])
 
 
 def _private_reach(path: Path) -> list[str]:
@@ -32,7 +34,7 @@ def _private_reach(path: Path) -> list[str]:
     found = []
     for line, module, names in _imports(path):
         parts = module.split(".")
-        if parts[0] != "zhiben_training" or module == own or module.startswith(own + "."):
+        if parts[0] != "zhiben_training" or len(parts) < 2 or module == own or module.startswith(own + "."):
             continue
         private = [p for p in parts[1:] if p.startswith("_") and not p.startswith("__")] or (
             [n for n in names if n.startswith("_") and not n.startswith("__")])

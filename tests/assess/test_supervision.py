@@ -312,7 +312,7 @@ def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(templa
     deadline = time.monotonic() + 90
     while (_processes_under(folder) or list(folder.iterdir())) and time.monotonic() < deadline:
         time.sleep(0.1)
-    exits = "".join(p.read_text(encoding="utf-8") for p in sorted((root / ".autograde" / "logs").glob("worker-w*.log")))
+    exits = "".join(p.read_text(encoding="utf-8") for p in sorted((root / ".autograde" / "logs").glob("zygote-w*.log")))
     assert _processes_under(folder) == [], ([p.info for p in _processes_under(folder)], exits)
     assert list(folder.rglob("*")) == [], exits
     assert exits.count("工作进程退出") >= 2 and "仍有残留" not in exits, exits

@@ -79,13 +79,15 @@ def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> Non
 
     scorer = job.scorer or default_scorer()
     work = job.work_base / f"w{index}"
+    log = job.log_dir / f"zygote-w{index}.log"  # this worker's log: fork-server starts, re-runs, its exit
     runner = None
     why = "评分结束，主进程通知退出"
     try:
-        zygote = Zygote(work, use_bwrap=job.use_bwrap, log=job.log_dir / f"zygote-w{index}.log")
+        zygote = Zygote(work, use_bwrap=job.use_bwrap, log=log)
         try:
             zygote.start()
         except GradingFaultError as exc:
+            why = "内核服务未能启动"
             conn.send(("init_failed", None, exc.message))
             return
         runner = Runner(zygote, job.limits, uid_base=uid_base)
@@ -98,29 +100,29 @@ def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> Non
         why = f"收到终止信号（退出码 {exc.code}）"
         raise
     finally:
-        waits = [time.monotonic()]
+        started = time.monotonic()
         if runner is not None:
             runner.close()
-        waits.append(time.monotonic())
+        closed = time.monotonic()
         _tidy(work)
-        waits.append(time.monotonic())
+        tidied = time.monotonic()
         orphan = os.getppid() != parent
         if orphan:  # the supervisor died: the last worker out removes the run's folder
             _remove_when_empty(job.work_base, seconds=20.0)
-        waits.append(time.monotonic())
-        _log_exit(job.log_dir / f"worker-w{index}.log", why, orphan, waits, left=work.exists())
+        _log_exit(log, why, orphan=orphan, close=closed - started, tidy=tidied - closed,
+                  siblings=time.monotonic() - tidied, left=work.exists())
 
 
-def _log_exit(path: Path, why: str, orphan: bool, waits: list[float], *, left: bool) -> None:
-    """One line per worker exit: which clean-up wait took how long, and whether its folder is gone
-    (the examiner's evidence when a killed run left something behind)."""
-    close, tidy, siblings = (b - a for a, b in zip(waits, waits[1:], strict=False))
-    line = (f"{time.strftime('%Y-%m-%d %H:%M:%S')} 工作进程退出：{why}；{'主进程已不在；' if orphan else ''}"
+def _log_exit(path: Path, why: str, *, orphan: bool, close: float, tidy: float, siblings: float,
+              left: bool) -> None:
+    """One line per worker exit in its log: how long each clean-up wait took, and whether its folder
+    is gone (the examiner's evidence when a killed run left something behind)."""
+    line = (f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] 工作进程退出：{why}；{'主进程已不在；' if orphan else ''}"
             f"关闭 fork server {close:.1f} 秒，清理目录 {tidy:.1f} 秒，等待其他工作进程 {siblings:.1f} 秒；"
             f"工作目录{'仍有残留' if left else '已删除'}\n")
     try:
-        with open(path, "a", encoding="utf-8") as log:
-            log.write(line)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(line)
     except OSError:
         pass  # the course root itself went away: nothing to tell
 

@@ -65,7 +65,7 @@ def install() -> None:
 
 
 def _jupyter_server_extension_points() -> list[dict]:
-    return [{"module": "zhiben_training.assess.papers.validate"}]
+    return [{"module": __name__}]
 
 
 def _load_jupyter_server_extension(serverapp) -> None:

@@ -19,7 +19,7 @@ from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.grading.submission import captured_answer
 from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, test_cell_id
 from zhiben_training.assess.papers.paper import PaperItem, bank_letters
-from zhiben_training.assess.results import gradebook as results
+from zhiben_training.assess.results import gradebook
 
 __all__ = ["responses_frame"]
 
@@ -63,7 +63,7 @@ def _captured(course_root: Path, assignment: str, trainee: str) -> dict[str, obj
 def responses_frame(course_root: Path, assignment: str) -> pd.DataFrame:
     """One row per trainee and item with answer, key and score, for ``analysis.item_analysis``."""
     course_root = Path(course_root)
-    scores = results.item_scores(course_root, assignment)
+    scores = gradebook.item_scores(course_root, assignment)
     if scores.empty:
         return pd.DataFrame(columns=_COLUMNS)
     earned = {(r.student_id, r.item_id): r.score for r in scores.itertuples()}
