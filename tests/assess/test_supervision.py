@@ -308,15 +308,22 @@ def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(templa
         assert proc.returncode != 0
     # Workers tidy up after SIGTERM from their dying parent; each may wait its fork server out (10 s),
     # retry the removal (10 s) and wait for its siblings (20 s): the bound covers those 40 s on a loaded
-    # machine (45 s failed once under `-n 2`). The loop ends as soon as all is gone.
+    # machine (45 s failed once under `-n 2`). The loop ends as soon as all is gone and both workers have
+    # logged their exit: a worker's folder can be gone while it is still on its way out.
     deadline = time.monotonic() + 90
-    while (_processes_under(folder) or list(folder.iterdir())) and time.monotonic() < deadline:
+    while ((_processes_under(folder) or list(folder.iterdir()) or _worker_exits(root).count("工作进程退出") < 2)
+           and time.monotonic() < deadline):
         time.sleep(0.1)
-    exits = "".join(p.read_text(encoding="utf-8") for p in sorted((root / ".autograde" / "logs").glob("zygote-w*.log")))
+    exits = _worker_exits(root)
     assert _processes_under(folder) == [], ([p.info for p in _processes_under(folder)], exits)
     assert list(folder.rglob("*")) == [], exits
     assert exits.count("工作进程退出") >= 2 and "仍有残留" not in exits, exits
     folder.rmdir()
+
+
+def _worker_exits(root: Path) -> str:
+    """The workers' logs, whose last line each is that worker's exit."""
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((root / ".autograde" / "logs").glob("zygote-w*.log")))
 
 
 def test_a_worker_that_fails_every_submission_does_not_drain_the_queue(template, tmp_path, run_tmp, monkeypatch,
