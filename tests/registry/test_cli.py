@@ -52,7 +52,8 @@ def test_status_of_an_unknown_person_is_a_chinese_error(db, capsys):
 def test_due_lists_renewals_with_blockers(db, capsys):
     assert main(["due", "--renewal", "--days", "60", "--today", "2026-05-15", "--db", db]) == 0
     out = capsys.readouterr().out
-    assert "到期 3 本" in out and "行政处罚" in out and not re.search(r"\d{17}[\dX]", out)
+    assert "到期 3 本" in out and "1 本有待核实的处罚记录" in out and not re.search(r"\d{17}[\dX]", out)
+    assert "通报批评（2025-01-15，原因：所在项目重大事故隐患未按期整改）" in out and "配置规则，非法规原文" in out
     assert out.count("未核查（无数据）：") == 2  # 安管 and 特种作业: what the registry could not check
 
 

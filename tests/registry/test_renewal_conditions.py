@@ -64,19 +64,20 @@ def test_the_clean_case_is_clean(city):
     assert city().loc[B_CERT, "blockers"] == ""
 
 
-def test_a_fine_for_an_accident_blocks_an_an_guan_renewal(city):
+def test_a_fine_for_an_accident_is_listed_for_review_with_its_reason(city):
     due = city(sanctions=[(SAFE_2, "2025-08-01", "罚款", "对一般生产安全事故负有责任")])
-    assert due.loc[B_CERT, "blockers"] == "证书有效期内受到行政处罚：罚款（2025-08-01）（17号令 第十条第二款）"
+    assert due.loc[B_CERT, "to_review"].startswith("有效期内有处罚记录：罚款（2025-08-01，原因：对一般生产安全事故负有责任）")
 
 
 def test_an_order_to_stop_work_is_not_a_penalty_and_does_not_block(city):
-    assert city(sanctions=[(SAFE_2, "2025-08-01", "责令停止作业", "现场临边防护缺失")]).loc[B_CERT, "blockers"] == ""
+    due = city(sanctions=[(SAFE_2, "2025-08-01", "责令停止作业", "现场临边防护缺失")])
+    assert (due.loc[B_CERT, "blockers"], due.loc[B_CERT, "to_review"]) == ("", "")
 
 
 def test_a_penalty_counts_from_the_issue_date_on_and_not_before(city):
     on_issue = city(sanctions=[(SAFE_2, "2023-06-20", "罚款", "违反17号令")])
     before = city(sanctions=[(SAFE_2, "2023-06-19", "罚款", "违反17号令")])
-    assert "罚款（2023-06-20）" in on_issue.loc[B_CERT, "blockers"] and before.loc[B_CERT, "blockers"] == ""
+    assert "罚款（2023-06-20" in on_issue.loc[B_CERT, "to_review"] and before.loc[B_CERT, "to_review"] == ""
 
 
 def test_a_bad_conduct_record_blocks_as_the_credit_file_condition(city):
@@ -111,17 +112,17 @@ def test_a_failed_annual_assessment_blocks_when_local_policy_turns_it_on(city, l
 def test_the_penalty_kinds_are_local_configuration(city, local_rules):
     local_rules({"certificates.an_guan.renewal_blockers.penalty_sanction_kinds": ["罚款", "责令停止作业"]})
     due = city(sanctions=[(SAFE_2, "2025-08-01", "责令停止作业", "现场临边防护缺失")])
-    assert "责令停止作业（2025-08-01）" in due.loc[B_CERT, "blockers"]
-    assert "通报批评" not in due.loc[C2_CERT, "blockers"]  # 钱五's 通报批评 is no longer in the list
+    assert "责令停止作业（2025-08-01" in due.loc[B_CERT, "to_review"]
+    assert "通报批评" not in due.loc[C2_CERT, "to_review"]  # 钱五's 通报批评 is no longer in the list
 
 
-def test_a_special_worker_s_penalty_blocks_with_an_unverified_basis_and_can_be_switched_off(city, local_rules):
-    local_rules({"certificates.special.renewal_blockers.annual_hours_shortfall": 0})
-    due = city(sanctions=[(WORKER_2, "2025-08-01", "罚款", "特种作业违章操作")])
-    assert due.loc[SPECIAL_CERT, "blockers"] == "证书有效期内受到行政处罚：罚款（2025-08-01）（75号 第二十四条（三），未核实）"
+def test_a_special_worker_s_penalty_is_for_review_with_an_unverified_basis_only_when_switched_on(city, local_rules):
     local_rules({"certificates.special.renewal_blockers.annual_hours_shortfall": 0,
-                 "certificates.special.renewal_blockers.sanction_during_validity": 0})
-    assert city(sanctions=[(WORKER_2, "2025-08-01", "罚款", "特种作业违章操作")]).loc[SPECIAL_CERT, "blockers"] == ""
+                 "certificates.special.renewal_blockers.sanction_during_validity": 1})
+    due = city(sanctions=[(WORKER_2, "2025-08-01", "罚款", "特种作业违章操作")])
+    assert "75号 第二十四条（三）“对生产安全事故负有责任的”（未核实）" in due.loc[SPECIAL_CERT, "to_review"]
+    local_rules({"certificates.special.renewal_blockers.annual_hours_shortfall": 0})
+    assert city(sanctions=[(WORKER_2, "2025-08-01", "罚款", "特种作业违章操作")]).loc[SPECIAL_CERT, "to_review"] == ""
 
 
 def test_a_bad_conduct_record_is_not_a_special_operation_blocker(city, local_rules):
@@ -131,14 +132,13 @@ def test_a_bad_conduct_record_is_not_a_special_operation_blocker(city, local_rul
 
 def test_every_row_says_what_the_registry_could_not_check(city):
     due = city()
-    assert "登记库不记录处罚原因" in due.loc[B_CERT, "not_checked"]
+    assert "登记库只有处罚原因的文字记载" in due.loc[B_CERT, "not_checked"]
     assert "第二十四条（一）（二）（四），未核实" in due.loc[SPECIAL_CERT, "not_checked"]
     assert due.loc[C2_CERT, "not_checked"] == due.loc[B_CERT, "not_checked"]
 
 
 def test_several_blockers_are_joined_by_a_separator_no_message_contains(city):
-    due = city(sanctions=[(SAFE_2, "2025-08-01", "罚款", "事故"), (SAFE_2, "2025-09-01", "记入不良行为记录", "x")],
-               ce=lambda ce: ce[ce["person_id"] != SAFE_2])
+    due = city(sanctions=[(SAFE_2, "2025-08-01", "记入不良行为记录", "x")], ce=lambda ce: ce[ce["person_id"] != SAFE_2])
     parts = due.loc[B_CERT, "blockers"].split("；")
-    assert [p.split("：")[0] for p in parts] == ["证书有效期内受到行政处罚", "信用档案中有不良行为记录",
+    assert [p.split("：")[0] for p in parts] == ["信用档案中有不良行为记录",
                                                  "证书有效期内登记库中没有参加安全生产教育培训的记录（17号令 第十条第二款）"]

@@ -28,10 +28,10 @@ def test_the_renewal_window_opens_three_months_before_expiry(loaded):
     assert bool(early.loc["津建安B（2024）0000009", "window_open"]) is False
 
 
-def test_a_penalty_blocks_renewal_and_a_failed_assessment_does_not_by_default(loaded):
+def test_a_penalty_is_listed_for_review_and_a_failed_assessment_does_not_block_by_default(loaded):
     row = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no").loc["津建安C2（2023）0000001"]
-    assert bool(row["blocked"])
-    assert row["blockers"] == "证书有效期内受到行政处罚：通报批评（2025-01-15）（17号令 第十条第二款）"
+    assert bool(row["needs_review"]) and not bool(row["blocked"])
+    assert row["to_review"].startswith("有效期内有处罚记录：通报批评（2025-01-15，原因：所在项目重大事故隐患未按期整改）")
     assert "年度考核不合格" not in row["blockers"]
 
 
@@ -59,7 +59,7 @@ def test_month_arithmetic_clamps_to_the_end_of_month():
 
 def test_renewing_a_clean_certificate_extends_it_three_years_and_audits_it(loaded):
     result = loaded.renew_certificate(cert_no="津建安B（2023）0000001", actor="审核员", reason="延续申请获准",
-                                      today=TODAY)
+                                      applied_on=dt.date(2026, 5, 1), today=TODAY)
     assert result["new_expiry"] == dt.date(2029, 6, 20) and "未核查（无数据）" in result["not_checked"]
     audit = loaded.audit_log(entity="certificate")
     assert audit[["entity_key", "old_value", "new_value", "actor"]].values.tolist() == [
@@ -71,15 +71,17 @@ def test_a_blocked_or_early_renewal_is_refused_and_changes_nothing(loaded):
 
     from zhiben_training.errors import RegistryError
 
-    with pytest.raises(RegistryError, match="行政处罚"):
-        loaded.renew_certificate(cert_no="津建安C2（2023）0000001", actor="a", reason="r", today=TODAY)
+    with pytest.raises(RegistryError, match="待核实：有效期内有处罚记录"):
+        loaded.renew_certificate(cert_no="津建安C2（2023）0000001", actor="a", reason="r", applied_on=TODAY,
+                                 today=TODAY)
     with pytest.raises(RegistryError, match="不在延续申请期内"):
-        loaded.renew_certificate(cert_no="津建安B（2024）0000009", actor="a", reason="r", today=TODAY)
+        loaded.renew_certificate(cert_no="津建安B（2024）0000009", actor="a", reason="r", applied_on=TODAY,
+                                 today=TODAY)
     assert len(loaded.audit_log(entity="certificate")) == 0
     assert str(loaded.certificates().set_index("cert_no").loc["津建安C2（2023）0000001", "expiry_date"]) == "2026-07-01"
 
 
 def test_a_special_certificate_is_extended_by_two_years(loaded):
-    result = loaded.renew_certificate(cert_no="SYN-TS-0001", actor="a", reason="复核合格", today=TODAY,
-                                      override_blockers=True)
+    result = loaded.renew_certificate(cert_no="SYN-TS-0001", actor="a", reason="复核合格", applied_on=TODAY,
+                                      today=TODAY, override_blockers=True)
     assert result["new_expiry"] == dt.date(2028, 7, 1)

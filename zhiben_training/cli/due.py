@@ -8,7 +8,7 @@ from ._registry_common import as_date, db_option, echo_json, mask_frame, open_fr
 
 HEADERS = {"expiry_date": "有效期至", "days_left": "剩余天数", "cert_type": "证书类型", "cert_no": "证书编号",
            "person_id": "身份证号", "name": "姓名", "enterprise_name": "单位", "window_opens": "可申请延续自",
-           "blockers": "不能延续的原因"}
+           "blockers": "不能延续的原因", "to_review": "待核实（须审核人员判断，非法定结论）"}
 
 
 @click.command(name="due")
@@ -22,6 +22,7 @@ HEADERS = {"expiry_date": "有效期至", "days_left": "剩余天数", "cert_typ
 def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) -> None:
     """即将到期的证书：安管人员证书（17号令 第十条，期满前3个月内申请延续）和
     特种作业操作资格证书（75号 第二十二条，期满前3个月内申请延期复核），并列出阻碍延续的原因，
+    待审核人员核实的处罚记录（“待核实”：处罚种类按配置规则列入，原因是否属于法定情形须人工判断），
     以及登记库没有数据、未能核查的延续条件（“未核查（无数据）”）。"""
     if not renewal:
         raise click.UsageError("目前只支持 --renewal（证书延续）。")
@@ -33,13 +34,15 @@ def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) ->
         registry.close()
     frame = mask_frame(frame)
     if as_json:
-        echo_json(frame[list(HEADERS) + ["window_open", "blocked", "not_checked"]])
+        echo_json(frame[list(HEADERS) + ["period_start", "window_open", "blocked", "needs_review", "not_checked"]])
         return
     if frame.empty:
         click.echo(f"未来 {days} 天内没有到期的证书。")
         return
     blocked = int(frame["blocked"].sum())
-    click.echo(f"未来 {days} 天内到期 {len(frame)} 本，其中 {blocked} 本存在不能延续的情形。")
+    review = int(frame["needs_review"].sum())
+    click.echo(f"未来 {days} 天内到期 {len(frame)} 本，其中 {blocked} 本存在不能延续的情形，"
+               f"{review} 本有待核实的处罚记录。")
     click.echo(render_table(frame, HEADERS))
     for line in sorted(set(frame["not_checked"]) - {""}):  # one line per certificate group, never hidden
         click.echo(line)

@@ -1,17 +1,21 @@
 """What blocks a certificate's renewal, checked set-based for the whole due list at once.
 
-安管 certificates (17号令 第十条第二款, verified): renewal is granted when during validity the holder
-(a) was not given an administrative penalty for an accident or a breach of the 规定 — registry
-sanctions of the kinds ``penalty_sanction_kinds``; (b) has no bad-conduct record in the credit file —
-sanctions of the kinds ``bad_record_sanction_kinds``; (c) took part in the required safety training —
-at least one attendance or continuing-education entry in the validity period, and the configurable
-``renewal_training_hours`` when set above 0. A failed annual assessment blocks only as local policy
-(``failed_annual_assessment``, off by default): 条例 第三十六条第二款 bars failed persons from working,
-it does not name renewal.
+Every condition looks at 证书有效期内 — the *current* validity period (17号令 第十条第二款): from
+``issue_date``, or, once the registry has granted a renewal, from the day after the previous expiry
+(``certificate_renewals``). What happened in an earlier period neither helps nor blocks.
 
-Special-operation certificates (75号 第二十四条（三）（五）, unverified in the reference): a penalty of
-the same kinds, and a calendar year with fewer than the annual hours of 75号 第十七条. Both are
-switches and their messages say （未核实）.
+Two kinds of finding per certificate:
+
+* ``blockers`` (不能延续的原因) — what the data shows against a condition as written: no training
+  record in the period (安管, 第十条第二款), a bad-conduct record of the ``bad_record_sanction_kinds``
+  (第十条第二款), the configurable hour checks and the local policy on failed assessments (each message
+  says 可配置/本地规定), and a special worker's year under 24 h (75号 第十七条; as a 延期复核 ground
+  第二十四条（五）, 未核实).
+* ``to_review`` (待核实) — a penalty of the configured ``penalty_sanction_kinds`` in the period. The law
+  names only penalties 因生产安全事故或者违反本规定 (安管) or 对生产安全事故负有责任的 (special, 75号
+  第二十四条（三）, 未核实); which kinds count is configuration (配置规则，非法规原文) and the cause is only
+  the free-text ``reason``, so the message shows the reason (or that none was recorded) and leaves the
+  judgement to the examiner. For special certificates this check is off by default.
 
 What the registry has no data for is listed per certificate group in ``not_checked`` (rules file),
 so an empty blocker list never reads as "everything was checked".
@@ -22,14 +26,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
 from . import models as m
 from .rules import certificate_rule, rules
 
-__all__ = ["renewal_blockers", "not_checked"]
+__all__ = ["renewal_findings", "not_checked", "in_current_period"]
 
 _AN_GUAN = "17号令 第十条第二款"
+_CONFIGURED = "处罚种类按配置规则列入（配置规则，非法规原文）"
 
 
 def _frame(conn: Connection, stmt) -> pd.DataFrame:
@@ -47,52 +52,74 @@ def not_checked(cert_type: str) -> str:
     return "未核查（无数据）：" + "；".join(items) if items else ""
 
 
-def renewal_blockers(conn: Connection, due: pd.DataFrame, *, sub, today: dt.date) -> dict[str, list[str]]:
-    """cert_no → Chinese reasons its renewal is blocked; ``sub`` selects the due certificates."""
-    reasons: dict[str, list[str]] = {}
+def in_current_period(sub, day, today: dt.date):
+    """SQL condition: ``day`` lies in the certificate's current validity period, up to ``today``.
+
+    ``sub`` has ``issue_date`` and ``renewed_from`` (the previous expiry of the latest renewal, or NULL).
+    """
+    return and_(day >= sub.c.issue_date, or_(sub.c.renewed_from.is_(None), day > sub.c.renewed_from), day <= today)
+
+
+def renewal_findings(conn: Connection, due: pd.DataFrame, *, sub, today: dt.date
+                     ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """``(blockers, to_review)``: cert_no → Chinese messages; ``sub`` selects the due certificates."""
+    blockers: dict[str, list[str]] = {}
+    to_review: dict[str, list[str]] = {}
     an_guan = set(rules()["certificates"]["an_guan"]["types"])
-    _sanctions(conn, sub, due, reasons, today=today, an_guan=an_guan)
+    _sanctions(conn, sub, blockers, to_review, today=today, an_guan=an_guan)
     if _blocker_rules("an_guan")["failed_annual_assessment"]["value"]:
-        _failed_assessments(conn, sub, reasons, an_guan=an_guan)
-    _training(conn, sub, due, reasons, today=today)
-    return reasons
+        _failed_assessments(conn, sub, blockers, an_guan=an_guan, today=today)
+    _training(conn, sub, due, blockers, today=today)
+    return blockers, to_review
 
 
-def _sanctions(conn: Connection, sub, due: pd.DataFrame, reasons: dict, *, today: dt.date, an_guan: set) -> None:
-    """Penalties (both kinds of certificate) and bad-conduct records (安管) dated within validity."""
+def _sanctions(conn: Connection, sub, blockers: dict, to_review: dict, *, today: dt.date, an_guan: set) -> None:
+    """Penalties (for review) and bad-conduct records (安管, blockers) dated within the current period."""
     s = m.Sanction.__table__
-    rows = _frame(conn, select(sub.c.cert_no, sub.c.cert_type, s.c.kind, s.c.date).join(
-        s, and_(s.c.person_id == sub.c.person_id, s.c.date >= sub.c.issue_date, s.c.date <= today))
+    rows = _frame(conn, select(sub.c.cert_no, sub.c.cert_type, s.c.kind, s.c.date, s.c.reason).join(
+        s, and_(s.c.person_id == sub.c.person_id, in_current_period(sub, s.c.date, today)))
         .order_by(sub.c.cert_no, s.c.date, s.c.kind))
     if rows.empty:
         return
     ag = _blocker_rules("an_guan")
+    special = _blocker_rules("special")["sanction_during_validity"]
     penalty_kinds, record_kinds = set(ag["penalty_sanction_kinds"]["values"]), set(ag["bad_record_sanction_kinds"]["values"])
-    special_on = bool(_blocker_rules("special")["sanction_during_validity"]["value"])
     for cert_no, group in rows.groupby("cert_no", sort=True):
         is_an_guan = group["cert_type"].iloc[0] in an_guan
         penalties = group[group["kind"].isin(penalty_kinds)]
-        if len(penalties) and (is_an_guan or special_on):
-            basis = _AN_GUAN if is_an_guan else "75号 第二十四条（三），未核实"
-            reasons.setdefault(cert_no, []).append(f"证书有效期内受到行政处罚：{_listed(penalties)}（{basis}）")
+        if len(penalties) and (is_an_guan or special["value"]):
+            law = ((_AN_GUAN, f"{_AN_GUAN}“因生产安全事故或者违反本规定受到行政处罚”") if is_an_guan else
+                   (f"{special['source_short']}（未核实）", f"{special['source_short']}“{special['quote']}”（未核实）"))
+            to_review.setdefault(cert_no, []).append(_penalty_message(penalties, *law))
         records = group[group["kind"].isin(record_kinds)]
         if len(records) and is_an_guan:
-            reasons.setdefault(cert_no, []).append(
+            blockers.setdefault(cert_no, []).append(
                 f"信用档案中有不良行为记录：{_listed(records)}（{_AN_GUAN}）")
+
+
+def _penalty_message(penalties: pd.DataFrame, article: str, law: str) -> str:
+    """The penalties with their recorded reasons; what is configuration and what is unknown, never as law."""
+    def reason(text) -> str:
+        return f"原因：{text.strip()}" if isinstance(text, str) and text.strip() else "原因未记录"
+
+    listed = "、".join(f"{r.kind}（{r.date}，{reason(r.reason)}）" for r in penalties.itertuples(index=False))
+    unknown = penalties["reason"].map(lambda t: not (isinstance(t, str) and t.strip())).all()
+    verdict = f"原因未记录，无法判断是否属于{article}情形" if unknown else f"是否属于{law}，须按原因核实"
+    return f"有效期内有处罚记录：{listed}——{_CONFIGURED}，{verdict}"
 
 
 def _listed(rows: pd.DataFrame) -> str:
     return "、".join(f"{r.kind}（{r.date}）" for r in rows.itertuples(index=False))
 
 
-def _failed_assessments(conn: Connection, sub, reasons: dict, *, an_guan: set) -> None:
-    """Local policy, 安管 only: a round in the validity period whose attempts were all failed."""
+def _failed_assessments(conn: Connection, sub, reasons: dict, *, an_guan: set, today: dt.date) -> None:
+    """Local policy, 安管 only: a round in the current period whose attempts were all failed."""
     r, rnd = m.AssessmentResult.__table__, m.TrainingRound.__table__
     per_round = (
         select(sub.c.cert_no, sub.c.cert_type, r.c.round_id, func.max(case((r.c.passed, 1), else_=0)).label("ok"))
         .join(r, r.c.person_id == sub.c.person_id)
         .join(rnd, rnd.c.round_id == r.c.round_id)
-        .where(r.c.taken_date >= sub.c.issue_date)
+        .where(in_current_period(sub, r.c.taken_date, today))
         .group_by(sub.c.cert_no, sub.c.cert_type, r.c.round_id)
     )
     frame = _frame(conn, per_round)
@@ -106,10 +133,9 @@ def _training_rows(conn: Connection, sub, today: dt.date) -> pd.DataFrame:
     att, ce = m.Attendance.__table__, m.ContinuingEducation.__table__
     frames = [
         _frame(conn, select(sub.c.cert_no, att.c.session_date.label("day"), att.c.hours).join(
-            att, and_(att.c.person_id == sub.c.person_id, att.c.session_date >= sub.c.issue_date,
-                      att.c.session_date <= today))),
+            att, and_(att.c.person_id == sub.c.person_id, in_current_period(sub, att.c.session_date, today)))),
         _frame(conn, select(sub.c.cert_no, ce.c.date.label("day"), ce.c.hours).join(
-            ce, and_(ce.c.person_id == sub.c.person_id, ce.c.date >= sub.c.issue_date, ce.c.date <= today))),
+            ce, and_(ce.c.person_id == sub.c.person_id, in_current_period(sub, ce.c.date, today)))),
     ]
     rows = pd.concat([f for f in frames if len(f)]) if any(len(f) for f in frames) else frames[0]
     rows["year"] = pd.to_datetime(rows["day"]).dt.year if len(rows) else pd.Series(dtype=int)
@@ -117,7 +143,7 @@ def _training_rows(conn: Connection, sub, today: dt.date) -> pd.DataFrame:
 
 
 def _training(conn: Connection, sub, due: pd.DataFrame, reasons: dict, *, today: dt.date) -> None:
-    """安管: some training in validity (and the configurable hours); special: the annual hours."""
+    """安管: some training in the current period (and the configurable hours); special: the annual hours."""
     rows = _training_rows(conn, sub, today)
     per_year = rows.groupby(["cert_no", "year"])["hours"].sum() if len(rows) else pd.Series(dtype=float)
     totals = rows.groupby("cert_no")["hours"].sum() if len(rows) else pd.Series(dtype=float)
@@ -126,7 +152,7 @@ def _training(conn: Connection, sub, due: pd.DataFrame, reasons: dict, *, today:
     an_guan_hours = float(rules()["certificates"]["an_guan"]["renewal_training_hours"]["value"])
     for cert in due.itertuples(index=False):
         if "SPECIAL" in certificate_rule(cert.cert_type)["types"]:
-            years = range(cert.issue_date.year + 1, today.year)  # full calendar years of validity so far
+            years = range(cert.period_start.year + 1, today.year)  # full calendar years of the period so far
             short = [y for y in years if per_year.get((cert.cert_no, y), 0.0) < special_min]
             if short and special_on:
                 reasons.setdefault(cert.cert_no, []).append(

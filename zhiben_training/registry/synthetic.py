@@ -129,5 +129,6 @@ def _ensure_empty(conn: Connection, *, replace: bool) -> None:
             hint="如确需覆盖，请使用 --replace（审计日志会保留）。",
         )
     if replace:
+        conn.execute(delete(m.CertificateRenewal.__table__))  # renewals granted here refer to the old certificates
         for _name, model in reversed(CITY_TABLES):
             conn.execute(delete(model.__table__))

@@ -3,7 +3,7 @@
 from .assessments import Assessment, AssessmentResult
 from .audit import AuditEntry
 from .base import Base
-from .certificates import Certificate
+from .certificates import Certificate, CertificateRenewal
 from .enterprises import Enterprise
 from .hours import ContinuingEducation
 from .people import Person
@@ -16,6 +16,7 @@ __all__ = [
     "Enterprise",
     "Person",
     "Certificate",
+    "CertificateRenewal",
     "TrainingRound",
     "TrainingSession",
     "Attendance",
