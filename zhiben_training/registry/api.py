@@ -18,7 +18,7 @@ from .certificates import renew_certificate
 from .renewals import renewals_due
 from .rounds import open_rounds
 from .scores import record_results
-from .status import round_status, summarise
+from .status import annual_hour_entries, round_status, summarise
 from .store import make_engine, upgrade, write_transaction
 from .synthetic import load_city_frames, read_city
 
@@ -110,6 +110,12 @@ class Registry:
         """Certificates expiring in the next ``days`` days, with renewal window and blockers."""
         with self.engine.connect() as conn:
             return renewals_due(conn, days=days, today=today, district=district, enterprise_uscc=enterprise_uscc)
+
+    def annual_hour_entries(self, *, audience: str) -> pd.DataFrame:
+        """Dated hours counting toward ``audience``'s annual hours (round attendance, plus continuing
+        education where the rules count it: 75号 第十七条); the same rule round status applies."""
+        with self.engine.connect() as conn:
+            return annual_hour_entries(conn, audience=audience)
 
     def roster(self, *, round_id: str, today: dt.date | None = None) -> pd.DataFrame:
         """Everyone the round covers with enterprise, hours, result and status (unmasked)."""

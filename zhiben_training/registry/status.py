@@ -25,7 +25,7 @@ from zhiben_training.errors import NotFoundError
 from . import models as m
 from .rules import rules, status_labels
 
-__all__ = ["round_status", "summarise", "load_round", "STATUS_CODES"]
+__all__ = ["round_status", "summarise", "load_round", "annual_hour_entries", "STATUS_CODES"]
 
 STATUS_CODES = ("completed", "in_progress", "overdue", "not_enrolled")
 
@@ -140,3 +140,29 @@ def summarise(frame: pd.DataFrame, *, by: str) -> pd.DataFrame:
         names = frame.drop_duplicates(by).set_index(by)["enterprise_name"]
         counts.insert(0, "enterprise_name", names.reindex(counts.index))
     return counts.reset_index()
+
+
+def annual_hour_entries(conn: Connection, *, audience: str) -> pd.DataFrame:
+    """Dated hours that count toward ``audience``'s hours of a year, by the rule round status applies.
+
+    For people of the audience's roles: attendance at its rounds and, where it ``counts_continuing_education``
+    (special workers: 75号 第十七条, 参加年度安全教育培训或者继续教育，每年不得少于24小时), continuing-education
+    entries. Columns ``person_id``, ``date``, ``hours``, ``source`` (培训轮次 / 继续教育); a report sums them
+    per calendar year up to its own cut-off day.
+    """
+    rule = rules()["audiences"][audience]
+    p, att, rnd = m.Person.__table__, m.Attendance.__table__, m.TrainingRound.__table__
+    ce = m.ContinuingEducation.__table__
+    members = p.c.role.in_(rule["roles"])
+    parts = [select(att.c.person_id, att.c.session_date.label("date"), att.c.hours, literal("培训轮次").label("source"))
+             .join(rnd, rnd.c.round_id == att.c.round_id).join(p, p.c.person_id == att.c.person_id)
+             .where(rnd.c.audience == audience, members)]
+    if rule.get("counts_continuing_education"):
+        parts.append(select(ce.c.person_id, ce.c.date, ce.c.hours, literal("继续教育").label("source"))
+                     .join(p, p.c.person_id == ce.c.person_id).where(members))
+    frames = []
+    for stmt in parts:
+        result = conn.execute(stmt)
+        frames.append(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
+    frame = pd.concat(frames, ignore_index=True) if any(len(f) for f in frames) else frames[0]
+    return frame.sort_values(["person_id", "date", "source"], ignore_index=True)

@@ -39,7 +39,7 @@ class PeriodicInputs:
 
     training: pd.DataFrame
     people: pd.DataFrame
-    continuing_education: pd.DataFrame
+    continuing_education: pd.DataFrame  # dated hours toward the annual minimum: round attendance + CE (75号 第十七条)
     certificates: pd.DataFrame
     findings: pd.DataFrame
     ce_min_hours: float
@@ -216,7 +216,8 @@ def _sections(inputs: PeriodicInputs, period: Period, as_of: dt.date) -> list[Se
         Section("pass_by_round", "考核-按批次", "三、考核合格率（按培训批次）", "口径同上。",
                 _training_table(inputs.training, period, "round_id", rounds, "培训批次")),
         Section("continuing_education", "继续教育", "四、继续教育达标情况",
-                f"对象：{'、'.join(inputs.ce_roles)}；达标：当年累计（截至期末）不少于{inputs.ce_min_hours:g}小时。"
+                f"对象：{'、'.join(inputs.ce_roles)}；达标：当年参加年度安全教育培训（培训轮次学时）或者继续教育，"
+                f"累计（截至期末）不少于{inputs.ce_min_hours:g}小时。"
                 f"依据：{inputs.ce_source}",
                 _ce_table(inputs, period, as_of)),
         Section("renewals", "证书延续", "五、证书到期与延续",

@@ -85,14 +85,22 @@ def roster_frame(registry, *, round_id: str, today: dt.date | None = None) -> pd
     return frame
 
 
-def _ce_rule() -> tuple[float, tuple[str, ...], str]:
+def _ce_rule() -> tuple[str | None, float, tuple[str, ...], str]:
     """建质〔2008〕75号 第十七条: special-operation workers, at least 24 hours a year (from the registry rules)."""
     from zhiben_training.registry.rules import rules
 
-    for audience in rules()["audiences"].values():
+    for name, audience in rules()["audiences"].items():
         if audience.get("min_annual_hours"):
-            return float(audience["min_annual_hours"]), tuple(audience["roles"]), audience["source"]
-    return 0.0, (), "（登记库规则中没有继续教育学时要求）"
+            return name, float(audience["min_annual_hours"]), tuple(audience["roles"]), audience["source"]
+    return None, 0.0, (), "（登记库规则中没有继续教育学时要求）"
+
+
+def _annual_hours(registry, audience: str | None) -> pd.DataFrame:
+    """The hours the registry itself counts toward the annual minimum (round attendance + continuing
+    education, 75号 第十七条 年度安全教育培训或者继续教育): one owner of that rule, not recomputed here."""
+    if audience is None:
+        return pd.DataFrame(columns=["person_id", "date", "hours"])
+    return registry.annual_hour_entries(audience=audience)[["person_id", "date", "hours"]]
 
 
 def _training(registry, period: Period, as_of: dt.date) -> pd.DataFrame:
@@ -126,11 +134,11 @@ def periodic_inputs(registry, period: Period, *, as_of: dt.date | None = None) -
     people = people.merge(enterprises, on="enterprise_uscc", how="left")
     people["district"] = people["enterprise_district"].fillna(people["district"])
     certificates = registry.certificates().merge(people[["person_id", "district"]], on="person_id", how="left")
-    ce_min_hours, ce_roles, ce_source = _ce_rule()
+    ce_audience, ce_min_hours, ce_roles, ce_source = _ce_rule()
     return PeriodicInputs(
         training=_training(registry, period, as_of),
         people=people[["person_id", "district", "role"]],
-        continuing_education=registry.continuing_education()[["person_id", "date", "hours"]],
+        continuing_education=_annual_hours(registry, ce_audience),
         certificates=certificates[["cert_no", "person_id", "cert_type", "expiry_date", "district"]],
         findings=registry.findings(),
         ce_min_hours=ce_min_hours, ce_roles=ce_roles, ce_source=ce_source,
