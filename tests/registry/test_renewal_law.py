@@ -100,7 +100,7 @@ def test_a_certificate_renewed_to_2029_whose_only_training_was_in_2025_is_blocke
 def test_a_2025_reprimand_does_not_hold_up_the_2029_renewal(city):
     registry = city(ce=[(SAFE_1, "2027-03-01", 8.0)])
     registry.renew_certificate(cert_no=C2_CERT, actor="审核员", reason="处罚原因经核对不属于第十条第二款情形",
-                               applied_on=dt.date(2026, 5, 1), today=TODAY, override_blockers=True)
+                               applied_on=dt.date(2026, 5, 1), today=TODAY, reviewed=True)
     row = _row(registry, C2_CERT, IN_2029)
     assert (row["blockers"], row["to_review"], bool(row["blocked"])) == ("", "", False)
 
@@ -173,11 +173,11 @@ def test_an_an_guan_penalty_with_no_recorded_reason_says_the_cause_is_unknown(ci
 
 def test_a_penalty_awaiting_review_stops_the_renewal_until_the_examiner_confirms(city):
     registry = city(sanctions=[(SAFE_2, "2025-08-01", "罚款", None)])
-    with pytest.raises(RegistryError, match="待核实：有效期内有处罚记录"):
+    with pytest.raises(RegistryError, match="暂不能延续，待核实：有效期内有处罚记录"):
         registry.renew_certificate(cert_no=B_CERT, actor="a", reason="r", applied_on=dt.date(2026, 5, 1),
                                    today=TODAY)
     result = registry.renew_certificate(cert_no=B_CERT, actor="a", reason="处罚原因已核对", today=TODAY,
-                                        applied_on=dt.date(2026, 5, 1), override_blockers=True)
+                                        applied_on=dt.date(2026, 5, 1), reviewed=True)
     assert result["new_expiry"] == dt.date(2029, 6, 20)
 
 
@@ -212,3 +212,21 @@ def test_switched_on_a_special_worker_s_penalty_is_shown_for_review_with_the_unv
     assert row["to_review"] == (
         "有效期内有处罚记录：罚款（2025-08-01，原因：特种作业违章操作）——处罚种类按配置规则列入（配置规则，非法规原文），"
         "是否属于75号 第二十四条（三）“对生产安全事故负有责任的”（未核实），须按原因核实")
+
+
+# -- the command ---------------------------------------------------------------------------------------
+
+def test_zhiben_renew_records_the_application_date_and_refuses_an_unreviewed_penalty(city, capsys):
+    from zhiben_training.cli import main
+
+    registry = city()
+    db = registry.url
+    assert main(["renew", B_CERT, "--applied", "2026-06-15", "--actor", "审核员", "--reason", "延续申请获准",
+                 "--today", "2026-07-10", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "有效期至 2026-06-20 → 2029-06-20（延续申请日期 2026-06-15，决定日期 2026-07-10）" in out
+    assert main(["renew", C2_CERT, "--applied", "2026-05-01", "--actor", "审核员", "--reason", "r",
+                 "--today", "2026-05-15", "--db", db]) == 2
+    assert "暂不能延续，待核实：有效期内有处罚记录：通报批评" in capsys.readouterr().err
+    assert main(["renew", C2_CERT, "--applied", "2026-05-01", "--actor", "审核员", "--reason", "处罚原因已核对",
+                 "--reviewed", "--today", "2026-05-15", "--db", db]) == 0

@@ -85,11 +85,12 @@ class Registry:
             return record_results(conn, round_id=round_id, rows=rows, actor=actor, reason=reason)
 
     def renew_certificate(self, *, cert_no: str, actor: str, reason: str, applied_on: dt.date,
-                          today: dt.date | None = None, override_blockers: bool = False) -> dict:
+                          today: dt.date | None = None, reviewed: bool = False,
+                          override_blockers: bool = False) -> dict:
         """Extend a certificate applied for on ``applied_on`` (17号令 第十条 / 75号 第二十二条); recorded and audited."""
         with write_transaction(self.engine) as conn:
             return renew_certificate(conn, cert_no=cert_no, actor=actor, reason=reason, applied_on=applied_on,
-                                     today=today, override_blockers=override_blockers)
+                                     today=today, reviewed=reviewed, override_blockers=override_blockers)
 
     # -- reading ---------------------------------------------------------------------------------
     def status(self, *, round_id: str, person_id: str | None = None, enterprise_uscc: str | None = None,

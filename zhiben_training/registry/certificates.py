@@ -24,11 +24,12 @@ __all__ = ["renew_certificate"]
 
 
 def renew_certificate(conn: Connection, *, cert_no: str, actor: str, reason: str, applied_on: dt.date,
-                      today: dt.date | None = None, override_blockers: bool = False) -> dict:
+                      today: dt.date | None = None, reviewed: bool = False, override_blockers: bool = False) -> dict:
     """Extend ``cert_no`` applied for on ``applied_on`` and decided ``today``.
 
-    Refused when the application lies outside the window, or when a blocker or a finding to review
-    (``to_review``) stands and the examiner has not confirmed (``override_blockers``). Returns
+    Refused when the application lies outside the window, when a finding to review (``to_review``)
+    stands and the examiner has not confirmed it (``reviewed``), or when a blocker stands and is not
+    overridden (``override_blockers``, which also confirms the review). Returns
     ``{"cert_no", "old_expiry", "new_expiry", "applied_on", "decided_on", "not_checked"}``.
     """
     today = today or dt.date.today()
@@ -48,13 +49,13 @@ def renew_certificate(conn: Connection, *, cert_no: str, actor: str, reason: str
     as_of = min(today, expiry)  # 证书有效期内: a decision after expiry still looks at the period that ended
     due = renewals_due(conn, days=(expiry - as_of).days, today=as_of)
     row = due.loc[due["cert_no"] == cert_no]
-    if len(row) and not override_blockers:
+    if len(row):
         blockers, to_review = row["blockers"].iloc[0], row["to_review"].iloc[0]
-        found = [blockers] if blockers else []
-        found += [f"待核实：{to_review}"] if to_review else []
-        if found:
-            raise RegistryError(f"证书 {cert_no} 不能延续：{'；'.join(found)}",
-                                hint="待核实的事项经审核人员核对后，可确认后再办理延续（override_blockers=True）。")
+        if blockers and not override_blockers:
+            raise RegistryError(f"证书 {cert_no} 不能延续：{blockers}")
+        if to_review and not (reviewed or override_blockers):
+            raise RegistryError(f"证书 {cert_no} 暂不能延续，待核实：{to_review}",
+                                hint="审核人员按处罚原因核对、确认不属于法定情形后，再以“已核实”办理（zhiben renew --reviewed）。")
     new_expiry = add_months(expiry, 12 * int(rule["extension_years"]))
     conn.execute(update(c).where(c.c.cert_no == cert_no).values(expiry_date=new_expiry))
     conn.execute(insert(m.CertificateRenewal.__table__).values(
