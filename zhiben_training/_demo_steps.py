@@ -253,9 +253,10 @@ def summarise(ctx: DemoContext) -> list[str]:
             lines.append(f"    不合格：{row.name}（{mask_id(row.person_id)}），{row.enterprise_type}，{row.enterprise_name}，"
                          f"最好成绩 {row.best_score_pct:.0f}%")
     due = ctx.registry.renewals_due(days=90, today=TODAY)
-    lines.append(f"90 天内到期、需要延续的证书 {len(due)} 本，其中 {int(due['blocked'].sum())} 本存在阻碍延续的情形")
+    lines.append(f"90 天内到期、需要延续的证书 {len(due)} 本，其中 {int(due['blocked'].sum())} 本存在不能延续的情形，"
+                 f"{int(due['needs_review'].sum())} 本有待核实的处罚记录")
     for row in due.sort_values(["days_left", "cert_no"]).head(5).itertuples():
-        reason = f"；{row.blockers}" if row.blocked else ""
+        reason = (f"；{row.blockers}" if row.blocked else "") + (f"；待核实：{row.to_review}" if row.needs_review else "")
         lines.append(f"    {row.cert_no} {row.name}：还有 {row.days_left} 天到期{reason}")
     lines.extend(_write_reports(ctx))
     lines.append(f"用 README 中的命令查看这个登记库：export ZHIBEN_DB_URL={ctx.db_url}")

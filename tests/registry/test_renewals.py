@@ -85,3 +85,19 @@ def test_a_special_certificate_is_extended_by_two_years(loaded):
     result = loaded.renew_certificate(cert_no="SYN-TS-0001", actor="a", reason="复核合格", applied_on=TODAY,
                                       today=TODAY, override_blockers=True)
     assert result["new_expiry"] == dt.date(2028, 7, 1)
+
+
+def test_after_a_renewal_the_due_list_looks_at_the_new_period_only(loaded):
+    loaded.renew_certificate(cert_no="津建安B（2023）0000001", actor="a", reason="r", applied_on=dt.date(2026, 5, 1),
+                             today=TODAY)
+    row = loaded.renewals_due(days=60, today=dt.date(2029, 5, 15)).set_index("cert_no").loc["津建安B（2023）0000001"]
+    assert row["period_start"] == dt.date(2026, 6, 21)
+    assert row["blockers"] == "证书有效期内登记库中没有参加安全生产教育培训的记录（17号令 第十条第二款）"
+
+
+def test_a_special_worker_s_counted_hours_are_round_attendance_plus_continuing_education(loaded):
+    from .conftest import WORKER
+
+    entries = loaded.annual_hour_entries(audience="special")
+    mine = entries[entries["person_id"] == WORKER]
+    assert mine.groupby("source")["hours"].sum().to_dict() == {"培训轮次": 16.0, "继续教育": 8.0}
