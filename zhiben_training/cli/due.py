@@ -6,9 +6,9 @@ import click
 
 from ._registry_common import as_date, db_option, echo_json, mask_frame, open_from, render_table, today_option
 
-HEADERS = {"expiry_date": "有效期至", "days_left": "剩余天数", "cert_type": "证书类型", "cert_no": "证书编号",
+HEADERS = {"period_start": "本期有效期自", "expiry_date": "有效期至", "days_left": "剩余天数", "cert_type": "证书类型", "cert_no": "证书编号",
            "person_id": "身份证号", "name": "姓名", "enterprise_name": "单位", "window_opens": "可申请延续自",
-           "blockers": "不能延续的原因", "to_review": "待核实（须审核人员判断，非法定结论）"}
+           "blockers": "不能延续的原因"}
 
 
 @click.command(name="due")
@@ -34,7 +34,8 @@ def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) ->
         registry.close()
     frame = mask_frame(frame)
     if as_json:
-        echo_json(frame[list(HEADERS) + ["period_start", "window_open", "blocked", "needs_review", "not_checked"]])
+        echo_json(frame[list(HEADERS) + ["window_open", "blocked", "to_review", "needs_review",
+                                          "not_checked"]])
         return
     if frame.empty:
         click.echo(f"未来 {days} 天内没有到期的证书。")
@@ -44,5 +45,10 @@ def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) ->
     click.echo(f"未来 {days} 天内到期 {len(frame)} 本，其中 {blocked} 本存在不能延续的情形，"
                f"{review} 本有待核实的处罚记录。")
     click.echo(render_table(frame, HEADERS))
+    review = frame[frame["needs_review"]]
+    if len(review):  # not a reason in law: the examiner judges each from its recorded cause
+        click.echo("待核实（须审核人员按处罚原因判断，不是不能延续的法定结论）：")
+        for row in review.itertuples(index=False):
+            click.echo(f"  {row.cert_no} {row.name}：{row.to_review}")
     for line in sorted(set(frame["not_checked"]) - {""}):  # one line per certificate group, never hidden
         click.echo(line)
