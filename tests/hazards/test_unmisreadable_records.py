@@ -224,6 +224,22 @@ def test_a_missing_file_gets_a_chinese_message(tmp_path, capsys):
     assert code == 2 and "找不到检查记录文件" in errout
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (["list", "--chapter", "x"], "--chapter 应为整数"),
+    (["list", "--chapter", "99"], "--chapter 的值无效：2024 版没有第 99 条的条目"),
+    (["list", "--version", "2023"], "--version 应为以下之一：2024、2022"),
+    (["show"], "缺少参数 ITEM_ID"),
+    (["check", "--bogus", "r.json"], "没有选项 --bogus"),
+    (["check", "r.json", "--today"], "选项 --today 缺少取值"),
+    (["chek", "r.json"], "没有子命令 chek"),
+], ids=["chapter-not-a-number", "chapter-not-in-the-standard", "unknown-version", "item-missing", "unknown-option",
+        "today-without-value", "unknown-subcommand"])
+def test_every_usage_mistake_under_hazards_is_said_in_chinese(capsys, args, said):
+    code, out, errout = _zhiben(capsys, "hazards", *args)
+    assert code == 2 and out == "" and said in errout
+    assert not re.search(r"Usage:|Error:|Invalid value|No such|Missing", errout)
+
+
 # 7. what a format-1 record leaves undecidable after migration, and why -----------------------------------
 
 FORMAT_1 = make_record(

@@ -25,7 +25,51 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return render_rows(headers, [[str(c) for c in r] for r in rows])
 
 
-@click.group(name="hazards")
+def _param_name(err: click.UsageError) -> str:
+    param = getattr(err, "param", None)
+    if param is None:
+        hint = getattr(err, "param_hint", None)
+        return hint if isinstance(hint, str) else "、".join(hint) if hint else "参数"
+    return param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+
+
+def _usage_cn(err: click.UsageError, group: click.Group) -> str:
+    """Click's (English) usage errors said in Chinese; a Chinese message of our own is kept."""
+    if isinstance(err, click.exceptions.NoSuchOption):
+        guess = f"；是否想写 {'、'.join(err.possibilities)}？" if err.possibilities else ""
+        return f"没有选项 {err.option_name}{guess}"
+    if isinstance(err, click.exceptions.NoSuchCommand):
+        return f"没有子命令 {err.command_name}；可用的子命令：{'、'.join(sorted(group.commands))}"
+    if isinstance(err, click.exceptions.BadOptionUsage):
+        return f"选项 {err.option_name} 缺少取值或用法有误"
+    if isinstance(err, click.MissingParameter):
+        return f"缺少参数 {_param_name(err)}"
+    if isinstance(err, click.BadParameter):
+        name, kind = _param_name(err), getattr(err.param, "type", None)
+        if isinstance(kind, click.Choice):
+            return f"{name} 应为以下之一：{'、'.join(map(str, kind.choices))}"
+        if isinstance(kind, click.types.IntParamType):
+            return f"{name} 应为整数"
+        return f"{name} 的值无效：{err.message}"
+    return f"命令用法有误：{err.message}"
+
+
+class _ChineseUsageGroup(click.Group):
+    """Usage mistakes under ``zhiben hazards`` (unknown option, missing or bad value) in Chinese, exit 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as err:
+            from zhiben_training.errors import ConfigError
+
+            where = err.ctx.command_path if err.ctx else "zhiben hazards"
+            raise ConfigError(_usage_cn(err, self), hint=f"用法见 {where} --help。") from None
+
+
+@click.group(name="hazards", cls=_ChineseUsageGroup)
 def command() -> None:
     """重大事故隐患判定（建质规〔2024〕5号）与危大工程分级（建办质〔2018〕31号）。"""
 
