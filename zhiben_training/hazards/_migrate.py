@@ -16,7 +16,7 @@ import copy
 import re
 
 from zhiben_training.hazards._judge import judge_record
-from zhiben_training.hazards._models import Migration, MigrationGap
+from zhiben_training.hazards._models import UNDETERMINED, Migration, MigrationGap
 from zhiben_training.hazards._record import validate_record
 from zhiben_training.law import record_schema
 
@@ -101,7 +101,7 @@ def _gaps(record: dict) -> tuple[MigrationGap, ...]:
     verdict = judge_record(record)
     gaps = []
     for index, work in enumerate(verdict.works):
-        if work.missing and work.level == "无法判定":
+        if work.missing and work.level == UNDETERMINED:
             missing = tuple(f"works[{index}].{m}" for m in work.missing)
             gaps.append(MigrationGap(
                 None, work.work_id, "危大工程分级", missing,
