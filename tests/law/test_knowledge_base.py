@@ -170,7 +170,7 @@ def test_the_public_api_is_pinned():
     assert set(hazards.__all__) == {"LEVELS", "HazardFinding", "WorkClassification", "find_hazards", "classify_work",
                                     "classify_works", "load_record_file", "record_schema", "validate_record",
                                     "FORMAT_VERSION", "UNDETERMINED", "IssueVerdict", "RecordVerdict", "Undetermined",
-                                    "judge_record", "migrate_record"}
+                                    "judge_record", "migrate_record", "Migration", "MigrationGap"}
     assert {"criteria", "criterion", "chapters", "changes_2022_2024", "wd_scopes", "duties", "penalties",
             "thresholds", "UnknownItemError", "Criterion", "Scope", "Provision"} <= set(law.__all__)
 

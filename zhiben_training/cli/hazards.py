@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import asdict
 
 import click
@@ -23,7 +25,51 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return render_rows(headers, [[str(c) for c in r] for r in rows])
 
 
-@click.group(name="hazards")
+def _param_name(err: click.UsageError) -> str:
+    param = getattr(err, "param", None)
+    if param is None:
+        hint = getattr(err, "param_hint", None)
+        return hint if isinstance(hint, str) else "、".join(hint) if hint else "参数"
+    return param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+
+
+def _usage_cn(err: click.UsageError, group: click.Group) -> str:
+    """Click's (English) usage errors said in Chinese; a Chinese message of our own is kept."""
+    if isinstance(err, click.exceptions.NoSuchOption):
+        guess = f"；是否想写 {'、'.join(err.possibilities)}？" if err.possibilities else ""
+        return f"没有选项 {err.option_name}{guess}"
+    if isinstance(err, click.exceptions.NoSuchCommand):
+        return f"没有子命令 {err.command_name}；可用的子命令：{'、'.join(sorted(group.commands))}"
+    if isinstance(err, click.exceptions.BadOptionUsage):
+        return f"选项 {err.option_name} 缺少取值或用法有误"
+    if isinstance(err, click.MissingParameter):
+        return f"缺少参数 {_param_name(err)}"
+    if isinstance(err, click.BadParameter):
+        name, kind = _param_name(err), getattr(err.param, "type", None)
+        if isinstance(kind, click.Choice):
+            return f"{name} 应为以下之一：{'、'.join(map(str, kind.choices))}"
+        if isinstance(kind, click.types.IntParamType):
+            return f"{name} 应为整数"
+        return f"{name} 的值无效：{err.message}"
+    return f"命令用法有误：{err.message}"
+
+
+class _ChineseUsageGroup(click.Group):
+    """Usage mistakes under ``zhiben hazards`` (unknown option, missing or bad value) in Chinese, exit 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as err:
+            from zhiben_training.errors import ConfigError
+
+            where = err.ctx.command_path if err.ctx else "zhiben hazards"
+            raise ConfigError(_usage_cn(err, self), hint=f"用法见 {where} --help。") from None
+
+
+@click.group(name="hazards", cls=_ChineseUsageGroup)
 def command() -> None:
     """重大事故隐患判定（建质规〔2024〕5号）与危大工程分级（建办质〔2018〕31号）。"""
 
@@ -114,18 +160,48 @@ def _render(record: dict, verdict) -> None:
         click.echo(_table(["序号", "判定", "问题"], rows))
 
 
+def _record_path(value: str | None, usage: str) -> str:
+    """The record path argument, read by the library (its Chinese messages) rather than by click (English)."""
+    from zhiben_training.errors import RecordFormatError
+
+    if not value:
+        raise RecordFormatError("缺少检查记录文件的路径", hint=f"用法：{usage}")
+    return value
+
+
+def _today(value: str | None) -> dt.date:
+    """``--today`` (YYYY-MM-DD), else the real date: inspection dates after it are refused."""
+    if value is None:
+        return dt.date.today()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    from zhiben_training.errors import ConfigError
+
+    raise ConfigError(f"--today 应为日期，格式 YYYY-MM-DD，实为 {value!r}")
+
+
+_today_option = click.option(
+    "--today", default=None, metavar="YYYY-MM-DD",
+    help="以此日期为“今天”（默认今天的日期）：检查日期晚于它的记录被拒绝（退出码 2）。")
+
+
 @command.command(name="check")
-@click.argument("record_path", metavar="RECORD.json", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("record_path", metavar="RECORD.json", required=False)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出分级、隐患、无法判定的条目与问题判定。")
-def check(record_path: str, as_json: bool) -> None:
+@_today_option
+def check(record_path: str | None, as_json: bool, today: str | None) -> None:
     """判定一份检查记录中的重大事故隐患并给出危大工程分级。
 
-    退出码：0 未发现重大事故隐患；1 发现重大事故隐患；2 记录格式错误；
-    4 未发现重大事故隐患，但有条目因缺少测量值无法判定（或工程类型不在判定标准适用范围）。
+    退出码：0 未发现重大事故隐患；1 发现重大事故隐患；2 记录格式错误（含检查日期晚于今天、不是普通文件、
+    字段名重复）；4 未发现重大事故隐患，但有条目因缺少测量值无法判定（或工程类型不在判定标准适用范围）。
     """
     from zhiben_training import hazards  # imported here: validation pulls in jsonschema (~2 s)
 
-    record = hazards.load_record_file(record_path)
+    path = _record_path(record_path, "zhiben hazards check 记录.json")
+    record = hazards.load_record_file(path, today=_today(today))
     verdict = hazards.judge_record(record)
     if as_json:
         click.echo(json.dumps({
@@ -148,25 +224,58 @@ def check(record_path: str, as_json: bool) -> None:
         raise SystemExit(code)
 
 
-@command.command(name="migrate")
-@click.argument("record_path", metavar="OLD.json", type=click.Path(dir_okay=False, path_type=str))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="写入迁移后的记录的文件；省略时输出到标准输出。")
-def migrate(record_path: str, output: str | None) -> None:
-    """把旧格式（第 1 版，布尔值）检查记录转换为第 2 版（测量值）格式。
-
-    能一一对应的字段直接改写；其余旧布尔值保留（仍可读取），并列出应补记的测量值。说明输出到标准错误。
-    """
+def _write(output: str, text: str) -> None:
+    """Write the migrated record; a folder, a missing folder or no permission is a Chinese error."""
     from pathlib import Path
 
+    from zhiben_training.errors import ConfigError
+
+    target = Path(output)
+    if target.is_dir():
+        raise ConfigError(f"{output} 是文件夹，不能写入迁移后的记录", hint="请给出文件名，如 -o 新格式记录.json。")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"无法写入 {output}：所在文件夹不存在") from None
+    except PermissionError:
+        raise ConfigError(f"无法写入 {output}：没有写入权限") from None
+    except OSError as err:
+        raise ConfigError(f"无法写入 {output}（系统错误 {err.errno}）") from None
+
+
+def _render_gaps(gaps) -> None:
+    """Per record: what became 无法判定 after migration and why (on stderr, beside the notes)."""
+    click.echo(f"迁移后无法判定 {len(gaps)} 项：第 1 版把记录未写明的事实当作“未发现”，第 2 版当作“未知”；"
+               "补记下列字段后可以判定。", err=True)
+    for gap in gaps:
+        head = f"{gap.item_id}  {gap.text}" if gap.item_id else f"{gap.work_id}  {gap.text}"
+        click.echo(f"  {head}", err=True)
+        for reason in gap.reasons:
+            click.echo(f"    原因：{reason}", err=True)
+
+
+@command.command(name="migrate")
+@click.argument("record_path", metavar="OLD.json", required=False)
+@click.option("-o", "--output", default=None, metavar="NEW.json",
+              help="写入迁移后的记录的文件；省略时输出到标准输出。")
+@_today_option
+def migrate(record_path: str | None, output: str | None, today: str | None) -> None:
+    """把旧格式（第 1 版，布尔值）检查记录转换为第 2 版（测量值）格式。
+
+    能一一对应的字段直接改写；其余旧布尔值保留（仍可读取），并列出应补记的测量值。第 1 版把未写明的事实当作“未发现”，
+    第 2 版当作“未知”：迁移后无法判定的条目逐项列出，并说明缺少哪个字段、为什么。说明输出到标准错误。
+    """
     from zhiben_training import hazards
 
-    record, notes = hazards.migrate_record(hazards.load_record_file(record_path))
-    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    path = _record_path(record_path, "zhiben hazards migrate 旧记录.json [-o 新记录.json]")
+    migration = hazards.migrate_record(hazards.load_record_file(path, today=_today(today)))
+    text = json.dumps(migration.record, ensure_ascii=False, indent=2) + "\n"
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        _write(output, text)
         click.echo(f"已写入 {output}", err=True)
     else:
         click.echo(text, nl=False)
-    for note in notes:
+    for note in migration.notes:
         click.echo(f"迁移：{note}", err=True)
+    if migration.undecidable:
+        _render_gaps(migration.undecidable)

@@ -6,7 +6,7 @@
 * ``classify_work`` / ``classify_works`` grade sub-works 一般 / 危大 / 超规模 / 无法判定 (建办质〔2018〕31号);
 * ``find_hazards`` lists the 重大事故隐患 (建质规〔2024〕5号) with the measurements that triggered them;
   ``judge_record`` adds the items the record cannot decide (无法判定) and the verdict on each issue;
-* ``migrate_record`` turns a format-1 record into format 2.
+* ``migrate_record`` turns a format-1 record into format 2 and says which items became 无法判定 and why.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from zhiben_training.hazards._models import (
     UNDETERMINED,
     HazardFinding,
     IssueVerdict,
+    Migration,
+    MigrationGap,
     RecordVerdict,
     Undetermined,
     WorkClassification,
@@ -31,6 +33,8 @@ __all__ = [
     "UNDETERMINED",
     "HazardFinding",
     "IssueVerdict",
+    "Migration",
+    "MigrationGap",
     "RecordVerdict",
     "Undetermined",
     "WorkClassification",

@@ -42,8 +42,11 @@ def check_enterprise(record: dict):
         facts.append(fact("enterprise.qualification_covers_work", False))
     if facts:
         yield Hit("4.1", tuple(facts), tuple(notes))
-    elif not any(k in ent for k in ("safety_licence_held", "safety_licence_valid_until", "safety_licence_valid")):
-        yield Hit("4.1", missing=("enterprise.safety_licence_valid_until",))
+    elif not any(k in ent for k in ("safety_licence_valid_until", "safety_licence_valid")):
+        # held without an expiry date says nothing about the inspection day: unknown, not valid
+        held = ("记录写明持有安全生产许可证（enterprise.safety_licence_held = true），但未写有效期截止日期："
+                "无法判断检查日许可证是否仍在有效期内",) if ent.get("safety_licence_held") is True else ()
+        yield Hit("4.1", notes=held, missing=("enterprise.safety_licence_valid_until",))
 
 
 def _band(bands: list[dict], amount: float) -> int:

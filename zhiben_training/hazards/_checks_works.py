@@ -59,6 +59,31 @@ def _pile_gap(work: dict, here: str) -> Tri:
     return FALSE
 
 
+_DEFORMING = {"supported": "有支护结构", "adjacent_at_risk": "有可能受损的毗邻建（构）筑物"}
+
+
+def _deformation(work: dict, here: str) -> Tri:
+    """5.4.1 变形值超过设计变形控制值, or not applicable where the record states there is no control value.
+
+    ``deformation_limit_applies: false`` counts only when the record also says there is nothing whose
+    deformation the text speaks of (支护结构或周边建筑物): ``supported`` and ``adjacent_at_risk`` both false.
+    """
+    if work.get("deformation_limit_applies") is not False:
+        return against_record_limit(work, here, "deformation", legacy=("deformation_exceeds_design", True))
+    stated = f"{here}.deformation_limit_applies = false（记录写明没有设计变形控制值）"
+    present = [k for k in _DEFORMING if work.get(k) is True]
+    if present:
+        why = "、".join(f"{here}.{k} = true（{_DEFORMING[k]}）" for k in present)
+        return Tri(None, notes=(f"{stated}，但 {why}：支护结构或周边建筑物应有设计变形控制值，请核实后补记变形监测值与控制值",),
+                   missing=(f"{here}.deformation_mm", f"{here}.deformation_limit_mm"))
+    unknown = [k for k in _DEFORMING if k not in work]
+    if unknown:
+        return Tri(None, notes=(f"{stated}，但未写明 {'、'.join(f'{here}.{k}' for k in unknown)}：须确认既无支护结构、"
+                                "也无可能受损的毗邻建（构）筑物，方可认定第五条第（四）项第1目不适用",),
+                   missing=tuple(f"{here}.{k}" for k in unknown))
+    return FALSE
+
+
 def check_pits(index: int, work: dict):
     """第五条 基坑、边坡工程 (5.4 is reported through its sub-items 5.4.1–5.4.4)."""
     if work["work_type"] not in _PIT:
@@ -76,9 +101,8 @@ def check_pits(index: int, work: dict):
         elif deep is None:
             yield Hit("5.3", missing=(f"{here}.depth_m",), notes=("未写开挖深度，无法判定是否为深基坑",))
     untreated = flag(work, here, "precursor_handled_in_time", False)
-    deformation = against_record_limit(work, here, "deformation", legacy=("deformation_exceeds_design", True))
     yield from _hits(
-        ("5.4.1", both(deformation, untreated)),
+        ("5.4.1", both(_deformation(work, here), untreated)),
         ("5.4.2", both(observed(work, here, "heavy_leakage_or_soil_flow", True), untreated)),
         ("5.4.3", both(observed(work, here, "piping_or_burst", True), untreated)),
         ("5.4.4", both(_pile_gap(work, here), untreated)),

@@ -3,13 +3,22 @@
 A boolean with an exact measured equivalent is rewritten (``over_excavated: false`` → 超挖深度 0 m,
 ``rail_zone_unapproved_work: true`` → in the zone and not approved); every other old boolean is kept
 — the engine still reads it when no measurement is given — and listed with the fields to measure.
+
+Format 1 read a fact the record did not state as “not found”; format 2 reads it as unknown. So every
+item the migrated record leaves 无法判定 is one format 1 reported as no hazard: the migration lists
+each, with why per missing field — a field format 1 did not have (``x-since-format`` in the schema)
+or one it had and the record left out.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 
+from zhiben_training.hazards._judge import judge_record
+from zhiben_training.hazards._models import UNDETERMINED, Migration, MigrationGap
 from zhiben_training.hazards._record import validate_record
+from zhiben_training.law import record_schema
 
 FORMAT_VERSION = "2"
 
@@ -66,15 +75,56 @@ def _rewrite(path: str, entry: dict, key: str) -> str | None:
     return None
 
 
-def migrate_record(record: dict) -> tuple[dict, list[str]]:
-    """(the record in format 2, Chinese notes on what changed and which old booleans still await a measurement).
+def _since_format(path: str) -> str | None:
+    """The format that introduced the field at a record path (``works[0].deformation_mm`` → "2"), None if format 1 had it."""
+    node = record_schema()
+    for part in path.split("."):
+        name, index = re.fullmatch(r"([^\[]+)((?:\[\d+\])*)", part).groups()
+        node = node.get("properties", {}).get(name)
+        if node is None:
+            return None
+        if node.get("x-since-format"):
+            return node["x-since-format"]
+        if index:
+            node = node.get("items", {})
+    return None
 
-    The input is validated first and never changed; migrating a format-2 record changes nothing.
+
+def _why(path: str) -> str:
+    if _since_format(path):
+        return f"{path}：第 1 版格式没有这一字段，旧记录无从记载"
+    return f"{path}：第 1 版格式已有这一字段，本记录未填写（第 1 版把未写明的事实当作“未发现”）"
+
+
+def _gaps(record: dict) -> tuple[MigrationGap, ...]:
+    """Every level and item the format-2 engine leaves undecidable in a migrated format-1 record."""
+    verdict = judge_record(record)
+    gaps = []
+    for index, work in enumerate(verdict.works):
+        if work.missing and work.level == UNDETERMINED:
+            missing = tuple(f"works[{index}].{m}" for m in work.missing)
+            gaps.append(MigrationGap(
+                None, work.work_id, "危大工程分级", missing,
+                ("缺少决定分级的尺寸：第 1 版把缺尺寸的分部分项工程分为一般，第 2 版为无法判定（可写 declared_level 沿用专项施工方案的分级）",
+                 *(_why(m) for m in missing))))
+    for item in verdict.undetermined:
+        gaps.append(MigrationGap(item.item_id, None, item.text, item.missing,
+                                 (*(_why(m) for m in item.missing), *item.notes)))
+    return tuple(gaps)
+
+
+def migrate_record(record: dict) -> Migration:
+    """The record in format 2, Chinese notes on what changed and which old booleans still await a
+    measurement, and the items (and 危大 levels) that became 无法判定 with why (``Migration.undecidable``).
+
+    The input is validated first and never changed; migrating a format-2 record changes nothing and
+    reports nothing undecidable (nothing became so).
     """
     validate_record(record)
     out = copy.deepcopy(record)
     notes = []
-    if out.get("format_version") != FORMAT_VERSION:
+    was_format_1 = out.get("format_version") != FORMAT_VERSION
+    if was_format_1:
         out.pop("schema_version", None)
         out = {"format_version": FORMAT_VERSION, **{k: v for k, v in out.items() if k != "format_version"}}
         notes.append(f"format_version → {FORMAT_VERSION}")
@@ -87,4 +137,4 @@ def migrate_record(record: dict) -> tuple[dict, list[str]]:
                 elif not any(m in entry for m in legacy[key]):
                     notes.append(f"{path}.{key}：旧格式布尔值，仍可读取；请改记测量值 {'、'.join(legacy[key])}")
     validate_record(out)
-    return out, notes
+    return Migration(out, tuple(notes), _gaps(out) if was_format_1 else ())

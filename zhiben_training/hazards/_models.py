@@ -84,3 +84,27 @@ class RecordVerdict:
 def fact(path: str, value: Any) -> str:
     """``works[0].depth_m = 5`` — the form every triggering fact takes."""
     return f"{path} = {json.dumps(value, ensure_ascii=False)}"
+
+
+@dataclass(frozen=True)
+class MigrationGap:
+    """What a migrated format-1 record leaves undecidable (无法判定) that format 1 never reported, and why.
+
+    ``item_id`` is the 判定标准2024 item, or None when ``work_id``'s 危大 level is what became undecidable;
+    ``reasons`` has one Chinese line per missing field (format 1 had no such field, or the record left it out).
+    """
+
+    item_id: str | None
+    work_id: str | None
+    text: str
+    missing: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """``migrate_record``'s answer: the format-2 record, what was rewritten, and what became 无法判定."""
+
+    record: dict
+    notes: tuple[str, ...]
+    undecidable: tuple[MigrationGap, ...] = ()

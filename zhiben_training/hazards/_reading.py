@@ -1,15 +1,19 @@
 """Read an inspection-record file within stated limits, so no file can crash the engine.
 
-Limits (docs/record-format.md “记录文件的限制”): file ≤ 5 MiB, UTF-8, nesting ≤ 16 levels, integers
-≤ 15 digits, every number finite with |x| ≤ 10¹², strings ≤ 10 000 characters, arrays ≤ 10 000 items.
+Limits (docs/record-format.md “记录文件的限制”): a regular file (no directory, device, FIFO or socket),
+≤ 5 MiB, UTF-8, no key twice in one object, nesting ≤ 16 levels, integers ≤ 15 digits, every number
+finite with |x| ≤ 10¹², strings ≤ 10 000 characters, arrays ≤ 10 000 items.
 Each violation is a ``RecordFormatError`` in Chinese that names the field (or line) — exit code 2.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +34,23 @@ class _Rejected:
 
     def __init__(self, text: str, why: str):
         self.text, self.why = text, why
+
+
+class _DuplicateKey:
+    """An object that names one key twice: JSON readers disagree on which value wins, so the format refuses it."""
+
+    def __init__(self, key: str, count: int):
+        self.key, self.count = key, count
+
+
+def _object(pairs: list[tuple[str, Any]]):
+    """``object_pairs_hook``: a dict, or a ``_DuplicateKey`` marker reported with its path after parsing."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            return _DuplicateKey(key, sum(1 for k, _ in pairs if k == key))
+        out[key] = value
+    return out
 
 
 def _parse_int(text: str):
@@ -69,7 +90,8 @@ def parse_record_text(text: str, *, source: str) -> Any:
     """JSON text → Python value, refusing deep nesting, huge integers, NaN and ±inf with named fields."""
     _depth_check(text)
     try:
-        value = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
+        value = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant,
+                           object_pairs_hook=_object)
     except json.JSONDecodeError as err:
         raise RecordFormatError(
             f"检查记录文件 {source} 不是有效的 JSON：第 {err.lineno} 行第 {err.colno} 列附近有错误（{err.msg}）",
@@ -92,6 +114,11 @@ def check_values(value: Any) -> None:
         field = _path(parts) or "（顶层）"
         if len(parts) > MAX_DEPTH:
             raise RecordFormatError(f"检查记录嵌套过深：字段 {field} 超过 {MAX_DEPTH} 层", field=field)
+        if isinstance(node, _DuplicateKey):
+            where = _path((*parts, node.key))
+            raise RecordFormatError(
+                f"字段 {where} 在同一对象中出现了 {node.count} 次：重复的字段名会让不同程序读出不同的值，检查记录不接受",
+                field=where, hint="请删去多余的一处，只保留检查人确认的那个值。")
         if isinstance(node, _Rejected):
             raise RecordFormatError(f"字段 {field} 的数值 {node.text[:40]}{'…' if len(node.text) > 40 else ''} "
                                     f"{node.why}", field=field, hint="请填写实际测得的有限数值。")
@@ -118,20 +145,61 @@ def check_values(value: Any) -> None:
                 todo.append(((*parts, key), sub))
 
 
-def read_record_text(path: Path) -> str:
-    """The file's text: at most MAX_FILE_BYTES, UTF-8 (a BOM is allowed), with Chinese errors."""
+def _open_regular(path: Path) -> int:
+    """A read-only descriptor of ``path`` if it is a regular file; anything else is refused in Chinese.
+
+    ``O_NONBLOCK`` keeps a FIFO from blocking the open; the type is checked on the open descriptor,
+    so a path swapped after a first look is still caught.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RecordFormatError(f"检查记录文件 {path} 过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）",
-                                    hint="一份检查记录对应一次检查；请拆分文件。")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise RecordFormatError(f"找不到检查记录文件：{path}", hint="请检查路径是否正确。") from None
     except IsADirectoryError:
-        raise RecordFormatError(f"{path} 是文件夹，不是检查记录文件") from None
+        raise RecordFormatError(f"{path} 是文件夹，不是检查记录文件", hint="请给出文件夹中的某个 .json 记录文件。") from None
+    except OSError as err:  # a socket (ENXIO), no permission, a dangling link …
+        raise RecordFormatError(f"无法读取检查记录文件 {path}（{_os_reason(err)}）") from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return fd
+    os.close(fd)
+    if stat.S_ISDIR(mode):
+        raise RecordFormatError(f"{path} 是文件夹，不是检查记录文件", hint="请给出文件夹中的某个 .json 记录文件。")
+    kind = ("字符设备" if stat.S_ISCHR(mode) else "块设备" if stat.S_ISBLK(mode) else
+            "命名管道（FIFO）" if stat.S_ISFIFO(mode) else "套接字" if stat.S_ISSOCK(mode) else "特殊文件")
+    raise RecordFormatError(f"{path} 是{kind}，不是普通文件：检查记录只从普通文件读取",
+                            hint="请先把记录保存为 .json 文件，再给出该文件的路径。")
+
+
+def _os_reason(err: OSError) -> str:
+    reasons = {"EACCES": "没有读取权限", "EPERM": "没有读取权限", "ENXIO": "不是可读取的文件（如套接字）",
+               "ELOOP": "符号链接循环", "ENAMETOOLONG": "路径过长", "ENOTDIR": "路径中的某一级不是文件夹"}
+    return reasons.get(errno.errorcode.get(err.errno or 0, ""), "系统错误")
+
+
+def read_record_text(path: Path) -> str:
+    """The file's text: a regular file of at most MAX_FILE_BYTES, UTF-8 (a BOM is allowed), with Chinese errors."""
+    fd = _open_regular(path)
+    try:
+        size = os.fstat(fd).st_size
+        if size > MAX_FILE_BYTES:
+            raise RecordFormatError(f"检查记录文件 {path} 过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）",
+                                    hint="一份检查记录对应一次检查；请拆分文件。")
+        chunks, total = [], 0
+        while total <= MAX_FILE_BYTES:  # never more than the limit + 1 byte, even if the file grows meanwhile
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise RecordFormatError(f"检查记录文件 {path} 过大（超过上限 {MAX_FILE_BYTES} 字节）",
+                                    hint="一份检查记录对应一次检查；请拆分文件。")
     except OSError as err:
-        raise RecordFormatError(f"无法读取检查记录文件 {path}（{err.strerror or '系统错误'}）") from None
+        raise RecordFormatError(f"无法读取检查记录文件 {path}（{_os_reason(err)}）") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -144,16 +144,45 @@ def _dates(record: dict) -> None:
             raise RecordFormatError(f"字段 {field} 不是有效日期，实为 {_show(value)}", field=field) from None
 
 
-def load_record_file(path: str | Path) -> dict:
-    """Read and validate one record file; every problem is a ``RecordFormatError`` in Chinese (limits in ``_reading``)."""
+def _not_after(record: dict, today: date) -> None:
+    """An inspection cannot have happened after ``today``: a future date would make valid certificates expired."""
+    day = record["inspection_date"]
+    if date.fromisoformat(day) > today:
+        raise RecordFormatError(
+            f"字段 inspection_date 为 {day}，晚于今天（{today.isoformat()}）：检查日期不能是将来的日期",
+            field="inspection_date",
+            hint="请填写实际检查的日期；若要按另一日期作为“今天”，命令行可用 --today YYYY-MM-DD。")
+
+
+def _deformation_statement(record: dict) -> None:
+    """``deformation_limit_applies: false`` says there is no design control value: a stated one contradicts it."""
+    for index, work in enumerate(record.get("works", [])):
+        if work.get("deformation_limit_applies") is not False:
+            continue
+        for key in ("deformation_limit_mm", "deformation_exceeds_design"):
+            if key in work:
+                field = f"works[{index}].deformation_limit_applies"
+                raise RecordFormatError(
+                    f"字段 {field} = false（没有设计变形控制值）与 works[{index}].{key} 矛盾",
+                    field=field, hint="有设计变形控制值时删去 deformation_limit_applies；没有时删去 " + key + "。")
+
+
+def load_record_file(path: str | Path, *, today: date | None = None) -> dict:
+    """Read and validate one record file; every problem is a ``RecordFormatError`` in Chinese (limits in ``_reading``).
+
+    With ``today``, an ``inspection_date`` after it is refused (the CLI passes the real date or ``--today``).
+    """
     path = Path(path)
     record = parse_record_text(read_record_text(path), source=str(path))
-    validate_record(record)
+    validate_record(record, today=today)
     return record
 
 
-def validate_record(record: Any) -> None:
-    """Raise ``RecordFormatError`` (Chinese message, ``field`` = path) unless ``record`` follows the format."""
+def validate_record(record: Any, *, today: date | None = None) -> None:
+    """Raise ``RecordFormatError`` (Chinese message, ``field`` = path) unless ``record`` follows the format.
+
+    With ``today``, an ``inspection_date`` after it is refused too.
+    """
     if not isinstance(record, dict):
         raise RecordFormatError(f"检查记录应为 JSON 对象（{{…}}），实为{_json_type_cn(record)}", field="")
     check_values(record)  # NaN, ±inf, huge numbers and deep nesting, which the schema lets through
@@ -166,3 +195,6 @@ def validate_record(record: Any) -> None:
         raise RecordFormatError(message, field=field, hint=hint)
     _duplicate_ids(record)
     _dates(record)
+    _deformation_statement(record)
+    if today is not None:
+        _not_after(record, today)
