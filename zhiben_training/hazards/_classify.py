@@ -27,7 +27,12 @@ def deep_pit_state(work: dict) -> bool | None:
     if work.get("work_type") != "excavation":
         return False
     depth = work.get("depth_m")
-    return None if not _is_number(depth) else depth >= thresholds_data()["deep_pit_depth_m"]["value"]
+    return None if not _is_number(depth) else depth >= _deep_pit_depth_m()
+
+
+def _deep_pit_depth_m():
+    """附件2 一 (W2.1): its depth lives once, in the scope rule of ``wd_scopes.json`` (value and status)."""
+    return next(s for s in wd_scopes() if s.id == "W2.1").when["value"]
 
 
 def is_deep_pit(work: dict) -> bool:
