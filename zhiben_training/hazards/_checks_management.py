@@ -135,11 +135,7 @@ def check_special_workers(record: dict):
 
 def _level_status(result) -> str:
     """Flag a level that rests only on unverified scope entries (e.g. W2.3.2 from memory)."""
-    from zhiben_training.law import wd_scopes
-
-    status = {s.id: s.status for s in wd_scopes()}
-    deciding = [i for i in result.scope_ids if i.startswith("W2" if result.level == "超规模" else "W1")]
-    return status_note("unverified") if deciding and all(status[i] == "unverified" for i in deciding) else ""
+    return status_note("unverified") if result.level_unverified else ""
 
 
 def _levels(result) -> tuple[bool | None, bool | None]:
