@@ -263,3 +263,21 @@ def test_only_the_principals_206_lists_need_an_a_certificate_the_unlisted_roles_
         assert len(open_42) == 1 and "206号" in open_42[0].notes[0] and "主要负责人" in open_42[0].notes[0], role
         assert "4.2" not in {u.item_id for u in judge_record(R(personnel=[person(role, cert("A", "2027-01-01"))])).undetermined}
     assert "4.2" in {f.item_id for f in judge_record(R(personnel=[person("法定代表人")])).findings}
+
+
+def test_9_2_is_raised_only_for_the_members_its_text_names():
+    """第九条（二）单榀钢桁架（屋架）等预制构件安装时未采取防失稳措施: not every steel structure."""
+    from tests.reference import REGULATIONS, reference_text
+    from zhiben_training.hazards import judge_record
+
+    assert "| 9.2 | （二） | 单榀钢桁架（屋架）等预制构件安装时未采取防失稳措施； |" in reference_text(REGULATIONS)
+
+    def verdict(**facts):
+        v = judge_record(R(works=[W("steel_structure", anti_instability_measures=False, **facts)]))
+        return ("found" if "9.2" in {f.item_id for f in v.findings} else
+                "open" if "9.2" in {u.item_id for u in v.undetermined} else "none")
+
+    assert verdict(single_truss_or_prefab_members=True, structure_kind="steel") == "found"
+    assert verdict(single_truss_or_prefab_members=False, structure_kind="space_frame") == "none"
+    assert verdict(structure_kind="space_frame") == "open"
+    assert verdict(structure_kind="steel") == "open"
