@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reference import REGULATIONS, reference_text
+
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
 BLOCK = re.compile(r"^```(bash|sh)\n(.*?)^```", re.S | re.M)
@@ -132,3 +134,17 @@ def test_the_walkthrough_left_a_filled_results_csv_and_an_audited_appeal(walkthr
         audit = registry.audit_log(entity="assessment_result")
     appeal = audit[audit["reason"].str.startswith("申诉复核改分")]
     assert len(appeal) and appeal["reason"].str.contains("w01 人工改分 由 8 改为 9").all()
+
+
+def test_the_3_year_an_guan_validity_is_cited_to_article_9_and_marked_unverified():
+    """regulations.md 5.1: 第九条 (有效期为3年) is from memory; only 第十条's 延续3年 is verified."""
+    reference = reference_text(REGULATIONS)
+    assert "**第九条** 安全生产考核合格证书有效期为3年" in reference
+    assert "`[from memory, unverified — the 3-year validity is corroborated by 第十条" in reference
+    assert "准予证书延续的，证书有效期延续3年。" in reference
+    for path in (README, REPO / "docs" / "configuration.md"):
+        text = path.read_text(encoding="utf-8")
+        mentions = re.findall(r"[^.;。；]*安管\s+validity[^.;。；]*", text)
+        assert mentions, path.name
+        for sentence in mentions:
+            assert "第九条" in sentence and re.search(r"unverified|未核实", sentence), (path.name, sentence)

@@ -151,3 +151,50 @@ def test_the_public_api_of_papers_scoring_and_analysis_is_pinned():
                                       "score_item"]
     assert "score_item" in scoring.__all__ and papers.score_item is scoring.score_item
     assert {"item_analysis", "plot_item_analysis", "ItemAnalysis"} <= set(analysis.__all__)
+
+
+def _question(qid: str) -> dict:
+    return next(q for q in load_bank() if q["id"] == qid)
+
+
+def test_questions_on_37_articles_17_and_21_are_unverified_as_the_reference_marks_them():
+    """regulations.md 2.1: 第十七条 and 第二十一条 are "partially verified" (one summary page, which gives no
+    article numbers; the other paragraphs from memory), so the article and paragraph cited are not verified."""
+    ref = reference_text(REGULATIONS)
+    assert ("`[partially verified: first sentence and third paragraph seen on the same 233.com page; "
+            "second paragraph from memory]`") in ref
+    assert "`[partially verified: second paragraph seen on the 233.com page; first paragraph from memory]`" in ref
+    assert "`[verified: https://s.233.com 危大工程施工现场 summary page; article number from memory]`" in ref
+    for qid in ("WD-37-007", "WD-37-008", "WD-37-009"):
+        q = _question(qid)
+        assert q["status"] == "unverified" and "条款号未核实" in q["explanation"], qid
+        assert q["citation"]["item"] == "", qid  # a paragraph number counted past a from-memory paragraph
+    for qid, seen in (("WD-37-007", "施工单位应当对危大工程施工作业人员进行登记，项目负责人应当在施工现场履职。"),
+                      ("WD-37-008", "施工单位应当按照规定对危大工程进行施工监测和安全巡视，发现危及人身安全的紧急情况，应当立即组织作业人员撤离危险区域。"),
+                      ("WD-37-009", "危大工程验收合格后，施工单位应当在施工现场明显位置设置验收标识牌，公示验收时间及责任人员。")):
+        assert seen in ref and f"“{seen}”" in _question(qid)["explanation"], qid
+
+
+def test_the_article_16_question_quotes_only_what_the_standard_says():
+    """2024 第十六条 is one sentence with no heading: no quoted title may be put in its mouth."""
+    ref = reference_text(REGULATIONS)
+    q = _question("CR-16-001")
+    quotes = re.findall(r"“([^”]+)”", q["explanation"])
+    assert quotes and all(part in ref for quote in quotes for part in quote.split("……") if part), quotes
+
+
+def test_the_2024_scaffold_question_rests_on_the_2024_text_alone():
+    """2022 第七条 is "partially verified … lightly paraphrased …; article number from memory": a verified
+    question may not quote it as the 2022 wording; the key follows from 2024 第七条 (verified, three items)."""
+    ref = reference_text(REGULATIONS)
+    assert "lightly paraphrased, in an exam explanation at https://news.xuetian.cn/anquan/shiti-detail/786227; article number from memory]" in ref
+    q = _question("CR-7-007")
+    assert q["status"] == "verified" and q["answer"] is False
+    assert "2022版“" not in q["stem"]
+    assert "悬臂高度" in q["stem"] and "悬臂高度" not in _section_2024_article_7(ref)
+    assert "未核实" in q["explanation"]
+
+
+def _section_2024_article_7(ref: str) -> str:
+    part = ref.split("### 1.1", 1)[1].split("### 1.2", 1)[0]
+    return part.split("**第七条**", 1)[1].split("**第八条**", 1)[0]

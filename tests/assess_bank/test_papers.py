@@ -130,6 +130,8 @@ def test_the_site_narrative_does_not_quote_the_criteria_it_asks_for(tiny_city):
 
 
 def test_hazard_key_is_the_rules_engine_verdict_on_the_trainees_own_site(tiny_city):
+    """… on the site as the trainee's report shows it: without measurements judged by unverified figures."""
+    from zhiben_training.assess.papers.unverified_basis import without_unverified_basis
     from zhiben_training.hazards import find_hazards
     from zhiben_training.synth import load_site_records
 
@@ -137,11 +139,14 @@ def test_hazard_key_is_the_rules_engine_verdict_on_the_trainees_own_site(tiny_ci
     for trainee in ("T001", "T004", "T009"):
         paper = paper_for(tiny_city, trainee)
         t01 = next(i for i in paper.items if i.item_id == "t01")
-        assert sorted(t01.key) == sorted({f.item_id for f in find_hazards(records[paper.site_id])})
+        shown, _removed = without_unverified_basis(records[paper.site_id])
+        assert sorted(t01.key) == sorted({f.item_id for f in find_hazards(shown)})
 
 
 def test_classify_key_matches_the_rules_engine_for_each_listed_work(tiny_city):
-    from zhiben_training.hazards import classify_works
+    """… for each work whose level no unverified 附件2 entry decides (the others are not listed)."""
+    from zhiben_training.assess.papers.unverified_basis import level_rests_on_unverified
+    from zhiben_training.hazards import classify_work
     from zhiben_training.synth import load_site_records
 
     records = {r["site_id"]: r for r in load_site_records(tiny_city)}
@@ -150,7 +155,9 @@ def test_classify_key_matches_the_rules_engine_for_each_listed_work(tiny_city):
         paper = paper_for(tiny_city, trainee)
         t02 = next(i for i in paper.items if i.item_id == "t02")
         assert all(re.fullmatch(r"W\d+", label) and f"| {label} |" in t02.prompt_md for label in t02.key)
-        verdicts = classify_works(records[paper.site_id])
+        verdicts = [classify_work(w) for w in records[paper.site_id]["works"]]
+        verdicts = [v for w, v in zip(records[paper.site_id]["works"], verdicts, strict=True)
+                    if not level_rests_on_unverified(w, v)]
         if len(verdicts) <= 6:  # every work is listed, so the multiset of levels must agree
             assert sorted(v["level"] for v in t02.key.values()) == sorted(c.level for c in verdicts)
             checked += 1

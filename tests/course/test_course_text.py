@@ -77,3 +77,23 @@ def test_lesson_one_quotes_what_the_plan_asks_of_principals():
     asks = campaign.asks_for("主要负责人")
     assert any("每月开展1次" in a["text"] for a in asks)
     assert all("主要负责人" in a["audience"] for a in asks)
+
+
+def test_lesson_02_marks_what_rests_on_the_2022_text_from_memory():
+    """regulations.md 1.3: 2022 第五条 and 第十四–十六条 are "[from memory, unverified]", the article count too."""
+    from tests.reference import REGULATIONS
+    from tests.reference import reference_text as regulations
+    from zhiben_training.lessons.selfcheck import questions
+
+    ref = regulations(REGULATIONS)
+    assert "**第五条** 基坑工程有下列情形之一的，应判定为重大事故隐患： `[from memory, unverified]`" in ref
+    assert re.search(r"\*\*第十四条\*\* \(id `2022/14`\) .+`\[from memory, unverified\]`", ref)
+    assert "The 2024 version has 18 articles (2022: 16, count from memory)" in ref
+    lesson = next(x for x in lessons() if x.number == "02")
+    text = "\n".join(src for kind, src in lesson.cells if kind == "md")
+    sentences = re.split(r"(?<=[。；;])", text)
+    on_2022_numbers = [s for s in sentences if re.search(r"2022版第十[四五六]条|2022版.{0,6}条款数", s)]
+    assert on_2022_numbers
+    assert all("未核实" in s for s in on_2022_numbers), on_2022_numbers
+    explained = [q.explanation for q in questions("02") if "突涌" in q.explanation and "新增" in q.explanation]
+    assert explained and all("未核实" in e for e in explained), explained

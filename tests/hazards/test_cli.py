@@ -11,6 +11,7 @@ import pytest
 
 from tests.hazards.conftest import make_record
 from tests.hazards.conftest import work as W
+from tests.reference import REGULATIONS, reference_text
 from zhiben_training.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,3 +135,25 @@ def test_show_of_an_unknown_item_suggests_one(capsys):
     assert main(["hazards", "show", "5.9"]) == 2
     err = capsys.readouterr().err
     assert "没有条目 “5.9”" in err
+
+
+def test_the_text_output_labels_every_unverified_scope_and_the_level_resting_on_it(tmp_path, capsys):
+    """regulations.md 2.2: W2.6 and W2.3.2 are "from memory"; the JSON says so, and so must the text."""
+    reference = reference_text(REGULATIONS)
+    assert "| W2.6 | 六、暗挖工程：采用矿山法、盾构法、顶管法施工的隧道、洞室工程。 | from memory (same wording as W1.6) |" in reference
+    assert "| W1.6 | 六、暗挖工程：采用矿山法、盾构法、顶管法施工的隧道、洞室工程。 | ✔ |" in reference
+    assert "起重机械安装和拆卸工程。 | from memory |" in reference
+    crane = {**W("crane_installation", crane_capacity_kn=400), "work_id": "W-02"}
+    path = _write(tmp_path, make_record(works=[W("tunnel", tunnel_method="shield"), crane]))
+    _check([str(path)])
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("W-0")}
+    assert "超规模（未核实）" in rows["W-01"] and "W1.6、W2.6（未核实）" in rows["W-01"]
+    assert "超规模（未核实）" in rows["W-02"] and "W1.3.3、W2.3.2（未核实）" in rows["W-02"]
+
+
+def test_a_level_resting_on_verified_scopes_carries_no_unverified_label(tmp_path, capsys):
+    path = _write(tmp_path, make_record(works=[W("excavation", depth_m=6)]))
+    _check([str(path)])
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("W-01"))
+    assert "未核实" not in row and "W1.1.1、W2.1" in row

@@ -247,3 +247,37 @@ def test_findings_come_in_the_order_of_the_standard():
                          enterprise={"safety_licence_valid": False},
                          works=[W("demolition", sequence_violates_plan=True)])
     assert _ids(record) == ["4.1", "12.2", "15.2"]
+
+
+def test_only_the_principals_206_lists_need_an_a_certificate_the_unlisted_roles_are_undetermined():
+    """206号 一 lists 法定代表人、总经理… as 企业主要负责人, not 实际控制人/实际负责人: no 4.2 on that alone."""
+    from tests.reference import REGULATIONS, reference_text
+    from zhiben_training.hazards import judge_record
+
+    listed = "企业主要负责人包括法定代表人、总经理（总裁）、分管安全生产的副总经理（副总裁）、分管生产经营的副总经理（副总裁）、技术负责人、安全总监等。"
+    assert listed in reference_text(REGULATIONS) and "实际控制人" not in listed and "实际负责人" not in listed
+    for role in ("实际控制人", "实际负责人"):
+        verdict = judge_record(R(personnel=[person(role)]))
+        assert "4.2" not in {f.item_id for f in verdict.findings}, role
+        open_42 = [u for u in verdict.undetermined if u.item_id == "4.2"]
+        assert len(open_42) == 1 and "206号" in open_42[0].notes[0] and "主要负责人" in open_42[0].notes[0], role
+        assert "4.2" not in {u.item_id for u in judge_record(R(personnel=[person(role, cert("A", "2027-01-01"))])).undetermined}
+    assert "4.2" in {f.item_id for f in judge_record(R(personnel=[person("法定代表人")])).findings}
+
+
+def test_9_2_is_raised_only_for_the_members_its_text_names():
+    """第九条（二）单榀钢桁架（屋架）等预制构件安装时未采取防失稳措施: not every steel structure."""
+    from tests.reference import REGULATIONS, reference_text
+    from zhiben_training.hazards import judge_record
+
+    assert "| 9.2 | （二） | 单榀钢桁架（屋架）等预制构件安装时未采取防失稳措施； |" in reference_text(REGULATIONS)
+
+    def verdict(**facts):
+        v = judge_record(R(works=[W("steel_structure", anti_instability_measures=False, **facts)]))
+        return ("found" if "9.2" in {f.item_id for f in v.findings} else
+                "open" if "9.2" in {u.item_id for u in v.undetermined} else "none")
+
+    assert verdict(single_truss_or_prefab_members=True, structure_kind="steel") == "found"
+    assert verdict(single_truss_or_prefab_members=False, structure_kind="space_frame") == "none"
+    assert verdict(structure_kind="space_frame") == "open"
+    assert verdict(structure_kind="steel") == "open"

@@ -193,3 +193,13 @@ def test_a_broken_data_file_fails_the_self_check(monkeypatch):
         monkeypatch.undo()
         _load.criteria_data.cache_clear()
     assert len(law.criteria("2024")) == 57
+
+
+def test_the_deep_pit_depth_has_one_status_and_it_is_the_reference_mark_of_w2_1(reference):
+    """regulations.md 2.2 marks 附件2 一 ✔ (wording seen); thresholds and scopes must not say two things."""
+    row = "| W2.1 | 一、深基坑工程：开挖深度超过5m（含5m）的基坑（槽）的土方开挖、支护、降水工程。 | ✔ |"
+    assert row in reference
+    scope = next(s for s in law.wd_scopes() if s.id == "W2.1")
+    assert scope.status == "verified"
+    depth_rows = [r for r in law.thresholds() if r.get("scope_id") == "W2.1" or r["id"] == "deep_pit_depth_m"]
+    assert [(r["value"], r["status"]) for r in depth_rows] == [(5, "verified")]

@@ -131,9 +131,13 @@ def _render(record: dict, verdict) -> None:
     if verdict.works:
         click.echo("\n危大工程分级：")
         rows = [[w.work_id, _WORK_TYPE_CN.get(w.work_type, w.work_type),
-                 w.level + (f"（缺少 {'、'.join(w.missing)}）" if w.missing else ""), "、".join(w.scope_ids) or "—"]
+                 w.level + ("（未核实）" if w.level_unverified else "")
+                 + (f"（缺少 {'、'.join(w.missing)}）" if w.missing else ""),
+                 "、".join(i + ("（未核实）" if i in w.unverified_scope_ids else "") for i in w.scope_ids) or "—"]
                 for w in verdict.works]
         click.echo(_table(["编号", "类别", "分级", "范围条目"], rows))
+        if any(w.unverified_scope_ids for w in verdict.works):
+            click.echo("（未核实）：参考资料中该范围条目凭记忆整理、未见原文，据此得出的分级仅供参考。")
     if not verdict.applicable:
         return
     if verdict.findings:

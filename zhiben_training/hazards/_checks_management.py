@@ -10,11 +10,18 @@ from zhiben_training.hazards._measure import Hit
 from zhiben_training.hazards._models import UNDETERMINED, fact
 from zhiben_training.law import status_note, thresholds_data
 
-# 206号 一: 主要负责人 includes 法定代表人 etc.; 17号令/206号 六: A / B / C1–C3 certificates
+# 206号 一 (verified): 企业主要负责人包括法定代表人、总经理（总裁）…安全总监等 → A; 项目负责人 → B;
+# 专职安全生产管理人员 → C1–C3 (206号 二、六)
 _CERT_FOR_ROLE = {
-    "法定代表人": {"A"}, "实际控制人": {"A"}, "实际负责人": {"A"}, "主要负责人": {"A"},
+    "法定代表人": {"A"}, "主要负责人": {"A"},
     "项目负责人": {"B"}, "专职安全生产管理人员": {"C1", "C2", "C3"},
 }
+# Named by the Tianjin action plan as training targets, but not in 206号 一's list: whether such a person is
+# a 主要负责人 (17号令 第三条: 对本企业生产经营活动和安全生产工作具有决策权的领导人员) is the inspector's call.
+_PRINCIPAL_UNLISTED = ("实际控制人", "实际负责人")
+_UNLISTED_NOTE = ("{here} 岗位为{role}：建质〔2015〕206号 一 所列企业主要负责人（法定代表人、总经理（总裁）、分管安全生产的副总经理、"
+                  "分管生产经营的副总经理、技术负责人、安全总监等）未列{role}，是否须持 A 证无法据原文判定（未核实）；检查人认定其为"
+                  "“对本企业生产经营活动和安全生产工作具有决策权的领导人员”（17号令 第三条）时，请把岗位记为“主要负责人”")
 _AREA_CATEGORIES = ("建筑工程", "装修工程")  # 91号 第十三条（一）
 _CONTRACT_CATEGORIES = ("土木工程", "线路管道", "设备安装工程")  # 91号 第十三条（二）
 
@@ -98,14 +105,22 @@ def check_staffing(record: dict):
     if "full_time_safety_managers" in ent and need_ent and ent["full_time_safety_managers"] < need_ent[0]:
         facts.append(fact("enterprise.full_time_safety_managers", ent["full_time_safety_managers"]))
         notes.append(f"企业应配专职安全生产管理人员不少于 {need_ent[0]} 人（{need_ent[1]}）")
+    open_notes, missing = [], []
     for index, person in enumerate(record.get("personnel", [])):
-        types = _CERT_FOR_ROLE.get(person["role"])
-        if not types or person.get("working") is False or "certificates" not in person:
+        if person.get("working") is False or "certificates" not in person:
             continue
-        if not _valid_certificates(person, types, record["inspection_date"]):
+        if person["role"] in _PRINCIPAL_UNLISTED:
+            if not _valid_certificates(person, {"A"}, record["inspection_date"]):
+                open_notes.append(_UNLISTED_NOTE.format(here=f"personnel[{index}]", role=person["role"]))
+                missing.append(f"personnel[{index}].role")
+            continue
+        types = _CERT_FOR_ROLE.get(person["role"])
+        if types and not _valid_certificates(person, types, record["inspection_date"]):
             facts += [fact(f"personnel[{index}].role", person["role"]), *_certificate_facts(index, person)]
     if facts:
         yield Hit("4.2", tuple(facts), tuple(notes))
+    elif missing:
+        yield Hit("4.2", notes=tuple(open_notes), missing=tuple(missing))
 
 
 def _certificate_facts(index: int, person: dict) -> list[str]:
@@ -138,11 +153,7 @@ def check_special_workers(record: dict):
 
 def _level_status(result) -> str:
     """Flag a level that rests only on unverified scope entries (e.g. W2.3.2 from memory)."""
-    from zhiben_training.law import wd_scopes
-
-    status = {s.id: s.status for s in wd_scopes()}
-    deciding = [i for i in result.scope_ids if i.startswith("W2" if result.level == "超规模" else "W1")]
-    return status_note("unverified") if deciding and all(status[i] == "unverified" for i in deciding) else ""
+    return status_note("unverified") if result.level_unverified else ""
 
 
 def _levels(result) -> tuple[bool | None, bool | None]:

@@ -185,6 +185,10 @@ def check_scaffold(index: int, work: dict):
             yield hit
 
 
+_MEMBERS_NOTE = ("第九条第（二）项只适用于“单榀钢桁架（屋架）等预制构件安装”：钢结构工程未写是否安装此类构件"
+                 "（single_truss_or_prefab_members），未采取防失稳措施是否构成重大事故隐患无从判定")
+
+
 def check_steel_and_lifting(index: int, work: dict):
     """第九条（一）（二）钢结构、网架安装 and 第八条（九）报废吊索具."""
     here = f"works[{index}]"
@@ -193,8 +197,13 @@ def check_steel_and_lifting(index: int, work: dict):
             observed(work, here, "support_foundation_meets_design", False),
             against_record_limit(work, here, "support_capacity", legacy=("support_overloaded", True)),
             observed(work, here, "anti_overturning_device", False))))
-    if work["work_type"] in ("steel_structure", "prefab_install"):
+    if work["work_type"] == "prefab_install":  # 装配式混凝土预制构件: 预制构件 by definition
         yield from _hits(("9.2", observed(work, here, "anti_instability_measures", False)))
+    elif work["work_type"] == "steel_structure":  # 9.2 covers 单榀钢桁架（屋架）等预制构件, not every steel work
+        members = flag(work, here, "single_truss_or_prefab_members", True)
+        if members.state is None:
+            members = Tri(None, notes=(_MEMBERS_NOTE,), missing=members.missing)
+        yield from _hits(("9.2", both(members, observed(work, here, "anti_instability_measures", False))))
     if work["work_type"] == "lifting_operation":
         yield from _hits(("8.9", observed(work, here, "rigging_at_scrap_standard", True)))
 

@@ -27,7 +27,12 @@ def deep_pit_state(work: dict) -> bool | None:
     if work.get("work_type") != "excavation":
         return False
     depth = work.get("depth_m")
-    return None if not _is_number(depth) else depth >= thresholds_data()["deep_pit_depth_m"]["value"]
+    return None if not _is_number(depth) else depth >= _deep_pit_depth_m()
+
+
+def _deep_pit_depth_m():
+    """附件2 一 (W2.1): its depth lives once, in the scope rule of ``wd_scopes.json`` (value and status)."""
+    return next(s for s in wd_scopes() if s.id == "W2.1").when["value"]
 
 
 def is_deep_pit(work: dict) -> bool:
@@ -103,7 +108,7 @@ def classify_work(work: dict) -> WorkClassification:
     """
     work_type = work.get("work_type", "other")
     params = with_derived(work)
-    rank, scope_ids, reasons, open_scopes = 0, [], [], []
+    rank, scope_ids, reasons, open_scopes, matched = 0, [], [], [], []
     for scope in wd_scopes():
         if scope.work_type != work_type:
             continue
@@ -114,6 +119,7 @@ def classify_work(work: dict) -> WorkClassification:
         if not state:
             continue
         scope_ids.append(scope.id)
+        matched.append(scope)
         rank = max(rank, LEVELS.index(scope.level))
         basis = "；".join(why) if why else f"工程类别 work_type = {work_type}"
         reasons.append(f"{basis} → {scope.level}（建办质〔2018〕31号 附件{scope.annex} {scope.id}）{status_note(scope.status)}")
@@ -146,7 +152,18 @@ def classify_work(work: dict) -> WorkClassification:
         missing=tuple(dict.fromkeys(m for _, ms in still_open for m in ms)),
         open_scope_ids=tuple(s.id for s, _ in still_open),
         declared_level=declared,
+        unverified_scope_ids=tuple(s.id for s in matched if s.status == _UNVERIFIED),
+        level_unverified=_rests_on_unverified(matched, level),
     )
+
+
+_UNVERIFIED = "unverified"
+
+
+def _rests_on_unverified(matched, level: str) -> bool:
+    """True when every matched scope of the work's level is one the reference gives from memory."""
+    deciding = [s for s in matched if s.level == level]
+    return bool(deciding) and all(s.status == _UNVERIFIED for s in deciding)
 
 
 def classify_works(record: dict) -> list[WorkClassification]:

@@ -16,6 +16,8 @@ class WorkClassification:
 
     ``level`` is 一般 / 危大 / 超规模, or 无法判定 when nothing establishes a level and a missing
     field (``missing``) could; ``open_scope_ids`` are higher scopes the record leaves open.
+    ``unverified_scope_ids`` are matched scopes the reference gives only from memory (e.g. W2.6);
+    ``level_unverified`` says the level rests on such scopes alone, so it is shown with 未核实.
     """
 
     work_id: str
@@ -27,6 +29,8 @@ class WorkClassification:
     missing: tuple[str, ...] = ()
     open_scope_ids: tuple[str, ...] = ()
     declared_level: str | None = None
+    unverified_scope_ids: tuple[str, ...] = ()
+    level_unverified: bool = False
 
 
 @dataclass(frozen=True)

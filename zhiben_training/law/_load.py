@@ -144,7 +144,7 @@ def provisions_data() -> tuple[Provision, ...]:
 
 @cache
 def thresholds_data() -> dict[str, dict]:
-    """Numeric thresholds by id (non-危大 ones; 危大 thresholds live in the scope rules)."""
+    """Numeric thresholds by id (non-危大 ones: a 危大 threshold, e.g. the 深基坑 depth of W2.1, lives only in its scope rule)."""
     rows = read_json("thresholds.json")["thresholds"]
     for row in rows:
         _require(row.get("status") in STATUSES and row.get("source"), f"阈值 {row.get('id')} 缺少出处或核实状态")

@@ -3,6 +3,9 @@
 * t01 ``hazard_ids``: a Chinese narrative inspection report (never the machine-readable record);
   key = ``zhiben_training.hazards.find_hazards(record)`` item ids.
 * t02 ``classify_works``: the site's sub-works with their parameters; key = ``classify_works(record)``.
+
+Neither key hinges on a figure the reference gives only from memory: ``unverified_basis`` keeps such
+measurements out of t01's record and such works out of t02, and both prompts and keys say so.
 * t03 ``ledger``: a hazard-ledger CSV for the site's district as of a stated date; key computed with
   pandas from the very bytes the trainee receives.
 
@@ -24,6 +27,7 @@ from zhiben_training.assess.papers.site_report import (
     render_site_report,
     work_parameters,
 )
+from zhiben_training.assess.papers.unverified_basis import level_rests_on_unverified, without_unverified_basis
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["SiteTask", "choose_site", "hazard_task", "classify_task", "ledger_task", "item_citation"]
@@ -35,6 +39,13 @@ _LEDGER_COLUMNS = {"finding_id": "隐患编号", "site_id": "项目编号", "dis
                    "deadline": "整改期限", "rectified_date": "整改完成日期", "closed_date": "销号日期"}
 _LEDGER_ROWS = 150
 _MAX_CLASSIFY = 6
+# what the trainee and the examiner are told about the unverified figures kept out of t01 / t02 (unverified_basis)
+EXCLUDED_T01 = ("说明：参考资料中凭记忆整理、未核实的技术标准数值（塔式起重机安全距离、外电架空线路安全距离、大风风力、"
+                "照明安全电压、模板拆除混凝土强度）和超规模范围条目（起重机械安拆、拆除、暗挖）不作为本题评分依据，"
+                "检查记录中不列出只有依据这些数值才能判定的测量值。")
+EXCLUDED_T02 = ("说明：分级取决于未核实范围条目（建办质〔2018〕31号 附件2 三（二）起重机械安拆、五 拆除、六 暗挖，参考资料凭记忆整理）"
+                "的分部分项工程不在本题之列。")
+EXCLUDED_KEY = "（依据未核实数值或条目才能判定的情形不计分，已从本题排除）"
 
 
 @dataclass(frozen=True)
@@ -70,13 +81,29 @@ def _city(city_dir: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict]]:
     return tables["sites"], tables["findings"], records
 
 
-def choose_site(city_dir: Path, rng: np.random.Generator) -> tuple[dict, str]:
-    """(record, district) of the trainee's site: 80 % of draws come from sites with a planted hazard."""
-    sites, _findings, records = _city(str(Path(city_dir).resolve()))
+def _scorable_works(record: dict) -> list[dict]:
+    """The sub-works whose level no unverified 附件2 entry decides (see ``unverified_basis``)."""
+    from zhiben_training.hazards import classify_work
+
+    return [w for w in record.get("works", []) if not level_rests_on_unverified(w, classify_work(w))]
+
+
+@lru_cache(maxsize=2)
+def _usable_sites(city_dir: str) -> pd.DataFrame:
+    sites, _findings, records = _city(city_dir)
     usable = sites[sites["site_id"].isin(records.keys())].sort_values("site_id")
-    usable = usable[[len(records[s].get("works", [])) >= 2 for s in usable["site_id"]]]
+    return usable[[len(_scorable_works(records[s])) >= 2 for s in usable["site_id"]]]
+
+
+def choose_site(city_dir: Path, rng: np.random.Generator) -> tuple[dict, str]:
+    """(record, district) of the trainee's site: 80 % of draws come from sites with a planted hazard.
+
+    Only sites with at least 2 sub-works whose level rests on verified text alone are drawn (t02).
+    """
+    _sites, _findings, records = _city(str(Path(city_dir).resolve()))
+    usable = _usable_sites(str(Path(city_dir).resolve()))
     if usable.empty:
-        raise AssessmentError("合成城市中没有可用于出题的工地（至少需要 2 个分部分项工程）")
+        raise AssessmentError("合成城市中没有可用于出题的工地（至少需要 2 个分级不依赖未核实条目的分部分项工程）")
     flagged = usable[usable["label_major_hazard_ids"].fillna("") != ""]
     pool = flagged if len(flagged) and rng.random() < 0.8 else usable
     row = pool.iloc[int(rng.integers(0, len(pool)))]
@@ -87,6 +114,7 @@ def hazard_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *, b
     """t01: find the major hazards in the narrative and cite the 2024 item ids."""
     from zhiben_training.hazards import find_hazards
 
+    record, _removed = without_unverified_basis(record)  # the key and the report rest on verified figures only
     ids = sorted({f.item_id for f in find_hazards(record) if not f.needs_judgement},
                  key=lambda i: [int(p) for p in i.split(".")])
     report = render_site_report(record, labels, rng, bank=bank)
@@ -95,10 +123,11 @@ def hazard_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *, b
         "下面是你所负责项目的一份现场检查记录。请依据《房屋市政工程生产安全重大事故隐患判定标准（2024版）》，"
         "找出其中**全部**应判定为重大事故隐患的情形，给出对应的条款：第X条第（Y）项记作 X.Y，"
         "第X条第（Y）项第Z目记作 X.Y.Z，只有一段的条文记作 X。每找对一项得分，每多选一项错误的条款扣同样的分，最低 0 分。\n\n"
+        f"{EXCLUDED_T01}\n\n"
         + report
     )
     template = 'answer_t01 = None  # 填写条款编号（字符串）的列表，格式如 ["X.Y", "X.Y.Z"]；没有重大事故隐患时填 []'
-    citation = D24 + ("、".join(item_citation(i) for i in ids) if ids else "（本现场无重大事故隐患）")
+    citation = D24 + ("、".join(item_citation(i) for i in ids) if ids else "（本现场无重大事故隐患）") + EXCLUDED_KEY
     return SiteTask(prompt, template, ids, citation, {})
 
 
@@ -107,7 +136,7 @@ def classify_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *,
     from zhiben_training.hazards import classify_works
 
     verdicts = {c.work_id: c for c in classify_works(record)}
-    works = sorted(record.get("works", []), key=lambda w: int(labels.works[w["work_id"]][1:]))[:_MAX_CLASSIFY]
+    works = sorted(_scorable_works(record), key=lambda w: int(labels.works[w["work_id"]][1:]))[:_MAX_CLASSIFY]
     rows, key, template = [], {}, ["answer_t02 = {"]
     for work in works:
         label = labels.works[work["work_id"]]
@@ -122,8 +151,10 @@ def classify_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *,
         "依据建办质〔2018〕31号附件1、附件2，判断下列分部分项工程属于一般工程、危大工程还是超过一定规模的危大工程"
         "（填 \"超规模\"），并对危大和超规模工程各写出一项由此产生的管理要求（如专项施工方案的编制审批、专家论证、"
         "验收、第三方监测等）。\n\n| 编号 | 分部分项工程 | 主要参数 |\n|---|---|---|\n" + "\n".join(rows)
+        + f"\n\n{EXCLUDED_T02}"
     )
-    citation = "建办质〔2018〕31号 附件1、附件2；《建设工程安全生产管理条例》第二十六条；住房和城乡建设部令第37号 第十二条"
+    citation = ("建办质〔2018〕31号 附件1、附件2；《建设工程安全生产管理条例》第二十六条；住房和城乡建设部令第37号 第十二条"
+                + EXCLUDED_KEY)
     return SiteTask(prompt, "\n".join(template), key, citation, {})
 
 
