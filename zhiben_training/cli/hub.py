@@ -122,8 +122,29 @@ def unlock_cmd(course, username) -> None:
 @click.option("--db-url", default=None, help="JupyterHub 数据库（默认工作目录下的 SQLite；多机部署用 PostgreSQL）。")
 @click.option("--lessons", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="培训场次：复制到每位学员主目录的课程目录（如 course）。")
-def config_cmd(course, hub_dir, home_root, port, db_url, lessons) -> None:
-    """生成 jupyterhub_config.py（登录、考生服务器、个人化交换目录、角色）。"""
+@click.option("--kubernetes", is_flag=True,
+              help="改为生成多机部署（Zero to JupyterHub on Kubernetes）所需文件：Helm values.yaml、考生镜像和"
+                   "考场镜像的 Dockerfile、考生服务器配置，写入 --dir 指定的目录。")
+@click.option("--image", default="zhiben-trainee", show_default=True, help="（--kubernetes）考生镜像名。")
+@click.option("--hub-image", default="zhiben-hub", show_default=True, help="（--kubernetes）考场（hub）镜像名。")
+@click.option("--tag", default="latest", show_default=True, help="（--kubernetes）两个镜像的标签。")
+@click.option("--claim", default="zhiben-course", show_default=True,
+              help="（--kubernetes）存放考核课程目录的共享存储卷声明（ReadWriteMany）。")
+def config_cmd(course, hub_dir, home_root, port, db_url, lessons, kubernetes, image, hub_image, tag, claim) -> None:
+    """生成 jupyterhub_config.py（登录、考生服务器、个人化交换目录、角色）。
+
+    加 --kubernetes 时改为生成 Kubernetes 部署文件：每个考生一个容器（Pod），只挂载本人的试卷（只读）、
+    考试时间窗（只读）和本人的交卷目录；不挂载服务账号令牌；网络策略只允许访问考场和域名解析。
+    """
+    if kubernetes:
+        from zhiben_training.hub.kubernetes import write_kubernetes
+
+        out = hub_dir if hub_dir != Path("hub-run") else Path("k8s")
+        write_kubernetes(out, course_dir=lessons or Path("course"), lab_dir=Path("assessments") / "lab",
+                         image=image, hub_image=hub_image, tag=tag, claim=claim)
+        click.echo(f"已在 {out}/ 生成 Kubernetes 部署文件（values.yaml、Dockerfile、Dockerfile.hub、README.md）；"
+                   f"按 {out}/README.md 的步骤构建镜像并用 Helm 部署。")
+        return
     from zhiben_training.hub.config import write_hub_config
     from zhiben_training.hub.passage import closed_to_trainees
 

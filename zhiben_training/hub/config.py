@@ -16,7 +16,7 @@ from pathlib import Path
 
 from zhiben_training.assess.exchange import EXCHANGE_CONFIG
 
-__all__ = ["write_hub_config", "TEMPLATES", "GROUP_ROLES"]
+__all__ = ["write_hub_config", "write_trainee_config", "TEMPLATES", "GROUP_ROLES"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -94,6 +94,21 @@ def _write(path: Path, text: str, mode: int) -> None:
     path.chmod(mode)
 
 
+def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
+    """The Jupyter configuration folder every trainee server reads (``JUPYTER_CONFIG_PATH``): the
+    personalised nbgrader exchange at ``exchange_root``, the trainee's server and lab extensions.
+    On one machine it lives in the hub folder; on Kubernetes it is baked into the trainee image."""
+    folder = Path(folder)
+    (folder / "labconfig").mkdir(parents=True, exist_ok=True)
+    for sub in (folder, folder / "labconfig"):
+        sub.chmod(0o755)
+    factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
+    _write(folder / "nbgrader_config.py", _NBGRADER.format(exchange=str(exchange_root), factory=factory), 0o644)
+    _write(folder / "jupyter_server_config.json", json.dumps(_SERVER, indent=1), 0o644)
+    _write(folder / "labconfig" / "page_config.json", json.dumps(_LAB, indent=1), 0o644)
+    return folder
+
+
 def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port: int = 8000,
                      hub_port: int = 8081, api_port: int = 8001, ip: str = "127.0.0.1",
                      db_url: str | None = None, lessons_dir: Path | None = None, user_prefix: str = "zt-",
@@ -104,18 +119,10 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     hub_dir.chmod(0o711)  # trainee servers read trainee-config/; the hub's database stays 0600
     course = Path(course_root).resolve()
     bindir = Path(sys.executable).parent
-    trainee_config = hub_dir / "trainee-config"
-    (trainee_config / "labconfig").mkdir(parents=True, exist_ok=True)
-    for folder in (trainee_config, trainee_config / "labconfig"):
-        folder.chmod(0o755)
+    trainee_config = write_trainee_config(hub_dir / "trainee-config", exchange_root=course / "exchange")
     selfchecks = hub_dir / "selfchecks"  # lesson sessions: trainees drop self-check results here
     selfchecks.mkdir(exist_ok=True)
     selfchecks.chmod(0o1733)
-    factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
-    _write(trainee_config / "nbgrader_config.py",
-           _NBGRADER.format(exchange=str(course / "exchange"), factory=factory), 0o644)
-    _write(trainee_config / "jupyter_server_config.json", json.dumps(_SERVER, indent=1), 0o644)
-    _write(trainee_config / "labconfig" / "page_config.json", json.dumps(_LAB, indent=1), 0o644)
     text = _HUB.format(
         ip=ip, port=port, hub_port=hub_port, api_port=api_port,
         proxy_command=[sys.executable, "-m", "zhiben_training.hub.proxy"],
