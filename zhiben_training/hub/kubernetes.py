@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from zhiben_training.errors import ConfigError
-from zhiben_training.hub.config import write_trainee_config
+from zhiben_training.hub.config import LAUNCHER, write_trainee_config
 
 __all__ = ["PodSize", "write_kubernetes", "COURSE_MOUNT", "POD_EXCHANGE", "TRAINEE_CONFIG"]
 
@@ -104,6 +104,7 @@ def _values(*, image: str, tag: str, hub_image: str, claim: str, size: PodSize, 
         "mem_guarantee": size.mem_guarantee, "mem_limit": size.mem_limit,
         "cpu_guarantee": size.cpu_guarantee, "cpu_limit": size.cpu_limit,
         "default_url": "/lab",
+        "cmd": ["python", f"{TRAINEE_CONFIG}/{LAUNCHER}", "jupyterhub.singleuser"],
         "environment": {"JUPYTER_CONFIG_PATH": TRAINEE_CONFIG, "LANG": "C.UTF-8"},
     }
     volume = {"name": "zhiben-course", "persistentVolumeClaim": {"claimName": claim}}
@@ -127,7 +128,7 @@ def _values(*, image: str, tag: str, hub_image: str, claim: str, size: PodSize, 
             "image": {"name": image, "tag": tag},
             "uid": TRAINEE_UID,
             "fsGid": TRAINEE_GID,
-            "cmd": "jupyterhub-singleuser",
+            "cmd": ["python", f"{TRAINEE_CONFIG}/{LAUNCHER}", "jupyterhub.singleuser"],
             "defaultUrl": "/lab",
             "memory": {"guarantee": size.mem_guarantee, "limit": size.mem_limit},
             "cpu": {"guarantee": size.cpu_guarantee, "limit": size.cpu_limit},
