@@ -23,7 +23,7 @@ from filelock import FileLock
 
 from zhiben_training.errors import AssessmentError, LoginRefusedError
 
-__all__ = ["ROLES", "MAX_FAILURES", "Admission", "LoginRefusedError", "hub_dir", "issue_codes",
+__all__ = ["ROLES", "MAX_FAILURES", "Admission", "LoginRefusedError", "admitted", "hub_dir", "issue_codes",
            "add_staff", "check_login", "unlock", "normalize_code", "normalize_id"]
 
 ROLES = {"trainee": "考生", "examiner": "考核人员", "trainer": "培训讲师"}
@@ -104,6 +104,12 @@ def issue_codes(course_root: Path, assignment: str, trainee_ids: list[str]) -> d
             issued[normalize_id(tid)] = code
         _save(course_root, data)
     return issued
+
+
+def admitted(course_root: Path) -> dict[str, str]:
+    """{ID number: assignment} of every trainee account (who sits which exam), for pre-starting."""
+    return {name: entry["assignment"] for name, entry in sorted(_load(course_root).items())
+            if entry.get("role") == "trainee"}
 
 
 def add_staff(course_root: Path, username: str, role: str) -> str:

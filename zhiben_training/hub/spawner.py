@@ -22,9 +22,9 @@ import subprocess
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
-from zhiben_training.assess.exchange import grant_variant
+from zhiben_training.assess.exchange import grant_variant, outbound_dir
 from zhiben_training.hub.passage import enter_passage, passage_plan, server_paths
 
 __all__ = ["TraineeSpawner", "system_user_name", "ensure_system_user"]
@@ -66,6 +66,8 @@ class TraineeSpawner(LocalProcessSpawner):
     user_prefix = Unicode("zt-", help="Prefix of the system user names.").tag(config=True)
     trainee_group = Unicode("zhiben-trainees", help="System group of every trainee user.").tag(config=True)
     lessons_dir = Unicode("", help="A lessons folder copied into each new home as 课程/ (lesson sessions).").tag(config=True)
+    place_papers = Bool(False, help="Put the trainee's released papers into the home at start (as nbgrader's "
+                        "fetch does) and open the paper after login (pre-started exams).").tag(config=True)
 
     @property
     def system_name(self) -> str:
@@ -92,14 +94,29 @@ class TraineeSpawner(LocalProcessSpawner):
     def _prepare_home(self) -> None:
         entry = ensure_system_user(self.system_name, Path(self.home_root) / self.system_name, self.trainee_group)
         outbound = Path(self.course_root) / "exchange" / "zhiben" / "outbound"
+        placed = []
         if outbound.is_dir():
             for assignment in sorted(p.name for p in outbound.iterdir()):
-                grant_variant(self.course_root, assignment, self.user.name, uid=entry.pw_uid, gid=entry.pw_gid)
+                granted = grant_variant(self.course_root, assignment, self.user.name, uid=entry.pw_uid, gid=entry.pw_gid)
+                if granted and self.place_papers:
+                    placed += self._place_paper(assignment, Path(entry.pw_dir), entry.pw_uid, entry.pw_gid)
+        if len(placed) == 1:  # one paper: the login opens it
+            self.default_url = f"/lab/tree/{placed[0]}"
         if self.lessons_dir:
             target = Path(entry.pw_dir) / "课程"
             if not target.exists():
                 shutil.copytree(self.lessons_dir, target, ignore=shutil.ignore_patterns(".*", "__pycache__"))
                 _chown_tree(target, entry.pw_uid, entry.pw_gid)
+
+    def _place_paper(self, assignment: str, home: Path, uid: int, gid: int) -> list[str]:
+        """Copy the trainee's own released paper into ``~/<assignment>/`` unless it is there already
+        (a restarted server keeps every saved answer); returns the paper notebooks' paths in the home."""
+        target = home / assignment
+        if not target.exists():
+            shutil.copytree(outbound_dir(Path(self.course_root), assignment) / self.user.name, target)
+            _chown_tree(target, uid, gid)
+            target.chmod(0o700)
+        return [f"{assignment}/{p.name}" for p in sorted(target.glob("*.ipynb"))]
 
     async def start(self):
         self._prepare_home()

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from zhiben_training.assess import nbgrader_adapter as nbg
 from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.exchange.pods import gather_pod_handins
 from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError
 
@@ -100,6 +101,7 @@ def collect(course_root: Path, assignment: str, *, source: Path | None = None,
     done: list[Receipt] = []
     rejected: list[Rejected] = []
     if source is None:
+        gather_pod_handins(course_root, assignment)  # a Kubernetes hub's per-trainee inbound folders
         nbg.collect_exchange(course_root, assignment)
         for tid in known:
             path = Path(course_root) / "submitted" / tid / assignment / f"{NOTEBOOK_NAME}.ipynb"

@@ -1,0 +1,108 @@
+"""Servers ready before the room fills: the pre-start plan, and a real hub on 127.0.0.1 that has every
+admitted trainee's server up, with the paper in place, before anyone logs in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import pytest
+
+from tests.hub.harness import AID, running_hub, trainee_ids
+from zhiben_training.assess.exchange.window import extend, set_window
+from zhiben_training.cli import main
+from zhiben_training.hub.codes import issue_codes
+from zhiben_training.hub.prestart import prestart_plan, queue_place
+
+NOW = dt.datetime(2026, 6, 26, 1, 0, tzinfo=dt.UTC)  # 09:00 in Beijing
+LEAD = dt.timedelta(minutes=20)
+
+
+@pytest.fixture
+def seated(tmp_path):
+    """Three trainees admitted to 2026-A, whose window is 09:00–11:00 Beijing time; one has an extension."""
+    course = tmp_path / "course"
+    people = trainee_ids(3)
+    issue_codes(course, AID, people)
+    set_window(course, AID, opens_at=NOW, closes_at=NOW + dt.timedelta(hours=2), late="refuse", by="pytest")
+    extend(course, AID, people[2], until=NOW + dt.timedelta(hours=3), by="pytest")
+    return course, people
+
+
+def test_nobody_is_started_before_the_lead_time(seated):
+    course, _people = seated
+    plan = prestart_plan(course, now=NOW - LEAD - dt.timedelta(seconds=1), lead=LEAD)
+    assert plan.run == [] and plan.stop == []
+
+
+def test_every_admitted_trainee_is_due_from_the_lead_time_in_a_fixed_order(seated):
+    course, people = seated
+    assert prestart_plan(course, now=NOW - LEAD, lead=LEAD).run == sorted(people)
+
+
+def test_servers_stop_after_each_trainees_own_last_moment_and_the_grace(seated):
+    course, people = seated
+    grace = dt.timedelta(minutes=30)
+    after_close = NOW + dt.timedelta(hours=2) + grace
+    plan = prestart_plan(course, now=after_close, lead=LEAD, grace=grace)
+    assert plan.run == [people[2]]  # the extended trainee still sits
+    assert sorted(plan.stop) == sorted(people[:2])
+
+
+def test_the_waiting_page_gets_the_trainees_place_in_the_queue(tmp_path):
+    status = tmp_path / "prestart.json"
+    status.write_text(json.dumps({"pending": ["A", "B"], "queue": ["C", "D", "E"]}), encoding="utf-8")
+    assert queue_place(status, "A") == {"starting": True, "ahead": 0}
+    assert queue_place(status, "D") == {"starting": False, "place": 2, "ahead": 3}
+    assert queue_place(status, "Z") == {}
+    assert queue_place(tmp_path / "missing.json", "A") == {}
+
+
+def test_the_window_command_says_when_servers_start(seated, capsys):
+    course, _people = seated
+    assert main(["hub", "window", "--course", str(course), "-a", AID, "--opens", "2026-06-26 09:00",
+                 "--closes", "2026-06-26 11:00", "--by", "pytest"]) == 0
+    assert "考生服务器将于 2026-06-26 08:40（北京时间） 起自动预启动（开考前 20 分钟）" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_prestarted_hub_has_every_paper_open_at_login(tmp_path):
+    """Window open (the service catches up at once): before any login every server is up with the paper
+    in the home; the login then lands on the paper itself, no start in between."""
+    with running_hub(3, prestart_minutes=20, prestart_throttle=2) as hub:
+        api = {"Authorization": "token " + _examiner_token(hub)}
+        import requests
+
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:  # the service starts two at a time until all three are ready
+            users = {u["name"]: u for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
+            if all(users.get(t, {}).get("servers", {}).get("", {}).get("ready") for t in hub.codes):
+                break
+            time.sleep(1)
+        else:
+            raise AssertionError("not every server was pre-started:\n" + hub.log.read_text(errors="replace")[-3000:])
+        started = {t: users[t]["servers"][""]["started"] for t in hub.codes}
+        tid, code = sorted(hub.codes.items())[0]
+        before = time.monotonic()
+        session, answer = hub.session(tid, code)
+        assert answer.status_code == 302
+        page = session.get(f"{hub.url}/hub/", timeout=60)  # follows the redirects a browser follows
+        seconds = time.monotonic() - before
+        assert page.status_code == 200
+        assert page.url.endswith(f"/user/{tid}/lab/tree/{AID}/paper.ipynb"), page.url
+        paper = session.get(f"{hub.url}/user/{tid}/api/contents/{AID}/paper.ipynb", timeout=60,
+                            headers={"X-XSRFToken": session.cookies.get("_xsrf", path=f"/user/{tid}/") or ""})
+        assert paper.status_code == 200 and paper.json()["content"]["metadata"]["zhiben"]["trainee_id"] == tid
+        users = {u["name"]: u for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
+        assert users[tid]["servers"][""]["started"] == started[tid]  # the login started nothing
+        assert seconds < 30, seconds  # generous: a loaded CI machine; the benchmark measures the real figure
+
+
+def _examiner_token(hub) -> str:
+    session, answer = hub.session("EXAMINER1", hub.staff["EXAMINER1"])
+    assert answer.status_code == 302
+    xsrf = {"X-XSRFToken": session.cookies.get("_xsrf", "")}
+    made = session.post(f"{hub.url}/hub/api/users/EXAMINER1/tokens", json={"note": "pytest"}, headers=xsrf, timeout=30)
+    assert made.status_code == 201, made.text
+    return made.json()["token"]

@@ -1,0 +1,206 @@
+"""Servers ready before the room fills: a JupyterHub service that starts every admitted trainee's
+server ahead of the exam window, a few at a time, and stops them after it.
+
+The examiner knows days ahead who sits and when (``codes.json``, the window). From ``lead`` before
+the window opens until ``grace`` after the trainee's last moment, each admitted trainee's server
+should be up; the service asks the hub for the missing ones, at most ``throttle`` starting at once
+(what the machine can carry: a start costs a few CPU-seconds), and stops them after. A trainee who
+logs in before their turn is started by the login itself, ahead of the queue, and meanwhile sees a
+Chinese page with their place in it (``queue_place``, read by the hub's ``spawn_pending`` page).
+
+Run by the hub (``c.JupyterHub.services``, written by ``write_hub_config``) as
+``python -m zhiben_training.hub.prestart --course … --status …``; the hub passes the API token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+__all__ = ["DEFAULT_LEAD_MINUTES", "PrestartPlan", "StepReport", "prestart_plan", "prestart_step", "queue_place",
+           "lead_minutes", "save_lead_minutes", "prestart_time"]
+
+DEFAULT_LEAD_MINUTES = 20.0
+
+
+def _setting(course_root: Path) -> Path:
+    from zhiben_training.hub.codes import hub_dir
+
+    return hub_dir(course_root) / "prestart.json"
+
+
+def save_lead_minutes(course_root: Path, minutes: float | None) -> None:
+    """Remember the hub's lead (None: pre-start off) so that ``zhiben hub window`` can say when."""
+    _setting(course_root).write_text(json.dumps({"lead_minutes": minutes}), encoding="utf-8")
+
+
+def lead_minutes(course_root: Path) -> float | None:
+    """The lead the hub config was written with (the default before any config)."""
+    try:
+        return json.loads(_setting(course_root).read_text(encoding="utf-8"))["lead_minutes"]
+    except (OSError, ValueError, KeyError):
+        return DEFAULT_LEAD_MINUTES
+
+
+def prestart_time(course_root: Path, opens_at: dt.datetime) -> dt.datetime | None:
+    """When the trainees' servers of a window opening at ``opens_at`` start (None: pre-start off)."""
+    minutes = lead_minutes(course_root)
+    return None if minutes is None else opens_at - dt.timedelta(minutes=minutes)
+
+
+@dataclass(frozen=True)
+class PrestartPlan:
+    """Who should have a server up now, in start order, and whose server may be stopped."""
+
+    run: list[str]
+    stop: list[str]
+
+
+@dataclass
+class StepReport:
+    updated: str
+    started: list[str] = field(default_factory=list)
+    stopped: list[str] = field(default_factory=list)
+    ready: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    queue: list[str] = field(default_factory=list)  # due but neither ready nor starting, in start order
+
+
+def prestart_plan(course_root: Path, *, now: dt.datetime, lead: dt.timedelta,
+                  grace: dt.timedelta = dt.timedelta(minutes=30)) -> PrestartPlan:
+    """From ``lead`` before a trainee's window opens to ``grace`` after their last moment, their server
+    should run; after that it may stop. Trainees without a window are left alone."""
+    from zhiben_training.assess.exchange.window import load_window
+    from zhiben_training.hub.codes import admitted
+
+    run, stop = [], []
+    windows: dict = {}
+    for trainee, assignment in sorted(admitted(course_root).items()):
+        if assignment not in windows:
+            windows[assignment] = load_window(course_root, assignment)
+        window = windows[assignment]
+        if window is None:
+            continue
+        opens = dt.datetime.fromisoformat(window.opens_at).astimezone(dt.UTC)
+        if opens - lead <= now < window.last_moment(trainee) + grace:
+            run.append(trainee)
+        elif now >= window.last_moment(trainee) + grace:
+            stop.append(trainee)
+    return PrestartPlan(run, stop)
+
+
+class _HubAPI:
+    """The few calls of the hub's REST API the service makes (token from the hub)."""
+
+    def __init__(self, url: str, token: str):
+        import requests
+
+        self.url = url.rstrip("/")
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"token {token}"
+
+    def users(self) -> dict[str, dict]:
+        answer = self.http.get(f"{self.url}/users", params={"state": ""}, timeout=30)
+        answer.raise_for_status()
+        return {u["name"]: u for u in answer.json()}
+
+    def create(self, names: list[str]) -> None:
+        if names:
+            self.http.post(f"{self.url}/users", json={"usernames": names}, timeout=30).raise_for_status()
+
+    def start(self, name: str) -> None:
+        answer = self.http.post(f"{self.url}/users/{name}/server", timeout=30)
+        if answer.status_code not in (201, 202, 400):  # 400: already running or pending
+            answer.raise_for_status()
+
+    def stop(self, name: str) -> None:
+        answer = self.http.delete(f"{self.url}/users/{name}/server", timeout=30)
+        if answer.status_code not in (202, 204, 400):
+            answer.raise_for_status()
+
+
+def _server(user: dict | None) -> tuple[bool, bool]:
+    """(ready, starting) of a user's default server as the hub reports it."""
+    server = (user or {}).get("servers", {}).get("", {})
+    return bool(server.get("ready")), bool(server.get("pending") or (user or {}).get("pending"))
+
+
+def prestart_step(api, plan: PrestartPlan, *, throttle: int, now: dt.datetime) -> StepReport:
+    """One round: create missing hub users, start the next servers up to ``throttle`` starting at
+    once, stop the ones past their window. Returns what it saw and did."""
+    users = api.users()
+    api.create([name for name in plan.run if name not in users])
+    report = StepReport(updated=now.isoformat(timespec="seconds"))
+    for name in plan.run:
+        ready, starting = _server(users.get(name))
+        (report.ready if ready else report.pending if starting else report.queue).append(name)
+    for name in report.queue[:max(0, throttle - len(report.pending))]:
+        api.start(name)
+        report.started.append(name)
+    report.queue = report.queue[len(report.started):]
+    report.pending += report.started
+    for name in plan.stop:
+        ready, starting = _server(users.get(name))
+        if ready or starting:
+            api.stop(name)
+            report.stopped.append(name)
+    return report
+
+
+def queue_place(status_file: Path, name: str) -> dict:
+    """What the waiting page tells a trainee: place in the queue (1 = next) and servers ahead of them,
+    from the service's last report; {} when the trainee is not waiting in it."""
+    try:
+        report = json.loads(Path(status_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if name in report.get("pending", []):
+        return {"starting": True, "ahead": 0}
+    if name in report.get("queue", []):
+        place = report["queue"].index(name) + 1
+        return {"starting": False, "place": place, "ahead": place - 1 + len(report.get("pending", []))}
+    return {}
+
+
+def _write_status(path: Path, report: StepReport) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(report), ensure_ascii=False), encoding="utf-8")
+    tmp.chmod(0o644)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - run by the hub as its service
+    parser = argparse.ArgumentParser(description="Start trainee servers ahead of the exam window.")
+    parser.add_argument("--course", required=True, type=Path)
+    parser.add_argument("--status", required=True, type=Path)
+    parser.add_argument("--lead-minutes", type=float, default=20)
+    parser.add_argument("--grace-minutes", type=float, default=30)
+    parser.add_argument("--throttle", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--every", type=float, default=2.0)
+    args = parser.parse_args(argv)
+    import requests
+
+    api = _HubAPI(os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
+    lead, grace = dt.timedelta(minutes=args.lead_minutes), dt.timedelta(minutes=args.grace_minutes)
+    while True:
+        now = dt.datetime.now(dt.UTC)
+        try:
+            report = prestart_step(api, prestart_plan(args.course, now=now, lead=lead, grace=grace),
+                                   throttle=args.throttle, now=now)
+        except (OSError, ValueError, requests.RequestException) as exc:  # a busy hub: said, tried next round
+            print(f"prestart: {type(exc).__name__}: {exc}", flush=True)
+        else:
+            _write_status(args.status, report)
+            if report.started or report.stopped:
+                print(f"prestart: started {len(report.started)}, stopped {len(report.stopped)}, "
+                      f"ready {len(report.ready)}, waiting {len(report.queue)}", flush=True)
+        time.sleep(args.every)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
