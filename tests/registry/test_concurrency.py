@@ -64,7 +64,8 @@ def test_two_imports_at_once_both_land_one_after_the_other(loaded, tmp_path):
 def test_an_import_that_cannot_get_the_lock_fails_cleanly_and_changes_nothing(loaded, tmp_path):
     url = _url(loaded)
     loaded.close()
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, url, "20"], cwd=ROOT, stdout=subprocess.PIPE,
+    # held until this test kills the holder (a fixed hold raced the import's start on a loaded machine)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, url, "600"], cwd=ROOT, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
