@@ -75,7 +75,7 @@ def prestart_plan(course_root: Path, *, now: dt.datetime, lead: dt.timedelta,
                   grace: dt.timedelta = dt.timedelta(minutes=30)) -> PrestartPlan:
     """From ``lead`` before a trainee's window opens to ``grace`` after their last moment, their server
     should run; after that it may stop. Trainees without a window are left alone."""
-    from zhiben_training.assess.exchange.window import load_window
+    from zhiben_training.assess.exchange import load_window
     from zhiben_training.hub.codes import admitted
 
     run, stop = [], []
