@@ -59,7 +59,8 @@ class Registry:
     def load_synthetic(self, directory: Path, *, replace: bool = False,
                        on_progress: Callable[[str], None] | None = None) -> dict[str, int]:
         """Load a synthetic city written by ``zhiben synth`` (all tables, one transaction)."""
-        return load_city_frames(self.engine, read_city(Path(directory)), replace=replace, on_progress=on_progress)
+        return load_city_frames(self.engine, read_city(Path(directory)), replace=replace, on_progress=on_progress,
+                                source=str(directory))
 
     def load_frames(self, frames: dict[str, pd.DataFrame], *, replace: bool = False) -> dict[str, int]:
         """Like :meth:`load_synthetic` for tables already in memory (benchmarks, notebooks)."""
