@@ -232,7 +232,7 @@ def write_roster(
     filing = Filing(title=f"{prepared.spec.title}{'（公示版）' if masked else ''}", scope=("培训批次", shown),
                     unit=unit, generated=generated)
     count = prepared.row_count
-    note = (f"{NO_DATA}：{shown}尚无参加培训或考核的人员。" if count == 0 else
+    note = (f"{NO_DATA}：培训批次“{shown}”尚无参加培训或考核的人员。" if count == 0 else
             f"共 {count} 人。" + ("公示版：身份证号等按列规格打码。" if masked else ""))
     sheet = Sheet(prepared.spec.sheet_name, prepared.fields, prepared.rows(), note=note)
     xlsx = write_xlsx(out_dir / f"{base}.xlsx", [sheet], title=title, subject=shown, filing=filing)
