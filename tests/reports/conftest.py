@@ -132,6 +132,9 @@ def make_periodic_inputs():
         ("p6", "2026-safety", "西青区", "设计", "项目负责人", d(2026, 10, 1), d(2026, 10, 2), True),
     ], columns=["person_id", "round_id", "district", "enterprise_type", "role", "completed_date", "taken_date",
                 "passed"])
+    # the names in words reports/sources.py takes from Registry.rounds()["title"]
+    training["round_name"] = training["round_id"].map({"2026-principal": "2026年度主要负责人安全生产培训",
+                                                       "2026-safety": "2026年度安管人员安全生产培训"})
     people = pd.DataFrame([
         ("s1", "和平区", "特种作业人员"), ("s2", "和平区", "特种作业人员"), ("s3", "西青区", "特种作业人员"),
         ("p1", "和平区", "法定代表人"),

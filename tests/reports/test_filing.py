@@ -68,12 +68,14 @@ def test_cells_are_declared_in_simsun_with_the_gb2312_charset_not_calibri(tmp_pa
 
 
 def test_the_roster_xlsx_is_filed_but_its_csv_stays_a_bare_table(tmp_path, roster_frame):
-    export = write_roster(roster_frame, tmp_path, round_id="2026-principal", masked=True, unit=UNIT, generated=DAY)
+    export = write_roster(roster_frame, tmp_path, round_id="2026-principal", masked=True, unit=UNIT, generated=DAY,
+                          round_title="2026年度主要负责人安全生产培训")
     ws = openpyxl.load_workbook(export.xlsx)["花名册"]
     assert ws["A1"].value == "培训考核人员花名册（公示版）"
-    assert ws["A2"].value == f"报送单位：{UNIT}　　培训批次：2026-principal　　生成日期：2026-11-28"
+    assert ws["A2"].value == f"报送单位：{UNIT}　　培训批次：2026年度主要负责人安全生产培训　　生成日期：2026-11-28"
     assert "共 40 人。公示版：身份证号等按列规格打码。" in _texts(ws)
-    assert ws.oddHeader.right.text == "培训批次：2026-principal"
+    assert ws.oddHeader.right.text == "培训批次：2026年度主要负责人安全生产培训"
+    assert export.xlsx.name == "roster-2026-principal-public.xlsx"  # the id names the files
     first = export.csv.read_text(encoding="utf-8-sig").splitlines()[0]
     assert first.startswith("序号,姓名,身份证号")  # programs read the CSV; the title block would break them
 

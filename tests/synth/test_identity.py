@@ -9,6 +9,8 @@ from importlib import resources
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zhiben_training.identifiers import id_birth_date, id_sex, is_valid_id, is_valid_uscc, make_id
 from zhiben_training.synth._vector import id_numbers
@@ -37,11 +39,35 @@ def test_vectorised_id_numbers_equal_the_scalar_builder():
     female = np.array([True, False, True, False])
     base = rng.integers(0, 500, 4)
     got = id_numbers(area, birth, female, base)
-    # the last two share area, birth date and sex: the second of them gets the next order code
-    ranks = [0, 0, 0, 1]
-    expected = [make_id(str(a), dt.date.fromisoformat(str(b)), int(s + r), female=bool(f))
-                for a, b, f, s, r in zip(area, birth, female, base, ranks, strict=True)]
+    # the second and the last share area, birth date and sex: the last gets the next order code after
+    # the second's (one base per group, so the two can never coincide)
+    seqs = [base[0], base[1], base[2], base[1] + 1]
+    expected = [make_id(str(a), dt.date.fromisoformat(str(b)), int(s), female=bool(f))
+                for a, b, f, s in zip(area, birth, female, seqs, strict=True)]
     assert list(got) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([120101, 120116]), st.integers(0, 3), st.booleans(),
+                          st.integers(0, 3) | st.integers(0, 499)), min_size=1, max_size=60))
+def test_id_numbers_are_unique_whatever_the_random_order_bases(people):
+    """Tianjin scale once gave 97 pairs one number: base 10 + rank 0 and base 9 + rank 1 are both 10."""
+    area = np.array([p[0] for p in people])
+    birth = np.datetime64("1980-01-01") + np.array([p[1] for p in people])
+    female = np.array([p[2] for p in people])
+    got = id_numbers(area, birth, female, np.array([p[3] for p in people]))
+    assert len(set(got)) == len(people)
+
+
+def test_the_tianjin_scale_gives_every_person_their_own_id_number():
+    from zhiben_training.synth._config import DEFAULT_REFERENCE_DATE, SCALES, stream
+    from zhiben_training.synth._enterprises import build_enterprises
+    from zhiben_training.synth._people import build_people
+
+    size = SCALES["tianjin"]
+    ent = build_enterprises(stream(2026, "enterprises"), size.enterprises, reference=DEFAULT_REFERENCE_DATE)
+    people = build_people(stream(2026, "people"), ent, size.people, reference=DEFAULT_REFERENCE_DATE)
+    assert len(set(people["person_id"])) == size.people
 
 
 def test_nobody_is_younger_than_18_when_their_certificate_period_began(demo_tables):

@@ -8,6 +8,8 @@ import click
 
 from ._registry_common import db_option, open_from
 
+_SHOWN = 30  # problems printed; the count of the rest follows
+
 
 @click.group(name="db")
 def command() -> None:
@@ -50,10 +52,23 @@ def where(db_url: str | None) -> None:
 @click.option("--replace", is_flag=True, help="清空已有数据后再载入（审计日志保留）。")
 @db_option
 def load_synth(directory: Path, replace: bool, db_url: str | None) -> None:
-    """把 zhiben synth 生成的合成城市载入登记库（一个事务）。"""
+    """把 zhiben synth 生成的合成城市载入空登记库（一个事务）。
+
+    先逐表检查（登记库是否为空、编号是否重复、必填项、引用是否存在），有问题则逐条列出、不写入任何数据。
+    """
+    from zhiben_training.errors import ImportValidationError
+
     registry = open_from(db_url)
     try:
         counts = registry.load_synthetic(directory, replace=replace)
+    except ImportValidationError as err:
+        for problem in err.problems[:_SHOWN]:
+            where = f"第 {problem['row']} 行" if problem["row"] else ""
+            click.echo(f"{problem['column']} {where} {problem['value']}：{problem['reason']}".replace("  ", " "),
+                       err=True)
+        if len(err.problems) > _SHOWN:
+            click.echo(f"……另有 {len(err.problems) - _SHOWN} 处问题。", err=True)
+        raise
     finally:
         registry.close()
     click.echo("已载入：" + "，".join(f"{name} {n}" for name, n in counts.items()))

@@ -6,7 +6,7 @@ import click
 
 from ._registry_common import as_date, db_option, echo_json, mask_frame, open_from, render_table, today_option
 
-HEADERS = {"period_start": "本期有效期自", "expiry_date": "有效期至", "days_left": "剩余天数", "cert_type": "证书类型", "cert_no": "证书编号",
+HEADERS = {"period_start": "本期有效期自", "expiry_date": "有效期至", "days_left": "剩余天数", "cert_type_name": "证书类型", "cert_no": "证书编号",
            "person_id": "身份证号", "name": "姓名", "enterprise_name": "单位", "window_opens": "可申请延续自",
            "blockers": "不能延续的原因"}
 
@@ -34,7 +34,7 @@ def command(renewal, days, district, enterprise_uscc, as_json, today, db_url) ->
         registry.close()
     frame = mask_frame(frame)
     if as_json:
-        echo_json(frame[list(HEADERS) + ["window_open", "blocked", "to_review", "needs_review",
+        echo_json(frame[list(HEADERS) + ["cert_type", "window_open", "blocked", "to_review", "needs_review",
                                           "not_checked"]])
         return
     if frame.empty:

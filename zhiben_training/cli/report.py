@@ -68,8 +68,10 @@ def roster_command(round_id: str, masked: bool, spec_path: Path | None, out_dir:
     day = today.date() if today else dt.date.today()
     with _open(db_url) as registry:
         frame = roster_frame(registry, round_id=round_id, today=day)
-    export = write_roster(frame, out_dir, round_id=round_id, spec=spec, masked=masked, unit=unit, generated=day)
-    click.echo(f"花名册（{round_id}{'，公示版' if masked else ''}）共 {export.rows} 人。")
+        title = registry.round_title(round_id)
+    export = write_roster(frame, out_dir, round_id=round_id, spec=spec, masked=masked, unit=unit, generated=day,
+                          round_title=title)
+    click.echo(f"花名册（{title}{'，公示版' if masked else ''}）共 {export.rows} 人。")
     _done([export.xlsx, export.csv], out_dir)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from . import models as m
 from .audit import audit_entries
 from .certificates import renew_certificate
+from .names import certificate_type_name, round_title
 from .renewals import renewals_due
 from .rounds import open_rounds
 from .scores import record_results
@@ -59,7 +60,8 @@ class Registry:
     def load_synthetic(self, directory: Path, *, replace: bool = False,
                        on_progress: Callable[[str], None] | None = None) -> dict[str, int]:
         """Load a synthetic city written by ``zhiben synth`` (all tables, one transaction)."""
-        return load_city_frames(self.engine, read_city(Path(directory)), replace=replace, on_progress=on_progress)
+        return load_city_frames(self.engine, read_city(Path(directory)), replace=replace, on_progress=on_progress,
+                                source=str(directory))
 
     def load_frames(self, frames: dict[str, pd.DataFrame], *, replace: bool = False) -> dict[str, int]:
         """Like :meth:`load_synthetic` for tables already in memory (benchmarks, notebooks)."""
@@ -108,9 +110,13 @@ class Registry:
 
     def renewals_due(self, *, days: int, today: dt.date | None = None, district: str | None = None,
                      enterprise_uscc: str | None = None) -> pd.DataFrame:
-        """Certificates expiring in the next ``days`` days, with renewal window and blockers."""
+        """Certificates expiring in the next ``days`` days, with renewal window and blockers; ``cert_type_name``
+        says the type in words (A证（主要负责人）, 建筑施工特种作业操作资格证书（建筑电工）)."""
         with self.engine.connect() as conn:
-            return renewals_due(conn, days=days, today=today, district=district, enterprise_uscc=enterprise_uscc)
+            due = renewals_due(conn, days=days, today=today, district=district, enterprise_uscc=enterprise_uscc)
+        due["cert_type_name"] = [certificate_type_name(t, o) for t, o in
+                                 zip(due["cert_type"], due["operation_type"], strict=True)]
+        return due
 
     def annual_hour_entries(self, *, audience: str) -> pd.DataFrame:
         """Dated hours counting toward ``audience``'s annual hours (round attendance, plus continuing
@@ -144,7 +150,17 @@ class Registry:
         return self._table(m.Certificate)
 
     def rounds(self) -> pd.DataFrame:
-        return self._table(m.TrainingRound)
+        """Every round, with ``title`` in words (2026年度主要负责人安全生产培训) beside its ``round_id``."""
+        frame = self._table(m.TrainingRound)
+        frame["title"] = [round_title(round_id=r, year=y, audience=a)
+                          for r, y, a in zip(frame["round_id"], frame["year"], frame["audience"], strict=True)]
+        return frame
+
+    def round_title(self, round_id: str) -> str:
+        """The round's name in words; the id itself for a round the registry does not hold."""
+        rounds = self.rounds()
+        match = rounds[rounds["round_id"] == round_id]
+        return str(match["title"].iloc[0]) if not match.empty else round_id
 
     def default_round(self) -> str | None:
         """The round a question without one is about: the latest principals' round (the campaign's

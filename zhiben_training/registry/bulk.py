@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, Table, insert
 
-__all__ = ["frame_records", "insert_chunks", "upsert_chunks", "CHUNK"]
+__all__ = ["frame_records", "typed_columns", "insert_chunks", "upsert_chunks", "CHUNK"]
 
 CHUNK = 5_000
 
@@ -68,9 +68,11 @@ def _converter(column) -> Callable:
     return _to_text
 
 
-def frame_records(frame: pd.DataFrame, table: Table) -> list[dict]:
-    """Rows of ``frame`` as dicts typed for ``table``; missing columns become NULL, extra ones are dropped."""
-    columns = [c for c in table.columns if not (c.autoincrement is True and c.name not in frame.columns)]
+def typed_columns(frame: pd.DataFrame, table: Table, names: Iterable[str] | None = None) -> dict[str, list]:
+    """Columns of ``frame`` typed for ``table`` (all, or only ``names``); missing ones become NULL."""
+    wanted = None if names is None else set(names)
+    columns = [c for c in table.columns if not (c.autoincrement is True and c.name not in frame.columns)
+               and (wanted is None or c.name in wanted)]
     prepared: dict[str, list] = {}
     for column in columns:
         if column.name not in frame.columns:
@@ -78,6 +80,12 @@ def frame_records(frame: pd.DataFrame, table: Table) -> list[dict]:
             continue
         convert = _converter(column)
         prepared[column.name] = [convert(v) for v in frame[column.name].astype(object).tolist()]
+    return prepared
+
+
+def frame_records(frame: pd.DataFrame, table: Table) -> list[dict]:
+    """Rows of ``frame`` as dicts typed for ``table``; missing columns become NULL, extra ones are dropped."""
+    prepared = typed_columns(frame, table)
     names = list(prepared)
     return [dict(zip(names, values, strict=True)) for values in zip(*prepared.values(), strict=True)]
 

@@ -1,7 +1,9 @@
 """Fill the registry from a synthetic city (the tables named in docs/data-contracts.md).
 
-One write transaction, chunked Core inserts. Sessions and assessments are derived from the
-attendance and result tables. The audit log gets one entry per loaded table ("bulk load of N rows"),
+Checked first (``city_check.py``: empty registry, unique keys, filled required columns, references that
+resolve), so a city that would break a constraint writes nothing and gets a Chinese report instead of an
+IntegrityError; then one write transaction, chunked Core inserts. Sessions and assessments are derived
+from the attendance and result tables. The audit log gets one entry per loaded table ("bulk load of N rows"),
 not one per row: a synthetic city is a starting state, not a change anyone made.
 """
 
@@ -12,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, insert
 
 from zhiben_training.errors import NotFoundError, RegistryError, ZhibenError
 
 from . import models as m
 from .bulk import frame_records, insert_chunks
+from .city_check import TABLE_NAMES_CN, check_city, existing_rows, refuse
 from .store import refresh_statistics, write_transaction
 
 __all__ = ["read_city", "load_city_frames", "CITY_TABLES"]
@@ -95,19 +98,26 @@ def load_city_frames(
     replace: bool = False,
     actor: str = "synthetic-loader",
     on_progress: Callable[[str], None] | None = None,
+    source: str = "（内存中的表）",
 ) -> dict[str, int]:
-    """Insert every city table in one transaction; returns rows loaded per table."""
+    """Check, then insert every city table in one transaction; returns rows loaded per table.
+
+    Raises ``ImportValidationError`` (problems by table, row and column; nothing written) when a row would
+    break a constraint, ``RegistryError`` when the registry already holds data and ``replace`` is false.
+    """
     frames = _derived(frames)
+    tables = [(name, model.__table__) for name, model in CITY_TABLES]
+    problems = check_city(frames, tables)
+    if problems:
+        raise refuse(source, problems)
     counts: dict[str, int] = {}
     with write_transaction(engine) as conn:
         _ensure_empty(conn, replace=replace)
         now = dt.datetime.now(dt.UTC)
-        for name, model in CITY_TABLES:
+        for name, table in tables:
             if name not in frames:
                 continue
-            table = model.__table__
-            rows = frame_records(frames[name], table)
-            counts[name] = insert_chunks(conn, table, rows)
+            counts[name] = insert_chunks(conn, table, frame_records(frames[name], table))
             if on_progress:
                 on_progress(f"{name}:{counts[name]}")
         audit_rows = [
@@ -122,13 +132,18 @@ def load_city_frames(
 
 
 def _ensure_empty(conn: Connection, *, replace: bool) -> None:
-    existing = conn.execute(select(func.count()).select_from(m.Person.__table__)).scalar_one()
-    if existing and not replace:
-        raise RegistryError(
-            f"登记库中已有 {existing} 名人员，未载入合成城市。",
-            hint="如确需覆盖，请使用 --replace（审计日志会保留）。",
-        )
+    """A city is a starting state: it goes into an empty registry (rounds opened by ``open-rounds``
+    included), or replaces everything with ``--replace``."""
     if replace:
         conn.execute(delete(m.CertificateRenewal.__table__))  # renewals granted here refer to the old certificates
         for _name, model in reversed(CITY_TABLES):
             conn.execute(delete(model.__table__))
+        return
+    existing = existing_rows(conn, [(name, model.__table__) for name, model in CITY_TABLES])
+    if existing:
+        held = "、".join(f"{TABLE_NAMES_CN[name]} {n} 条" for name, n in existing.items())
+        raise RegistryError(
+            f"登记库中已有数据（{held}），未载入合成城市。",
+            hint="合成城市只能载入空登记库：先 zhiben db load-synth，再 zhiben db open-rounds（已有的轮次不变）；"
+                 "如确需覆盖，请加 --replace（清空这些数据后载入，审计日志保留）。",
+        )

@@ -203,7 +203,10 @@ def _chart(kind: str, title: str, label: str, values: list[str], unit: str) -> d
 def _sections(inputs: PeriodicInputs, period: Period, as_of: dt.date) -> list[Section]:
     types = content()["enterprise_types"]
     channels = content()["channels"]
-    rounds = sorted(set(inputs.training["round_id"].dropna()))
+    # rounds by their names in words when the source gives them (round_name), else by id, in id order
+    by_round = "round_name" if "round_name" in inputs.training.columns else "round_id"
+    ordered = inputs.training.sort_values("round_id", kind="stable")
+    rounds = list(dict.fromkeys(ordered[by_round].dropna()))
     window = content()["renewal_window_months"]
     return [
         Section("trained_by_district", "培训-按区", "一、培训考核情况（按区）",
@@ -214,7 +217,7 @@ def _sections(inputs: PeriodicInputs, period: Period, as_of: dt.date) -> list[Se
                 _training_table(inputs.training, period, "enterprise_type", types, "企业类型"),
                 _chart("bar", "各类企业考核合格率", "企业类型", ["合格率（%）"], "%")),
         Section("pass_by_round", "考核-按批次", "三、考核合格率（按培训批次）", "口径同上。",
-                _training_table(inputs.training, period, "round_id", rounds, "培训批次")),
+                _training_table(inputs.training, period, by_round, rounds, "培训批次")),
         Section("continuing_education", "继续教育", "四、继续教育达标情况",
                 f"对象：{'、'.join(inputs.ce_roles)}；达标：当年参加年度安全教育培训（培训轮次学时）或者继续教育，"
                 f"累计（截至期末）不少于{inputs.ce_min_hours:g}小时。"

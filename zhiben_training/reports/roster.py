@@ -215,24 +215,27 @@ def write_roster(
     masked: bool = False,
     unit: str | None = None,
     generated: dt.date | None = None,
+    round_title: str | None = None,
 ) -> RosterExport:
     """Validate, then write ``roster-<round>.xlsx`` and ``.csv`` into ``out_dir`` and update its manifest.
 
-    The XLSX carries the filing elements (title, ``unit`` as 报送单位, round, ``generated`` as 生成日期, page
-    numbers, signature block); the CSV stays a bare table (header on line 1) for programs to read.
+    The XLSX carries the filing elements (title, ``unit`` as 报送单位, the round by its name in words
+    ``round_title`` — 2026年度主要负责人安全生产培训 — ``generated`` as 生成日期, page numbers, signature
+    block); the id ``round_id`` names the files, and the CSV stays a bare table (header on line 1) for programs.
     """
     prepared = prepare_roster(frame, spec=spec, masked=masked)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     base = roster_basename(round_id, masked=masked)
-    title = f"{prepared.spec.title}（{round_id}{'，公示版' if masked else ''}）"
-    filing = Filing(title=f"{prepared.spec.title}{'（公示版）' if masked else ''}", scope=("培训批次", round_id),
+    shown = round_title or round_id
+    title = f"{prepared.spec.title}（{shown}{'，公示版' if masked else ''}）"
+    filing = Filing(title=f"{prepared.spec.title}{'（公示版）' if masked else ''}", scope=("培训批次", shown),
                     unit=unit, generated=generated)
     count = prepared.row_count
-    note = (f"{NO_DATA}：培训批次 {round_id} 尚无参加培训或考核的人员。" if count == 0 else
+    note = (f"{NO_DATA}：培训批次“{shown}”尚无参加培训或考核的人员。" if count == 0 else
             f"共 {count} 人。" + ("公示版：身份证号等按列规格打码。" if masked else ""))
     sheet = Sheet(prepared.spec.sheet_name, prepared.fields, prepared.rows(), note=note)
-    xlsx = write_xlsx(out_dir / f"{base}.xlsx", [sheet], title=title, subject=round_id, filing=filing)
+    xlsx = write_xlsx(out_dir / f"{base}.xlsx", [sheet], title=title, subject=shown, filing=filing)
     csv = write_csv(out_dir / f"{base}.csv", prepared.fields, prepared.rows())
     manifest = update_manifest(out_dir, [xlsx, csv])
     return RosterExport(xlsx=xlsx, csv=csv, manifest=manifest, rows=prepared.row_count)

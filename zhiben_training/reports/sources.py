@@ -106,6 +106,7 @@ def _annual_hours(registry, audience: str | None) -> pd.DataFrame:
 def _training(registry, period: Period, as_of: dt.date) -> pd.DataFrame:
     rounds = registry.rounds()
     rounds = rounds[rounds["year"].astype(int).isin(period.years)]
+    titles = dict(zip(rounds["round_id"], rounds["title"], strict=True)) if "title" in rounds else {}
     frames = []
     for round_id in sorted(rounds["round_id"]):
         status = registry.status(round_id=round_id, today=as_of)
@@ -118,8 +119,10 @@ def _training(registry, period: Period, as_of: dt.date) -> pd.DataFrame:
         results = _result_dates(attempts, until=as_of)
         status = status.drop(columns=["passed"]).merge(results[["person_id", "taken_date", "passed_result"]],
                                                        on="person_id", how="left")
+        status["round_name"] = titles.get(round_id, round_id)
         frames.append(status.rename(columns={"passed_result": "passed"}))
-    columns = ["person_id", "round_id", "district", "enterprise_type", "role", "completed_date", "taken_date", "passed"]
+    columns = ["person_id", "round_id", "round_name", "district", "enterprise_type", "role", "completed_date",
+               "taken_date", "passed"]
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]

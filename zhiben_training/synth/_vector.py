@@ -23,9 +23,11 @@ _PHONE_PREFIXES = np.array([130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 15
 
 
 def id_numbers(area: np.ndarray, birth: np.ndarray, female: np.ndarray, order_base: np.ndarray) -> np.ndarray:
-    """GB 11643 numbers; the order code is made unique within (area, birth date, sex).
+    """GB 11643 numbers, unique by construction: the order code is unique within (area, birth date, sex).
 
-    ``area`` are 6-digit ints, ``birth`` datetime64[D], ``order_base`` random ints 0–499.
+    ``area`` are 6-digit ints, ``birth`` datetime64[D], ``order_base`` random ints 0–499. People sharing
+    area, birth date and sex take consecutive sequence numbers from one base (the first one's), so two
+    of them can never land on the same number (a per-person base plus rank could: 10 + 0 and 9 + 1).
     """
     ymd = _yyyymmdd(birth)
     # rank people sharing area + birth date + sex so that their order codes differ
@@ -36,9 +38,12 @@ def id_numbers(area: np.ndarray, birth: np.ndarray, female: np.ndarray, order_ba
     rank_sorted = np.arange(len(key)) - np.repeat(starts, np.diff(np.r_[starts, len(key)]))
     rank = np.empty_like(rank_sorted)
     rank[order] = rank_sorted
+    base_sorted = np.repeat(np.asarray(order_base)[order][starts], np.diff(np.r_[starts, len(key)]))
+    base = np.empty_like(base_sorted)
+    base[order] = base_sorted
     if len(rank) and rank.max() >= 500:
         raise ValueError("more than 500 people share one area, birth date and sex")
-    seq = (order_base + rank) % 500
+    seq = (base + rank) % 500
     order_code = seq * 2 + np.where(female, 0, 1)
     first17 = area.astype(np.int64) * 10**11 + ymd * 1000 + order_code
     digits = (first17[:, None] // 10 ** np.arange(16, -1, -1)) % 10

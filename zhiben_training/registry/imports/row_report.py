@@ -25,8 +25,18 @@ def mask_value(column: str, value: str) -> str:
     if column in _ID_COLUMNS and value:
         return mask_id(value)
     if column in _PHONE_COLUMNS and value:
-        return mask_phone(value)
+        return _mask_phone_as_written(value)
     return value
+
+
+def _mask_phone_as_written(value: str) -> str:
+    """138****5678 for a number; a refused cell keeps every character that is not a digit visible, so the
+    clerk sees what to fix: '138/2234/5678' → '138/****/5678', '1382234567８a' → '138****567８a'."""
+    if value.isdigit() and value.isascii():
+        return mask_phone(value)
+    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    hidden = set(digits[3:-4]) if len(digits) > 7 else set(digits)
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
 
 
 def save_report(source: Path, problems: list[dict]) -> Path | None:

@@ -8,6 +8,11 @@ ID numbers and USCCs are normalised before they are checked, stored or looked up
 digits and letters such as ``１２０１…Ｘ`` become ASCII), spaces removed, letters upper-cased — so a
 person typed with full-width digits today and ordinary digits tomorrow is one person.
 
+Phone numbers lose their separators first (spaces and dashes: 138-2234-5678, 138 2234 5678, full-width
+digits); what is still not 11 digits is refused naming the characters that are not digits. Words that a
+column spec lists as ``synonyms`` (岗位 主要负责人 → 实际负责人, 法人代表 → 法定代表人 …) are accepted as the
+value they stand for, and every such mapping is noted on its row (``record["_notes"]``) for the report.
+
 Excel date serial numbers (46087, as a number or as text, in a date column) are refused with the
 date they stand for ("对应 2026-03-06"): a bare number in a date column is as often a typo as a
 date, and the clerk fixes the column format once. Cells Excel formats as dates arrive as dates.
@@ -37,6 +42,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's phantom 1900-02-29 is skipped
 _SERIAL = re.compile(r"^(\d{1,5})(\.\d+)?$")
 _SPACES = re.compile(r"\s+")
+_PHONE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−]+")  # spaces and every kind of dash
 
 
 def normalise_code(text: str) -> str:
@@ -115,7 +121,7 @@ def _parse(column: dict, raw, limits: dict):
         code = normalise_code(text)
         return code, uscc_problem(code)
     if kind == "phone":
-        return text, None if _PHONE.match(text) else "手机号应为以1开头的11位数字"
+        return _phone(text)
     if kind == "district":
         return text, None if text in districts() else "不是天津市的区名（示例：滨海新区）"
     if kind == "enum":
@@ -134,6 +140,23 @@ def _parse(column: dict, raw, limits: dict):
             return None, f"应大于 0 且不超过 {top:g}"
         return number, None
     return text, None
+
+
+def _phone(text: str) -> tuple[str, str | None]:
+    """(number without separators, None) or (the cell as written, the reason naming the odd characters)."""
+    number = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    if _PHONE.match(number):
+        return number, None
+    odd = list(dict.fromkeys(ch for ch in number if not ch.isdigit()))
+    if odd:
+        shown = "、".join(f"「{ch}」" if ch.isprintable() else f"U+{ord(ch):04X}" for ch in odd)
+        return text, f"手机号只能含数字（空格、短横线会自动去掉），本格含有：{shown}"
+    return text, f"手机号应为以1开头的11位数字，本格是 {len(number)} 位数字"
+
+
+def _synonym(column: dict, text: str) -> dict | None:
+    """The spec's mapping for a word the column accepts in place of one of its values."""
+    return column.get("synonyms", {}).get(text)
 
 
 def _enum_values(name: str) -> list[str]:
@@ -156,10 +179,15 @@ def parse_rows(kind: str, table: Table) -> tuple[list[dict], list[Problem]]:
     for row_no, cells in body:
         if all(_cell_text(c) == "" for c in cells):
             continue
-        record, row_problems = {"_row": row_no}, []
+        record, row_problems = {"_row": row_no, "_notes": []}, []
         for column in columns:
             index = position.get(column["header"])
             raw = cells[index] if index is not None and index < len(cells) else None
+            mapped = _synonym(column, _cell_text(raw))
+            if mapped is not None:
+                record["_notes"].append({"row": row_no, "column": column["header"], "value": _cell_text(raw),
+                                         "reason": f"按同义词登记为“{mapped['value']}”（{mapped['why']}）"})
+                raw = mapped["value"]
             value, reason = _parse(column, raw, limits)
             if reason:
                 row_problems.append({"row": row_no, "column": column["header"], "value": _cell_text(raw)[:60],
