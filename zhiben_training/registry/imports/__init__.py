@@ -14,17 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from zhiben_training.errors import ImportValidationError
 
-from ..store import refresh_statistics, write_transaction
 from .reading import FileProblem, read_table
 from .row_report import remove_report, save_report
 from .templates import write_template
 from .validation import check_references, parse_rows, spec
-from .writing import TABLES, known_references, write_records
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["IMPORT_KINDS", "ImportResult", "import_file", "write_template"]
 
@@ -57,6 +57,10 @@ def _fail(path: Path, kind: str, problems: list[dict]) -> ImportValidationError:
 def import_file(engine: Engine, kind: str, path: Path, *, actor: str = "zhiben import",
                 on_progress: Callable[[str], None] | None = None) -> ImportResult:
     """Validate ``path`` as a ``kind`` file and upsert it in one transaction (see module docstring)."""
+    # the database side loads here, not with the package: `zhiben template` needs only IMPORT_KINDS
+    from ..store import refresh_statistics, write_transaction
+    from .writing import TABLES, known_references, write_records
+
     if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
     progress = on_progress or (lambda _stage: None)
