@@ -13,7 +13,7 @@ Public API (pinned by tests/registry/test_public_api.py)::
 Layout (one module per noun): ``models/`` the tables; ``migrations/`` Alembic (named revisions,
 run programmatically by ``store.upgrade``); ``store`` engine, pragmas and the write lock; ``rules``
 the rules file ``data/registry_rules.json`` (every figure cited, configuration labelled
-"configurable, not law"); ``status`` and ``renewals`` the set-based queries; ``results`` grades
+"configurable, not law"); ``status`` and ``renewals`` the set-based queries; ``scores`` grades
 from the gradebook; ``certificates`` renewal; ``audit`` the append-only log; ``imports/`` reading,
 validating and writing XLSX/CSV files; ``synthetic`` loading a synthetic city.
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zhiben_training.errors import ImportValidationError
+from zhiben_training.errors import ImportValidationError, UnreadableFileError
 
-from .reading import FileProblem, read_table
+from .reading import read_table
 from .row_report import remove_report, save_report
 from .templates import write_template
 from .validation import check_references, parse_rows, spec
@@ -71,7 +71,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str = "zhiben i
     removed = remove_report(path)
     try:
         table, encoding = read_table(path)
-    except FileProblem as exc:
+    except UnreadableFileError as exc:
         raise _fail(path, kind, [{"row": 0, "column": "（文件）", "value": path.name, "reason": str(exc)}]) from None
     progress("read")
     records, problems = parse_rows(kind, table)
