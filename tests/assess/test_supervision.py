@@ -45,6 +45,7 @@ ATTACKS = {**{f"X-{k}": v for k, v in HOSTILE_KINDS.items() if v},
 BROKEN_FILES = {**{f"Z-{k}": v for k, v in HOSTILE_FILES.items()}, "X-binary_file": bytes(range(256)) * 8,
                 "X-empty_file": b""}
 MODES = {"sandbox": {"use_bwrap": None}, "no-bwrap": {"use_bwrap": False, "allow_unsandboxed": True}}
+pytestmark = pytest.mark.slow  # whole grading runs of up to 20 papers, killed and rerun: not in `make test-fast`
 
 
 @pytest.fixture(params=sorted(MODES))
