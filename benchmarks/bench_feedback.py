@@ -5,6 +5,10 @@ Setup (not timed): the A paper for ``N`` trainees of mixed quality (``assess.sim
 autograde. The old way runs on the first ``OLD_N`` (30) trainees and its time is extrapolated to ``N``
 (``ZHIBEN_BENCH_FEEDBACK_OLD_N=200`` runs all). Both must give the same pages but for the embedded
 font's bytes. Target (issue #25): ours ≥ 10× the old way.
+
+Measured on the 2-core CI machine under load 8: 200 pages in 51 s (16 s CPU) against 1,166 s extrapolated
+from 30 pages (1.9 s CPU a page), ratio 22.8 (CPU 23.8); a page with the batch's font is 430 KB, with its
+own subset 301 KB.
 """
 
 from __future__ import annotations
