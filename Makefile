@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # run, a printed PDF) are built once. `make test XDIST=` runs in one process.
 XDIST ?= -n 2 --dist loadfile
 
-.PHONY: demo test lab bench lint clean labext
+.PHONY: demo test test-fast lab bench lint clean labext
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ test: $(STAMP) $(LABSTAMP)
 	$(PY) -m tests.debian_tools
 	$(VENV)/bin/ruff check zhiben_training tests benchmarks
 	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# The development loop: the tests that need no root, browser, LibreOffice, PostgreSQL or hub and no slow
+# end-to-end run (the markers in pyproject.toml; tests/test_dev_loop.py keeps this list complete).
+# CI runs `make test`.
+FAST_MARKERS := not slow and not browser and not postgres and not libreoffice and not hub
+test-fast: $(STAMP) $(LABSTAMP)
+	$(VENV)/bin/ruff check zhiben_training tests benchmarks
+	$(PY) -m pytest $(XDIST) -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 # JupyterLab refuses to run as root without --allow-root (containers, this CI machine)
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)

@@ -57,15 +57,40 @@ def test_the_import_contract_holds():
     assert "3 kept, 0 broken" in result.stdout
 
 
+def _exception_classes() -> list[tuple[Path, ast.ClassDef]]:
+    """Every class in the package deriving, directly or through other classes here, from a built-in
+    exception (``Exception``, ``ValueError``, …) or one of errors.py's."""
+    import builtins
+
+    import zhiben_training.errors as errors
+
+    known = {name for name, value in vars(builtins).items()
+             if isinstance(value, type) and issubclass(value, BaseException)} | set(errors.__all__)
+    classes = [(path, node) for path in sorted(PACKAGE.rglob("*.py"))
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.ClassDef)]
+    found: dict[int, tuple[Path, ast.ClassDef]] = {}
+    while True:
+        new = {id(node): (path, node) for path, node in classes if id(node) not in found and any(
+            (b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "") in known
+            for b in node.bases)}
+        if not new:
+            return list(found.values())
+        found |= new
+        known |= {node.name for _, node in new.values()}
+
+
+def test_the_exception_scan_finds_subclasses_of_any_exception():
+    assert any(node.name == "ZhibenError" for _, node in _exception_classes())  # class ZhibenError(Exception)
+    assert any(node.name == "StaleCourseError" for _, node in _exception_classes())  # through ConfigError
+
+
 def test_every_error_class_lives_in_errors_py_and_its_tree():
-    """One exception family, in one module, each class drawn in the module docstring's tree."""
+    """One exception family, in one module, each class drawn in the module docstring's tree: any class
+    deriving from an exception counts, whatever its name."""
     import zhiben_training.errors as errors
 
     outside = [f"{path.relative_to(PACKAGE.parent)}: class {node.name}"
-               for path in sorted(PACKAGE.rglob("*.py")) if path.name != "errors.py"
-               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-               if isinstance(node, ast.ClassDef) and any(
-                   isinstance(b, ast.Name) and b.id.endswith("Error") for b in node.bases)]
+               for path, node in _exception_classes() if path.name != "errors.py"]
     assert outside == []
     family = [name for name in errors.__all__ if isinstance(getattr(errors, name), type)]
     assert all(f"── {name}" in errors.__doc__ or name == "ZhibenError" for name in family)

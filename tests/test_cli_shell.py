@@ -15,10 +15,12 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _walk(command: click.Command, path: tuple[str, ...] = ()):
+    """Every command, through click's own listing (the top group loads its command modules lazily)."""
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
-            yield from _walk(sub, (*path, name))
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            yield from _walk(command.get_command(ctx, name), (*path, name))
 
 
 ALL_COMMANDS = [p for p, _ in _walk(cli)]

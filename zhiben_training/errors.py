@@ -12,6 +12,7 @@ and what to do next. The CLI turns it into that message and an exit code in one 
     ├── LessonInputError             a value typed into a lesson calculator or planner is unusable
     ├── RecordFormatError            an inspection record does not match the schema (names the field)
     ├── ImportValidationError        an import had bad rows; carries the per-row report, nothing written
+    ├── UnreadableFileError          an import file is unreadable as a whole (becomes an ImportValidationError)
     ├── RegistryError                the registry cannot do what was asked
     │   ├── NotFoundError            an id / USCC / round that does not exist
     │   └── RegistryBusyError        another writer holds the database; try again
@@ -31,6 +32,7 @@ __all__ = [
     "KnowledgeBaseError",
     "RecordFormatError",
     "ImportValidationError",
+    "UnreadableFileError",
     "RegistryError",
     "NotFoundError",
     "RegistryBusyError",
@@ -99,6 +101,11 @@ class ImportValidationError(ZhibenError):
         self.problems = problems
         self.report_path = report_path
         super().__init__(message)
+
+
+class UnreadableFileError(ZhibenError):
+    """An import file is unreadable as a whole (missing, empty, UTF-16, binary, not .xlsx/.csv). The
+    importer reports it as an ImportValidationError whose report names the file; the message is Chinese."""
 
 
 class RegistryError(ZhibenError):

@@ -34,3 +34,33 @@ def test_the_feedback_page_reads_as_its_golden_file(tmp_path, request):
     grade_item(root, AID, "T001", "w01", score=3, comment="答到责任制，未写隐患排查治理。")
     [page] = write_feedback(root, AID, pass_mark=60.0, today=dt.date(2026, 11, 28))
     check_golden(request, "feedback-T001.html", page.read_text(encoding="utf-8"))
+
+
+def test_a_batch_of_pages_cuts_one_font_subset_and_reads_as_each_page_alone(tmp_path, monkeypatch):
+    """Cutting the font subset is nearly all of a page's cost: write_feedback cuts one for the batch, and
+    each page is the page feedback_html makes alone, but for the embedded font's bytes."""
+    import re
+
+    from tests.assess.conftest import _score
+    from zhiben_training import fonts
+    from zhiben_training.assess.results.feedback import feedback_html
+    from zhiben_training.assess.results.gradebook import item_scores, totals
+
+    ids = ["T001", "T002", "T003"]
+    root = trainees_course(tmp_path, ids, answer_form="click")
+    for tid in ids:
+        hand_in(tmp_path / "inbox", tid, variant(root, tid))
+    collect(root, AID, source=tmp_path / "inbox")
+    assert run_autograde(root, _score).ungraded == {}
+    cut, real = [], fonts.font_face_css
+    monkeypatch.setattr(fonts, "font_face_css", lambda text: cut.append(text) or real(text))
+    pages = write_feedback(root, AID, pass_mark=60.0, today=dt.date(2026, 11, 28))
+    assert len(pages) == 3 and len(cut) == 1
+    monkeypatch.setattr(fonts, "font_face_css", real)
+    items, people = item_scores(root, AID), totals(root, AID).set_index("student_id")
+    font_data = re.compile(r"base64,[A-Za-z0-9+/=]+")
+    for tid, page in zip(ids, pages, strict=True):
+        alone = feedback_html(root, AID, tid, items[items["student_id"] == tid].to_dict("records"),
+                              person={**people.loc[tid].to_dict(), "student_id": tid}, pass_mark=60.0,
+                              today=dt.date(2026, 11, 28))
+        assert font_data.sub("", page.read_text(encoding="utf-8")) == font_data.sub("", alone)

@@ -45,6 +45,7 @@ ATTACKS = {**{f"X-{k}": v for k, v in HOSTILE_KINDS.items() if v},
 BROKEN_FILES = {**{f"Z-{k}": v for k, v in HOSTILE_FILES.items()}, "X-binary_file": bytes(range(256)) * 8,
                 "X-empty_file": b""}
 MODES = {"sandbox": {"use_bwrap": None}, "no-bwrap": {"use_bwrap": False, "allow_unsandboxed": True}}
+pytestmark = pytest.mark.slow  # whole grading runs of up to 20 papers, killed and rerun: not in `make test-fast`
 
 
 @pytest.fixture(params=sorted(MODES))
@@ -396,9 +397,20 @@ def test_a_stop_that_repeats_in_a_fresh_kernel_is_the_submissions_own(template, 
     assert "在同一处再次出现" in comment
 
 
+# A slow run's kernel says it is running (a file in its working folder, which the sandbox binds at the same
+# path) and waits until the test lets it go (a file beside it), 18 s at most: below the CLI's 20 s a cell.
+_WAIT_FOR_GO = """import os, time
+open("overlap-started", "w").close()
+_deadline = time.monotonic() + 18
+while not os.path.exists("overlap-go") and time.monotonic() < _deadline:
+    time.sleep(0.05)
+open("overlap-released" if os.path.exists("overlap-go") else "overlap-gave-up", "w").close()"""
+
+
 def test_two_grading_runs_at_once_never_share_a_sandbox_uid(template, tmp_path, baseline):
     """Two examiners grading at once on one machine (here: a CLI run and this process): the run that
-    ends first kills whatever is left of its own uids only, so the other run's slow kernels live on."""
+    ends first kills whatever is left of its own uids only, so the other run's waiting kernel lives on.
+    The runs provably overlap: this process grades and ends while a kernel of the CLI run is waiting."""
     from zhiben_training.assess.grading.sandbox import lease_uid_block
 
     first, second = lease_uid_block(), lease_uid_block()
@@ -406,13 +418,41 @@ def test_two_grading_runs_at_once_never_share_a_sandbox_uid(template, tmp_path, 
         assert first.first != second.first or os.geteuid() != 0
     finally:
         first.release(), second.release()
-    slow = _course(template, tmp_path / "slow", HONEST[:2], slow="import time\ntime.sleep(6)")
+    slow = _course(template, tmp_path / "slow", HONEST[:2], slow=_WAIT_FOR_GO)
+    quick = _course(template, tmp_path / "quick", HONEST[2:3])
+    folder = Path(tempfile.mkdtemp(prefix="zbt-", dir="/tmp"))  # the CLI run's work folders only
     proc = subprocess.Popen([sys.executable, "-m", "zhiben_training", "assess", "autograde", "--course", str(slow),
-                             "-a", AID, "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    time.sleep(3)  # only to overlap the runs; the assertion does not depend on timing
-    quick = _course(template, tmp_path / "quick", HONEST[2:5])
-    summary = run_autograde(quick, _scorer())
-    out = proc.communicate(timeout=300)[0].decode()
+                             "-a", AID, "--workers", "1"], env={**os.environ, "TMPDIR": str(folder)},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    released: set[Path] = set()
+
+    def waiting_kernels() -> list[Path]:  # os.walk: the run removes folders while we look
+        return [Path(d) for d, _, files in os.walk(folder) if "overlap-started" in files and Path(d) not in released]
+
+    def release(work: Path) -> None:
+        (work / "overlap-go").touch()
+        released.add(work)
+
+    try:
+        deadline = time.monotonic() + 120
+        while not waiting_kernels() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(waiting_kernels()) == 1, proc.stdout.read().decode() if proc.poll() is not None else "no kernel"
+        [waiting] = waiting_kernels()  # a kernel of the CLI run is running the trainee's code now
+        summary = run_autograde(quick, _scorer())
+        assert proc.poll() is None and not (waiting / "overlap-gave-up").exists(), \
+            "this run did not end while the CLI run's kernel waited: the runs did not overlap"
+        release(waiting)
+        deadline = time.monotonic() + 300
+        while proc.poll() is None and time.monotonic() < deadline:  # let its later kernels go as they start
+            for work in waiting_kernels():
+                release(work)
+            time.sleep(0.05)
+        out = proc.communicate(timeout=300)[0].decode()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        shutil.rmtree(folder, ignore_errors=True)
     assert summary.ungraded == {} and proc.returncode == 0, out
     assert scores(slow) == {tid: baseline[tid] for tid in HONEST[:2]}
     logs = "".join(p.read_text(encoding="utf-8") for p in (slow / ".autograde" / "logs").glob("zygote-w*.log"))

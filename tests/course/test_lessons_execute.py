@@ -21,6 +21,8 @@ from tests.conftest import ARTIFACTS
 from tests.course.conftest import COURSE
 from zhiben_training.lessons.build import lessons
 
+pytestmark = pytest.mark.slow  # a kernel per lesson, every cell: minutes, so not in `make test-fast`
+
 LESSON_FILES = [lesson.filename for lesson in lessons()]
 
 

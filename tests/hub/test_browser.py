@@ -26,7 +26,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 COUNT = int(os.environ.get("ZHIBEN_HUB_BROWSER_TRAINEES", "10"))
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.hub]
 
 
 def _answer_in_browser(page, seed: int) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
+
 from tests.hub.harness import AID
 from zhiben_training.assess.exchange.window import load_window
 from zhiben_training.cli import main
@@ -50,6 +52,7 @@ def test_config_listens_on_loopback_and_names_our_classes(course, tmp_path, caps
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
 
 
+@pytest.mark.hub
 def test_start_check_brings_the_hub_up_on_loopback_and_stops_it(course, tmp_path, capsys):
     """The examiner's rehearsal: a real hub and proxy start, show the Chinese login page, and stop."""
     import psutil

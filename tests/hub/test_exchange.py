@@ -23,7 +23,7 @@ from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
 from zhiben_training.assess.simulate import click
 from zhiben_training.hub.spawner import system_user_name
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 
 def _choice(spec: dict, n: int):

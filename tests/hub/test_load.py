@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.bench_hub import fitting_count, run_load
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 
 def test_a_hub_restart_mid_exam_loses_no_saved_work_and_no_submission():

@@ -8,7 +8,7 @@ import pytest
 
 from zhiben_training.hub.codes import MAX_FAILURES
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 
 def test_the_hub_listens_on_loopback_only(hub3):

@@ -46,6 +46,7 @@ def test_this_python_is_among_what_a_server_needs():
                for path in server_paths())
 
 
+@pytest.mark.hub
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root (a mount namespace, then another user)")
 def test_another_user_reads_the_needed_path_and_nothing_else_and_nothing_changes(closed_tree):
     plan = passage_plan([closed_tree / "python", *server_paths()])  # this Python may be below /root too

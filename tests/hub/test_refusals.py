@@ -11,7 +11,7 @@ from tests.hub.harness import AID, Trainee, running_hub
 from zhiben_training.assess.exchange.nbgrader_exchange import receipt_name
 from zhiben_training.assess.exchange.window import events, extend, set_window
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 
 @pytest.fixture(scope="module")

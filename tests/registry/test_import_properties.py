@@ -12,9 +12,17 @@ from sqlalchemy import text
 
 from zhiben_training.errors import ImportValidationError
 from zhiben_training.identifiers import make_id
+from zhiben_training.registry.imports.validation import spec
 
 from .conftest import ENTERPRISES, P_HALF, WORKER
-from .filemaker import ATTENDANCE_HEADER, ENTERPRISE_HEADER, HOURS_HEADER, PEOPLE_HEADER, write_file
+from .filemaker import (
+    ATTENDANCE_HEADER,
+    ENTERPRISE_HEADER,
+    HOURS_HEADER,
+    PEOPLE_HEADER,
+    people_rows,
+    write_file,
+)
 
 KINDS = {"people": PEOPLE_HEADER, "enterprises": ENTERPRISE_HEADER, "attendance": ATTENDANCE_HEADER,
          "hours": HOURS_HEADER}
@@ -39,17 +47,76 @@ def _counts(registry) -> dict[str, int]:
         return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}
 
 
+def _rows(registry, kind) -> dict[str, dict]:
+    """The kind's table, by the audit log's record key (key columns joined with |)."""
+    keys = spec(kind)["keys"]
+    with registry.engine.connect() as conn:
+        rows = conn.execute(text(f"SELECT * FROM {spec(kind)['table']}")).mappings()
+        return {"|".join(str(row[k]) for k in keys): dict(row) for row in rows}
+
+
+def _audit_rows(registry, after_id: int) -> list[tuple]:
+    with registry.engine.connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(text(
+            "SELECT entity, entity_key, field, old_value, new_value, actor FROM audit_log WHERE id > :i"),
+            {"i": after_id}))
+
+
+def _last_audit_id(registry) -> int:
+    with registry.engine.connect() as conn:
+        return conn.execute(text("SELECT coalesce(max(id), 0) FROM audit_log")).scalar()
+
+
+def _as_text(value) -> str | None:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return None if value is None else str(value)
+
+
+def _expected_audit(kind, before: dict[str, dict], after: dict[str, dict]) -> list[tuple]:
+    """What the audit log must gain: for each record the import changed, one row per audited field whose
+    value changed (a new record: one per audited field), as the table itself shows."""
+    audit = spec(kind)["audit"]
+    rows = []
+    for key, new in after.items():
+        old = before.get(key)
+        for field in audit["fields"]:
+            if old is None or _as_text(old[field]) != _as_text(new[field]):
+                rows.append((audit["entity"], key, field, None if old is None else _as_text(old[field]),
+                             _as_text(new[field]), "zhiben import"))
+    return sorted(rows)
+
+
 def _check_outcome(registry, kind, path, before):
+    table_before, last_audit = _rows(registry, kind), _last_audit_id(registry)
     try:
-        registry.import_file(kind, path)
+        result = registry.import_file(kind, path)
     except ImportValidationError as err:
         assert err.problems, "an ImportValidationError always carries its report"
         for problem in err.problems:
             assert set(problem) == {"row", "column", "value", "reason"} and problem["reason"]
         assert _counts(registry) == before, "a rejected import wrote something"
         return
+    table_after = _rows(registry, kind)
+    assert set(table_before) <= set(table_after), "an import removed a record"
+    assert len(table_after) - len(table_before) == result.inserted
+    assert _audit_rows(registry, last_audit) == _expected_audit(kind, table_before, table_after)
+    written = {spec(kind)["table"], "audit_log", *(["training_sessions"] if kind == "attendance" else [])}
     after = _counts(registry)
-    assert after["audit_log"] >= before["audit_log"]
+    assert {t: n for t, n in after.items() if t not in written} == {t: n for t, n in before.items() if t not in written}
+
+
+def test_a_successful_import_adds_exactly_the_audit_rows_of_its_changes(sqlite_loaded, tmp_path):
+    """Two new people: one audit row per audited field each; the same file with one name changed: one
+    row; the same file again: none (the success path of the properties below, which random rows rarely reach)."""
+    registry, rows = sqlite_loaded, people_rows(2, uscc=ENTERPRISES[0][0], start=700)
+    fields = len(spec("people")["audit"]["fields"])
+    for name, expected_rows in (("测试700", 2 * fields), ("改名七百", 1), ("改名七百", 0)):
+        rows[0][1] = name
+        path = write_file(tmp_path / "people.csv", PEOPLE_HEADER, rows)
+        last = _last_audit_id(registry)
+        _check_outcome(registry, "people", path, _counts(registry))
+        assert len(_audit_rows(registry, last)) == expected_rows
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

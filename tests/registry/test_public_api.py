@@ -61,3 +61,14 @@ def test_rules_beyond_the_law_are_local_configuration_and_the_silent_ones_are_of
     assert special["status"] == "unverified" and special["label"] == "（未核实）"
     assert all(special[k]["status"] == "configurable, not law" for k in ("sanction_during_validity",
                                                                          "annual_hours_shortfall"))
+
+
+def test_every_module_the_layout_paragraph_names_exists():
+    """The package docstring's Layout paragraph names real modules (it once named ``results`` for ``scores``)."""
+    import re
+    from pathlib import Path
+
+    layout = registry.__doc__.split("Layout", 1)[1].split("\n\n", 1)[0]
+    named = set(re.findall(r"``(\w+)/?``", layout))
+    folder = Path(registry.__file__).parent
+    assert named and {n for n in named if not ((folder / f"{n}.py").is_file() or (folder / n).is_dir())} == set()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from zhiben_training.cli._table import render_rows
 from zhiben_training.errors import AssessmentError
+
+if TYPE_CHECKING:  # pandas is imported when the command runs, not for --help
+    import pandas as pd
 
 _HEADERS = {"paper": "试卷", "question_id": "题目", "kind": "题型", "n": "作答人数", "facility": "难度p",
             "point_biserial": "点二列r", "discrimination_27": "高低分组D", "flags": "提示"}
@@ -20,7 +24,7 @@ _KINDS = {"single": "单选", "multiple": "多选", "truefalse": "判断", "haza
 
 def _fmt(value: object) -> str:
     if isinstance(value, float):
-        return "—" if pd.isna(value) else f"{value:.2f}"
+        return "—" if math.isnan(value) else f"{value:.2f}"
     return str(value)
 
 
@@ -55,6 +59,8 @@ def analyze(round_id: str, course: Path, assignments: tuple[str, ...], responses
 def _course_responses(round_id: str, course: Path, assignments: tuple[str, ...]) -> pd.DataFrame:
     """Responses of the assignments, each of which must have been generated for ``round_id``
     (checked before anything is read or written)."""
+    import pandas as pd
+
     from zhiben_training.assess.results import assignment_round, responses_frame
 
     if not assignments:
@@ -69,6 +75,8 @@ def _course_responses(round_id: str, course: Path, assignments: tuple[str, ...])
 
 
 def _read_responses(responses_path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         return pd.read_csv(responses_path, dtype={"answer": str, "key": str, "source_question_id": str,
                                                        "trainee_id": str}, keep_default_na=False)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from zhiben_training.cli._table import render_rows
 from zhiben_training.identifiers import mask_id, mask_phone
+
+if TYPE_CHECKING:  # pandas is imported by the commands that build frames, not by --help
+    import pandas as pd
 
 ID_COLUMNS = ("person_id", "legal_rep_id")
 PHONE_COLUMNS = ("phone",)
@@ -47,7 +51,7 @@ def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
         return f"{value:g}"

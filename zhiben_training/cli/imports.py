@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from zhiben_training.errors import ImportValidationError
-from zhiben_training.registry.imports.row_report import mask_value
 
 from ._registry_common import db_option, open_from
 
@@ -42,6 +41,8 @@ def _make(kind: str) -> click.Command:
         try:
             result = registry.import_file(kind, file)
         except ImportValidationError as err:
+            from zhiben_training.registry.imports.row_report import mask_value
+
             for problem in err.problems[:_SHOWN]:
                 value = mask_value(problem["column"], problem["value"])
                 where = f"第 {problem['row']} 行" if problem["row"] else "文件"

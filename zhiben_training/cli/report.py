@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from zhiben_training.cli._registry_common import db_option as _db_option
-from zhiben_training.reports.manifest import MANIFEST_NAME
 
 _out_option = click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports-out"),
@@ -33,6 +32,8 @@ def _open(db_url: str | None):
 
 
 def _done(paths: list[Path], out_dir: Path) -> None:
+    from zhiben_training.reports.manifest import MANIFEST_NAME
+
     for path in paths:
         click.echo(f"已写出：{path}")
     click.echo(f"校验清单：{out_dir / MANIFEST_NAME}（可用 sha256sum -c {MANIFEST_NAME} 核对）")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-import pandas as pd
 
 from zhiben_training.errors import NotFoundError
 from zhiben_training.identifiers import mask_id
 
 from ._registry_common import as_date, db_option, echo_json, mask_frame, open_from, render_table, today_option
+
+if TYPE_CHECKING:  # pandas is imported when the command runs, not for --help
+    import pandas as pd
 
 PERSON_HEADERS = {"round_id": "轮次", "person_id": "身份证号", "name": "姓名", "role": "岗位",
                   "enterprise_name": "单位", "counted_hours": "学时", "required_hours": "要求学时",
@@ -77,6 +81,8 @@ def _default_round(registry) -> str:
 
 
 def _person(registry, person_id: str, round_id: str | None, today, as_json: bool) -> None:
+    import pandas as pd
+
     people = registry.people()
     match = people[people["person_id"] == person_id]
     if match.empty:

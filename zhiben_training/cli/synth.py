@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from zhiben_training.errors import ConfigError
-from zhiben_training.synth import DEFAULT_REFERENCE_DATE, DEFAULT_SEED, SCALES, generate_city
+from zhiben_training.synth import DEFAULT_REFERENCE_DATE, DEFAULT_SEED, SCALES
 
 _TABLE_CN = {
     "enterprises": "企业", "people": "人员", "certificates": "证书", "sites": "项目", "findings": "隐患台账",
@@ -42,6 +42,8 @@ def command(scale: str, seed: int, out_dir: Path, fmt: str, reference_date: dt.d
 
     数据完全合成，不含任何真实个人信息。表格字段说明见输出目录中的 DATA_DICTIONARY.md。
     """
+    from zhiben_training.synth import generate_city
+
     manifest = generate_city(scale=scale, seed=seed, out_dir=out_dir, fmt=fmt, progress=progress,
                              reference_date=reference_date)
     s = manifest.stats

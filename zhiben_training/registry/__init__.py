@@ -13,7 +13,7 @@ Public API (pinned by tests/registry/test_public_api.py)::
 Layout (one module per noun): ``models/`` the tables; ``migrations/`` Alembic (named revisions,
 run programmatically by ``store.upgrade``); ``store`` engine, pragmas and the write lock; ``rules``
 the rules file ``data/registry_rules.json`` (every figure cited, configuration labelled
-"configurable, not law"); ``status`` and ``renewals`` the set-based queries; ``results`` grades
+"configurable, not law"); ``status`` and ``renewals`` the set-based queries; ``scores`` grades
 from the gradebook; ``certificates`` renewal; ``audit`` the append-only log; ``imports/`` reading,
 validating and writing XLSX/CSV files; ``synthetic`` loading a synthetic city.
 
@@ -27,7 +27,18 @@ for users (``zhiben db serve``).
 Library calls return full ID numbers and phone numbers; the CLI masks them when it prints.
 """
 
-from .api import Registry, open_registry
-from .imports import IMPORT_KINDS, ImportResult, write_template
+from typing import TYPE_CHECKING
 
+import lazy_loader as lazy
+
+# each name loads its module on first use, so `zhiben --help` does not import SQLAlchemy
+# (tests/test_startup.py)
+__getattr__, __dir__, _ = lazy.attach(__name__, submod_attrs={
+    "api": ["Registry", "open_registry"],
+    "imports": ["IMPORT_KINDS", "ImportResult", "write_template"],
+})
 __all__ = ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template"]
+
+if TYPE_CHECKING:
+    from .api import Registry, open_registry
+    from .imports import IMPORT_KINDS, ImportResult, write_template

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jsonschema
-
 from zhiben_training.errors import KnowledgeBaseError, ReportError
 
 __all__ = ["COLUMN_TYPES", "MASK_RULES", "ColumnSpec", "RosterSpec", "default_spec", "load_spec"]
@@ -94,6 +92,8 @@ class RosterSpec:
 
 
 def _parse(raw: dict, *, where: str, error: type[Exception]) -> RosterSpec:
+    import jsonschema  # here, not at import: importing it costs ~2 s (its format checkers)
+
     try:
         jsonschema.validate(raw, _SCHEMA)
     except jsonschema.ValidationError as exc:

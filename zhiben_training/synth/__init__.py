@@ -13,13 +13,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import lazy_loader as lazy
 
 from zhiben_training.errors import ConfigError
-from zhiben_training.synth._city import TABLES, CityManifest, generate_city
 from zhiben_training.synth._config import DEFAULT_REFERENCE_DATE, DEFAULT_SEED, SCALES, Scale
-from zhiben_training.synth._io import data_dictionary_markdown, read_table
+
+# the city code (and pandas with it) loads on first use, so `zhiben --help` stays light
+# (tests/test_startup.py)
+__getattr__, __dir__, _ = lazy.attach(__name__, submod_attrs={
+    "_city": ["TABLES", "CityManifest", "generate_city"],
+    "_io": ["data_dictionary_markdown"],
+})
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from zhiben_training.synth._city import TABLES, CityManifest, generate_city
+    from zhiben_training.synth._io import data_dictionary_markdown
 
 __all__ = [
     "generate_city",
@@ -37,6 +49,9 @@ __all__ = [
 
 def load_city(directory: str | Path) -> dict[str, pd.DataFrame]:
     """Every table of a generated city as DataFrames with the contract's column types."""
+    from zhiben_training.synth._city import TABLES
+    from zhiben_training.synth._io import read_table
+
     return {name: read_table(Path(directory), name) for name in TABLES}
 
 

@@ -15,17 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from zhiben_training.errors import ImportValidationError, UnreadableFileError
 
-from zhiben_training.errors import ImportValidationError
-
-from ..store import refresh_statistics, write_transaction
-from .reading import FileProblem, read_table
+from .reading import read_table
 from .row_report import remove_report, save_report
 from .templates import write_template
 from .validation import check_references, parse_rows, spec
-from .writing import TABLES, known_references, write_records
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["IMPORT_KINDS", "ImportResult", "import_file", "write_template"]
 
@@ -64,6 +64,10 @@ def _fail(path: Path, kind: str, problems: list[dict], notes: list[dict] = ()) -
 def import_file(engine: Engine, kind: str, path: Path, *, actor: str = "zhiben import",
                 on_progress: Callable[[str], None] | None = None) -> ImportResult:
     """Validate ``path`` as a ``kind`` file and upsert it in one transaction (see module docstring)."""
+    # the database side loads here, not with the package: `zhiben template` needs only IMPORT_KINDS
+    from ..store import refresh_statistics, write_transaction
+    from .writing import TABLES, known_references, write_records
+
     if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
     progress = on_progress or (lambda _stage: None)
@@ -74,7 +78,7 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str = "zhiben i
     removed = remove_report(path)
     try:
         table, encoding = read_table(path)
-    except FileProblem as exc:
+    except UnreadableFileError as exc:
         raise _fail(path, kind, [{"row": 0, "column": "（文件）", "value": path.name, "reason": str(exc)}]) from None
     progress("read")
     records, problems = parse_rows(kind, table)
