@@ -13,13 +13,13 @@ import asyncio
 from pathlib import Path
 
 from jupyterhub.auth import Authenticator
-from jupyterhub.handlers.login import LoginHandler
+from jupyterhub.handlers.login import LoginHandler, LogoutHandler
 from traitlets import Bool, Unicode
 
 from zhiben_training.assess.exchange import log_event, login_refusal
 from zhiben_training.hub.codes import LoginRefusedError, check_login, normalize_id
 
-__all__ = ["ExamCodeAuthenticator", "ExamLoginHandler", "GROUPS"]
+__all__ = ["ExamCodeAuthenticator", "ExamLoginHandler", "ExamLogoutHandler", "GROUPS"]
 
 GROUPS = {"trainee": "trainees", "examiner": "examiners", "trainer": "trainers"}
 
@@ -30,6 +30,16 @@ class ExamLoginHandler(LoginHandler):
     def _render(self, login_error=None, username=None, **kwargs):
         reason = getattr(self, "zhiben_refusal", None)
         return super()._render(login_error=reason or login_error, username=username, **kwargs)
+
+
+class ExamLogoutHandler(LogoutHandler):
+    """The stock logout, which first writes a ``logout`` event (学时 stop counting there, hub/hours.py)."""
+
+    async def handle_logout(self):
+        user = self.current_user
+        if user is not None:
+            log_event(Path(self.authenticator.course_root), "logout", user=user.name[:32])
+        await super().handle_logout()
 
 
 class ExamCodeAuthenticator(Authenticator):
@@ -44,7 +54,7 @@ class ExamCodeAuthenticator(Authenticator):
     manage_groups = Bool(True).tag(config=True)
 
     def get_handlers(self, app):
-        return [("/login", ExamLoginHandler)]
+        return [("/login", ExamLoginHandler), ("/logout", ExamLogoutHandler)]
 
     def normalize_username(self, username):
         return normalize_id(username)

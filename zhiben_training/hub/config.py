@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from zhiben_training.assess.exchange import EXCHANGE_CONFIG
+from zhiben_training.hub.hours import ACTIVITY_DIR
 
 __all__ = ["write_hub_config", "TEMPLATES", "GROUP_ROLES"]
 
@@ -66,7 +67,7 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = {start_timeout!r}
 c.Spawner.http_timeout = {start_timeout!r}
 c.Spawner.environment = {{"JUPYTER_CONFIG_PATH": {trainee_config!r}, "LANG": "C.UTF-8",
-                         "ZHIBEN_SELFCHECK_DIR": {selfchecks!r}}}
+                         "ZHIBEN_SELFCHECK_DIR": {selfchecks!r}, "ZHIBEN_ACTIVITY_DIR": {activity!r}}}
 c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 '''
 
@@ -84,7 +85,8 @@ _SERVER = {"ServerApp": {"jpserver_extensions": {
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
     "nbgrader.server_extensions.assignment_list": True,
-    "nbgrader.server_extensions.validate_assignment": True}}}
+    "nbgrader.server_extensions.validate_assignment": True,
+    "zhiben_training.hub.activity": True}}}  # kernel activity for 学时 (hub/hours.py)
 _LAB = {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
                                "@jupyter/nbgrader:create-assignment": True}}
 
@@ -111,6 +113,9 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     selfchecks = hub_dir / "selfchecks"  # lesson sessions: trainees drop self-check results here
     selfchecks.mkdir(exist_ok=True)
     selfchecks.chmod(0o1733)
+    activity = hub_dir / ACTIVITY_DIR  # trainee servers append their activity samples here (hub/activity.py)
+    activity.mkdir(exist_ok=True)
+    activity.chmod(0o1733)
     factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
     _write(trainee_config / "nbgrader_config.py",
            _NBGRADER.format(exchange=str(course / "exchange"), factory=factory), 0o644)
@@ -126,7 +131,7 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
         lessons=str(Path(lessons_dir).resolve()) if lessons_dir else "",
         singleuser=str(bindir / "jupyterhub-singleuser"), start_timeout=start_timeout,
         trainee_config=str(trainee_config), spawn_limit=spawn_limit, group=group,
-        selfchecks=str(selfchecks))
+        selfchecks=str(selfchecks), activity=str(activity))
     config = hub_dir / "jupyterhub_config.py"
     _write(config, text, 0o600)
     _write(hub_dir / "hub.json", json.dumps({"url": f"http://{ip or '127.0.0.1'}:{port}", "course_root": str(course)}), 0o644)
