@@ -14,7 +14,12 @@ import pytest
 
 from zhiben_training.assess.papers import load_bank
 from zhiben_training.cli import main
-from zhiben_training.lessons.practice import MISTAKES_FILE, PRACTICE_FILE, load_practice_set, write_practice_set
+from zhiben_training.lessons.practice import (
+    MISTAKES_FILE,
+    PRACTICE_FILE,
+    load_practice_set,
+    write_practice_set,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 TRAINEES = [{"id": "120101198001010011", "name": "甲"}, {"id": "120101198001010029", "name": "乙"}]
