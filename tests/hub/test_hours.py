@@ -45,11 +45,11 @@ def session(tmp_path) -> tuple[Path, Path]:
     issue_codes(course, "培训-2026-03-12", [ACTIVE_ALL_DAY, ACTIVE_MORNING, IDLE, EARLY, NEVER])
     log, active = [], {}
 
-    def login(user, hhmm):
-        log.append({"at": _at(hhmm), "event": "login", "user": user, "role": "trainee"})
+    def login(user, hhmm, where=hub):
+        log.append({"at": _at(hhmm), "event": "login", "user": user, "role": "trainee", "hub": str(where.resolve())})
 
     def logout(user, hhmm):
-        log.append({"at": _at(hhmm), "event": "logout", "user": user})
+        log.append({"at": _at(hhmm), "event": "logout", "user": user, "hub": str(hub.resolve())})
 
     def act(user, times, lesson="课程/02_重大事故隐患判定标准2024版.ipynb"):
         active.setdefault(user, []).extend({"user": user, "at": _at(t), "event": "active", "open": [lesson]}
@@ -61,7 +61,9 @@ def session(tmp_path) -> tuple[Path, Path]:
     login(ACTIVE_ALL_DAY, "13:00")  # lunch between logout and login does not count
     act(ACTIVE_ALL_DAY, _every_5_minutes("13:05", "16:45"), lesson="课程/03_危大工程与超危大工程.ipynb")
     logout(ACTIVE_ALL_DAY, "16:45")
+    login(ACTIVE_MORNING, "08:55", where=tmp_path / "考场")  # the exam hub on the same course: another session
     login(ACTIVE_MORNING, "09:00")
+    log.append({"at": _at("09:01"), "event": "login", "user": "EXAMINER1", "role": "examiner", "hub": str(hub.resolve())})
     act(ACTIVE_MORNING, _every_5_minutes("09:05", "12:00"))  # closes the browser: no logout
     login(IDLE, "09:00")
     act(IDLE, _every_5_minutes("09:05", "10:00") + _every_5_minutes("11:30", "12:00"))  # 90 min 无操作

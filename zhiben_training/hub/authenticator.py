@@ -38,12 +38,14 @@ class ExamLogoutHandler(LogoutHandler):
     async def handle_logout(self):
         user = self.current_user
         if user is not None:
-            log_event(Path(self.authenticator.course_root), "logout", user=user.name[:32])
+            log_event(Path(self.authenticator.course_root), "logout", user=user.name[:32],
+                      hub=self.authenticator.hub_dir)
         await super().handle_logout()
 
 
 class ExamCodeAuthenticator(Authenticator):
     course_root = Unicode(help="The assessments course root whose hub/codes.json holds the codes.").tag(config=True)
+    hub_dir = Unicode("", help="This hub's folder: logins and logouts name it, so 学时 count per session.").tag(config=True)
 
     @property
     def _root(self) -> Path:
@@ -70,6 +72,6 @@ class ExamCodeAuthenticator(Authenticator):
             handler.zhiben_refusal = refused.message
             log_event(self._root, "login-refused", user=username[:32], reason=refused.message)
             return None
-        log_event(self._root, "login", user=admission.username, role=admission.role)
+        log_event(self._root, "login", user=admission.username, role=admission.role, hub=self.hub_dir)
         return {"name": admission.username, "groups": [GROUPS[admission.role]],
                 "auth_state": None}

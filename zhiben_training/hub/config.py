@@ -52,6 +52,7 @@ c.JupyterHub.cleanup_proxy = False
 
 c.JupyterHub.authenticator_class = "zhiben_training.hub.authenticator.ExamCodeAuthenticator"
 c.ExamCodeAuthenticator.course_root = {course!r}
+c.ExamCodeAuthenticator.hub_dir = {hub_dir!r}
 c.JupyterHub.load_roles = {roles}
 
 c.JupyterHub.spawner_class = "zhiben_training.hub.spawner.TraineeSpawner"
@@ -131,7 +132,7 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
         lessons=str(Path(lessons_dir).resolve()) if lessons_dir else "",
         singleuser=str(bindir / "jupyterhub-singleuser"), start_timeout=start_timeout,
         trainee_config=str(trainee_config), spawn_limit=spawn_limit, group=group,
-        selfchecks=str(selfchecks), activity=str(activity))
+        selfchecks=str(selfchecks), activity=str(activity), hub_dir=str(hub_dir))
     config = hub_dir / "jupyterhub_config.py"
     _write(config, text, 0o600)
     _write(hub_dir / "hub.json", json.dumps({"url": f"http://{ip or '127.0.0.1'}:{port}", "course_root": str(course)}), 0o644)

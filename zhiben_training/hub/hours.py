@@ -3,7 +3,7 @@
 What is recorded, per trainee (the hub user is the ID number):
 
 * ``login`` / ``logout`` — the hub's own event log ``<course>/hub/events.jsonl`` (the authenticator and
-  its logout handler write them);
+  its logout handler write them, naming the hub's folder: an exam hub on the same course is another session);
 * ``active`` — the trainee's server samples its kernels' last activity (``hub/activity.py``: running a
   cell, clicking a widget, answering) and appends it, with the lessons open, to a file of its own in
   ``<hub dir>/activity/``;
@@ -135,7 +135,8 @@ def session_events(course_root: Path, hub_dir: Path, *,
     out = []
     log = Path(course_root) / "hub" / "events.jsonl"
     if log.exists():
-        records = [r for r in _jsonl(log) if r.get("event") in ("login", "logout")]
+        here = str(Path(hub_dir).resolve())  # an exam hub on the same course logs into the same file
+        records = [r for r in _jsonl(log) if r.get("event") in ("login", "logout") and r.get("hub", here) == here]
         staff = {r["user"] for r in records if r["event"] == "login" and r.get("role") != "trainee"}
         out += [SessionEvent(r["user"], _moment(r["at"]), r["event"]) for r in records if r["user"] not in staff]
     folder = Path(hub_dir) / ACTIVITY_DIR
