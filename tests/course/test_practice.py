@@ -117,3 +117,13 @@ def test_the_mistake_book_carries_wrong_answers_into_the_next_session_and_only_t
     assert sorted(q["id"] for q in third["shown"]) == sorted(wrong)
     assert "答对 2 / 2" in third["summary"]
     assert json.loads((folder / MISTAKES_FILE).read_text(encoding="utf-8"))["wrong"] == {}
+
+
+def test_the_practice_notebook_without_a_practice_set_says_where_one_comes_from(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(REPO / "course" / "08_模拟练习.ipynb", as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    shown = json.dumps(nb.metadata["widgets"], ensure_ascii=False)  # the widget's state, as the page shows it
+    assert "还没有练习题文件" in shown and "zhiben lessons practice-set" in shown

@@ -80,6 +80,8 @@ def session(tmp_path) -> tuple[Path, Path]:
     (hub / "selfchecks").mkdir()
     (hub / "selfchecks" / f"02-{ACTIVE_ALL_DAY}.json").write_text(json.dumps(
         {"lesson": "02", "user": ACTIVE_ALL_DAY, "points": 5, "total": 6, "all_answered": True, "at": _at("11:50")}))
+    (hub / "selfchecks" / f"练习-{IDLE}.json").write_text(json.dumps(  # a 模拟练习 recorded like a self-check
+        {"lesson": "练习", "user": IDLE, "points": 7, "total": 10, "all_answered": True, "at": _at("11:40")}))
     return course, hub
 
 
@@ -147,6 +149,7 @@ def test_hub_hours_imports_the_session_into_the_round_and_a_second_run_changes_n
     out = capsys.readouterr().out
     assert "配置规则，非法定学时标准" in out and "无操作超过 10 分钟的部分不计" in out
     assert "1 人未登录" in out and "新增 4，更新 0，未变 0" in out
+    assert "自测：第02课 5/6" in out and "自测：模拟练习 7/10" in out
     after = {p: _hours(db, p) for p in before}
     assert {p: after[p] - before[p] for p in before} == {
         ACTIVE_ALL_DAY: 9, ACTIVE_MORNING: 4, IDLE: 2, EARLY: 1, NEVER: 0}

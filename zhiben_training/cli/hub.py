@@ -160,7 +160,9 @@ def selfchecks_cmd(hub_dir, prefix) -> None:
     rows = finished(Path(hub_dir) / "selfchecks", owner_to_user=owner)
     for row in rows:
         done = "已完成" if row["all_answered"] else "未答完"
-        click.echo(f"{row['user']}  第 {row['lesson']} 课自测  {done}  得分 {row['points']}/{row['total']}")
+        what = _lesson_name(row["lesson"])
+        what = what if what == "模拟练习" else f"第 {row['lesson']} 课自测"
+        click.echo(f"{row['user']}  {what}  {done}  得分 {row['points']}/{row['total']}")
     click.echo(f"共 {len({r['user'] for r in rows})} 人提交过自测。")
 
 
@@ -179,6 +181,14 @@ def _owner_map(prefix: str):
         return name[len(prefix):].upper() if name.startswith(prefix) else ""
 
     return owner
+
+
+def _lesson_name(number: str) -> str:
+    """'03' → 第03课; the practice notebook and its recorded results → 模拟练习."""
+    from zhiben_training.lessons.notebooks.practice import NUMBER
+    from zhiben_training.lessons.practice import PRACTICE_RECORD
+
+    return "模拟练习" if number in (NUMBER, PRACTICE_RECORD) else f"第{number}课"
 
 
 def _clock(moment) -> str:
@@ -211,8 +221,8 @@ def hours_cmd(course, hub_dir, prefix, rule_path, round_id, do_import, out, db_u
     days = session_hours(session_events(course, hub_dir, owner_to_user=_owner_map(prefix)), rule)
     click.echo(rule.describe())
     for day in days:
-        checks = "、".join(f"第{n}课 {p}/{t}" for n, p, t in day.selfchecks) or "无"
-        opened = "、".join(f"第{n}课" for n in day.lessons_opened) or "无"
+        checks = "、".join(f"{_lesson_name(n)} {p}/{t}" for n, p, t in day.selfchecks) or "无"
+        opened = "、".join(_lesson_name(n) for n in day.lessons_opened) or "无"
         logout = f"退出 {_clock(day.last_logout)}" if day.last_logout else "未退出登录"
         click.echo(f"{mask_id(day.user)}  {day.date}  登录 {_clock(day.first_login)}  {logout}  "
                    f"最后操作 {_clock(day.last_action)}  有效 {day.active_minutes:g} 分钟  学时 {day.hours:g}  "

@@ -1,4 +1,4 @@
-"""``zhiben lessons``: build or check the lesson notebooks in course/."""
+"""``zhiben lessons``: build or check the course notebooks, copy them into a learner's folder, export practice."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zhiben_training.errors import ConfigError, StaleCourseError
 
 @click.group(name="lessons")
 def command() -> None:
-    """课程笔记本（course/ 下的 7 课）的生成与检查。"""
+    """课程笔记本（course/ 下的 7 课和模拟练习）：生成与检查、复制到自己的文件夹打开、导出练习题。"""
 
 
 @command.command(name="build")

@@ -21,11 +21,12 @@ from pathlib import Path
 
 from zhiben_training.errors import LessonInputError
 
-__all__ = ["PRACTICE_FILE", "MISTAKES_FILE", "PracticeQuestion", "Verdict", "MistakeBook", "practice_pool",
+__all__ = ["PRACTICE_FILE", "MISTAKES_FILE", "PRACTICE_RECORD", "PracticeQuestion", "Verdict", "MistakeBook", "practice_pool",
            "write_practice_set", "load_practice_set", "draw", "judge", "practice_panel"]
 
 PRACTICE_FILE = "练习题.json"
 MISTAKES_FILE = "错题本.json"
+PRACTICE_RECORD = "练习"  # the "lesson" of a practice result in the hub's self-check folder
 _TYPE_CN = {"single": "单选题", "multiple": "多选题", "truefalse": "判断题"}
 
 
@@ -157,12 +158,18 @@ def _feedback_html(verdict: Verdict) -> str:
 
 def practice_panel(folder: Path, *, count: int = 10, seed: int | None = None):
     """The 模拟练习 widget: 全部题目 / 只练错题, one 提交 per question with immediate feedback,
-    the 错题本 updated on every answer, and the session's score recordable like a self-check."""
+    the 错题本 updated on every answer, and the session's score recordable like a self-check.
+    Without a practice set in ``folder`` it says where one comes from."""
     import ipywidgets as w
 
     from zhiben_training.lessons.room import record_result
 
     folder = Path(folder)
+    if not (folder / PRACTICE_FILE).exists():
+        return w.HTML(f"<p role='status'>这个文件夹（{html.escape(str(folder))}）中还没有练习题文件 {PRACTICE_FILE}。"
+                      "练习题由培训机构用 zhiben lessons practice-set 导出；拿到后运行 "
+                      f"zhiben lessons open 本文件夹 --practice-set {PRACTICE_FILE}，或直接把文件放进本文件夹，"
+                      "再重新运行这个单元格。</p>")
     questions = load_practice_set(folder / PRACTICE_FILE)
     book = MistakeBook.load(folder)
     mode = w.ToggleButtons(options=["全部题目", "只练错题"], value="全部题目", description="练习范围")
@@ -213,7 +220,7 @@ def practice_panel(folder: Path, *, count: int = 10, seed: int | None = None):
     def _on_finish(_button):
         done = state["results"]
         points = sum(done.values())
-        record_result("练习", points, len(body.children), len(done) == len(body.children))  # only on a hub
+        record_result(PRACTICE_RECORD, points, len(body.children), len(done) == len(body.children))  # only on a hub
         summary.value = f"<p role='status'>本次练习：答对 {points} / {len(body.children)} 题（已作答 {len(done)} 题）。</p>"
 
     mode.observe(_deal, names="value")
