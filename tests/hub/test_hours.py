@@ -150,6 +150,7 @@ def test_hub_hours_imports_the_session_into_the_round_and_a_second_run_changes_n
     assert "配置规则，非法定学时标准" in out and "无操作超过 10 分钟的部分不计" in out
     assert "1 人未登录" in out and "新增 4，更新 0，未变 0" in out
     assert "自测：第02课 5/6" in out and "自测：模拟练习 7/10" in out
+    assert (hub / "学时-2026-principal.csv").stat().st_mode & 0o777 == 0o600  # full ID numbers: root only
     after = {p: _hours(db, p) for p in before}
     assert {p: after[p] - before[p] for p in before} == {
         ACTIVE_ALL_DAY: 9, ACTIVE_MORNING: 4, IDLE: 2, EARLY: 1, NEVER: 0}

@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -189,10 +190,13 @@ ATTENDANCE_HEADER = ["身份证号", "培训轮次", "培训日期", "学时"]
 
 
 def write_attendance_file(days: Iterable[TraineeDay], *, round_id: str, path: Path) -> Path:
-    """The credited days (hours > 0) as an attendance file in the format of ``zhiben import attendance``."""
+    """The credited days (hours > 0) as an attendance file in the format of ``zhiben import attendance``
+    (mode 0600: it holds full ID numbers, and the hub's folder is traversable by trainee servers)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with open(fd, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(ATTENDANCE_HEADER)
         for day in days:
