@@ -174,3 +174,14 @@ def test_hub_hours_outside_the_round_dates_imports_nothing_and_reports_each_row(
     assert "第 2 行 【培训日期】" in err and "未写入任何数据" in err
     with open_registry(db) as registry:
         assert (registry.audit_log(entity="attendance")["actor"] == "zhiben hub hours").sum() == 0
+
+
+def test_hub_hours_with_nothing_credited_imports_nothing_and_never_opens_the_registry(tmp_path, capsys):
+    course, hub = tmp_path / "assessments", tmp_path / "hub-run"
+    issue_codes(course, "培训-2026-03-12", [NEVER])
+    hub.mkdir()
+    unreachable = "postgresql+psycopg://nobody@/zhiben?host=/nonexistent"  # a stopped server, say
+    assert main(["hub", "hours", "--course", str(course), "--dir", str(hub), "--round", "2026-principal",
+                 "--import", "--db", unreachable]) == 0
+    out = capsys.readouterr().out
+    assert "1 人未登录" in out and "未导入任何数据" in out and not list(hub.glob("学时-*.csv"))

@@ -234,6 +234,9 @@ def hours_cmd(course, hub_dir, prefix, rule_path, round_id, do_import, out, db_u
     click.echo(f"共 {len(seen)} 人有学习记录，{len(absent)} 人未登录；学时按上述规则计算（{rule.label}）。")
     if not do_import:
         return
+    if not any(day.hours > 0 for day in days):  # nothing to write: the registry is not even opened
+        click.echo("没有计得学时的学员，未导入任何数据。")
+        return
     registry = open_from(db_url)
     try:
         path = out or Path(hub_dir) / f"学时-{round_id}.csv"
@@ -243,9 +246,6 @@ def hours_cmd(course, hub_dir, prefix, rule_path, round_id, do_import, out, db_u
         raise
     finally:
         registry.close()
-    if result is None:
-        click.echo("没有计得学时的学员，未导入任何数据。")
-        return
     click.echo(f"已导入 {path}（轮次 {round_id}）{result.rows} 行：新增 {result.inserted}，更新 {result.updated}，"
                f"未变 {result.unchanged}。")
 
