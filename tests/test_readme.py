@@ -57,6 +57,16 @@ def test_the_hub_has_a_section_per_role():
     assert "zhiben hub start --dir 考场 --check" in text and "zhiben hub start --dir 培训场 --check" in text
 
 
+def test_the_trainer_shows_session_hours_and_the_self_study_section_shows_the_wheel_and_the_practice():
+    text = README.read_text(encoding="utf-8").split("\n# English\n", 1)[0]
+    trainer = text.split("## 多人培训课（JupyterHub）：培训讲师", 1)[1]
+    assert "zhiben hub hours --course 考核 --dir 培训场 --round 2026-principal --import" in trainer
+    assert "配置规则，非法定学时标准" in trainer and "zhiben status" in trainer
+    study = text.split("## 自学的安全管理人员", 1)[1].split("\n## ", 1)[0]
+    assert "zhiben lessons open" in study and "--copy-only" in study and "错题本" in study and "模拟练习" in study
+    assert "zhiben lessons practice-set --course 考核" in text
+
+
 def test_the_english_part_runs_the_same_walkthrough_commands():
     """The English part points at the same walkthrough, with the same commands, not a second one."""
     english = _english_part()

@@ -10,7 +10,7 @@ import pytest
 from tests.course.conftest import COURSE, squash
 from zhiben_training.cli import main
 from zhiben_training.lessons import campaign
-from zhiben_training.lessons.build import build_course, check_course, lessons
+from zhiben_training.lessons.build import build_course, check_course, course_notebooks, lessons
 
 QUOTE_LINE = re.compile(r"^> (?!——)(.+)$", re.MULTILINE)
 
@@ -19,9 +19,10 @@ def test_the_committed_course_matches_a_fresh_build():
     assert check_course(COURSE) == [], "run: zhiben lessons build"
 
 
-def test_the_build_command_writes_seven_notebooks_and_check_passes(tmp_path, capsys):
+def test_the_build_command_writes_seven_lessons_and_the_practice_and_check_passes(tmp_path, capsys):
     assert main(["lessons", "build", "--out", str(tmp_path)]) == 0
-    assert len(list(tmp_path.glob("*.ipynb"))) == len(lessons())
+    assert len(list(tmp_path.glob("*.ipynb"))) == len(lessons()) + 1 == len(course_notebooks())
+    assert (tmp_path / "08_模拟练习.ipynb").exists()
     assert main(["lessons", "build", "--out", str(tmp_path), "--check"]) == 0
     (tmp_path / lessons()[0].filename).write_text("{}", encoding="utf-8")
     assert main(["lessons", "build", "--out", str(tmp_path), "--check"]) == 1
@@ -34,7 +35,7 @@ def test_a_rebuild_is_byte_identical(tmp_path):
     assert first == second
 
 
-@pytest.mark.parametrize("lesson", lessons(), ids=lambda lesson: lesson.number)
+@pytest.mark.parametrize("lesson", course_notebooks(), ids=lambda lesson: lesson.number)
 def test_a_committed_notebook_has_no_outputs_and_stable_ids(lesson):
     nb = nbformat.read(COURSE / lesson.filename, as_version=4)
     nbformat.validate(nb)

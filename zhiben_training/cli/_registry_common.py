@@ -70,3 +70,15 @@ def render_table(frame: pd.DataFrame, headers: dict[str, str]) -> str:
 def echo_json(frame: pd.DataFrame) -> None:
     records = json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
     click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+
+
+def echo_problems(err, *, shown: int = 30) -> None:
+    """The per-row report of a refused import, IDs masked (the full list is in the report file)."""
+    from zhiben_training.registry.imports.row_report import mask_value
+
+    for problem in err.problems[:shown]:
+        value = mask_value(problem["column"], problem["value"])
+        where = f"第 {problem['row']} 行" if problem["row"] else "文件"
+        click.echo(f"{where} 【{problem['column']}】 {value}：{problem['reason']}", err=True)
+    if len(err.problems) > shown:
+        click.echo(f"……另有 {len(err.problems) - shown} 处问题，见报告文件。", err=True)

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import click
 
-from zhiben_training.errors import ConfigError
+from zhiben_training.errors import ConfigError, ImportValidationError
+from zhiben_training.identifiers import mask_id
+
+from ._registry_common import db_option, echo_problems, open_from
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
                        show_default=True, help="nbgrader 课程根目录。")
@@ -193,8 +196,94 @@ def selfchecks_cmd(hub_dir, prefix) -> None:
     rows = finished(Path(hub_dir) / "selfchecks", owner_to_user=owner)
     for row in rows:
         done = "已完成" if row["all_answered"] else "未答完"
-        click.echo(f"{row['user']}  第 {row['lesson']} 课自测  {done}  得分 {row['points']}/{row['total']}")
+        what = _lesson_name(row["lesson"])
+        what = what if what == "模拟练习" else f"第 {row['lesson']} 课自测"
+        click.echo(f"{row['user']}  {what}  {done}  得分 {row['points']}/{row['total']}")
     click.echo(f"共 {len({r['user'] for r in rows})} 人提交过自测。")
+
+
+def _owner_map(prefix: str):
+    """A file's owner → its trainee: files of the user running this command (root on the hub) are
+    trusted as they are; a trainee's system user names its trainee; anyone else names nobody."""
+    import pwd
+
+    def owner(uid: int) -> str | None:
+        if uid == os.getuid():
+            return None
+        try:
+            name = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            return ""
+        return name[len(prefix):].upper() if name.startswith(prefix) else ""
+
+    return owner
+
+
+def _lesson_name(number: str) -> str:
+    """'03' → 第03课; the practice notebook and its recorded results → 模拟练习."""
+    from zhiben_training.lessons.notebooks.practice import NUMBER
+    from zhiben_training.lessons.practice import PRACTICE_RECORD
+
+    return "模拟练习" if number in (NUMBER, PRACTICE_RECORD) else f"第{number}课"
+
+
+def _clock(moment) -> str:
+    from zhiben_training.hub.hours import BEIJING
+
+    return moment.astimezone(BEIJING).strftime("%H:%M") if moment else "—"
+
+
+@command.command("hours")
+@_COURSE
+@click.option("--dir", "hub_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path("hub-run"), show_default=True)
+@click.option("--prefix", default="zt-", show_default=True, help="学员系统账号前缀（与 config 一致）。")
+@click.option("--rule", "rule_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="本地学时计算规则（JSON，见 docs/configuration.md）；默认用内置规则。")
+@click.option("--round", "round_id", default=None, help="记入登记库的培训轮次，如 2026-principal（与 --import 同用）。")
+@click.option("--import", "do_import", is_flag=True,
+              help="把计得的学时作为签到学时导入登记库（与 zhiben import attendance 同样校验，全部或全不）。")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="签到学时文件（默认 <工作目录>/学时-<轮次>.csv）。")
+@db_option
+def hours_cmd(course, hub_dir, prefix, rule_path, round_id, do_import, out, db_url) -> None:
+    """培训场次的学时：每位学员的登录、退出、有效学习时间、打开的课和自测得分；可导入登记库。"""
+    from zhiben_training.hub.codes import trainee_accounts
+    from zhiben_training.hub.hours import credit_rule, import_session_hours, session_events, session_hours
+
+    if do_import and not round_id:
+        raise click.UsageError("--import 需要 --round（记入哪一轮培训）。")
+    rule = credit_rule(rule_path)
+    days = session_hours(session_events(course, hub_dir, owner_to_user=_owner_map(prefix)), rule)
+    click.echo(rule.describe())
+    for day in days:
+        checks = "、".join(f"{_lesson_name(n)} {p}/{t}" for n, p, t in day.selfchecks) or "无"
+        opened = "、".join(_lesson_name(n) for n in day.lessons_opened) or "无"
+        logout = f"退出 {_clock(day.last_logout)}" if day.last_logout else "未退出登录"
+        click.echo(f"{mask_id(day.user)}  {day.date}  登录 {_clock(day.first_login)}  {logout}  "
+                   f"最后操作 {_clock(day.last_action)}  有效 {day.active_minutes:g} 分钟  学时 {day.hours:g}  "
+                   f"打开：{opened}  自测：{checks}")
+    seen = {day.user for day in days}
+    absent = [tid for tid in trainee_accounts(course) if tid not in seen]
+    for tid in absent:
+        click.echo(f"{mask_id(tid)}  未登录  学时 0")
+    click.echo(f"共 {len(seen)} 人有学习记录，{len(absent)} 人未登录；学时按上述规则计算（{rule.label}）。")
+    if not do_import:
+        return
+    if not any(day.hours > 0 for day in days):  # nothing to write: the registry is not even opened
+        click.echo("没有计得学时的学员，未导入任何数据。")
+        return
+    registry = open_from(db_url)
+    try:
+        path = out or Path(hub_dir) / f"学时-{round_id}.csv"
+        result = import_session_hours(registry, days, round_id=round_id, path=path)
+    except ImportValidationError as err:
+        echo_problems(err)
+        raise
+    finally:
+        registry.close()
+    click.echo(f"已导入 {path}（轮次 {round_id}）{result.rows} 行：新增 {result.inserted}，更新 {result.updated}，"
+               f"未变 {result.unchanged}。")
 
 
 @command.command("start")

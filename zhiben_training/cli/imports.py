@@ -8,7 +8,7 @@ import click
 
 from zhiben_training.errors import ImportValidationError
 
-from ._registry_common import db_option, open_from
+from ._registry_common import db_option, echo_problems, open_from
 
 _HELP = {
     "people": "导入人员（身份证号、姓名、单位、岗位……）。",
@@ -41,14 +41,7 @@ def _make(kind: str) -> click.Command:
         try:
             result = registry.import_file(kind, file)
         except ImportValidationError as err:
-            from zhiben_training.registry.imports.row_report import mask_value
-
-            for problem in err.problems[:_SHOWN]:
-                value = mask_value(problem["column"], problem["value"])
-                where = f"第 {problem['row']} 行" if problem["row"] else "文件"
-                click.echo(f"{where} 【{problem['column']}】 {value}：{problem['reason']}", err=True)
-            if len(err.problems) > _SHOWN:
-                click.echo(f"……另有 {len(err.problems) - _SHOWN} 处问题，见报告文件。", err=True)
+            echo_problems(err, shown=_SHOWN)
             raise
         finally:
             registry.close()

@@ -1,4 +1,4 @@
-"""``zhiben lessons``: build or check the lesson notebooks in course/."""
+"""``zhiben lessons``: build or check the course notebooks, copy them into a learner's folder, export practice."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zhiben_training.errors import ConfigError, StaleCourseError
 
 @click.group(name="lessons")
 def command() -> None:
-    """课程笔记本（course/ 下的 7 课）的生成与检查。"""
+    """课程笔记本（course/ 下的 7 课和模拟练习）：生成与检查、复制到自己的文件夹打开、导出练习题。"""
 
 
 @command.command(name="build")
@@ -32,3 +32,82 @@ def build(out_dir: Path, check: bool) -> None:
         return
     for path in build_course(out_dir):
         click.echo(f"已生成：{path}")
+
+
+def _exam_question_ids(course: Path) -> tuple[set[str], int]:
+    """Every bank question id in any generated exam variant of ``course``, and how many variants."""
+    import json
+
+    from zhiben_training.assess.exchange import load_keys
+
+    ids, variants = set(), 0
+    for manifest in sorted((course / "keys").glob("*/manifest.json")):
+        aid = manifest.parent.name
+        for tid in json.loads(manifest.read_text(encoding="utf-8"))["trainees"]:
+            ids |= {i["source_question_id"] for i in load_keys(course, aid, tid)["items"] if i.get("source_question_id")}
+            variants += 1
+    return ids, variants
+
+
+@command.command(name="practice-set")
+@click.option("--course", "courses", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True,
+              required=True, help="已生成考核试卷的课程目录（可多次指定）；其中任何一份试卷的题目都不进入练习题。")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="练习题文件，如 安全培训/练习题.json。")
+@click.option("--bank", "bank", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="题库目录（默认取环境变量 ZHIBEN_BANK_DIR，否则 assessments/bank）。")
+def practice_set(courses: tuple[Path, ...], out: Path, bank: Path | None) -> None:
+    """考核人员：从题库导出模拟练习题，排除已生成的考核试卷中出现的全部题目。"""
+    from zhiben_training.assess.papers import load_bank
+    from zhiben_training.lessons.practice import write_practice_set
+
+    exam_ids, variants = set(), 0
+    for course in courses:
+        ids, count = _exam_question_ids(course)
+        if not count:
+            raise ConfigError(f"课程目录 {course} 中还没有生成考核试卷，无法确定要排除哪些题目。",
+                              hint="先运行 zhiben assess generate，再导出练习题。")
+        exam_ids |= ids
+        variants += count
+    path, written, left_out = write_practice_set(load_bank(bank), exam_ids, path=out,
+                                                 source="、".join(str(c) for c in courses))
+    click.echo(f"已导出 {written} 道练习题到 {path}；已排除 {variants} 份考核试卷中出现的 {left_out} 道题。")
+
+
+@command.command(name="open")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--practice-set", "practice", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="培训机构导出的练习题文件（复制为 练习题.json）。")
+@click.option("--copy-only", is_flag=True, help="只复制课程，不打开 JupyterLab。")
+@click.option("--no-browser", is_flag=True, help="打开 JupyterLab 但不启动浏览器（显示网址）。")
+def open_cmd(folder: Path, practice: Path | None, copy_only: bool, no_browser: bool) -> None:
+    """把课程（7 课和模拟练习）复制到自己的文件夹并在那里打开 JupyterLab；已有的文件不会被覆盖。"""
+    import os
+    import shutil
+    import sys
+    import tempfile
+
+    from zhiben_training.lessons.install import copy_course
+    from zhiben_training.lessons.practice import PRACTICE_FILE
+
+    with tempfile.TemporaryDirectory() as scratch:
+        extra = ()
+        if practice is not None:
+            extra = (Path(shutil.copyfile(practice, Path(scratch) / PRACTICE_FILE)),)
+        report = copy_course(folder, extra=extra)
+    click.echo(f"课程文件夹：{report.folder.resolve()}")
+    if report.copied:
+        click.echo(f"已复制 {len(report.copied)} 个文件：{'、'.join(report.copied)}")
+    if report.unchanged:
+        click.echo(f"已是最新 {len(report.unchanged)} 个文件。")
+    for name in report.kept:
+        click.echo(f"保留了你的 {name}（与新版不同，未覆盖；要换成新版，先把它改名或移走再运行本命令）。")
+    if copy_only:
+        return
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={report.folder.resolve()}"]
+    if no_browser:
+        argv.append("--no-browser")
+    if os.geteuid() == 0:
+        argv.append("--allow-root")
+    click.echo("正在打开 JupyterLab（Ctrl-C 结束）……")
+    os.execv(argv[0], argv)

@@ -13,13 +13,13 @@ import asyncio
 from pathlib import Path
 
 from jupyterhub.auth import Authenticator
-from jupyterhub.handlers.login import LoginHandler
+from jupyterhub.handlers.login import LoginHandler, LogoutHandler
 from traitlets import Bool, Unicode
 
 from zhiben_training.assess.exchange import log_event, login_refusal
 from zhiben_training.hub.codes import LoginRefusedError, check_login, normalize_id
 
-__all__ = ["ExamCodeAuthenticator", "ExamLoginHandler", "GROUPS"]
+__all__ = ["ExamCodeAuthenticator", "ExamLoginHandler", "ExamLogoutHandler", "GROUPS"]
 
 GROUPS = {"trainee": "trainees", "examiner": "examiners", "trainer": "trainers"}
 
@@ -32,8 +32,20 @@ class ExamLoginHandler(LoginHandler):
         return super()._render(login_error=reason or login_error, username=username, **kwargs)
 
 
+class ExamLogoutHandler(LogoutHandler):
+    """The stock logout, which first writes a ``logout`` event (学时 stop counting there, hub/hours.py)."""
+
+    async def handle_logout(self):
+        user = self.current_user
+        if user is not None:
+            log_event(Path(self.authenticator.course_root), "logout", user=user.name[:32],
+                      hub=self.authenticator.hub_dir)
+        await super().handle_logout()
+
+
 class ExamCodeAuthenticator(Authenticator):
     course_root = Unicode(help="The assessments course root whose hub/codes.json holds the codes.").tag(config=True)
+    hub_dir = Unicode("", help="This hub's folder: logins and logouts name it, so 学时 count per session.").tag(config=True)
 
     @property
     def _root(self) -> Path:
@@ -44,7 +56,7 @@ class ExamCodeAuthenticator(Authenticator):
     manage_groups = Bool(True).tag(config=True)
 
     def get_handlers(self, app):
-        return [("/login", ExamLoginHandler)]
+        return [("/login", ExamLoginHandler), ("/logout", ExamLogoutHandler)]
 
     def normalize_username(self, username):
         return normalize_id(username)
@@ -60,6 +72,6 @@ class ExamCodeAuthenticator(Authenticator):
             handler.zhiben_refusal = refused.message
             log_event(self._root, "login-refused", user=username[:32], reason=refused.message)
             return None
-        log_event(self._root, "login", user=admission.username, role=admission.role)
+        log_event(self._root, "login", user=admission.username, role=admission.role, hub=self.hub_dir)
         return {"name": admission.username, "groups": [GROUPS[admission.role]],
                 "auth_state": None}

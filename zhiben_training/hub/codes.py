@@ -24,7 +24,7 @@ from filelock import FileLock
 from zhiben_training.errors import AssessmentError, LoginRefusedError
 
 __all__ = ["ROLES", "MAX_FAILURES", "Admission", "LoginRefusedError", "admitted", "hub_dir", "issue_codes",
-           "add_staff", "check_login", "unlock", "normalize_code", "normalize_id"]
+           "add_staff", "check_login", "unlock", "normalize_code", "normalize_id", "trainee_accounts"]
 
 ROLES = {"trainee": "考生", "examiner": "考核人员", "trainer": "培训讲师"}
 MAX_FAILURES = 5
@@ -163,3 +163,8 @@ def check_login(course_root: Path, username: str, code: str, *, now: dt.datetime
         entry["first_login"] = entry["first_login"] or now.isoformat(timespec="seconds")
         _save(course_root, data)
     return Admission(name, entry["role"], entry["assignment"])
+
+
+def trainee_accounts(course_root: Path) -> list[str]:
+    """ID numbers of every trainee account (with or without a login yet), sorted."""
+    return sorted(admitted(course_root))

@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from zhiben_training.hub.hours import ACTIVITY_DIR
+
 __all__ = ["write_hub_config", "write_trainee_config", "TEMPLATES", "GROUP_ROLES", "PRESTART_ROLE", "LAUNCHER"]
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -50,6 +52,7 @@ c.JupyterHub.cleanup_proxy = False
 
 c.JupyterHub.authenticator_class = "zhiben_training.hub.authenticator.ExamCodeAuthenticator"
 c.ExamCodeAuthenticator.course_root = {course!r}
+c.ExamCodeAuthenticator.hub_dir = {hub_dir!r}
 c.JupyterHub.load_roles = {roles}
 
 c.JupyterHub.spawner_class = "zhiben_training.hub.spawner.TraineeSpawner"
@@ -65,7 +68,7 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = {start_timeout!r}
 c.Spawner.http_timeout = {start_timeout!r}
 c.Spawner.environment = {{"JUPYTER_CONFIG_PATH": {trainee_config!r}, "LANG": "C.UTF-8",
-                         "ZHIBEN_SELFCHECK_DIR": {selfchecks!r}}}
+                         "ZHIBEN_SELFCHECK_DIR": {selfchecks!r}, "ZHIBEN_ACTIVITY_DIR": {activity!r}}}
 c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 {prestart}'''
 
@@ -100,7 +103,8 @@ _SERVER = {"ServerApp": {"terminals_enabled": False, "jpserver_extensions": {
     "jupyter_lsp": False,
     "jupyter_server_terminals": False,
     "notebook": False,
-    "voila.server_extension": False}}}
+    "voila.server_extension": False,
+    "zhiben_training.hub.activity": True}}}  # kernel activity for 学时 (hub/hours.py)
 _LAB = {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
                                "@jupyter/nbgrader:create-assignment": True}}
 
@@ -162,6 +166,9 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     selfchecks = hub_dir / "selfchecks"  # lesson sessions: trainees drop self-check results here
     selfchecks.mkdir(exist_ok=True)
     selfchecks.chmod(0o1733)
+    activity = hub_dir / ACTIVITY_DIR  # trainee servers append their activity samples here (hub/activity.py)
+    activity.mkdir(exist_ok=True)
+    activity.chmod(0o1733)
     from zhiben_training.hub.prestart import save_lead_minutes
 
     save_lead_minutes(course, prestart_minutes)
@@ -182,7 +189,7 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
         lessons=str(Path(lessons_dir).resolve()) if lessons_dir else "",
         singleuser=[sys.executable, str(trainee_config / LAUNCHER), "jupyterhub.singleuser"], start_timeout=start_timeout,
         trainee_config=str(trainee_config), spawn_limit=spawn_limit, group=group,
-        selfchecks=str(selfchecks))
+        selfchecks=str(selfchecks), activity=str(activity), hub_dir=str(hub_dir))
     config = hub_dir / "jupyterhub_config.py"
     _write(config, text, 0o600)
     _write(hub_dir / "hub.json", json.dumps({"url": f"http://{ip or '127.0.0.1'}:{port}", "course_root": str(course)}), 0o644)

@@ -11,9 +11,11 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LESSON_MODULES", "Lesson", "lessons", "notebook", "build_course", "check_course", "render"]
+__all__ = ["LESSON_MODULES", "PRACTICE_MODULE", "Lesson", "lessons", "course_notebooks", "notebook", "build_course",
+           "check_course", "render"]
 
 LESSON_MODULES = [f"zhiben_training.lessons.notebooks.lesson0{n}" for n in range(1, 8)]
+PRACTICE_MODULE = "zhiben_training.lessons.notebooks.practice"  # 模拟练习: in course/, not a lesson
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
@@ -26,13 +28,19 @@ class Lesson:
     cells: tuple[tuple[str, str], ...]  # ("md" | "code", source)
 
 
+def _lesson(name: str) -> Lesson:
+    module = importlib.import_module(name)
+    return Lesson(module.NUMBER, module.FILENAME, module.TITLE, tuple(module.cells()))
+
+
 def lessons() -> list[Lesson]:
     """Every lesson, in order, with its cells rendered from the current package data."""
-    out = []
-    for name in LESSON_MODULES:
-        module = importlib.import_module(name)
-        out.append(Lesson(module.NUMBER, module.FILENAME, module.TITLE, tuple(module.cells())))
-    return out
+    return [_lesson(name) for name in LESSON_MODULES]
+
+
+def course_notebooks() -> list[Lesson]:
+    """What ``course/`` holds: the lessons and the 模拟练习 notebook."""
+    return lessons() + [_lesson(PRACTICE_MODULE)]
 
 
 def notebook(lesson: Lesson):
@@ -60,11 +68,11 @@ def render(lesson: Lesson) -> str:
 
 
 def build_course(out_dir: Path) -> list[Path]:
-    """Write every lesson notebook into ``out_dir``; returns the paths written."""
+    """Write every notebook of the course into ``out_dir``; returns the paths written."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for lesson in lessons():
+    for lesson in course_notebooks():
         path = out_dir / lesson.filename
         path.write_text(render(lesson), encoding="utf-8")
         paths.append(path)
@@ -72,9 +80,9 @@ def build_course(out_dir: Path) -> list[Path]:
 
 
 def check_course(out_dir: Path) -> list[str]:
-    """Names of lesson notebooks in ``out_dir`` that are missing or differ from a fresh build."""
+    """Names of the course's notebooks in ``out_dir`` that are missing or differ from a fresh build."""
     stale = []
-    for lesson in lessons():
+    for lesson in course_notebooks():
         path = Path(out_dir) / lesson.filename
         if not path.exists() or path.read_text(encoding="utf-8") != render(lesson):
             stale.append(lesson.filename)
