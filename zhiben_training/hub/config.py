@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from zhiben_training.assess.exchange import EXCHANGE_CONFIG
+from zhiben_training.assess.exchange import EXCHANGE_CONFIG, TRAINEE_DISABLED
 
 __all__ = ["write_hub_config", "TEMPLATES", "GROUP_ROLES"]
 
@@ -85,8 +85,7 @@ _SERVER = {"ServerApp": {"jpserver_extensions": {
     "nbgrader.server_extensions.course_list": False,
     "nbgrader.server_extensions.assignment_list": True,
     "nbgrader.server_extensions.validate_assignment": True}}}
-_LAB = {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
-                               "@jupyter/nbgrader:create-assignment": True}}
+_LAB = {"disabledExtensions": TRAINEE_DISABLED}  # the same as each offline zip's
 
 
 def _write(path: Path, text: str, mode: int) -> None:

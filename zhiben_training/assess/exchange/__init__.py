@@ -8,6 +8,6 @@ __getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
     "candidates": ["read_trainee_list", "roster_trainees"],
     "handin": ["collect", "pack_handin", "receipts"],
     "nbgrader_exchange": ["EXCHANGE_CONFIG", "grant_variant", "release_to_exchange"],
-    "variants": ["generate", "load_keys", "release", "variant_trainees"],
+    "variants": ["TRAINEE_DISABLED", "generate", "load_keys", "release", "variant_trainees"],
     "window": ["LATE_POLICIES", "beijing", "extend", "log_event", "login_refusal", "set_window"],
 })
