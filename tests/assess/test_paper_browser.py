@@ -83,7 +83,7 @@ def _answer_by_clicking(page, url, token, name, path: Path, record: dict, shots:
     nb = json.loads(path.read_text(encoding="utf-8"))
     values = {c["metadata"]["zhiben_answer"]["item"]: c["metadata"]["zhiben_answer"].get("values")
               for c in nb["cells"] if c["metadata"].get("zhiben_answer", {}).get("item")}
-    clicked = [i for i in record["items"] if i["item_id"] in values]
+    clicked = [i for i in record["items"] if i["item_id"] in values and i["kind"] != "written"]
     for item in clicked:
         _click_key(page, item, values)
     page.locator(".zb-k01").scroll_into_view_if_needed()

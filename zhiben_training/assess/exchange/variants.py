@@ -177,7 +177,7 @@ _README = """考核试卷使用说明
 # hidden in each offline zip and on the hub's trainee servers, never for examiners.
 TRAINEE_DISABLED = {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
                     "@jupyter/nbgrader:create-assignment": True, "@jupyterlab/debugger-extension": True,
-                    "@jupyter/nbgrader:menu": True, "@jupyterlab/apputils-extension:announcements": True}
+                    "@jupyterlab/apputils-extension:announcements": True}
 _TRAINEE_SETTINGS = {
     "jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
     "jupyterlab-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "zh_CN"},

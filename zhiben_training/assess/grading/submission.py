@@ -204,6 +204,8 @@ def graded_notebook(variant, plan: Plan, submitted, cell_outputs: dict[str, list
     the examiner grades in formgrader."""
     answers = answers or {}
     nb = copy.deepcopy(variant)
+    for flag in ("open_ready", "autosave"):  # an examiner opening it in JupyterLab sees it as it is
+        nb.metadata.get("zhiben", {}).pop(flag, None)
     written = {}
     if submitted is not None:
         for cell in submitted.cells:

@@ -138,6 +138,19 @@ function autosave(panel, status) {
   };
 }
 
+function serializeSaves(context) {
+  // One save at a time, whoever asks (autosave, Ctrl+S, nbgrader's Validate): a save that starts
+  // while another is on its way sees the file newer than it knows and JupyterLab asks "File
+  // Changed" (overwrite or revert), a question a trainee should never get.
+  const original = context.save.bind(context);
+  let chain = Promise.resolve();
+  context.save = (...args) => {
+    const next = chain.then(() => original(...args));
+    chain = next.catch(() => undefined);
+    return next;
+  };
+}
+
 async function prepare(panel) {
   await panel.context.ready;
   const own = flags(panel);
@@ -148,6 +161,9 @@ async function prepare(panel) {
   markCells(panel);
   const status = new SaveStatus();
   panel.toolbar.insertItem(0, "zb-save-status", status);
+  if (own.autosave === true) {
+    serializeSaves(panel.context);
+  }
   const start = own.autosave === true ? autosave(panel, status) : null;
   if (own.open_ready === true && !(await runOnOpen(panel, status))) {
     return;
