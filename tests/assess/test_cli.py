@@ -48,7 +48,7 @@ def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_p
     assert main(["assess", "feedback", *common, "-a", "2026-A", "--pass-mark", "60"]) == 0
     assert "不含正确答案，合格分数线 60" in capsys.readouterr().out
     html = (course / "feedback" / "R01" / "2026-A" / "paper.html").read_text(encoding="utf-8")
-    assert "_zb_record" not in html and "第 k01 题" in html and "赵一" in html and "合格" in html
+    assert "_zb_record" not in html and "第 1 题" in html and "赵一" in html and "合格" in html
     # no registry holds this round: export says so instead of leaving 是否合格 empty
     assert main(["assess", "export", *common, "-a", "2026-A", "--out", str(tmp_path / "成绩.csv")]) == 2
     assert "没有培训轮次 2026-principal" in capsys.readouterr().err and not (tmp_path / "成绩.csv").exists()

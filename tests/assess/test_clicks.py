@@ -68,7 +68,7 @@ def test_check_counts_blank_half_and_complete(click_course, tmp_path):
     assert all(r["total"] == 6 for r in reports)
     assert reports[1]["missing"] == ["k02", "t01", "w01"]
     text = check_text(reports[1])
-    assert text.startswith("已作答 3 / 6 题") and "未作答：k02、t01、w01" in text
+    assert text.startswith("已作答 3 / 6 题") and "未作答：第 2 题、第 4 题、第 6 题" in text
     assert "正确" not in text.replace("不判断对错", "") and "Success" not in text
     validator = ZhibenValidator()
     for nb, name in ((blank, "blank"), (half, "half"), (full, "full")):
@@ -141,14 +141,15 @@ def test_widgets_on_screen_read_back_as_clicked():
         "k01": {"item": "k01", "kind": "single", "values": ["A", "B"], "labels": ["A. 甲", "B. 乙"]},
         "k02": {"item": "k02", "kind": "multiple", "values": ["A", "B", "C"], "labels": ["A. 甲", "B. 乙", "C. 丙"]},
         "k03": {"item": "k03", "kind": "truefalse"},
-        "t02": {"item": "t02", "kind": "classify_works", "works": ["W1", "W2"]}})
+        "t02": {"item": "t02", "kind": "classify_works", "works": ["W1", "W2"]},
+        "w01": {"item": "w01", "kind": "text", "cell": "w01-text"}})
     for item in pw.SPECS:
         pw.answer_widget(item)
 
     def read():
         live = pw._live_notebook()
         cells = answer_cells(live)
-        return {i: read_item(live, cells[f"{i}-answer"], pw.SPECS[i])[:2] for i in pw.SPECS}
+        return {i: read_item(live, cells[pw._cell_id(pw.SPECS[i])], pw.SPECS[i])[:2] for i in pw.SPECS}
 
     assert all(v == (False, None) for v in read().values())
     pw._live["k01"].children[0].index = 1
@@ -156,23 +157,40 @@ def test_widgets_on_screen_read_back_as_clicked():
     pw._live["k03"].children[0].index = 1
     pw._live["t02"].children[0].children[1].index = 2
     pw._live["t02"].children[0].children[2].index = 1
+    assert pw._live["w01"].children[0].placeholder == ""  # a plain box: nothing inside the answer
+    pw._live["w01"].children[0].value = "每月自查一次。"
     assert read() == {"k01": (True, "B"), "k02": (True, ["A", "C"]), "k03": (True, False),
-                      "t02": (True, {"W1": {"level": "超规模", "requirement": "组织专家论证"}})}
+                      "t02": (True, {"W1": {"level": "超规模", "requirement": "组织专家论证"}}),
+                      "w01": (True, "每月自查一次。")}
     pw.answer_widget("k01")  # a re-run closes the old widgets: one answer stays on screen
     assert read()["k01"] == (False, None)
     pw.SPECS.clear()
     pw._live.clear()
 
 
-def test_offline_zip_carries_the_widget_state_setting(click_course):
+def test_offline_zip_carries_the_lab_plugin_and_the_trainee_settings(click_course):
+    """Widget state saved, Chinese display language, the paper's lab plugin (opens ready, saves each
+    answer) and the trainee's hidden panels travel in the zip, found by the launcher's variables."""
     import zipfile
+
+    from zhiben_training.assess.exchange.variants import TRAINEE_DISABLED, lab_plugin_dir
 
     with zipfile.ZipFile(variants.release(click_course, AID)[0]) as zf:
         names = sorted(zf.namelist())
         settings = json.loads(zf.read(f"{AID}-T001/jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/"
                                       "plugin.jupyterlab-settings"))
+        locale = json.loads(zf.read(f"{AID}-T001/jupyterlab-settings/@jupyterlab/translation-extension/"
+                                    "plugin.jupyterlab-settings"))
+        page = json.loads(zf.read(f"{AID}-T001/jupyter-config/labconfig/page_config.json"))
+        plugin = json.loads(zf.read(f"{AID}-T001/jupyter-data/labextensions/zhiben-paper/package.json"))
+        launcher = zf.read(f"{AID}-T001/打开试卷.py").decode()
     assert f"{AID}-T001/打开试卷.py" in names and f"{AID}-T001/{AID}-T001.ipynb" in names
-    assert settings == {"saveState": True}
+    assert settings == {"saveState": True} and locale == {"locale": "zh_CN"}
+    assert page == {"disabledExtensions": TRAINEE_DISABLED} and "@jupyterlab/debugger-extension" in TRAINEE_DISABLED
+    assert plugin == json.loads((lab_plugin_dir() / "package.json").read_text())
+    assert all(f"{AID}-T001/jupyter-data/labextensions/zhiben-paper/static/{f.name}" in names
+               for f in (lab_plugin_dir() / "static").iterdir())
+    assert '"JUPYTER_PATH", "jupyter-data"' in launcher and '"JUPYTER_CONFIG_PATH", "jupyter-config"' in launcher
 
 
 def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, scorer):

@@ -74,19 +74,16 @@ def _click_key(page, item: dict, spec_values: dict) -> None:
 
 
 def _answer_by_clicking(page, url, token, name, path: Path, record: dict, shots: Path, tag: str) -> dict:
-    page.goto(f"{url}/lab/tree/{name}?token={token}")
-    page.locator(".jp-StatusBar-TextItem[title^='Change kernel']", has_text="Idle").wait_for(timeout=120_000)
-    page.locator(".jp-Notebook .jp-Cell").first.click()
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    page.locator(".zb-answer").nth(41).wait_for(timeout=120_000)  # 42 click items rendered
-    news = page.get_by_role("button", name="No", exact=True)
+    page.goto(f"{url}/lab/tree/{name}?token={token}")  # opens ready: nothing is run by hand
+    page.locator(".zb-answer").nth(42).wait_for(timeout=180_000)  # 42 click items and the text box
+    page.locator(".zb-save-status", has_text="已保存").wait_for(timeout=180_000)
+    news = page.get_by_role("button", name="否", exact=True)
     if news.count():
         news.first.click()  # the one-off "Jupyter news?" toast would cover the page
     nb = json.loads(path.read_text(encoding="utf-8"))
     values = {c["metadata"]["zhiben_answer"]["item"]: c["metadata"]["zhiben_answer"].get("values")
               for c in nb["cells"] if c["metadata"].get("zhiben_answer", {}).get("item")}
-    clicked = [i for i in record["items"] if i["item_id"] in values]
+    clicked = [i for i in record["items"] if i["item_id"] in values and i["kind"] != "written"]
     for item in clicked:
         _click_key(page, item, values)
     page.locator(".zb-k01").scroll_into_view_if_needed()
@@ -120,20 +117,16 @@ def _validate(page, shots: Path, shot: str) -> str:
     return text
 
 
-def _finish_typed_items(page, written_template: str) -> None:
-    """Type something into the ledger answer cell and the written answer (the check counts them)."""
+def _finish_typed_items(page) -> None:
+    """Type something into the ledger answer cell and the written answer's box (the check counts them)."""
     page.locator(".jp-CodeCell .cm-content", has_text="answer_t03 =").first.click()
     page.keyboard.press("Control+End")
     page.keyboard.type("\n# 已作答")
     page.keyboard.press("Escape")
-    written = page.locator(".jp-MarkdownCell", has_text=written_template).first
-    written.scroll_into_view_if_needed()
-    written.click()
-    page.keyboard.press("Enter")  # command mode -> edit the markdown source
-    page.keyboard.press("Control+End")
-    page.keyboard.type("主要负责人是本单位安全生产第一责任人。")
-    page.keyboard.press("Control+Enter")  # render it again
-    page.wait_for_timeout(500)
+    box = page.locator(".zb-w01 textarea")
+    box.scroll_into_view_if_needed()
+    box.fill("主要负责人是本单位安全生产第一责任人。")
+    page.locator(".zb-save-status", has_text="已保存").wait_for(timeout=30_000)
 
 
 @pytest.mark.parametrize("route", ["offline-zip", "course-lab"])
@@ -167,10 +160,10 @@ def test_a_paper_answered_by_clicking_scores_the_keys_count(paper_course, tmp_pa
                 clicked = _answer_by_clicking(page, url, token, name, folder / name, record, artifacts_dir, route)
                 if route == "offline-zip":  # nbgrader's Validate tells the same truth as the check
                     shown = _validate(page, artifacts_dir, "validate-incomplete.png")
-                    assert "作答检查" in shown and "已作答 42 / 44 题" in shown and "未作答：t03、w01" in shown
+                    assert "作答检查" in shown and "已作答 42 / 44 题" in shown and "未作答：第 43 题、第 44 题" in shown
                     assert "Success" not in shown and "failed" not in shown and "全部题目均已作答" not in shown
                 else:
-                    _finish_typed_items(page, "请在此作答。")
+                    _finish_typed_items(page)
                     shown = _validate(page, artifacts_dir, "validate-complete.png")
                     assert "全部题目均已作答" in shown and "不判断对错" in shown
                     assert "Success" not in shown and "passes" not in shown

@@ -50,6 +50,9 @@ def test_config_listens_on_loopback_and_names_our_classes(course, tmp_path, caps
     assert "PersonalFetchAssignment" in nbgrader and str(course.resolve() / "exchange") in nbgrader
     server = json.loads((tmp_path / "hub-run" / "trainee-config" / "jupyter_server_config.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+    page = json.loads((tmp_path / "hub-run" / "trainee-config" / "labconfig" / "page_config.json").read_text())
+    hidden = page["disabledExtensions"]  # the trainee's lab: no authoring panels, no debugger
+    assert hidden["@jupyter/nbgrader:create-assignment"] and hidden["@jupyterlab/debugger-extension"]
 
 
 @pytest.mark.hub

@@ -105,8 +105,6 @@ _SERVER = {"ServerApp": {"terminals_enabled": False, "jpserver_extensions": {
     "notebook": False,
     "voila.server_extension": False,
     "zhiben_training.hub.activity": True}}}  # kernel activity for 学时 (hub/hours.py)
-_LAB = {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
-                               "@jupyter/nbgrader:create-assignment": True}}
 
 
 # The trainee server's launcher. Starting a Jupyter server imports jupyter_events, whose jsonschema
@@ -134,7 +132,8 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
     """The Jupyter configuration folder every trainee server reads (``JUPYTER_CONFIG_PATH``): the
     personalised nbgrader exchange at ``exchange_root``, the trainee's server and lab extensions.
     On one machine it lives in the hub folder; on Kubernetes it is baked into the trainee image."""
-    from zhiben_training.assess.exchange import EXCHANGE_CONFIG  # nbgrader: not for the proxy's import
+    # nbgrader and the paper builder: imported here, not by the proxy's import of this module
+    from zhiben_training.assess.exchange import EXCHANGE_CONFIG, TRAINEE_DISABLED
 
     folder = Path(folder)
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
@@ -143,7 +142,7 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
     factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
     _write(folder / "nbgrader_config.py", _NBGRADER.format(exchange=str(exchange_root), factory=factory), 0o644)
     _write(folder / "jupyter_server_config.json", json.dumps(_SERVER, indent=1), 0o644)
-    _write(folder / "labconfig" / "page_config.json", json.dumps(_LAB, indent=1), 0o644)
+    _write(folder / "labconfig" / "page_config.json", json.dumps({"disabledExtensions": TRAINEE_DISABLED}, indent=1), 0o644)
     _write(folder / LAUNCHER, _LAUNCH, 0o644)
     return folder
 

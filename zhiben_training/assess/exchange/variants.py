@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +27,7 @@ from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, build_noteboo
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["assignment_id", "paper_seed", "generate", "release", "load_keys", "variant_dir",
-           "TEMPLATE_TRAINEE", "rebuild_paper", "variant_trainees"]
+           "TEMPLATE_TRAINEE", "rebuild_paper", "variant_trainees", "TRAINEE_DISABLED", "lab_plugin_dir"]
 
 TEMPLATE_TRAINEE = "TEMPLATE"
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -140,32 +141,72 @@ def rebuild_paper(course_root: Path, assignment: str, trainee_id: str, *, build:
 
 _LAUNCHER = '''"""打开本试卷：python 打开试卷.py
 
-用随卷的 JupyterLab 设置启动 JupyterLab（“保存控件状态”已开启，点击的选项随试卷文件保存）。"""
+用随卷的设置启动 JupyterLab：中文界面（需安装中文语言包）、打开即可作答、每次作答后自动保存，点击的选项随试卷文件保存。"""
 import os
 import pathlib
 import subprocess
 import sys
 
 here = pathlib.Path(__file__).resolve().parent
+
+
+def _prepend(name, folder):
+    os.environ[name] = os.pathsep.join([str(here / folder), *filter(None, [os.environ.get(name)])])
+
+
 os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(here / "jupyterlab-settings")
+_prepend("JUPYTER_PATH", "jupyter-data")  # the paper's lab plugin (opens ready, saves every answer)
+_prepend("JUPYTER_CONFIG_PATH", "jupyter-config")  # panels a trainee has no use for are hidden
 paper = sorted(here.glob("*.ipynb"))[0]
 sys.exit(subprocess.call([sys.executable, "-m", "jupyterlab", paper.name], cwd=here))
 '''
 _README = """考核试卷使用说明
 
-1. 需要安装 JupyterLab 4 和 ipywidgets 8（pip install jupyterlab ipywidgets pandas）。
-2. 在本文件夹中运行：python 打开试卷.py（它用随卷的设置打开 JupyterLab，点击的选项会随试卷文件保存）。
-   如用自己的 JupyterLab 打开，请在菜单 Settings（设置）中勾选 “Save Widget State Automatically”，否则选项不会保存。
-3. 选择题、判断题和分级题点击选项作答；随时保存（Ctrl+S）；交卷前点击试卷末尾的“检查作答情况”。
+1. 需要安装 JupyterLab 4 和 ipywidgets 8：pip install jupyterlab ipywidgets pandas jupyterlab-language-pack-zh-cn
+   （最后一个是中文界面；不装也能作答，只是菜单为英文）。
+2. 在本文件夹中运行：python 打开试卷.py。试卷打开后自动准备好，每道题下方就是选项，不需要运行任何代码；
+   每次作答后 1 秒内自动保存，工具栏显示“已保存 时:分:秒”。
+3. 选择题、判断题、隐患条款题和分级题点击选项作答；简答题在文本框中书写；交卷前点击试卷末尾的“检查作答情况”。
 4. 交回试卷文件（.ipynb）。
+
+如果不用“打开试卷.py”、而用自己的 JupyterLab 打开试卷：题目下方不会自动出现选项，需要点击菜单“运行 → 运行全部单元格”
+（Run → Run All Cells）；也不会自动保存，请勾选菜单 Settings（设置）中的 “Save Widget State Automatically”
+（保存控件状态），并随时按 Ctrl+S 保存，否则点击的选项不会写入文件。
 """
-_WIDGET_SETTINGS = ('{"saveState": true}\n', "jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings")
+# Panels and tools a trainee has no use for (nbgrader's authoring and grading panels, the debugger):
+# hidden in each offline zip and on the hub's trainee servers, never for examiners.
+TRAINEE_DISABLED = {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
+                    "@jupyter/nbgrader:create-assignment": True, "@jupyterlab/debugger-extension": True,
+                    "@jupyterlab/apputils-extension:announcements": True}
+_TRAINEE_SETTINGS = {
+    "jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
+    "jupyterlab-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "zh_CN"},
+    "jupyter-config/labconfig/page_config.json": {"disabledExtensions": TRAINEE_DISABLED},
+}
+
+
+def lab_plugin_dir() -> Path:
+    """The built ``zhiben-paper`` lab extension: the checkout's ``assessments/lab`` (committed
+    prebuilt), else the copy ``make`` installed into this environment."""
+    here = Path(__file__).resolve().parents[3] / "assessments" / "lab" / "zhiben-paper" / "prebuilt"
+    if (here / "package.json").exists():
+        return here
+    installed = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "zhiben-paper"
+    if (installed / "package.json").exists():
+        return installed
+    raise AssessmentError("找不到试卷的 JupyterLab 插件 zhiben-paper，无法打包离线试卷。",
+                          hint="在项目目录中运行 make，或从源码目录运行本命令。")
 
 
 def _offline_extras() -> list[tuple[str, bytes]]:
-    """Files every offline zip carries besides the paper: launcher, instructions, lab settings."""
-    return [("打开试卷.py", _LAUNCHER.encode()), ("使用说明.txt", _README.encode()),
-            (_WIDGET_SETTINGS[1], _WIDGET_SETTINGS[0].encode())]
+    """Files every offline zip carries besides the paper: launcher, instructions, lab settings and
+    the paper's lab plugin (so a plain ``pip install jupyterlab ipywidgets`` opens it ready)."""
+    files = [("打开试卷.py", _LAUNCHER.encode()), ("使用说明.txt", _README.encode())]
+    files += [(name, (json.dumps(data, ensure_ascii=False) + "\n").encode()) for name, data in _TRAINEE_SETTINGS.items()]
+    plugin = lab_plugin_dir()
+    files += [(f"jupyter-data/labextensions/zhiben-paper/{f.relative_to(plugin).as_posix()}", f.read_bytes())
+              for f in sorted(plugin.rglob("*")) if f.is_file()]
+    return files
 
 
 def release(course_root: Path, assignment: str) -> list[Path]:

@@ -32,6 +32,7 @@ from zhiben_training.assess.grading.submission import (
     make_plan,
     read_clicks,
     read_own,
+    read_written,
     write_own,
 )
 from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
@@ -258,7 +259,8 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
                 if d["kind"] != "written":
                     result["answers"].setdefault(f"{d['item_id']}-test", (False, None, "未作答"))
     scores, comments, reason = _score(keys, plan, result, scorer)
-    graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"])
+    graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"],
+                             typed=read_written(variant, data) if submitted is not None else None)
     sha = hashlib.sha256(data).hexdigest()
     graded.metadata["zhiben_grading"] = {"isolation": isolation, "submission_sha256": sha}
     return {"student": student, "sha256": sha, "graded": graded,

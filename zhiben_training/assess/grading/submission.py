@@ -20,7 +20,7 @@ from zhiben_training.assess.papers.answer_state import SPEC_KEY, answer_cells, r
 from zhiben_training.assess.papers.notebooks import ANSWER_MIME, CLICK_KINDS
 
 __all__ = ["Plan", "load_submission", "make_plan", "captured_answer", "graded_notebook", "read_own", "write_own",
-           "read_clicks", "click_specs"]
+           "read_clicks", "click_specs", "read_written"]
 
 
 def read_own(path) -> nbformat.NotebookNode:
@@ -116,6 +116,24 @@ def read_clicks(variant: nbformat.NotebookNode, data: bytes) -> dict[str, tuple]
     return out
 
 
+def read_written(variant: nbformat.NotebookNode, data: bytes) -> dict[str, str]:
+    """answer grade_id -> text of every written answer typed into its text box, read from the
+    submitted file's widget state with the variant's specs (nothing is executed)."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    cells = answer_cells(raw) if isinstance(raw, dict) else {}
+    out = {}
+    for cell in variant.cells:
+        spec = cell.metadata.get(SPEC_KEY)
+        if isinstance(spec, dict) and spec.get("kind") == "text" and _grade_id(cell) in cells:
+            answered, text, _ = read_item(raw, cells[_grade_id(cell)], spec)
+            if answered:
+                out[spec["item"] + "-answer"] = text
+    return out
+
+
 def make_plan(variant: nbformat.NotebookNode, submitted: nbformat.NotebookNode | None, problem: str) -> Plan:
     """Setup + per code item: the trainee's answer cell (and extra cells after it) + the variant's
     test cell. Click items are never run (``read_clicks``); without an answered code item the
@@ -175,20 +193,26 @@ def captured_answer(outputs: list) -> tuple[bool, object, str]:
 
 
 def graded_notebook(variant, plan: Plan, submitted, cell_outputs: dict[str, list],
-                    scores: dict[str, float], *, answers: dict[str, tuple] | None = None) -> nbformat.NotebookNode:
+                    scores: dict[str, float], *, answers: dict[str, tuple] | None = None,
+                    typed: dict[str, str] | None = None) -> nbformat.NotebookNode:
     """The autograded notebook: variant structure and metadata, trainee answers, and each test
     cell's output replaced by its score (nbgrader reads partial credit from ``text/plain``).
     The answer each capture cell recorded (``answers``: test grade_id -> ``captured_answer``) is
     kept before the score as a display_data output, which nbgrader's ``determine_grade`` skips,
-    so item analysis (``responses``) can read it back."""
+    so item analysis (``responses``) can read it back. A written answer typed into its text box
+    (``typed``: answer grade_id -> text, ``read_written``) becomes its Markdown cell's source, which
+    the examiner grades in formgrader."""
     answers = answers or {}
     nb = copy.deepcopy(variant)
+    for flag in ("open_ready", "autosave"):  # an examiner opening it in JupyterLab sees it as it is
+        nb.metadata.get("zhiben", {}).pop(flag, None)
     written = {}
     if submitted is not None:
         for cell in submitted.cells:
             gid = _grade_id(cell)
             if cell.get("cell_type") == "markdown" and gid and gid not in written:
                 written[gid] = cell.get("source", "")
+        written.update(typed or {})
     for cell in nb.cells:
         gid = _grade_id(cell)
         meta = cell.metadata["nbgrader"]

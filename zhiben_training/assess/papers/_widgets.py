@@ -13,7 +13,6 @@ from zhiben_training.assess.papers.answer_state import (
     STATE_MIME,
     TRUEFALSE,
     VIEW_MIME,
-    _models,
     answer_cells,
     check_paper,
     check_text,
@@ -24,8 +23,9 @@ from zhiben_training.assess.papers.answer_state import (
 
 SPECS = {}  # item -> spec, set by the setup cell
 _live = {}  # item -> the widget box on screen
-_NO_STATE = ("试卷文件中没有保存任何选项：本机 JupyterLab 没有把控件状态写入文件。请在菜单“Settings（设置）”中勾选"
-             "“Save Widget State Automatically”（或用随卷说明中的方式打开试卷），然后保存，再检查。")
+_opened = []  # the saved paper as it was when the first answer widget was shown (read once)
+_NOT_SAVED = ("以下题目屏幕上的作答还没有保存进文件：{items}。试卷在作答后 1 秒内自动保存（工具栏显示“已保存 时:分:秒”）；"
+              "请稍候再检查，或按 Ctrl+S 保存。")
 
 
 def _saved():
@@ -44,11 +44,18 @@ def _saved():
     return None, None
 
 
+def _cell_id(spec):
+    """grade_id of the cell that shows an item's widgets (a written answer's box has its own)."""
+    return spec.get("cell") or spec["item"] + "-answer"
+
+
 def _restored(spec):
-    _, nb = _saved()
+    if not _opened:  # all widgets restore from one reading of the file, not from a half-saved one
+        _opened.append(_saved()[1])
+    nb = _opened[0]
     if nb is None:
         return None
-    cell = answer_cells(nb).get(spec["item"] + "-answer")
+    cell = answer_cells(nb).get(_cell_id(spec))
     ok, value, _ = read_item(nb, cell, spec) if cell else (False, None, "")
     return value if ok else None
 
@@ -110,7 +117,10 @@ def answer_widget(item):
         for child in _widgets_of(old):
             child.close()
     value, kind = _restored(spec), spec["kind"]
-    if kind == "single":
+    if kind == "text":  # a plain text box, no placeholder inside the answer
+        children = [w.Textarea(value=value or "", placeholder="", layout=w.Layout(width="95%", height="14em"))]
+        children[0].add_class(f"zb-{item}")
+    elif kind == "single":
         children = [_choice(spec["labels"], f"zb-{item}", spec["values"].index(value) if value else None)]
     elif kind == "truefalse":
         children = [_choice(TRUEFALSE, f"zb-{item}", None if value is None else (0 if value else 1))]
@@ -147,31 +157,42 @@ def _live_notebook():
         for widget in _widgets_of(box):
             state = json.loads(json.dumps(widget.get_state(), default=str))  # tuples -> lists, as saved
             models[widget.model_id] = {"model_name": state.get("_model_name"), "state": state}
-    cells = [{"metadata": {"nbgrader": {"grade_id": item + "-answer"}},
+    cells = [{"metadata": {"nbgrader": {"grade_id": _cell_id(SPECS[item])}},
               "outputs": [{"data": {VIEW_MIME: {"model_id": box.model_id}}}]} for item, box in _live.items()]
     return {"metadata": {"widgets": {STATE_MIME: {"state": models}}}, "cells": cells}
 
 
 def check(show=True):
-    """已作答 N / 总题数, unanswered and unreadable items, from the saved file; returns the text."""
+    """已作答 N / 总题数 from the saved file, what is answered on screen but not saved yet, the
+    unanswered and unreadable items; returns the text. Never a verdict on correctness."""
     path, nb = _saved()
+    live = _live_notebook() if _live else None
+    lines = []
+    if live is not None:
+        shown = answer_cells(live)
+        on_screen = [i for i in _live if read_item(live, shown[_cell_id(SPECS[i])], SPECS[i])[0]]
+        lines.append(f"屏幕上已作答 {len(on_screen)} / {len(_live)} 道点选和文本框题目。")
     if nb is None:
-        text = "找不到已保存的试卷文件：请先保存（Ctrl+S），再检查。"
+        lines.append("找不到已保存的试卷文件：请先保存（Ctrl+S），再检查。")
     else:
-        text = check_text(check_paper(nb))
-        live = _live_notebook() if _live else None
-        if live is not None and not _models(nb):
-            text += "\n" + _NO_STATE
-        elif live is not None:
-            cells = answer_cells(nb)
-            stale = [item for item in _live if item + "-answer" in cells and
-                     read_item(nb, cells[item + "-answer"], SPECS[item])[:2]
-                     != read_item(live, answer_cells(live)[item + "-answer"], SPECS[item])[:2]]
+        report = check_paper(nb)
+        lines.append(check_text(report))
+        if live is not None:
+            stale = [item for item in _live if _differs(nb, live, item)]
             if stale:
-                text += "\n以下题目的最新选择还没有保存进文件：" + "、".join(stale) + "。请先保存（Ctrl+S），再检查。"
+                names = "、".join(report.get("labels", {}).get(i, i) for i in stale)
+                lines.append(_NOT_SAVED.format(items=names))
+    text = "\n".join(lines)
     if show:
         print(text)
     return text
+
+
+def _differs(saved, live, item):
+    spec, gid = SPECS[item], _cell_id(SPECS[item])
+    cell = answer_cells(saved).get(gid)
+    got = read_item(saved, cell, spec)[:2] if cell else (False, None)
+    return got != read_item(live, answer_cells(live)[gid], spec)[:2]
 
 
 def check_button():

@@ -39,6 +39,8 @@ def _fields(spec: dict) -> list[tuple[str, str, list]]:
         return [(f"zb-{item}", "choice", TRUEFALSE)]
     if kind in ("multiple", "hazard_ids"):
         return [(f"zb-{item}-{v}", "checkbox", [label]) for v, label in zip(spec["values"], spec["labels"], strict=True)]
+    if kind == "text":  # a written answer typed into a text box
+        return [(f"zb-{item}", "text", [])]
     if kind == "classify_works":
         out = []
         for work in spec["works"]:
@@ -88,6 +90,10 @@ def _tagged(models: dict, roots: list[str]) -> dict[str, list[dict]]:
 
 def _value(state: dict, widget: str, labels: list):
     """The selected label (choice), checked flag (checkbox); raises ValueError with a reason."""
+    if widget == "text":
+        if state.get("_model_name") != "TextareaModel" or type(state.get("value", "")) is not str:
+            raise ValueError("文本框无法识别")
+        return state.get("value", "")
     if widget == "checkbox":
         if state.get("_model_name") != "CheckboxModel" or state.get("description") != labels[0]:
             raise ValueError("选项与试卷不一致")
@@ -113,7 +119,7 @@ def read_item(nb: dict, cell: dict, spec: dict) -> tuple[bool, object, str]:
         for tag, widget, labels in _fields(spec):
             states = found.get(tag, [])
             if not states:
-                return False, None, "未作答（试卷文件中没有保存本题的选项；请运行本题单元格、作答并保存）"
+                return False, None, "未作答（试卷文件中没有保存本题的作答）"
             if len(states) > 1:
                 return False, None, "本题的选项控件重复，无法确定所选答案"
             picked[tag] = _value(states[0], widget, labels)
@@ -124,6 +130,9 @@ def read_item(nb: dict, cell: dict, spec: dict) -> tuple[bool, object, str]:
 
 def _assemble(spec: dict, picked: dict) -> tuple[bool, object, str]:
     item, kind = spec["item"], spec["kind"]
+    if kind == "text":
+        text = picked[f"zb-{item}"]
+        return (True, text, "") if text.strip() else (False, None, "未作答")
     if kind == "single":
         label = picked[f"zb-{item}"]
         return (False, None, "未作答") if label is None else (True, spec["values"][spec["labels"].index(label)], "")
@@ -175,15 +184,20 @@ def check_paper(nb: dict) -> dict:
     Reads the specs written in the notebook itself (``metadata.zhiben_answer`` of each answer
     cell); code and written items count as answered when their cell differs from the template."""
     cells = answer_cells(nb)
-    answered, missing, unreadable = [], [], []
+    answered, missing, unreadable, labels = [], [], [], {}
     for gid, cell in cells.items():
         spec = (cell.get("metadata") or {}).get(SPEC_KEY)
         if not gid.endswith("-answer") or not isinstance(spec, dict):
             continue
         item = gid[: -len("-answer")]
+        labels[item] = item_label(spec, item)
         if spec.get("kind") == "code" or spec.get("kind") == "written":
             text = _source(cell).strip()
-            (answered if text and text != str(spec.get("template", "")).strip() else missing).append(item)
+            typed = text and text != str(spec.get("template", "")).strip()
+            box = cells.get(spec.get("input")) if isinstance(spec.get("input"), str) else None
+            if not typed and box is not None:  # the text box of a written answer
+                typed = read_item(nb, box, (box.get("metadata") or {}).get(SPEC_KEY) or {})[0]
+            (answered if typed else missing).append(item)
             continue
         ok, _, reason = read_item(nb, cell, spec)
         if ok:
@@ -193,16 +207,23 @@ def check_paper(nb: dict) -> dict:
         else:
             missing.append(item)
     total = len(answered) + len(missing) + len(unreadable)
-    return {"answered": answered, "missing": missing, "unreadable": unreadable, "total": total}
+    return {"answered": answered, "missing": missing, "unreadable": unreadable, "total": total, "labels": labels}
+
+
+def item_label(spec: dict, item: str) -> str:
+    """第 n 题 as the trainee sees the item (its number on the paper), else the item id."""
+    number = spec.get("number") if isinstance(spec, dict) else None
+    return f"第 {number} 题" if type(number) is int else item
 
 
 def check_text(report: dict) -> str:
     """The check in Chinese: counts and lists only, never a verdict on correctness."""
+    label = report.get("labels", {}).get
     lines = [f"已作答 {len(report['answered'])} / {report['total']} 题（按已保存的试卷文件统计，不判断对错）"]
     if report["missing"]:
-        lines.append("未作答：" + "、".join(report["missing"]))
+        lines.append("未作答：" + "、".join(label(i, i) for i in report["missing"]))
     for item, reason in report["unreadable"]:
-        lines.append(f"无法读取的答案：{item}（{reason}）")
+        lines.append(f"无法读取的答案：{label(item, item)}（{reason}）")
     if not report["missing"] and not report["unreadable"]:
         lines.append("全部题目均已作答。提交前请再保存一次。")
     else:

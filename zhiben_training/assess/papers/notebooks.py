@@ -27,6 +27,7 @@ __all__ = [
     "paper_title",
     "test_cell_id",
     "answer_cell_id",
+    "text_cell_id",
     "CLICK_KINDS",
     "NO_HAZARD",
     "hazard_choices",
@@ -38,7 +39,7 @@ CLICK_KINDS = ("single", "multiple", "truefalse", "hazard_ids", "classify_works"
 
 NOTEBOOK_NAME = "paper"
 ANSWER_MIME = "application/vnd.zhiben.answer+json"
-_PAPER_NAMES = {"A": "主要负责人（A）", "C": "专职安全生产管理人员（C）"}
+_PAPER_ROLES = {"A": "主要负责人", "C": "专职安全生产管理人员"}
 
 # Runs in the trainee's kernel. No key is involved: it only turns the trainee's answer into JSON,
 # trusting exact builtin types only (a str subclass or an object overriding __eq__ is "unanswered").
@@ -135,11 +136,19 @@ _TEST_TEMPLATE = (
 
 
 def paper_title(paper) -> str:
-    return f"{paper.round_id} {_PAPER_NAMES.get(paper.paper, paper.paper)} 安全生产知识和管理能力考核"
+    """The round in words, never its id: ``2026-principal`` + A -> 2026年度建筑业企业主要负责人安全生产知识和管理能力考核（A卷）."""
+    year = str(paper.round_id).split("-")[0]
+    role = _PAPER_ROLES.get(paper.paper, "")
+    return f"{year}年度建筑业企业{role}安全生产知识和管理能力考核（{paper.paper}卷）"
 
 
 def answer_cell_id(item_id: str) -> str:
     return f"{item_id}-answer"
+
+
+def text_cell_id(item_id: str) -> str:
+    """The locked cell that shows a written answer's text box."""
+    return f"{item_id}-text"
 
 
 def test_cell_id(item_id: str) -> str:
@@ -174,20 +183,53 @@ def _header(paper, *, clicks: bool = False) -> str:
 
 _TYPED_HELP = ("作答说明：在每道题下方的答案单元格中给答案变量赋值（按单元格中的示例格式），"
                "不要修改灰色只读单元格。简答题直接在答案单元格中书写。完成后保存并提交本文件。\n")
-_CLICK_HELP = ("作答说明：\n\n1. 先点击菜单“Run（运行）→ Run All Cells（运行全部单元格）”，每道选择题、判断题下方出现选项；\n"
-               "2. 选择题、判断题、隐患条款题和分级题直接**点击选项**作答；台账分析题在答案单元格中按示例填写；"
-               "简答题直接在答案单元格中书写；\n"
-               "3. 随时保存（Ctrl+S）：选项随文件一起保存，重新打开后仍在；\n"
-               "4. 交卷前点击试卷末尾的“检查作答情况”，确认已作答的题数，然后保存并提交本文件。\n\n"
-               "不要修改灰色只读单元格。\n")
+_CLICK_HELP = ("作答说明：\n\n"
+               "1. 试卷打开后自动准备好，每道题下方就是选项，不需要运行任何代码；\n"
+               "2. 选择题、判断题、隐患条款题和分级题直接**点击选项**作答；简答题在文本框中直接书写；\n"
+               "3. 每次作答后 1 秒内自动保存，工具栏左侧显示“已保存 时:分:秒”；显示“未保存”时请稍候，或按 Ctrl+S；\n"
+               "4. 交卷前点击试卷末尾的“检查作答情况”，确认已作答的题数，然后提交本文件。\n\n"
+               "如果题目下方没有出现选项（没有用随卷的“打开试卷.py”打开），请点击菜单“运行 → 运行全部单元格”。\n")
+
+# Cell metadata read by the project's lab plugin (assessments/lab/zhiben-paper/lib/ready.js): the
+# notebook's ``zhiben.open_ready`` runs every ``run_on_open`` cell when it opens, ``autosave`` saves
+# each change; ``jupyter.source_hidden`` (JupyterLab's own key) keeps code off the screen, ``hidden``
+# hides a cell with nothing to show.
+_RUN_ON_OPEN = {"run_on_open": True}
+_HIDDEN = {"hidden": True}
+
+
+def _quiet(cell, **flags):
+    """A locked cell whose code the trainee does not see (JupyterLab's ``source_hidden``)."""
+    cell.metadata["jupyter"] = {"source_hidden": True}
+    if flags:
+        cell.metadata["zhiben"] = dict(flags)
+    return cell
+
+
+_OPTION_LINE = re.compile(r"^- [A-E]\. .*(?:\n|$)", flags=re.M)
+
+
+def _shown_prompt(item, number: int, click: bool) -> str:
+    """The question as the trainee sees it: numbered 第 n 题, the options only as the widgets; a
+    question's kind (**（单选题）** …) joins the number line, a task's own heading too."""
+    body = _OPTION_LINE.sub("", item.prompt_md).rstrip() if click else item.prompt_md
+    if body.startswith("### "):
+        title, _, rest = body[4:].partition("\n")
+        title = re.sub(r"（[\d.]+ 分，?", "（", title.strip()).replace("（）", "")
+        return f"### 第 {number} 题　{title}（{item.points:g} 分）\n\n{rest.lstrip()}"
+    kind = re.match(r"\*\*（(.+?)）\*\* ", body)
+    if kind:
+        return f"**第 {number} 题（{kind.group(1)}，{item.points:g} 分）** {body[kind.end():]}"
+    return f"**第 {number} 题（{item.points:g} 分）** {body}"
 
 
 def _click_cells(item, spec: dict) -> list:
-    answer = new_code_cell(f'_zb_answer("{item.item_id}")  # 运行后点击选项作答；选项随文件保存')
+    answer = _quiet(new_code_cell(f'_zb_answer("{item.item_id}")'), **_RUN_ON_OPEN)
     answer.metadata[SPEC_KEY] = spec
     answer = _nbgrader(answer, answer_cell_id(item.item_id), solution=True)
     answer.metadata["editable"] = False
-    test = new_code_cell(_CLICK_TEST.format(item_id=item.item_id))
+    answer.metadata["deletable"] = False
+    test = _quiet(new_code_cell(_CLICK_TEST.format(item_id=item.item_id)), **_HIDDEN)
     return [answer, _nbgrader(test, test_cell_id(item.item_id), grade=True, locked=True, points=item.points)]
 
 
@@ -197,42 +239,64 @@ def build_notebook(paper, *, answer_form: str = "click") -> nbformat.NotebookNod
 
     ``answer_form="click"``: choice items are answered with widgets (read back as data);
     ``"typed"``: every item is a Python assignment run in the sandbox (the earlier form)."""
-    specs = {i.item_id: click_spec(i) for i in paper.items if answer_form == "click" and i.kind in CLICK_KINDS}
-    setup = new_code_cell(SETUP_SOURCE + (_embedded(specs) if specs else ""))
+    specs = {i.item_id: {**click_spec(i), "number": n} for n, i in enumerate(paper.items, start=1)
+             if answer_form == "click" and i.kind in CLICK_KINDS}
+    boxes = {i.item_id: {"item": i.item_id, "kind": "text", "cell": text_cell_id(i.item_id), "number": n}
+             for n, i in enumerate(paper.items, start=1) if specs and i.kind == "written"}
+    setup = new_code_cell(SETUP_SOURCE + (_embedded({**specs, **boxes}) if specs else ""))
     setup.metadata["jupyter"] = {"source_hidden": True}
+    if specs:
+        _quiet(setup, **_RUN_ON_OPEN)
     cells = [
         _nbgrader(new_markdown_cell(_header(paper, clicks=bool(specs))), "header", locked=True),
         _nbgrader(setup, "setup", locked=True),
     ]
-    for item in paper.items:
-        prompt = f"### 第 {item.item_id} 题（{item.points:g} 分）\n\n{item.prompt_md}"
-        cells.append(_nbgrader(new_markdown_cell(prompt), f"{item.item_id}-prompt", locked=True))
+    for number, item in enumerate(paper.items, start=1):
+        prompt = new_markdown_cell(_shown_prompt(item, number, item.item_id in specs))
+        prompt.metadata["zhiben"] = {"item": item.item_id, "number": number}
+        cells.append(_nbgrader(prompt, f"{item.item_id}-prompt", locked=True))
         if item.item_id in specs:
             cells += _click_cells(item, specs[item.item_id])
             continue
+        if item.item_id in boxes:  # typed into a text box (saved with the widgets); the examiner
+            # grades the Markdown answer cell below it, which autograde fills with the box's text
+            box = _quiet(new_code_cell(f'_zb_answer("{item.item_id}")'), **_RUN_ON_OPEN)
+            box.metadata[SPEC_KEY] = boxes[item.item_id]
+            cells.append(_nbgrader(box, text_cell_id(item.item_id), locked=True))
+            answer = new_markdown_cell(item.answer_template)
+            answer.metadata[SPEC_KEY] = {"kind": "written", "template": answer.source, "number": number,
+                                         "input": text_cell_id(item.item_id)}
+            answer.metadata["zhiben"] = dict(_HIDDEN)
+            cells.append(_nbgrader(answer, answer_cell_id(item.item_id), grade=True, solution=True,
+                                   points=item.points))
+            continue
         if item.kind == "written":
             answer = new_markdown_cell(item.answer_template or "请在此作答。")
-            answer.metadata[SPEC_KEY] = {"kind": "written", "template": answer.source}
+            answer.metadata[SPEC_KEY] = {"kind": "written", "template": answer.source, "number": number}
             cells.append(_nbgrader(answer, answer_cell_id(item.item_id), grade=True, solution=True,
                                    points=item.points))
             continue
         answer = new_code_cell(item.answer_template)
-        answer.metadata[SPEC_KEY] = {"kind": "code", "template": item.answer_template}
+        answer.metadata[SPEC_KEY] = {"kind": "code", "template": item.answer_template, "number": number}
         cells.append(_nbgrader(answer, answer_cell_id(item.item_id), solution=True))
         test = new_code_cell(_TEST_TEMPLATE.format(item_id=item.item_id, answer_var=item.answer_var))
+        if specs:
+            _quiet(test, **_HIDDEN)
         cells.append(_nbgrader(test, test_cell_id(item.item_id), grade=True, locked=True,
                                points=item.points))
     if specs:
-        cells.append(_nbgrader(new_markdown_cell("### 提交前检查\n\n先保存（Ctrl+S），再点击下方按钮："
-                                                 "统计已保存文件中已作答的题数，列出未作答和无法读取的题目（不判断对错）。"),
+        cells.append(_nbgrader(new_markdown_cell("### 提交前检查\n\n点击下方按钮：统计屏幕上和已保存文件中已作答的题数，"
+                                                 "列出未作答和无法读取的题目（不判断对错）。"),
                                "check-prompt", locked=True))
-        cells.append(_nbgrader(new_code_cell(_CHECK_SOURCE), "check", locked=True))
+        cells.append(_nbgrader(_quiet(new_code_cell(_CHECK_SOURCE), **_RUN_ON_OPEN), "check", locked=True))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["zhiben"] = {"round_id": paper.round_id, "paper": paper.paper,
                              "trainee_id": paper.trainee_id}
+    if specs:  # opens ready and saves every answer at once (the project's lab plugin)
+        nb.metadata["zhiben"].update(open_ready=True, autosave=True)
     for index, cell in enumerate(nb.cells):  # stable ids so the file is byte-for-byte reproducible
         cell["id"] = f"{cell.metadata['nbgrader']['grade_id']}-{index:03d}"[:64]
     return nb

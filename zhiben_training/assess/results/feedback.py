@@ -104,11 +104,11 @@ def _comment(row, item: dict, show_answers: bool) -> str:
     return "" if any(word in comment for word in _REVEALS) else comment
 
 
-def _item_html(row, item: dict, answer: tuple, source: str, show_answers: bool) -> str:
+def _item_html(row, item: dict, answer: tuple, source: str, show_answers: bool, number: int) -> str:
     verdict, css = _verdict(row["score"], row["max_score"], row["needs_manual_grade"])
     score = "—" if row["score"] is None else f"{row['score']:g}"
     prompt = _MARKDOWN(item["prompt_md"])
-    parts = [f"<div class='item'><h2>第 {html.escape(item['item_id'])} 题　{score} / {row['max_score']:g} 分　"
+    parts = [f"<div class='item'><h2>第 {number} 题　{score} / {row['max_score']:g} 分　"
              f"<span class='{css}'>{verdict}</span></h2><div class='prompt'>{prompt}</div>",
              f"<p><b>你的答案</b></p><pre class='answer'>{html.escape(_answer_text(item, *answer[:2], source))}</pre>"]
     if show_answers and item["kind"] != "written":
@@ -162,13 +162,14 @@ def _page_text(course_root: Path, assignment: str, trainee_id: str, rows, *, per
                            as_version=4)
     cells = {c.metadata["nbgrader"]["grade_id"]: c for c in graded.cells}
     items = {i["item_id"]: i for i in record["items"]}
+    numbers = {item_id: n for n, item_id in enumerate(items, start=1)}  # as numbered on the paper
     body = [_header(record, trainee_id, person, pass_mark, today or dt.date.today())]
     for row in rows:
         item = items[row["item_id"]]
         test = cells.get(f"{item['item_id']}-test")
         answer = captured_answer(test.get("outputs", [])) if test is not None else (False, None, "")
         source = str(cells[f"{item['item_id']}-answer"].source) if f"{item['item_id']}-answer" in cells else ""
-        body.append(_item_html(row, item, answer, source, show_answers))
+        body.append(_item_html(row, item, answer, source, show_answers, numbers[item["item_id"]]))
     note = "本反馈列出正确答案。" if show_answers else "本反馈不列出正确答案；如有疑问，请向考核人员申请复核。"
     body.append(f"<p class='wait'>{note}</p>")
     title = f"{paper_title(type('P', (), {'round_id': record['round_id'], 'paper': record['paper']}))} 成绩反馈"
