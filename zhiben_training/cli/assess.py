@@ -8,6 +8,7 @@ import click
 
 from zhiben_training.assess.grading import Limits
 from zhiben_training.cli._assess_analyze import analyze
+from zhiben_training.cli._assess_answers import answer_sheet_cmd
 from zhiben_training.cli._registry_common import db_option
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
@@ -231,6 +232,7 @@ def simulate_cmd(course, assignment, out, seed, blank) -> None:
 
 
 command.add_command(analyze)
+command.add_command(answer_sheet_cmd)
 
 
 @command.command("grade")
