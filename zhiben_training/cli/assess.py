@@ -116,6 +116,8 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
                f"{UNGRADED_LABEL} {len(summary.ungraded)} 份，用时 {summary.seconds:.1f} 秒。")
     for student, reason in sorted(summary.problems.items()):
         click.echo(f"注意 {student}：{reason}")
+    for student, text in sorted(summary.manual_dropped.items()):
+        click.echo(f"注意 {student}：{text}")
     for report in tamper_reports(course, assignment):
         for finding in report.findings:
             click.echo(f"篡改 {report.trainee_id}：{finding.detail}")
