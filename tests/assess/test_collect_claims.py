@@ -13,9 +13,12 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
+
 from tests.assess.conftest import AID, answered, variant
 from zhiben_training.assess.exchange.handin import MAX_FILE_BYTES, collect
 from zhiben_training.cli import main
+from zhiben_training.errors import AssessmentError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,3 +128,11 @@ def test_a_zip_bomb_member_is_refused_while_reading_at_most_the_limit(course, tm
     assert report["done"] == 0
     assert len(report["rejected"]) == 1 and f"超过 {MAX_FILE_BYTES // 2**20} MB" in report["rejected"][0]
     assert report["peak_kib"] * 1024 < 600 * 2**20, report
+
+
+def test_an_assign_naming_no_such_file_or_trainee_collects_nothing_and_says_why(course, tmp_path):
+    inbox = tmp_path / "inbox"
+    _write(inbox / f"{AID}-T001.ipynb", variant(course, "T001"))
+    with pytest.raises(AssessmentError, match="没有文件 nope.ipynb；T999 不是本次考核的考生"):
+        collect(course, AID, source=inbox, assign={"nope.ipynb": "T001", f"{AID}-T001.ipynb": "T999"})
+    assert list((course / "submitted").rglob("*.ipynb")) == []
