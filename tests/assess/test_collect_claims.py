@@ -115,19 +115,21 @@ def test_a_zip_bomb_member_is_refused_while_reading_at_most_the_limit(course, tm
     """4 GiB of zeros declared as 1 MiB: collect stays far below the bomb's size in memory."""
     archive = tmp_path / "bomb.zip"
     _bomb(archive, f"{AID}-T001.ipynb", gib=4, declared=2**20)
+    # VmHWM: this process's own peak resident memory (ru_maxrss would carry pytest's over the exec)
     script = (
-        "import json, resource, sys\n"
+        "import json, re\n"
         "from zhiben_training.assess.exchange.handin import collect\n"
         f"done, rejected = collect({str(course)!r}, {AID!r}, source={str(archive)!r})\n"
-        "print(json.dumps({'done': len(done), 'rejected': [r.reason for r in rejected],\n"
-        "                  'peak_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}, ensure_ascii=False))\n")
+        "peak = int(re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()).group(1))\n"
+        "print(json.dumps({'done': len(done), 'rejected': [r.reason for r in rejected], 'peak_kib': peak},\n"
+        "                 ensure_ascii=False))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["done"] == 0
     assert len(report["rejected"]) == 1 and f"超过 {MAX_FILE_BYTES // 2**20} MB" in report["rejected"][0]
-    assert report["peak_kib"] * 1024 < 600 * 2**20, report
+    assert report["peak_kib"] * 1024 < 400 * 2**20, report  # importing the package takes about 110 MB
 
 
 def test_an_assign_naming_no_such_file_or_trainee_collects_nothing_and_says_why(course, tmp_path):
