@@ -72,7 +72,8 @@ def test_the_english_part_runs_the_same_walkthrough_commands():
     english = _english_part()
     chinese = README.read_text(encoding="utf-8").split("\n# English\n", 1)[0]
     for command in ('export ZHIBEN_DB_URL="sqlite:///$PWD/demo-out/registry.sqlite"',
-                    "zhiben assess simulate", "--from 交回的答卷.zip", "zhiben report quarterly 2026Q2"):
+                    "zhiben assess simulate", "--from 交回的答卷.zip", "zhiben assess answer-sheet",
+                    "zhiben report quarterly 2026Q2"):
         assert command in chinese and command in english, command
 
 
@@ -127,6 +128,9 @@ def test_the_readme_walkthrough_runs_in_order_on_the_demo_output(walkthrough):
     assert "共收取 2 份，拒收 0 份" in said
     assert "新增 0 人，变更 2 人，未变 0 人" in said and "新增 0 人，变更 1 人，未变 1 人" in said
     assert "w01 人工改分 由 8 改为 9" in said
+    # the appeal was checked against the trainee's answer sheet: chosen options in words, scores, keys
+    assert "作答明细（仅限考核人员）：2026-A" in said and "作答：" in said and "答案：" in said
+    assert (work / "作答明细.html").exists()
 
 
 @pytest.mark.slow

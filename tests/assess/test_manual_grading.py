@@ -179,6 +179,42 @@ def test_a_regrade_reaches_the_registry_audit_log_with_old_and_new_score(course,
     assert sorted(first_import["new_value"]) == ["0", "16"]
 
 
+def test_a_recollected_hand_in_starts_without_the_earlier_manual_grade_and_the_audit_says_why(
+        course, city, tmp_path, capsys):
+    from zhiben_training.assess.exchange.handin import collect
+    from zhiben_training.assess.results import totals, write_feedback
+    from zhiben_training.registry import open_registry
+
+    first = city.people[0]
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    open_registry(url).load_synthetic(city.city_dir)
+    common = ["--course", str(course), "-a", AID, "--round", ROUND, "--pass-mark", "10", "--db", url]
+    assert _grade_cli(course, first, "w01", "5", "--comment", "要点齐全") == 0
+    assert main(["assess", "import", *common, "--actor", "考核员甲"]) == 0
+    assert "17/17" in capsys.readouterr().out
+
+    paper = variants.rebuild_paper(course, AID, first, build=standin.build_paper)
+    hand_in(tmp_path / "again", first, answered(course, first, {**standin.correct_answers(paper), "w01": "另交的一份。"}))
+    collect(course, AID, source=tmp_path / "again")
+    assert main(["assess", "autograde", "--course", str(course), "-a", AID, "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"注意 {first}：w01 原人工评分 5 分（评语：要点齐全）已作废：考生重新交卷" in out
+    assert _grade(course, first, "w01-answer") == {"auto": None, "manual": None, "score": 0.0,
+                                                    "needs_manual": True, "comment": None}
+    row = totals(course, AID).set_index("student_id").loc[first]
+    assert (row["score"], row["needs_manual_grade"]) == (12.0, 1)
+    write_feedback(course, AID, students=[first], pass_mark=10)
+    page = (course / "feedback" / first / AID / "paper.html").read_text(encoding="utf-8")
+    assert "要点齐全" not in page and "待人工评分" in page and "12 / 17" in page
+
+    assert _grade_cli(course, first, "w01", "3") == 0
+    assert main(["assess", "import", *common, "--actor", "考核员乙"]) == 0
+    assert "17/17（合格） → 15/17（合格）" in capsys.readouterr().out
+    audit = open_registry(url).audit_log(entity="assessment_result")
+    reason = set(audit.loc[(audit["actor"] == "考核员乙") & (audit["field"] == "score"), "reason"])
+    assert len(reason) == 1 and "w01 原人工评分 5 分（评语：要点齐全）已作废：考生重新交卷" in reason.pop()
+
+
 # --- zhiben assess generate --trainees ------------------------------------------------------------
 
 

@@ -183,3 +183,57 @@ def test_without_bubblewrap_grading_still_works_and_reports_its_weaker_guarantee
     assert sum(v or 0 for v in scores(course)["T001"].values()) == 12.0
     graded = nbformat.read(course / "autograded" / "T001" / aid / "paper.ipynb", as_version=4)
     assert graded.metadata["zhiben_grading"]["isolation"] == expected
+
+
+
+def test_what_a_sandbox_uid_left_in_the_shared_temp_folders_is_removed_and_nothing_else():
+    """uid isolation (no bubblewrap): /tmp, /var/tmp and /dev/shm are the host's. What the
+    submission's uid left there goes when it ends (``TrainingKernel.kill``); files of others stay,
+    also inside its folders and in shared world-writable ones."""
+    import os
+    import shutil
+
+    from zhiben_training.assess.grading.sandbox import lease_uid_block, remove_uid_files
+
+    block = lease_uid_block()  # a uid no concurrent grading run uses
+    uid = block.first
+    token = f"zbleft-{os.getpid()}"
+    own = [f"/tmp/{token}", f"/var/tmp/{token}", f"/dev/shm/{token}", f"/tmp/{token}-link",
+           f"/tmp/{token}-dir/sub/f", f"/tmp/{token}-dir/sub", f"/tmp/{token}-shared/f"]
+    shared, examiners = Path(f"/tmp/{token}-shared"), Path(f"/tmp/{token}-examiners")
+    try:
+        if os.geteuid() != 0:  # without root there are no sandbox uids, and nothing is touched
+            assert remove_uid_files(uid) == []
+            return
+        shared.mkdir(mode=0o777)
+        os.chmod(shared, 0o1777)
+        examiners.write_text("the examiner's own file", encoding="utf-8")
+        pid = os.fork()
+        if pid == 0:  # the submission: its own uid, as a kernel runs
+            try:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+                for path in (own[0], own[1], own[2], own[6]):
+                    Path(path).write_text("x", encoding="utf-8")
+                os.symlink("/etc/passwd", own[3])
+                os.makedirs(own[5])
+                Path(own[4]).write_text("x", encoding="utf-8")
+                os.chmod(f"/tmp/{token}-dir", 0o777)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        assert all(os.path.lexists(p) for p in own)
+        Path(f"/tmp/{token}-dir/examiners").write_text("root's", encoding="utf-8")  # someone else's, inside
+        os.chmod(f"/tmp/{token}-dir", 0)
+        removed = remove_uid_files(uid)
+        assert [p for p in own if os.path.lexists(p)] == [] and set(own) <= set(removed)
+        assert examiners.read_text(encoding="utf-8") == "the examiner's own file" and shared.is_dir()
+        assert Path(f"/tmp/{token}-dir/examiners").read_text(encoding="utf-8") == "root's"
+    finally:
+        block.release()
+        for path in (*own, str(examiners)):
+            if os.path.lexists(path) and not os.path.isdir(path):
+                os.unlink(path)
+        for folder in (shared, Path(f"/tmp/{token}-dir")):
+            shutil.rmtree(folder, ignore_errors=True)

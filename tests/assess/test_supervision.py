@@ -74,8 +74,9 @@ def template(tmp_path_factory) -> Path:
     return trainees_course(base, [*HONEST, *ATTACKS, *BROKEN_FILES])
 
 
-def _course(template: Path, tmp_path: Path, ids: list[str], *, slow: str = "") -> Path:
-    """A copy of the template course with the given trainees' submissions collected."""
+def _course(template: Path, tmp_path: Path, ids: list[str], *, slow: str = "", slow_ids: tuple = ()) -> Path:
+    """A copy of the template course with the given trainees' submissions collected; ``slow`` code runs
+    first in the k03 answer of every trainee (of ``slow_ids`` only, when given)."""
     root = tmp_path / "course"
     shutil.copytree(template, root)
     inbox = tmp_path / "inbox"
@@ -86,7 +87,7 @@ def _course(template: Path, tmp_path: Path, ids: list[str], *, slow: str = "") -
         answers = _honest_answers(root, tid) if tid in HONEST else standin.correct_answers(paper_of(root, tid))
         if tid in ATTACKS:
             answers["k02"] = ATTACKS[tid]
-        if slow:
+        if slow and (not slow_ids or tid in slow_ids):
             answers["k03"] = slow + "\n" + answers["k03"]
         hand_in(inbox, tid, answered(root, tid, answers))
     collect(root, AID, source=inbox)
@@ -197,25 +198,57 @@ def _fork_servers(folder: Path) -> list[psutil.Process]:
             and cmd[-1].endswith("zygote.py") and "python" in Path(cmd[0]).name]
 
 
-def _kill_a_zygote(folder: Path) -> None:
-    servers = _fork_servers(folder)
-    if not servers:
-        raise AssertionError("no fork server found to kill")
-    servers[0].send_signal(signal.SIGKILL)
+# The victim's k03 code says it is running (a file in its scratch folder) and waits until the test
+# lets it go, so the fork server is killed while a kernel is certainly running a submission's cells.
+_IN_FLIGHT = ("import os, time\nopen('in-flight', 'w').close()\n"
+              "while not os.path.exists('go-on'):\n    time.sleep(0.01)")
+
+
+def _kill_the_server_of_a_kernel_in_flight(run_tmp: Path, stop: threading.Event, killed: list) -> None:
+    """Wait until a kernel is running the victim's cells, kill its fork server (once), and let every
+    run of the victim's code go on (the one in flight, when it outlives its server, and the retry)."""
+    deadline = time.monotonic() + 300
+    while not stop.is_set() and time.monotonic() < deadline:
+        try:  # <run folder>/w<worker>/sub-<kernel>/: folders come and go while we look
+            markers = list(run_tmp.glob("*/*/sub-*/in-flight"))
+        except OSError:
+            markers = []
+        for marker in markers:
+            scratch = marker.parent
+            if not killed:
+                kernel = next((p for p in psutil.process_iter(["cwd"]) if p.info["cwd"] == str(scratch)), None)
+                if kernel is None:
+                    continue  # the kernel has written its marker but is not listed yet
+                server = kernel.parent()
+                assert server is not None and server in _fork_servers(run_tmp), (kernel, server)
+                killed.append((scratch, server.pid))
+                server.send_signal(signal.SIGKILL)
+            try:
+                (scratch / "go-on").touch()
+            except OSError:  # its folder is already gone with its kernel
+                pass
+        stop.wait(0.02)
 
 
 def test_killing_a_fork_server_mid_batch_costs_no_honest_point(template, tmp_path, run_tmp, mode, baseline):
-    root = _course(template, tmp_path, HONEST)
-    watcher = _during(root, [4, 11], lambda: _kill_a_zygote(run_tmp))
-    summary = run_autograde(root, _scorer(), **mode)
-    watcher.join(timeout=60)
+    victim = HONEST[3]
+    root = _course(template, tmp_path, HONEST, slow=_IN_FLIGHT, slow_ids=(victim,))
+    stop, killed = threading.Event(), []
+    watcher = threading.Thread(target=_kill_the_server_of_a_kernel_in_flight, args=(run_tmp, stop, killed),
+                               daemon=True)
+    watcher.start()
+    try:
+        summary = run_autograde(root, _scorer(), **mode)
+    finally:
+        stop.set()
+        watcher.join(timeout=60)
+    assert len(killed) == 1, "no kernel was ever seen running the victim's cells"
     assert summary.ungraded == {} and sorted(summary.graded) == HONEST
     assert scores(root) == {tid: baseline[tid] for tid in HONEST}
     starts = sum(log.read_text(encoding="utf-8").count("启动内核服务")
                  for log in (root / ".autograde" / "logs").glob("zygote-w*.log"))
-    assert starts >= 2 + 1  # two workers' servers, and a killed one restarted (a server killed after its
-    # worker's last submission is not restarted: nothing is left for it to grade)
-    if mode.get("use_bwrap") is None:  # inside a namespace the kernel in flight died with its server
+    assert starts >= 2 + 1  # two workers' servers, and the killed one restarted (the victim is early in the batch)
+    if mode.get("use_bwrap") is None:  # inside a namespace the kernel in flight died with its server: retried
         assert summary.retries >= 1
     assert _processes_under(run_tmp) == [] and list(run_tmp.iterdir()) == []
 

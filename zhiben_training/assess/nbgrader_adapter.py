@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -56,6 +57,7 @@ __all__ = [
 CONFIG_TEXT = '''\
 """nbgrader configuration of the zhiben assessments course root (generated; safe to edit)."""
 import os
+import re
 
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "zhiben"
@@ -205,12 +207,15 @@ class AutogradeWriter:
         self._gb.close()
 
     def record(self, *, assignment_id: str, student_id: str, notebook_id: str, graded: nbformat.NotebookNode,
-               comments: dict[str, str], timestamp: dt.datetime | None) -> None:
+               comments: dict[str, str], timestamp: dt.datetime | None, drop_manual: bool = False) -> list[dict]:
         """Store one graded notebook the way stock autograde does: student, submission with
         timestamp, per grade cell ``auto_score`` from nbgrader's own ``determine_grade`` and
         ``needs_manual_grade`` by SaveAutoGrades' rule, "No response." for untouched solution
         cells, the late penalty by AssignLatePenalties' rule and plugin; then our per-item
-        comments. One transaction instead of SaveAutoGrades' commit per cell (same rows)."""
+        comments. One transaction instead of SaveAutoGrades' commit per cell (same rows).
+
+        ``drop_manual``: this is a new file for the student, so the examiner's manual scores and
+        comments on the previous one are removed; returns them ({item, score, comment} each)."""
         gb = self._gb
         with warnings.catch_warnings():
             # nbgrader's add_submission walks relationships before the new row is in the session
@@ -226,6 +231,7 @@ class AutogradeWriter:
                   .filter(Grade.notebook_id == notebook.id)}
         notes = {c.name: c for c in gb.db.query(Comment).options(joinedload(Comment.cell))
                  .filter(Comment.notebook_id == notebook.id)}
+        dropped = _drop_manual(grades, notes) if drop_manual else []
         for cell in graded.cells:
             name = cell.metadata.get("nbgrader", {}).get("grade_id")
             if is_grade(cell) and name in grades:
@@ -247,12 +253,28 @@ class AutogradeWriter:
             if penalty is not None:
                 notebook.late_submission_penalty = penalties._check_late_penalty(notebook, penalty)
         gb.db.commit()
+        return dropped
 
 
-def record_autograde(course_root: Path, **kwargs) -> None:
+def _drop_manual(grades: dict, notes: dict) -> list[dict]:
+    """Clear every manual score and manual comment of one notebook; what was there, per item."""
+    dropped = []
+    for name, grade in sorted(grades.items()):
+        note = notes.get(name.replace("-test", "-answer"))
+        comment = note.manual_comment if note is not None else None
+        if grade.manual_score is not None:
+            dropped.append({"item": re.sub(r"-(test|answer)$", "", name), "score": float(grade.manual_score),
+                            "comment": comment or ""})
+            grade.manual_score = None
+    for note in notes.values():
+        note.manual_comment = None
+    return dropped
+
+
+def record_autograde(course_root: Path, **kwargs) -> list[dict]:
     """One-off :meth:`AutogradeWriter.record`."""
     with AutogradeWriter(course_root) as writer:
-        writer.record(**kwargs)
+        return writer.record(**kwargs)
 
 
 def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:

@@ -8,6 +8,7 @@ import click
 
 from zhiben_training.assess.grading import Limits
 from zhiben_training.cli._assess_analyze import analyze
+from zhiben_training.cli._assess_answers import answer_sheet_cmd
 from zhiben_training.cli._registry_common import db_option
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
@@ -57,16 +58,29 @@ def release_cmd(course, assignment) -> None:
 @_ASSIGNMENT
 @click.option("--from", "source", type=click.Path(exists=True, path_type=Path),
               help="交回文件所在的文件夹或 zip；省略时从 nbgrader 交换目录收取。")
-def collect_cmd(course, assignment, source) -> None:
-    """收卷：每份答卷记录 SHA-256 回执；无法识别考生的文件拒收并说明原因。"""
+@click.option("--assign", "assign", multiple=True, metavar="文件名=考生编号",
+              help="考核人员的决定：把该文件（按收卷报告中的写法）收为该考生的答卷，其他认领该考生的文件拒收；可重复。")
+def collect_cmd(course, assignment, source, assign) -> None:
+    """收卷：每份答卷记录 SHA-256 回执；文件名、元数据和只读单元格须指向同一考生，
+    多份文件认领同一考生时都不收取，列出后由考核人员用 --assign 指定；无法识别或已损坏的文件拒收并说明原因。"""
     from zhiben_training.assess.exchange import collect
+    from zhiben_training.errors import AssessmentError
 
-    receipts, rejected = collect(course, assignment, source=source)
+    decisions = {}
+    for text in assign:
+        name, sep, trainee = text.rpartition("=")
+        if not sep or not name or not trainee:
+            raise AssessmentError(f"--assign {text} 的写法应为 文件名=考生编号。")
+        decisions[name] = trainee
+    receipts, rejected = collect(course, assignment, source=source, assign=decisions)
     for r in receipts:
-        click.echo(f"回执 {r.trainee_id}  SHA-256 {r.sha256}  {r.size} 字节  {r.source}")
+        click.echo(f"回执 {r.trainee_id}  SHA-256 {r.sha256}  {r.size} 字节  {r.source}" + (f"  {r.note}" if r.note else ""))
     for r in rejected:
         click.echo(f"拒收 {r.source}：{r.reason}", err=True)
+    contested = sorted({t for r in rejected for t in r.contested})
     click.echo(f"共收取 {len(receipts)} 份，拒收 {len(rejected)} 份。")
+    if contested:
+        click.echo(f"待考核人员决定（本次未收取）：{'、'.join(contested)}。用 --assign 文件名=考生编号 指定后重新收卷。")
 
 
 @command.command("autograde")
@@ -102,6 +116,8 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
                f"{UNGRADED_LABEL} {len(summary.ungraded)} 份，用时 {summary.seconds:.1f} 秒。")
     for student, reason in sorted(summary.problems.items()):
         click.echo(f"注意 {student}：{reason}")
+    for student, text in sorted(summary.manual_dropped.items()):
+        click.echo(f"注意 {student}：{text}")
     for report in tamper_reports(course, assignment):
         for finding in report.findings:
             click.echo(f"篡改 {report.trainee_id}：{finding.detail}")
@@ -218,6 +234,7 @@ def simulate_cmd(course, assignment, out, seed, blank) -> None:
 
 
 command.add_command(analyze)
+command.add_command(answer_sheet_cmd)
 
 
 @command.command("grade")

@@ -20,7 +20,7 @@ from jupyter_client.connect import write_connection_file
 from jupyter_client.session import Session
 from nbformat import NotebookNode
 
-from zhiben_training.assess.grading.sandbox import Limits, Zygote, make_scratch
+from zhiben_training.assess.grading.sandbox import Limits, Zygote, make_scratch, remove_uid_files
 
 __all__ = ["TrainingKernel", "CellRun"]
 
@@ -192,9 +192,12 @@ class TrainingKernel:
         return runs
 
     def kill(self) -> None:
-        """Kill the kernel and everything of its uid; close sockets (no graceful shutdown)."""
+        """Kill the kernel and everything of its uid; close sockets (no graceful shutdown). Without
+        bubblewrap the uid shares the host's /tmp, /var/tmp and /dev/shm: what it left there goes too."""
         try:
             self.zygote.kill(self.pid, uid=self.uid)
+            if self.zygote.per_uid and not self.zygote.use_bwrap:
+                remove_uid_files(self.uid)
         finally:
             for sock in (self._shell, self._iopub):
                 if sock is not None:

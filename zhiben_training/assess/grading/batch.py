@@ -13,7 +13,10 @@ that never starts, a scorer or disk error) is retried once, then the submission 
 
 Resumable: ``.autograde/<assignment>.json`` records, per trainee, the SHA-256 of the graded file
 and the isolation level, or the cause of a fault; the fork servers' stderr goes to
-``.autograde/logs/``.
+``.autograde/logs/``. It also keeps which file the gradebook's rows belong to (``basis``): a newly
+collected file is a new submission and starts with no manual grade — the examiner's marks and
+comments on the old file are dropped, kept in ``dropped_manual`` and named by ``assess import``
+in the audit log.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError, GradingIncompleteError
 
 __all__ = ["AutogradeSummary", "autograde", "submissions", "grading_status", "require_fully_graded",
-           "UNGRADED_LABEL"]
+           "dropped_manual_grades", "UNGRADED_LABEL"]
 
 UNGRADED_LABEL = "未评分（评分系统故障）"
 
@@ -56,6 +59,7 @@ class AutogradeSummary:
     skipped: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # student -> reason (partial/zero, the trainee's)
     ungraded: dict[str, str] = field(default_factory=dict)  # student -> cause (the machine's; no score)
+    manual_dropped: dict[str, str] = field(default_factory=dict)  # student -> which manual grades a new file voided
     isolation: str = ""
     isolation_note: str = ""
     retries: int = 0
@@ -133,9 +137,31 @@ def _short_temp_dir() -> str:
     return folder if len(os.fsencode(folder)) <= _MAX_TEMP_PREFIX else "/tmp"
 
 
-def _store(writer: nbg.AutogradeWriter, aid: str, graded: dict) -> None:
-    writer.record(assignment_id=aid, student_id=graded["student"], notebook_id=NOTEBOOK_NAME,
-                  graded=graded["graded"], comments=graded["comments"], timestamp=graded["timestamp"])
+def _store(writer: nbg.AutogradeWriter, aid: str, graded: dict, *, new_submission: bool) -> list[dict]:
+    return writer.record(assignment_id=aid, student_id=graded["student"], notebook_id=NOTEBOOK_NAME,
+                         graded=graded["graded"], comments=graded["comments"], timestamp=graded["timestamp"],
+                         drop_manual=new_submission)
+
+
+def _basis(state: dict) -> dict[str, str]:
+    """student -> SHA-256 of the file the gradebook's rows were graded from (older state files: the
+    graded one)."""
+    return state.setdefault("basis", {s: v["sha256"] for s, v in state.get("graded", {}).items()})
+
+
+def dropped_text(entry: dict) -> str:
+    """The manual grades a new submission voided, in Chinese, e.g. "w01 原人工评分 10 分已作废（…）"."""
+    items = "、".join(f"{d['item']} 原人工评分 {d['score']:g} 分" + (f"（评语：{d['comment']}）" if d.get("comment") else "")
+                     for d in entry["items"])
+    return (f"{items}已作废：考生重新交卷（答卷 SHA-256 由 {entry['old_sha256'][:12]}… 变为 {entry['sha256'][:12]}…），"
+            "新答卷须重新人工评分")
+
+
+def dropped_manual_grades(course_root: Path, assignment: str) -> dict[str, str]:
+    """student -> the manual grades voided when their current file was first graded (Chinese)."""
+    state = _load_state(_state_path(course_root, assignment))
+    basis = _basis(state)
+    return {s: dropped_text(e) for s, e in state.get("dropped_manual", {}).items() if basis.get(s) == e["sha256"]}
 
 
 class _SigtermAsExit:
@@ -178,7 +204,9 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
     if not todo:
         raise AssessmentError(f"考核 {assignment} 没有可评分的答卷。", hint="先运行 zhiben assess collect。")
     state_file = _state_path(course_root, assignment)
-    state = {"graded": {}, "ungraded": {}} if force else _load_state(state_file)
+    previous = _load_state(state_file)
+    state = previous if not force else {"graded": {}, "ungraded": {}, "basis": _basis(previous),
+                                        "dropped_manual": previous.get("dropped_manual", {})}
     pending, shas = [], {}
     for student in todo:
         shas[student] = _sha(course_root, student, assignment)
@@ -218,7 +246,14 @@ def _settle(state: dict, summary: AutogradeSummary, writer, kind: str, student: 
             sha: str, isolation: str) -> None:
     """Record one outcome: a graded result into the gradebook and state; a fault into state only."""
     if kind == "graded":
-        _store(writer, summary.assignment_id, payload)
+        basis = _basis(state)
+        new_submission = basis.get(student) not in (None, payload["sha256"])
+        dropped = _store(writer, summary.assignment_id, payload, new_submission=new_submission)
+        if dropped:
+            entry = {"sha256": payload["sha256"], "old_sha256": basis[student], "items": dropped}
+            state.setdefault("dropped_manual", {})[student] = entry
+            summary.manual_dropped[student] = dropped_text(entry)
+        basis[student] = payload["sha256"]
         state["graded"][student] = {"sha256": payload["sha256"], "isolation": isolation}
         state["ungraded"].pop(student, None)
         summary.graded.append(student)

@@ -14,7 +14,9 @@ Guarantee levels (``isolation_level()``), strongest first:
 * ``"uid"`` — no bubblewrap (user namespaces disabled); when root (and the Python installation is
   readable by other users), each kernel runs as its own unprivileged uid, so files readable only by
   their owner (the course root's keys and gradebook, mode 0700/0600) cannot be read; world-readable
-  files remain readable.
+  files remain readable. The machine's shared temporary folders (``/tmp``, ``/var/tmp``,
+  ``/dev/shm``) are writable by every uid, so when a submission's kernel is killed, whatever its
+  uid left there is removed (``remove_uid_files``: only entries owned by that uid).
 * ``"none"`` — neither is available: trainee code would run as the grader's own user. Autograde
   refuses to grade in this mode unless the examiner asks for it explicitly (``allow_unsandboxed``).
 
@@ -37,6 +39,7 @@ import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -189,6 +192,53 @@ def kill_uid(uid: int) -> None:
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
+
+
+SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def remove_uid_files(uid: int, roots: tuple[str, ...] = SHARED_TEMP_DIRS) -> list[str]:
+    """Delete what sandbox uid ``uid`` left in the machine's shared temporary folders (root only;
+    uid isolation, where those folders are the host's): every file, link or folder it owns, in the
+    folders it could write to (its own, or world- or group-writable ones). Nothing owned by anyone
+    else is touched; a folder of the uid that holds someone else's file stays. Returns the paths."""
+    removed: list[str] = []
+
+    def writable_by_uid(info: os.stat_result) -> bool:
+        return (info.st_uid == uid or bool(info.st_mode & stat.S_IWOTH)
+                or bool(info.st_mode & stat.S_IWGRP and info.st_gid == uid))
+
+    def sweep(folder: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if writable_by_uid(info):
+                    sweep(entry.path)
+                if info.st_uid == uid:
+                    try:
+                        os.rmdir(entry.path)
+                        removed.append(entry.path)
+                    except OSError:
+                        pass
+            elif info.st_uid == uid:
+                try:
+                    os.unlink(entry.path)
+                    removed.append(entry.path)
+                except OSError:
+                    pass
+
+    if os.geteuid() == 0:
+        for root in roots:
+            if os.path.isdir(root):
+                sweep(root)
+    return removed
 
 
 @dataclass

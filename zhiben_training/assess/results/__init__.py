@@ -6,6 +6,7 @@ import lazy_loader as lazy
 
 __getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
     "analysis": ["item_analysis", "write_item_analysis"],
+    "answer_sheets": ["AnswerSheet", "SheetItem", "answer_sheet"],
     "csv_export": ["export_csv"],
     "feedback": ["write_feedback"],
     "gradebook": ["assignment_round", "grade_item", "import_results", "item_scores", "round_pass_mark", "totals"],

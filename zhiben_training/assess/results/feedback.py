@@ -62,7 +62,7 @@ def _answer_text(item: dict, answered: bool, value, source: str) -> str:
         return "（未作答）"
     if item["kind"] in ("single", "multiple"):
         options = dict(re.findall(r"^- ([A-E])\. (.*)$", item["prompt_md"], flags=re.M))
-        letters = [value] if isinstance(value, str) else list(value or [])
+        letters = list(value or []) if item["kind"] == "multiple" else [value]  # a key may be "BCD" or a list
         return "\n".join(f"{c}. {options.get(c, '')}" for c in letters)
     if item["kind"] == "truefalse":
         return "正确" if value else "错误"

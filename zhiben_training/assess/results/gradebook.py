@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess.grading.batch import require_fully_graded
+from zhiben_training.assess.grading.batch import dropped_manual_grades, require_fully_graded
 from zhiben_training.errors import AssessmentError, NotFoundError
 
 __all__ = ["item_scores", "totals", "import_results", "assignment_round", "round_pass_mark", "passes",
@@ -160,9 +160,11 @@ def import_results(course_root: Path, assignment: str, registry, *, round_id: st
     stored = registry.assessment_results(round_id=round_id)
     stored = {(r.person_id, r.paper): r for r in stored.itertuples()} if not stored.empty else {}
     rows, new, changed, unchanged = [], [], [], []
+    voided = dropped_manual_grades(course_root, assignment)  # a new file voided an examiner's marks
     for r in ready.itertuples():
         mine = items[items["student_id"] == r.student_id]
-        detail = _item_changes(mine, ledger.get(r.student_id, {}))
+        detail = ([voided[r.student_id]] if r.student_id in voided else []) + _item_changes(
+            mine, ledger.get(r.student_id, {}))
         old = stored.get((r.student_id, r.paper))
         entry = {"person_id": r.student_id, "name": r.student_name, "score": float(r.score),
                  "max_score": float(r.max_score), "passed": bool(r.passed), "items": detail}
