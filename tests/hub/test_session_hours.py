@@ -14,7 +14,7 @@ from tests.hub.harness import Trainee, running_hub
 from zhiben_training.cli import main
 from zhiben_training.identifiers import mask_id
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
 COURSE = Path(__file__).resolve().parents[2] / "course"
 LESSON = "课程/02_重大事故隐患判定标准2024版.ipynb"
