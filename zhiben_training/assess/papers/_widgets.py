@@ -108,6 +108,10 @@ def _hazard_boxes(spec, value):
 
 _LEDGER_SORTS = {"发现日期（早→晚）": ("发现日期", False), "发现日期（晚→早）": ("发现日期", True),
                  "整改期限（早→晚）": ("整改期限", False), "整改期限（晚→早）": ("整改期限", True)}
+# one style block, not a style per cell: the table is saved with the widget state in the paper's file
+_LEDGER_STYLE = ("<style>.zb-ledger{border-collapse:collapse;font-size:12px}.zb-ledger th,.zb-ledger td"
+                 "{padding:2px 6px;border:1px solid #ccc;text-align:left}.zb-ledger th{position:sticky;top:0;"
+                 "background:#f3f3f3}</style>")
 _LEDGER_SHOWN = ["隐患编号", "发现日期", "发现渠道", "隐患级别", "隐患描述", "整改期限", "整改完成日期", "销号日期"]
 
 
@@ -119,12 +123,11 @@ def _ledger_table(rows, level, channel, status, sort):
              and (status == "全部" or (status == "已销号") == bool((r.get("销号日期") or "").strip()))]
     column, reverse = _LEDGER_SORTS[sort]
     shown.sort(key=lambda r: (r.get(column) or "", r.get("隐患编号") or ""), reverse=reverse)
-    cell = "padding:2px 6px;border:1px solid #ccc;text-align:left"
-    head = "".join(f'<th style="{cell};position:sticky;top:0;background:#f3f3f3">{c}</th>' for c in _LEDGER_SHOWN)
-    body = "".join("<tr>" + "".join(f'<td style="{cell}">{html.escape(r.get(c) or "")}</td>' for c in _LEDGER_SHOWN)
-                   + "</tr>" for r in shown)
-    return (f"<div>显示 {len(shown)} / {len(rows)} 条</div>"
-            '<div style="max-height:320px;overflow:auto"><table style="border-collapse:collapse;font-size:12px">'
+    head = "".join(f"<th>{c}</th>" for c in _LEDGER_SHOWN)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(r.get(c) or '')}</td>" for c in _LEDGER_SHOWN) + "</tr>"
+                   for r in shown)
+    return (f"<div>显示 {len(shown)} / {len(rows)} 条</div>{_LEDGER_STYLE}"
+            '<div style="max-height:320px;overflow:auto"><table class="zb-ledger">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
