@@ -167,6 +167,15 @@ def test_a_paper_without_code_is_graded_with_no_kernel_at_all(no_code_course, sc
             assert got[sub.trainee_id]["t03-test"] == score_item(SimpleNamespace(**t03), values["t03-test"][1])[0]
 
 
+def test_simulated_attacks_on_a_paper_without_code_are_deterministic(no_code_course, tmp_path):
+    root, _ = no_code_course
+    runs = []
+    for name in ("first", "again"):
+        simulate_submissions(root, AID, out_dir=tmp_path / name, seed=3, hostile=2, blank=1)
+        runs.append({p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())})
+    assert runs[0] == runs[1]
+
+
 def test_a_paper_with_the_code_option_on_still_runs_its_code_in_the_sandbox(city, tmp_path):
     root = tmp_path / "course"
     from functools import partial

@@ -219,7 +219,9 @@ def _hostile(nb, record: dict, kind: str, rng: np.random.Generator) -> None:
     code_items = [i for i in record["items"] if i["kind"] != "written" and not _is_click(nb, i["item_id"])]
     if not code_items:  # a paper without code: the attack goes into a code cell of its own, which
         at = next(n for n, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
-        nb.cells.insert(at + 1, nbformat.v4.new_code_cell(HOSTILE_KINDS[kind]))  # grading never runs
+        attack = nbformat.v4.new_code_cell(HOSTILE_KINDS[kind])  # grading never runs
+        attack["id"] = f"attack-{kind}"  # a fixed id: the same seed writes the same bytes
+        nb.cells.insert(at + 1, attack)
         return
     target = code_items[len(code_items) // 2]
     for cell in nb.cells:
