@@ -130,6 +130,6 @@ def test_the_kernel_never_sees_a_key(attacked):
     """The autograded notebook holds every output the trainee's code produced: no key in it."""
     text = (attacked / "autograded" / "EQ" / AID / "paper.ipynb").read_text(encoding="utf-8")
     record = json.loads((attacked / "keys" / AID / "EQ.json").read_text(encoding="utf-8"))
-    ledger = next(i for i in record["items"] if i["kind"] == "ledger")["key"]
+    ledger = next(i for i in record["items"] if i["kind"] in ("ledger", "ledger_read"))["key"]
     assert json.dumps(ledger, ensure_ascii=False) not in text
     assert variant(attacked, "EQ").metadata["zhiben"]["trainee_id"] == "EQ"

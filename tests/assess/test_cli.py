@@ -35,7 +35,7 @@ def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_p
     assert sorted(p.name for p in (course / "offline" / "2026-A").iterdir()) == ["2026-A-R01.zip", "2026-A-R02.zip"]
     released = (course / "variants" / "2026-A" / "R01" / "paper.ipynb").read_text(encoding="utf-8")
     record = json.loads((course / "keys" / "2026-A" / "R01.json").read_text(encoding="utf-8"))
-    ledger = next(i for i in record["items"] if i["kind"] == "ledger")
+    ledger = next(i for i in record["items"] if i["kind"] in ("ledger", "ledger_read"))
     assert json.dumps(ledger["key"], ensure_ascii=False) not in released
     simulate_submissions(course, "2026-A", out_dir=tmp_path / "inbox", seed=1, hostile=0, blank=0)
     (tmp_path / "inbox" / "陌生人.ipynb").write_text("{}", encoding="utf-8")

@@ -71,11 +71,17 @@ def _click_key(page, item: dict, spec_values: dict) -> None:
             page.locator(f".zb-{item_id}-{work}-level select").select_option(label=want["level"])
             page.locator(f".zb-{item_id}-{work}-req select").select_option(label=req)
             assert want["level"] in LEVELS
+    elif kind == "ledger_read":  # read the table (filtered to the open items), then choose
+        table = page.locator(f".zb-answer:has(.zb-{item_id}-overdue)")
+        table.locator("select").nth(2).select_option(label="未销号")
+        assert "显示" in table.inner_text()
+        page.locator(f".zb-{item_id}-overdue select").select_option(label=str(key["overdue_major"]))
+        page.locator(f".zb-{item_id}-channel label", has_text=key["lowest_channels"][0]).locator("input").check()
 
 
 def _answer_by_clicking(page, url, token, name, path: Path, record: dict, shots: Path, tag: str) -> dict:
     page.goto(f"{url}/lab/tree/{name}?token={token}")  # opens ready: nothing is run by hand
-    page.locator(".zb-answer").nth(42).wait_for(timeout=180_000)  # 42 click items and the text box
+    page.locator(".zb-answer").nth(43).wait_for(timeout=180_000)  # 43 click items and the text box
     page.locator(".zb-save-status", has_text="已保存").wait_for(timeout=180_000)
     news = page.get_by_role("button", name="否", exact=True)
     if news.count():
@@ -118,11 +124,7 @@ def _validate(page, shots: Path, shot: str) -> str:
 
 
 def _finish_typed_items(page) -> None:
-    """Type something into the ledger answer cell and the written answer's box (the check counts them)."""
-    page.locator(".jp-CodeCell .cm-content", has_text="answer_t03 =").first.click()
-    page.keyboard.press("Control+End")
-    page.keyboard.type("\n# 已作答")
-    page.keyboard.press("Escape")
+    """Type the written answer into its box (the check counts it): the A paper has no code item."""
     box = page.locator(".zb-w01 textarea")
     box.scroll_into_view_if_needed()
     box.fill("主要负责人是本单位安全生产第一责任人。")
@@ -160,7 +162,7 @@ def test_a_paper_answered_by_clicking_scores_the_keys_count(paper_course, tmp_pa
                 clicked = _answer_by_clicking(page, url, token, name, folder / name, record, artifacts_dir, route)
                 if route == "offline-zip":  # nbgrader's Validate tells the same truth as the check
                     shown = _validate(page, artifacts_dir, "validate-incomplete.png")
-                    assert "作答检查" in shown and "已作答 42 / 44 题" in shown and "未作答：第 43 题、第 44 题" in shown
+                    assert "作答检查" in shown and "已作答 43 / 44 题" in shown and "未作答：第 44 题" in shown
                     assert "Success" not in shown and "failed" not in shown and "全部题目均已作答" not in shown
                 else:
                     _finish_typed_items(page)
@@ -176,8 +178,8 @@ def test_a_paper_answered_by_clicking_scores_the_keys_count(paper_course, tmp_pa
             os.environ["JUPYTERLAB_SETTINGS_DIR"] = old
     saved = json.loads((folder / name).read_text(encoding="utf-8"))
     report = check_paper(saved)
-    typed = 2 if route == "course-lab" else 0  # the ledger and written answers were typed there
-    assert len(report["answered"]) == 42 + typed and report["total"] == 44 and report["unreadable"] == []
+    typed = 1 if route == "course-lab" else 0  # the written answer was typed there
+    assert len(report["answered"]) == 43 + typed and report["total"] == 44 and report["unreadable"] == []
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shutil.copy(folder / name, inbox / name)

@@ -1,5 +1,6 @@
 """A principal takes the whole A paper as the offline zip gives it (Debian Chromium, Playwright):
-the paper opens ready (no Run All), shows no code but the ledger task's answer cell, every click and
+the paper opens ready (no Run All), shows no code at all (the ledger task is read as a table and
+answered by choosing), every click and
 the typed written answer are on disk 3 s after the last one although the browser is killed then,
 reopening shows every answer again (no repr text), and autograde gives the same scores as the same
 answers entered another way (written into the file as data, ``simulate.click``).
@@ -152,9 +153,9 @@ def test_a_principal_takes_the_a_paper_without_running_anything(paper_course, tm
                 assert "文件" in menus and "运行" in menus and "File" not in menus and "Run" not in menus
                 assert page.locator("#jp-right-stack").inner_text().count("Create Assignment") == 0
                 editors = _visible_editors(page)
-                # The ledger task (t03) still asks for pandas code on the A paper: its answer cell is
-                # the one editor on screen; setup, answer widgets and grading cells show no code.
-                assert len(editors) == 1 and "answer_t03" in editors[0], editors
+                # No programming on the A paper: setup, answer widgets, the ledger table and grading
+                # cells show no code, and no item asks for any.
+                assert editors == [], editors
                 height = page.evaluate("document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').scrollHeight")
                 print(f"A paper height at 1366×768: {height} px = {height / 768:.1f} screens "
                       f"(before: {HEIGHT_BEFORE / 768:.1f} screens)")
@@ -180,7 +181,7 @@ def test_a_principal_takes_the_a_paper_without_running_anything(paper_course, tm
                     proc.wait(timeout=30)
             saved = json.loads(path.read_text(encoding="utf-8"))
             report = check_paper(saved)
-            assert report["missing"] == ["t03"] and report["unreadable"] == [] and report["total"] == 44
+            assert report["missing"] == [] and report["unreadable"] == [] and report["total"] == 44
             cells = answer_cells(saved)
             assert read_item(saved, cells["w01-text"], specs["w01"]) == (True, WRITTEN, "")
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
@@ -193,7 +194,8 @@ def test_a_principal_takes_the_a_paper_without_running_anything(paper_course, tm
                 checked = page.locator(".jp-Notebook input:checked").count()
                 want = sum(1 for i in clicked if i["kind"] in ("single", "truefalse")) + sum(
                     len(i["key"]) if i["kind"] == "multiple" else max(1, len(i["key"]))
-                    for i in clicked if i["kind"] in ("multiple", "hazard_ids"))
+                    for i in clicked if i["kind"] in ("multiple", "hazard_ids")) + sum(
+                    1 for i in clicked if i["kind"] == "ledger_read")  # the channel's radio button
                 assert checked == want
                 page.screenshot(path=str(artifacts_dir / "paper-ready-reopened.png"))
             finally:
@@ -212,6 +214,8 @@ def test_a_principal_takes_the_a_paper_without_running_anything(paper_course, tm
     for item in clicked:  # the classification as the browser chose it (the key's level, its requirement)
         value = {work: {"level": want["level"], "requirement": _REQUIREMENT_OF[want["level"]]}
                  for work, want in item["key"].items()} if item["kind"] == "classify_works" else item["key"]
+        if item["kind"] == "ledger_read":
+            value = {"overdue_major": value["overdue_major"], "lowest_channel": value["lowest_channels"][0]}
         click(other_nb, specs[item["item_id"]], value)
     next(c for c in other_nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "w01-answer").source = WRITTEN
     got = {}

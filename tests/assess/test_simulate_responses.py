@@ -33,13 +33,19 @@ class Graded:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    """2026-A generated with the real paper builder for ten trainees of a tiny city."""
+    """2026-A generated with the real paper builder for ten trainees of a tiny city, with the ledger
+    task's code option on: the attacks need a code item to live in (a paper without one is graded
+    with no kernel: ``test_no_code_paper``)."""
+    from functools import partial
+
+    from zhiben_training.assess.papers.paper import build_paper
     from zhiben_training.synth import generate_city
 
     base = tmp_path_factory.mktemp("simulate")
     generate_city(scale="tiny", seed=5, out_dir=base / "city")
     variants.generate(base / "course", round_id="2026-principal", paper="A",
-                     trainees=[{"id": t, "name": t} for t in TRAINEES], city_dir=base / "city", base_seed=3)
+                     trainees=[{"id": t, "name": t} for t in TRAINEES], city_dir=base / "city", base_seed=3,
+                     build=partial(build_paper, code_tasks=True))
     return base / "course"
 
 

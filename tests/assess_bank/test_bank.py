@@ -148,7 +148,7 @@ def test_the_public_api_of_papers_scoring_and_analysis_is_pinned():
     from zhiben_training.assess.results import analysis
 
     assert sorted(papers.__all__) == ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed",
-                                      "score_item"]
+                                      "score_item", "writes_code"]
     assert "score_item" in scoring.__all__ and papers.score_item is scoring.score_item
     assert {"item_analysis", "plot_item_analysis", "ItemAnalysis"} <= set(analysis.__all__)
 

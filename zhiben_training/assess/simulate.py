@@ -99,6 +99,12 @@ def _answer_for(item: dict, quality: str, rng: np.random.Generator) -> object:
         if right:
             return key
         return {**key, "overdue_major": int(key.get("overdue_major", 0)) + 2}
+    if kind == "ledger_read":
+        lowest = key["lowest_channels"][0]
+        others = [c for c in key["closure_rate_by_channel"] if c not in key["lowest_channels"]]
+        if right:
+            return {"overdue_major": key["overdue_major"], "lowest_channel": lowest}
+        return {"overdue_major": max(0, key["overdue_major"] - 1), "lowest_channel": (others or [lowest])[0]}
     return None
 
 
@@ -135,7 +141,8 @@ def _choice_model(models: _Models, tag: str, labels: list, label: str | None, na
 def click(nb, spec: dict, value: object, models: _Models | None = None) -> None:
     """Answer one click item of ``nb`` as a trainee clicking in JupyterLab and saving would: the
     answer cell shows a widget box, the notebook metadata holds the saved widget state.
-    ``value`` in the scorer's terms (letter, letters, bool, {work: {level, requirement}}) or None."""
+    ``value`` in the scorer's terms (letter, letters, bool, {work: {level, requirement}},
+    {overdue_major, lowest_channel}) or None."""
     models = models or _Models(f"{spec['item']}/{nb.metadata.get('zhiben', {}).get('trainee_id', '')}")
     item, kind, children = spec["item"], spec["kind"], []
     if kind == "single":
@@ -150,6 +157,12 @@ def click(nb, spec: dict, value: object, models: _Models | None = None) -> None:
             if letter in chosen:
                 state["value"] = True
             children.append(models.add("CheckboxModel", state))
+    elif kind == "ledger_read":
+        got = value or {}
+        count = None if got.get("overdue_major") is None else str(got["overdue_major"])
+        children.append(_choice_model(models, f"zb-{item}-overdue", spec["counts"],
+                                      count if count in spec["counts"] else None, "DropdownModel"))
+        children.append(_choice_model(models, f"zb-{item}-channel", spec["channels"], got.get("lowest_channel")))
     else:
         for work in spec["works"]:
             got = (value or {}).get(work) or {}
@@ -204,6 +217,12 @@ def _hostile(nb, record: dict, kind: str, rng: np.random.Generator) -> None:
     """Good answers for the first half, then the attack in the next answer cell."""
     _fill(nb, record, "good", rng)
     code_items = [i for i in record["items"] if i["kind"] != "written" and not _is_click(nb, i["item_id"])]
+    if not code_items:  # a paper without code: the attack goes into a code cell of its own, which
+        at = next(n for n, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+        attack = nbformat.v4.new_code_cell(HOSTILE_KINDS[kind])  # grading never runs
+        attack["id"] = f"attack-{kind}"  # a fixed id: the same seed writes the same bytes
+        nb.cells.insert(at + 1, attack)
+        return
     target = code_items[len(code_items) // 2]
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == answer_cell_id(target["item_id"]):

@@ -19,7 +19,8 @@ _HEADERS = {"paper": "试卷", "question_id": "题目", "kind": "题型", "n": "
 
 
 _KINDS = {"single": "单选", "multiple": "多选", "truefalse": "判断", "hazard_ids": "隐患判定",
-          "classify_works": "危大分级", "ledger": "台账分析", "written": "简答"}
+          "classify_works": "危大分级", "ledger": "台账分析",
+          "ledger_read": "台账查阅", "written": "简答"}
 
 
 def _fmt(value: object) -> str:

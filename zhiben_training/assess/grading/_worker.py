@@ -260,7 +260,7 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
                     result["answers"].setdefault(f"{d['item_id']}-test", (False, None, "未作答"))
     scores, comments, reason = _score(keys, plan, result, scorer)
     graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"],
-                             typed=read_written(variant, data) if submitted is not None else None)
+                             typed=read_written(variant, data) if submitted is not None else None, own=True)
     sha = hashlib.sha256(data).hexdigest()
     graded.metadata["zhiben_grading"] = {"isolation": isolation, "submission_sha256": sha}
     return {"student": student, "sha256": sha, "graded": graded,

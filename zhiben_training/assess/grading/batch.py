@@ -11,6 +11,10 @@ with the reason. A failure of the machinery (``_supervisor``: fork server or wor
 that never starts, a scorer or disk error) is retried once, then the submission is 未评分（评分系统
 故障）: no gradebook row, not marked done (a rerun grades it), refused by ``assess import``.
 
+A paper without any code item (the A paper by default: every item is clicked or typed into a
+text box) is graded with no kernel at all: ``needs_kernel`` reads the assignment's source notebook,
+and without a code answer cell no fork server, sandbox or kernel starts (``KernelFreeGrader``).
+
 Resumable: ``.autograde/<assignment>.json`` records, per trainee, the SHA-256 of the graded file
 and the isolation level, or the cause of a fault; the fork servers' stderr goes to
 ``.autograde/logs/``. It also keeps which file the gradebook's rows belong to (``basis``): a newly
@@ -44,7 +48,7 @@ from zhiben_training.assess.grading.sandbox import (
     isolation_level,
 )
 from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
-from zhiben_training.errors import AssessmentError, GradingIncompleteError
+from zhiben_training.errors import AssessmentError, GradingFaultError, GradingIncompleteError
 
 __all__ = ["AutogradeSummary", "autograde", "submissions", "grading_status", "require_fully_graded",
            "dropped_manual_grades", "UNGRADED_LABEL"]
@@ -65,6 +69,7 @@ class AutogradeSummary:
     retries: int = 0
     worker_restarts: int = 0
     seconds: float = 0.0
+    kernels: bool = True  # False: the paper has no code item, graded as data without any kernel
 
 
 def submissions(course_root: Path, assignment: str) -> list[str]:
@@ -72,6 +77,52 @@ def submissions(course_root: Path, assignment: str) -> list[str]:
     if not base.is_dir():
         return []
     return sorted(p.name for p in base.iterdir() if (p / assignment / f"{NOTEBOOK_NAME}.ipynb").exists())
+
+
+def needs_kernel(course_root: Path, assignment: str) -> bool:
+    """Whether the assignment has an item answered with code (every variant shares the source's
+    structure). Click items and written answers are read as data, so a paper of only those needs
+    no kernel. An unreadable source notebook counts as needing one (the sandboxed path)."""
+    from zhiben_training.assess.grading.submission import click_specs, read_own
+
+    try:  # written by ``generate``: read without schema validation (0.4 s)
+        source = read_own(Path(course_root) / "source" / assignment / f"{NOTEBOOK_NAME}.ipynb")
+    except (OSError, ValueError, KeyError, AttributeError):
+        return True
+    clicks = click_specs(source)
+    return any(c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
+               and c.metadata["nbgrader"].get("grade_id") not in clicks for c in source.cells)
+
+
+class _NoKernel:
+    """The runner of a paper without code items: running anything is a fault, never a score."""
+
+    def run(self, plan, files):
+        raise GradingFaultError("本试卷没有代码题，评分不运行任何代码，但答卷的评分计划中有代码单元格")
+
+    def recover(self) -> None:
+        pass
+
+
+class KernelFreeGrader:
+    """Grades a paper without code items in this process: each answer read from the file as data
+    and scored; no fork server, no sandbox, no kernel (same outcomes as ``GradingPool.grade``)."""
+
+    retries = worker_restarts = 0
+
+    def __init__(self, job: _Job):
+        from zhiben_training.assess.grading._worker import default_scorer
+
+        self.job, self.scorer, self.runner = job, job.scorer or default_scorer(), _NoKernel()
+
+    def grade(self, students: list[str]):
+        from zhiben_training.assess.grading._supervisor import _grade
+
+        for student in students:
+            yield _grade(self.job, student, self.runner, self.scorer)
+
+    def close(self) -> None:
+        pass
 
 
 def _state_path(course_root: Path, aid: str) -> Path:
@@ -217,15 +268,19 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
         return summary
     log_dir = course_root / ".autograde" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    work_base = Path(tempfile.mkdtemp(prefix="zhiben-grade-", dir=_short_temp_dir()))
-    os.chmod(work_base, 0o711)
+    summary.kernels = needs_kernel(course_root, assignment)
+    if summary.kernels:
+        work_base = Path(tempfile.mkdtemp(prefix="zhiben-grade-", dir=_short_temp_dir()))
+        os.chmod(work_base, 0o711)
+    else:
+        work_base = log_dir  # nothing runs, so no scratch folders
     job = _Job(course_root=course_root, assignment=assignment, work_base=work_base, log_dir=log_dir,
                use_bwrap=bwrap, limits=limits, scorer=scorer, isolation=level)
     pool = None
     with _SigtermAsExit(), tqdm(total=len(pending), disable=not progress, desc=f"评分 {assignment}",
                                 unit="份") as bar:
         try:
-            pool = GradingPool(job, workers=workers)
+            pool = GradingPool(job, workers=workers) if summary.kernels else KernelFreeGrader(job)
             with nbg.AutogradeWriter(course_root) as writer:
                 for kind, student, payload in pool.grade(pending):
                     _settle(state, summary, writer, kind, student, payload, sha=shas[student], isolation=level)

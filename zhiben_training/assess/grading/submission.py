@@ -30,10 +30,15 @@ def read_own(path) -> nbformat.NotebookNode:
 
 
 def write_own(nb, path) -> None:
-    """Write a notebook without schema validation, in nbformat's on-disk layout."""
+    """Write a notebook without schema validation: nbformat's on-disk JSON (split lines, sorted
+    keys) without indentation, which only the pure-Python encoder does (several times slower)."""
+    split_lines(nb)  # in place and undone below: a deep copy of a whole paper costs more than the write
+    try:
+        text = json.dumps(nb, ensure_ascii=False, sort_keys=True)
+    finally:
+        rejoin_lines(nb)
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(split_lines(copy.deepcopy(nb)), fh, ensure_ascii=False, indent=1, sort_keys=True)
-        fh.write("\n")
+        fh.write(text + "\n")
 
 
 @dataclass
@@ -192,18 +197,24 @@ def captured_answer(outputs: list) -> tuple[bool, object, str]:
     return True, record.get("value"), ""
 
 
+def _output(kind: str, data: dict, **fields) -> nbformat.NotebookNode:
+    """An output cell entry, built without nbformat's per-output schema validation (hot path)."""
+    return nbformat.NotebookNode({"output_type": kind, "data": data, "metadata": {}, **fields})
+
+
 def graded_notebook(variant, plan: Plan, submitted, cell_outputs: dict[str, list],
                     scores: dict[str, float], *, answers: dict[str, tuple] | None = None,
-                    typed: dict[str, str] | None = None) -> nbformat.NotebookNode:
+                    typed: dict[str, str] | None = None, own: bool = False) -> nbformat.NotebookNode:
     """The autograded notebook: variant structure and metadata, trainee answers, and each test
     cell's output replaced by its score (nbgrader reads partial credit from ``text/plain``).
     The answer each capture cell recorded (``answers``: test grade_id -> ``captured_answer``) is
     kept before the score as a display_data output, which nbgrader's ``determine_grade`` skips,
     so item analysis (``responses``) can read it back. A written answer typed into its text box
     (``typed``: answer grade_id -> text, ``read_written``) becomes its Markdown cell's source, which
-    the examiner grades in formgrader."""
+    the examiner grades in formgrader. ``own``: the variant was read for this call only and is
+    filled in place (no copy)."""
     answers = answers or {}
-    nb = copy.deepcopy(variant)
+    nb = variant if own else copy.deepcopy(variant)
     for flag in ("open_ready", "autosave"):  # an examiner opening it in JupyterLab sees it as it is
         nb.metadata.get("zhiben", {}).pop(flag, None)
     written = {}
@@ -224,10 +235,9 @@ def graded_notebook(variant, plan: Plan, submitted, cell_outputs: dict[str, list
                 cell.source = written[gid]
         elif meta.get("grade") and cell.cell_type == "code":
             score = scores.get(gid, 0.0)
-            cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(score))},
-                                                   execution_count=None)]
+            cell.outputs = [_output("execute_result", {"text/plain": repr(float(score))}, execution_count=None)]
             if gid in answers:
                 answered, value, reason = answers[gid]
                 record = {"item": gid.removesuffix("-test"), "answered": answered, "value": value, "reason": reason}
-                cell.outputs.insert(0, nbformat.v4.new_output("display_data", data={ANSWER_MIME: record}))
+                cell.outputs.insert(0, _output("display_data", {ANSWER_MIME: record}))
     return nb

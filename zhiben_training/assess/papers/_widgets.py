@@ -106,6 +106,74 @@ def _hazard_boxes(spec, value):
     return rows
 
 
+_LEDGER_SORTS = {"发现日期（早→晚）": ("发现日期", False), "发现日期（晚→早）": ("发现日期", True),
+                 "整改期限（早→晚）": ("整改期限", False), "整改期限（晚→早）": ("整改期限", True)}
+# one style block, not a style per cell: the table is saved with the widget state in the paper's file
+_LEDGER_STYLE = ("<style>.zb-ledger{border-collapse:collapse;font-size:12px}.zb-ledger th,.zb-ledger td"
+                 "{padding:2px 6px;border:1px solid #ccc;text-align:left}.zb-ledger th{position:sticky;top:0;"
+                 "background:#f3f3f3}</style>")
+_LEDGER_SHOWN = ["隐患编号", "发现日期", "发现渠道", "隐患级别", "隐患描述", "整改期限", "整改完成日期", "销号日期"]
+
+
+def _ledger_table(rows, level, channel, status, sort):
+    """The ledger rows as an HTML table with Chinese column names (no index), filtered and sorted."""
+    import html
+
+    shown = [r for r in rows if level in ("全部", r.get("隐患级别")) and channel in ("全部", r.get("发现渠道"))
+             and (status == "全部" or (status == "已销号") == bool((r.get("销号日期") or "").strip()))]
+    column, reverse = _LEDGER_SORTS[sort]
+    shown.sort(key=lambda r: (r.get(column) or "", r.get("隐患编号") or ""), reverse=reverse)
+    head = "".join(f"<th>{c}</th>" for c in _LEDGER_SHOWN)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(r.get(c) or '')}</td>" for c in _LEDGER_SHOWN) + "</tr>"
+                   for r in shown)
+    return (f"<div>显示 {len(shown)} / {len(rows)} 条</div>{_LEDGER_STYLE}"
+            '<div style="max-height:320px;overflow:auto"><table class="zb-ledger">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _ledger_rows(spec, value):
+    """The readable ledger table (filters and sort are for reading only, not saved as the answer)
+    and the two choices that are the answer."""
+    import csv
+
+    import ipywidgets as w
+
+    try:
+        with open(spec["file"], encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError:
+        rows = None
+    out = []
+    if rows is None:
+        out.append(w.HTML(f"<b>找不到台账文件 {spec['file']}：请从试卷所在的文件夹打开试卷。</b>"))
+    else:
+        def options(column):
+            return ["全部", *sorted({r.get(column) or "" for r in rows})]
+
+        level = w.Dropdown(options=options("隐患级别"), description="隐患级别", layout=w.Layout(width="200px"))
+        channel = w.Dropdown(options=options("发现渠道"), description="发现渠道", layout=w.Layout(width="240px"))
+        status = w.Dropdown(options=["全部", "已销号", "未销号"], description="销号状态", layout=w.Layout(width="200px"))
+        sort = w.Dropdown(options=list(_LEDGER_SORTS), description="排序", layout=w.Layout(width="240px"))
+        table = w.HTML(_ledger_table(rows, "全部", "全部", "全部", sort.value))
+
+        def redraw(_=None):
+            table.value = _ledger_table(rows, level.value, channel.value, status.value, sort.value)
+
+        for box in (level, channel, status, sort):
+            box.observe(redraw, names="value")
+        out += [w.HBox([level, channel, status, sort]), table]
+    got = value or {}
+    count = spec["counts"].index(str(got["overdue_major"])) if str(got.get("overdue_major")) in spec["counts"] else None
+    pick = spec["channels"].index(got["lowest_channel"]) if got.get("lowest_channel") in spec["channels"] else None
+    count_box = w.Dropdown(options=spec["counts"], index=count, layout=w.Layout(width="100px"))
+    count_box.add_class(f"zb-{spec['item']}-overdue")
+    channel_box = w.RadioButtons(options=spec["channels"], index=pick, layout=w.Layout(width="100%"))
+    channel_box.add_class(f"zb-{spec['item']}-channel")
+    out += [w.HBox([w.Label("1. 逾期未销号的重大事故隐患条数："), count_box]),
+            w.Label("2. 销号率最低的发现渠道："), channel_box]
+    return out
+
+
 def answer_widget(item):
     """Show the options of one item; the choice is saved into the notebook with the file."""
     import ipywidgets as w
@@ -133,6 +201,8 @@ def answer_widget(item):
             children.append(box)
     elif kind == "hazard_ids":
         children = _hazard_boxes(spec, value)
+    elif kind == "ledger_read":
+        children = _ledger_rows(spec, value)
     else:
         children = _classify_rows(spec, value)
     box = w.VBox(children)

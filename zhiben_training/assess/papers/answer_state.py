@@ -41,6 +41,9 @@ def _fields(spec: dict) -> list[tuple[str, str, list]]:
         return [(f"zb-{item}-{v}", "checkbox", [label]) for v, label in zip(spec["values"], spec["labels"], strict=True)]
     if kind == "text":  # a written answer typed into a text box
         return [(f"zb-{item}", "text", [])]
+    if kind == "ledger_read":  # the ledger read as a table: a count and a channel, both chosen
+        return [(f"zb-{item}-overdue", "choice", list(spec["counts"])),
+                (f"zb-{item}-channel", "choice", list(spec["channels"]))]
     if kind == "classify_works":
         out = []
         for work in spec["works"]:
@@ -150,6 +153,12 @@ def _assemble(spec: dict, picked: dict) -> tuple[bool, object, str]:
         if none or chosen:
             return True, chosen, ""
         return False, None, "未作答"
+    if kind == "ledger_read":
+        count, channel = picked[f"zb-{item}-overdue"], picked[f"zb-{item}-channel"]
+        if count is None and channel is None:
+            return False, None, "未作答"
+        missing = "未选择条数" if count is None else "未选择发现渠道" if channel is None else ""
+        return True, {"overdue_major": None if count is None else int(count), "lowest_channel": channel}, missing
     works = {}
     for work in spec["works"]:
         level, req = picked[f"zb-{item}-{work}-level"], picked[f"zb-{item}-{work}-req"]

@@ -157,6 +157,9 @@ def validate_blueprints(doc: dict, questions: tuple[dict, ...] | list[dict]) -> 
         kinds = [t.get("kind") for t in bp.get("tasks", [])]
         if not set(kinds) <= {"hazard_ids", "classify_works", "ledger"}:
             raise KnowledgeBaseError(f"蓝图 {name} 含未知的任务类型：{kinds}")
+        for task in bp.get("tasks", []):
+            if "code" in task and (task.get("kind") != "ledger" or type(task["code"]) is not bool):
+                raise KnowledgeBaseError(f"蓝图 {name}：只有台账任务（ledger）可设 \"code\": true / false")
         slots = [t.get("item_id") for t in bp.get("tasks", [])] + [bp.get("written", {}).get("item_id")]
         if len(set(slots)) != len(slots):
             raise KnowledgeBaseError(f"蓝图 {name} 的任务编号重复：{slots}")

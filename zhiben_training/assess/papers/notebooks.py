@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 NO_HAZARD = "本现场没有重大事故隐患"
-CLICK_KINDS = ("single", "multiple", "truefalse", "hazard_ids", "classify_works")
+CLICK_KINDS = ("single", "multiple", "truefalse", "hazard_ids", "classify_works", "ledger_read")
 
 NOTEBOOK_NAME = "paper"
 ANSWER_MIME = "application/vnd.zhiben.answer+json"
@@ -110,6 +110,8 @@ def click_spec(item) -> dict:
         spec["works"] = re.findall(r"^\| ([A-Z]+\d+) \|", item.prompt_md, flags=re.M)
     elif item.kind == "hazard_ids":
         spec.update(hazard_choices())
+    elif item.kind == "ledger_read":  # the table is read from the data file handed out with the paper
+        spec.update({k: item.choices[k] for k in ("counts", "channels", "file")})
     return spec
 
 

@@ -24,10 +24,16 @@ from zhiben_training.assess.papers.bank import (
     question_by_id,
 )
 from zhiben_training.assess.papers.scoring import normalise_choice, score_item
-from zhiben_training.assess.papers.site_tasks import choose_site, classify_task, hazard_task, ledger_task
+from zhiben_training.assess.papers.site_tasks import (
+    choose_site,
+    classify_task,
+    hazard_task,
+    ledger_read_task,
+    ledger_task,
+)
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed", "score_item"]
+__all__ = ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed", "score_item", "writes_code"]
 
 _TYPE_CN = {"single": "单选题", "multiple": "多选题", "truefalse": "判断题"}
 _TEMPLATES = {
@@ -50,6 +56,7 @@ class PaperItem:
     key: object
     source_question_id: str | None
     citation: str
+    choices: dict | None = None  # what a click task's widgets offer (t03 without code); never the key
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,14 @@ def _draw_knowledge(bp: dict, paper: str, rng: np.random.Generator) -> list[Pape
     return items
 
 
-def _task_items(bp: dict, city_dir: Path, rng: np.random.Generator) -> tuple[list[PaperItem], dict, str]:
+def writes_code(spec: dict, code_tasks: bool | None = None) -> bool:
+    """Whether a blueprint task asks for code: only the ledger task can, when its ``"code"`` is true
+    (default off: the people who sit these papers are not programmers) or ``code_tasks`` says so."""
+    return spec["kind"] == "ledger" and bool(spec.get("code", False) if code_tasks is None else code_tasks)
+
+
+def _task_items(bp: dict, city_dir: Path, rng: np.random.Generator,
+                code_tasks: bool | None = None) -> tuple[list[PaperItem], dict, str]:
     from zhiben_training.assess.papers.site_report import label_entities
 
     bank = str(bank_dir())
@@ -129,14 +143,16 @@ def _task_items(bp: dict, city_dir: Path, rng: np.random.Generator) -> tuple[lis
         "hazard_ids": lambda: hazard_task(record, labels, rng, bank=bank),
         "classify_works": lambda: classify_task(record, labels, rng, bank=bank),
         "ledger": lambda: ledger_task(city_dir, district, rng),
+        "ledger_read": lambda: ledger_read_task(city_dir, district, rng),
     }
     items, files = [], {}
     for spec in bp["tasks"]:
-        task = builders[spec["kind"]]()
+        kind = spec["kind"] if spec["kind"] != "ledger" or writes_code(spec, code_tasks) else "ledger_read"
+        task = builders[kind]()
         var = f"answer_{spec['item_id']}"
-        items.append(PaperItem(item_id=spec["item_id"], kind=spec["kind"], prompt_md=task.prompt_md, answer_var=var,
+        items.append(PaperItem(item_id=spec["item_id"], kind=kind, prompt_md=task.prompt_md, answer_var=var,
                                answer_template=task.answer_template, points=float(spec["points"]), key=task.key,
-                               source_question_id=None, citation=task.citation))
+                               source_question_id=None, citation=task.citation, choices=task.choices))
         files.update(task.data_files)
     return items, files, record.get("site_id")
 
@@ -148,12 +164,16 @@ def _written_item(bp: dict) -> PaperItem:
                      points=float(spec["points"]), key=None, source_question_id=None, citation="")
 
 
-def build_paper(*, round_id: str, paper: str, trainee_id: str, seed: int, city_dir: Path) -> Paper:
-    """One trainee's paper; the same arguments always give an identical ``Paper``."""
+def build_paper(*, round_id: str, paper: str, trainee_id: str, seed: int, city_dir: Path,
+                code_tasks: bool | None = None) -> Paper:
+    """One trainee's paper; the same arguments always give an identical ``Paper``.
+
+    ``code_tasks``: None follows the blueprint (``"code"`` of the ledger task); True / False
+    switches the code form of the ledger task on / off for this paper."""
     bp = blueprint(paper)
     rng = np.random.default_rng(paper_seed(round_id=round_id, paper=paper, trainee_id=trainee_id, seed=seed))
     knowledge = _draw_knowledge(bp, paper, rng)
-    tasks, files, site_id = _task_items(bp, Path(city_dir), rng)
+    tasks, files, site_id = _task_items(bp, Path(city_dir), rng, code_tasks)
     items = (*knowledge, *tasks, _written_item(bp))
     return Paper(round_id=round_id, paper=paper, trainee_id=trainee_id, seed=int(seed), site_id=site_id,
                  items=items, data_files=files)

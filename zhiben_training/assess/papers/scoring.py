@@ -16,6 +16,8 @@ Rules (all partial credit is rounded to 2 decimals):
   (一般/危大/超规模) and 20 % for naming one fitting requirement (for 一般 the 20 % comes with the level).
 * ``ledger``: 40 % for the number of overdue 重大 items, 60 % shared by the 销号 rates per channel
   (a rate is right within 0.1 percentage point; ``"85.3%"`` and ``85.3`` are both read).
+* ``ledger_read`` (the ledger task answered by choosing): half the points for the number of overdue
+  重大 items, half for a channel with the lowest 销号率 (rates rounded to 1 decimal; ties: any).
 * ``written``: graded by hand in formgrader; scores 0 here.
 """
 
@@ -235,6 +237,25 @@ def _score_ledger(item, answer: object) -> tuple[float, str]:
     return round(total, 2), comment
 
 
+def _score_ledger_read(item, answer: object) -> tuple[float, str]:
+    key: dict = item.key
+    if not isinstance(answer, dict) or len(answer) > 20:
+        return 0.0, "答案格式无效：请选择条数和发现渠道。"
+    total, notes = 0.0, []
+    overdue = _number(answer.get("overdue_major"))
+    if overdue is not None and overdue == key["overdue_major"]:
+        total += 0.5 * item.points
+    else:
+        notes.append(f"逾期未销号的重大事故隐患应为 {key['overdue_major']} 条")
+    channel = _text(answer.get("lowest_channel"))
+    if channel is not None and channel in key["lowest_channels"]:
+        total += 0.5 * item.points
+    else:
+        notes.append("销号率最低的发现渠道应为" + "或".join(key["lowest_channels"]))
+    comment = "全部正确。" if not notes else "；".join(notes) + "。"
+    return round(total, 2), comment
+
+
 _SCORERS = {
     "single": _score_choice,
     "multiple": _score_choice,
@@ -242,6 +263,7 @@ _SCORERS = {
     "hazard_ids": _score_hazard_ids,
     "classify_works": _score_classify,
     "ledger": _score_ledger,
+    "ledger_read": _score_ledger_read,
 }
 
 

@@ -7,7 +7,9 @@
 Neither key hinges on a figure the reference gives only from memory: ``unverified_basis`` keeps such
 measurements out of t01's record and such works out of t02, and both prompts and keys say so.
 * t03 ``ledger``: a hazard-ledger CSV for the site's district as of a stated date; key computed with
-  pandas from the very bytes the trainee receives.
+  pandas from the very bytes the trainee receives. By default (``ledger_read``) the trainee reads the
+  ledger as a table on the paper and answers by choosing (overdue 重大 count, channel with the
+  lowest 销号率); the blueprint's ``"code": true`` asks for pandas code instead (``ledger``).
 
 Keys are built here and travel only in :class:`~zhiben_training.assess.papers.paper.PaperItem.key`.
 """
@@ -30,7 +32,7 @@ from zhiben_training.assess.papers.site_report import (
 from zhiben_training.assess.papers.unverified_basis import level_rests_on_unverified, without_unverified_basis
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["SiteTask", "choose_site", "hazard_task", "classify_task", "ledger_task", "item_citation"]
+__all__ = ["SiteTask", "choose_site", "hazard_task", "classify_task", "ledger_task", "ledger_read_task", "item_citation"]
 
 D24 = "《房屋市政工程生产安全重大事故隐患判定标准（2024版）》"
 _CN = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七"]
@@ -57,6 +59,7 @@ class SiteTask:
     key: object
     citation: str
     data_files: dict[str, bytes]
+    choices: dict | None = None  # what a click task's widgets offer (no key)
 
 
 def item_citation(item_id: str) -> str:
@@ -198,14 +201,47 @@ def ledger_key(csv_bytes: bytes, as_of: str) -> dict:
     return {"as_of": as_of, "overdue_major": overdue, "closure_rate_by_channel": {k: float(v) for k, v in rate.items()}}
 
 
-def ledger_task(city_dir: Path, district: str, rng: np.random.Generator) -> SiteTask:
-    """t03: overdue 重大 items and 销号 rate by channel from ``hazard_ledger.csv``."""
+def _ledger_csv(city_dir: Path, district: str, rng: np.random.Generator) -> tuple[bytes, str]:
     frame, as_of = _ledger_frame(str(Path(city_dir).resolve()), district, rng)
     out = frame[list(_LEDGER_COLUMNS)].rename(columns=_LEDGER_COLUMNS)
     for column in ("发现日期", "整改期限", "整改完成日期", "销号日期"):
         out[column] = out[column].dt.strftime("%Y-%m-%d").fillna("")
-    csv_bytes = out.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    day = as_of.strftime("%Y-%m-%d")
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8"), as_of.strftime("%Y-%m-%d")
+
+
+_LEDGER_CITATION = "《天津市住建领域安全生产治本攻坚三年行动方案（2024-2026年）》二（六）8（清单制管理、照单整改销号）"
+
+
+def ledger_read_task(city_dir: Path, district: str, rng: np.random.Generator) -> SiteTask:
+    """t03 without code: read the ledger table on the paper and choose the overdue 重大 count and
+    the channel with the lowest 销号率 (ties: any of them is right), both checked against the CSV."""
+    csv_bytes, day = _ledger_csv(city_dir, district, rng)
+    key = ledger_key(csv_bytes, day)
+    rates = {c: round(r, 1) for c, r in key["closure_rate_by_channel"].items()}
+    key["lowest_channels"] = sorted(c for c, r in rates.items() if r == min(rates.values()))
+    frame = pd.read_csv(io.BytesIO(csv_bytes), dtype=str, keep_default_na=False)
+    majors = int((frame["隐患级别"] == "重大").sum())
+    # counts up to at least 10: a ledger with few 重大 rows must not give the count away
+    choices = {"counts": [str(n) for n in range(max(majors, 10) + 1)], "channels": sorted(rates),
+               "file": "hazard_ledger.csv", "as_of": day}
+    prompt = (
+        "### 现场管理能力：隐患台账查阅\n\n"
+        f"下方表格是{district}截至 **{day}** 的隐患排查治理台账（共 {len(frame)} 条，随卷文件 `hazard_ledger.csv`），"
+        "可按隐患级别、发现渠道、销号状态筛选，按日期排序。销号日期为空表示截至该日尚未销号。"
+        "请查阅台账，在表格下方选择：\n\n"
+        f"1. 截至 {day}，整改期限早于 {day} 且尚未销号的**重大**事故隐患有几条；\n"
+        "2. 哪个发现渠道的销号率（已销号条数 ÷ 该渠道隐患总条数）最低。\n\n"
+        "两小题各占本题分值的一半。\n"
+    )
+    template = ('answer_t03 = {"overdue_major": None, "lowest_channel": None}'
+                '  # 整数；发现渠道名称，如 "' + choices["channels"][0] + '"')
+    return SiteTask(prompt, template, key, _LEDGER_CITATION, {"hazard_ledger.csv": csv_bytes}, choices)
+
+
+def ledger_task(city_dir: Path, district: str, rng: np.random.Generator) -> SiteTask:
+    """t03 with code (blueprint ``"code": true``): overdue 重大 items and 销号 rate by channel from
+    ``hazard_ledger.csv``, computed by the trainee with pandas."""
+    csv_bytes, day = _ledger_csv(city_dir, district, rng)
     key = ledger_key(csv_bytes, day)
     channels = sorted(key["closure_rate_by_channel"])
     prompt = (
@@ -219,5 +255,4 @@ def ledger_task(city_dir: Path, district: str, rng: np.random.Generator) -> Site
     rates = ", ".join(f'"{c}": None' for c in channels)
     template = ("answer_t03 = {\n    \"overdue_major\": None,  # 整数\n"
                 f"    \"closure_rate_by_channel\": {{{rates}}},  # 百分数，保留 1 位小数\n}}")
-    citation = "《天津市住建领域安全生产治本攻坚三年行动方案（2024-2026年）》二（六）8（清单制管理、照单整改销号）"
-    return SiteTask(prompt, template, key, citation, {"hazard_ledger.csv": csv_bytes})
+    return SiteTask(prompt, template, key, _LEDGER_CITATION, {"hazard_ledger.csv": csv_bytes})

@@ -74,6 +74,10 @@ def _answer_text(item: dict, answered: bool, value, source: str) -> str:
         return "\n".join(labels.get(str(v), str(v)) for v in value) or NO_HAZARD
     if item["kind"] == "classify_works" and isinstance(value, dict):
         return "\n".join(f"{w}：{v.get('level', '')}；{v.get('requirement', '')}" for w, v in value.items())
+    if item["kind"] == "ledger_read" and isinstance(value, dict):
+        count = value.get("overdue_major")
+        return (f"逾期未销号的重大事故隐患：{'（未选择）' if count is None else f'{count} 条'}；"
+                f"销号率最低的发现渠道：{value.get('lowest_channel') or '（未选择）'}")
     return source.strip()
 
 
@@ -90,6 +94,9 @@ def _key_text(item: dict) -> str:
     if item["kind"] == "ledger":
         rates = "；".join(f"{c} {r:g}%" for c, r in key["closure_rate_by_channel"].items())
         return f"逾期未整改的重大事故隐患 {key['overdue_major']} 条；销号率：{rates}"
+    if item["kind"] == "ledger_read":
+        return (f"逾期未销号的重大事故隐患 {key['overdue_major']} 条；销号率最低的发现渠道："
+                + "或".join(key["lowest_channels"]))
     return ""
 
 
