@@ -55,7 +55,45 @@ def test_the_self_check_shows_its_score_once_on_the_button_with_no_box_glyph():
     for name in NAMES:
         nb = json.loads((COURSE / name).read_text(encoding="utf-8"))
         code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-        assert "feedback_html(" not in code  # no second, stale 得分 under the button's fresh one
+        assert "selfcheck.feedback_html(" not in code  # no second, stale 得分 under the button's fresh one
     items = selfcheck.questions("03")
     page = selfcheck.feedback_html(items, selfcheck.score(items, {}))
     assert "□" not in page and "未作答" in page and "参考答案" not in page.split("作答后显示")[0]
+
+
+def test_the_drill_feedback_waits_for_an_answer_and_updates_in_place_on_each_pick():
+    from zhiben_training.lessons import criteria_drill
+    from zhiben_training.lessons.widgets import live
+
+    choices = {}
+    drill = criteria_drill.drill_widgets(choices)
+    feedback = live(drill, lambda: criteria_drill.drill_feedback_html(choices))
+    assert "zhiben-waiting" in feedback.value and "参考条款" not in feedback.value
+    first = drill.children[0].children[1]  # scene 1's clause picker
+    rows = criteria_drill.score_drill({})
+    assert all(r["参考条款"] == "作答后显示" and r["条款原文"] == "" for r in rows)
+    first.value = first.options[1][1]
+    after = feedback.value
+    assert "zhiben-waiting" not in after and after.count("作答后显示") == len(rows) - 1
+    first.value = first.options[2][1]
+    assert feedback.value != after and first.options[2][1] in feedback.value  # the same widget, new table
+
+
+def test_the_prediction_table_shows_the_engines_verdict_only_for_answered_scenarios():
+    from zhiben_training.lessons import explorer
+
+    rows = explorer.score_predictions({})
+    assert {r["规则引擎判定"] for r in rows} == {"作答后显示"} and {r["理由"] for r in rows} == {""}
+    key = explorer.explorer_spec()["tasks"][0]["key"]
+    answered = explorer.score_predictions({key: "危大"})
+    assert answered[0]["规则引擎判定"] in {"一般", "危大", "超规模"}
+    assert explorer.prediction_feedback_html({}) is None
+
+
+def test_the_lowest_closure_district_is_named_only_after_a_pick(lesson_city_env):
+    from zhiben_training.lessons import city, ledger
+
+    findings = city.load_lesson_city()["findings"]
+    assert ledger.district_feedback_html(findings, None) is None
+    answer = ledger.lowest_closure_district(findings)
+    assert ledger.district_feedback_html(findings, answer[0]).startswith("<p role='status'>✓ 正确")

@@ -13,7 +13,7 @@ import json
 from functools import cache
 from importlib import resources
 
-__all__ = ["LEVELS", "explorer_spec", "work_for", "classify", "verdict_html", "threshold_explorer",
+__all__ = ["LEVELS", "explorer_spec", "work_for", "classify", "verdict_html", "threshold_explorer", "prediction_feedback_html",
            "prediction_quiz", "score_predictions"]
 
 LEVELS = ("一般", "危大", "超规模")
@@ -145,8 +145,19 @@ def score_predictions(choices: dict) -> list[dict]:
         rows.append({
             "情形": task["prompt"],
             "你的判断": given or "未作答",
-            "规则引擎判定": result.level,
+            "规则引擎判定": "作答后显示" if given is None else result.level,
             "结果": "未作答" if given is None else ("正确" if given == result.level else "不正确"),
-            "理由": "；".join(result.reasons) or "未达到危大工程范围",
+            "理由": "" if given is None else ("；".join(result.reasons) or "未达到危大工程范围"),
         })
     return rows
+
+
+def prediction_feedback_html(choices: dict) -> str | None:
+    """The prediction table for the scenarios answered so far; None before the first answer."""
+    import pandas as pd
+
+    from zhiben_training.lessons.widgets import text_table
+
+    if not any(v is not None for v in choices.values()):
+        return None
+    return text_table(pd.DataFrame(score_predictions(choices))).to_html()

@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["NONE", "InspectionObject", "pick_site", "inspection_objects", "expected_items", "judge",
+__all__ = ["NONE", "InspectionObject", "pick_site", "inspection_objects", "expected_items", "judge", "marks_feedback_html", "all_marked",
            "score_marks", "object_html", "marking_widgets"]
 
 NONE = "无重大事故隐患"
@@ -151,9 +151,27 @@ def score_marks(objects: list[InspectionObject], choices: dict, findings) -> lis
     rows = []
     for obj in objects:
         verdict, why = judge(obj.key, choices.get(obj.key), expected)
+        shown = choices.get(obj.key) is not None  # the clause numbers only after the learner's mark
         rows.append({"检查对象": obj.title, "你的标记": choices.get(obj.key) or "—", "结果": verdict,
-                     "说明": why, "触发事实": "；".join(facts.get(obj.key, []))})
+                     "说明": why, "触发事实": "；".join(facts.get(obj.key, [])) if shown else ""})
     return rows
+
+
+def marks_feedback_html(objects: list[InspectionObject], choices: dict, findings) -> str | None:
+    """The summary for the objects marked so far (score on top); None before the first mark."""
+    import pandas as pd
+
+    from zhiben_training.lessons.widgets import text_table
+
+    if not any(choices.get(obj.key) is not None for obj in objects):
+        return None
+    table = pd.DataFrame(score_marks(objects, choices, findings))
+    head = f"<p role='status'>正确：{int((table['结果'] == '正确').sum())} / {len(table)}</p>"
+    return head + text_table(table).to_html()
+
+
+def all_marked(objects: list[InspectionObject], choices: dict) -> bool:
+    return all(choices.get(obj.key) is not None for obj in objects)
 
 
 def object_html(obj: InspectionObject) -> str:

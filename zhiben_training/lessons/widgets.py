@@ -1,7 +1,8 @@
 """Widget panels for the lessons. Each panel writes every learner choice into a plain dict.
 
 Rule for every panel here: observers only *record* (``choices[key] = value``) and re-render an
-output; the notebook's next cell computes feedback from ``choices`` with a pure function. A
+output; feedback is computed from ``choices`` with a pure function, shown by ``live`` (an HTML
+widget that re-renders after every answer, in place, and says 作答后显示 until there is one). A
 headless run therefore never waits for a click, and shows the result for the default choices.
 Every control has a Chinese ``description`` (rendered as its ``<label>``) for screen readers.
 """
@@ -12,10 +13,39 @@ import html
 
 from zhiben_training.errors import ZhibenError
 
-__all__ = ["STYLE", "record", "fine_calculator", "fine_result_html", "year_plan_builder", "plan_choices",
+__all__ = ["STYLE", "WAITING", "live", "record", "fine_calculator", "fine_result_html", "year_plan_builder", "plan_choices",
            "checklist", "checklist_gaps", "text_table"]
 
 STYLE = {"description_width": "initial"}
+
+
+WAITING = "作答后在这里显示参考答案和对照结果。"
+
+
+def _descendants(widget):
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from _descendants(child)
+
+
+def live(source, render, *, waiting: str = WAITING):
+    """An HTML widget showing ``render()`` (an HTML string, or None while there is nothing to show),
+    re-rendered in place after every change of any control inside ``source``: the learner's answer
+    first, then the reference answer; never a stale result above a fresh one."""
+    import ipywidgets as w
+
+    out = w.HTML(layout={"width": "100%"})
+
+    def _show(_change=None):
+        content = render()
+        out.value = content if content is not None else f"<p class='zhiben-waiting' role='status'>{html.escape(waiting)}</p>"
+
+    for widget in _descendants(source):
+        if "value" in widget.trait_names() and not isinstance(widget, w.HTML | w.Label):
+            widget.observe(_show, names="value")
+    _show()
+    out.add_class("zhiben-live")
+    return out
 
 
 def record(widget, choices: dict, key: str, *, convert=None):

@@ -14,7 +14,7 @@ def setup(*extra: str) -> tuple[str, str]:
         "",
         "from zhiben_training.fonts import use_cjk_font",
         "from zhiben_training.lessons import selfcheck",
-        "from zhiben_training.lessons.widgets import text_table",
+        "from zhiben_training.lessons.widgets import live, text_table",
         *extra,
         "",
         "字体 = use_cjk_font()  # 图表使用随工具包安装的思源黑体（Noto Sans CJK），保证中文正常显示",

@@ -88,17 +88,10 @@ charts.plot_monthly(ledger.monthly(台账));"""),
 
 ## 八、练习：找出销号最慢的区
 
-不看上面的表格，用下拉框选择你认为销号率最低的区，再运行反馈单元格。"""),
+不看上面的表格，用下拉框选择你认为销号率最低的区，选择后下方立即给出反馈。"""),
         ("code", """练习作答 = {}
 区选择 = record(widgets.Dropdown(options=[("（请选择）", None), *[(d, d) for d in sorted(台账["district"].unique())]],
                               value=None, description="销号率最低的区", style=STYLE), 练习作答, "district")
-display(区选择)"""),
-        ("code", """# 反馈：由台账数据计算
-答案 = ledger.lowest_closure_district(台账)
-选择 = 练习作答.get("district")
-if 选择 is None:
-    print("尚未作答。销号率最低的区：", "、".join(答案))
-else:
-    print("✓ 正确" if 选择 in 答案 else "× 不正确", "——销号率最低的区：", "、".join(答案))"""),
+display(区选择, live(区选择, lambda: ledger.district_feedback_html(台账, 练习作答.get("district"))))"""),
         *selfcheck_cells(NUMBER),
     ]
