@@ -108,7 +108,11 @@ def open_cmd(folder: Path, practice: Path | None, copy_only: bool, no_browser: b
         click.echo(f"保留了你的 {name}（与新版不同，未覆盖；要换成新版，先把它改名或移走再运行本命令）。")
     if copy_only:
         return
-    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={report.folder.resolve()}"]
+    from zhiben_training.lessons.lab import learner_lab
+
+    lab = learner_lab(report.folder)  # Chinese menus, no nbgrader panels (see lessons/lab.py)
+    os.environ.update(lab.env)
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={report.folder.resolve()}", *lab.args]
     if no_browser:
         argv.append("--no-browser")
     if os.geteuid() == 0:
