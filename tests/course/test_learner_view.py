@@ -97,3 +97,45 @@ def test_the_lowest_closure_district_is_named_only_after_a_pick(lesson_city_env)
     assert ledger.district_feedback_html(findings, None) is None
     answer = ledger.lowest_closure_district(findings)
     assert ledger.district_feedback_html(findings, answer[0]).startswith("<p role='status'>✓ 正确")
+
+
+def test_the_engines_reasons_read_in_chinese_words_with_no_field_names():
+    from zhiben_training.lessons import explorer
+
+    result = explorer.classify(explorer.work_for("excavation", {"depth_m": 5.0}))
+    html = explorer.verdict_html(result, "excavation")
+    assert "开挖深度 5.0 m" in html and "depth_m" not in html
+    rows = explorer.score_predictions({task["key"]: "危大" for task in explorer.explorer_spec()["tasks"]})
+    reasons = "".join(r["理由"] for r in rows)
+    assert reasons and not __import__("re").search(r"[a-z]+_[a-z_]+ = |work_type", reasons), reasons
+
+
+def test_a_text_table_keeps_short_columns_and_headers_on_one_line_and_shows_no_index():
+    import re
+
+    import pandas as pd
+
+    from zhiben_training.lessons.widgets import text_table
+
+    frame = pd.DataFrame([{"情形": "某住宅地下车库基坑，开挖深度 5.0 m，周边有既有建筑物和地下管线。" * 2, "结果": "不正确",
+                           "规则引擎判定": "超规模"}])
+    page = text_table(frame).to_html()
+    rules: dict[str, str] = {}
+    for selectors, props in re.findall(r"([^{}]+)\{([^}]*)\}", page.split("</style>")[0].split(">", 1)[1]):
+        for sel in selectors.split(","):
+            key = "th" if sel.strip().endswith(" th") else sel.strip().split("_", 2)[-1]
+            rules[key] = rules.get(key, "") + props
+    assert "nowrap" not in rules["row0_col0"] and "nowrap" in rules["row0_col1"] and "nowrap" in rules["row0_col2"]
+    assert "nowrap" in rules["th"] and "row_heading" not in page
+
+
+def test_the_checklist_counts_update_on_each_tick_without_running_a_cell():
+    from zhiben_training.lessons import campaign
+    from zhiben_training.lessons.widgets import checklist, checklist_gaps_html, live
+
+    items, choices = campaign.campaign()["asks"], {}
+    boxes = checklist(items, choices)
+    counts = live(boxes, lambda: checklist_gaps_html(items, choices))
+    assert f"已落实 <b>0</b> 项，待落实 <b>{len(items)}</b> 项" in counts.value and "□" not in counts.value
+    boxes.children[0].value = True
+    assert f"已落实 <b>1</b> 项，待落实 <b>{len(items) - 1}</b> 项" in counts.value

@@ -198,7 +198,7 @@ def marking_widgets(objects: list[InspectionObject], choices: dict, findings):
         def _on_pick(change, key=obj.key, feedback=feedback):
             choices[key] = change["new"]
             verdict, why = judge(key, change["new"], expected)
-            mark = {"正确": "✓", "不正确": "×"}.get(verdict, "□")
+            mark = {"正确": "✓", "不正确": "×"}.get(verdict, "")
             feedback.value = f"<span role='status'>{mark} {verdict}。{html.escape(why)}</span>"
 
         picker.observe(_on_pick, names="value")

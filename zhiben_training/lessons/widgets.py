@@ -14,7 +14,7 @@ import html
 from zhiben_training.errors import ZhibenError
 
 __all__ = ["STYLE", "WAITING", "live", "record", "fine_calculator", "fine_result_html", "year_plan_builder", "plan_choices",
-           "checklist", "checklist_gaps", "text_table"]
+           "checklist", "checklist_gaps", "checklist_gaps_html", "text_table"]
 
 STYLE = {"description_width": "initial"}
 
@@ -68,7 +68,7 @@ def fine_result_html(choices: dict) -> str:
         fine = principal_fine(choices.get("income"), choices.get("level"))
         manager = manager_fine_range(choices.get("income"))
     except ZhibenError as err:
-        return f"<div class='zhiben-fine' role='status'>！{html.escape(str(err))}</div>"
+        return f"<div class='zhiben-fine' role='status'>！{html.escape(str(err)).replace(chr(10), '<br>')}</div>"
     return (
         "<div class='zhiben-fine' role='status'>"
         f"<p>事故等级：<b>{fine.level}事故</b>；上一年年收入：{fine.income:,.2f} 元</p>"
@@ -86,7 +86,10 @@ def fine_calculator(choices: dict, *, income: float = 500000.0, level: str = "�
 
     from zhiben_training.lessons.fines import ACCIDENT_LEVELS
 
-    income_box = w.FloatText(value=income, description="主要负责人上一年年收入（元）", style=STYLE)
+    shown = f"{income / 10000:g}万" if income and income % 10000 == 0 else f"{income:g}"
+    income_box = w.Text(value=shown, description="主要负责人上一年年收入", placeholder="例如 50万 或 500000",
+                        tooltip="可写 500000、500000元、50万 或 50万元", continuous_update=False, style=STYLE)
+    income_box.add_class("zhiben-income")
     level_box = w.ToggleButtons(options=list(ACCIDENT_LEVELS), value=level, description="事故等级", style=STYLE,
                                 tooltips=[f"{lv}事故" for lv in ACCIDENT_LEVELS])
     record(income_box, choices, "income")
@@ -172,6 +175,24 @@ def checklist_gaps(items: list[dict], choices: dict) -> list[str]:
     return [f"{item['short']}（方案{item['ref']}）" for item in items if not choices.get(item["short"])]
 
 
+def checklist_gaps_html(items: list[dict], choices: dict) -> str:
+    """How many requirements are ticked and which are still open, for ``live`` under the checklist."""
+    gaps = checklist_gaps(items, choices)
+    rows = "".join(f"<li>{html.escape(g)}</li>" for g in gaps)
+    return (f"<div class='zhiben-gaps' role='status'><p>已落实 <b>{len(items) - len(gaps)}</b> 项，"
+            f"待落实 <b>{len(gaps)}</b> 项{'：' if gaps else '。'}</p>{f'<ul>{rows}</ul>' if gaps else ''}</div>")
+
+
+SHORT = 12  # a column whose every cell is at most this long never wraps (no one character per line)
+
+
 def text_table(frame):
-    """A DataFrame styled for Chinese prose: left-aligned, wrapped, no index column."""
-    return frame.style.set_properties(**{"text-align": "left", "white-space": "pre-wrap"}).hide(axis="index")
+    """A DataFrame styled for Chinese prose: left-aligned, no index column; long text wraps, short
+    columns (and every header) stay on one line, so a narrow column never shows one character per line."""
+    short = [c for c in frame.columns
+             if max([len(str(c)), *(len(str(v)) for v in frame[c])]) <= SHORT]
+    styled = frame.style.set_properties(**{"text-align": "left", "white-space": "pre-wrap"}).hide(axis="index")
+    if short:
+        styled = styled.set_properties(subset=short, **{"white-space": "nowrap"})
+    return styled.set_table_styles([{"selector": "th", "props": [("white-space", "nowrap"), ("text-align", "left")]}],
+                                   overwrite=False)

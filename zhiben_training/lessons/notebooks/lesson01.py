@@ -97,17 +97,13 @@ display(widgets.VBox([年份, 月份, 阶段显示]))"""),
 企业的自查自改记录、隐患整改销号记录，是这些汇报的数据来源。"""),
         ("md", """## 七、对照自查：我的企业做到了吗
 
-勾选你所在企业**已经做到、并且有记录可查**的事项。勾选结果保存在 `对照自查` 中，下一个单元格列出尚待落实的事项，
-可以作为第七课编制年度计划的输入。"""),
-        ("code", """from zhiben_training.lessons.widgets import checklist, checklist_gaps
+勾选你所在企业**已经做到、并且有记录可查**的事项。每勾选一项，下方的“已落实 / 待落实”随之更新；
+待落实的事项可以作为第七课编制年度计划的输入。"""),
+        ("code", """from zhiben_training.lessons.widgets import checklist, checklist_gaps_html
 
 对照事项 = campaign.campaign()["asks"]
 对照自查 = {}
-display(checklist(对照事项, 对照自查))"""),
-        ("code", """# 尚待落实的事项（勾选后重新运行本单元格）
-待落实 = checklist_gaps(对照事项, 对照自查)
-print(f"已落实 {len(对照事项) - len(待落实)} 项，待落实 {len(待落实)} 项：")
-for 事项 in 待落实:
-    print("　□", 事项)"""),
+清单 = checklist(对照事项, 对照自查)
+display(清单, live(清单, lambda: checklist_gaps_html(对照事项, 对照自查)))"""),
         *selfcheck_cells(NUMBER),
     ]
