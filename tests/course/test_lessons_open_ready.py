@@ -72,7 +72,7 @@ def learner(tmp_path_factory, lesson_city_env):
 def _open_ready(learner, name: str):
     """Open a lesson and wait until the plugin has run it (no Run All): widgets shown, no error."""
     page = learner["page"]
-    page.goto(f"{learner['url']}/lab/tree/{quote(name)}?token={learner['token']}")
+    page.goto(f"{learner['url']}/lab/tree/{quote(name)}?reset&token={learner['token']}")  # only this tab
     page.locator(".jp-NotebookPanel.zb-ready").wait_for(timeout=120_000)
     page.locator(".jp-NotebookPanel.zb-ready .jupyter-widgets").first.wait_for(timeout=180_000)
     page.wait_for_function("() => !document.querySelector('.zb-save-status')", timeout=180_000)  # prepared
@@ -90,6 +90,7 @@ def _visible_editors(page) -> list[str]:
 def test_a_lesson_opens_ready_in_chinese_with_no_code_and_no_nbgrader(learner, name, artifacts_dir):
     page = _open_ready(learner, name)
     page.screenshot(path=str(artifacts_dir / f"lesson{name[:2]}-learner-first-screen.png"))
+    assert page.locator(".jp-NotebookPanel").count() == 1
     menus = page.locator("#jp-menu-panel").inner_text()
     assert "文件" in menus and "运行" in menus and not re.search(r"[A-Za-z]{2,}", menus), menus
     assert _visible_editors(page) == []

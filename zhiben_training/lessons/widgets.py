@@ -14,7 +14,7 @@ import html
 from zhiben_training.errors import ZhibenError
 
 __all__ = ["STYLE", "WAITING", "live", "record", "fine_calculator", "fine_result_html", "year_plan_builder", "plan_choices",
-           "checklist", "checklist_gaps", "checklist_gaps_html", "text_table"]
+           "plan_export_panel", "checklist", "checklist_gaps", "checklist_gaps_html", "text_table"]
 
 STYLE = {"description_width": "initial"}
 
@@ -155,7 +155,42 @@ def year_plan_builder(choices: dict, *, year: int = 2026):
                 print(problem)
 
     button.on_click(_build)
+    _build(None)  # the plan of the default choices at once, replaced on each click
     return w.VBox([*controls, first, second, duty, button, out])
+
+
+def plan_export_panel(choices: dict, folder):
+    """A button that writes the plan of ``choices`` (as last generated, else the current choices) into
+    the learner's own ``folder`` (the notebook's folder) as Excel, and says where."""
+    from pathlib import Path
+
+    import ipywidgets as w
+
+    from zhiben_training.lessons.plan import build_year_plan, export_year_plan
+
+    button = w.Button(description="导出到我的文件夹（Excel）", tooltip="写入本课笔记本所在的文件夹",
+                      button_style="primary", layout={"width": "auto"})
+    status = w.HTML()
+    status.add_class("zhiben-export")
+
+    def _export(_button=None):
+        try:
+            plan = choices.get("plan")
+            if plan is None:
+                plan = build_year_plan(**plan_choices(choices))
+            year = int(plan_choices(choices).get("year", 0)) or ""
+            path = export_year_plan(plan, Path(folder).resolve() / f"{year}年度自查演练值守计划.xlsx")
+        except (ZhibenError, OSError) as err:
+            status.value = f"<p role='status'>！未能导出：{html.escape(str(err))}</p>"
+            return None
+        status.value = (f"<p role='status'>已导出到你的文件夹：<b>{html.escape(str(path))}</b>"
+                        f"（在左侧文件列表中可以看到 {html.escape(path.name)}）</p>")
+        return path
+
+    button.on_click(_export)
+    panel = w.VBox([button, status])
+    panel.export = _export  # for tests and the trainer: the same as a click
+    return panel
 
 
 def checklist(items: list[dict], choices: dict):
