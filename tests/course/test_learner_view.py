@@ -139,3 +139,14 @@ def test_the_checklist_counts_update_on_each_tick_without_running_a_cell():
     assert f"已落实 <b>0</b> 项，待落实 <b>{len(items)}</b> 项" in counts.value and "□" not in counts.value
     boxes.children[0].value = True
     assert f"已落实 <b>1</b> 项，待落实 <b>{len(items) - 1}</b> 项" in counts.value
+
+
+@pytest.mark.parametrize(("fact", "words"), [
+    ('works[8].formwork_operation = "removal"', "分部分项工程 9·正在进行的模板作业：模板支架拆除"),
+    ('works[9].anti_fall_device = "failed"', "分部分项工程 10·防坠落装置：失效"),
+    ("works[10].edge_surcharge_kn_m2 = 35.0", "分部分项工程 11·基坑周边堆载：35 kN/m²"),
+])
+def test_a_fact_of_the_rules_engine_reads_in_chinese_words(fact, words):
+    from zhiben_training.lessons.inspection import fact_cn
+
+    assert fact_cn(fact) == words

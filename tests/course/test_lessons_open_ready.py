@@ -11,6 +11,7 @@ import re
 import secrets
 import shutil
 import sys
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -124,3 +125,30 @@ def test_lesson_06_names_the_lowest_closure_district_only_after_the_learners_pic
     page.locator(".zhiben-live", has_text="销号率最低的区：").wait_for(timeout=30_000)
     assert re.search(r"[✓×] (正确|不正确)——销号率最低的区：", page.locator(".jp-Notebook").inner_text())
     page.screenshot(path=str(artifacts_dir / "lesson06-learner-district-answered.png"))
+
+
+def test_lesson_04s_fine_calculator_reads_50万_as_500000_元_and_refuses_words_in_chinese(learner, artifacts_dir):
+    page = _open_ready(learner, "04_法定职责与法律责任.ipynb")
+    box = page.locator(".zhiben-income input")
+    box.scroll_into_view_if_needed()
+    box.fill("50万")
+    box.press("Enter")
+    result = page.locator(".zhiben-fine-result")
+    result.filter(has_text="500,000.00 元").wait_for(timeout=30_000)
+    text = result.inner_text()
+    assert "上一年年收入：500,000.00 元" in text and "30.00 元" not in text
+    page.screenshot(path=str(artifacts_dir / "lesson04-learner-fine-50万.png"))
+    box.fill("五十万")
+    box.press("Enter")
+    result.filter(has_text="读不懂").wait_for(timeout=30_000)
+    assert "例如 500000、50万 或 50万元" in result.inner_text()
+
+
+def test_lesson_07_exports_the_plan_into_the_learners_folder_and_says_where(learner):
+    page = _open_ready(learner, "07_企业自查自改与应急演练.ipynb")
+    button = page.get_by_role("button", name="导出到我的文件夹（Excel）")
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.locator(".zhiben-export", has_text="已导出到你的文件夹").wait_for(timeout=30_000)
+    [written] = list(Path(learner["root"]).glob("*年度自查演练值守计划.xlsx"))
+    assert str(written) in page.locator(".zhiben-export").inner_text()

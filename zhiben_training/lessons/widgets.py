@@ -13,7 +13,7 @@ import html
 
 from zhiben_training.errors import ZhibenError
 
-__all__ = ["STYLE", "WAITING", "live", "record", "fine_calculator", "fine_result_html", "year_plan_builder", "plan_choices",
+__all__ = ["STYLE", "WAITING", "live", "record", "fine_calculator", "fine_result_html", "fine_levels_html", "year_plan_builder", "plan_choices",
            "plan_export_panel", "checklist", "checklist_gaps", "checklist_gaps_html", "text_table"]
 
 STYLE = {"description_width": "initial"}
@@ -28,10 +28,11 @@ def _descendants(widget):
         yield from _descendants(child)
 
 
-def live(source, render, *, waiting: str = WAITING):
+def live(source, render, *, waiting: str = WAITING, answer: bool = True):
     """An HTML widget showing ``render()`` (an HTML string, or None while there is nothing to show),
     re-rendered in place after every change of any control inside ``source``: the learner's answer
-    first, then the reference answer; never a stale result above a fresh one."""
+    first, then the reference answer; never a stale result above a fresh one. ``answer=False`` for a
+    result that is no answer key (checklist counts, a calculator's table)."""
     import ipywidgets as w
 
     out = w.HTML(layout={"width": "100%"})
@@ -45,6 +46,8 @@ def live(source, render, *, waiting: str = WAITING):
             widget.observe(_show, names="value")
     _show()
     out.add_class("zhiben-live")
+    if answer:
+        out.add_class("zhiben-answer")
     return out
 
 
@@ -78,6 +81,21 @@ def fine_result_html(choices: dict) -> str:
         f"即 {manager.min_amount:,.2f}–{manager.max_amount:,.2f} 元，并暂停或者吊销其与安全生产有关的资格"
         f"<br><small>依据：{html.escape(manager.citation)}</small></p></div>"
     )
+
+
+def fine_levels_html(income) -> str:
+    """The 第九十五条 fine of all four accident levels for ``income`` (the calculator's box), as a table."""
+    import pandas as pd
+
+    from zhiben_training.lessons.fines import ACCIDENT_LEVELS, principal_fine
+
+    try:
+        rows = [principal_fine(income, level) for level in ACCIDENT_LEVELS]
+    except ZhibenError:
+        return "<p>输入可以读懂的年收入后，这里列出四个事故等级的罚款。</p>"
+    frame = pd.DataFrame([{"事故等级": f.level + "事故", "比例": f"{f.percent}%", "罚款（元）": f"{f.amount:,.2f}",
+                           "依据": f.citation} for f in rows])
+    return f"<p>按上一年年收入 {rows[0].income:,.2f} 元，四个事故等级的罚款：</p>" + text_table(frame).to_html()
 
 
 def fine_calculator(choices: dict, *, income: float = 500000.0, level: str = "一般"):

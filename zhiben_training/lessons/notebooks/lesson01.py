@@ -104,6 +104,6 @@ display(widgets.VBox([年份, 月份, 阶段显示]))"""),
 对照事项 = campaign.campaign()["asks"]
 对照自查 = {}
 清单 = checklist(对照事项, 对照自查)
-display(清单, live(清单, lambda: checklist_gaps_html(对照事项, 对照自查)))"""),
+display(清单, live(清单, lambda: checklist_gaps_html(对照事项, 对照自查), answer=False))"""),
         *selfcheck_cells(NUMBER),
     ]

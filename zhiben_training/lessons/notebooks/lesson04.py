@@ -36,7 +36,7 @@ def cells() -> list[tuple[str, str]]:
         ]),
         setup("import pandas as pd", "from zhiben_training import law",
               "from zhiben_training.lessons import duties, fines",
-              "from zhiben_training.lessons.widgets import fine_calculator, fine_result_html"),
+              "from zhiben_training.lessons.widgets import fine_calculator, fine_levels_html"),
         ("md", f"""## 一、两个角色，一个前提
 
 {quote(ART_27, LAW + "第二十七条第一款")}
@@ -86,11 +86,7 @@ with pd.option_context("display.max_colwidth", None):
 
 **例**：上一年年收入 80 万元，发生较大事故，罚款 = 80 万 × 60% = 48 万元。"""),
         ("code", """罚款计算 = {}  # 记录输入：{"income": 年收入, "level": 事故等级}
-display(fine_calculator(罚款计算, income=800000, level="较大"))"""),
-        ("code", """# 按已记录的年收入，列出四个事故等级的罚款（无浏览器运行时为 80 万元）
-pd.DataFrame([
-    {"事故等级": f.level + "事故", "比例": f"{f.percent}%", "罚款（元）": f"{f.amount:,.2f}", "依据": f.citation}
-    for f in (fines.principal_fine(罚款计算["income"], level) for level in fines.ACCIDENT_LEVELS)
-])"""),
+计算器 = fine_calculator(罚款计算, income=800000, level="较大")
+display(计算器, live(计算器, lambda: fine_levels_html(罚款计算.get("income")), answer=False))"""),
         *selfcheck_cells(NUMBER),
     ]

@@ -61,9 +61,9 @@ display(标记)"""),
         ("md", """## 四、规则引擎是怎么判定的
 
 规则引擎逐条对照判定标准（2024版），只根据记录中**写明的事实**判定；记录中没有写的事实视为未知，不据以判定。
-每条结论都列出了触发它的事实（字段路径 = 取值）。"""),
+每条结论都列出了触发它的事实（检查对象·检查项目：记录的取值）。"""),
         ("code", """结论表 = pd.DataFrame([
-    {"条款": f.item_id, "条款原文": f.text, "触发事实": "；".join(f.facts), "需人工判断": "是" if f.needs_judgement else "否"}
+    {"条款": f.item_id, "条款原文": f.text, "触发事实": "；".join(inspection.fact_cn(x) for x in f.facts), "需人工判断": "是" if f.needs_judgement else "否"}
     for f in find_hazards(检查记录)
 ])
 display(live(标记, lambda: text_table(结论表).to_html() if inspection.all_marked(检查对象, 检查标记) else None,

@@ -57,10 +57,13 @@ charts.plot_channels(渠道);"""),
         ("md", """**思考**：重大事故隐患中，企业自查发现的占多少？如果督导检查发现的重大事故隐患比企业自查还多，
 说明企业自查“明明有问题却查不出”（方案二（七）10）——这正是监管部门要追责问责的情形。"""),
         ("code", """重大 = ledger.major(台账)
-print((重大["channel"].value_counts(normalize=True) * 100).round(1).astype(str) + "%")"""),
+占比 = (重大["channel"].value_counts(normalize=True) * 100).round(1)
+display(text_table(pd.DataFrame({"发现渠道": 占比.index, "占重大事故隐患的比例": [f"{v}%" for v in 占比]})))"""),
         ("md", "## 四、整改用了多久"),
         ("code", """用时 = ledger.rectify_days(重大)
-display(用时.describe().round(1).to_frame())
+统计 = 用时.describe().round(1)
+display(text_table(pd.DataFrame({"统计项": ["条数", "平均", "标准差", "最短", "四分之一分位", "中位数", "四分之三分位", "最长"],
+                                 "整改用时（天）": [f"{v:g}" for v in 统计.values]})))
 charts.plot_rectify_days(用时, deadline_days=30);"""),
         ("md", """图中红线标出 30 天，仅作比较的参照线；每条隐患的整改期限以台账中的 `deadline` 为准。
 
@@ -81,7 +84,7 @@ charts.plot_closure_by_district(销号);"""),
      "年底前未整改": len(ledger.year_end_open(台账, 年))}
     for 年 in sorted(重大["found_date"].dt.year.unique())
 ])
-display(年度)
+display(text_table(年度))
 charts.plot_monthly(ledger.monthly(台账));"""),
         ("md", """注意：当年还没有结束时，“年底前未整改”是**截至数据截止日**仍未整改的数量，并不一定违反要求；
 到年底仍未整改才违反“年度内整改完毕”。
