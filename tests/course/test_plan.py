@@ -105,3 +105,18 @@ def test_lesson_07_writes_nothing_to_a_temporary_folder():
 
     code = "\n".join(source for kind, source in lesson07.cells() if kind == "code")
     assert "tempfile" not in code and "plan_export_panel(计划选择, Path.cwd())" in code
+
+
+def test_the_duty_periods_are_ticked_in_check_boxes_not_a_ctrl_click_list():
+    import ipywidgets as w
+
+    from zhiben_training.lessons.plan import DUTY_PERIODS
+    from zhiben_training.lessons.widgets import year_plan_builder
+
+    choices: dict = {}
+    box = year_plan_builder(choices)
+    assert not any(isinstance(c, w.SelectMultiple) for c in box.children)
+    ticks = box.children[5].children[1].children
+    assert [t.description for t in ticks] == [str(p) for p in DUTY_PERIODS] and choices["duty_periods"] == tuple(DUTY_PERIODS)
+    ticks[0].value = False
+    assert choices["duty_periods"] == tuple(DUTY_PERIODS)[1:]

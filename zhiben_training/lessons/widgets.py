@@ -145,9 +145,18 @@ def year_plan_builder(choices: dict, *, year: int = 2026):
     first = w.Dropdown(options=[(f"{m}月", m) for m in range(1, 7)], value=5, description="上半年演练月份", style=STYLE)
     second = w.Dropdown(options=[(f"{m}月", m) for m in range(1, 13)], value=11, description="下半年演练月份",
                         style=STYLE)
-    duty = w.SelectMultiple(options=list(DUTY_PERIODS), value=tuple(DUTY_PERIODS), rows=len(DUTY_PERIODS),
-                            description="24小时值班值守时段（可多选）", style=STYLE)
-    record(duty, choices, "duty_periods", convert=tuple)
+    # one check box per period (no Ctrl+click as a multi-select list needs)
+    ticks = [w.Checkbox(value=True, description=str(period), indent=False, layout={"width": "auto"})
+             for period in DUTY_PERIODS]
+
+    def _duty(_change=None):
+        choices["duty_periods"] = tuple(p for p, box in zip(DUTY_PERIODS, ticks, strict=True) if box.value)
+
+    _duty()
+    for box in ticks:
+        box.observe(_duty, names="value")
+    duty = w.VBox([w.HTML("24小时值班值守时段（可多选，勾选即可）"), w.HBox(ticks)])
+    duty.add_class("zhiben-duty-periods")
 
     def _drills(_change=None):
         choices["drill_months"] = (first.value, second.value)
