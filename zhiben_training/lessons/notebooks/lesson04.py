@@ -49,7 +49,7 @@ def cells() -> list[tuple[str, str]]:
 
 ## 二、职责对照
 
-运行下面的单元格，左右对照两条法条的七项职责（原文来自工具包的法规知识库 `zhiben_training.law`）。"""),
+下表左右对照两条法条的七项职责（原文来自工具包的法规知识库 `zhiben_training.law`）。"""),
         ("code", """职责对照 = pd.DataFrame(duties.duties_side_by_side(law.duties()))
 with pd.option_context("display.max_colwidth", None):
     display(text_table(职责对照))"""),
@@ -76,7 +76,7 @@ with pd.option_context("display.max_colwidth", None):
 
 事故等级（一般、较大、重大、特别重大）的划分标准由《生产安全事故报告和调查处理条例》规定，本课程参考资料未收录其原文，请以正式文本为准。
 
-运行下面的单元格，查看知识库中与本课相关的全部罚则条文："""),
+下表列出知识库中与本课相关的全部罚则条文："""),
         ("code", """罚则 = pd.DataFrame(duties.penalty_rows(law.penalties()))
 with pd.option_context("display.max_colwidth", None):
     display(text_table(罚则))"""),

@@ -35,24 +35,24 @@ def cells() -> list[tuple[str, str]]:
 
 ## 二、隐患台账
 
-下面读取虚拟城市的隐患台账 `findings`（首次运行时自动生成城市）。每行一条隐患，主要字段：
+下面是虚拟城市的隐患台账（首次打开时自动生成城市）。每行一条隐患，主要栏目：
 
-| 字段 | 含义 |
+| 栏目 | 含义 |
 |---|---|
-| `found_date` | 发现日期 |
-| `channel` | 发现渠道：企业自查 / 督导检查 / 群众举报 |
-| `level` | 隐患级别：一般 / 重大 |
-| `item_id` | 重大事故隐患对应的判定标准（2024版）条款 |
-| `deadline` | 整改期限 |
-| `rectified_date` | 整改完成日期（空 = 尚未整改） |
-| `closed_date` | 销号日期（空 = 尚未销号） |"""),
+| 发现日期 | 隐患被发现的日期 |
+| 发现渠道 | 企业自查 / 督导检查 / 群众举报 |
+| 隐患级别 | 一般 / 重大 |
+| 判定标准条款 | 重大事故隐患对应的判定标准（2024版）条款 |
+| 整改期限 | 应当整改完成的日期 |
+| 整改完成日期 | 空 = 尚未整改 |
+| 销号日期 | 空 = 尚未销号 |"""),
         ("code", """台账 = city.load_lesson_city()["findings"]
 截止日 = ledger.data_date(台账)
 print("台账条数：", len(台账), "　其中重大事故隐患：", len(ledger.major(台账)), "　数据截止：", 截止日.date())
-display(ledger.for_display(台账.head()))"""),
+display(text_table(ledger.for_display(台账.head())))"""),
         ("md", "## 三、各渠道发现了多少隐患\n\n方案要求各渠道排查的重大事故隐患“全量汇总”。"),
         ("code", """渠道 = ledger.channel_table(台账)
-display(渠道)
+display(text_table(渠道.reset_index().rename_axis(columns=None)))
 charts.plot_channels(渠道);"""),
         ("md", """**思考**：重大事故隐患中，企业自查发现的占多少？如果督导检查发现的重大事故隐患比企业自查还多，
 说明企业自查“明明有问题却查不出”（方案二（七）10）——这正是监管部门要追责问责的情形。"""),
@@ -65,18 +65,18 @@ display(text_table(pd.DataFrame({"发现渠道": 占比.index, "占重大事故�
 display(text_table(pd.DataFrame({"统计项": ["条数", "平均", "标准差", "最短", "四分之一分位", "中位数", "四分之三分位", "最长"],
                                  "整改用时（天）": [f"{v:g}" for v in 统计.values]})))
 charts.plot_rectify_days(用时, deadline_days=30);"""),
-        ("md", """图中红线标出 30 天，仅作比较的参照线；每条隐患的整改期限以台账中的 `deadline` 为准。
+        ("md", """图中红线标出 30 天，仅作比较的参照线；每条隐患的整改期限以台账中的“整改期限”为准。
 
 ## 五、逾期隐患
 
 逾期包括两种：**超过期限仍未整改**，以及**超过期限才整改完成**。"""),
         ("code", """逾期 = ledger.overdue(重大, as_of=截止日)
 print(逾期["状态"].value_counts().to_string())
-display(ledger.for_display(逾期[["finding_id", "district", "item_id", "description", "deadline", "rectified_date",
-                                 "逾期天数", "状态"]].head(15)))"""),
+display(text_table(ledger.for_display(逾期[["finding_id", "district", "item_id", "description", "deadline", "rectified_date",
+                                 "逾期天数", "状态"]].head(15))))"""),
         ("md", "## 六、各区销号情况\n\n销号须经市、区住建执法部门审核把关。下表按销号率从低到高排列。"),
         ("code", """销号 = ledger.closure_by_district(台账)
-display(ledger.for_display(销号))
+display(text_table(ledger.for_display(销号).reset_index()))
 charts.plot_closure_by_district(销号);"""),
         ("md", "## 七、年度清零检查与月度趋势"),
         ("code", """年度 = pd.DataFrame([

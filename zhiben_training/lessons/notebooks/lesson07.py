@@ -83,7 +83,7 @@ display(year_plan_builder(计划选择))"""),
         ("code", """display(plan_export_panel(计划选择, Path.cwd()))"""),
         ("md", """### 练习：一份有缺陷的计划
 
-某企业把两次演练都安排在 3 月和 5 月，并且只安排了春节值守。运行下面的单元格，看检查结果。"""),
+某企业把两次演练都安排在 3 月和 5 月，并且只安排了春节值守。下面是检查结果。"""),
         ("code", """有缺陷的计划 = plan.build_year_plan(year=2026, drill_months=(3, 5), duty_periods=("春节",))
 for 条 in plan.check_year_plan(有缺陷的计划):
     print("•", 条)"""),
