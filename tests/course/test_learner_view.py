@@ -150,3 +150,19 @@ def test_a_fact_of_the_rules_engine_reads_in_chinese_words(fact, words):
     from zhiben_training.lessons.inspection import fact_cn
 
     assert fact_cn(fact) == words
+
+
+def test_the_learners_lab_is_chinese_and_has_no_nbgrader_panels_menu_or_validate(tmp_path, monkeypatch):
+    from zhiben_training.lessons.lab import learner_lab
+
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/etc/elsewhere")
+    lab = learner_lab(tmp_path)
+    config = tmp_path.resolve() / ".zhiben-lab" / "config"
+    assert lab.env["JUPYTER_CONFIG_PATH"].split(":") == [str(config), "/etc/elsewhere"]
+    disabled = json.loads((config / "labconfig" / "page_config.json").read_text(encoding="utf-8"))["disabledExtensions"]
+    for plugin in ("create-assignment", "formgrader", "course-list", "assignment-list", "validate-assignment", "menu"):
+        assert disabled[f"@jupyter/nbgrader:{plugin}"] is True
+    settings = tmp_path.resolve() / ".zhiben-lab" / "settings"
+    assert lab.args == (f"--LabApp.app_settings_dir={settings}",)
+    overrides = json.loads((settings / "overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/translation-extension:plugin"] == {"locale": "zh_CN"}
