@@ -60,3 +60,22 @@ def test_the_quoted_article_95_text_is_verbatim(reference_text):
         assert squash(row["item_cn"] + row["text"]) in reference_text
     assert squash(rules["principal"]["lead"]) in reference_text
     assert squash(rules["safety_manager"]["text"]) in reference_text
+
+
+@pytest.mark.parametrize("written", ["50万", "50 万元", "500000", "500,000元", "500000 元"])
+def test_an_income_written_with_万_or_元_is_read_in_元(written):
+    assert principal_fine(written, "一般").income == Decimal("500000")
+
+
+def test_the_fine_calculator_reads_50万_as_500000_元_and_refuses_what_it_cannot_read_in_chinese():
+    from zhiben_training.lessons.widgets import fine_calculator
+
+    choices = {}
+    panel = fine_calculator(choices, income=800000, level="一般")
+    box, result = panel.children[0], panel.children[2]
+    assert box.value == "80万"
+    box.value = "50万"
+    assert "500,000.00 元" in result.value and principal_fine(500000, "一般").amount.to_eng_string() in \
+        result.value.replace(",", "")
+    box.value = "五十万"
+    assert "读不懂" in result.value and "50万" in result.value

@@ -87,3 +87,36 @@ def test_the_plan_widget_records_choices_that_rebuild_the_same_plan():
     box.children[6].click()  # 生成年度计划
     assert choices["plan"].equals(build_year_plan(**plan_choices(choices)))
     assert check_year_plan(choices["plan"])[0].startswith("下半年没有疏散逃生演练")
+
+
+def test_the_export_button_writes_the_plan_into_the_learners_folder_and_says_where(tmp_path):
+    from zhiben_training.lessons.widgets import plan_export_panel, year_plan_builder
+
+    choices = {}
+    year_plan_builder(choices)
+    panel = plan_export_panel(choices, tmp_path)
+    path = panel.export()
+    assert path.parent == tmp_path.resolve() and path.exists() and path.suffix == ".xlsx"
+    assert str(path) in panel.children[1].value and "已导出到你的文件夹" in panel.children[1].value
+
+
+def test_lesson_07_writes_nothing_to_a_temporary_folder():
+    from zhiben_training.lessons.notebooks import lesson07
+
+    code = "\n".join(source for kind, source in lesson07.cells() if kind == "code")
+    assert "tempfile" not in code and "plan_export_panel(计划选择, Path.cwd())" in code
+
+
+def test_the_duty_periods_are_ticked_in_check_boxes_not_a_ctrl_click_list():
+    import ipywidgets as w
+
+    from zhiben_training.lessons.plan import DUTY_PERIODS
+    from zhiben_training.lessons.widgets import year_plan_builder
+
+    choices: dict = {}
+    box = year_plan_builder(choices)
+    assert not any(isinstance(c, w.SelectMultiple) for c in box.children)
+    ticks = box.children[5].children[1].children
+    assert [t.description for t in ticks] == [str(p) for p in DUTY_PERIODS] and choices["duty_periods"] == tuple(DUTY_PERIODS)
+    ticks[0].value = False
+    assert choices["duty_periods"] == tuple(DUTY_PERIODS)[1:]

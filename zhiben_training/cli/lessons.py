@@ -18,7 +18,9 @@ def command() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("course"),
               show_default=True, help="笔记本输出目录")
 @click.option("--check", is_flag=True, help="只检查已有笔记本是否与生成结果一致，不写文件；不一致时退出码为 1")
-def build(out_dir: Path, check: bool) -> None:
+@click.option("--trainer", is_flag=True,
+              help="讲师版：显示全部代码、打开时不自动运行（备课用）；请用 --out 写到 course/ 以外的目录")
+def build(out_dir: Path, check: bool, trainer: bool) -> None:
     """由 zhiben_training/lessons/notebooks/ 的源代码生成课程笔记本（无输出、单元格编号稳定）。"""
     from zhiben_training.lessons.build import build_course, check_course
 
@@ -30,7 +32,9 @@ def build(out_dir: Path, check: bool) -> None:
             raise StaleCourseError(f"需要重新生成：{'、'.join(stale)}", hint=f"运行 zhiben lessons build --out {out_dir}")
         click.echo("课程笔记本均为最新。")
         return
-    for path in build_course(out_dir):
+    if trainer and out_dir.resolve() == Path("course").resolve():
+        raise ConfigError("讲师版不能写入 course/（那里是学员版）", hint="加 --out 讲师版 指定另一个目录")
+    for path in build_course(out_dir, trainer=trainer):
         click.echo(f"已生成：{path}")
 
 
@@ -104,7 +108,11 @@ def open_cmd(folder: Path, practice: Path | None, copy_only: bool, no_browser: b
         click.echo(f"保留了你的 {name}（与新版不同，未覆盖；要换成新版，先把它改名或移走再运行本命令）。")
     if copy_only:
         return
-    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={report.folder.resolve()}"]
+    from zhiben_training.lessons.lab import learner_lab
+
+    lab = learner_lab(report.folder)  # Chinese menus, no nbgrader panels (see lessons/lab.py)
+    os.environ.update(lab.env)
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={report.folder.resolve()}", *lab.args]
     if no_browser:
         argv.append("--no-browser")
     if os.geteuid() == 0:

@@ -11,7 +11,7 @@ import json
 from functools import cache
 from importlib import resources
 
-__all__ = ["examples", "examples_for", "item_options", "drill_widgets", "score_drill", "chapter_table",
+__all__ = ["examples", "examples_for", "item_options", "drill_widgets", "score_drill", "drill_feedback_html", "chapter_table",
            "changes_table", "chapter_counts"]
 
 
@@ -73,9 +73,22 @@ def score_drill(choices: dict) -> list[dict]:
         expected = law.criterion(by_key[key]["item_id"])
         given = choices.get(key)
         verdict = "未作答" if given is None else ("正确" if given == expected.id else "不正确")
-        rows.append({"现场": by_key[key]["scene"], "你的选择": given or "—", "参考条款": expected.id,
-                     "条款原文": expected.text, "结果": verdict})
+        hidden = given is None  # the reference answer only after the learner's own
+        rows.append({"现场": by_key[key]["scene"], "你的选择": given or "—",
+                     "参考条款": "作答后显示" if hidden else expected.id,
+                     "条款原文": "" if hidden else expected.text, "结果": verdict})
     return rows
+
+
+def drill_feedback_html(choices: dict) -> str | None:
+    """The drill's table for the scenes answered so far; None before the first answer."""
+    import pandas as pd
+
+    from zhiben_training.lessons.widgets import text_table
+
+    if not any(v is not None for v in choices.values()):
+        return None
+    return text_table(pd.DataFrame(score_drill(choices))).to_html()
 
 
 def chapter_table(version: str = "2024"):

@@ -13,7 +13,7 @@ import json
 from functools import cache
 from importlib import resources
 
-__all__ = ["LEVELS", "explorer_spec", "work_for", "classify", "verdict_html", "threshold_explorer",
+__all__ = ["LEVELS", "explorer_spec", "work_for", "classify", "verdict_html", "reasons_cn", "threshold_explorer", "prediction_feedback_html",
            "prediction_quiz", "score_predictions"]
 
 LEVELS = ("一般", "危大", "超规模")
@@ -49,9 +49,30 @@ def classify(work: dict):
     return classify_work(work)
 
 
-def verdict_html(result) -> str:
+def reasons_cn(reasons, work_type: str | None = None) -> list[str]:
+    """The engine's reasons in Chinese words for a learner: ``开挖深度 depth_m = 5.0 m`` → ``开挖深度 5.0 m``,
+    ``脚手架类型 scaffold_type = cantilever`` → ``脚手架类型 悬挑式…`` (enum labels from the record schema)."""
+    import re
+
+    from zhiben_training.hazards import record_schema
+
+    node = record_schema()["properties"]["works"]
+    fields = node.get("items", node).get("properties", {})
+
+    def _value(match) -> str:
+        spec, value = fields.get(match.group(1), {}), match.group(2)
+        if "enum" in spec:
+            label = re.search(rf"(?:^|；){re.escape(value)} ([^；]+)", spec.get("description", ""))
+            return label.group(1) if label else value
+        return value
+
+    return [re.sub(r"\b([a-z][a-z0-9_]*) = ([^\s；，）]+)", _value, reason) for reason in reasons]
+
+
+def verdict_html(result, work_type: str | None = None) -> str:
     """The verdict block (level, reasons) for the browser; the level is the first bold text."""
-    reasons = "".join(f"<li>{html.escape(r)}</li>" for r in result.reasons) or "<li>未达到任何危大工程范围</li>"
+    reasons = "".join(f"<li>{html.escape(r)}</li>" for r in reasons_cn(result.reasons, work_type)) \
+        or "<li>未达到任何危大工程范围</li>"
     return (f"<div role='status' aria-live='polite'>判定：<b class='zhiben-level'>{html.escape(result.level)}</b>"
             f"　{html.escape(LEVEL_NAMES.get(result.level, ''))}<ul>{reasons}</ul></div>")
 
@@ -96,7 +117,7 @@ def threshold_explorer(choices: dict, *, key: str = "excavation"):
         result = classify(work_for(choices["kind"], choices["values"]))
         choices["level"] = result.level
         choices["history"].append((choices["kind"], dict(choices["values"]), result.level))
-        verdict.value = verdict_html(result)
+        verdict.value = verdict_html(result, _kind(choices["kind"])["work"].get("work_type"))
         duties.value = duties_html(result)
 
     def _on_slider(change, field):
@@ -145,8 +166,20 @@ def score_predictions(choices: dict) -> list[dict]:
         rows.append({
             "情形": task["prompt"],
             "你的判断": given or "未作答",
-            "规则引擎判定": result.level,
+            "规则引擎判定": "作答后显示" if given is None else result.level,
             "结果": "未作答" if given is None else ("正确" if given == result.level else "不正确"),
-            "理由": "；".join(result.reasons) or "未达到危大工程范围",
+            "理由": "" if given is None else ("；".join(reasons_cn(result.reasons, task["work"].get("work_type")))
+                                             or "未达到危大工程范围"),
         })
     return rows
+
+
+def prediction_feedback_html(choices: dict) -> str | None:
+    """The prediction table for the scenarios answered so far; None before the first answer."""
+    import pandas as pd
+
+    from zhiben_training.lessons.widgets import text_table
+
+    if not any(v is not None for v in choices.values()):
+        return None
+    return text_table(pd.DataFrame(score_predictions(choices))).to_html()

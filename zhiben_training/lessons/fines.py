@@ -14,7 +14,7 @@ from importlib import resources
 
 from zhiben_training.lessons import LessonInputError
 
-__all__ = ["ACCIDENT_LEVELS", "PrincipalFine", "ManagerFineRange", "principal_fine", "manager_fine_range",
+__all__ = ["ACCIDENT_LEVELS", "PrincipalFine", "ManagerFineRange", "principal_fine", "manager_fine_range", "parse_yuan",
            "fine_rules"]
 
 CENT = Decimal("0.01")
@@ -54,13 +54,29 @@ class ManagerFineRange:
     citation: str
 
 
-def _income(value: object) -> Decimal:
+_UNITS = (("亿元", Decimal(100_000_000)), ("亿", Decimal(100_000_000)), ("万元", Decimal(10_000)),
+          ("万", Decimal(10_000)), ("元", Decimal(1)))
+
+
+def parse_yuan(value: object) -> Decimal:
+    """An amount in 元 as a person writes it: ``500000``, ``500,000 元``, ``50万``, ``50 万元``, ``1.2亿``."""
+    text = str(value).replace(",", "").replace("，", "").replace(" ", "").replace("\u3000", "").strip()
+    factor = Decimal(1)
+    for unit, times in _UNITS:
+        if text.endswith(unit):
+            text, factor = text[: -len(unit)], times
+            break
     try:
-        income = Decimal(str(value).replace(",", "").replace("，", "").strip())
+        amount = Decimal(text) * factor
     except InvalidOperation:
-        raise LessonInputError(f"上一年年收入“{value}”不是数字", hint="请输入以元为单位的数字，如 360000") from None
+        raise LessonInputError(f"上一年年收入“{value}”读不懂", hint="请输入金额，例如 500000、50万 或 50万元") from None
+    return amount
+
+
+def _income(value: object) -> Decimal:
+    income = parse_yuan(value)
     if not income.is_finite() or income < 0:
-        raise LessonInputError(f"上一年年收入不能为负数或非有限数（输入为 {value}）", hint="请输入 0 或正数")
+        raise LessonInputError(f"上一年年收入不能为负数或非有限数（输入为 {value}）", hint="请输入 0 或正数，例如 50万")
     return income
 
 

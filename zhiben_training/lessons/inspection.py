@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["NONE", "InspectionObject", "pick_site", "inspection_objects", "expected_items", "judge",
+__all__ = ["NONE", "InspectionObject", "pick_site", "inspection_objects", "expected_items", "judge", "fact_cn", "marks_feedback_html", "all_marked",
            "score_marks", "object_html", "marking_widgets"]
 
 NONE = "无重大事故隐患"
@@ -61,10 +61,46 @@ def _titles(section: str) -> dict:
     return {name: spec.get("title", name) for name, spec in _fields(section).items()}
 
 
+# states the schema lists without a Chinese label (e.g. 防坠落装置 ok/nonconforming/failed/missing)
+_STATES = {"ok": "正常", "nonconforming": "不符合要求", "failed": "失效", "missing": "缺失", "none": "无",
+           "unknown": "不明"}
+
+
 def _enum_label(spec: dict, value) -> str:
     """The schema documents enums as "excavation 基坑（槽）；slope 边坡；…": show the Chinese label."""
     match = re.search(rf"(?:^|；){re.escape(str(value))} ([^；]+)", spec.get("description", ""))
-    return match.group(1) if match else str(value)
+    return match.group(1) if match else _STATES.get(str(value), str(value))
+
+
+_FACT = re.compile(r"^(\w+)(?:\[(\d+)\])?((?:\.\w+)*) = (.+)$")
+_SECTION_CN = {"works": "分部分项工程", "equipment": "机械设备", "personnel": "人员", "observations": "现场观察",
+               "weather": "天气", "staffing": "配备", "enterprise": "企业", "project": "项目"}
+
+
+def fact_cn(fact: str) -> str:
+    """A fact of the rules engine in Chinese words: ``works[8].formwork_operation = "removal"`` →
+    ``分部分项工程 9·正在进行的模板作业：模板支架拆除``; a fact it cannot read stays as it is."""
+    import json
+
+    match = _FACT.match(fact.strip())
+    if not match or match.group(1) not in _SECTION_CN:
+        return fact
+    section, index, path, raw = match.groups()
+    spec: dict = {"properties": _fields(section)}
+    for name in [p for p in path.split(".") if p]:
+        spec = spec.get("properties", {}).get(name) or spec.get("items", {}).get("properties", {}).get(name) or {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    where = _SECTION_CN[section] + (f" {int(index) + 1}" if index is not None else "")
+    return f"{where}·{spec.get('title', path.rsplit('.', 1)[-1])}：{_show(value, spec)}"
+
+
+def _cert_name(spec: dict, value) -> str:
+    """``SPECIAL`` → 建筑施工特种作业人员操作资格证书, ``C2`` → C2证 (the schema's description)."""
+    match = re.search(rf"(?:^|；){re.escape(str(value))} ([^；]+)", spec.get("description", ""))
+    return match.group(1) if match and value == "SPECIAL" else f"{value}证"
 
 
 def _show(value, spec: dict | None = None) -> str:
@@ -104,7 +140,8 @@ def inspection_objects(record: dict) -> list[InspectionObject]:
               *((f"配备·{t}", _show(record["staffing"][k])) for k, t in _titles("staffing").items()
                 if k in record.get("staffing", {}))]
     for person in record.get("personnel", []):
-        certs = "、".join(f"{c.get('type')}证 有效期至 {c.get('valid_until', '—')}" for c in person.get("certificates", []))
+        cert_type = _fields("personnel").get("certificates", {}).get("items", {}).get("properties", {}).get("type", {})
+        certs = "、".join(f"{_cert_name(cert_type, c.get('type'))} 有效期至 {c.get('valid_until', '—')}" for c in person.get("certificates", []))
         people.append((f"人员·{person.get('role', '')}", f"{person.get('name', '')}（{certs or '无证书'}）"))
     objects.append(InspectionObject("enterprise", "企业与人员", tuple(people)))
     for section, label in (("works", "分部分项工程"), ("equipment", "机械设备")):
@@ -147,13 +184,31 @@ def score_marks(objects: list[InspectionObject], choices: dict, findings) -> lis
     facts = {}
     for finding in findings:
         for fact in finding.facts:
-            facts.setdefault(_object_key(fact), []).append(f"{finding.item_id}: {fact}")
+            facts.setdefault(_object_key(fact), []).append(f"{finding.item_id}：{fact_cn(fact)}")
     rows = []
     for obj in objects:
         verdict, why = judge(obj.key, choices.get(obj.key), expected)
+        shown = choices.get(obj.key) is not None  # the clause numbers only after the learner's mark
         rows.append({"检查对象": obj.title, "你的标记": choices.get(obj.key) or "—", "结果": verdict,
-                     "说明": why, "触发事实": "；".join(facts.get(obj.key, []))})
+                     "说明": why, "触发事实": "；".join(facts.get(obj.key, [])) if shown else ""})
     return rows
+
+
+def marks_feedback_html(objects: list[InspectionObject], choices: dict, findings) -> str | None:
+    """The summary for the objects marked so far (score on top); None before the first mark."""
+    import pandas as pd
+
+    from zhiben_training.lessons.widgets import text_table
+
+    if not any(choices.get(obj.key) is not None for obj in objects):
+        return None
+    table = pd.DataFrame(score_marks(objects, choices, findings))
+    head = f"<p role='status'>正确：{int((table['结果'] == '正确').sum())} / {len(table)}</p>"
+    return head + text_table(table).to_html()
+
+
+def all_marked(objects: list[InspectionObject], choices: dict) -> bool:
+    return all(choices.get(obj.key) is not None for obj in objects)
 
 
 def object_html(obj: InspectionObject) -> str:
@@ -180,7 +235,7 @@ def marking_widgets(objects: list[InspectionObject], choices: dict, findings):
         def _on_pick(change, key=obj.key, feedback=feedback):
             choices[key] = change["new"]
             verdict, why = judge(key, change["new"], expected)
-            mark = {"正确": "✓", "不正确": "×"}.get(verdict, "□")
+            mark = {"正确": "✓", "不正确": "×"}.get(verdict, "")
             feedback.value = f"<span role='status'>{mark} {verdict}。{html.escape(why)}</span>"
 
         picker.observe(_on_pick, names="value")

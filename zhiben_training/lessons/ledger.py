@@ -8,7 +8,7 @@ the plan's vocabulary: channels (企业自查 / 督导检查 / 群众举报, 二
 from __future__ import annotations
 
 __all__ = ["MAJOR", "data_date", "major", "channel_table", "rectify_days", "overdue", "closure_by_district",
-           "year_end_open", "monthly", "lowest_closure_district", "for_display", "COLUMNS_CN"]
+           "year_end_open", "monthly", "lowest_closure_district", "district_feedback_html", "for_display", "COLUMNS_CN"]
 
 MAJOR = "重大"
 COLUMNS_CN = {"finding_id": "隐患编号", "site_id": "项目编号", "district": "区", "found_date": "发现日期",
@@ -111,3 +111,14 @@ def lowest_closure_district(findings) -> list[str]:
     table = closure_by_district(findings)
     low = table["销号率"].min()
     return sorted(table.index[table["销号率"] == low])
+
+
+def district_feedback_html(findings, choice: str | None) -> str | None:
+    """Feedback on the learner's pick of the lowest-closure district; None before the pick."""
+    import html
+
+    if choice is None:
+        return None
+    answer = lowest_closure_district(findings)
+    mark = "✓ 正确" if choice in answer else "× 不正确"
+    return f"<p role='status'>{mark}——销号率最低的区：{html.escape('、'.join(answer))}</p>"

@@ -169,7 +169,7 @@ def practice_panel(folder: Path, *, count: int = 10, seed: int | None = None):
         return w.HTML(f"<p role='status'>这个文件夹（{html.escape(str(folder))}）中还没有练习题文件 {PRACTICE_FILE}。"
                       "练习题由培训机构用 zhiben lessons practice-set 导出；拿到后运行 "
                       f"zhiben lessons open 本文件夹 --practice-set {PRACTICE_FILE}，或直接把文件放进本文件夹，"
-                      "再重新运行这个单元格。</p>")
+                      "再关闭并重新打开本笔记本。</p>")
     questions = load_practice_set(folder / PRACTICE_FILE)
     book = MistakeBook.load(folder)
     mode = w.ToggleButtons(options=["全部题目", "只练错题"], value="全部题目", description="练习范围")

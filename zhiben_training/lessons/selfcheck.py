@@ -126,7 +126,7 @@ def feedback_html(items: tuple[Question, ...], result: CheckResult) -> str:
     """Render a result as an HTML block (the notebook displays it; tests read ``result``)."""
     rows = []
     for q, f in zip(items, result.items, strict=True):
-        mark = "✓" if f.correct else ("□" if not f.answered else "×")
+        mark = "✓" if f.correct else ("未作答" if not f.answered else "×")
         cite = f"<br><small>依据：{html.escape(q.citation)}</small>" if q.citation else ""
         rows.append(f"<li>{mark} <b>{html.escape(q.prompt)}</b><br>{html.escape(f.message)}{cite}</li>")
     head = f"<p role='status'>得分：{result.points} / {result.total}</p>"

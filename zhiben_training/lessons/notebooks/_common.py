@@ -14,7 +14,7 @@ def setup(*extra: str) -> tuple[str, str]:
         "",
         "from zhiben_training.fonts import use_cjk_font",
         "from zhiben_training.lessons import selfcheck",
-        "from zhiben_training.lessons.widgets import text_table",
+        "from zhiben_training.lessons.widgets import live, text_table",
         *extra,
         "",
         "字体 = use_cjk_font()  # 图表使用随工具包安装的思源黑体（Noto Sans CJK），保证中文正常显示",
@@ -37,8 +37,8 @@ def intro(title: str, minutes: str, goals: list[str], audience: str = "企业主
 
 {goal_lines}
 
-**使用方法**：从上到下依次运行每个单元格（菜单“运行 → 运行全部单元格”）。带滑块、按钮、选项的部分可以直接操作，
-你的每一次选择都会记录下来，最后的“自测”根据记录给出得分和解析。未作答的题目会显示参考答案。""")
+**使用方法**：打开即可学习，无需运行任何内容（稍等片刻，滑块、按钮和选项会自动出现）。带滑块、按钮、选项的部分可以直接操作，
+练习题先作答、再看参考答案；最后的“自测”点击按钮给出得分和解析。""")
 
 
 def selfcheck_cells(lesson: str) -> list[tuple[str, str]]:
@@ -46,11 +46,8 @@ def selfcheck_cells(lesson: str) -> list[tuple[str, str]]:
     return [
         ("md", """## 自测
 
-选择答案后点击“提交自测，查看反馈”；也可以重新运行下面第二个单元格查看反馈。"""),
+选择答案后点击“提交自测，查看反馈”；改了答案可以再点一次，得分随之更新。"""),
         ("code", f"""自测题 = selfcheck.questions("{lesson}")
 自测作答 = {{}}  # 每次选择都会写入这里，例如 {{"q1": "B"}}
 display(selfcheck.quiz(自测题, 自测作答), selfcheck.check_panel(自测题, 自测作答))"""),
-        ("code", """# 根据已记录的作答计算反馈
-自测结果 = selfcheck.score(自测题, 自测作答)
-display(HTML(selfcheck.feedback_html(自测题, 自测结果)))"""),
     ]

@@ -37,8 +37,8 @@ def cells() -> list[tuple[str, str]]:
 每一年发现的重大事故隐患都要在当年整改完毕。第六课会用一座虚拟城市的隐患台账练习如何检查这一点。"""),
         ("md", """## 二、“十大行动”
 
-方案第二部分“主要任务”分为十个专项行动，共 15 个任务条目。运行下面的单元格查看行动清单。"""),
-        ("code", "display(campaign.actions_table())"),
+方案第二部分“主要任务”分为十个专项行动，共 15 个任务条目。行动清单见下表。"""),
+        ("code", "display(text_table(campaign.actions_table()))"),
         ("md", """**阅读提示**：十大行动中，与建筑业企业日常管理关系最密切的是：
 
 * （一）安全生产教育培训——主要负责人每年参加一轮培训，安管人员考核与继续教育（本课程就是其中一环）；
@@ -54,7 +54,7 @@ def cells() -> list[tuple[str, str]]:
 |---|---|---|
 {stages}
 
-运行下面的单元格，画出时间轴；红色虚线表示今天。"""),
+下面的时间轴中，红色虚线表示今天。"""),
         ("code", """from datetime import date
 
 今天 = date.today()
@@ -97,17 +97,13 @@ display(widgets.VBox([年份, 月份, 阶段显示]))"""),
 企业的自查自改记录、隐患整改销号记录，是这些汇报的数据来源。"""),
         ("md", """## 七、对照自查：我的企业做到了吗
 
-勾选你所在企业**已经做到、并且有记录可查**的事项。勾选结果保存在 `对照自查` 中，下一个单元格列出尚待落实的事项，
-可以作为第七课编制年度计划的输入。"""),
-        ("code", """from zhiben_training.lessons.widgets import checklist, checklist_gaps
+勾选你所在企业**已经做到、并且有记录可查**的事项。每勾选一项，下方的“已落实 / 待落实”随之更新；
+待落实的事项可以作为第七课编制年度计划的输入。"""),
+        ("code", """from zhiben_training.lessons.widgets import checklist, checklist_gaps_html
 
 对照事项 = campaign.campaign()["asks"]
 对照自查 = {}
-display(checklist(对照事项, 对照自查))"""),
-        ("code", """# 尚待落实的事项（勾选后重新运行本单元格）
-待落实 = checklist_gaps(对照事项, 对照自查)
-print(f"已落实 {len(对照事项) - len(待落实)} 项，待落实 {len(待落实)} 项：")
-for 事项 in 待落实:
-    print("　□", 事项)"""),
+清单 = checklist(对照事项, 对照自查)
+display(清单, live(清单, lambda: checklist_gaps_html(对照事项, 对照自查), answer=False))"""),
         *selfcheck_cells(NUMBER),
     ]

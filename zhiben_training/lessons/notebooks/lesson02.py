@@ -64,8 +64,8 @@ def cells() -> list[tuple[str, str]]:
 
 {quote("本标准所称重大事故隐患，是指在房屋市政工程施工过程中，存在的危害程度较大、可能导致群死群伤或造成重大经济损失的生产安全事故隐患。", "判定标准（2024版）第二条")}
 
-第三条是适用范围，判定条款从**第四条**开始。运行下面的单元格查看各章条款数："""),
-        ("code", "display(criteria_drill.chapter_table())"),
+第三条是适用范围，判定条款从**第四条**开始。各章条款数见下表："""),
+        ("code", "display(text_table(criteria_drill.chapter_table()))"),
         ("md", """### 章节浏览器
 
 选择一章，查看该章全部条款原文（来自工具包法规知识库）。"""),
@@ -88,12 +88,10 @@ display(widgets.VBox([章节选择, 章节内容]))"""),
         *[_chapter_cell(c) for c in chapters],
         ("md", """## 三、练习：现场情形对应哪一条？
 
-为每个现场情形选择对应的2024版条款，然后运行反馈单元格。"""),
+为每个现场情形选择对应的2024版条款；下方的对照表随你的每次选择更新，作答后才显示参考条款。"""),
         ("code", """练习作答 = {}
-display(criteria_drill.drill_widgets(练习作答))"""),
-        ("code", """# 反馈（作答后可重新运行本单元格）
-with pd.option_context("display.max_colwidth", None):
-    display(text_table(pd.DataFrame(criteria_drill.score_drill(练习作答))))"""),
+练习 = criteria_drill.drill_widgets(练习作答)
+display(练习, live(练习, lambda: criteria_drill.drill_feedback_html(练习作答)))"""),
         ("md", """## 四、2022版 → 2024版 变了什么
 
 * 新增两章：**第十四条 施工临时堆载**、**第十五条 冒险作业**；“暗挖工程”改为“**隧道工程**”；

@@ -54,15 +54,12 @@ with pd.option_context("display.max_colwidth", None, "display.max_rows", 100):
 **试一试**：选择“基坑（槽）工程”，把开挖深度从 4.9 m 调到 5.0 m，看判定如何变化；再调到 2.9 m 和 3.0 m。"""),
         ("code", """探索记录 = {}  # 当前工程类别、滑块数值和判定结果都记录在这里
 display(explorer.threshold_explorer(探索记录))"""),
-        ("code", """# 当前记录（无浏览器运行时为默认值：开挖深度 4.9 m）
-print("工程类别：", 探索记录["kind"], "　参数：", 探索记录["values"], "　判定：", 探索记录["level"])"""),
         ("md", """## 三、预测练习
 
-先不要用探索器，凭你对阈值的记忆判断下面每种情形的等级，然后运行反馈单元格，与规则引擎的判定对照。"""),
+先不要用探索器，凭你对阈值的记忆判断下面每种情形的等级；每判断一种，下方对照表就显示规则引擎对它的判定。"""),
         ("code", """预测作答 = {}
-display(explorer.prediction_quiz(预测作答))"""),
-        ("code", """# 反馈：与规则引擎判定对照（可在作答后重新运行）
-display(text_table(pd.DataFrame(explorer.score_predictions(预测作答))))"""),
+预测 = explorer.prediction_quiz(预测作答)
+display(预测, live(预测, lambda: explorer.prediction_feedback_html(预测作答)))"""),
         ("md", f"""## 四、分级之后：与重大事故隐患判定标准的衔接
 
 危大工程管理不到位，会直接构成重大事故隐患。《房屋市政工程生产安全重大事故隐患判定标准（2024版）》第四条：

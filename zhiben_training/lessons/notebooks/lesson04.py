@@ -36,7 +36,7 @@ def cells() -> list[tuple[str, str]]:
         ]),
         setup("import pandas as pd", "from zhiben_training import law",
               "from zhiben_training.lessons import duties, fines",
-              "from zhiben_training.lessons.widgets import fine_calculator, fine_result_html"),
+              "from zhiben_training.lessons.widgets import fine_calculator, fine_levels_html"),
         ("md", f"""## 一、两个角色，一个前提
 
 {quote(ART_27, LAW + "第二十七条第一款")}
@@ -49,7 +49,7 @@ def cells() -> list[tuple[str, str]]:
 
 ## 二、职责对照
 
-运行下面的单元格，左右对照两条法条的七项职责（原文来自工具包的法规知识库 `zhiben_training.law`）。"""),
+下表左右对照两条法条的七项职责（原文来自工具包的法规知识库 `zhiben_training.law`）。"""),
         ("code", """职责对照 = pd.DataFrame(duties.duties_side_by_side(law.duties()))
 with pd.option_context("display.max_colwidth", None):
     display(text_table(职责对照))"""),
@@ -76,21 +76,17 @@ with pd.option_context("display.max_colwidth", None):
 
 事故等级（一般、较大、重大、特别重大）的划分标准由《生产安全事故报告和调查处理条例》规定，本课程参考资料未收录其原文，请以正式文本为准。
 
-运行下面的单元格，查看知识库中与本课相关的全部罚则条文："""),
+下表列出知识库中与本课相关的全部罚则条文："""),
         ("code", """罚则 = pd.DataFrame(duties.penalty_rows(law.penalties()))
 with pd.option_context("display.max_colwidth", None):
     display(text_table(罚则))"""),
         ("md", """## 四、第九十五条罚款计算器
 
-输入主要负责人上一年年收入，选择事故等级，下方立即给出罚款金额和依据；同时给出同等收入的安全生产管理人员按第九十六条的罚款区间。
+输入主要负责人上一年年收入（可写 500000、50万 或 50万元），选择事故等级，下方立即给出罚款金额和依据；同时给出同等收入的安全生产管理人员按第九十六条的罚款区间。
 
 **例**：上一年年收入 80 万元，发生较大事故，罚款 = 80 万 × 60% = 48 万元。"""),
         ("code", """罚款计算 = {}  # 记录输入：{"income": 年收入, "level": 事故等级}
-display(fine_calculator(罚款计算, income=800000, level="较大"))"""),
-        ("code", """# 按已记录的年收入，列出四个事故等级的罚款（无浏览器运行时为 80 万元）
-pd.DataFrame([
-    {"事故等级": f.level + "事故", "比例": f"{f.percent}%", "罚款（元）": f"{f.amount:,.2f}", "依据": f.citation}
-    for f in (fines.principal_fine(罚款计算["income"], level) for level in fines.ACCIDENT_LEVELS)
-])"""),
+计算器 = fine_calculator(罚款计算, income=800000, level="较大")
+display(计算器, live(计算器, lambda: fine_levels_html(罚款计算.get("income")), answer=False))"""),
         *selfcheck_cells(NUMBER),
     ]

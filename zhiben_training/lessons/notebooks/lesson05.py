@@ -54,22 +54,20 @@ print("检查日期：", 检查记录["inspection_date"], "　检查对象：", 
 选择后立即显示反馈（来自规则引擎 `zhiben_training.hazards.find_hazards`）。你的标记保存在 `检查标记` 中。
 **建议先独立判断，再看反馈。**"""),
         ("code", """检查标记 = {}  # 检查对象 → 你的判定，例如 {"works[1]": "6.1"}
-display(inspection.marking_widgets(检查对象, 检查标记, 规则引擎结论))"""),
-        ("md", "### 汇总反馈\n\n标记完成后运行下面的单元格，查看全部对象的对照结果。"),
-        ("code", """汇总 = pd.DataFrame(inspection.score_marks(检查对象, 检查标记, 规则引擎结论))
-print("正确：", (汇总["结果"] == "正确").sum(), "/", len(汇总))
-with pd.option_context("display.max_colwidth", None):
-    display(text_table(汇总))"""),
+标记 = inspection.marking_widgets(检查对象, 检查标记, 规则引擎结论)
+display(标记)"""),
+        ("md", "### 汇总反馈\n\n每标记一个对象，下表随之更新。"),
+        ("code", """display(live(标记, lambda: inspection.marks_feedback_html(检查对象, 检查标记, 规则引擎结论)))"""),
         ("md", """## 四、规则引擎是怎么判定的
 
 规则引擎逐条对照判定标准（2024版），只根据记录中**写明的事实**判定；记录中没有写的事实视为未知，不据以判定。
-每条结论都列出了触发它的事实（字段路径 = 取值）。"""),
+每条结论都列出了触发它的事实（检查对象·检查项目：记录的取值）。"""),
         ("code", """结论表 = pd.DataFrame([
-    {"条款": f.item_id, "条款原文": f.text, "触发事实": "；".join(f.facts), "需人工判断": "是" if f.needs_judgement else "否"}
+    {"条款": f.item_id, "条款原文": f.text, "触发事实": "；".join(inspection.fact_cn(x) for x in f.facts), "需人工判断": "是" if f.needs_judgement else "否"}
     for f in find_hazards(检查记录)
 ])
-with pd.option_context("display.max_colwidth", None):
-    display(text_table(结论表))"""),
+display(live(标记, lambda: text_table(结论表).to_html() if inspection.all_marked(检查对象, 检查标记) else None,
+             waiting="标记完上面全部检查对象后，这里显示规则引擎的全部结论。"))"""),
         ("md", f"""**需要人工判断的情形**：第十六条（禁限用工艺、设备、材料）和第十七条（兜底条款）无法由规则机械判定，例如：
 
 {quote(ART_17, "判定标准（2024版）第十七条")}

@@ -30,9 +30,9 @@ def cells() -> list[tuple[str, str]]:
             "说出疏散逃生演练和24小时值班值守的要求；",
             "为本企业编制一份年度自查、演练、值守计划，并导出为表格。",
         ]),
-        setup("import tempfile", "from pathlib import Path",
+        setup("from pathlib import Path",
               "from zhiben_training.lessons import plan",
-              "from zhiben_training.lessons.widgets import plan_choices, year_plan_builder"),
+              "from zhiben_training.lessons.widgets import plan_export_panel, year_plan_builder"),
         ("md", f"""## 一、主要负责人带队的每月自查自改
 
 {_ask("二（七）10", "每月")}
@@ -76,20 +76,14 @@ def cells() -> list[tuple[str, str]]:
 值守时段的月份是编制练习用的默认值（例如汛期按 6–9 月），实际以当年日历和当地防汛部门通知为准。"""),
         ("code", """计划选择 = {}  # 每个控件的取值都记录在这里
 display(year_plan_builder(计划选择))"""),
-        ("code", """# 按已记录的选择生成计划（无浏览器运行时使用默认选择），并检查是否满足频次要求
-年度计划 = plan.build_year_plan(**plan_choices(计划选择))
-display(text_table(年度计划))
-问题 = plan.check_year_plan(年度计划)
-print("\\n".join(问题) if 问题 else "✓ 计划满足方案二（七）10 与二（十）15 的频次要求。")"""),
         ("md", """### 导出
 
-下面的单元格把计划导出为 Excel 文件（也可改为 `.csv`）。默认写到临时目录；要保存到当前文件夹，把 `导出目录` 改为 `Path(".")`。"""),
-        ("code", """导出目录 = Path(tempfile.mkdtemp(prefix="年度计划-"))
-文件 = plan.export_year_plan(年度计划, 导出目录 / f"{计划选择['year']}年度自查演练值守计划.xlsx")
-print("已导出：", 文件)"""),
+点击下面的按钮，把刚才生成的计划（未点“生成年度计划”时按当前选择）导出为 Excel 文件，
+保存在**本课笔记本所在的文件夹**，按钮下方显示文件的完整位置。"""),
+        ("code", """display(plan_export_panel(计划选择, Path.cwd()))"""),
         ("md", """### 练习：一份有缺陷的计划
 
-某企业把两次演练都安排在 3 月和 5 月，并且只安排了春节值守。运行下面的单元格，看检查结果。"""),
+某企业把两次演练都安排在 3 月和 5 月，并且只安排了春节值守。下面是检查结果。"""),
         ("code", """有缺陷的计划 = plan.build_year_plan(year=2026, drill_months=(3, 5), duty_periods=("春节",))
 for 条 in plan.check_year_plan(有缺陷的计划):
     print("•", 条)"""),

@@ -6,7 +6,8 @@
 //   that show answer widgets, restored by the kernel from the saved file). Code cells whose source
 //   is hidden (`metadata.jupyter.source_hidden`) show no input area at all, cells with
 //   `metadata.zhiben.hidden: true` are not shown, and a run-on-open cell never shows plain-text
-//   output (a widget's repr while its kernel starts).
+//   output (a widget's repr while its kernel starts). `metadata.zhiben.validate: false` hides
+//   nbgrader's Validate (检查作答) button: a lesson is no paper to hand in.
 // - notebook `metadata.zhiben.autosave: true`: any change on screen (a widget clicked, text typed)
 //   saves the notebook after DELAY ms of quiet (JupyterLab then writes the widget state into the
 //   file), and the toolbar shows 已保存 hh:mm:ss / 未保存 / 正在保存….
@@ -158,6 +159,7 @@ async function prepare(panel) {
     return;
   }
   panel.addClass("zb-ready");
+  panel.toggleClass("zb-no-validate", own.validate === false);
   markCells(panel);
   const status = new SaveStatus();
   panel.toolbar.insertItem(0, "zb-save-status", status);
