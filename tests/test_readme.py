@@ -120,7 +120,8 @@ def test_the_readme_walkthrough_runs_in_order_on_the_demo_output(walkthrough):
     # status, rosters and the quarterly report found the demo's people
     totals = [int(n) for n in re.findall(r"轮次 2026-principal\s+\S+\s+共 (\d+) 人", said)]
     assert totals and min(totals) > 0
-    rosters = [int(n) for n in re.findall(r"花名册（2026-principal[^）]*）共 (\d+) 人", said)]
+    # the roster names its round in words (2026年度主要负责人安全生产培训), never by its id
+    rosters = [int(n) for n in re.findall(r"花名册（2026年度主要负责人[^）]*）共 (\d+) 人", said)]
     assert len(rosters) == 2 and min(rosters) > 0  # the filing and the public (masked) roster
     due = re.search(r"未来 90 天内到期 (\d+) 本", said)
     assert due and int(due.group(1)) > 0

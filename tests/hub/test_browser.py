@@ -30,16 +30,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.hub]
 
 
 def _answer_in_browser(page, seed: int) -> None:
-    """Run the paper, click a choice for k01 (right for some trainees, not for others), and save."""
-    page.locator(".jp-StatusBar-TextItem[title^='Change kernel']", has_text="Idle").wait_for(timeout=120_000)
-    page.locator(".jp-Notebook .jp-Cell").first.click()
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    """The paper opens ready (nothing to run): click a choice for k01 (right for some trainees, not for
+    others) and wait for the paper's own 已保存 status (it saves every click by itself)."""
     options = page.locator(".zb-k01 input[type=radio]")
-    options.first.wait_for(timeout=120_000)
+    options.first.wait_for(timeout=180_000)
     options.nth(seed % 4).check()
-    page.keyboard.press("Control+s")
-    page.wait_for_timeout(1500)
+    page.locator(".zb-save-status", has_text="已保存").wait_for(timeout=60_000)
 
 
 def _assignments_panel(page):

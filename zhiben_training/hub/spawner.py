@@ -115,6 +115,8 @@ class TraineeSpawner(LocalProcessSpawner):
         if not target.exists():
             shutil.copytree(outbound_dir(Path(self.course_root), assignment) / self.user.name, target)
             _chown_tree(target, uid, gid)
+            for path in target.rglob("*"):  # the released copy is read-only (0500); the trainee's own is not
+                path.chmod(0o700 if path.is_dir() else 0o600)
             target.chmod(0o700)
         return [f"{assignment}/{p.name}" for p in sorted(target.glob("*.ipynb"))]
 
