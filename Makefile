@@ -36,12 +36,13 @@ demo: $(STAMP) $(LABSTAMP)
 test: $(STAMP) $(LABSTAMP)
 	$(PY) -m tests.debian_tools
 	$(VENV)/bin/ruff check zhiben_training tests benchmarks
-	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not alone" $(PYTEST_ARGS)
+	$(PY) -m pytest -m alone $(PYTEST_ARGS)
 
 # The development loop: the tests that need no root, browser, LibreOffice, PostgreSQL or hub and no slow
 # end-to-end run (the markers in pyproject.toml; tests/test_dev_loop.py keeps this list complete).
 # CI runs `make test`.
-FAST_MARKERS := not slow and not browser and not postgres and not libreoffice and not hub
+FAST_MARKERS := not slow and not browser and not postgres and not libreoffice and not hub and not alone
 test-fast: $(STAMP) $(LABSTAMP)
 	$(VENV)/bin/ruff check zhiben_training tests benchmarks
 	$(PY) -m pytest $(XDIST) -m "$(FAST_MARKERS)" $(PYTEST_ARGS)

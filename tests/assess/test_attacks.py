@@ -99,8 +99,17 @@ def test_an_honest_submission_in_the_same_batch_scores_full(attacked):
 
 @pytest.mark.parametrize("tid", list(ATTACKS))
 def test_kernel_tricks_score_nothing(attacked, tid):
-    """__eq__ overrides, str subclasses, rebound builtins/helpers, monkeypatched modules."""
-    assert sum(v or 0 for v in scores(attacked)[tid].values()) == 0.0
+    """__eq__ overrides, str subclasses, rebound builtins/helpers, monkeypatched modules. Rebinding
+    ``type`` and ``isinstance`` can break the kernel differently on the fresh re-run (a hang, then a
+    crash): that paper is then 未评分 (a stop that does not repeat is never a score), which earns
+    nothing either; otherwise it is graded 0."""
+    from zhiben_training.assess.grading.batch import grading_status
+
+    got = scores(attacked).get(tid)
+    if got is None:
+        assert grading_status(attacked, AID)[tid]["status"] == "ungraded", grading_status(attacked, AID)[tid]
+    else:
+        assert sum(v or 0 for v in got.values()) == 0.0
 
 
 @pytest.mark.parametrize("tid", ["EDIT", "META", "FORGE"])

@@ -323,6 +323,10 @@ def test_without_any_isolation_grading_is_refused_unless_the_examiner_allows_it(
     assert not (course / "autograded" / "T001").exists() and grading_status(course, AID)["T001"]["status"] == "pending"
 
 
+# alone: the workers' clean-up (up to 40 s of documented waits) overran the 90 s bound twice in full
+# `make test` runs beside other heavy tests on 2 cores (a worker still starting its fork server when the
+# examiner's process died); by itself it holds.
+@pytest.mark.alone
 @pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
 def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(template, tmp_path, how):
     root = _course(template, tmp_path, HONEST[:12], slow="import time\ntime.sleep(1.5)")
