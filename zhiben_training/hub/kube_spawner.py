@@ -15,7 +15,7 @@ Helm values (``hub/kubernetes.py``). Needs the optional ``jupyterhub-kubespawner
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from kubespawner import KubeSpawner
 from traitlets import Unicode
@@ -53,16 +53,12 @@ class ZhibenKubeSpawner(KubeSpawner):
                            help="The exchange path inside trainee pods (the image's nbgrader_config).").tag(config=True)
 
     def _released_to(self, trainee: str) -> list[str]:
-        from pathlib import Path
-
         outbound = Path(self.course_root) / "exchange" / "zhiben" / "outbound"
         if not outbound.is_dir():
             return []
         return sorted(a.name for a in outbound.iterdir() if (a / trainee).is_dir())
 
     async def get_pod_manifest(self):
-        from pathlib import Path
-
         trainee = self.user.name
         own_inbound = pod_inbound_dir(Path(self.course_root), trainee)
         if Path(self.course_root).is_dir():  # the hub pod: make the trainee's hand-in folder, owned by the pods' uid
