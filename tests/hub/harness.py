@@ -1,5 +1,6 @@
 """A real JupyterHub on 127.0.0.1 for the hub tests and the hub benchmark (``benchmarks/bench_hub.py``): generated config, the PyPI proxy, system users
-for the trainees (created by the hub's spawner, removed here), a course with stand-in papers.
+for the trainees (created by the hub's spawner, removed here), a course with stand-in papers. The trainee
+servers run this checkout: its package (``PYTHONPATH``) and its built lab plugin (``JUPYTER_PATH``).
 
 Everything the tests start is stopped by its process id: the hub, the proxy it started (its pid
 file), and the trainee servers (processes of this run's own system users, found by their uid).
@@ -36,6 +37,8 @@ from zhiben_training.hub.config import write_hub_config
 from zhiben_training.identifiers import make_id
 
 ROUND = "2026-principal"
+REPO = Path(__file__).resolve().parents[2]
+PLUGIN = REPO / "assessments" / "lab" / "zhiben-paper" / "prebuilt"
 AID = "2026-A"
 
 
@@ -129,7 +132,8 @@ def _stop_proxy(hub: Hub) -> None:
 def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                 closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse", lessons: Path | None = None,
                 start_timeout: int = 180, spawn_limit: int = 100, keep_log: Path | None = None,
-                prestart_minutes: float | None = None, prestart_throttle: int | None = None):
+                prestart_minutes: float | None = None, prestart_throttle: int | None = None,
+                trainee_env: dict[str, str] | None = None):
     if os.geteuid() != 0 or not shutil.which("useradd"):
         pytest.skip("the hub tests create system users: they need root and useradd")
     base = Path(tempfile.mkdtemp(prefix="zhiben-hub-", dir="/tmp"))
@@ -151,10 +155,13 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                  "TRAINER1": add_staff(course, "TRAINER1", "trainer")}
         port = free_port()
         hub_dir = base / "hub-run"
+        shutil.copytree(PLUGIN, base / "jupyter-data" / "labextensions" / "zhiben-paper")  # ahead of the venv's copy
+        checkout = {"PYTHONPATH": str(REPO), "JUPYTER_PATH": str(base / "jupyter-data")}
         subprocess.run(["groupadd", "--system", group], check=True, capture_output=True)
         write_hub_config(hub_dir, course_root=course, home_root=base / "home", port=port, hub_port=free_port(),
                          api_port=free_port(), user_prefix=prefix, lessons_dir=lessons, start_timeout=start_timeout, spawn_limit=spawn_limit,
-                         group=group, prestart_minutes=prestart_minutes, prestart_throttle=prestart_throttle)
+                         group=group, prestart_minutes=prestart_minutes, prestart_throttle=prestart_throttle,
+                         trainee_env={**checkout, **(trainee_env or {})})
         (base / "home").mkdir()
         (base / "home").chmod(0o711)
         hub = Hub(base, course, hub_dir, f"http://127.0.0.1:{port}", prefix, codes, staff)

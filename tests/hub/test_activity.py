@@ -1,9 +1,11 @@
 """The trainee server's activity record (hub/activity.py) in a real Jupyter server with the extension
-enabled as the hub config enables it: opening a lesson (its kernel starts) writes a line naming the
-lesson, which hub/hours.py reads as the trainee's activity."""
+enabled as the hub config enables it: opening a lesson (its kernel starts) writes a ``kernel`` line
+naming the lesson (which lessons were open, no action of the learner); a heartbeat of the lab plugin
+writes an ``active`` line, stamped with the moment of the learner's action."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -11,10 +13,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from zhiben_training.hub.config import _SERVER
 from zhiben_training.hub.hours import session_events
@@ -52,7 +57,10 @@ def _until(condition, what: str, proc: subprocess.Popen, log: Path, timeout: flo
     raise AssertionError(f"timed out waiting for {what}: {log.read_text()[-3000:]}")
 
 
-def test_opening_a_lesson_on_the_trainee_server_records_activity_naming_the_lesson(tmp_path):
+@contextmanager
+def _server(tmp_path):
+    """A Jupyter server with the activity extension on (heartbeat interval 0.5 s); yields its url,
+    token and activity folder."""
     home, drop, config = tmp_path / "home", tmp_path / "hub-run" / "activity", tmp_path / "config"
     (home / "课程").mkdir(parents=True)
     drop.mkdir(parents=True)
@@ -73,15 +81,41 @@ def test_opening_a_lesson_on_the_trainee_server_records_activity_naming_the_less
                                 stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         _until(lambda: _request(f"{url}/api/status", token), "the server", proc, log)
+        yield {"url": url, "token": token, "drop": drop, "proc": proc, "log": log}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_opening_a_lesson_on_the_trainee_server_records_a_kernel_line_naming_the_lesson(tmp_path):
+    with _server(tmp_path) as server:
+        url, token, drop = server["url"], server["token"], server["drop"]
         assert not list(drop.iterdir())  # nothing run yet: nothing recorded
         _request(f"{url}/api/sessions", token, "POST",
                  {"path": LESSON, "type": "notebook", "kernel": {"name": "python3"}})
         record = drop / f"{TRAINEE}.jsonl"
-        _until(lambda: record.exists() and record.read_text().strip(), "an activity line", proc, log)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        _until(lambda: record.exists() and record.read_text().strip(), "an activity line", server["proc"], server["log"])
     line = json.loads(record.read_text().splitlines()[0])
-    assert line["user"] == TRAINEE and line["event"] == "active" and line["open"] == [LESSON]
+    assert line["user"] == TRAINEE and line["event"] == "kernel" and line["open"] == [LESSON]
     events = session_events(tmp_path / "course", tmp_path / "hub-run")
-    assert [(e.user, e.kind, e.lessons) for e in events][:1] == [(TRAINEE, "active", ("02",))]
+    assert [(e.user, e.kind, e.lessons) for e in events][:1] == [(TRAINEE, "kernel", ("02",))]
+
+
+def test_a_heartbeat_of_the_lab_plugin_records_an_active_line_at_the_moment_of_the_learners_action(tmp_path):
+    with _server(tmp_path) as server:
+        url, token, drop = server["url"], server["token"], server["drop"]
+        assert _request(f"{url}/zhiben/activity", token) == {"interval": 0.5}  # the plugin's throttle
+        before = dt.datetime.now(dt.UTC)
+        _request(f"{url}/zhiben/activity", token, "POST", {"ago": 0.25, "viewing": LESSON})
+        _request(f"{url}/zhiben/activity", token, "POST", {"ago": 3600})  # never more than one interval back
+        after = dt.datetime.now(dt.UTC)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            _request(f"{url}/zhiben/activity", token, "POST", {"ago": "soon"})
+        assert refused.value.code == 400
+    first, second = (json.loads(line) for line in (drop / f"{TRAINEE}.jsonl").read_text().splitlines())
+    assert first["event"] == "active" and first["source"] == "browser" and first["viewing"] == LESSON
+    for line in (first, second):  # stamped in whole seconds
+        at = dt.datetime.fromisoformat(line["at"])
+        assert before - dt.timedelta(seconds=1.5) <= at <= after
+    [event, _] = session_events(tmp_path / "course", tmp_path / "hub-run")
+    assert (event.user, event.kind) == (TRAINEE, "active")

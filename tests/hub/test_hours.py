@@ -110,6 +110,20 @@ def test_a_local_rule_file_changes_the_idle_limit_and_the_minutes_of_a_study_hou
     assert "配置规则，非法定学时标准" in rule.describe() and str(rule_file) in rule.describe()
 
 
+def test_a_kernel_running_by_itself_through_the_idle_gap_is_no_action_but_names_the_lesson_open(session):
+    """The server's kernel notes (``"event": "kernel"``) fill IDLE's 90 minutes without the learner
+    touching the page: still 100 active minutes, and the lesson the kernel ran is listed as opened."""
+    course, hub = session
+    notes = [{"user": IDLE, "at": _at(t), "event": "kernel", "open": ["课程/05_施工现场隐患排查.ipynb"]}
+             for t in _every_5_minutes("10:05", "11:25")]
+    with (hub / "activity" / f"{IDLE}.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in notes))
+    days = {d.user: d for d in session_hours(session_events(course, hub), credit_rule())}
+    assert days[IDLE].active_minutes == 100 and days[IDLE].hours == 2
+    assert days[IDLE].lessons_opened == ("02", "05", "练习")  # 练习: the 模拟练习 recorded
+    assert "计算内核自行运行不算操作" in credit_rule().describe()
+
+
 def test_activity_and_self_check_files_owned_by_another_trainee_are_not_counted(session):
     course, hub = session
     trusted = session_events(course, hub, owner_to_user=lambda uid: None)  # owner = the hub (root)

@@ -67,8 +67,7 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = {start_timeout!r}
 c.Spawner.http_timeout = {start_timeout!r}
-c.Spawner.environment = {{"JUPYTER_CONFIG_PATH": {trainee_config!r}, "LANG": "C.UTF-8",
-                         "ZHIBEN_SELFCHECK_DIR": {selfchecks!r}, "ZHIBEN_ACTIVITY_DIR": {activity!r}}}
+c.Spawner.environment = {environment!r}
 c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 {prestart}'''
 
@@ -104,7 +103,7 @@ _SERVER = {"ServerApp": {"terminals_enabled": False, "jpserver_extensions": {
     "jupyter_server_terminals": False,
     "notebook": False,
     "voila.server_extension": False,
-    "zhiben_training.hub.activity": True}}}  # kernel activity for 学时 (hub/hours.py)
+    "zhiben_training.hub.activity": True}}}  # the learner's activity for 学时 (hub/hours.py)
 
 
 # The trainee server's launcher. Starting a Jupyter server imports jupyter_events, whose jsonschema
@@ -151,8 +150,13 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
                      hub_port: int = 8081, api_port: int = 8001, ip: str = "127.0.0.1",
                      db_url: str | None = None, lessons_dir: Path | None = None, user_prefix: str = "zt-",
                      start_timeout: int = 120, spawn_limit: int = 100, group: str = "zhiben-trainees",
-                     prestart_minutes: float | None = 20, prestart_throttle: int | None = None) -> Path:
+                     prestart_minutes: float | None = 20, prestart_throttle: int | None = None,
+                     trainee_env: dict[str, str] | None = None) -> Path:
     """Write ``<hub_dir>/jupyterhub_config.py`` and ``<hub_dir>/trainee-config/``; returns the config.
+
+    ``trainee_env`` adds to every trainee server's environment (``ZHIBEN_ACTIVITY_INTERVAL``: seconds
+    between the learner's activity heartbeats, 30 by default; an absolute path in a value is made
+    reachable to the trainee's user like the hub's own folders).
 
     With ``prestart_minutes`` (None: off) the hub starts each admitted trainee's server that long before
     their window opens, at most ``prestart_throttle`` at once (default: the number of cores), with the
@@ -187,8 +191,10 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
         home_root=str(Path(home_root).resolve()), user_prefix=user_prefix,
         lessons=str(Path(lessons_dir).resolve()) if lessons_dir else "",
         singleuser=[sys.executable, str(trainee_config / LAUNCHER), "jupyterhub.singleuser"], start_timeout=start_timeout,
-        trainee_config=str(trainee_config), spawn_limit=spawn_limit, group=group,
-        selfchecks=str(selfchecks), activity=str(activity), hub_dir=str(hub_dir))
+        spawn_limit=spawn_limit, group=group, hub_dir=str(hub_dir),
+        environment={"JUPYTER_CONFIG_PATH": str(trainee_config), "LANG": "C.UTF-8",
+                     "ZHIBEN_SELFCHECK_DIR": str(selfchecks), "ZHIBEN_ACTIVITY_DIR": str(activity),
+                     **(trainee_env or {})})
     config = hub_dir / "jupyterhub_config.py"
     _write(config, text, 0o600)
     _write(hub_dir / "hub.json", json.dumps({"url": f"http://{ip or '127.0.0.1'}:{port}", "course_root": str(course)}), 0o644)

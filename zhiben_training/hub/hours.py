@@ -4,13 +4,17 @@ What is recorded, per trainee (the hub user is the ID number):
 
 * ``login`` / ``logout`` — the hub's own event log ``<course>/hub/events.jsonl`` (the authenticator and
   its logout handler write them, naming the hub's folder: an exam hub on the same course is another session);
-* ``active`` — the trainee's server samples its kernels' last activity (``hub/activity.py``: running a
-  cell, clicking a widget, answering) and appends it, with the lessons open, to a file of its own in
-  ``<hub dir>/activity/``;
+* ``active`` — the learner's own actions on the page (mouse, keys, wheel, coming back to the tab), sent
+  by the lab plugin at most once per heartbeat interval while the tab is visible and written by the
+  trainee's server, as the trainee's system user, to a file of its own in ``<hub dir>/activity/``
+  (``hub/activity.py``);
+* ``kernel`` — the same server's note that its kernels did something, naming the lessons open: it
+  tells which lessons were opened, but a kernel running by itself is not the learner, so it is no action;
 * ``selfcheck`` — a submitted self-check in ``<hub dir>/selfchecks/`` (``lessons/room.py``), with its score.
 
-The rule (``data/session_hours.json``, ``--rule FILE`` to override): between two recorded actions on one
-day, at most ``idle_limit_minutes`` count (无操作 time beyond the limit is not 学时); nothing counts
+The rule (``data/session_hours.json``, ``--rule FILE`` to override): an action is a login, a logout, an
+``active`` heartbeat or a submitted self-check; between two recorded actions on one day, at most
+``idle_limit_minutes`` count (无操作 time beyond the limit is not 学时); nothing counts
 between a logout and the next action; ``minutes_per_hour`` active minutes make one 学时, rounded down to
 a multiple of ``round_down_to``. No verified national or Tianjin text fixes these figures: they are
 printed as 配置规则，非法定学时标准 wherever hours are shown.
@@ -56,7 +60,8 @@ class CreditRule:
     def describe(self) -> str:
         """The rule in one Chinese sentence, labelled as configuration."""
         step = f"，不足 {self.round_down_to:g} 学时的部分舍去" if self.round_down_to else ""
-        return (f"学时计算规则（{self.label}；来源：{self.source}）：两次操作之间最多计 {self.idle_limit_minutes:g} 分钟，"
+        return (f"学时计算规则（{self.label}；来源：{self.source}）：操作指登录、退出、提交自测和学员在学习页面上的"
+                f"鼠标、键盘、滚轮操作（页面在前台时记录，计算内核自行运行不算操作）；两次操作之间最多计 {self.idle_limit_minutes:g} 分钟，"
                 f"无操作超过 {self.idle_limit_minutes:g} 分钟的部分不计；退出登录后不计；"
                 f"每 {self.minutes_per_hour:g} 分钟有效时间折合 1 学时{step}。")
 
@@ -91,8 +96,8 @@ def credit_rule(path: Path | None = None) -> CreditRule:
 class SessionEvent:
     user: str
     at: dt.datetime  # aware
-    kind: str  # "login" | "logout" | "active" | "selfcheck"
-    lessons: tuple[str, ...] = ()  # lesson numbers open ("active") or submitted ("selfcheck")
+    kind: str  # "login" | "logout" | "active" | "selfcheck" (actions) | "kernel" (lessons open, no action)
+    lessons: tuple[str, ...] = ()  # lesson numbers open ("active", "kernel") or submitted ("selfcheck")
     points: int | None = None
     total: int | None = None
 
@@ -105,7 +110,7 @@ class TraineeDay:
     date: dt.date
     first_login: dt.datetime | None
     last_logout: dt.datetime | None
-    last_action: dt.datetime
+    last_action: dt.datetime | None  # None: only kernel notes that day, no action of the learner
     active_minutes: float
     hours: float
     lessons_opened: tuple[str, ...]
@@ -148,7 +153,8 @@ def session_events(course_root: Path, hub_dir: Path, *,
             if owner is not None and owner != user:
                 continue
             lessons = tuple(sorted({n for n in map(lesson_number, record.get("open", [])) if n}))
-            out.append(SessionEvent(user, _moment(record["at"]), "active", lessons))
+            kind = "kernel" if record.get("event") == "kernel" else "active"
+            out.append(SessionEvent(user, _moment(record["at"]), kind, lessons))
     checks = Path(hub_dir) / "selfchecks"
     for path in sorted(checks.glob("*.json")) if checks.is_dir() else ():
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -164,16 +170,17 @@ def session_events(course_root: Path, hub_dir: Path, *,
 def _day(user: str, date: dt.date, events: list[SessionEvent], rule: CreditRule) -> TraineeDay:
     limit = dt.timedelta(minutes=rule.idle_limit_minutes)
     active = dt.timedelta()
-    for before, after in zip(events, events[1:], strict=False):
+    actions = [e for e in events if e.kind != "kernel"]
+    for before, after in zip(actions, actions[1:], strict=False):
         if before.kind != "logout":  # nothing counts between a logout and the next action
             active += min(after.at - before.at, limit)
     minutes = active.total_seconds() / 60
     logins = [e.at for e in events if e.kind == "login"]
     logouts = [e.at for e in events if e.kind == "logout"]
     checks = {e.lessons[0]: (e.lessons[0], e.points, e.total) for e in events if e.kind == "selfcheck"}
-    opened = {n for e in events if e.kind in ("active", "selfcheck") for n in e.lessons}
+    opened = {n for e in events if e.kind in ("active", "kernel", "selfcheck") for n in e.lessons}
     return TraineeDay(user=user, date=date, first_login=min(logins, default=None),
-                      last_logout=max(logouts, default=None), last_action=events[-1].at,
+                      last_logout=max(logouts, default=None), last_action=actions[-1].at if actions else None,
                       active_minutes=round(minutes, 2), hours=rule.credited(minutes),
                       lessons_opened=tuple(sorted(opened)), selfchecks=tuple(checks[k] for k in sorted(checks)))
 
