@@ -1,5 +1,6 @@
 // zhiben-paper: the project's JupyterLab plugins (see README.md).
+import { activityHeartbeat } from "./activity";
 import { openReady } from "./ready";
 import { validateText } from "./validate";
 
-export default [openReady, validateText];
+export default [openReady, validateText, activityHeartbeat];
