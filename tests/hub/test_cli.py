@@ -55,6 +55,31 @@ def test_config_listens_on_loopback_and_names_our_classes(course, tmp_path, caps
     assert hidden["@jupyter/nbgrader:create-assignment"] and hidden["@jupyterlab/debugger-extension"]
 
 
+def test_a_lesson_session_gives_trainees_the_learners_lab_and_an_exam_keeps_the_assignments_panel(course, tmp_path):
+    """With --lessons the trainee servers get the learner's lab (no nbgrader menu or panels, no link to
+    the classic notebook they do not run, no status bar); an exam's trainees keep the Assignments
+    panel and Validate they hand in with."""
+    lessons = tmp_path / "课程"
+    lessons.mkdir()
+    for name, extra in (("exam", []), ("session", ["--lessons", str(lessons)])):
+        assert main(["hub", "config", "--course", str(course), "--dir", str(tmp_path / name),
+                     "--home-root", str(tmp_path / "home"), *extra]) == 0
+    config = {name: tmp_path / name / "trainee-config" for name in ("exam", "session")}
+    hidden = {name: json.loads((c / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
+              for name, c in config.items()}
+    assert "@jupyter/nbgrader:assignment-list" not in hidden["exam"]
+    assert "@jupyter/nbgrader:validate-assignment" not in hidden["exam"]
+    for plugin in ("@jupyter/nbgrader:menu", "@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:validate-assignment",
+                   "@jupyter-notebook/lab-extension:interface-switcher"):
+        assert hidden["session"][plugin] is True, plugin
+    server = json.loads((config["session"] / "jupyter_server_config.json").read_text())
+    settings = json.loads((config["session"] / "lab-settings" / "overrides.json").read_text(encoding="utf-8"))
+    assert server["LabApp"]["app_settings_dir"] == str(config["session"] / "lab-settings")
+    assert settings["@jupyterlab/translation-extension:plugin"] == {"locale": "zh_CN"}
+    assert settings["@jupyterlab/statusbar-extension:plugin"] == {"visible": False}
+    assert "LabApp" not in json.loads((config["exam"] / "jupyter_server_config.json").read_text())
+
+
 @pytest.mark.hub
 def test_start_check_brings_the_hub_up_on_loopback_and_stops_it(course, tmp_path, capsys):
     """The examiner's rehearsal: a real hub and proxy start, show the Chinese login page, and stop."""

@@ -127,10 +127,14 @@ def _write(path: Path, text: str, mode: int) -> None:
     path.chmod(mode)
 
 
-def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
+def write_trainee_config(folder: Path, *, exchange_root: Path | str, lessons: bool = False) -> Path:
     """The Jupyter configuration folder every trainee server reads (``JUPYTER_CONFIG_PATH``): the
     personalised nbgrader exchange at ``exchange_root``, the trainee's server and lab extensions.
-    On one machine it lives in the hub folder; on Kubernetes it is baked into the trainee image."""
+    On one machine it lives in the hub folder; on Kubernetes it is baked into the trainee image.
+
+    With ``lessons`` (a lesson session) the trainee gets the learner's lab of ``zhiben lessons open``
+    (``lessons/lab.py``): none of nbgrader's panels or menus (a lesson is no paper) and its lab
+    settings (Chinese, widget state saved, no status bar), from ``lab-settings/`` here."""
     # nbgrader and the paper builder: imported here, not by the proxy's import of this module
     from zhiben_training.assess.exchange import EXCHANGE_CONFIG, TRAINEE_DISABLED
 
@@ -138,10 +142,22 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
     for sub in (folder, folder / "labconfig"):
         sub.chmod(0o755)
+    disabled, server = TRAINEE_DISABLED, _SERVER
+    if lessons:
+        from zhiben_training.lessons.lab import LEARNER_DISABLED, LEARNER_SETTINGS
+
+        # the trainee server runs no classic notebook (_SERVER): its "笔记本" link would lead nowhere
+        disabled = {**TRAINEE_DISABLED, **LEARNER_DISABLED, "@jupyter-notebook/lab-extension:interface-switcher": True,
+                    "@jupyter-notebook/lab-extension:launch-tree": True}
+        settings = folder / "lab-settings"
+        settings.mkdir(exist_ok=True)
+        settings.chmod(0o755)
+        _write(settings / "overrides.json", json.dumps(LEARNER_SETTINGS, indent=1, ensure_ascii=False), 0o644)
+        server = {**_SERVER, "LabApp": {"app_settings_dir": str(settings)}}
     factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
     _write(folder / "nbgrader_config.py", _NBGRADER.format(exchange=str(exchange_root), factory=factory), 0o644)
-    _write(folder / "jupyter_server_config.json", json.dumps(_SERVER, indent=1), 0o644)
-    _write(folder / "labconfig" / "page_config.json", json.dumps({"disabledExtensions": TRAINEE_DISABLED}, indent=1), 0o644)
+    _write(folder / "jupyter_server_config.json", json.dumps(server, indent=1), 0o644)
+    _write(folder / "labconfig" / "page_config.json", json.dumps({"disabledExtensions": disabled}, indent=1), 0o644)
     _write(folder / LAUNCHER, _LAUNCH, 0o644)
     return folder
 
@@ -165,7 +181,8 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     hub_dir.mkdir(parents=True, exist_ok=True)
     hub_dir.chmod(0o711)  # trainee servers read trainee-config/; the hub's database stays 0600
     course = Path(course_root).resolve()
-    trainee_config = write_trainee_config(hub_dir / "trainee-config", exchange_root=course / "exchange")
+    trainee_config = write_trainee_config(hub_dir / "trainee-config", exchange_root=course / "exchange",
+                                          lessons=lessons_dir is not None)
     selfchecks = hub_dir / "selfchecks"  # lesson sessions: trainees drop self-check results here
     selfchecks.mkdir(exist_ok=True)
     selfchecks.chmod(0o1733)

@@ -28,6 +28,8 @@ LEARNER_DISABLED = {
 LEARNER_SETTINGS = {
     "@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"},
     "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True},
+    # kernel name, "Cell 1/28", line and column: a programmer's status line, in English
+    "@jupyterlab/statusbar-extension:plugin": {"visible": False},
 }
 
 
