@@ -32,7 +32,9 @@ function request(settings, method, body) {
   if (body !== undefined) {
     init.body = JSON.stringify(body);
   }
-  return settings.fetch(settings.baseUrl + ROUTE, init);
+  // window.fetch must be called on the window ("Illegal invocation" otherwise)
+  const fetcher = settings.fetch || window.fetch;
+  return fetcher.call(window, settings.baseUrl + ROUTE, init);
 }
 
 function viewing(app) {
@@ -97,6 +99,6 @@ export const activityHeartbeat = {
           heartbeats(app, settings, answer.interval * 1000);
         }
       })
-      .catch(() => undefined); // no activity record here: nothing to report
+      .catch((err) => console.warn("zhiben-paper: no activity record", err));
   },
 };
