@@ -119,3 +119,60 @@ def test_a_heartbeat_of_the_lab_plugin_records_an_active_line_at_the_moment_of_t
         assert before - dt.timedelta(seconds=1.5) <= at <= after
     [event, _] = session_events(tmp_path / "course", tmp_path / "hub-run")
     assert (event.user, event.kind) == (TRAINEE, "active")
+
+
+@pytest.mark.browser
+def test_in_chromium_the_lab_plugin_reports_the_learners_mouse_and_wheel_and_nothing_while_left_alone(
+        tmp_path, monkeypatch):
+    """JupyterLab with this checkout's plugin and the activity extension (heartbeat interval 1 s): the
+    learner's mouse and wheel on a page reach the record as ``active`` lines; a page nobody touches
+    adds none (this part waits on the clock: it is about time passing without an action)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, _server
+    from tests.hub.harness import PLUGIN
+
+    if not CHROMIUM.exists():
+        pytest.skip("browser test needs Debian chromium at /usr/bin/chromium")
+    home, drop, config, data = (tmp_path / n for n in ("home", "activity", "config", "data/labextensions"))
+    for folder in (home, drop, config, data):
+        folder.mkdir(parents=True)
+    (data / "zhiben-paper").symlink_to(PLUGIN)
+    (config / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": {"zhiben_training.hub.activity": True}}}))
+    for key, value in dict(JUPYTER_CONFIG_PATH=str(config), JUPYTER_PATH=str(data.parent),
+                           ZHIBEN_ACTIVITY_DIR=str(drop), ZHIBEN_ACTIVITY_INTERVAL="1",
+                           JUPYTERHUB_USER=TRAINEE).items():
+        monkeypatch.setenv(key, value)
+    port, token = _free_port(), secrets.token_hex(16)
+    url = f"http://127.0.0.1:{port}"
+    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.token={token}", f"--ServerApp.root_dir={home}", "--ServerApp.port_retries=0",
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--allow-root"]
+    record = drop / f"{TRAINEE}.jsonl"
+
+    def active() -> list[dict]:
+        lines = record.read_text().splitlines() if record.exists() else []
+        return [line for line in map(json.loads, lines) if line["event"] == "active"]
+
+    with _server(argv, cwd=home, status_url=f"{url}/api/status?token={token}", log=tmp_path / "lab.log") as proc, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.goto(f"{url}/lab?token={token}")
+            page.locator("#jp-main-dock-panel").wait_for(timeout=120_000)
+            page.mouse.move(600, 400)
+            page.mouse.move(620, 420)
+            _until(active, "a heartbeat after the mouse moved", proc, tmp_path / "lab.log")
+            page.mouse.wheel(0, 300)
+            seen = len(active())
+            _until(lambda: len(active()) > seen, "a heartbeat after the wheel turned", proc, tmp_path / "lab.log")
+            time.sleep(1.5)  # the last throttled heartbeat (at most one interval late) is in
+            settled = len(active())
+            time.sleep(4)  # about idle time: four intervals with nobody at the page
+            assert len(active()) == settled
+        finally:
+            browser.close()
+    line = active()[0]
+    assert line["source"] == "browser" and line["user"] == TRAINEE
