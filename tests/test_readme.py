@@ -64,6 +64,8 @@ def test_the_trainer_shows_session_hours_and_the_self_study_section_shows_the_wh
     assert "配置规则，非法定学时标准" in trainer and "zhiben status" in trainer
     study = text.split("## 自学的安全管理人员", 1)[1].split("\n## ", 1)[0]
     assert "zhiben lessons open" in study and "--copy-only" in study and "错题本" in study and "模拟练习" in study
+    assert "zhiben hub hours" in study  # where a self-studying learner's session hours come from
+    assert "计算内核自行运行不算操作" in trainer  # the printed rule says what an action is
     assert "zhiben lessons practice-set --course 考核" in text
 
 
