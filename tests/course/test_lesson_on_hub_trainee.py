@@ -1,9 +1,11 @@
 """A lesson on a hub trainee server (nbgrader's Validate plugin on, as papers need it): the lesson's
 own metadata hides the Validate button; the trainer's version of the same lesson shows it and its code.
-Apart from test_lessons_open_ready.py, whose module-wide browser would nest this one's."""
+The same holds in ``make lab``, the authoring lab, which keeps every nbgrader panel. Apart from test_lessons_open_ready.py, whose module-wide browser would nest this one's."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -19,30 +21,25 @@ from tests.course.test_lessons_open_ready import PLUGIN, _open_ready, _visible_e
 pytestmark = pytest.mark.browser
 
 
-def test_on_a_hub_trainee_server_a_lesson_hides_the_validate_button_that_a_paper_keeps(tmp_path, lesson_city_env,
-                                                                                       artifacts_dir):
-    """The hub's trainee servers keep nbgrader's Validate plugin (papers need it): the lesson's own
-    metadata (``zhiben.validate: false``, read by ready.js) hides the button; the trainer's version of
-    the same lesson, without that metadata, shows it."""
+@contextlib.contextmanager
+def _lab_with_lesson(tmp_path, disabled: dict):
+    """JupyterLab (this checkout's plugin) on a folder holding lesson 02 and its trainer version, with
+    ``disabled`` lab plugins; yields a Chromium page and the lesson's name."""
     if not CHROMIUM.exists():
         pytest.skip("browser test needs Debian chromium at /usr/bin/chromium")
-    import json
-
     from playwright.sync_api import sync_playwright
 
-    from zhiben_training.assess.exchange import TRAINEE_DISABLED
     from zhiben_training.lessons.build import build_course
 
-    assert "@jupyter/nbgrader:validate-assignment" not in TRAINEE_DISABLED
     root = tmp_path / "home"
     root.mkdir()
     name = "02_重大事故隐患判定标准2024版.ipynb"
     shutil.copy(COURSE / name, root / name)
     build_course(tmp_path / "trainer", trainer=True)
     shutil.copy(tmp_path / "trainer" / name, root / f"讲师版-{name}")
-    config = tmp_path / "trainee-config" / "labconfig"
+    config = tmp_path / "lab-config" / "labconfig"
     config.mkdir(parents=True)
-    (config / "page_config.json").write_text(json.dumps({"disabledExtensions": TRAINEE_DISABLED}))
+    (config / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}))
     data = tmp_path / "jupyter-data" / "labextensions"
     data.mkdir(parents=True)
     (data / "zhiben-paper").symlink_to(PLUGIN)
@@ -61,14 +58,7 @@ def test_on_a_hub_trainee_server_a_lesson_hides_the_validate_button_that_a_paper
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
             try:
                 page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-                page.goto(f"{url}/lab/tree/{quote('讲师版-' + name)}?reset&token={token}")
-                page.locator(".jp-NotebookPanel .validate-button").first.wait_for(timeout=120_000)  # plugin is on
-                assert _visible_editors(page)  # the trainer sees the code
-                _open_ready({"page": page, "url": url, "token": token}, name)
-                assert page.locator(".jp-NotebookPanel.zb-no-validate").count() == 1
-                assert page.locator(".jp-NotebookPanel.zb-no-validate .validate-button").is_hidden()
-                assert _visible_editors(page) == []
-                page.screenshot(path=str(artifacts_dir / "lesson02-hub-trainee-no-validate.png"))
+                yield {"page": page, "url": url, "token": token}, name
             finally:
                 browser.close()
     finally:
@@ -77,3 +67,37 @@ def test_on_a_hub_trainee_server_a_lesson_hides_the_validate_button_that_a_paper
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def test_on_a_hub_trainee_server_a_lesson_hides_the_validate_button_that_a_paper_keeps(tmp_path, lesson_city_env,
+                                                                                       artifacts_dir):
+    """The hub's trainee servers keep nbgrader's Validate plugin (papers need it): the lesson's own
+    metadata (``zhiben.validate: false``, read by ready.js) hides the button; the trainer's version of
+    the same lesson, without that metadata, shows it."""
+    from zhiben_training.assess.exchange import TRAINEE_DISABLED
+
+    assert "@jupyter/nbgrader:validate-assignment" not in TRAINEE_DISABLED
+    with _lab_with_lesson(tmp_path, TRAINEE_DISABLED) as (lab, name):
+        page = lab["page"]
+        page.goto(f"{lab['url']}/lab/tree/{quote('讲师版-' + name)}?reset&token={lab['token']}")
+        page.locator(".jp-NotebookPanel .validate-button").first.wait_for(timeout=120_000)  # plugin is on
+        assert _visible_editors(page)  # the trainer sees the code
+        _open_ready(lab, name)
+        assert page.locator(".jp-NotebookPanel.zb-no-validate").count() == 1
+        assert page.locator(".jp-NotebookPanel.zb-no-validate .validate-button").is_hidden()
+        assert _visible_editors(page) == []
+        page.screenshot(path=str(artifacts_dir / "lesson02-hub-trainee-no-validate.png"))
+
+
+def test_in_make_lab_the_authoring_lab_keeps_nbgrader_but_a_lesson_shows_no_validate_button(tmp_path, lesson_city_env,
+                                                                                            artifacts_dir):
+    """``make lab`` is the examiners' and trainers' authoring lab: every nbgrader plugin stays on (the
+    Nbgrader menu with formgrader and Create Assignment), and a lesson opened there still shows no
+    检查作答 button, by its own metadata."""
+    with _lab_with_lesson(tmp_path, {}) as (lab, name):  # nothing disabled, as the venv's lab of make lab
+        page = _open_ready(lab, name)
+        assert page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").count() == 1  # authoring tools stay
+        assert page.locator(".jp-NotebookPanel.zb-no-validate").count() == 1
+        assert page.locator(".validate-button:visible").count() == 0
+        assert _visible_editors(page) == []
+        page.screenshot(path=str(artifacts_dir / "lesson02-make-lab-no-validate.png"))
