@@ -202,8 +202,8 @@ def grade_and_import(ctx: DemoContext) -> list[str]:
         lines.extend(_grade_written(ctx, aid))
         result = import_results(ctx.course_root, aid, ctx.registry, round_id=round_id, actor=EXAMINER,
                                 reason="演示：2026 年度补考成绩导入")
-        lines.append(f"{aid}：导入登记库（合格分数线 {result['pass_mark']:g}%，轮次设置）：新增 {len(result['new'])} 人、"
-                     f"变更 {len(result['changed'])} 人、未变 {len(result['unchanged'])} 人；"
+        lines.append(f"{aid}：导入登记库（合格分数线 {result.pass_mark:g}%，轮次设置）：新增 {len(result.new)} 人、"
+                     f"变更 {len(result.changed)} 人、未变 {len(result.unchanged)} 人；"
                      f"人工评分逐题记入审计日志")
     return lines
 

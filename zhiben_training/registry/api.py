@@ -15,10 +15,11 @@ from sqlalchemy import Engine, select
 from . import models as m
 from .audit import audit_entries
 from .certificates import renew_certificate
+from .completion import completion_dates, result_outcomes
 from .names import certificate_type_name, round_title
 from .renewals import renewals_due
 from .rounds import open_rounds
-from .scores import record_results
+from .scores import RecordedResults, record_results, recorded_item_scores
 from .status import annual_hour_entries, round_status, summarise
 from .store import make_engine, upgrade, write_transaction
 from .synthetic import load_city_frames, read_city
@@ -81,10 +82,16 @@ class Registry:
         return import_file(self.engine, kind, Path(path), actor=actor, on_progress=on_progress)
 
     def record_assessment_results(self, *, round_id: str, rows: Iterable[dict] | pd.DataFrame, actor: str,
-                                  reason: str) -> dict[str, int]:
-        """Store results from the gradebook; every new or changed grade is audited."""
+                                  reason: str) -> RecordedResults:
+        """Store results from the gradebook (with their ``items`` scores, in one transaction); every new or
+        changed grade is audited. Says which results were new, changed and unchanged."""
         with write_transaction(self.engine) as conn:
             return record_results(conn, round_id=round_id, rows=rows, actor=actor, reason=reason)
+
+    def recorded_item_scores(self, *, round_id: str, paper: str | None = None) -> dict[str, dict[str, float]]:
+        """Per person, the item scores last recorded with their results (``{person_id: {item_id: score}}``)."""
+        with self.engine.connect() as conn:
+            return recorded_item_scores(conn, round_id=round_id, paper=paper)
 
     def renew_certificate(self, *, cert_no: str, actor: str, reason: str, applied_on: dt.date,
                           today: dt.date | None = None, reviewed: bool = False,
@@ -96,11 +103,22 @@ class Registry:
 
     # -- reading ---------------------------------------------------------------------------------
     def status(self, *, round_id: str, person_id: str | None = None, enterprise_uscc: str | None = None,
-               district: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
-        """Per-person status in ``round_id`` (completed / in_progress / overdue / not_enrolled), one pass."""
+               district: str | None = None, today: dt.date | None = None,
+               with_completion_dates: bool = False) -> pd.DataFrame:
+        """Per-person status in ``round_id`` (completed / in_progress / overdue / not_enrolled), one pass;
+        ``with_completion_dates`` adds ``completed_date`` (the day a completed person completed, else None)."""
         with self.engine.connect() as conn:
-            return round_status(conn, round_id=round_id, person_id=person_id, enterprise_uscc=enterprise_uscc,
-                                district=district, today=today)
+            frame = round_status(conn, round_id=round_id, person_id=person_id, enterprise_uscc=enterprise_uscc,
+                                 district=district, today=today)
+            if with_completion_dates:
+                frame["completed_date"] = completion_dates(conn, frame, round_id=round_id)
+            return frame
+
+    def result_outcomes(self, *, round_id: str | None = None, until: dt.date | None = None) -> pd.DataFrame:
+        """Per person and round: ``passed`` (any attempt up to ``until``), ``taken_date`` the day that decided
+        it (the first pass, else the last attempt) and ``score_pct`` the best score in percent."""
+        with self.engine.connect() as conn:
+            return result_outcomes(conn, round_id=round_id, until=until)
 
     def status_summary(self, *, round_id: str, by: str = "district", district: str | None = None,
                        enterprise_uscc: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
@@ -124,9 +142,10 @@ class Registry:
         with self.engine.connect() as conn:
             return annual_hour_entries(conn, audience=audience)
 
-    def roster(self, *, round_id: str, today: dt.date | None = None) -> pd.DataFrame:
+    def roster(self, *, round_id: str, today: dt.date | None = None,
+               with_completion_dates: bool = False) -> pd.DataFrame:
         """Everyone the round covers with enterprise, hours, result and status (unmasked)."""
-        frame = self.status(round_id=round_id, today=today)
+        frame = self.status(round_id=round_id, today=today, with_completion_dates=with_completion_dates)
         people = self.people()[["person_id", "sex", "birth_date"]]
         return frame.merge(people, on="person_id", how="left")
 

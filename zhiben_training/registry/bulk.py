@@ -13,32 +13,26 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, Table, insert
 
+from zhiben_training.values import as_bool, as_date
+
 __all__ = ["frame_records", "typed_columns", "insert_chunks", "upsert_chunks", "CHUNK"]
 
 CHUNK = 5_000
 
 
 def _to_date(value) -> dt.date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    text = str(value).strip()
-    if not text or text.lower() in {"nan", "nat", "none"}:
-        return None
-    return pd.Timestamp(text).date()
+    return as_date(value)
 
 
 def _to_bool(value) -> bool | None:
+    """A yes/no word (``zhiben_training.values``); other text is False and other values their truth, as
+    the typed columns have always read them."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if isinstance(value, str):
-        return value.strip().lower() in {"true", "1", "yes", "是", "t"}
-    return bool(value)
+    word = as_bool(value)
+    if word is not None:
+        return word
+    return False if isinstance(value, str) else bool(value)
 
 
 def _to_float(value) -> float | None:

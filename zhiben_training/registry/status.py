@@ -21,8 +21,10 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, literal, select
 
 from zhiben_training.errors import NotFoundError
+from zhiben_training.values import as_date
 
 from . import models as m
+from .grades import score_percent
 from .rules import rules, status_labels
 
 __all__ = ["round_status", "summarise", "load_round", "annual_hour_entries", "STATUS_CODES"]
@@ -51,7 +53,7 @@ def _population_query(rnd: dict, audience: dict, *, person_id, enterprise_uscc, 
             res.c.person_id,
             func.max(passed_int).label("passed_any"),
             func.count().label("attempts"),
-            func.max(res.c.score * 100.0 / res.c.max_score).label("best_score_pct"),
+            func.max(score_percent(res.c.score, res.c.max_score)).label("best_score_pct"),
         )
         .where(res.c.round_id == rnd["round_id"]).group_by(res.c.person_id).subquery("r")
     )
@@ -119,7 +121,7 @@ def _classify(frame: pd.DataFrame, rnd: dict, audience: dict, today: dt.date) ->
     enrolled = (frame["sessions"].to_numpy() > 0) | (frame["attempts"].to_numpy() > 0)
     if audience.get("counts_continuing_education"):
         enrolled |= frame["ce_hours"].to_numpy() > 0
-    end = rnd["end_date"] if isinstance(rnd["end_date"], dt.date) else dt.date.fromisoformat(str(rnd["end_date"]))
+    end = as_date(rnd["end_date"])
     overdue = ~completed & (today > end)
     codes = np.select([completed, overdue, enrolled], ["completed", "overdue", "in_progress"], "not_enrolled")
     frame["counted_hours"] = counted
