@@ -8,10 +8,14 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from zhiben_training.synth import DEFAULT_REFERENCE_DATE
+
+if TYPE_CHECKING:
+    from zhiben_training.registry import Registry
 
 ROUNDS = {"A": "2026-principal", "C": "2026-safety"}
 EXAMINER = "演示考官"
@@ -44,7 +48,7 @@ class DemoContext:
     trainees_per_paper: int
     workers: int | None
     outputs: dict[str, Path] = field(default_factory=dict)
-    registry: object | None = None
+    registry: Registry | None = None
     assignments: dict[str, str] = field(default_factory=dict)
 
     @property

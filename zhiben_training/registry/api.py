@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -23,6 +24,9 @@ from .scores import RecordedResults, record_results, recorded_item_scores
 from .status import annual_hour_entries, round_status, summarise
 from .store import make_engine, upgrade, write_transaction
 from .synthetic import load_city_frames, read_city
+
+if TYPE_CHECKING:
+    from .imports import ImportResult
 
 __all__ = ["Registry", "open_registry"]
 
@@ -75,7 +79,7 @@ class Registry:
             return open_rounds(conn, year=year, required_hours=required_hours, pass_mark=pass_mark)
 
     def import_file(self, kind: str, path: Path, *, actor: str = "zhiben import",
-                    on_progress: Callable[[str], None] | None = None):
+                    on_progress: Callable[[str], None] | None = None) -> ImportResult:
         """Validate and import one XLSX/CSV file (see :mod:`zhiben_training.registry.imports`)."""
         from .imports import import_file
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, Table, insert
@@ -58,7 +59,7 @@ def _converter(column) -> Callable:
     if issubclass(kind, Float):
         return _to_float
     if issubclass(kind, Integer):
-        return lambda v: None if _to_float(v) is None else int(_to_float(v))
+        return lambda v: None if (number := _to_float(v)) is None else int(number)
     return _to_text
 
 
@@ -101,10 +102,15 @@ def upsert_chunks(
     conn: Connection, table: Table, rows: Sequence[dict], *, keys: Sequence[str], on_chunk: Callable | None = None
 ) -> int:
     """INSERT … ON CONFLICT (keys) DO UPDATE, the same statement on SQLite and PostgreSQL."""
+    dialect_insert: Callable[[Table], Any]
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        dialect_insert = pg_insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        dialect_insert = sqlite_insert
     for index, chunk in enumerate(_chunks(rows)):
         stmt = dialect_insert(table)
         updates = {name: stmt.excluded[name] for name in chunk[0] if name not in keys and name != "id"}

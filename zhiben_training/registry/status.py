@@ -122,7 +122,7 @@ def _classify(frame: pd.DataFrame, rnd: dict, audience: dict, today: dt.date) ->
     if audience.get("counts_continuing_education"):
         enrolled |= frame["ce_hours"].to_numpy() > 0
     end = as_date(rnd["end_date"])
-    overdue = ~completed & (today > end)
+    overdue = ~completed & (end is not None and today > end)
     codes = np.select([completed, overdue, enrolled], ["completed", "overdue", "in_progress"], "not_enrolled")
     frame["counted_hours"] = counted
     frame["required_hours"] = required
