@@ -15,7 +15,8 @@ run programmatically by ``store.upgrade``); ``store`` engine, pragmas and the wr
 the rules file ``data/registry_rules.json`` (every figure cited, configuration labelled
 "configurable, not law"); ``grades`` the one pass rule; ``status`` and ``renewals`` the set-based
 queries; ``scores`` results from the gradebook (new / changed / unchanged, item scores in the same
-transaction); ``completion`` who passed when and when a person completed a round; ``certificates`` renewal; ``audit`` the append-only log; ``imports/`` reading,
+transaction); ``completion`` who passed when and when a person completed a round; ``certificates``
+renewal; ``audit`` the append-only log; ``imports/`` reading,
 validating and writing XLSX/CSV files; ``synthetic`` loading a synthetic city.
 
 Storage: SQLite by default (WAL, foreign keys on, busy timeout ``$ZHIBEN_DB_BUSY_TIMEOUT`` seconds,
@@ -40,8 +41,8 @@ __getattr__, __dir__, _ = lazy.attach(__name__, submod_attrs={
     "imports": ["IMPORT_KINDS", "ImportResult", "write_template"],
     "scores": ["RecordedResult", "RecordedResults"],
 })
-__all__ = ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template", "passes", "score_percent",
-           "RecordedResult", "RecordedResults"]
+__all__ = ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template", "passes",
+           "score_percent", "RecordedResult", "RecordedResults"]
 
 if TYPE_CHECKING:
     from .api import Registry, open_registry

@@ -1,4 +1,4 @@
-"""``Registry``: the public face of the training registry (see docs/data-contracts.md, "Registry entry points").
+"""``Registry``: the public face of the training registry (docs/data-contracts.md, "Registry entry points").
 
 Methods return DataFrames or plain dicts with full ID numbers; the CLI masks them when it prints.
 """
@@ -65,8 +65,8 @@ class Registry:
     def load_synthetic(self, directory: Path, *, replace: bool = False,
                        on_progress: Callable[[str], None] | None = None) -> dict[str, int]:
         """Load a synthetic city written by ``zhiben synth`` (all tables, one transaction)."""
-        return load_city_frames(self.engine, read_city(Path(directory)), replace=replace, on_progress=on_progress,
-                                source=str(directory))
+        return load_city_frames(self.engine, read_city(Path(directory)), replace=replace,
+                                on_progress=on_progress, source=str(directory))
 
     def load_frames(self, frames: dict[str, pd.DataFrame], *, replace: bool = False) -> dict[str, int]:
         """Like :meth:`load_synthetic` for tables already in memory (benchmarks, notebooks)."""
@@ -93,14 +93,15 @@ class Registry:
             return record_results(conn, round_id=round_id, rows=rows, actor=actor, reason=reason)
 
     def recorded_item_scores(self, *, round_id: str, paper: str | None = None) -> dict[str, dict[str, float]]:
-        """Per person, the item scores last recorded with their results (``{person_id: {item_id: score}}``)."""
+        """Per person, the item scores last recorded with their results: ``{person_id: {item_id: score}}``."""
         with self.engine.connect() as conn:
             return recorded_item_scores(conn, round_id=round_id, paper=paper)
 
     def renew_certificate(self, *, cert_no: str, actor: str, reason: str, applied_on: dt.date,
                           today: dt.date | None = None, reviewed: bool = False,
                           override_blockers: bool = False) -> dict:
-        """Extend a certificate applied for on ``applied_on`` (17号令 第十条 / 75号 第二十二条); recorded and audited."""
+        """Extend a certificate applied for on ``applied_on`` (17号令 第十条 / 75号 第二十二条); recorded
+        and audited."""
         with write_transaction(self.engine) as conn:
             return renew_certificate(conn, cert_no=cert_no, actor=actor, reason=reason, applied_on=applied_on,
                                      today=today, reviewed=reviewed, override_blockers=override_blockers)
@@ -110,10 +111,10 @@ class Registry:
                district: str | None = None, today: dt.date | None = None,
                with_completion_dates: bool = False) -> pd.DataFrame:
         """Per-person status in ``round_id`` (completed / in_progress / overdue / not_enrolled), one pass;
-        ``with_completion_dates`` adds ``completed_date`` (the day a completed person completed, else None)."""
+        ``with_completion_dates`` adds ``completed_date``: the day a completed person completed, else None."""
         with self.engine.connect() as conn:
-            frame = round_status(conn, round_id=round_id, person_id=person_id, enterprise_uscc=enterprise_uscc,
-                                 district=district, today=today)
+            frame = round_status(conn, round_id=round_id, person_id=person_id,
+                                 enterprise_uscc=enterprise_uscc, district=district, today=today)
             if with_completion_dates:
                 frame["completed_date"] = completion_dates(conn, frame, round_id=round_id)
             return frame
@@ -127,15 +128,18 @@ class Registry:
     def status_summary(self, *, round_id: str, by: str = "district", district: str | None = None,
                        enterprise_uscc: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
         """Status counts per district or per enterprise (``by="enterprise_uscc"``)."""
-        frame = self.status(round_id=round_id, district=district, enterprise_uscc=enterprise_uscc, today=today)
+        frame = self.status(round_id=round_id, district=district, enterprise_uscc=enterprise_uscc,
+                            today=today)
         return summarise(frame, by=by)
 
     def renewals_due(self, *, days: int, today: dt.date | None = None, district: str | None = None,
                      enterprise_uscc: str | None = None) -> pd.DataFrame:
-        """Certificates expiring in the next ``days`` days, with renewal window and blockers; ``cert_type_name``
-        says the type in words (A证（主要负责人）, 建筑施工特种作业操作资格证书（建筑电工）)."""
+        """Certificates expiring in the next ``days`` days, with renewal window and blockers;
+        ``cert_type_name`` says the type in words (A证（主要负责人）,
+        建筑施工特种作业操作资格证书（建筑电工）)."""
         with self.engine.connect() as conn:
-            due = renewals_due(conn, days=days, today=today, district=district, enterprise_uscc=enterprise_uscc)
+            due = renewals_due(conn, days=days, today=today, district=district,
+                               enterprise_uscc=enterprise_uscc)
         due["cert_type_name"] = [certificate_type_name(t, o) for t, o in
                                  zip(due["cert_type"], due["operation_type"], strict=True)]
         return due
@@ -175,8 +179,8 @@ class Registry:
     def rounds(self) -> pd.DataFrame:
         """Every round, with ``title`` in words (2026年度主要负责人安全生产培训) beside its ``round_id``."""
         frame = self._table(m.TrainingRound)
-        frame["title"] = [round_title(round_id=r, year=y, audience=a)
-                          for r, y, a in zip(frame["round_id"], frame["year"], frame["audience"], strict=True)]
+        frame["title"] = [round_title(round_id=r, year=y, audience=a) for r, y, a in
+                          zip(frame["round_id"], frame["year"], frame["audience"], strict=True)]
         return frame
 
     def round_title(self, round_id: str) -> str:

@@ -90,7 +90,8 @@ def _chunks(rows: Sequence[dict]) -> Iterable[Sequence[dict]]:
         yield rows[start : start + CHUNK]
 
 
-def insert_chunks(conn: Connection, table: Table, rows: Sequence[dict], *, on_chunk: Callable | None = None) -> int:
+def insert_chunks(conn: Connection, table: Table, rows: Sequence[dict], *,
+                  on_chunk: Callable | None = None) -> int:
     for index, chunk in enumerate(_chunks(rows)):
         conn.execute(insert(table), list(chunk))
         if on_chunk:
@@ -99,7 +100,8 @@ def insert_chunks(conn: Connection, table: Table, rows: Sequence[dict], *, on_ch
 
 
 def upsert_chunks(
-    conn: Connection, table: Table, rows: Sequence[dict], *, keys: Sequence[str], on_chunk: Callable | None = None
+    conn: Connection, table: Table, rows: Sequence[dict], *, keys: Sequence[str],
+    on_chunk: Callable | None = None,
 ) -> int:
     """INSERT … ON CONFLICT (keys) DO UPDATE, the same statement on SQLite and PostgreSQL."""
     dialect_insert: Callable[[Table], Any]

@@ -26,7 +26,8 @@ __all__ = ["OUTCOME_COLUMNS", "completion_dates", "result_outcomes"]
 OUTCOME_COLUMNS = ["person_id", "round_id", "taken_date", "passed", "score_pct"]
 
 
-def result_outcomes(conn: Connection, *, round_id: str | None = None, until: dt.date | None = None) -> pd.DataFrame:
+def result_outcomes(conn: Connection, *, round_id: str | None = None,
+                    until: dt.date | None = None) -> pd.DataFrame:
     """Per person and round: ``passed`` (any attempt up to ``until``), ``taken_date`` the day that decided
     it and ``score_pct`` the best score in percent of the maximum (one decimal)."""
     res = m.AssessmentResult.__table__
@@ -49,8 +50,8 @@ def result_outcomes(conn: Connection, *, round_id: str | None = None, until: dt.
     rows = conn.execute(stmt).all()
     if not rows:
         return pd.DataFrame(columns=OUTCOME_COLUMNS)
-    frame = pd.DataFrame([tuple(r) for r in rows],
-                         columns=["person_id", "round_id", "passed", "first_pass", "last_attempt", "score_pct"])
+    columns = ["person_id", "round_id", "passed", "first_pass", "last_attempt", "score_pct"]
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
     frame["passed"] = frame["passed"].astype(int) == 1
     frame["taken_date"] = [as_date(first if ok else last) for ok, first, last in
                            zip(frame["passed"], frame["first_pass"], frame["last_attempt"], strict=True)]

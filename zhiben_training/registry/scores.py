@@ -76,7 +76,8 @@ def _normalise(row: dict, round_id: str, pass_mark: float | None) -> dict:
         score, max_score = float(row["score"]), float(row["max_score"])
     except (KeyError, TypeError, ValueError) as exc:
         raise RegistryError(f"成绩行缺少有效的 score / max_score：{exc}") from exc
-    if not (math.isfinite(score) and math.isfinite(max_score)) or max_score <= 0 or not 0 <= score <= max_score:
+    finite = math.isfinite(score) and math.isfinite(max_score)
+    if not finite or max_score <= 0 or not 0 <= score <= max_score:
         raise RegistryError(f"成绩 {score} / 满分 {max_score} 不合理（应 0 ≤ 得分 ≤ 满分，满分 > 0）")
     taken = _taken_date(row.get("taken_date"))
     passed = row.get("passed")
@@ -107,8 +108,8 @@ def _outcome(record: dict, old: dict | None) -> RecordedResult:
         return RecordedResult(record["person_id"], record["paper"], record["score"], record["max_score"],
                               record["passed"])
     return RecordedResult(record["person_id"], record["paper"], record["score"], record["max_score"],
-                          record["passed"], old_score=float(old["score"]), old_max_score=float(old["max_score"]),
-                          old_passed=bool(old["passed"]))
+                          record["passed"], old_score=float(old["score"]),
+                          old_max_score=float(old["max_score"]), old_passed=bool(old["passed"]))
 
 
 def _same_outcome(result: RecordedResult) -> bool:
@@ -118,7 +119,8 @@ def _same_outcome(result: RecordedResult) -> bool:
             and abs(result.old_max_score - result.max_score) <= _SAME and result.old_passed == result.passed)
 
 
-def recorded_item_scores(conn: Connection, *, round_id: str, paper: str | None = None) -> dict[str, dict[str, float]]:
+def recorded_item_scores(conn: Connection, *, round_id: str,
+                         paper: str | None = None) -> dict[str, dict[str, float]]:
     """Per person, the item scores recorded with their result in ``round_id`` (one ``paper``, or all)."""
     t = m.AssessmentItemScore.__table__
     stmt = select(t.c.person_id, t.c.item_id, t.c.score).where(t.c.round_id == round_id)
@@ -146,7 +148,8 @@ def _write_item_scores(conn: Connection, round_id: str, records: list[dict]) -> 
             held.setdefault((person_id, paper), {})[item_id] = float(score)
     stale = [key for key, items in given.items() if held.get(key, {}) != items]
     for person_id, paper in stale:
-        conn.execute(delete(t).where(t.c.person_id == person_id, t.c.round_id == round_id, t.c.paper == paper))
+        conn.execute(delete(t).where(t.c.person_id == person_id, t.c.round_id == round_id,
+                                     t.c.paper == paper))
     rows = [{"person_id": p, "round_id": round_id, "paper": q, "item_id": item, "score": score}
             for p, q in stale for item, score in sorted(given[(p, q)].items())]
     if rows:
@@ -155,7 +158,7 @@ def _write_item_scores(conn: Connection, round_id: str, records: list[dict]) -> 
 
 def record_results(conn: Connection, *, round_id: str, rows: Iterable[dict] | pd.DataFrame, actor: str,
                    reason: str) -> RecordedResults:
-    """Upsert results for ``round_id``; returns what was new, changed and unchanged (:class:`RecordedResults`).
+    """Upsert results for ``round_id``; says what was new, changed and unchanged (:class:`RecordedResults`).
 
     ``passed`` may be left out: it is then the round's pass rule (:func:`.grades.passes`). A row may carry
     its own ``reason`` (e.g. which items an examiner changed); it replaces ``reason`` in that row's audit
@@ -166,14 +169,17 @@ def record_results(conn: Connection, *, round_id: str, rows: Iterable[dict] | pd
     if isinstance(rows, pd.DataFrame):
         rows = rows.to_dict("records")
     # The last row wins when the same person and paper appear twice (one upsert cannot touch a row twice).
-    records = list({(r["person_id"], r["paper"]): r for r in (_normalise(dict(x), round_id, pass_mark) for x in rows)}.values())
+    normalised = (_normalise(dict(x), round_id, pass_mark) for x in rows)
+    records = list({(r["person_id"], r["paper"]): r for r in normalised}.values())
     people = {r["person_id"] for r in records}
     p = m.Person.__table__
-    known = set(conn.execute(select(p.c.person_id).where(p.c.person_id.in_(people))).scalars()) if people else set()
+    known = (set(conn.execute(select(p.c.person_id).where(p.c.person_id.in_(people))).scalars())
+             if people else set())
     unknown = sorted(people - known)
     if unknown:
         shown = "、".join(mask_id(x) for x in unknown[:5])
-        raise NotFoundError(f"{len(unknown)} 名考生不在登记库中：{shown}", hint="请先导入人员（zhiben import people）。")
+        raise NotFoundError(f"{len(unknown)} 名考生不在登记库中：{shown}",
+                            hint="请先导入人员（zhiben import people）。")
     res = m.AssessmentResult.__table__
     existing = {
         (row.person_id, row.paper): row._asdict()
@@ -202,5 +208,6 @@ def record_results(conn: Connection, *, round_id: str, rows: Iterable[dict] | pd
         new=tuple(o for o in outcomes if o.old_score is None),
         changed=tuple(o for o in outcomes if o.old_score is not None and not _same_outcome(o)),
         unchanged=tuple(o for o in outcomes if _same_outcome(o)),
-        counts={"inserted": inserted, "updated": len(changed) - inserted, "unchanged": len(records) - len(changed)},
+        counts={"inserted": inserted, "updated": len(changed) - inserted,
+                "unchanged": len(records) - len(changed)},
     )

@@ -35,7 +35,7 @@ def _latest_certificates(registry: Registry) -> pd.DataFrame:
 
 
 def roster_frame(registry: Registry, *, round_id: str, today: dt.date | None = None) -> pd.DataFrame:
-    """The roster of ``round_id`` with the default spec's source fields, sorted by district, enterprise, ID."""
+    """The roster of ``round_id`` with the default spec's source fields, by district, enterprise, ID."""
     status = registry.roster(round_id=round_id, today=today, with_completion_dates=True)
     status = status[status["status"].isin(ROSTER_STATUSES)].reset_index(drop=True)
     results = registry.result_outcomes(round_id=round_id)
@@ -43,12 +43,13 @@ def roster_frame(registry: Registry, *, round_id: str, today: dt.date | None = N
     frame = frame.merge(results[["person_id", "score_pct"]], on="person_id", how="left")
     frame["score"] = frame["score_pct"]
     frame["passed"] = frame["passed"].astype("boolean")
-    frame = frame.sort_values(["district", "enterprise_uscc", "person_id"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["district", "enterprise_uscc", "person_id"], kind="stable")
+    frame = frame.reset_index(drop=True)
     return frame
 
 
 def _ce_rule() -> tuple[str | None, float, tuple[str, ...], str]:
-    """建质〔2008〕75号 第十七条: special-operation workers, at least 24 hours a year (from the registry rules)."""
+    """建质〔2008〕75号 第十七条: special-operation workers, at least 24 hours a year (registry rules)."""
     from zhiben_training.registry.rules import rules
 
     for name, audience in rules()["audiences"].items():
@@ -88,14 +89,16 @@ def _training(registry: Registry, period: Period, as_of: dt.date) -> pd.DataFram
 
 
 def periodic_inputs(registry: Registry, period: Period, *, as_of: dt.date | None = None) -> PeriodicInputs:
-    """Everything a quarterly / annual / self-evaluation report reads, as of ``as_of`` (default the period end)."""
+    """Everything a quarterly / annual / self-evaluation report reads, as of ``as_of`` (default: the
+    period end)."""
     as_of = period.end if as_of is None else min(as_of, period.end)
     people = registry.people()
     enterprises = registry.enterprises()[["uscc", "district"]].rename(
         columns={"uscc": "enterprise_uscc", "district": "enterprise_district"})
     people = people.merge(enterprises, on="enterprise_uscc", how="left")
     people["district"] = people["enterprise_district"].fillna(people["district"])
-    certificates = registry.certificates().merge(people[["person_id", "district"]], on="person_id", how="left")
+    certificates = registry.certificates().merge(people[["person_id", "district"]], on="person_id",
+                                                 how="left")
     ce_audience, ce_min_hours, ce_roles, ce_source = _ce_rule()
     return PeriodicInputs(
         training=_training(registry, period, as_of),

@@ -56,7 +56,8 @@ def grade_item(course_root: Path, assignment: str, trainee: str, item: str, *, s
     (old, new, max_score) for the examiner and the audit trail."""
     from zhiben_training.assess.papers.notebooks import answer_cell_id, test_cell_id
 
-    graded = {row["grade_id"] for row in nbg.gradebook_scores(course_root, assignment) if row["student_id"] == trainee}
+    graded = {row["grade_id"] for row in nbg.gradebook_scores(course_root, assignment)
+              if row["student_id"] == trainee}
     grade_id = next((g for g in (answer_cell_id(item), test_cell_id(item), item) if g in graded), None)
     if grade_id is None:
         raise AssessmentError(f"成绩册中没有考生 {trainee} 在 {assignment} 的第 {item} 题。",
@@ -101,10 +102,12 @@ def round_pass_mark(registry: Registry, round_id: str) -> float:
     match = rounds[rounds["round_id"] == round_id]
     if match.empty:
         known = "、".join(rounds["round_id"]) or "（无）"
-        raise NotFoundError(f"登记库中没有培训轮次 {round_id}。", hint=f"已有轮次：{known}；检查 ZHIBEN_DB_URL 或 --db。")
+        raise NotFoundError(f"登记库中没有培训轮次 {round_id}。",
+                            hint=f"已有轮次：{known}；检查 ZHIBEN_DB_URL 或 --db。")
     mark = match.iloc[0]["pass_mark"]
     if mark is None or pd.isna(mark):
-        raise NotFoundError(f"培训轮次 {round_id} 没有设置合格分数线。", hint="用 --pass-mark 指定（百分制）。")
+        raise NotFoundError(f"培训轮次 {round_id} 没有设置合格分数线。",
+                            hint="用 --pass-mark 指定（百分制）。")
     return float(mark)
 
 
@@ -207,8 +210,9 @@ def import_results(course_root: Path, assignment: str, registry: Registry, *, ro
 
     def trainees(outcomes) -> tuple[ImportedTrainee, ...]:
         return tuple(ImportedTrainee(person_id=o.person_id, name=names.get(o.person_id, ""), score=o.score,
-                                     max_score=o.max_score, passed=o.passed, items=details.get(o.person_id, ()),
-                                     old_score=o.old_score, old_max_score=o.old_max_score, old_passed=o.old_passed)
+                                     max_score=o.max_score, passed=o.passed,
+                                     items=details.get(o.person_id, ()), old_score=o.old_score,
+                                     old_max_score=o.old_max_score, old_passed=o.old_passed)
                      for o in outcomes)
 
     return ImportedResults(

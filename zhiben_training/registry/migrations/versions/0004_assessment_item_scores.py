@@ -30,7 +30,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["person_id", "round_id", "paper"],
                                 ["assessment_results.person_id", "assessment_results.round_id",
                                  "assessment_results.paper"], name="fk_item_score_result"),
-        sa.PrimaryKeyConstraint("person_id", "round_id", "paper", "item_id", name=op.f("pk_assessment_item_scores")),
+        sa.PrimaryKeyConstraint("person_id", "round_id", "paper", "item_id",
+                                name=op.f("pk_assessment_item_scores")),
     )
 
 
