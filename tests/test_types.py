@@ -59,5 +59,6 @@ def test_the_typed_seams_keep_within_the_projects_line_length():
     import sys
 
     command = [sys.executable, "-m", "ruff", "check", "--select", "E501", "--output-format", "concise"]
-    done = subprocess.run([*command, *WITHIN_LINE_LENGTH], cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run([*command, *WITHIN_LINE_LENGTH], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
     assert done.returncode == 0, done.stdout
