@@ -36,6 +36,7 @@ demo: $(STAMP) $(LABSTAMP)
 test: $(STAMP) $(LABSTAMP)
 	$(PY) -m tests.debian_tools
 	$(VENV)/bin/ruff check zhiben_training tests benchmarks
+	$(PY) -m mypy
 	$(PY) -m pytest $(XDIST) -m "not alone" $(PYTEST_ARGS)
 	$(PY) -m pytest -m alone $(PYTEST_ARGS)
 
@@ -45,6 +46,7 @@ test: $(STAMP) $(LABSTAMP)
 FAST_MARKERS := not slow and not browser and not postgres and not libreoffice and not hub and not alone
 test-fast: $(STAMP) $(LABSTAMP)
 	$(VENV)/bin/ruff check zhiben_training tests benchmarks
+	$(PY) -m mypy
 	$(PY) -m pytest $(XDIST) -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 # JupyterLab refuses to run as root without --allow-root (containers, this CI machine)
@@ -58,9 +60,10 @@ bench: $(STAMP) $(LABSTAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check zhiben_training tests benchmarks
+	$(PY) -m mypy
 
 clean:
-	rm -rf demo-out bench-out test-artifacts .pytest_cache
+	rm -rf demo-out bench-out test-artifacts .pytest_cache .mypy_cache
 
 # Rebuild the lab extension after editing assessments/lab/zhiben-paper/lib (needs Node.js and npm)
 labext: $(STAMP)

@@ -8,10 +8,14 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from zhiben_training.synth import DEFAULT_REFERENCE_DATE
+
+if TYPE_CHECKING:
+    from zhiben_training.registry import Registry
 
 ROUNDS = {"A": "2026-principal", "C": "2026-safety"}
 EXAMINER = "演示考官"
@@ -44,7 +48,7 @@ class DemoContext:
     trainees_per_paper: int
     workers: int | None
     outputs: dict[str, Path] = field(default_factory=dict)
-    registry: object | None = None
+    registry: Registry | None = None
     assignments: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -202,8 +206,8 @@ def grade_and_import(ctx: DemoContext) -> list[str]:
         lines.extend(_grade_written(ctx, aid))
         result = import_results(ctx.course_root, aid, ctx.registry, round_id=round_id, actor=EXAMINER,
                                 reason="演示：2026 年度补考成绩导入")
-        lines.append(f"{aid}：导入登记库（合格分数线 {result['pass_mark']:g}%，轮次设置）：新增 {len(result['new'])} 人、"
-                     f"变更 {len(result['changed'])} 人、未变 {len(result['unchanged'])} 人；"
+        lines.append(f"{aid}：导入登记库（合格分数线 {result.pass_mark:g}%，轮次设置）：新增 {len(result.new)} 人、"
+                     f"变更 {len(result.changed)} 人、未变 {len(result.unchanged)} 人；"
                      f"人工评分逐题记入审计日志")
     return lines
 

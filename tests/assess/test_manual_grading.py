@@ -264,3 +264,46 @@ def test_a_trainee_list_without_an_id_column_is_a_chinese_error(tmp_path, city, 
     code, course = _generate(tmp_path, city, "编号,姓名\n1,张三\n")
     assert code == 2
     assert "身份证号" in capsys.readouterr().err and not course.exists()
+
+
+def test_the_item_scores_an_import_remembers_and_its_results_are_written_together_or_not_at_all(
+        course, city, tmp_path):
+    """Issue #25: the import ledger (which item scores were imported) lived in ``imported/<aid>.json``,
+    written after the registry's commit; now the registry keeps it in the results' own transaction. A
+    write the database refuses leaves neither; the next import still names the items changed since."""
+    import pandas as pd
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from zhiben_training.assess.results import import_results, item_scores
+    from zhiben_training.registry import open_registry
+
+    first, second = city.people[:2]
+    registry = open_registry(f"sqlite:///{tmp_path / 'registry.sqlite'}")
+    registry.load_synthetic(city.city_dir)
+    assert _grade_cli(course, first, "w01", "4") == 0 and _grade_cli(course, second, "w01", "0") == 0
+    with registry.engine.begin() as conn:  # the database refuses the item scores (a full disk, say)
+        conn.execute(text("CREATE TRIGGER refuse_items BEFORE INSERT ON assessment_item_scores "
+                          "BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
+    results, audit = registry.assessment_results(), registry.audit_log()
+    with pytest.raises(DBAPIError, match="disk full"):
+        import_results(course, AID, registry, round_id=ROUND, actor="考核员甲", pass_mark=10)
+    pd.testing.assert_frame_equal(registry.assessment_results(), results)
+    pd.testing.assert_frame_equal(registry.audit_log(), audit)
+    assert registry.recorded_item_scores(round_id=ROUND) == {}
+
+    with registry.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER refuse_items"))
+    imported = import_results(course, AID, registry, round_id=ROUND, actor="考核员甲", pass_mark=10)
+    assert {r.person_id for r in imported.changed} == {first, second}
+    items = item_scores(course, AID)
+    assert registry.recorded_item_scores(round_id=ROUND, paper="A") == {
+        tid: dict(zip(group["item_id"], group["score"].astype(float), strict=True))
+        for tid, group in items.groupby("student_id")}
+    assert not (course / "imported").exists()  # the course folder is no longer a store of results
+
+    assert _grade_cli(course, first, "k01", "0") == 0
+    appeal = import_results(course, AID, registry, round_id=ROUND, actor="复核员乙", reason="申诉复核改分",
+                            pass_mark=10)
+    assert [(r.person_id, r.items) for r in appeal.changed] == [(first, ("k01 人工改分 由 2 改为 0",))]
+    assert [r.person_id for r in appeal.unchanged] == [second]

@@ -60,7 +60,7 @@ def test_a_manual_grade_in_the_gradebook_reaches_the_registry_audit_log(tmp_path
     registry_before = registry.assessment_results(round_id="2026-principal")
     result = import_results(course, AID, registry, round_id="2026-principal", actor="考核员甲",
                             reason="2026 年考核成绩", pass_mark=10)
-    assert result["imported"] == 2 and result["waiting_manual"] == []
+    assert result.imported == 2 and result.waiting_manual == ()
     stored = registry.assessment_results(round_id="2026-principal").set_index("person_id")
     assert float(stored.loc[first, "score"]) == 16.0 and not bool(stored.loc[second, "passed"])
     audit = registry.audit_log(entity="assessment_result")
@@ -71,6 +71,6 @@ def test_a_manual_grade_in_the_gradebook_reaches_the_registry_audit_log(tmp_path
     assert reasons[second] == {"2026 年考核成绩；w01 人工评分 0 分（满分 5）"}
     # the synthetic city already holds their 2026 results: the import says what they were
     before = registry_before.set_index("person_id")
-    assert {row["person_id"] for row in result["new"] + result["changed"]} == {first, second}
-    for row in result["changed"]:
-        assert row["old_score"] == float(before.loc[row["person_id"], "score"]) and row["score"] in (16.0, 0.0)
+    assert {row.person_id for row in result.new + result.changed} == {first, second}
+    for row in result.changed:
+        assert row.old_score == float(before.loc[row.person_id, "score"]) and row.score in (16.0, 0.0)

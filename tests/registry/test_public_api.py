@@ -8,9 +8,10 @@ from zhiben_training.registry.rules import rules
 
 
 def test_public_api_is_pinned():
-    assert registry.__all__ == ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template"]
-    for name in ("load_synthetic", "record_assessment_results", "status", "renewals_due", "roster", "findings",
-                 "enterprises", "people", "rounds"):
+    assert registry.__all__ == ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template",
+                                "passes", "score_percent", "RecordedResult", "RecordedResults"]
+    for name in ("load_synthetic", "record_assessment_results", "recorded_item_scores", "status", "renewals_due",
+                 "roster", "findings", "enterprises", "people", "rounds", "result_outcomes"):
         assert callable(getattr(registry.Registry, name))
 
 

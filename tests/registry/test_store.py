@@ -59,7 +59,7 @@ def test_migrations_reach_head_and_are_idempotent(db_url):
     open_registry(db_url).close()
     registry = open_registry(db_url)
     with registry.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
     registry.close()
 
 

@@ -200,17 +200,17 @@ def import_cmd(course, assignment, round_id, pass_mark, actor, reason, db_url) -
     with open_registry(db_url) as registry:
         result = import_results(course, assignment, registry, round_id=round_id, actor=actor,
                                 reason=reason, pass_mark=pass_mark)
-    click.echo(f"{assignment} → 轮次 {round_id}（合格分数线 {result['pass_mark']:g}%）：新增 {len(result['new'])} 人，"
-               f"变更 {len(result['changed'])} 人，未变 {len(result['unchanged'])} 人。")
-    for row in result["new"]:
-        click.echo(f"  新增 {row['person_id']} {row['name']}：{_score_text(row['score'], row['max_score'], row['passed'])}"
-                   + (f"；{'；'.join(row['items'])}" if row["items"] else ""))
-    for row in result["changed"]:
-        click.echo(f"  变更 {row['person_id']} {row['name']}：{_score_text(row['old_score'], row['old_max_score'], row['old_passed'])}"
-                   f" → {_score_text(row['score'], row['max_score'], row['passed'])}"
-                   + (f"；{'；'.join(row['items'])}" if row["items"] else ""))
-    if result["waiting_manual"]:
-        click.echo(f"尚待人工评分，未导入：{'、'.join(result['waiting_manual'])}")
+    click.echo(f"{assignment} → 轮次 {round_id}（合格分数线 {result.pass_mark:g}%）：新增 {len(result.new)} 人，"
+               f"变更 {len(result.changed)} 人，未变 {len(result.unchanged)} 人。")
+    for row in result.new:
+        click.echo(f"  新增 {row.person_id} {row.name}：{_score_text(row.score, row.max_score, row.passed)}"
+                   + (f"；{'；'.join(row.items)}" if row.items else ""))
+    for row in result.changed:
+        click.echo(f"  变更 {row.person_id} {row.name}：{_score_text(row.old_score, row.old_max_score, row.old_passed)}"
+                   f" → {_score_text(row.score, row.max_score, row.passed)}"
+                   + (f"；{'；'.join(row.items)}" if row.items else ""))
+    if result.waiting_manual:
+        click.echo(f"尚待人工评分，未导入：{'、'.join(result.waiting_manual)}")
 
 
 @command.command("simulate")

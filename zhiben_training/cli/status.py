@@ -14,6 +14,8 @@ from ._registry_common import as_date, db_option, echo_json, mask_frame, open_fr
 if TYPE_CHECKING:  # pandas is imported when the command runs, not for --help
     import pandas as pd
 
+    from zhiben_training.registry import Registry
+
 PERSON_HEADERS = {"round_id": "轮次", "person_id": "身份证号", "name": "姓名", "role": "岗位",
                   "enterprise_name": "单位", "counted_hours": "学时", "required_hours": "要求学时",
                   "passed": "考核合格", "status_cn": "状态"}
@@ -66,21 +68,21 @@ _EMPTY_HINT = ('要查看 make demo 的登记库：export ZHIBEN_DB_URL="sqlite:
                "新建登记库：zhiben db load-synth DIR 或 zhiben db open-rounds --year 2026")
 
 
-def _check_round(registry, round_id: str) -> str:
+def _check_round(registry: Registry, round_id: str) -> str:
     """An empty registry is usually the wrong one (the default instead of the demo's): say which."""
     if registry.rounds().empty:
         raise NotFoundError(f"登记库 {registry.url} 中还没有培训轮次，没有 {round_id}。", hint=_EMPTY_HINT)
     return round_id
 
 
-def _default_round(registry) -> str:
+def _default_round(registry: Registry) -> str:
     round_id = registry.default_round()
     if round_id is None:
         raise NotFoundError(f"登记库 {registry.url} 中还没有培训轮次。", hint=_EMPTY_HINT)
     return round_id
 
 
-def _person(registry, person_id: str, round_id: str | None, today, as_json: bool) -> None:
+def _person(registry: Registry, person_id: str, round_id: str | None, today, as_json: bool) -> None:
     import pandas as pd
 
     people = registry.people()

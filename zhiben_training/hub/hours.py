@@ -31,9 +31,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zhiben_training.errors import ConfigError
 from zhiben_training.overrides import checked_number, read_override_file
+
+if TYPE_CHECKING:
+    from zhiben_training.registry import ImportResult, Registry
 
 __all__ = ["CreditRule", "SessionEvent", "TraineeDay", "credit_rule", "session_events", "session_hours",
            "write_attendance_file", "import_session_hours", "BEIJING", "ACTIVITY_DIR", "lesson_number"]
@@ -212,7 +216,8 @@ def write_attendance_file(days: Iterable[TraineeDay], *, round_id: str, path: Pa
     return path
 
 
-def import_session_hours(registry, days: Iterable[TraineeDay], *, round_id: str, path: Path):
+def import_session_hours(registry: Registry, days: Iterable[TraineeDay], *, round_id: str,
+                         path: Path) -> ImportResult | None:
     """Write the credited days to ``path`` and import it exactly as ``zhiben import attendance`` does
     (every row validated, all or nothing, a per-row report next to the file, audited). Importing the
     same session again changes nothing. Returns None when no day earned any 学时."""

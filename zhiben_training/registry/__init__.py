@@ -13,8 +13,10 @@ Public API (pinned by tests/registry/test_public_api.py)::
 Layout (one module per noun): ``models/`` the tables; ``migrations/`` Alembic (named revisions,
 run programmatically by ``store.upgrade``); ``store`` engine, pragmas and the write lock; ``rules``
 the rules file ``data/registry_rules.json`` (every figure cited, configuration labelled
-"configurable, not law"); ``status`` and ``renewals`` the set-based queries; ``scores`` grades
-from the gradebook; ``certificates`` renewal; ``audit`` the append-only log; ``imports/`` reading,
+"configurable, not law"); ``grades`` the one pass rule; ``status`` and ``renewals`` the set-based
+queries; ``scores`` results from the gradebook (new / changed / unchanged, item scores in the same
+transaction); ``completion`` who passed when and when a person completed a round; ``certificates``
+renewal; ``audit`` the append-only log; ``imports/`` reading,
 validating and writing XLSX/CSV files; ``synthetic`` loading a synthetic city.
 
 Storage: SQLite by default (WAL, foreign keys on, busy timeout ``$ZHIBEN_DB_BUSY_TIMEOUT`` seconds,
@@ -35,10 +37,15 @@ import lazy_loader as lazy
 # (tests/test_startup.py)
 __getattr__, __dir__, _ = lazy.attach(__name__, submod_attrs={
     "api": ["Registry", "open_registry"],
+    "grades": ["passes", "score_percent"],
     "imports": ["IMPORT_KINDS", "ImportResult", "write_template"],
+    "scores": ["RecordedResult", "RecordedResults"],
 })
-__all__ = ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template"]
+__all__ = ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template", "passes",
+           "score_percent", "RecordedResult", "RecordedResults"]
 
 if TYPE_CHECKING:
     from .api import Registry, open_registry
+    from .grades import passes, score_percent
     from .imports import IMPORT_KINDS, ImportResult, write_template
+    from .scores import RecordedResult, RecordedResults

@@ -1,4 +1,4 @@
-"""``Registry``: the public face of the training registry (see docs/data-contracts.md, "Registry entry points").
+"""``Registry``: the public face of the training registry (docs/data-contracts.md, "Registry entry points").
 
 Methods return DataFrames or plain dicts with full ID numbers; the CLI masks them when it prints.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -15,13 +16,17 @@ from sqlalchemy import Engine, select
 from . import models as m
 from .audit import audit_entries
 from .certificates import renew_certificate
+from .completion import completion_dates, result_outcomes
 from .names import certificate_type_name, round_title
 from .renewals import renewals_due
 from .rounds import open_rounds
-from .scores import record_results
+from .scores import RecordedResults, record_results, recorded_item_scores
 from .status import annual_hour_entries, round_status, summarise
 from .store import make_engine, upgrade, write_transaction
 from .synthetic import load_city_frames, read_city
+
+if TYPE_CHECKING:
+    from .imports import ImportResult
 
 __all__ = ["Registry", "open_registry"]
 
@@ -60,8 +65,8 @@ class Registry:
     def load_synthetic(self, directory: Path, *, replace: bool = False,
                        on_progress: Callable[[str], None] | None = None) -> dict[str, int]:
         """Load a synthetic city written by ``zhiben synth`` (all tables, one transaction)."""
-        return load_city_frames(self.engine, read_city(Path(directory)), replace=replace, on_progress=on_progress,
-                                source=str(directory))
+        return load_city_frames(self.engine, read_city(Path(directory)), replace=replace,
+                                on_progress=on_progress, source=str(directory))
 
     def load_frames(self, frames: dict[str, pd.DataFrame], *, replace: bool = False) -> dict[str, int]:
         """Like :meth:`load_synthetic` for tables already in memory (benchmarks, notebooks)."""
@@ -74,46 +79,67 @@ class Registry:
             return open_rounds(conn, year=year, required_hours=required_hours, pass_mark=pass_mark)
 
     def import_file(self, kind: str, path: Path, *, actor: str = "zhiben import",
-                    on_progress: Callable[[str], None] | None = None):
+                    on_progress: Callable[[str], None] | None = None) -> ImportResult:
         """Validate and import one XLSX/CSV file (see :mod:`zhiben_training.registry.imports`)."""
         from .imports import import_file
 
         return import_file(self.engine, kind, Path(path), actor=actor, on_progress=on_progress)
 
     def record_assessment_results(self, *, round_id: str, rows: Iterable[dict] | pd.DataFrame, actor: str,
-                                  reason: str) -> dict[str, int]:
-        """Store results from the gradebook; every new or changed grade is audited."""
+                                  reason: str) -> RecordedResults:
+        """Store results from the gradebook (with their ``items`` scores, in one transaction); every new or
+        changed grade is audited. Says which results were new, changed and unchanged."""
         with write_transaction(self.engine) as conn:
             return record_results(conn, round_id=round_id, rows=rows, actor=actor, reason=reason)
+
+    def recorded_item_scores(self, *, round_id: str, paper: str | None = None) -> dict[str, dict[str, float]]:
+        """Per person, the item scores last recorded with their results: ``{person_id: {item_id: score}}``."""
+        with self.engine.connect() as conn:
+            return recorded_item_scores(conn, round_id=round_id, paper=paper)
 
     def renew_certificate(self, *, cert_no: str, actor: str, reason: str, applied_on: dt.date,
                           today: dt.date | None = None, reviewed: bool = False,
                           override_blockers: bool = False) -> dict:
-        """Extend a certificate applied for on ``applied_on`` (17号令 第十条 / 75号 第二十二条); recorded and audited."""
+        """Extend a certificate applied for on ``applied_on`` (17号令 第十条 / 75号 第二十二条); recorded
+        and audited."""
         with write_transaction(self.engine) as conn:
             return renew_certificate(conn, cert_no=cert_no, actor=actor, reason=reason, applied_on=applied_on,
                                      today=today, reviewed=reviewed, override_blockers=override_blockers)
 
     # -- reading ---------------------------------------------------------------------------------
     def status(self, *, round_id: str, person_id: str | None = None, enterprise_uscc: str | None = None,
-               district: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
-        """Per-person status in ``round_id`` (completed / in_progress / overdue / not_enrolled), one pass."""
+               district: str | None = None, today: dt.date | None = None,
+               with_completion_dates: bool = False) -> pd.DataFrame:
+        """Per-person status in ``round_id`` (completed / in_progress / overdue / not_enrolled), one pass;
+        ``with_completion_dates`` adds ``completed_date``: the day a completed person completed, else None."""
         with self.engine.connect() as conn:
-            return round_status(conn, round_id=round_id, person_id=person_id, enterprise_uscc=enterprise_uscc,
-                                district=district, today=today)
+            frame = round_status(conn, round_id=round_id, person_id=person_id,
+                                 enterprise_uscc=enterprise_uscc, district=district, today=today)
+            if with_completion_dates:
+                frame["completed_date"] = completion_dates(conn, frame, round_id=round_id)
+            return frame
+
+    def result_outcomes(self, *, round_id: str | None = None, until: dt.date | None = None) -> pd.DataFrame:
+        """Per person and round: ``passed`` (any attempt up to ``until``), ``taken_date`` the day that decided
+        it (the first pass, else the last attempt) and ``score_pct`` the best score in percent."""
+        with self.engine.connect() as conn:
+            return result_outcomes(conn, round_id=round_id, until=until)
 
     def status_summary(self, *, round_id: str, by: str = "district", district: str | None = None,
                        enterprise_uscc: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
         """Status counts per district or per enterprise (``by="enterprise_uscc"``)."""
-        frame = self.status(round_id=round_id, district=district, enterprise_uscc=enterprise_uscc, today=today)
+        frame = self.status(round_id=round_id, district=district, enterprise_uscc=enterprise_uscc,
+                            today=today)
         return summarise(frame, by=by)
 
     def renewals_due(self, *, days: int, today: dt.date | None = None, district: str | None = None,
                      enterprise_uscc: str | None = None) -> pd.DataFrame:
-        """Certificates expiring in the next ``days`` days, with renewal window and blockers; ``cert_type_name``
-        says the type in words (A证（主要负责人）, 建筑施工特种作业操作资格证书（建筑电工）)."""
+        """Certificates expiring in the next ``days`` days, with renewal window and blockers;
+        ``cert_type_name`` says the type in words (A证（主要负责人）,
+        建筑施工特种作业操作资格证书（建筑电工）)."""
         with self.engine.connect() as conn:
-            due = renewals_due(conn, days=days, today=today, district=district, enterprise_uscc=enterprise_uscc)
+            due = renewals_due(conn, days=days, today=today, district=district,
+                               enterprise_uscc=enterprise_uscc)
         due["cert_type_name"] = [certificate_type_name(t, o) for t, o in
                                  zip(due["cert_type"], due["operation_type"], strict=True)]
         return due
@@ -124,9 +150,10 @@ class Registry:
         with self.engine.connect() as conn:
             return annual_hour_entries(conn, audience=audience)
 
-    def roster(self, *, round_id: str, today: dt.date | None = None) -> pd.DataFrame:
+    def roster(self, *, round_id: str, today: dt.date | None = None,
+               with_completion_dates: bool = False) -> pd.DataFrame:
         """Everyone the round covers with enterprise, hours, result and status (unmasked)."""
-        frame = self.status(round_id=round_id, today=today)
+        frame = self.status(round_id=round_id, today=today, with_completion_dates=with_completion_dates)
         people = self.people()[["person_id", "sex", "birth_date"]]
         return frame.merge(people, on="person_id", how="left")
 
@@ -152,8 +179,8 @@ class Registry:
     def rounds(self) -> pd.DataFrame:
         """Every round, with ``title`` in words (2026年度主要负责人安全生产培训) beside its ``round_id``."""
         frame = self._table(m.TrainingRound)
-        frame["title"] = [round_title(round_id=r, year=y, audience=a)
-                          for r, y, a in zip(frame["round_id"], frame["year"], frame["audience"], strict=True)]
+        frame["title"] = [round_title(round_id=r, year=y, audience=a) for r, y, a in
+                          zip(frame["round_id"], frame["year"], frame["audience"], strict=True)]
         return frame
 
     def round_title(self, round_id: str) -> str:

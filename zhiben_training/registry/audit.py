@@ -47,7 +47,8 @@ def append_audit(conn: Connection, rows: list[dict], *, actor: str, reason: str)
     return len(stamped)
 
 
-def audit_entries(conn: Connection, *, entity: str | None = None, entity_key: str | None = None) -> pd.DataFrame:
+def audit_entries(conn: Connection, *, entity: str | None = None,
+                  entity_key: str | None = None) -> pd.DataFrame:
     t = m.AuditEntry.__table__
     stmt = select(t).order_by(t.c.id)
     if entity is not None:

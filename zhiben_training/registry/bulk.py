@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, Table, insert
+
+from zhiben_training.values import as_bool, as_date
 
 __all__ = ["frame_records", "typed_columns", "insert_chunks", "upsert_chunks", "CHUNK"]
 
@@ -19,26 +22,18 @@ CHUNK = 5_000
 
 
 def _to_date(value) -> dt.date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    text = str(value).strip()
-    if not text or text.lower() in {"nan", "nat", "none"}:
-        return None
-    return pd.Timestamp(text).date()
+    return as_date(value)
 
 
 def _to_bool(value) -> bool | None:
+    """A yes/no word (``zhiben_training.values``); other text is False and other values their truth, as
+    the typed columns have always read them."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if isinstance(value, str):
-        return value.strip().lower() in {"true", "1", "yes", "是", "t"}
-    return bool(value)
+    word = as_bool(value)
+    if word is not None:
+        return word
+    return False if isinstance(value, str) else bool(value)
 
 
 def _to_float(value) -> float | None:
@@ -64,7 +59,7 @@ def _converter(column) -> Callable:
     if issubclass(kind, Float):
         return _to_float
     if issubclass(kind, Integer):
-        return lambda v: None if _to_float(v) is None else int(_to_float(v))
+        return lambda v: None if (number := _to_float(v)) is None else int(number)
     return _to_text
 
 
@@ -95,7 +90,8 @@ def _chunks(rows: Sequence[dict]) -> Iterable[Sequence[dict]]:
         yield rows[start : start + CHUNK]
 
 
-def insert_chunks(conn: Connection, table: Table, rows: Sequence[dict], *, on_chunk: Callable | None = None) -> int:
+def insert_chunks(conn: Connection, table: Table, rows: Sequence[dict], *,
+                  on_chunk: Callable | None = None) -> int:
     for index, chunk in enumerate(_chunks(rows)):
         conn.execute(insert(table), list(chunk))
         if on_chunk:
@@ -104,13 +100,19 @@ def insert_chunks(conn: Connection, table: Table, rows: Sequence[dict], *, on_ch
 
 
 def upsert_chunks(
-    conn: Connection, table: Table, rows: Sequence[dict], *, keys: Sequence[str], on_chunk: Callable | None = None
+    conn: Connection, table: Table, rows: Sequence[dict], *, keys: Sequence[str],
+    on_chunk: Callable | None = None,
 ) -> int:
     """INSERT … ON CONFLICT (keys) DO UPDATE, the same statement on SQLite and PostgreSQL."""
+    dialect_insert: Callable[[Table], Any]
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        dialect_insert = pg_insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        dialect_insert = sqlite_insert
     for index, chunk in enumerate(_chunks(rows)):
         stmt = dialect_insert(table)
         updates = {name: stmt.excluded[name] for name in chunk[0] if name not in keys and name != "id"}

@@ -21,8 +21,10 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, literal, select
 
 from zhiben_training.errors import NotFoundError
+from zhiben_training.values import as_date
 
 from . import models as m
+from .grades import score_percent
 from .rules import rules, status_labels
 
 __all__ = ["round_status", "summarise", "load_round", "annual_hour_entries", "STATUS_CODES"]
@@ -31,9 +33,10 @@ STATUS_CODES = ("completed", "in_progress", "overdue", "not_enrolled")
 
 
 def load_round(conn: Connection, round_id: str) -> dict:
-    row = conn.execute(select(m.TrainingRound.__table__).where(m.TrainingRound.round_id == round_id)).mappings().first()
+    rounds = m.TrainingRound.__table__
+    row = conn.execute(select(rounds).where(rounds.c.round_id == round_id)).mappings().first()
     if row is None:
-        known = conn.execute(select(m.TrainingRound.round_id).order_by(m.TrainingRound.round_id)).scalars().all()
+        known = conn.execute(select(rounds.c.round_id).order_by(rounds.c.round_id)).scalars().all()
         raise NotFoundError(f"没有培训轮次 {round_id}", hint=f"已有轮次：{'、'.join(known) or '（无）'}")
     return dict(row)
 
@@ -51,7 +54,7 @@ def _population_query(rnd: dict, audience: dict, *, person_id, enterprise_uscc, 
             res.c.person_id,
             func.max(passed_int).label("passed_any"),
             func.count().label("attempts"),
-            func.max(res.c.score * 100.0 / res.c.max_score).label("best_score_pct"),
+            func.max(score_percent(res.c.score, res.c.max_score)).label("best_score_pct"),
         )
         .where(res.c.round_id == rnd["round_id"]).group_by(res.c.person_id).subquery("r")
     )
@@ -100,7 +103,8 @@ def round_status(
     """One row per person of the round's audience (after filters) with hours, result and status."""
     rnd = load_round(conn, round_id)
     audience = rules()["audiences"][rnd["audience"]]
-    stmt = _population_query(rnd, audience, person_id=person_id, enterprise_uscc=enterprise_uscc, district=district)
+    stmt = _population_query(rnd, audience, person_id=person_id, enterprise_uscc=enterprise_uscc,
+                             district=district)
     result = conn.execute(stmt)
     columns = list(result.keys())
     frame = pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
@@ -119,8 +123,8 @@ def _classify(frame: pd.DataFrame, rnd: dict, audience: dict, today: dt.date) ->
     enrolled = (frame["sessions"].to_numpy() > 0) | (frame["attempts"].to_numpy() > 0)
     if audience.get("counts_continuing_education"):
         enrolled |= frame["ce_hours"].to_numpy() > 0
-    end = rnd["end_date"] if isinstance(rnd["end_date"], dt.date) else dt.date.fromisoformat(str(rnd["end_date"]))
-    overdue = ~completed & (today > end)
+    end = as_date(rnd["end_date"])
+    overdue = ~completed & (end is not None and today > end)
     codes = np.select([completed, overdue, enrolled], ["completed", "overdue", "in_progress"], "not_enrolled")
     frame["counted_hours"] = counted
     frame["required_hours"] = required
@@ -131,7 +135,8 @@ def _classify(frame: pd.DataFrame, rnd: dict, audience: dict, today: dt.date) ->
 
 
 def summarise(frame: pd.DataFrame, *, by: str) -> pd.DataFrame:
-    """Counts per status for each value of ``by`` (``district`` or ``enterprise_uscc``), with a completion rate."""
+    """Counts per status for each value of ``by`` (``district`` or ``enterprise_uscc``), with a completion
+    rate."""
     counts = frame.groupby([by, "status"]).size().unstack("status", fill_value=0)
     counts = counts.reindex(columns=list(STATUS_CODES), fill_value=0)
     counts["total"] = counts.sum(axis=1)
@@ -146,15 +151,16 @@ def annual_hour_entries(conn: Connection, *, audience: str) -> pd.DataFrame:
     """Dated hours that count toward ``audience``'s hours of a year, by the rule round status applies.
 
     For people of the audience's roles: attendance at its rounds and, where it ``counts_continuing_education``
-    (special workers: 75号 第十七条, 参加年度安全教育培训或者继续教育，每年不得少于24小时), continuing-education
-    entries. Columns ``person_id``, ``date``, ``hours``, ``source`` (培训轮次 / 继续教育); a report sums them
-    per calendar year up to its own cut-off day.
+    (special workers: 75号 第十七条, 参加年度安全教育培训或者继续教育，每年不得少于24小时),
+    continuing-education entries. Columns ``person_id``, ``date``, ``hours``, ``source``
+    (培训轮次 / 继续教育); a report sums them per calendar year up to its own cut-off day.
     """
     rule = rules()["audiences"][audience]
     p, att, rnd = m.Person.__table__, m.Attendance.__table__, m.TrainingRound.__table__
     ce = m.ContinuingEducation.__table__
     members = p.c.role.in_(rule["roles"])
-    parts = [select(att.c.person_id, att.c.session_date.label("date"), att.c.hours, literal("培训轮次").label("source"))
+    parts = [select(att.c.person_id, att.c.session_date.label("date"), att.c.hours,
+                    literal("培训轮次").label("source"))
              .join(rnd, rnd.c.round_id == att.c.round_id).join(p, p.c.person_id == att.c.person_id)
              .where(rnd.c.audience == audience, members)]
     if rule.get("counts_continuing_education"):

@@ -136,6 +136,7 @@ def _ensure_empty(conn: Connection, *, replace: bool) -> None:
     included), or replaces everything with ``--replace``."""
     if replace:
         conn.execute(delete(m.CertificateRenewal.__table__))  # renewals granted here refer to the old certificates
+        conn.execute(delete(m.AssessmentItemScore.__table__))  # item scores belong to the old results
         for _name, model in reversed(CITY_TABLES):
             conn.execute(delete(model.__table__))
         return

@@ -21,12 +21,11 @@ from zhiben_training.reports.csv import write_csv
 from zhiben_training.reports.filing import NO_DATA, Filing
 from zhiben_training.reports.manifest import update_manifest
 from zhiben_training.reports.xlsx import Field, Sheet, write_xlsx
+from zhiben_training.values import as_bool, as_date
 
 __all__ = ["RosterExport", "RosterValidationError", "prepare_roster", "write_roster"]
 
 _PHONE = re.compile(r"^1\d{10}$")
-_TRUE = {True, "1", "是", "true", "True", "TRUE", "合格"}
-_FALSE = {False, "0", "否", "false", "False", "FALSE", "不合格"}
 
 
 
@@ -56,16 +55,10 @@ class RosterExport:
 
 
 def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
+    try:
+        return as_date(value)
+    except ValueError:
+        return None
 
 
 def _as_number(value: object, *, integer: bool) -> float | int | None:
@@ -101,12 +94,10 @@ def _convert_cell(col: ColumnSpec, value: object) -> tuple[object, str | None]:
         wanted = "非负整数" if kind == "integer" else "非负数值"
         return number, None if number is not None else f"应为{wanted}，实为 {value!r}"
     if kind == "boolean":
-        key = value if isinstance(value, bool | int) else str(value).strip()
-        if key in _TRUE:
-            return col.true_label, None
-        if key in _FALSE:
-            return col.false_label, None
-        return None, f"应为 是/否，实为 {value!r}"
+        word = as_bool(value)
+        if word is None:
+            return None, f"应为 是/否，实为 {value!r}"
+        return (col.true_label if word else col.false_label), None
     if kind == "date":
         date = _as_date(value)
         return date, None if date is not None else f"应为日期（YYYY-MM-DD），实为 {value!r}"

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zhiben_training.errors import AssessmentError
 from zhiben_training.identifiers import id_problem
+
+if TYPE_CHECKING:
+    from zhiben_training.registry import Registry
 
 __all__ = ["read_trainee_list", "roster_trainees"]
 
@@ -32,7 +36,7 @@ def read_trainee_list(path: Path) -> list[dict]:
             for r in rows if (r[id_col] or "").strip()]
 
 
-def roster_trainees(registry, round_id: str) -> list[dict]:
+def roster_trainees(registry: Registry, round_id: str) -> list[dict]:
     """The round's roster from the registry, as trainees (id = ID number, name)."""
     roster = registry.roster(round_id=round_id)
     name = "name" if "name" in roster.columns else None

@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from zhiben_training.assess import nbgrader_adapter as nbg
@@ -155,8 +155,11 @@ def pack_handin(folder: Path, out: Path, *, when: tuple = (2026, 1, 1, 0, 0, 0))
     return out
 
 
-def receipts(course_root: Path, assignment: str) -> list[dict]:
+def receipts(course_root: Path, assignment: str) -> list[Receipt]:
+    """Every receipt ``collect`` issued for ``assignment``, oldest first, as the ``Receipt`` it returned."""
     path = Path(course_root) / "receipts" / f"{assignment}.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    known = {f.name for f in fields(Receipt)}
+    return [Receipt(**{k: v for k, v in json.loads(line).items() if k in known})
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

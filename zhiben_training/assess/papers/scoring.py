@@ -27,6 +27,8 @@ import math
 import re
 import unicodedata
 
+from zhiben_training.values import as_bool
+
 __all__ = [
     "MAX_ANSWER_ITEMS",
     "MAX_TEXT_CHARS",
@@ -39,8 +41,6 @@ __all__ = [
 MAX_TEXT_CHARS = 4_000
 MAX_ANSWER_ITEMS = 200
 _LEVELS = ("一般", "危大", "超规模")
-_TRUE = {"TRUE", "T", "正确", "对", "√", "✓", "是", "Y", "YES", "1"}
-_FALSE = {"FALSE", "F", "错误", "错", "×", "✗", "否", "N", "NO", "0"}
 _ID_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,2}$")
 _REQUIREMENT_WORDS = {
     "超规模": ("专家论证", "论证", "专项施工方案", "专项方案"),
@@ -76,19 +76,10 @@ def normalise_choice(answer: object) -> str | None:
 
 def normalise_truefalse(answer: object) -> bool | None:
     """True/False from the many ways trainees write it; None when unreadable."""
-    if isinstance(answer, bool):
-        return answer
-    if isinstance(answer, int) and answer in (0, 1):
+    if isinstance(answer, bool) or (isinstance(answer, int) and answer in (0, 1)):
         return bool(answer)
     text = _text(answer)
-    if text is None:
-        return None
-    text = text.upper().rstrip("。.")
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    return None
+    return None if text is None else as_bool(text)  # the project's one list of yes/no words
 
 
 def _one_id(value: object) -> str | None:

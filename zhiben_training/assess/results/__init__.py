@@ -9,6 +9,7 @@ __getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
     "answer_sheets": ["AnswerSheet", "SheetItem", "answer_sheet"],
     "csv_export": ["export_csv"],
     "feedback": ["write_feedback"],
-    "gradebook": ["assignment_round", "grade_item", "import_results", "item_scores", "round_pass_mark", "totals"],
+    "gradebook": ["ImportedResults", "ImportedTrainee", "assignment_round", "grade_item", "import_results",
+                  "item_scores", "round_pass_mark", "totals"],
     "responses": ["responses_frame"],
 })

@@ -26,9 +26,10 @@ import nbformat
 from zhiben_training.assess.exchange.variants import load_keys
 from zhiben_training.assess.grading.submission import captured_answer
 from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, paper_title
-from zhiben_training.assess.results.gradebook import _beijing_date, passes, totals
+from zhiben_training.assess.results.gradebook import _beijing_date, totals
 from zhiben_training.errors import AssessmentError
 from zhiben_training.identifiers import is_valid_id, mask_id
+from zhiben_training.registry import passes
 
 __all__ = ["write_feedback", "feedback_html"]
 

@@ -7,16 +7,19 @@ or changed result with the actor and a reason that says what changed (which item
 marked or changed, from what to what), so hand changes made in formgrader reach the audit log.
 
 The pass mark is the round's (``rounds.pass_mark`` in the registry: a percentage of the paper's
-maximum, configurable, not law — see docs/configuration.md), compared exactly as the registry
-compares it. Which item scores were last imported is kept in ``imported/<assignment>.json`` of the
-course root, so a later import names the items changed since.
+maximum, configurable, not law — see docs/configuration.md), applied by the registry's one pass rule
+(``registry.passes``). The registry also owns the diff: it says which results are new, changed or
+unchanged, and keeps the item scores last imported with the results, in the same transaction, so a
+later import names the items changed since.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -24,9 +27,13 @@ import pandas as pd
 from zhiben_training.assess import nbgrader_adapter as nbg
 from zhiben_training.assess.grading.batch import dropped_manual_grades, require_fully_graded
 from zhiben_training.errors import AssessmentError, NotFoundError
+from zhiben_training.registry import passes
 
-__all__ = ["item_scores", "totals", "import_results", "assignment_round", "round_pass_mark", "passes",
-           "grade_item"]
+if TYPE_CHECKING:
+    from zhiben_training.registry import Registry
+
+__all__ = ["item_scores", "totals", "import_results", "assignment_round", "round_pass_mark", "grade_item",
+           "ImportedResults", "ImportedTrainee"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -49,18 +56,14 @@ def grade_item(course_root: Path, assignment: str, trainee: str, item: str, *, s
     (old, new, max_score) for the examiner and the audit trail."""
     from zhiben_training.assess.papers.notebooks import answer_cell_id, test_cell_id
 
-    graded = {row["grade_id"] for row in nbg.gradebook_scores(course_root, assignment) if row["student_id"] == trainee}
+    graded = {row["grade_id"] for row in nbg.gradebook_scores(course_root, assignment)
+              if row["student_id"] == trainee}
     grade_id = next((g for g in (answer_cell_id(item), test_cell_id(item), item) if g in graded), None)
     if grade_id is None:
         raise AssessmentError(f"成绩册中没有考生 {trainee} 在 {assignment} 的第 {item} 题。",
                               hint="先运行 zhiben assess autograde；题号形如 w01、k03、t01。")
     return nbg.set_manual_grade(course_root, assignment_id=assignment, student_id=trainee, grade_id=grade_id,
                                 score=score, comment=comment)
-
-
-def passes(score, max_score, pass_mark: float):
-    """The registry's own rule: score / max_score, in percent, at least the round's pass mark."""
-    return score * 100.0 / max_score >= pass_mark
 
 
 def totals(course_root: Path, assignment: str, *, pass_mark: float | None = None) -> pd.DataFrame:
@@ -93,16 +96,18 @@ def assignment_round(course_root: Path, assignment: str) -> str:
     return str(json.loads(path.read_text(encoding="utf-8"))["round_id"])
 
 
-def round_pass_mark(registry, round_id: str) -> float:
+def round_pass_mark(registry: Registry, round_id: str) -> float:
     """The round's pass mark (percent) as stored in the registry."""
     rounds = registry.rounds()
     match = rounds[rounds["round_id"] == round_id]
     if match.empty:
         known = "、".join(rounds["round_id"]) or "（无）"
-        raise NotFoundError(f"登记库中没有培训轮次 {round_id}。", hint=f"已有轮次：{known}；检查 ZHIBEN_DB_URL 或 --db。")
+        raise NotFoundError(f"登记库中没有培训轮次 {round_id}。",
+                            hint=f"已有轮次：{known}；检查 ZHIBEN_DB_URL 或 --db。")
     mark = match.iloc[0]["pass_mark"]
     if mark is None or pd.isna(mark):
-        raise NotFoundError(f"培训轮次 {round_id} 没有设置合格分数线。", hint="用 --pass-mark 指定（百分制）。")
+        raise NotFoundError(f"培训轮次 {round_id} 没有设置合格分数线。",
+                            hint="用 --pass-mark 指定（百分制）。")
     return float(mark)
 
 
@@ -113,10 +118,6 @@ def _beijing_date(stamp) -> dt.date | None:
     stamp = pd.Timestamp(stamp)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
     return stamp.tz_convert(SHANGHAI).date()
-
-
-def _ledger_path(course_root: Path, assignment: str) -> Path:
-    return Path(course_root) / "imported" / f"{assignment}.json"
 
 
 def _item_changes(items: pd.DataFrame, before: dict[str, float]) -> list[str]:
@@ -137,15 +138,49 @@ def _item_changes(items: pd.DataFrame, before: dict[str, float]) -> list[str]:
     return out
 
 
-def import_results(course_root: Path, assignment: str, registry, *, round_id: str, actor: str,
-                   reason: str = "考核成绩导入", pass_mark: float | None = None) -> dict:
-    """Write totals into the registry (audited) and say what changed.
+@dataclass(frozen=True)
+class ImportedTrainee:
+    """One trainee's result as imported: score, maximum and pass, what the registry held before
+    (``old_*``, None for a new result) and what an examiner did to the items, in Chinese."""
+
+    person_id: str
+    name: str
+    score: float
+    max_score: float
+    passed: bool
+    items: tuple[str, ...] = ()
+    old_score: float | None = None
+    old_max_score: float | None = None
+    old_passed: bool | None = None
+
+
+@dataclass(frozen=True)
+class ImportedResults:
+    """What ``import_results`` did: ``new``, ``changed`` and ``unchanged`` results as the registry said,
+    trainees ``waiting_manual`` (not imported), the ``pass_mark`` used and the registry's row ``counts``."""
+
+    pass_mark: float
+    new: tuple[ImportedTrainee, ...]
+    changed: tuple[ImportedTrainee, ...]
+    unchanged: tuple[ImportedTrainee, ...]
+    waiting_manual: tuple[str, ...]
+    counts: dict[str, int]
+
+    @property
+    def imported(self) -> int:
+        """Results handed to the registry (new, changed and unchanged)."""
+        return len(self.new) + len(self.changed) + len(self.unchanged)
+
+
+def import_results(course_root: Path, assignment: str, registry: Registry, *, round_id: str, actor: str,
+                   reason: str = "考核成绩导入", pass_mark: float | None = None) -> ImportedResults:
+    """Write totals and item scores into the registry (audited, one transaction) and say what changed.
 
     ``pass_mark`` is a percentage of the paper's maximum; None takes the round's from the registry.
     Trainees still awaiting manual grading are skipped and reported, so an unfinished written answer
     never becomes a final result. An assignment with any submission 未评分（评分系统故障） or not
-    graded as it now stands is refused whole, before anything is written. Returns ``new`` / ``changed`` (dicts with old and new score, pass
-    and the item changes) / ``unchanged`` / ``waiting_manual`` and the pass mark used."""
+    graded as it now stands is refused whole, before anything is written. The registry says which
+    results are new, changed (with the old score and pass) or unchanged."""
     made_for = assignment_round(course_root, assignment)
     if made_for != round_id:
         raise AssessmentError(f"考核 {assignment} 是为轮次 {made_for} 生成的，不能导入轮次 {round_id}。")
@@ -155,36 +190,36 @@ def import_results(course_root: Path, assignment: str, registry, *, round_id: st
     frame = totals(course_root, assignment, pass_mark=pass_mark)
     ready = frame[frame["needs_manual_grade"] == 0]
     items = item_scores(course_root, assignment)
-    ledger_path = _ledger_path(course_root, assignment)
-    ledger = json.loads(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
-    stored = registry.assessment_results(round_id=round_id)
-    stored = {(r.person_id, r.paper): r for r in stored.itertuples()} if not stored.empty else {}
-    rows, new, changed, unchanged = [], [], [], []
+    paper = assignment.rsplit("-", 1)[-1]
+    before = registry.recorded_item_scores(round_id=round_id, paper=paper)
     voided = dropped_manual_grades(course_root, assignment)  # a new file voided an examiner's marks
+    rows, details, names = [], {}, {}
     for r in ready.itertuples():
         mine = items[items["student_id"] == r.student_id]
         detail = ([voided[r.student_id]] if r.student_id in voided else []) + _item_changes(
-            mine, ledger.get(r.student_id, {}))
-        old = stored.get((r.student_id, r.paper))
-        entry = {"person_id": r.student_id, "name": r.student_name, "score": float(r.score),
-                 "max_score": float(r.max_score), "passed": bool(r.passed), "items": detail}
+            mine, before.get(r.student_id, {}))
+        key = str(r.student_id).strip().upper()  # the registry's spelling of an ID number
+        details[key], names[key] = tuple(detail), str(r.student_name)
         rows.append({"person_id": r.student_id, "paper": r.paper, "score": float(r.score),
                      "max_score": float(r.max_score), "passed": bool(r.passed),
                      "taken_date": _beijing_date(r.timestamp) or dt.date.today(),
+                     "items": {g.item_id: float(g.score or 0.0) for g in mine.itertuples()},
                      "reason": f"{reason}；{'；'.join(detail)}" if detail else reason})
-        if old is None:
-            new.append(entry)
-        elif (abs(float(old.score) - entry["score"]) > 1e-9 or abs(float(old.max_score) - entry["max_score"]) > 1e-9
-              or bool(old.passed) != entry["passed"]):
-            changed.append({**entry, "old_score": float(old.score), "old_max_score": float(old.max_score),
-                            "old_passed": bool(old.passed)})
-        else:
-            unchanged.append(entry)
-    counts = registry.record_assessment_results(round_id=round_id, rows=rows, actor=actor, reason=reason) if rows else {}
-    ledger.update({tid: {g.item_id: float(g.score or 0.0) for g in grp.itertuples()}
-                   for tid, grp in items[items["student_id"].isin(ready["student_id"])].groupby("student_id")})
-    ledger_path.parent.mkdir(exist_ok=True)
-    ledger_path.write_text(json.dumps(ledger, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    return {"imported": len(rows), "new": new, "changed": changed, "unchanged": unchanged, "pass_mark": pass_mark,
-            "waiting_manual": sorted(frame.loc[frame["needs_manual_grade"] > 0, "student_id"]),
-            "registry": counts}
+    recorded = registry.record_assessment_results(round_id=round_id, rows=rows, actor=actor, reason=reason) \
+        if rows else None
+
+    def trainees(outcomes) -> tuple[ImportedTrainee, ...]:
+        return tuple(ImportedTrainee(person_id=o.person_id, name=names.get(o.person_id, ""), score=o.score,
+                                     max_score=o.max_score, passed=o.passed,
+                                     items=details.get(o.person_id, ()), old_score=o.old_score,
+                                     old_max_score=o.old_max_score, old_passed=o.old_passed)
+                     for o in outcomes)
+
+    return ImportedResults(
+        pass_mark=float(pass_mark),
+        new=trainees(recorded.new if recorded else ()),
+        changed=trainees(recorded.changed if recorded else ()),
+        unchanged=trainees(recorded.unchanged if recorded else ()),
+        waiting_manual=tuple(sorted(frame.loc[frame["needs_manual_grade"] > 0, "student_id"])),
+        counts=dict(recorded.counts) if recorded else {},
+    )

@@ -1,6 +1,6 @@
 """The registry's tables, one module per noun; importing this package registers them all on ``Base``."""
 
-from .assessments import Assessment, AssessmentResult
+from .assessments import Assessment, AssessmentItemScore, AssessmentResult
 from .audit import AuditEntry
 from .base import Base
 from .certificates import Certificate, CertificateRenewal
@@ -22,6 +22,7 @@ __all__ = [
     "Attendance",
     "Assessment",
     "AssessmentResult",
+    "AssessmentItemScore",
     "ContinuingEducation",
     "Sanction",
     "Site",

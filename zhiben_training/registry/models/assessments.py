@@ -32,3 +32,23 @@ class AssessmentResult(Base):
     max_score: Mapped[float] = mapped_column(Float)
     passed: Mapped[bool] = mapped_column(Boolean)
     taken_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class AssessmentItemScore(Base):
+    """One item's score behind a result, as last recorded from the gradebook; written in the result's own
+    transaction, so the next import names the items changed since (an examiner's mark, a regrade)."""
+
+    __tablename__ = "assessment_item_scores"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["person_id", "round_id", "paper"],
+            ["assessment_results.person_id", "assessment_results.round_id", "assessment_results.paper"],
+            name="fk_item_score_result",
+        ),
+    )
+
+    person_id: Mapped[str] = mapped_column(String(18), primary_key=True)
+    round_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    paper: Mapped[str] = mapped_column(String(8), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
