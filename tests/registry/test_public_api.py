@@ -8,7 +8,9 @@ from zhiben_training.registry.rules import rules
 
 
 def test_public_api_is_pinned():
-    assert registry.__all__ == ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template"]
+    assert registry.__all__ == ["IMPORT_KINDS", "ImportResult", "Registry", "mask_value", "open_registry",
+                                "registry_rules", "registry_url", "start_local_server", "stop_local_server",
+                                "write_template"]
     for name in ("load_synthetic", "record_assessment_results", "status", "renewals_due", "roster", "findings",
                  "enterprises", "people", "rounds"):
         assert callable(getattr(registry.Registry, name))

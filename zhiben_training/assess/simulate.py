@@ -18,15 +18,17 @@ import nbformat
 import numpy as np
 
 from zhiben_training.assess.exchange import variants
-from zhiben_training.assess.papers.answer_state import (
+from zhiben_training.assess.papers import (
+    CLICK_KINDS,
     LEVELS,
+    NOTEBOOK_NAME,
     REQUIREMENTS,
     SPEC_KEY,
     STATE_MIME,
     TRUEFALSE,
     VIEW_MIME,
+    answer_cell_id,
 )
-from zhiben_training.assess.papers.notebooks import CLICK_KINDS, NOTEBOOK_NAME, answer_cell_id
 
 __all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix", "click"]
 

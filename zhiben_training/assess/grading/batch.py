@@ -47,7 +47,7 @@ from zhiben_training.assess.grading.sandbox import (
     describe_isolation,
     isolation_level,
 )
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.papers import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError, GradingFaultError, GradingIncompleteError
 
 __all__ = ["AutogradeSummary", "autograde", "submissions", "grading_status", "require_fully_graded",

@@ -16,9 +16,8 @@ import nbformat
 import pandas as pd
 
 from zhiben_training.assess.exchange import variants
-from zhiben_training.assess.grading.submission import captured_answer
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, test_cell_id
-from zhiben_training.assess.papers.paper import PaperItem, bank_letters
+from zhiben_training.assess.grading import captured_answer
+from zhiben_training.assess.papers import NOTEBOOK_NAME, PaperItem, bank_letters, test_cell_id
 from zhiben_training.assess.results import gradebook
 
 __all__ = ["responses_frame"]
