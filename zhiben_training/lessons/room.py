@@ -15,7 +15,7 @@ import os
 import pwd
 from pathlib import Path
 
-from zhiben_training.lessons.notebooks.practice import NUMBER as PRACTICE_NUMBER
+from zhiben_training.lessons.notebooks import practice as practice_notebook
 from zhiben_training.lessons.practice import PRACTICE_RECORD
 
 __all__ = ["DROP_ENV", "record_result", "finished", "lesson_label"]
@@ -51,4 +51,4 @@ def finished(folder: Path, *, owner_to_user=None) -> list[dict]:
 def lesson_label(lesson: str) -> str:
     """A result's lesson as a trainer reads it: ``"03"`` → 第03课; the practice notebook and its
     recorded results → 模拟练习."""
-    return "模拟练习" if lesson in (PRACTICE_NUMBER, PRACTICE_RECORD) else f"第{lesson}课"
+    return "模拟练习" if lesson in (practice_notebook.NUMBER, PRACTICE_RECORD) else f"第{lesson}课"

@@ -40,8 +40,7 @@ import lazy_loader as lazy
 # (tests/test_startup.py)
 _lazy_getattr, __dir__, _ = lazy.attach(__name__, submod_attrs={
     "api": ["Registry", "open_registry", "registry_url"],
-    "imports": ["IMPORT_KINDS", "ImportResult", "write_template"],
-    "imports.row_report": ["mask_value"],
+    "imports": ["IMPORT_KINDS", "ImportResult", "mask_value", "write_template"],
     "local_server": ["start_local_server", "stop_local_server"],
 })
 __all__ = ["IMPORT_KINDS", "ImportResult", "Registry", "mask_value", "open_registry", "registry_rules", "registry_url",
@@ -58,7 +57,6 @@ def __getattr__(name: str):
 
 if TYPE_CHECKING:
     from .api import Registry, open_registry, registry_url
-    from .imports import IMPORT_KINDS, ImportResult, write_template
-    from .imports.row_report import mask_value
+    from .imports import IMPORT_KINDS, ImportResult, mask_value, write_template
     from .local_server import start_local_server, stop_local_server
     from .rules import rules as registry_rules

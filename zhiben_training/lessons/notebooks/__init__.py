@@ -1,5 +1,9 @@
 """Sources of the lesson notebooks: one module per lesson exposing NUMBER, FILENAME, TITLE, cells().
 
-No public names: ``lessons.build`` reads the lesson modules by name (``LESSON_MODULES``)."""
+The face is the lesson modules themselves (lazy), in course order; ``lessons.build`` renders them."""
 
-__all__: list[str] = []
+import lazy_loader as lazy
+
+__getattr__, __dir__, __all__ = lazy.attach(__name__, submodules=[
+    "lesson01", "lesson02", "lesson03", "lesson04", "lesson05", "lesson06", "lesson07", "practice",
+])
