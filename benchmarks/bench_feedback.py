@@ -58,7 +58,8 @@ def _graded_course(out_dir: Path) -> tuple[Path, str]:
     generate_city(scale="tiny", seed=2026, out_dir=city)
     root = out_dir / "course"
     trainees = [{"id": f"P{i:04d}", "name": f"考生{i}"} for i in range(N)]
-    aid = generate(root, round_id=ROUND, paper=PAPER, trainees=trainees, city_dir=city, base_seed=2026)["assignment_id"]
+    info = generate(root, round_id=ROUND, paper=PAPER, trainees=trainees, city_dir=city, base_seed=2026)
+    aid = info["assignment_id"]
     simulate_submissions(root, aid, out_dir=out_dir / "inbox", seed=7, hostile=0, blank=max(1, N // 20))
     collect(root, aid, source=out_dir / "inbox")
     summary = autograde(root, aid, workers=2, progress=False)

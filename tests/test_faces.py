@@ -101,14 +101,15 @@ def test_code_outside_a_package_imports_only_names_of_its_face():
 
 
 def test_the_scan_sees_a_reach_into_a_submodule_and_a_name_off_the_face():
-    assert reach_problems("zhiben_training.cli.report", "zhiben_training.reports.roster", ["write_roster"]) == [
-        "zhiben_training.reports.roster is not on the face of zhiben_training.reports"]
-    assert reach_problems("zhiben_training.cli.report", "zhiben_training.reports", ["PreparedRoster"]) == [
-        "zhiben_training.reports has no PreparedRoster on its face"]
-    assert reach_problems("zhiben_training.cli.assess", "zhiben_training.assess.grading", ["autograde"]) == []
-    assert reach_problems("zhiben_training.registry.api", "zhiben_training.registry.status", ["summarise"]) == []
-    assert reach_problems("benchmarks.bench_city", "zhiben_training.registry.imports", ["write_template"]) == [
-        "zhiben_training.registry.imports is not on the face of zhiben_training.registry"]
+    zt = "zhiben_training"
+    assert reach_problems(f"{zt}.cli.report", f"{zt}.reports.roster", ["write_roster"]) == [
+        f"{zt}.reports.roster is not on the face of {zt}.reports"]
+    assert reach_problems(f"{zt}.cli.report", f"{zt}.reports", ["PreparedRoster"]) == [
+        f"{zt}.reports has no PreparedRoster on its face"]
+    assert reach_problems(f"{zt}.cli.assess", f"{zt}.assess.grading", ["autograde"]) == []
+    assert reach_problems(f"{zt}.registry.api", f"{zt}.registry.status", ["summarise"]) == []
+    assert reach_problems("benchmarks.bench_city", f"{zt}.registry.imports", ["write_template"]) == [
+        f"{zt}.registry.imports is not on the face of {zt}.registry"]
 
 
 def test_each_benchmark_reach_listed_is_still_used():

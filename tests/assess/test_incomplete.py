@@ -27,5 +27,6 @@ def test_a_long_list_names_ten_and_counts_the_rest():
     ungraded = {f"T{n:03d}": "评分进程崩溃" for n in range(12)}
     with pytest.raises(GradingIncompleteError) as refused:
         AutogradeSummary("2026-A", ungraded=ungraded).require_complete()
-    assert "T009" in str(refused.value) and "T010" not in str(refused.value) and "等 12 份" in str(refused.value)
+    message = str(refused.value)
+    assert "T009" in message and "T010" not in message and "等 12 份" in message
     assert refused.value.ungraded == ungraded

@@ -22,7 +22,8 @@ def _registry(tmp_path):
 
 def test_a_roster_is_written_titled_with_the_rounds_name_in_words(tmp_path):
     with _registry(tmp_path) as registry:
-        roster = export_roster(registry, tmp_path / "out", round_id="2026-principal", today=TODAY, unit="和平区住建委")
+        roster = export_roster(registry, tmp_path / "out", round_id="2026-principal", today=TODAY,
+                               unit="和平区住建委")
         status = registry.status(round_id="2026-principal", today=TODAY)
     assert roster.title == "2026年度主要负责人安全生产培训"
     assert (roster.export.xlsx.name, roster.export.csv.name) == ("roster-2026-principal.xlsx",
@@ -38,5 +39,6 @@ def test_a_quarterly_report_is_written_with_its_summary(tmp_path):
         filed = export_periodic(registry, tmp_path / "out", kind="quarterly", period="2026Q1", as_of=TODAY)
     assert (filed.report.period.kind, filed.report.period.code) == ("quarterly", "2026Q1")
     assert filed.report.summary and all(label and text for label, text in filed.report.summary)
-    assert (filed.export.xlsx.name, filed.export.html.name) == ("quarterly-2026Q1.xlsx", "quarterly-2026Q1.html")
+    written = [filed.export.xlsx.name, filed.export.html.name]
+    assert written == ["quarterly-2026Q1.xlsx", "quarterly-2026Q1.html"]
     assert verify_manifest(tmp_path / "out") == []

@@ -17,9 +17,9 @@ def test_the_public_api_is_pinned():
     assert reports.__all__ == [
         "ColumnSpec", "MANIFEST_NAME", "Period", "PeriodicExport", "PeriodicFiling", "PeriodicInputs",
         "PeriodicReport", "RosterExport", "RosterFiling", "RosterSpec", "RosterValidationError",
-        "build_periodic_report", "default_spec", "export_periodic", "export_roster", "load_spec", "parse_period",
-        "periodic_inputs", "prepare_roster", "roster_frame", "update_manifest", "verify_manifest", "write_periodic",
-        "write_roster",
+        "build_periodic_report", "default_spec", "export_periodic", "export_roster", "load_spec",
+        "parse_period", "periodic_inputs", "prepare_roster", "roster_frame", "update_manifest",
+        "verify_manifest", "write_periodic", "write_roster",
     ]
 
 

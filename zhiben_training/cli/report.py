@@ -59,9 +59,10 @@ def roster_command(round_id: str, masked: bool, spec_path: Path | None, out_dir:
     from zhiben_training.reports import export_roster, load_spec
 
     spec = load_spec(spec_path)
+    day = today.date() if today else dt.date.today()
     with open_from(db_url) as registry:
-        roster = export_roster(registry, out_dir, round_id=round_id, today=today.date() if today else dt.date.today(),
-                               spec=spec, masked=masked, unit=unit)
+        roster = export_roster(registry, out_dir, round_id=round_id, today=day, spec=spec, masked=masked,
+                               unit=unit)
     click.echo(f"花名册（{roster.title}{'，公示版' if masked else ''}）共 {roster.export.rows} 人。")
     _done([roster.export.xlsx, roster.export.csv], out_dir)
 

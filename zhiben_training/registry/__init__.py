@@ -43,8 +43,8 @@ _lazy_getattr, __dir__, _ = lazy.attach(__name__, submod_attrs={
     "imports": ["IMPORT_KINDS", "ImportResult", "mask_value", "write_template"],
     "local_server": ["start_local_server", "stop_local_server"],
 })
-__all__ = ["IMPORT_KINDS", "ImportResult", "Registry", "mask_value", "open_registry", "registry_rules", "registry_url",
-           "start_local_server", "stop_local_server", "write_template"]
+__all__ = ["IMPORT_KINDS", "ImportResult", "Registry", "mask_value", "open_registry", "registry_rules",
+           "registry_url", "start_local_server", "stop_local_server", "write_template"]
 
 
 def __getattr__(name: str):

@@ -76,9 +76,9 @@ class AutogradeSummary:
         """Raise GradingIncompleteError (exit 4) when this run left any paper 未评分: no score was kept
         for it, and results may not be used until a rerun grades it."""
         if self.ungraded:
-            raise _incomplete(self.ungraded, f"考核 {self.assignment_id}：{len(self.ungraded)} 份答卷{UNGRADED_LABEL}，"
-                                             "没有记入任何分数",
-                              hint=f"查看 {self.log_dir or '.autograde/logs/'} 后重新运行 zhiben assess autograde。")
+            what = f"考核 {self.assignment_id}：{len(self.ungraded)} 份答卷{UNGRADED_LABEL}，没有记入任何分数"
+            hint = f"查看 {self.log_dir or '.autograde/logs/'} 后重新运行 zhiben assess autograde。"
+            raise _incomplete(self.ungraded, what, hint=hint)
 
 
 def _incomplete(open_: dict[str, str], what: str, *, hint: str) -> GradingIncompleteError:
