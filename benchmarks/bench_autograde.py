@@ -27,11 +27,10 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess.exchange import variants
-from zhiben_training.assess.exchange.handin import collect
-from zhiben_training.assess.grading.batch import autograde
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
-from zhiben_training.assess.simulate import simulate_submissions
+from zhiben_training.assess import simulate_submissions
+from zhiben_training.assess.exchange import collect, variants
+from zhiben_training.assess.grading import autograde
+from zhiben_training.assess.papers import NOTEBOOK_NAME
 
 N = int(os.environ.get("ZHIBEN_BENCH_N", "200"))
 TARGETS = {"no_code": 100, "mixed": 20}
@@ -66,7 +65,7 @@ _score(_item, _value)[0] if _ok else 0.0'''
 def _course(out_dir: Path, city: Path, *, code_tasks: bool) -> Path:
     from functools import partial
 
-    from zhiben_training.assess.papers.paper import build_paper
+    from zhiben_training.assess.papers import build_paper
 
     root = out_dir / "ours"
     trainees = [{"id": f"P{i:04d}", "name": f"考生{i}"} for i in range(N)]

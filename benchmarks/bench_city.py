@@ -55,19 +55,16 @@ def _zhiben(*argv: str, env: dict[str, str]) -> tuple[float, str]:
 def _ours_seconds(url: str, out: Path) -> tuple[float, float, int]:
     """The library calls behind the two commands: (status seconds, roster seconds, people in the round)."""
     from zhiben_training.registry import open_registry
-    from zhiben_training.registry.status import summarise
-    from zhiben_training.reports.roster import write_roster
-    from zhiben_training.reports.sources import roster_frame
+    from zhiben_training.reports import export_roster
 
     with open_registry(url) as registry:
         started = time.perf_counter()
-        frame = registry.status(round_id=ROUND, today=TODAY)
-        summarise(frame, by="district")
+        summary = registry.status_summary(round_id=ROUND, by="district", today=TODAY)
         status_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        write_roster(roster_frame(registry, round_id=ROUND, today=TODAY), out, round_id=ROUND, generated=TODAY)
+        export_roster(registry, out, round_id=ROUND, today=TODAY)
         roster_seconds = time.perf_counter() - started
-    return status_seconds, roster_seconds, len(frame)
+    return status_seconds, roster_seconds, int(summary["total"].sum())
 
 
 def _loop_status_seconds(url: str, people: int) -> tuple[float, float]:
@@ -91,9 +88,9 @@ def _loop_status_seconds(url: str, people: int) -> tuple[float, float]:
 
 
 def _roles() -> list[str]:
-    from zhiben_training.registry.rules import rules
+    from zhiben_training.registry import registry_rules
 
-    return list(rules()["audiences"]["principal"]["roles"])
+    return list(registry_rules()["audiences"]["principal"]["roles"])
 
 
 _PANDAS_ROSTER = """

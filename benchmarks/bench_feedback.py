@@ -20,12 +20,11 @@ import shutil
 import time
 from pathlib import Path
 
-from zhiben_training.assess.exchange import variants
-from zhiben_training.assess.exchange.handin import collect
-from zhiben_training.assess.grading.batch import autograde
-from zhiben_training.assess.results.feedback import feedback_html, write_feedback
-from zhiben_training.assess.results.gradebook import item_scores, totals
-from zhiben_training.assess.simulate import simulate_submissions
+from zhiben_training.assess import simulate_submissions
+from zhiben_training.assess.exchange import collect, generate
+from zhiben_training.assess.grading import autograde
+from zhiben_training.assess.results import item_scores, totals, write_feedback
+from zhiben_training.assess.results.feedback import feedback_html  # the page alone: the old way rebuilt below
 
 N = int(os.environ.get("ZHIBEN_BENCH_FEEDBACK_N", "200"))
 OLD_N = int(os.environ.get("ZHIBEN_BENCH_FEEDBACK_OLD_N", "30"))
@@ -59,8 +58,8 @@ def _graded_course(out_dir: Path) -> tuple[Path, str]:
     generate_city(scale="tiny", seed=2026, out_dir=city)
     root = out_dir / "course"
     trainees = [{"id": f"P{i:04d}", "name": f"考生{i}"} for i in range(N)]
-    variants.generate(root, round_id=ROUND, paper=PAPER, trainees=trainees, city_dir=city, base_seed=2026)
-    aid = variants.assignment_id(ROUND, PAPER)
+    info = generate(root, round_id=ROUND, paper=PAPER, trainees=trainees, city_dir=city, base_seed=2026)
+    aid = info["assignment_id"]
     simulate_submissions(root, aid, out_dir=out_dir / "inbox", seed=7, hostile=0, blank=max(1, N // 20))
     collect(root, aid, source=out_dir / "inbox")
     summary = autograde(root, aid, workers=2, progress=False)

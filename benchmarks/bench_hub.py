@@ -78,7 +78,7 @@ def _memory_of_uids(uids: set[int]) -> dict:
 
 
 def _uid(hub, tid: str) -> int:
-    from zhiben_training.hub.spawner import system_user_name
+    from zhiben_training.hub import system_user_name
 
     return pwd.getpwnam(system_user_name(tid, hub.prefix)).pw_uid
 
@@ -119,7 +119,7 @@ def run_load(count: int, *, sequential: int = SEQUENTIAL, spawn_limit: int = SPA
              keep_log: Path | None = None) -> dict:
     """The whole load run with ``count`` trainees at once (``sequential`` more before them)."""
     from tests.hub.harness import AID, Trainee, running_hub
-    from zhiben_training.assess.exchange import handin
+    from zhiben_training.assess.exchange import collect
 
     started = time.monotonic()
     result: dict = {"trainees_requested": count, "spawn_limit": spawn_limit, "sequential_baseline": sequential,
@@ -203,7 +203,7 @@ def run_load(count: int, *, sequential: int = SEQUENTIAL, spawn_limit: int = SPA
 
         with ThreadPoolExecutor(max_workers=len(people)) as pool:
             finished = list(pool.map(finish, people, timeout=DEADLINE_SECONDS))
-        done, rejected = handin.collect(hub.course, AID)
+        done, rejected = collect(hub.course, AID)
         submitted = sum(ok for _kept, ok, _t in finished)
         submit_times = [t for *_x, t in finished]
         seq_p50 = _pct(seq_times, 0.5) if seq_times else float("nan")

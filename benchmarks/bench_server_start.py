@@ -23,7 +23,7 @@ from pathlib import Path
 import psutil
 import requests
 
-from zhiben_training.hub.config import LAUNCHER, write_trainee_config
+from zhiben_training.hub import LAUNCHER, write_trainee_config
 
 ROUNDS = 4
 # the trainee server config as it was before the trim (hub/config.py, stop 19)

@@ -96,40 +96,4 @@ def test_every_error_class_lives_in_errors_py_and_its_tree():
     assert all(f"── {name}" in errors.__doc__ or name == "ZhibenError" for name in family)
 
 
-ASSESS = PACKAGE / "assess"
-STAGES = sorted(p.name for p in ASSESS.iterdir() if (p / "__init__.py").is_file())
-PUBLIC_MODULES = {"zhiben_training.assess.nbgrader_adapter", "zhiben_training.assess.simulate"}
-
-
-def test_code_outside_assess_uses_each_stage_through_its_face():
-    """The CLI, demo, hub and reports import a stage's names from ``assess.<stage>``, not its modules."""
-    import importlib
-
-    faces = {f"zhiben_training.assess.{s}": set(importlib.import_module(f"zhiben_training.assess.{s}").__all__)
-             for s in STAGES}
-    offences = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if ASSESS in path.parents:
-            continue
-        for line, module, names in _imports(path):
-            if not module.startswith("zhiben_training.assess") or module in PUBLIC_MODULES:
-                continue
-            if module == "zhiben_training.assess" and {f"{module}.{n}" for n in names} <= PUBLIC_MODULES | set(faces):
-                continue
-            if module not in faces or not set(names) <= faces[module]:
-                offences.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {module} {names}")
-    assert offences == []
-
-
-def test_every_name_a_stage_offers_resolves_and_none_hides_a_module():
-    """A face name equal to a module name would make ``from assess.grading import x`` return the module
-    once anything imported it; every listed name must import."""
-    import importlib
-
-    assert STAGES == ["exchange", "grading", "papers", "results"]
-    for stage in STAGES:
-        face = importlib.import_module(f"zhiben_training.assess.{stage}")
-        modules = {p.stem for p in (ASSESS / stage).glob("*.py")}
-        assert not set(face.__all__) & modules, stage
-        for name in face.__all__:
-            assert getattr(face, name) is not None, f"{stage}.{name}"
+# Every package's face (assess's stages among them) is pinned by tests/test_faces.py.

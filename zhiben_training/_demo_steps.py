@@ -162,8 +162,8 @@ def handin_zip(ctx: DemoContext, aid: str) -> Path:
 
 
 def simulate(ctx: DemoContext) -> list[str]:
+    from zhiben_training.assess import simulate_submissions
     from zhiben_training.assess.exchange import pack_handin
-    from zhiben_training.assess.simulate import simulate_submissions
 
     lines = []
     for number, aid in enumerate(ctx.assignments.values()):
@@ -184,25 +184,19 @@ def grade_and_import(ctx: DemoContext) -> list[str]:
     from zhiben_training.assess.exchange import collect
     from zhiben_training.assess.grading import UNGRADED_LABEL, autograde
     from zhiben_training.assess.results import import_results
-    from zhiben_training.errors import GradingIncompleteError
 
     workers = ctx.workers or max(1, os.cpu_count() or 1)
     lines = []
     for paper, aid in ctx.assignments.items():
         received, rejected = collect(ctx.course_root, aid, source=handin_zip(ctx, aid), now=EXAM_CLOSED_AT)
         summary = autograde(ctx.course_root, aid, workers=workers, progress=True)
-        if summary.ungraded:
-            causes = "；".join(f"{s}：{c}" for s, c in sorted(summary.ungraded.items()))
-            raise GradingIncompleteError(f"{aid}：{len(summary.ungraded)} 份答卷{UNGRADED_LABEL}，演示中止（{causes}）。",
-                                         ungraded=summary.ungraded,
-                                         hint=f"沙箱日志见 {ctx.course_root}/.autograde/logs/；重新运行 make demo。")
+        summary.require_complete()  # a paper left 未评分 stops the demo (exit 4), as it stops the examiner
         round_id = ROUNDS[paper]
         lines.append(f"{aid}：收卷 {len(received)} 份（拒收 {len(rejected)} 份），每份都有 SHA-256 回执；"
                      f"{summary.isolation_note}；评分 {len(summary.graded)} 份，{UNGRADED_LABEL} 0 份，"
                      f"其中 {len(summary.problems)} 份答卷自身有问题（按其已得分记录，原因如下）")
         for student, reason in sorted(summary.problems.items()):
             lines.append(f"    {student}：{reason}")
-        # Issue #11: once autograde can leave a paper 未评分, the demo must stop here (non-zero exit).
         lines.extend(_grade_written(ctx, aid))
         result = import_results(ctx.course_root, aid, ctx.registry, round_id=round_id, actor=EXAMINER,
                                 reason="演示：2026 年度补考成绩导入")
@@ -218,13 +212,12 @@ _WRITTEN_POINTS = ("每月", "台账", "销号", "责任", "整改")
 def _grade_written(ctx: DemoContext, aid: str) -> list[str]:
     """The demo examiner marks each written answer by its key points (2 points each, at most the
     item's points), as an examiner would in formgrader; the marks go into nbgrader's gradebook."""
-    from zhiben_training.assess import nbgrader_adapter as nbg
-    from zhiben_training.assess import results
+    from zhiben_training.assess import answer_text, results
 
     scores = results.item_scores(ctx.course_root, aid)
     written = scores[scores["needs_manual_grade"].astype(bool)]
     for row in written.itertuples():
-        text = nbg.answer_text(ctx.course_root, assignment_id=aid, student_id=row.student_id,
+        text = answer_text(ctx.course_root, assignment_id=aid, student_id=row.student_id,
                                grade_id=row.grade_id)
         hits = [word for word in _WRITTEN_POINTS if word in text]
         mark = min(float(row.max_score), 2.0 * len(hits))
@@ -269,20 +262,13 @@ def summarise(ctx: DemoContext) -> list[str]:
 
 def _write_reports(ctx: DemoContext) -> list[str]:
     from zhiben_training.assess.results import responses_frame, write_item_analysis
-    from zhiben_training.reports.columns import default_spec
-    from zhiben_training.reports.periodic import build_periodic_report
-    from zhiben_training.reports.periods import parse_period
-    from zhiben_training.reports.publish import write_periodic
-    from zhiben_training.reports.roster import write_roster
-    from zhiben_training.reports.sources import periodic_inputs, roster_frame
+    from zhiben_training.reports import export_periodic, export_roster
 
     reports = _fresh(ctx.out_dir / "reports")
-    roster = write_roster(roster_frame(ctx.registry, round_id=ROUNDS["A"], today=TODAY), reports / "roster",
-                          round_id=ROUNDS["A"], spec=default_spec(), masked=False, generated=TODAY)
+    roster = export_roster(ctx.registry, reports / "roster", round_id=ROUNDS["A"], today=TODAY).export
     quarter = exam_quarter()
-    period = parse_period("quarterly", quarter)
-    quarterly = write_periodic(build_periodic_report(periodic_inputs(ctx.registry, period, as_of=TODAY), period),
-                               reports / "quarterly", generated=TODAY)
+    quarterly = export_periodic(ctx.registry, reports / "quarterly", kind="quarterly", period=quarter,
+                                as_of=TODAY).export
     responses = pd.concat([responses_frame(ctx.course_root, aid) for aid in ctx.assignments.values()])
     analysis, paths = write_item_analysis(responses, reports / "item-analysis", round_id="、".join(ROUNDS.values()),
                                           assignments=list(ctx.assignments.values()), min_n=5)

@@ -8,10 +8,11 @@ from zhiben_training.registry.rules import rules
 
 
 def test_public_api_is_pinned():
-    assert registry.__all__ == ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template",
-                                "passes", "score_percent", "RecordedResult", "RecordedResults"]
+    assert registry.__all__ == ["IMPORT_KINDS", "ImportResult", "RecordedResult", "RecordedResults", "Registry",
+                                "mask_value", "open_registry", "passes", "registry_rules", "registry_url",
+                                "score_percent", "start_local_server", "stop_local_server", "write_template"]
     for name in ("load_synthetic", "record_assessment_results", "recorded_item_scores", "status", "renewals_due",
-                 "roster", "findings", "enterprises", "people", "rounds", "result_outcomes"):
+                 "roster", "findings", "enterprises", "people", "rounds", "result_outcomes", "person_status"):
         assert callable(getattr(registry.Registry, name))
 
 

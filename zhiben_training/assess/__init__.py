@@ -9,6 +9,14 @@
 
 ``nbgrader_adapter`` (below all four) is the only module that talks to nbgrader's gradebook and
 converters; ``simulate`` writes simulated trainees' answers for the demo and benchmarks. Code outside
-``assess`` uses the names each stage lists in its ``__init__`` (checked by ``tests/test_architecture.py``).
-See ``assessments/README.md`` for the examiner's workflow.
+``assess`` uses this face — the four stages, each with the names its ``__init__`` lists, and the two
+names below — never a module (checked by ``tests/test_faces.py``); a stage uses another stage the
+same way. See ``assessments/README.md`` for the examiner's workflow.
 """
+
+import lazy_loader as lazy
+
+# each stage and name loads on first use, so `zhiben --help` or a hub login imports no nbgrader
+__getattr__, __dir__, __all__ = lazy.attach(__name__, submodules=["exchange", "grading", "papers", "results"],
+                                            submod_attrs={"nbgrader_adapter": ["answer_text"],
+                                                          "simulate": ["simulate_submissions"]})

@@ -17,16 +17,18 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from zhiben_training.assess.exchange import variants
-from zhiben_training.assess.papers.answer_state import (
+from zhiben_training.assess.exchange import load_keys, variant_dir, variant_trainees
+from zhiben_training.assess.papers import (
+    CLICK_KINDS,
     LEVELS,
+    NOTEBOOK_NAME,
     REQUIREMENTS,
     SPEC_KEY,
     STATE_MIME,
     TRUEFALSE,
     VIEW_MIME,
+    answer_cell_id,
 )
-from zhiben_training.assess.papers.notebooks import CLICK_KINDS, NOTEBOOK_NAME, answer_cell_id
 
 __all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix", "click"]
 
@@ -239,17 +241,17 @@ def simulate_submissions(
     two assignments can cover different attacks."""
     course_root, out_dir = Path(course_root), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    trainees = variants.variant_trainees(course_root, assignment)
+    trainees = variant_trainees(course_root, assignment)
     mix = quality_mix(trainees, seed=seed, hostile=hostile, blank=blank)
     kinds = list(HOSTILE_KINDS)
     written: list[SimulatedSubmission] = []
     hostile_count = hostile_offset
     for tid in trainees:
         rng = np.random.default_rng([seed, int.from_bytes(tid.encode()[:8].ljust(8, b"\0"), "little")])
-        record = variants.load_keys(course_root, assignment, tid)
+        record = load_keys(course_root, assignment, tid)
         path = out_dir / f"{assignment}-{tid}.ipynb"
         quality, detail = mix[tid], ""
-        nb = nbformat.read(variants.variant_dir(course_root, assignment, tid) / f"{NOTEBOOK_NAME}.ipynb",
+        nb = nbformat.read(variant_dir(course_root, assignment, tid) / f"{NOTEBOOK_NAME}.ipynb",
                            as_version=4)
         if quality == "hostile":
             detail = kinds[hostile_count % len(kinds)]

@@ -18,6 +18,8 @@ import click
 from zhiben_training import __version__
 from zhiben_training.errors import ZhibenError
 
+__all__ = ["cli", "main", "run"]
+
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 

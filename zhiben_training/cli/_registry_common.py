@@ -74,7 +74,7 @@ def echo_json(frame: pd.DataFrame) -> None:
 
 def echo_problems(err, *, shown: int = 30) -> None:
     """The per-row report of a refused import, IDs masked (the full list is in the report file)."""
-    from zhiben_training.registry.imports.row_report import mask_value
+    from zhiben_training.registry import mask_value
 
     for problem in err.problems[:shown]:
         value = mask_value(problem["column"], problem["value"])

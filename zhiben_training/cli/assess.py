@@ -9,7 +9,7 @@ import click
 from zhiben_training.assess.grading import Limits
 from zhiben_training.cli._assess_analyze import analyze
 from zhiben_training.cli._assess_answers import answer_sheet_cmd
-from zhiben_training.cli._registry_common import db_option
+from zhiben_training.cli._registry_common import db_option, open_from
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
                        show_default=True, help="nbgrader 课程根目录（成绩册、试卷和答卷所在处）。")
@@ -34,9 +34,12 @@ def command() -> None:
 def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> None:
     """为每位考生生成一份试卷变体（结构相同、内容不同），并在 nbgrader 中登记。"""
     from zhiben_training.assess.exchange import generate, read_trainee_list, roster_trainees
-    from zhiben_training.registry import open_registry
 
-    people = read_trainee_list(trainees) if trainees else roster_trainees(open_registry(db_url), round_id)
+    if trainees:
+        people = read_trainee_list(trainees)
+    else:
+        with open_from(db_url) as registry:
+            people = roster_trainees(registry, round_id)
     result = generate(course, round_id=round_id, paper=paper, trainees=people, city_dir=city_dir, base_seed=seed)
     click.echo(f"已生成 {result['assignment_id']}：{result['trainees']} 份试卷，每份 {result['items']} 题，"
                f"满分 {result['max_score']:g} 分。答案与种子保存在 {course}/keys/（仅限考核人员）。")
@@ -105,7 +108,6 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
         isolation_level,
         tamper_reports,
     )
-    from zhiben_training.errors import GradingIncompleteError
 
     use_bwrap = False if no_bwrap else None
     click.echo(describe_isolation(isolation_level(use_bwrap=use_bwrap)))
@@ -121,12 +123,7 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
     for report in tamper_reports(course, assignment):
         for finding in report.findings:
             click.echo(f"篡改 {report.trainee_id}：{finding.detail}")
-    if summary.ungraded:
-        for student, cause in sorted(summary.ungraded.items()):
-            click.echo(f"{UNGRADED_LABEL} {student}：{cause}", err=True)
-        raise GradingIncompleteError(f"{len(summary.ungraded)} 份答卷{UNGRADED_LABEL}，没有记入任何分数。",
-                                     ungraded=summary.ungraded,
-                                     hint=f"查看 {course}/.autograde/logs/ 后重新运行 zhiben assess autograde。")
+    summary.require_complete()
 
 
 @command.command("feedback")
@@ -152,12 +149,11 @@ def feedback_cmd(course, assignment, pass_mark, db_url, show_answers, today) -> 
 def _round_and_mark(course: Path, assignment: str, db_url: str | None, pass_mark: float | None) -> tuple[str, float]:
     """The assignment's round and its pass mark (percent): given, else the round's in the registry."""
     from zhiben_training.assess.results import assignment_round, round_pass_mark
-    from zhiben_training.registry import open_registry
 
     round_id = assignment_round(course, assignment)
     if pass_mark is not None:
         return round_id, pass_mark
-    with open_registry(db_url) as registry:
+    with open_from(db_url) as registry:
         return round_id, round_pass_mark(registry, round_id)
 
 
@@ -195,9 +191,8 @@ def _score_text(score: float, max_score: float, passed: bool) -> str:
 def import_cmd(course, assignment, round_id, pass_mark, actor, reason, db_url) -> None:
     """把成绩册中的成绩（含人工评分和复核改分）写入登记库，每项变更记入审计日志，并列出变化。"""
     from zhiben_training.assess.results import import_results
-    from zhiben_training.registry import open_registry
 
-    with open_registry(db_url) as registry:
+    with open_from(db_url) as registry:
         result = import_results(course, assignment, registry, round_id=round_id, actor=actor,
                                 reason=reason, pass_mark=pass_mark)
     click.echo(f"{assignment} → 轮次 {round_id}（合格分数线 {result.pass_mark:g}%）：新增 {len(result.new)} 人，"
@@ -224,8 +219,8 @@ def simulate_cmd(course, assignment, out, seed, blank) -> None:
     """模拟考生交回的答卷（练习和演示用，仅限考核人员：按 keys/ 中的答案写出较好或较差的作答）。"""
     import tempfile
 
+    from zhiben_training.assess import simulate_submissions
     from zhiben_training.assess.exchange import pack_handin
-    from zhiben_training.assess.simulate import simulate_submissions
 
     with tempfile.TemporaryDirectory() as folder:
         handed = simulate_submissions(course, assignment, out_dir=Path(folder), seed=seed, hostile=0, blank=blank)

@@ -32,11 +32,9 @@ def where(db_url: str | None) -> None:
     import os
 
     from zhiben_training.paths import DB_URL_ENV
-    from zhiben_training.registry.store import make_engine
+    from zhiben_training.registry import registry_url
 
-    engine = make_engine(db_url)
-    click.echo(engine.url.render_as_string(hide_password=True))
-    engine.dispose()
+    click.echo(registry_url(db_url))
     if db_url:
         source = "来自 --db 选项"
     elif os.environ.get(DB_URL_ENV):
@@ -102,7 +100,7 @@ def serve(data_dir: Path | None, stop: bool, url_only: bool) -> None:
     直到 zhiben db serve --stop。首次启动需要初始化数据目录（数秒）。
     """
     from zhiben_training.paths import zhiben_home
-    from zhiben_training.registry.local_server import start_local_server, stop_local_server
+    from zhiben_training.registry import start_local_server, stop_local_server
 
     directory = data_dir if data_dir is not None else zhiben_home() / "postgres"
     if stop:

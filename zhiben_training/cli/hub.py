@@ -42,7 +42,7 @@ def command() -> None:
 def release_cmd(course, assignment, out) -> None:
     """把每位考生自己的试卷发布到在线考场，并为每人生成一次性准考证号（只保存其哈希）。"""
     from zhiben_training.assess.exchange import release_to_exchange
-    from zhiben_training.hub.codes import hub_dir, issue_codes
+    from zhiben_training.hub import hub_dir, issue_codes
 
     names = release_to_exchange(course, assignment)
     codes = issue_codes(course, assignment, names)
@@ -62,7 +62,7 @@ def release_cmd(course, assignment, out) -> None:
               help="examiner 考核人员，trainer 培训讲师。")
 def staff_cmd(course, username, role) -> None:
     """添加考核人员或培训讲师账号，登录码只显示这一次。"""
-    from zhiben_training.hub.codes import ROLES, add_staff, normalize_id
+    from zhiben_training.hub import ROLES, add_staff, normalize_id
 
     code = add_staff(course, username, role)
     click.echo(f"{ROLES[role]} {normalize_id(username)} 的登录码：{code}（只显示这一次，登录时账号不区分大小写）")
@@ -80,14 +80,12 @@ def staff_cmd(course, username, role) -> None:
 def window_cmd(course, assignment, opens, closes, late, late_until, by) -> None:
     """设置考试时间（开考、结束、迟交规则），写入日志。"""
     from zhiben_training.assess.exchange import LATE_POLICIES, beijing, set_window
-    from zhiben_training.assess.nbgrader_adapter import set_due_date
 
     window = set_window(course, assignment, opens_at=_when(opens), closes_at=_when(closes), late=late,
                         late_until=_when(late_until) if late_until else None, by=by)
-    set_due_date(course, assignment, _when(closes))
     click.echo(f"{assignment}：{beijing(_when(window.opens_at))} 开考，{beijing(_when(window.closes_at))} 结束，"
                f"{LATE_POLICIES[late]}。")
-    from zhiben_training.hub.prestart import lead_minutes, prestart_time
+    from zhiben_training.hub import lead_minutes, prestart_time
 
     start = prestart_time(course, _when(window.opens_at))
     if start is None:
@@ -106,7 +104,7 @@ def window_cmd(course, assignment, opens, closes, late, late_until, by) -> None:
 def extend_cmd(course, assignment, trainee, until, by) -> None:
     """为个别考生延长考试时间（如机器故障），写入日志。"""
     from zhiben_training.assess.exchange import beijing, extend
-    from zhiben_training.hub.codes import normalize_id
+    from zhiben_training.hub import normalize_id
 
     extend(course, assignment, normalize_id(trainee), until=_when(until), by=by)
     click.echo(f"已为考生 {normalize_id(trainee)} 延长至 {beijing(_when(until))}。")
@@ -117,7 +115,7 @@ def extend_cmd(course, assignment, trainee, until, by) -> None:
 @click.argument("username")
 def unlock_cmd(course, username) -> None:
     """解锁连续输错准考证号被锁定的账号。"""
-    from zhiben_training.hub.codes import unlock
+    from zhiben_training.hub import unlock
 
     unlock(course, username)
     click.echo(f"已解锁 {username}。")
@@ -152,7 +150,7 @@ def config_cmd(course, hub_dir, home_root, port, db_url, lessons, prestart_minut
     考试时间窗（只读）和本人的交卷目录；不挂载服务账号令牌；网络策略只允许访问考场和域名解析。
     """
     if kubernetes:
-        from zhiben_training.hub.kubernetes import write_kubernetes
+        from zhiben_training.hub import write_kubernetes
 
         out = hub_dir if hub_dir != Path("hub-run") else Path("k8s")
         write_kubernetes(out, course_dir=lessons or Path("course"), lab_dir=Path("assessments") / "lab",
@@ -160,8 +158,7 @@ def config_cmd(course, hub_dir, home_root, port, db_url, lessons, prestart_minut
         click.echo(f"已在 {out}/ 生成 Kubernetes 部署文件（values.yaml、Dockerfile、Dockerfile.hub、README.md）；"
                    f"按 {out}/README.md 的步骤构建镜像并用 Helm 部署。")
         return
-    from zhiben_training.hub.config import write_hub_config
-    from zhiben_training.hub.passage import closed_to_trainees
+    from zhiben_training.hub import closed_to_trainees, write_hub_config
 
     lead = None if no_prestart else prestart_minutes
     path = write_hub_config(hub_dir, course_root=course, home_root=home_root, port=port, hub_port=port + 81,
@@ -184,7 +181,7 @@ def selfchecks_cmd(hub_dir, prefix) -> None:
     """培训讲师：查看每位学员完成了哪几课的自测（得分）。"""
     import pwd
 
-    from zhiben_training.lessons.room import finished
+    from zhiben_training.lessons import finished, lesson_label
 
     def owner(uid: int) -> str:
         try:
@@ -196,7 +193,7 @@ def selfchecks_cmd(hub_dir, prefix) -> None:
     rows = finished(Path(hub_dir) / "selfchecks", owner_to_user=owner)
     for row in rows:
         done = "已完成" if row["all_answered"] else "未答完"
-        what = _lesson_name(row["lesson"])
+        what = lesson_label(row["lesson"])
         what = what if what == "模拟练习" else f"第 {row['lesson']} 课自测"
         click.echo(f"{row['user']}  {what}  {done}  得分 {row['points']}/{row['total']}")
     click.echo(f"共 {len({r['user'] for r in rows})} 人提交过自测。")
@@ -219,16 +216,8 @@ def _owner_map(prefix: str):
     return owner
 
 
-def _lesson_name(number: str) -> str:
-    """'03' → 第03课; the practice notebook and its recorded results → 模拟练习."""
-    from zhiben_training.lessons.notebooks.practice import NUMBER
-    from zhiben_training.lessons.practice import PRACTICE_RECORD
-
-    return "模拟练习" if number in (NUMBER, PRACTICE_RECORD) else f"第{number}课"
-
-
 def _clock(moment) -> str:
-    from zhiben_training.hub.hours import BEIJING
+    from zhiben_training.hub import BEIJING
 
     return moment.astimezone(BEIJING).strftime("%H:%M") if moment else "—"
 
@@ -248,8 +237,14 @@ def _clock(moment) -> str:
 @db_option
 def hours_cmd(course, hub_dir, prefix, rule_path, round_id, do_import, out, db_url) -> None:
     """培训场次的学时：每位学员的登录、退出、有效学习时间、打开的课和自测得分；可导入登记库。"""
-    from zhiben_training.hub.codes import trainee_accounts
-    from zhiben_training.hub.hours import credit_rule, import_session_hours, session_events, session_hours
+    from zhiben_training.hub import (
+        credit_rule,
+        import_session_hours,
+        session_events,
+        session_hours,
+        trainee_accounts,
+    )
+    from zhiben_training.lessons import lesson_label
 
     if do_import and not round_id:
         raise click.UsageError("--import 需要 --round（记入哪一轮培训）。")
@@ -257,8 +252,8 @@ def hours_cmd(course, hub_dir, prefix, rule_path, round_id, do_import, out, db_u
     days = session_hours(session_events(course, hub_dir, owner_to_user=_owner_map(prefix)), rule)
     click.echo(rule.describe())
     for day in days:
-        checks = "、".join(f"{_lesson_name(n)} {p}/{t}" for n, p, t in day.selfchecks) or "无"
-        opened = "、".join(_lesson_name(n) for n in day.lessons_opened) or "无"
+        checks = "、".join(f"{lesson_label(n)} {p}/{t}" for n, p, t in day.selfchecks) or "无"
+        opened = "、".join(lesson_label(n) for n in day.lessons_opened) or "无"
         logout = f"退出 {_clock(day.last_logout)}" if day.last_logout else "未退出登录"
         click.echo(f"{mask_id(day.user)}  {day.date}  登录 {_clock(day.first_login)}  {logout}  "
                    f"最后操作 {_clock(day.last_action)}  有效 {day.active_minutes:g} 分钟  学时 {day.hours:g}  "
@@ -292,7 +287,7 @@ def hours_cmd(course, hub_dir, prefix, rule_path, round_id, do_import, out, db_u
 @click.option("--check", is_flag=True, help="启动考场、确认登录页可用后立即停止（考前演练；不启动考生服务器）。")
 def start_cmd(hub_dir, check) -> None:
     """启动考场服务器（前台运行，Ctrl-C 结束；考生服务器保持运行，重启后继续）。"""
-    from zhiben_training.hub.check import check_hub, hub_command
+    from zhiben_training.hub import check_hub, hub_command
 
     if check:
         url = check_hub(hub_dir)

@@ -22,7 +22,7 @@ def command() -> None:
               help="讲师版：显示全部代码、打开时不自动运行（备课用）；请用 --out 写到 course/ 以外的目录")
 def build(out_dir: Path, check: bool, trainer: bool) -> None:
     """由 zhiben_training/lessons/notebooks/ 的源代码生成课程笔记本（无输出、单元格编号稳定）。"""
-    from zhiben_training.lessons.build import build_course, check_course
+    from zhiben_training.lessons import build_course, check_course
 
     if check:
         if not out_dir.is_dir():
@@ -63,7 +63,7 @@ def _exam_question_ids(course: Path) -> tuple[set[str], int]:
 def practice_set(courses: tuple[Path, ...], out: Path, bank: Path | None) -> None:
     """考核人员：从题库导出模拟练习题，排除已生成的考核试卷中出现的全部题目。"""
     from zhiben_training.assess.papers import load_bank
-    from zhiben_training.lessons.practice import write_practice_set
+    from zhiben_training.lessons import write_practice_set
 
     exam_ids, variants = set(), 0
     for course in courses:
@@ -91,8 +91,7 @@ def open_cmd(folder: Path, practice: Path | None, copy_only: bool, no_browser: b
     import sys
     import tempfile
 
-    from zhiben_training.lessons.install import copy_course
-    from zhiben_training.lessons.practice import PRACTICE_FILE
+    from zhiben_training.lessons import PRACTICE_FILE, copy_course
 
     with tempfile.TemporaryDirectory() as scratch:
         extra = ()
@@ -108,7 +107,7 @@ def open_cmd(folder: Path, practice: Path | None, copy_only: bool, no_browser: b
         click.echo(f"保留了你的 {name}（与新版不同，未覆盖；要换成新版，先把它改名或移走再运行本命令）。")
     if copy_only:
         return
-    from zhiben_training.lessons.lab import learner_lab
+    from zhiben_training.lessons import learner_lab
 
     lab = learner_lab(report.folder)  # Chinese menus, no nbgrader panels (see lessons/lab.py)
     os.environ.update(lab.env)

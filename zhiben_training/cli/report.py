@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from zhiben_training.cli._registry_common import db_option as _db_option
+from zhiben_training.cli._registry_common import open_from
 
 _out_option = click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports-out"),
@@ -25,14 +26,8 @@ _unit_option = click.option(
 )
 
 
-def _open(db_url: str | None):
-    from zhiben_training.registry import open_registry
-
-    return open_registry(db_url)
-
-
 def _done(paths: list[Path], out_dir: Path) -> None:
-    from zhiben_training.reports.manifest import MANIFEST_NAME
+    from zhiben_training.reports import MANIFEST_NAME
 
     for path in paths:
         click.echo(f"已写出：{path}")
@@ -61,37 +56,27 @@ def command() -> None:
 def roster_command(round_id: str, masked: bool, spec_path: Path | None, out_dir: Path, db_url: str | None,
                    unit: str | None, today: dt.datetime | None) -> None:
     """导出培训考核人员花名册（XLSX + 带 BOM 的 UTF-8 CSV），写出前逐行校验。"""
-    from zhiben_training.reports.columns import load_spec
-    from zhiben_training.reports.roster import write_roster
-    from zhiben_training.reports.sources import roster_frame
+    from zhiben_training.reports import export_roster, load_spec
 
     spec = load_spec(spec_path)
     day = today.date() if today else dt.date.today()
-    with _open(db_url) as registry:
-        frame = roster_frame(registry, round_id=round_id, today=day)
-        title = registry.round_title(round_id)
-    export = write_roster(frame, out_dir, round_id=round_id, spec=spec, masked=masked, unit=unit, generated=day,
-                          round_title=title)
-    click.echo(f"花名册（{title}{'，公示版' if masked else ''}）共 {export.rows} 人。")
-    _done([export.xlsx, export.csv], out_dir)
+    with open_from(db_url) as registry:
+        roster = export_roster(registry, out_dir, round_id=round_id, today=day, spec=spec, masked=masked,
+                               unit=unit)
+    click.echo(f"花名册（{roster.title}{'，公示版' if masked else ''}）共 {roster.export.rows} 人。")
+    _done([roster.export.xlsx, roster.export.csv], out_dir)
 
 
 def _periodic(kind: str, value: str | None, out_dir: Path, db_url: str | None, today: dt.datetime | None,
               unit: str | None) -> None:
-    from zhiben_training.reports.periodic import build_periodic_report
-    from zhiben_training.reports.periods import parse_period
-    from zhiben_training.reports.publish import write_periodic
-    from zhiben_training.reports.sources import periodic_inputs
+    from zhiben_training.reports import export_periodic
 
-    period = parse_period(kind, value)
-    as_of = today.date() if today else dt.date.today()
-    with _open(db_url) as registry:
-        inputs = periodic_inputs(registry, period, as_of=as_of)
-    report = build_periodic_report(inputs, period, as_of=as_of)
-    export = write_periodic(report, out_dir, unit=unit, generated=as_of)
-    for label, text in report.summary:
+    with open_from(db_url) as registry:
+        filed = export_periodic(registry, out_dir, kind=kind, period=value,
+                                as_of=today.date() if today else dt.date.today(), unit=unit)
+    for label, text in filed.report.summary:
         click.echo(f"{label}：{text}")
-    _done([export.xlsx, export.html], out_dir)
+    _done([filed.export.xlsx, filed.export.html], out_dir)
 
 
 @command.command("quarterly")

@@ -51,15 +51,13 @@ def command(person_id, enterprise_uscc, district, round_id, as_json, today, db_u
             _emit(frame, PERSON_HEADERS, as_json, title=f"{frame['enterprise_name'].iloc[0]}  轮次 {round_id}")
             return
         by = "enterprise_uscc" if district else "district"
-        frame = registry.status(round_id=round_id, district=district, today=today)
-        if frame.empty:
+        summary = registry.status_summary(round_id=round_id, by=by, district=district, today=today)
+        if summary.empty:
             raise NotFoundError(f"轮次 {round_id}{'在' + district if district else ''}没有培训对象。")
-        from zhiben_training.registry.status import summarise
-
-        summary = summarise(frame, by=by)
+        people = int(summary["total"].sum())
         if not as_json:
             summary["completion_rate"] = summary["completion_rate"].map(lambda r: f"{r:.1%}")
-        _emit(summary, SUMMARY_HEADERS, as_json, title=f"轮次 {round_id}  {district or '全市'}  共 {len(frame)} 人")
+        _emit(summary, SUMMARY_HEADERS, as_json, title=f"轮次 {round_id}  {district or '全市'}  共 {people} 人")
     finally:
         registry.close()
 
@@ -83,16 +81,7 @@ def _default_round(registry: Registry) -> str:
 
 
 def _person(registry: Registry, person_id: str, round_id: str | None, today, as_json: bool) -> None:
-    import pandas as pd
-
-    people = registry.people()
-    match = people[people["person_id"] == person_id]
-    if match.empty:
-        raise NotFoundError(f"登记库中没有身份证号为 {mask_id(person_id)} 的人员。")
-    round_ids = [round_id] if round_id else list(registry.rounds().sort_values("round_id")["round_id"])
-    frames = [registry.status(round_id=r, person_id=person_id, today=today) for r in round_ids]
-    frame = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
-    row = match.iloc[0]
+    row, frame = registry.person_status(person_id, round_id=round_id, today=today)
     title = f"{mask_id(person_id)} {row['name']}（{row['role']}）"
     if frame.empty:
         click.echo(f"{title}：不属于所选轮次的培训对象。")

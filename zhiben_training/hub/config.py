@@ -144,7 +144,7 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str, lessons: bo
         sub.chmod(0o755)
     disabled, server = TRAINEE_DISABLED, _SERVER
     if lessons:
-        from zhiben_training.lessons.lab import LEARNER_DISABLED, LEARNER_SETTINGS
+        from zhiben_training.lessons import LEARNER_DISABLED, LEARNER_SETTINGS
 
         # the trainee server runs no classic notebook (_SERVER): its "笔记本" link would lead nowhere
         disabled = {**TRAINEE_DISABLED, **LEARNER_DISABLED, "@jupyter-notebook/lab-extension:interface-switcher": True,

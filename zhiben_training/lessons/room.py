@@ -15,7 +15,10 @@ import os
 import pwd
 from pathlib import Path
 
-__all__ = ["DROP_ENV", "record_result", "finished"]
+from zhiben_training.lessons.notebooks import practice as practice_notebook
+from zhiben_training.lessons.practice import PRACTICE_RECORD
+
+__all__ = ["DROP_ENV", "record_result", "finished", "lesson_label"]
 
 DROP_ENV = "ZHIBEN_SELFCHECK_DIR"
 
@@ -43,3 +46,9 @@ def finished(folder: Path, *, owner_to_user=None) -> list[dict]:
             continue
         rows[(record["user"], record["lesson"])] = record
     return [rows[key] for key in sorted(rows)]
+
+
+def lesson_label(lesson: str) -> str:
+    """A result's lesson as a trainer reads it: ``"03"`` → 第03课; the practice notebook and its
+    recorded results → 模拟练习."""
+    return "模拟练习" if lesson in (practice_notebook.NUMBER, PRACTICE_RECORD) else f"第{lesson}课"

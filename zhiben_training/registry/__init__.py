@@ -10,14 +10,19 @@ Public API (pinned by tests/registry/test_public_api.py)::
     reg.renewals_due(days=90)
     reg.record_assessment_results(round_id=..., rows=..., actor=..., reason=...)
 
-Layout (one module per noun): ``models/`` the tables; ``migrations/`` Alembic (named revisions,
-run programmatically by ``store.upgrade``); ``store`` engine, pragmas and the write lock; ``rules``
-the rules file ``data/registry_rules.json`` (every figure cited, configuration labelled
-"configurable, not law"); ``grades`` the one pass rule; ``status`` and ``renewals`` the set-based
-queries; ``scores`` results from the gradebook (new / changed / unchanged, item scores in the same
-transaction); ``completion`` who passed when and when a person completed a round; ``certificates``
-renewal; ``audit`` the append-only log; ``imports/`` reading,
-validating and writing XLSX/CSV files; ``synthetic`` loading a synthetic city.
+The face is ``__all__`` below (lazy: a name's module loads on first use); code outside the registry
+imports nothing else (tests/test_faces.py). ``registry_rules()`` is the rules file
+``data/registry_rules.json`` (every figure cited, configuration labelled "configurable, not law").
+
+Layout (one module per noun): ``api`` the registry handle; ``models/`` the tables; ``migrations/``
+Alembic (named revisions, run programmatically by ``store.upgrade``); ``store`` engine, pragmas and the
+write lock; ``rules`` the rules file; ``grades`` the one pass rule; ``status`` and ``renewals`` the
+set-based queries; ``scores`` results from the gradebook (new / changed / unchanged, item scores in the
+same transaction); ``completion`` who passed when and when a person completed a round;
+``certificates`` and ``renewal_conditions`` renewal; ``rounds`` opening a year's rounds; ``names``
+rounds and certificate types in words; ``audit`` the append-only log; ``imports/`` reading, validating
+and writing XLSX/CSV files; ``bulk`` fast bulk writes; ``synthetic`` and ``city_check`` loading a
+synthetic city; ``local_server`` a local PostgreSQL.
 
 Storage: SQLite by default (WAL, foreign keys on, busy timeout ``$ZHIBEN_DB_BUSY_TIMEOUT`` seconds,
 file mode 0600); PostgreSQL through the same URL (``postgresql+psycopg://…``). Writers hold one
@@ -35,17 +40,30 @@ import lazy_loader as lazy
 
 # each name loads its module on first use, so `zhiben --help` does not import SQLAlchemy
 # (tests/test_startup.py)
-__getattr__, __dir__, _ = lazy.attach(__name__, submod_attrs={
-    "api": ["Registry", "open_registry"],
+_lazy_getattr, __dir__, _ = lazy.attach(__name__, submod_attrs={
+    "api": ["Registry", "open_registry", "registry_url"],
     "grades": ["passes", "score_percent"],
-    "imports": ["IMPORT_KINDS", "ImportResult", "write_template"],
+    "imports": ["IMPORT_KINDS", "ImportResult", "mask_value", "write_template"],
+    "local_server": ["start_local_server", "stop_local_server"],
     "scores": ["RecordedResult", "RecordedResults"],
 })
-__all__ = ["open_registry", "Registry", "IMPORT_KINDS", "ImportResult", "write_template", "passes",
-           "score_percent", "RecordedResult", "RecordedResults"]
+__all__ = ["IMPORT_KINDS", "ImportResult", "RecordedResult", "RecordedResults", "Registry", "mask_value",
+           "open_registry", "passes", "registry_rules", "registry_url", "score_percent", "start_local_server",
+           "stop_local_server", "write_template"]
+
+
+def __getattr__(name: str):
+    if name == "registry_rules":  # the function ``rules.rules``: a face name never equals a module's name
+        from .rules import rules
+
+        return rules
+    return _lazy_getattr(name)
+
 
 if TYPE_CHECKING:
-    from .api import Registry, open_registry
+    from .api import Registry, open_registry, registry_url
     from .grades import passes, score_percent
-    from .imports import IMPORT_KINDS, ImportResult, write_template
+    from .imports import IMPORT_KINDS, ImportResult, mask_value, write_template
+    from .local_server import start_local_server, stop_local_server
+    from .rules import rules as registry_rules
     from .scores import RecordedResult, RecordedResults

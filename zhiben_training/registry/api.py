@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from zhiben_training.errors import NotFoundError
+from zhiben_training.identifiers import mask_id
+
 from . import models as m
 from .audit import audit_entries
 from .certificates import renew_certificate
@@ -28,7 +31,7 @@ from .synthetic import load_city_frames, read_city
 if TYPE_CHECKING:
     from .imports import ImportResult
 
-__all__ = ["Registry", "open_registry"]
+__all__ = ["Registry", "open_registry", "registry_url"]
 
 
 def open_registry(url: str | None = None) -> Registry:
@@ -40,6 +43,16 @@ def open_registry(url: str | None = None) -> Registry:
     engine = make_engine(url)
     upgrade(engine)
     return Registry(engine)
+
+
+def registry_url(url: str | None = None) -> str:
+    """The address ``url`` resolves to (the same default as :func:`open_registry`), password hidden,
+    without migrating anything (``zhiben db where``)."""
+    engine = make_engine(url)
+    try:
+        return engine.url.render_as_string(hide_password=True)
+    finally:
+        engine.dispose()
 
 
 class Registry:
@@ -131,6 +144,19 @@ class Registry:
         frame = self.status(round_id=round_id, district=district, enterprise_uscc=enterprise_uscc,
                             today=today)
         return summarise(frame, by=by)
+
+    def person_status(self, person_id: str, *, round_id: str | None = None,
+                      today: dt.date | None = None) -> tuple[dict, pd.DataFrame]:
+        """One person's registry row and their status in ``round_id``, or in every round that covers them
+        (in round order); ``NotFoundError`` when the registry holds no such person."""
+        people = self.people()
+        match = people[people["person_id"] == person_id]
+        if match.empty:
+            raise NotFoundError(f"登记库中没有身份证号为 {mask_id(person_id)} 的人员。")
+        round_ids = [round_id] if round_id else sorted(self.rounds()["round_id"])
+        frames = [self.status(round_id=r, person_id=person_id, today=today) for r in round_ids]
+        covered = [f for f in frames if not f.empty] or frames[:1] or [pd.DataFrame()]
+        return match.iloc[0].to_dict(), pd.concat(covered, ignore_index=True)
 
     def renewals_due(self, *, days: int, today: dt.date | None = None, district: str | None = None,
                      enterprise_uscc: str | None = None) -> pd.DataFrame:

@@ -50,7 +50,7 @@ def roster_frame(registry: Registry, *, round_id: str, today: dt.date | None = N
 
 def _ce_rule() -> tuple[str | None, float, tuple[str, ...], str]:
     """建质〔2008〕75号 第十七条: special-operation workers, at least 24 hours a year (registry rules)."""
-    from zhiben_training.registry.rules import rules
+    from zhiben_training.registry import registry_rules as rules
 
     for name, audience in rules()["audiences"].items():
         if audience.get("min_annual_hours"):

@@ -34,16 +34,16 @@ if TYPE_CHECKING:
     from zhiben_training.synth._io import data_dictionary_markdown
 
 __all__ = [
+    "CityManifest",
+    "DEFAULT_REFERENCE_DATE",
+    "DEFAULT_SEED",
+    "SCALES",
+    "Scale",
+    "TABLES",
+    "data_dictionary_markdown",
     "generate_city",
     "load_city",
     "load_site_records",
-    "CityManifest",
-    "Scale",
-    "SCALES",
-    "TABLES",
-    "DEFAULT_SEED",
-    "DEFAULT_REFERENCE_DATE",
-    "data_dictionary_markdown",
 ]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zhiben_training.assess.exchange import variants
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.papers import NOTEBOOK_NAME
 
 
 @dataclass(frozen=True)

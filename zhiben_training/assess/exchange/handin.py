@@ -23,7 +23,7 @@ from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.exchange._claims import Identifier, Witnesses
 from zhiben_training.assess.exchange._handin_files import MAX_FILE_BYTES, iter_candidates
 from zhiben_training.assess.exchange.pods import gather_pod_handins
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.papers import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["Receipt", "Rejected", "collect", "receipts", "pack_handin", "MAX_FILE_BYTES"]

@@ -31,7 +31,7 @@ from nbgrader.exchange.default import (
 
 from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.exchange.window import load_window, submission_refusal
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.papers import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["PersonalFetchAssignment", "PersonalList", "PersonalSubmit", "release_to_exchange",

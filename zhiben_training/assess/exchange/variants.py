@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, build_notebook, cell_ids
+from zhiben_training.assess.papers import NOTEBOOK_NAME, build_notebook, cell_ids
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["assignment_id", "paper_seed", "generate", "release", "load_keys", "variant_dir",
@@ -59,7 +59,7 @@ def variant_trainees(course_root: Path, assignment: str, *, action: str = "") ->
 
 
 def _default_builder() -> Callable:
-    from zhiben_training.assess.papers.paper import build_paper
+    from zhiben_training.assess.papers import build_paper
 
     return build_paper
 

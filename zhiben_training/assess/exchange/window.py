@@ -94,6 +94,10 @@ def events(course_root: Path) -> list[dict]:
 
 def set_window(course_root: Path, assignment: str, *, opens_at: dt.datetime, closes_at: dt.datetime,
                late: str = "refuse", late_until: dt.datetime | None = None, by: str = "") -> Window:
+    """Set (or move) the exam window, log the change, and make its closing time nbgrader's due date, so a
+    paper taken late (late policy "mark") is marked late in the gradebook by nbgrader's own rule."""
+    from zhiben_training.assess.nbgrader_adapter import set_due_date  # nbgrader: not for a hub login
+
     if late not in LATE_POLICIES:
         raise AssessmentError(f"迟交规则只能是 {'、'.join(LATE_POLICIES)}，不是 {late}。")
     if closes_at <= opens_at:
@@ -103,6 +107,7 @@ def set_window(course_root: Path, assignment: str, *, opens_at: dt.datetime, clo
                     late, late_until.astimezone(dt.UTC).isoformat() if late_until else None,
                     dict(old.extensions) if old else {})
     _write(course_root, window)
+    set_due_date(course_root, assignment, closes_at)
     log_event(course_root, "window", assignment=assignment, by=by, opens_at=window.opens_at,
               closes_at=window.closes_at, late=late, late_until=window.late_until)
     return window

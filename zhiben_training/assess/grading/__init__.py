@@ -5,7 +5,9 @@ nbgrader's gradebook. Also the tampering report against each trainee's own varia
 import lazy_loader as lazy
 
 __getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
-    "batch": ["UNGRADED_LABEL", "AutogradeSummary", "autograde", "grading_status", "require_fully_graded"],
+    "batch": ["UNGRADED_LABEL", "AutogradeSummary", "autograde", "dropped_manual_grades", "grading_status",
+              "require_fully_graded"],
     "integrity": ["tamper_reports"],
+    "submission": ["captured_answer"],
     "sandbox": ["Limits", "describe_isolation", "isolation_level"],
 })

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from zhiben_training.assess.exchange.variants import load_keys, variant_dir
+from zhiben_training.assess.exchange import load_keys, variant_dir
 from zhiben_training.assess.grading._kernel import TrainingKernel
 from zhiben_training.assess.grading.sandbox import UID_BLOCK, Limits, Zygote, kill_uids
 from zhiben_training.assess.grading.submission import (
@@ -35,7 +35,7 @@ from zhiben_training.assess.grading.submission import (
     read_written,
     write_own,
 )
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.papers import NOTEBOOK_NAME
 from zhiben_training.errors import GradingFaultError
 
 __all__ = ["Runner", "grade_one", "write_autograded", "default_scorer"]
@@ -65,13 +65,13 @@ def _overtime(limits: Limits, index: int) -> str:
 
 
 def default_scorer() -> Callable:
-    from zhiben_training.assess.papers.paper import score_item
+    from zhiben_training.assess.papers import score_item
 
     return score_item
 
 
 def _item(data: dict):
-    from zhiben_training.assess.papers.paper import PaperItem
+    from zhiben_training.assess.papers import PaperItem
 
     try:
         return PaperItem(**data)

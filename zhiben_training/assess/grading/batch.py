@@ -47,7 +47,7 @@ from zhiben_training.assess.grading.sandbox import (
     describe_isolation,
     isolation_level,
 )
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.papers import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError, GradingFaultError, GradingIncompleteError
 
 __all__ = ["AutogradeSummary", "autograde", "submissions", "grading_status", "require_fully_graded",
@@ -70,6 +70,22 @@ class AutogradeSummary:
     worker_restarts: int = 0
     seconds: float = 0.0
     kernels: bool = True  # False: the paper has no code item, graded as data without any kernel
+    log_dir: str = ""  # the fork servers' stderr, where a fault's cause is told in full
+
+    def require_complete(self) -> None:
+        """Raise GradingIncompleteError (exit 4) when this run left any paper 未评分: no score was kept
+        for it, and results may not be used until a rerun grades it."""
+        if self.ungraded:
+            what = f"考核 {self.assignment_id}：{len(self.ungraded)} 份答卷{UNGRADED_LABEL}，没有记入任何分数"
+            hint = f"查看 {self.log_dir or '.autograde/logs/'} 后重新运行 zhiben assess autograde。"
+            raise _incomplete(self.ungraded, what, hint=hint)
+
+
+def _incomplete(open_: dict[str, str], what: str, *, hint: str) -> GradingIncompleteError:
+    """The one 未评分 error: ``what`` and up to ten trainees with their cause (all in ``ungraded``)."""
+    listing = "；".join(f"{s}（{c}）" for s, c in sorted(open_.items())[:10])
+    more = f"等 {len(open_)} 份" if len(open_) > 10 else ""
+    return GradingIncompleteError(f"{what}：{listing}{more}。", ungraded=open_, hint=hint)
 
 
 def submissions(course_root: Path, assignment: str) -> list[str]:
@@ -173,10 +189,8 @@ def require_fully_graded(course_root: Path, assignment: str) -> None:
     open_ = {s: v.get("cause", "") for s, v in grading_status(course_root, assignment).items()
              if v["status"] != "graded"}
     if open_:
-        listing = "；".join(f"{s}（{c}）" for s, c in sorted(open_.items())[:10])
-        raise GradingIncompleteError(
-            f"考核 {assignment} 有 {len(open_)} 份答卷{UNGRADED_LABEL}或尚未评分：{listing}。未导入任何成绩。",
-            ungraded=open_, hint=f"先重新运行 zhiben assess autograde --course {course_root} {assignment}。")
+        raise _incomplete(open_, f"考核 {assignment} 有 {len(open_)} 份答卷{UNGRADED_LABEL}或尚未评分，未导入任何成绩",
+                          hint=f"先重新运行 zhiben assess autograde --course {course_root} {assignment}。")
 
 
 _MAX_TEMP_PREFIX = 60  # kernels talk over ipc sockets under it: Unix socket paths end at 107 bytes
@@ -243,14 +257,16 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
               progress: bool = True, scorer: Callable | None = None,
               allow_unsandboxed: bool = False) -> AutogradeSummary:
     """Grade every collected submission of ``assignment`` that is new, changed, or 未评分 since the
-    last run. Submissions left 未评分 are in ``summary.ungraded``; the caller decides the exit code."""
+    last run. Submissions left 未评分 are in ``summary.ungraded``; ``summary.require_complete()`` raises
+    the error (exit 4) that says so."""
     started = time.perf_counter()
     course_root = Path(course_root)
     limits = limits or Limits()
     bwrap = bwrap_available() if use_bwrap is None else use_bwrap
     level = isolation_level(use_bwrap=bwrap)
     _check_isolation(level, allow_unsandboxed=allow_unsandboxed)
-    summary = AutogradeSummary(assignment, isolation=level, isolation_note=describe_isolation(level))
+    summary = AutogradeSummary(assignment, isolation=level, isolation_note=describe_isolation(level),
+                               log_dir=f"{course_root / '.autograde' / 'logs'}/")
     todo = [s for s in submissions(course_root, assignment) if students is None or s in students]
     if not todo:
         raise AssessmentError(f"考核 {assignment} 没有可评分的答卷。", hint="先运行 zhiben assess collect。")

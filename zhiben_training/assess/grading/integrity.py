@@ -17,9 +17,9 @@ from pathlib import Path
 
 import nbformat
 
-from zhiben_training.assess.exchange.variants import variant_dir
+from zhiben_training.assess.exchange import variant_dir
 from zhiben_training.assess.grading.submission import load_submission
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.papers import NOTEBOOK_NAME
 
 __all__ = ["CellFinding", "TamperReport", "tamper_report", "tamper_reports", "find_leaks"]
 

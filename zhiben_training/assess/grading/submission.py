@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines, split_lines
 
-from zhiben_training.assess.papers.answer_state import SPEC_KEY, answer_cells, read_item
-from zhiben_training.assess.papers.notebooks import ANSWER_MIME, CLICK_KINDS
+from zhiben_training.assess.papers import ANSWER_MIME, CLICK_KINDS, SPEC_KEY, answer_cells, read_item
 
 __all__ = ["Plan", "load_submission", "make_plan", "captured_answer", "graded_notebook", "read_own", "write_own",
            "read_clicks", "click_specs", "read_written"]

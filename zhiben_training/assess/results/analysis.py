@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zhiben_training.assess.papers.scoring import normalise_choice, normalise_truefalse
+from zhiben_training.assess.papers import normalise_choice, normalise_truefalse
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["ItemAnalysis", "item_analysis", "write_item_analysis", "analysis_title", "cronbach_alpha", "kr20", "plot_item_analysis", "item_analysis_figure",

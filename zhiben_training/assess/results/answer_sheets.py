@@ -14,9 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-from zhiben_training.assess.exchange.variants import load_keys
-from zhiben_training.assess.grading.submission import captured_answer
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, answer_cell_id, test_cell_id
+from zhiben_training.assess.exchange import load_keys
+from zhiben_training.assess.grading import captured_answer
+from zhiben_training.assess.papers import NOTEBOOK_NAME, answer_cell_id, test_cell_id
 from zhiben_training.assess.results.feedback import _answer_text, _key_text, _verdict
 from zhiben_training.assess.results.gradebook import item_scores
 from zhiben_training.errors import AssessmentError

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zhiben_training.assess.grading.batch import UNGRADED_LABEL, grading_status
+from zhiben_training.assess.grading import UNGRADED_LABEL, grading_status
 from zhiben_training.assess.results.gradebook import SHANGHAI, item_scores, totals
 
 __all__ = ["export_csv", "SHANGHAI"]

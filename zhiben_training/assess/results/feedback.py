@@ -23,9 +23,9 @@ from pathlib import Path
 import mistune
 import nbformat
 
-from zhiben_training.assess.exchange.variants import load_keys
-from zhiben_training.assess.grading.submission import captured_answer
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, paper_title
+from zhiben_training.assess.exchange import load_keys
+from zhiben_training.assess.grading import captured_answer
+from zhiben_training.assess.papers import NOTEBOOK_NAME, paper_title
 from zhiben_training.assess.results.gradebook import _beijing_date, totals
 from zhiben_training.errors import AssessmentError
 from zhiben_training.identifiers import is_valid_id, mask_id
@@ -68,7 +68,7 @@ def _answer_text(item: dict, answered: bool, value, source: str) -> str:
     if item["kind"] == "truefalse":
         return "正确" if value else "错误"
     if item["kind"] == "hazard_ids" and isinstance(value, list):
-        from zhiben_training.assess.papers.notebooks import NO_HAZARD, hazard_choices
+        from zhiben_training.assess.papers import NO_HAZARD, hazard_choices
 
         choices = hazard_choices()
         labels = dict(zip(choices["values"], choices["labels"], strict=True))

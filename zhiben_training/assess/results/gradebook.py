@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess.grading.batch import dropped_manual_grades, require_fully_graded
+from zhiben_training.assess.grading import dropped_manual_grades, require_fully_graded
 from zhiben_training.errors import AssessmentError, NotFoundError
 from zhiben_training.registry import passes
 
@@ -54,7 +54,7 @@ def grade_item(course_root: Path, assignment: str, trainee: str, item: str, *, s
     ``item`` is the item id (w01, k03): a written answer's grade sits on its answer cell, an
     auto-graded item's on its test cell; a full grade id is taken as given. Returns the change
     (old, new, max_score) for the examiner and the audit trail."""
-    from zhiben_training.assess.papers.notebooks import answer_cell_id, test_cell_id
+    from zhiben_training.assess.papers import answer_cell_id, test_cell_id
 
     graded = {row["grade_id"] for row in nbg.gradebook_scores(course_root, assignment)
               if row["student_id"] == trainee}

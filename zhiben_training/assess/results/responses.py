@@ -15,10 +15,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from zhiben_training.assess.exchange import variants
-from zhiben_training.assess.grading.submission import captured_answer
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME, test_cell_id
-from zhiben_training.assess.papers.paper import PaperItem, bank_letters
+from zhiben_training.assess.exchange import load_keys
+from zhiben_training.assess.grading import captured_answer
+from zhiben_training.assess.papers import NOTEBOOK_NAME, PaperItem, bank_letters, test_cell_id
 from zhiben_training.assess.results import gradebook
 
 __all__ = ["responses_frame"]
@@ -69,7 +68,7 @@ def responses_frame(course_root: Path, assignment: str) -> pd.DataFrame:
     earned = {(r.student_id, r.item_id): r.score for r in scores.itertuples()}
     rows = []
     for trainee in sorted(scores["student_id"].unique()):
-        record = variants.load_keys(course_root, assignment, trainee)
+        record = load_keys(course_root, assignment, trainee)
         answers = _captured(course_root, assignment, trainee)
         for data in record["items"]:
             item = PaperItem(**{k: data[k] for k in PaperItem.__dataclass_fields__})

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 from zhiben_training.errors import ImportValidationError, UnreadableFileError
 
 from .reading import read_table
-from .row_report import remove_report, save_report
+from .row_report import mask_value, remove_report, save_report
 from .templates import write_template
 from .validation import check_references, parse_rows, spec
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-__all__ = ["IMPORT_KINDS", "ImportResult", "import_file", "write_template"]
+__all__ = ["IMPORT_KINDS", "ImportResult", "import_file", "mask_value", "write_template"]
 
 IMPORT_KINDS = ("people", "enterprises", "attendance", "hours")
 _ANALYZE_AFTER = 5_000  # rows written; beyond this the planner's statistics are refreshed (PostgreSQL)
