@@ -30,6 +30,7 @@ from zhiben_training.assess.grading.submission import (
     graded_notebook,
     load_submission,
     make_plan,
+    parse_submission,
     read_clicks,
     read_own,
     read_written,
@@ -65,13 +66,13 @@ def _overtime(limits: Limits, index: int) -> str:
 
 
 def default_scorer() -> Callable:
-    from zhiben_training.assess.papers.paper import score_item
+    from zhiben_training.assess.papers.scoring import score_item  # pure: no pandas to import
 
     return score_item
 
 
 def _item(data: dict):
-    from zhiben_training.assess.papers.paper import PaperItem
+    from zhiben_training.assess.papers.scoring import PaperItem
 
     try:
         return PaperItem(**data)
@@ -246,21 +247,22 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
     variant_folder = variant_dir(course_root, aid, student)
     variant = read_own(variant_folder / f"{NOTEBOOK_NAME}.ipynb")
     keys = load_keys(course_root, aid, student)
-    submitted, problem = load_submission(data)
+    raw, problem = parse_submission(data)  # once: the plan, the clicks and the text boxes all read it
+    submitted, problem = (None, problem) if problem else load_submission(raw)
     plan = make_plan(variant, submitted, problem)
     result = {"outputs": {}, "answers": {}, "stopped": ""}
     if plan.steps:
         files = {p.name: p for p in variant_folder.iterdir() if p.name != f"{NOTEBOOK_NAME}.ipynb"}
         result = runner.run(plan, files)
     if submitted is not None:  # click items: read from the file as data, never run
-        result["answers"].update(read_clicks(variant, data))
+        result["answers"].update(read_clicks(variant, raw))
         if not plan.steps:  # no code item was answered, so no kernel ran
             for d in keys["items"]:
                 if d["kind"] != "written":
                     result["answers"].setdefault(f"{d['item_id']}-test", (False, None, "未作答"))
     scores, comments, reason = _score(keys, plan, result, scorer)
     graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"],
-                             typed=read_written(variant, data) if submitted is not None else None, own=True)
+                             typed=read_written(variant, raw) if submitted is not None else None, own=True)
     sha = hashlib.sha256(data).hexdigest()
     graded.metadata["zhiben_grading"] = {"isolation": isolation, "submission_sha256": sha}
     return {"student": student, "sha256": sha, "graded": graded,

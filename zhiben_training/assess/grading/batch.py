@@ -188,12 +188,6 @@ def _short_temp_dir() -> str:
     return folder if len(os.fsencode(folder)) <= _MAX_TEMP_PREFIX else "/tmp"
 
 
-def _store(writer: nbg.AutogradeWriter, aid: str, graded: dict, *, new_submission: bool) -> list[dict]:
-    return writer.record(assignment_id=aid, student_id=graded["student"], notebook_id=NOTEBOOK_NAME,
-                         graded=graded["graded"], comments=graded["comments"], timestamp=graded["timestamp"],
-                         drop_manual=new_submission)
-
-
 def _basis(state: dict) -> dict[str, str]:
     """student -> SHA-256 of the file the gradebook's rows were graded from (older state files: the
     graded one)."""
@@ -282,12 +276,15 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
         try:
             pool = GradingPool(job, workers=workers) if summary.kernels else KernelFreeGrader(job)
             with nbg.AutogradeWriter(course_root) as writer:
-                for kind, student, payload in pool.grade(pending):
-                    _settle(state, summary, writer, kind, student, payload, sha=shas[student], isolation=level)
-                    _save_state(state_file, state)
-                    bar.update(1)
-                    if summary.ungraded:
-                        bar.set_postfix_str(f"{UNGRADED_LABEL} {len(summary.ungraded)} 份")
+                batch = _Batch(state, state_file, summary, writer, isolation=level)
+                try:
+                    for kind, student, payload in pool.grade(pending):
+                        batch.settle(kind, student, payload, sha=shas[student])
+                        bar.update(1)
+                        if summary.ungraded:
+                            bar.set_postfix_str(f"{UNGRADED_LABEL} {len(summary.ungraded)} 份")
+                finally:  # what was graded before an interruption is kept (a rerun grades the rest)
+                    batch.flush()
         finally:
             if pool is not None:
                 pool.close()
@@ -297,24 +294,55 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
     return summary
 
 
-def _settle(state: dict, summary: AutogradeSummary, writer, kind: str, student: str, payload, *,
-            sha: str, isolation: str) -> None:
-    """Record one outcome: a graded result into the gradebook and state; a fault into state only."""
-    if kind == "graded":
+class _Batch:
+    """Outcomes of a run on their way into the gradebook and the state file. Graded results are
+    staged and written ``FLUSH_EVERY`` submissions (or ``FLUSH_SECONDS``) at a time in one
+    gradebook transaction; the state file is saved after that commit, so it never names a
+    submission graded whose rows are not in the gradebook (a run killed between the two re-grades
+    the batch, which writes the same rows). A fault is never a row: state only."""
+
+    FLUSH_EVERY = 100
+    FLUSH_SECONDS = 5.0
+
+    def __init__(self, state: dict, state_file: Path, summary: AutogradeSummary, writer, *, isolation: str):
+        self.state, self.state_file, self.summary, self.writer = state, state_file, summary, writer
+        self.isolation = isolation
+        self.graded: list[dict] = []
+        self.since = time.monotonic()
+
+    def settle(self, kind: str, student: str, payload, *, sha: str) -> None:
+        state = self.state
+        if kind == "graded":
+            basis = _basis(state)
+            new_submission = basis.get(student) not in (None, payload["sha256"])
+            self.writer.record(assignment_id=self.summary.assignment_id, student_id=student,
+                               notebook_id=NOTEBOOK_NAME, rows=payload["rows"], timestamp=payload["timestamp"],
+                               drop_manual=new_submission)
+            self.graded.append(payload)
+            if len(self.graded) >= self.FLUSH_EVERY or time.monotonic() - self.since >= self.FLUSH_SECONDS:
+                self.flush()
+        else:
+            state["graded"].pop(student, None)
+            state["ungraded"][student] = {"sha256": sha, "cause": payload}
+            self.summary.ungraded[student] = payload
+
+    def flush(self) -> None:
+        """Commit the staged rows, then record them graded in the state file (in that order)."""
+        dropped = self.writer.flush()
+        state, summary = self.state, self.summary
         basis = _basis(state)
-        new_submission = basis.get(student) not in (None, payload["sha256"])
-        dropped = _store(writer, summary.assignment_id, payload, new_submission=new_submission)
-        if dropped:
-            entry = {"sha256": payload["sha256"], "old_sha256": basis[student], "items": dropped}
-            state.setdefault("dropped_manual", {})[student] = entry
-            summary.manual_dropped[student] = dropped_text(entry)
-        basis[student] = payload["sha256"]
-        state["graded"][student] = {"sha256": payload["sha256"], "isolation": isolation}
-        state["ungraded"].pop(student, None)
-        summary.graded.append(student)
-        if payload["reason"]:
-            summary.problems[student] = payload["reason"]
-    else:
-        state["graded"].pop(student, None)
-        state["ungraded"][student] = {"sha256": sha, "cause": payload}
-        summary.ungraded[student] = payload
+        for payload in self.graded:
+            student = payload["student"]
+            if dropped.get(student):
+                entry = {"sha256": payload["sha256"], "old_sha256": basis[student], "items": dropped[student]}
+                state.setdefault("dropped_manual", {})[student] = entry
+                summary.manual_dropped[student] = dropped_text(entry)
+            basis[student] = payload["sha256"]
+            state["graded"][student] = {"sha256": payload["sha256"], "isolation": self.isolation}
+            state["ungraded"].pop(student, None)
+            summary.graded.append(student)
+            if payload["reason"]:
+                summary.problems[student] = payload["reason"]
+        self.graded = []
+        self.since = time.monotonic()
+        _save_state(self.state_file, state)

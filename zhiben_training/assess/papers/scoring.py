@@ -26,8 +26,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 
 __all__ = [
+    "PaperItem",
     "MAX_ANSWER_ITEMS",
     "MAX_TEXT_CHARS",
     "normalise_choice",
@@ -38,6 +40,24 @@ __all__ = [
 
 MAX_TEXT_CHARS = 4_000
 MAX_ANSWER_ITEMS = 200
+
+
+@dataclass(frozen=True)
+class PaperItem:
+    """One slot of a paper; ``key`` is the examiner-only expected answer (JSON-serialisable)."""
+
+    item_id: str
+    kind: str
+    prompt_md: str
+    answer_var: str
+    answer_template: str
+    points: float
+    key: object
+    source_question_id: str | None
+    citation: str
+    choices: dict | None = None  # what a click task's widgets offer (t03 without code); never the key
+
+
 _LEVELS = ("一般", "危大", "超规模")
 _TRUE = {"TRUE", "T", "正确", "对", "√", "✓", "是", "Y", "YES", "1"}
 _FALSE = {"FALSE", "F", "错误", "错", "×", "✗", "否", "N", "NO", "0"}
