@@ -13,7 +13,8 @@ that never starts, a scorer or disk error) is retried once, then the submission 
 
 A paper without any code item (the A paper by default: every item is clicked or typed into a
 text box) is graded with no kernel at all: ``needs_kernel`` reads the assignment's source notebook,
-and without a code answer cell no fork server, sandbox or kernel starts (``KernelFreeGrader``).
+and without a code answer cell no fork server, sandbox or kernel starts (``KernelFreeGrader``:
+the answers read as data in ``workers`` forked processes, the gradebook written here).
 
 Resumable: ``.autograde/<assignment>.json`` records, per trainee, the SHA-256 of the graded file
 and the isolation level, or the cause of a fault; the fork servers' stderr goes to
@@ -40,6 +41,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from zhiben_training.assess import nbgrader_adapter as nbg
+from zhiben_training.assess.grading._kernel_free import KernelFreeGrader
 from zhiben_training.assess.grading._supervisor import GradingPool, _Job
 from zhiben_training.assess.grading.sandbox import (
     Limits,
@@ -48,7 +50,7 @@ from zhiben_training.assess.grading.sandbox import (
     isolation_level,
 )
 from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
-from zhiben_training.errors import AssessmentError, GradingFaultError, GradingIncompleteError
+from zhiben_training.errors import AssessmentError, GradingIncompleteError
 
 __all__ = ["AutogradeSummary", "autograde", "submissions", "grading_status", "require_fully_graded",
            "dropped_manual_grades", "UNGRADED_LABEL"]
@@ -92,37 +94,6 @@ def needs_kernel(course_root: Path, assignment: str) -> bool:
     clicks = click_specs(source)
     return any(c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
                and c.metadata["nbgrader"].get("grade_id") not in clicks for c in source.cells)
-
-
-class _NoKernel:
-    """The runner of a paper without code items: running anything is a fault, never a score."""
-
-    def run(self, plan, files):
-        raise GradingFaultError("本试卷没有代码题，评分不运行任何代码，但答卷的评分计划中有代码单元格")
-
-    def recover(self) -> None:
-        pass
-
-
-class KernelFreeGrader:
-    """Grades a paper without code items in this process: each answer read from the file as data
-    and scored; no fork server, no sandbox, no kernel (same outcomes as ``GradingPool.grade``)."""
-
-    retries = worker_restarts = 0
-
-    def __init__(self, job: _Job):
-        from zhiben_training.assess.grading._worker import default_scorer
-
-        self.job, self.scorer, self.runner = job, job.scorer or default_scorer(), _NoKernel()
-
-    def grade(self, students: list[str]):
-        from zhiben_training.assess.grading._supervisor import _grade
-
-        for student in students:
-            yield _grade(self.job, student, self.runner, self.scorer)
-
-    def close(self) -> None:
-        pass
 
 
 def _state_path(course_root: Path, aid: str) -> Path:
@@ -274,7 +245,8 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
     with _SigtermAsExit(), tqdm(total=len(pending), disable=not progress, desc=f"评分 {assignment}",
                                 unit="份") as bar:
         try:
-            pool = GradingPool(job, workers=workers) if summary.kernels else KernelFreeGrader(job)
+            pool = (GradingPool(job, workers=workers) if summary.kernels
+                    else KernelFreeGrader(job, workers=workers, count=len(pending)))
             with nbg.AutogradeWriter(course_root) as writer:
                 batch = _Batch(state, state_file, summary, writer, isolation=level)
                 try:

@@ -24,9 +24,39 @@ __all__ = ["Plan", "parse_submission", "load_submission", "make_plan", "captured
 
 
 def read_own(path) -> nbformat.NotebookNode:
-    """Read a notebook this package wrote (a variant), skipping schema validation (hot path)."""
-    with open(path, encoding="utf-8") as fh:
-        return rejoin_lines(nbformat.from_dict(json.load(fh)))
+    """Read a notebook this package wrote (a variant), skipping schema validation (hot path).
+
+    Nodes only where readers use attribute access (the notebook, its metadata, each cell, its
+    metadata and ``nbgrader`` block); deeper values stay plain dicts and lists, and each source is
+    joined into one string (``rejoin_lines``). nbformat's recursive ``from_dict`` turned every
+    option label of every answer spec into a node and cost more than the rest of grading a paper
+    without code."""
+    with open(path, "rb") as fh:
+        raw = json.loads(fh.read())
+    cells = []
+    for cell in raw.get("cells", []):
+        if cell.get("outputs") or cell.get("attachments"):  # rare in a paper: the full conversion
+            node = rejoin_lines(nbformat.NotebookNode(cells=[nbformat.from_dict(cell)])).cells[0]
+        else:
+            node = _shallow(cell)
+            meta = _shallow(cell.get("metadata", {}))
+            if isinstance(meta.get("nbgrader"), dict):
+                dict.__setitem__(meta, "nbgrader", _shallow(meta["nbgrader"]))
+            dict.__setitem__(node, "metadata", meta)
+            if isinstance(node.get("source"), list):
+                dict.__setitem__(node, "source", "".join(node["source"]))
+        cells.append(node)
+    nb = _shallow(raw)
+    dict.__setitem__(nb, "cells", cells)
+    dict.__setitem__(nb, "metadata", _shallow(raw.get("metadata", {})))
+    return nb
+
+
+def _shallow(value: dict) -> nbformat.NotebookNode:
+    """A node holding ``value``'s items as they are (``NotebookNode(value)`` would convert each)."""
+    node = nbformat.NotebookNode()
+    dict.update(node, value)
+    return node
 
 
 def write_own(nb, path) -> None:
