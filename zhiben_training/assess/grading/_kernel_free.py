@@ -16,7 +16,7 @@ from zhiben_training.errors import GradingFaultError
 __all__ = ["KernelFreeGrader"]
 
 _MIN_PER_WORKER = 8  # below this a forked worker costs more than it saves
-_CHUNK = 4  # submissions sent to a worker at a time
+_CHUNK = 4  # at least this many submissions sent to a worker at a time (a quarter of its share at most)
 
 _job: _Job | None = None  # set in each worker before the fork (inherited, not pickled)
 _scorer = None
@@ -65,7 +65,8 @@ class KernelFreeGrader:
             return
         done = set()
         try:
-            for outcome in self.executor.map(_grade_here, students, chunksize=_CHUNK):
+            chunk = max(_CHUNK, len(students) // (4 * self.workers))
+            for outcome in self.executor.map(_grade_here, students, chunksize=chunk):
                 done.add(outcome[1])
                 yield outcome
         except BrokenProcessPool:  # a worker was killed (OOM, from outside): the machine's fault
