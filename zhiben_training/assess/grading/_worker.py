@@ -24,6 +24,7 @@ from pathlib import Path
 
 from zhiben_training.assess.exchange.variants import load_keys, variant_dir
 from zhiben_training.assess.grading._kernel import TrainingKernel
+from zhiben_training.assess.grading.integrity import tamper_findings
 from zhiben_training.assess.grading.sandbox import UID_BLOCK, Limits, Zygote, kill_uids
 from zhiben_training.assess.grading.submission import (
     captured_answer,
@@ -261,11 +262,12 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
                 if d["kind"] != "written":
                     result["answers"].setdefault(f"{d['item_id']}-test", (False, None, "未作答"))
     scores, comments, reason = _score(keys, plan, result, scorer)
+    tampering = tamper_findings(variant, submitted, problem, student)  # before graded_notebook fills the variant
     graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"],
                              typed=read_written(variant, raw) if submitted is not None else None, own=True)
     sha = hashlib.sha256(data).hexdigest()
     graded.metadata["zhiben_grading"] = {"isolation": isolation, "submission_sha256": sha}
-    return {"student": student, "sha256": sha, "graded": graded,
+    return {"student": student, "sha256": sha, "graded": graded, "tampering": tampering,
             "scores": scores, "comments": comments, "reason": reason, "timestamp": _timestamp(folder)}
 
 

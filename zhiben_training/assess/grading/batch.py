@@ -66,6 +66,7 @@ class AutogradeSummary:
     problems: dict[str, str] = field(default_factory=dict)  # student -> reason (partial/zero, the trainee's)
     ungraded: dict[str, str] = field(default_factory=dict)  # student -> cause (the machine's; no score)
     manual_dropped: dict[str, str] = field(default_factory=dict)  # student -> which manual grades a new file voided
+    tampering: dict[str, list] = field(default_factory=dict)  # student -> CellFindings (integrity), found while grading
     isolation: str = ""
     isolation_note: str = ""
     retries: int = 0
@@ -315,6 +316,8 @@ class _Batch:
             summary.graded.append(student)
             if payload["reason"]:
                 summary.problems[student] = payload["reason"]
+            if payload.get("tampering"):
+                summary.tampering[student] = payload["tampering"]
         self.graded = []
         self.since = time.monotonic()
         _save_state(self.state_file, state)
