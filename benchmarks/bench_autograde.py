@@ -233,9 +233,11 @@ def _paper_run(out_dir: Path, city: Path, *, code_tasks: bool) -> dict:
     collect(ours, aid, source=inbox)
     students = sorted(p.name for p in (ours / "submitted").iterdir())
 
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     summary = autograde(ours, aid, workers=2, progress=False)
     ours_seconds = time.perf_counter() - started
+    load_ours = (round(load_before, 1), round(os.getloadavg()[0], 1))
     servers = len(list((ours / ".autograde" / "logs").glob("zygote-*")))
     supervision = _supervision_cost(ours, aid, ours_seconds) if code_tasks else {"ungraded_after_kill": 0}
 
@@ -243,12 +245,14 @@ def _paper_run(out_dir: Path, city: Path, *, code_tasks: bool) -> dict:
     subset = students[:STOCK_N]
     _stock_course(ours, stock, subset, aid)
     api = nbg.nbgrader_api(stock)
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     for student in subset:
         result = api.autograde(aid, student, force=True, create=True)
         if not result.get("success"):
             raise RuntimeError(result.get("log", "")[-2000:])
     stock_seconds = time.perf_counter() - started
+    load_stock = (round(load_before, 1), round(os.getloadavg()[0], 1))
 
     ours_scores = _scores(ours, aid, subset)
     stock_scores = _scores(stock, aid, subset)
@@ -270,6 +274,7 @@ def _paper_run(out_dir: Path, city: Path, *, code_tasks: bool) -> dict:
         "identical_scores": not mismatches, "score_cells_compared": len(ours_scores),
         "mismatches": [f"{s}/{g}: ours={ours_scores[(s, g)]} stock={stock_scores.get((s, g))}" for s, g in mismatches[:10]],
         "ratio": round(ratio, 2),
+        "load_average_1min": {"ours_before_after": load_ours, "stock_before_after": load_stock},
         "target": (f"ours ≥ {TARGETS[kind]}× stock sequential nbgrader autograde, identical scores"
                    + (", no kernel started" if not code_tasks else " (choice items read as data)")),
         "met": ratio >= TARGETS[kind] and ok,

@@ -57,6 +57,15 @@ def test_a_changed_test_cell_and_edited_points_are_reported_for_that_trainee_onl
     assert found == {("k02-test", "modified"), ("t01-test", "metadata")}
 
 
+def test_autograde_finds_the_same_tampering_while_grading_from_its_one_read_of_each_file(course, tmp_path, scorer):
+    _submit_all(course, tmp_path, tamper_t002=True)
+    summary = run_autograde(course, scorer)
+    assert sorted(summary.graded) == ["T001", "T002", "T003"]
+    assert summary.tampering == {r.trainee_id: r.findings for r in tamper_reports(course, AID) if r.tampered}
+    assert {(f.grade_id, f.problem) for f in summary.tampering["T002"]} == {("k02-test", "modified"),
+                                                                            ("t01-test", "metadata")}
+
+
 def test_feedback_shows_score_verdict_and_comment_but_no_key_file_or_hidden_test(course, tmp_path, scorer):
     inbox = tmp_path / "inbox"
     paper = paper_of(course, "T001")

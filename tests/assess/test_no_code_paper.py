@@ -183,3 +183,43 @@ def test_a_paper_with_the_code_option_on_still_runs_its_code_in_the_sandbox(city
     variants.generate(root, round_id=ROUND, paper="A", trainees=TRAINEES[:1], city_dir=city, base_seed=5,
                       build=partial(build_paper, code_tasks=True))
     assert needs_kernel(root, AID)
+
+
+def test_a_paper_without_code_graded_in_forked_workers_scores_as_in_one_process_even_when_a_worker_dies(
+        no_code_course, scorer, tmp_path, monkeypatch):
+    """The submissions are shared out to worker processes (the examiner's process writes the
+    gradebook); a worker killed mid-batch is the machine's fault: its submissions are graded
+    again in the examiner's process, none is lost or scored from a half-done attempt."""
+    import os
+
+    from zhiben_training.assess.grading import _kernel_free
+
+    monkeypatch.setattr(_kernel_free, "_MIN_PER_WORKER", 1)  # six papers: enough for two workers here
+    root, _ = no_code_course
+    examiner, pids, marker = os.getpid(), tmp_path / "pids", tmp_path / "a-worker-died"
+
+    def watching(item, value):
+        with open(pids, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return scorer(item, value)
+
+    def dying(item, value):
+        if os.getpid() != examiner and not marker.exists():
+            marker.write_text("", encoding="utf-8")
+            os._exit(9)  # the worker process dies mid-submission
+        return scorer(item, value)
+
+    runs = {}
+    for name, how, workers in (("one", scorer, 1), ("two", watching, 2), ("killed", dying, 2)):
+        copy = tmp_path / name
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".autograde", "gradebook.db*"))
+        shutil.copy(root / "gradebook.db", copy / "gradebook.db")
+        runs[name] = (run_autograde(copy, how, workers=workers), scores(copy))
+    workers_used = set(pids.read_text(encoding="utf-8").split()) - {str(examiner)}
+    assert len(workers_used) == 2  # graded in two forked processes, not here
+    assert marker.exists() and runs["killed"][0].retries >= 1
+    for name in ("two", "killed"):
+        summary, got = runs[name]
+        assert summary.kernels is False and not summary.ungraded
+        assert sorted(summary.graded) == sorted(t["id"] for t in TRAINEES)
+        assert got == runs["one"][1]

@@ -2,8 +2,9 @@
 
 A course root is an nbgrader course directory: ``source/`` (template notebooks), ``release/``,
 ``submitted/``, ``autograded/``, ``feedback/``, ``gradebook.db``. Scores computed by our grader
-(outside the trainee's kernel) are written with nbgrader's own ``SaveAutoGrades`` and
-``AssignLatePenalties`` preprocessors, so the gradebook rows are those stock autograde writes.
+(outside the trainee's kernel) are written into nbgrader's own tables by the rules of its
+``SaveAutoGrades`` and ``AssignLatePenalties`` preprocessors (``determine_grade``, its late-penalty
+plugin), so the gradebook rows are those stock autograde writes, in one transaction per batch.
 """
 
 from __future__ import annotations
@@ -17,14 +18,34 @@ import warnings
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Comment, Grade, Gradebook, MissingEntry
+from nbgrader.api import (
+    Assignment,
+    BaseCell,
+    Comment,
+    Grade,
+    Gradebook,
+    MissingEntry,
+    Student,
+    SubmittedAssignment,
+    SubmittedNotebook,
+    new_uuid,
+)
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import AssignLatePenalties, ClearSolutions
-from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_locked, is_solution, parse_utc
+from nbgrader.utils import (
+    compute_checksum,
+    determine_grade,
+    is_grade,
+    is_locked,
+    is_solution,
+    is_task,
+    parse_utc,
+)
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import SAWarning
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import NoResultFound
 from traitlets.config import Config
 
 from zhiben_training.errors import AssessmentError
@@ -40,6 +61,7 @@ __all__ = [
     "split_name",
     "student_name",
     "record_autograde",
+    "autograde_rows",
     "AutogradeWriter",
     "gradebook_scores",
     "collect_exchange",
@@ -193,12 +215,34 @@ def register_students(course_root: Path, students: list[dict]) -> None:
                                         email=None)
 
 
+def autograde_rows(graded: nbformat.NotebookNode, comments: dict[str, str] | None = None) -> dict:
+    """What stock autograde stores for one graded notebook, as plain data (cheap to send between
+    processes): per grade cell ``auto_score`` by nbgrader's own ``determine_grade``; per solution or
+    task cell ``auto_comment`` by SaveAutoGrades' rule ("No response." for an untouched solution
+    cell, else None), then our per-item ``comments`` over it."""
+    scores: dict[str, float | None] = {}
+    notes: dict[str, str | None] = {}
+    for cell in graded.cells:
+        name = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if is_grade(cell):
+            scores[name], _ = determine_grade(cell)
+        if is_solution(cell) or is_task(cell):
+            untouched = cell.metadata.nbgrader.get("checksum") == compute_checksum(cell) and not is_task(cell)
+            notes[name] = "No response." if untouched else None
+    return {"auto_scores": scores, "auto_comments": {**notes, **(comments or {})}}
+
+
 class AutogradeWriter:
-    """Writes autograde results into one course's gradebook, keeping one connection open for a
-    whole run (opening nbgrader's Gradebook inspects and creates the schema each time)."""
+    """Writes autograde results into one course's gradebook: ``record`` stages a graded notebook,
+    ``flush`` writes every staged one in ONE transaction, with bulk statements on nbgrader's own
+    tables (``Grade.__table__`` …) — the rows stock autograde writes (``update_or_create_student``,
+    ``add_submission``'s mirror of the assignment, SaveAutoGrades, AssignLatePenalties), without
+    its commit per cell (an fsync each) and its ORM round trips (tests/assess/test_gradebook_bulk.py
+    reads both back through nbgrader's Gradebook API and compares)."""
 
     def __init__(self, course_root: Path):
         self._gb = Gradebook(db_url(course_root), "zhiben")
+        self._staged: list[dict] = []
 
     def __enter__(self) -> AutogradeWriter:
         return self
@@ -206,75 +250,191 @@ class AutogradeWriter:
     def __exit__(self, *exc) -> None:
         self._gb.close()
 
-    def record(self, *, assignment_id: str, student_id: str, notebook_id: str, graded: nbformat.NotebookNode,
-               comments: dict[str, str], timestamp: dt.datetime | None, drop_manual: bool = False) -> list[dict]:
-        """Store one graded notebook the way stock autograde does: student, submission with
-        timestamp, per grade cell ``auto_score`` from nbgrader's own ``determine_grade`` and
-        ``needs_manual_grade`` by SaveAutoGrades' rule, "No response." for untouched solution
-        cells, the late penalty by AssignLatePenalties' rule and plugin; then our per-item
-        comments. One transaction instead of SaveAutoGrades' commit per cell (same rows).
+    @property
+    def staged(self) -> int:
+        return len(self._staged)
 
-        ``drop_manual``: this is a new file for the student, so the examiner's manual scores and
-        comments on the previous one are removed; returns them ({item, score, comment} each)."""
-        gb = self._gb
-        with warnings.catch_warnings():
-            # nbgrader's add_submission walks relationships before the new row is in the session
-            # and SQLAlchemy warns about it; stock autograde triggers the same warning.
-            warnings.simplefilter("ignore", SAWarning)
-            gb.update_or_create_student(student_id)
-            if timestamp is not None:
-                submission = gb.update_or_create_submission(assignment_id, student_id, timestamp=timestamp)
-            else:
-                submission = gb.update_or_create_submission(assignment_id, student_id)
-        notebook = gb.find_submission_notebook(notebook_id, assignment_id, student_id)
-        grades = {g.name: g for g in gb.db.query(Grade).options(joinedload(Grade.cell))
-                  .filter(Grade.notebook_id == notebook.id)}
-        notes = {c.name: c for c in gb.db.query(Comment).options(joinedload(Comment.cell))
-                 .filter(Comment.notebook_id == notebook.id)}
-        dropped = _drop_manual(grades, notes) if drop_manual else []
-        for cell in graded.cells:
-            name = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if is_grade(cell) and name in grades:
-                grade = grades[name]
-                grade.auto_score, _ = determine_grade(cell)
-                grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
-            if is_solution(cell) and name in notes:
-                untouched = cell.metadata.nbgrader.get("checksum") == compute_checksum(cell)
-                notes[name].auto_comment = "No response." if untouched else None
-        for name, text in comments.items():
-            if name in notes:
-                notes[name].auto_comment = text
-        notebook.late_submission_penalty = None
-        if submission.total_seconds_late > 0:
-            penalties = AssignLatePenalties()
-            penalties.init_plugin()
-            penalty = penalties.plugin_inst.late_submission_penalty(
-                student_id, notebook.score, submission.total_seconds_late)
-            if penalty is not None:
-                notebook.late_submission_penalty = penalties._check_late_penalty(notebook, penalty)
-        gb.db.commit()
+    def record(self, *, assignment_id: str, student_id: str, notebook_id: str, rows: dict,
+               timestamp: dt.datetime | None, drop_manual: bool = False) -> None:
+        """Stage one graded notebook (``rows`` from :func:`autograde_rows`); nothing is written
+        before :meth:`flush`. ``drop_manual``: this is a new file for the student, so the
+        examiner's manual scores and comments on the previous one are removed at the flush."""
+        self._staged.append({"assignment": assignment_id, "student": student_id, "notebook": notebook_id,
+                             "rows": rows, "timestamp": timestamp, "drop_manual": drop_manual})
+
+    def flush(self) -> dict[str, list[dict]]:
+        """Write every staged notebook in one transaction; returns student -> the manual grades a
+        new submission voided ({item, score, comment} each). On an error nothing is written."""
+        staged, self._staged = self._staged, []
+        if not staged:
+            return {}
+        db = self._gb.db
+        dropped: dict[str, list[dict]] = {}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SAWarning)
+                for key in dict.fromkeys((s["assignment"], s["notebook"]) for s in staged):
+                    group = [s for s in staged if (s["assignment"], s["notebook"]) == key]
+                    dropped.update(_BulkGroup(db, *key).write(group))
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
         return dropped
 
 
-def _drop_manual(grades: dict, notes: dict) -> list[dict]:
-    """Clear every manual score and manual comment of one notebook; what was there, per item."""
-    dropped = []
-    for name, grade in sorted(grades.items()):
-        note = notes.get(name.replace("-test", "-answer"))
-        comment = note.manual_comment if note is not None else None
-        if grade.manual_score is not None:
-            dropped.append({"item": re.sub(r"-(test|answer)$", "", name), "score": float(grade.manual_score),
-                            "comment": comment or ""})
-            grade.manual_score = None
-    for note in notes.values():
-        note.manual_comment = None
-    return dropped
+class _BulkGroup:
+    """The bulk write of one (assignment, notebook) inside ``AutogradeWriter.flush``'s transaction."""
+
+    def __init__(self, db, assignment_id: str, notebook_id: str):
+        self.db = db
+        try:
+            self.assignment = db.query(Assignment).filter(Assignment.name == assignment_id).one()
+        except NoResultFound as exc:
+            raise MissingEntry(f"No such assignment: {assignment_id}") from exc
+        by_name = {nb.name: nb for nb in self.assignment.notebooks}
+        if notebook_id not in by_name:
+            raise MissingEntry(f"No such notebook: {notebook_id}")
+        self.notebook = by_name[notebook_id]
+
+    def _students(self, ids: list[str]) -> None:
+        """``update_or_create_student(id)`` for each: the missing ones are added."""
+        known = {r[0] for r in self.db.execute(select(Student.id).where(Student.id.in_(ids)))}
+        missing = [{"id": s} for s in dict.fromkeys(ids) if s not in known]
+        if missing:
+            self.db.execute(insert(Student.__table__), missing)
+
+    def _add_submissions(self, students: list[str], stamps: dict) -> None:
+        """``add_submission``: the submission, and for every notebook of the assignment a submitted
+        notebook with a Grade per grade and task cell and a Comment per solution and task cell."""
+        subs, nbs, grades, notes = [], [], [], []
+        for student in students:
+            sub_id = new_uuid()
+            subs.append({"id": sub_id, "assignment_id": self.assignment.id, "student_id": student,
+                         "timestamp": stamps.get(student)})
+            for notebook in self.assignment.notebooks:
+                nb_id = new_uuid()
+                nbs.append({"id": nb_id, "assignment_id": sub_id, "notebook_id": notebook.id, "flagged": False})
+                cells = {c.id: c for c in notebook.grade_cells + notebook.task_cells}
+                grades += [{"id": new_uuid(), "notebook_id": nb_id, "cell_id": c, "needs_manual_grade": True}
+                           for c in cells]
+                cells = {c.id: c for c in notebook.solution_cells + notebook.task_cells}
+                notes += [{"id": new_uuid(), "notebook_id": nb_id, "cell_id": c} for c in cells]
+        for table, rows in ((SubmittedAssignment, subs), (SubmittedNotebook, nbs), (Grade, grades), (Comment, notes)):
+            if rows:
+                self.db.execute(insert(table.__table__), rows)
+
+    def write(self, group: list[dict]) -> dict[str, list[dict]]:
+        db, latest = self.db, {}
+        for entry in group:  # a student staged twice in one flush: the last one wins, as in sequence
+            latest[entry["student"]] = {**entry, "drop_manual": entry["drop_manual"] or
+                                        latest.get(entry["student"], {}).get("drop_manual", False)}
+        students = list(latest)
+        self._students(students)
+        subs = dict(db.execute(select(SubmittedAssignment.student_id, SubmittedAssignment.id).where(
+            SubmittedAssignment.assignment_id == self.assignment.id, SubmittedAssignment.student_id.in_(students))).all())
+        stamps = {s: parse_utc(e["timestamp"]) for s, e in latest.items() if e["timestamp"] is not None}
+        self._add_submissions([s for s in students if s not in subs], stamps)
+        existing = [{"sid": subs[s], "timestamp": stamps[s]} for s in students if s in subs and s in stamps]
+        if existing:  # update_or_create_submission(timestamp=…) of a submission already there
+            t = SubmittedAssignment.__table__
+            db.execute(update(t).where(t.c.id == bindparam("sid")).values(timestamp=bindparam("timestamp")), existing)
+        rows = db.execute(
+            select(SubmittedAssignment.student_id, SubmittedNotebook.id)
+            .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .where(SubmittedAssignment.assignment_id == self.assignment.id,
+                   SubmittedAssignment.student_id.in_(students), SubmittedNotebook.notebook_id == self.notebook.id)).all()
+        notebook_of = {student: nb_id for student, nb_id in rows}
+        missing = [s for s in students if s not in notebook_of]
+        if missing:
+            raise MissingEntry(f"No such submitted notebook: {self.notebook.name} for {', '.join(missing[:5])}")
+        dropped = self._scores(latest, notebook_of)
+        self._late_penalties(latest, notebook_of)
+        return dropped
+
+    def _scores(self, latest: dict, notebook_of: dict) -> dict[str, list[dict]]:
+        """SaveAutoGrades (auto_score, needs_manual_grade), the comments, and the dropped manual grades."""
+        db, student_of = self.db, {nb: s for s, nb in notebook_of.items()}
+        grade_rows = db.execute(select(Grade.id, Grade.notebook_id, Grade.manual_score, BaseCell.name)
+                                .join(BaseCell, BaseCell.id == Grade.cell_id)
+                                .where(Grade.notebook_id.in_(list(student_of)))).all()
+        note_rows = db.execute(select(Comment.id, Comment.notebook_id, Comment.manual_comment, BaseCell.name)
+                               .join(BaseCell, BaseCell.id == Comment.cell_id)
+                               .where(Comment.notebook_id.in_(list(student_of)))).all()
+        manual_notes = {(r.notebook_id, r.name): r.manual_comment for r in note_rows}
+        grade_updates, note_updates, dropped = [], [], {}
+        for row in sorted(grade_rows, key=lambda r: r.name):
+            entry = latest[student_of[row.notebook_id]]
+            manual = row.manual_score
+            if entry["drop_manual"] and manual is not None:
+                comment = manual_notes.get((row.notebook_id, row.name.replace("-test", "-answer")))
+                dropped.setdefault(entry["student"], []).append(
+                    {"item": re.sub(r"-(test|answer)$", "", row.name), "score": float(manual), "comment": comment or ""})
+                manual = None
+            scores = entry["rows"]["auto_scores"]
+            if row.name in scores:
+                auto = scores[row.name]
+                grade_updates.append({"gid": row.id, "auto": auto, "manual": manual,
+                                      "needs": manual is not None or auto is None})
+            elif manual != row.manual_score:
+                grade_updates.append({"gid": row.id, "manual": None, "keep_auto": True})
+        for row in note_rows:
+            entry = latest[student_of[row.notebook_id]]
+            notes = entry["rows"]["auto_comments"]
+            manual = None if entry["drop_manual"] else row.manual_comment
+            if row.name in notes or manual != row.manual_comment:
+                note_updates.append({"cid": row.id, "auto": notes.get(row.name), "manual": manual,
+                                     "keep_auto": row.name not in notes})
+        self._apply(grade_updates, note_updates)
+        return dropped
+
+    def _apply(self, grade_updates: list[dict], note_updates: list[dict]) -> None:
+        g, c = Grade.__table__, Comment.__table__
+        scored = [u for u in grade_updates if not u.get("keep_auto")]
+        if scored:
+            self.db.execute(update(g).where(g.c.id == bindparam("gid")).values(
+                auto_score=bindparam("auto"), manual_score=bindparam("manual"),
+                needs_manual_grade=bindparam("needs")), scored)
+        cleared = [u for u in grade_updates if u.get("keep_auto")]
+        if cleared:
+            self.db.execute(update(g).where(g.c.id == bindparam("gid")).values(manual_score=None), cleared)
+        for keep in (False, True):
+            rows = [u for u in note_updates if u["keep_auto"] is keep]
+            values = {"manual_comment": bindparam("manual")}
+            if not keep:
+                values["auto_comment"] = bindparam("auto")
+            if rows:
+                self.db.execute(update(c).where(c.c.id == bindparam("cid")).values(**values), rows)
+
+    def _late_penalties(self, latest: dict, notebook_of: dict) -> None:
+        """AssignLatePenalties: reset, then nbgrader's plugin for the late ones (read back through
+        the ORM, so ``score`` and ``total_seconds_late`` are nbgrader's own)."""
+        db, t = self.db, SubmittedNotebook.__table__
+        db.execute(update(t).where(t.c.id.in_(list(notebook_of.values()))).values(late_submission_penalty=None))
+        if self.assignment.duedate is None:
+            return
+        db.expire_all()
+        penalties = None
+        for student, nb_id in notebook_of.items():
+            notebook = db.get(SubmittedNotebook, nb_id)
+            late = notebook.assignment.total_seconds_late
+            if late > 0:
+                if penalties is None:
+                    penalties = AssignLatePenalties()
+                    penalties.init_plugin()
+                penalty = penalties.plugin_inst.late_submission_penalty(student, notebook.score, late)
+                if penalty is not None:
+                    notebook.late_submission_penalty = penalties._check_late_penalty(notebook, penalty)
+        db.flush()
 
 
-def record_autograde(course_root: Path, **kwargs) -> list[dict]:
-    """One-off :meth:`AutogradeWriter.record`."""
+def record_autograde(course_root: Path, *, graded: nbformat.NotebookNode, comments: dict[str, str],
+                     **kwargs) -> list[dict]:
+    """One graded notebook written at once (:meth:`AutogradeWriter.record` + ``flush``); returns
+    the manual grades a new submission voided."""
     with AutogradeWriter(course_root) as writer:
-        return writer.record(**kwargs)
+        writer.record(rows=autograde_rows(graded, comments), **kwargs)
+        return writer.flush().get(kwargs["student_id"], [])
 
 
 def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:

@@ -120,9 +120,12 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
         click.echo(f"注意 {student}：{reason}")
     for student, text in sorted(summary.manual_dropped.items()):
         click.echo(f"注意 {student}：{text}")
-    for report in tamper_reports(course, assignment):
-        for finding in report.findings:
-            click.echo(f"篡改 {report.trainee_id}：{finding.detail}")
+    tampering = dict(summary.tampering)  # the graded ones were checked while grading (one read of each file)
+    for report in tamper_reports(course, assignment, students=summary.skipped + sorted(summary.ungraded)):
+        tampering[report.trainee_id] = report.findings
+    for student, findings in sorted(tampering.items()):
+        for finding in findings:
+            click.echo(f"篡改 {student}：{finding.detail}")
     summary.require_complete()
 
 

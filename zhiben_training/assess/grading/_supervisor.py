@@ -30,6 +30,7 @@ from pathlib import Path
 
 from zhiben_training.assess.grading._worker import Runner, grade_one, write_autograded
 from zhiben_training.assess.grading.sandbox import Limits, UidBlock, Zygote, kill_uids, lease_uid_block
+from zhiben_training.assess.nbgrader_adapter import autograde_rows
 from zhiben_training.errors import GradingFaultError
 
 __all__ = ["GradingPool", "MAX_ATTEMPTS"]
@@ -146,6 +147,8 @@ def _grade(job: _Job, student: str, runner: Runner, scorer: Callable) -> tuple:
     try:
         graded = grade_one(job.course_root, job.assignment, student, runner, scorer, isolation=job.isolation)
         write_autograded(job.course_root, job.assignment, graded)
+        # what the gradebook needs, as plain data: cheap to send from a worker process
+        graded["rows"] = autograde_rows(graded.pop("graded"), graded["comments"])
         return ("graded", student, graded)
     except GradingFaultError as exc:
         cause = exc.message

@@ -24,12 +24,14 @@ from pathlib import Path
 
 from zhiben_training.assess.exchange import load_keys, variant_dir
 from zhiben_training.assess.grading._kernel import TrainingKernel
+from zhiben_training.assess.grading.integrity import tamper_findings
 from zhiben_training.assess.grading.sandbox import UID_BLOCK, Limits, Zygote, kill_uids
 from zhiben_training.assess.grading.submission import (
     captured_answer,
     graded_notebook,
     load_submission,
     make_plan,
+    parse_submission,
     read_clicks,
     read_own,
     read_written,
@@ -246,24 +248,26 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
     variant_folder = variant_dir(course_root, aid, student)
     variant = read_own(variant_folder / f"{NOTEBOOK_NAME}.ipynb")
     keys = load_keys(course_root, aid, student)
-    submitted, problem = load_submission(data)
+    raw, problem = parse_submission(data)  # once: the plan, the clicks and the text boxes all read it
+    submitted, problem = (None, problem) if problem else load_submission(raw)
     plan = make_plan(variant, submitted, problem)
     result = {"outputs": {}, "answers": {}, "stopped": ""}
     if plan.steps:
         files = {p.name: p for p in variant_folder.iterdir() if p.name != f"{NOTEBOOK_NAME}.ipynb"}
         result = runner.run(plan, files)
     if submitted is not None:  # click items: read from the file as data, never run
-        result["answers"].update(read_clicks(variant, data))
+        result["answers"].update(read_clicks(variant, raw))
         if not plan.steps:  # no code item was answered, so no kernel ran
             for d in keys["items"]:
                 if d["kind"] != "written":
                     result["answers"].setdefault(f"{d['item_id']}-test", (False, None, "未作答"))
     scores, comments, reason = _score(keys, plan, result, scorer)
+    tampering = tamper_findings(variant, submitted, problem, student)  # before graded_notebook fills the variant
     graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"],
-                             typed=read_written(variant, data) if submitted is not None else None, own=True)
+                             typed=read_written(variant, raw) if submitted is not None else None, own=True)
     sha = hashlib.sha256(data).hexdigest()
     graded.metadata["zhiben_grading"] = {"isolation": isolation, "submission_sha256": sha}
-    return {"student": student, "sha256": sha, "graded": graded,
+    return {"student": student, "sha256": sha, "graded": graded, "tampering": tampering,
             "scores": scores, "comments": comments, "reason": reason, "timestamp": _timestamp(folder)}
 
 

@@ -13,7 +13,8 @@ that never starts, a scorer or disk error) is retried once, then the submission 
 
 A paper without any code item (the A paper by default: every item is clicked or typed into a
 text box) is graded with no kernel at all: ``needs_kernel`` reads the assignment's source notebook,
-and without a code answer cell no fork server, sandbox or kernel starts (``KernelFreeGrader``).
+and without a code answer cell no fork server, sandbox or kernel starts (``KernelFreeGrader``:
+the answers read as data in ``workers`` forked processes, the gradebook written here).
 
 Resumable: ``.autograde/<assignment>.json`` records, per trainee, the SHA-256 of the graded file
 and the isolation level, or the cause of a fault; the fork servers' stderr goes to
@@ -40,6 +41,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from zhiben_training.assess import nbgrader_adapter as nbg
+from zhiben_training.assess.grading._kernel_free import KernelFreeGrader
 from zhiben_training.assess.grading._supervisor import GradingPool, _Job
 from zhiben_training.assess.grading.sandbox import (
     Limits,
@@ -48,7 +50,7 @@ from zhiben_training.assess.grading.sandbox import (
     isolation_level,
 )
 from zhiben_training.assess.papers import NOTEBOOK_NAME
-from zhiben_training.errors import AssessmentError, GradingFaultError, GradingIncompleteError
+from zhiben_training.errors import AssessmentError, GradingIncompleteError
 
 __all__ = ["AutogradeSummary", "autograde", "submissions", "grading_status", "require_fully_graded",
            "dropped_manual_grades", "UNGRADED_LABEL"]
@@ -64,6 +66,7 @@ class AutogradeSummary:
     problems: dict[str, str] = field(default_factory=dict)  # student -> reason (partial/zero, the trainee's)
     ungraded: dict[str, str] = field(default_factory=dict)  # student -> cause (the machine's; no score)
     manual_dropped: dict[str, str] = field(default_factory=dict)  # student -> which manual grades a new file voided
+    tampering: dict[str, list] = field(default_factory=dict)  # student -> CellFindings (integrity), found while grading
     isolation: str = ""
     isolation_note: str = ""
     retries: int = 0
@@ -108,37 +111,6 @@ def needs_kernel(course_root: Path, assignment: str) -> bool:
     clicks = click_specs(source)
     return any(c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
                and c.metadata["nbgrader"].get("grade_id") not in clicks for c in source.cells)
-
-
-class _NoKernel:
-    """The runner of a paper without code items: running anything is a fault, never a score."""
-
-    def run(self, plan, files):
-        raise GradingFaultError("本试卷没有代码题，评分不运行任何代码，但答卷的评分计划中有代码单元格")
-
-    def recover(self) -> None:
-        pass
-
-
-class KernelFreeGrader:
-    """Grades a paper without code items in this process: each answer read from the file as data
-    and scored; no fork server, no sandbox, no kernel (same outcomes as ``GradingPool.grade``)."""
-
-    retries = worker_restarts = 0
-
-    def __init__(self, job: _Job):
-        from zhiben_training.assess.grading._worker import default_scorer
-
-        self.job, self.scorer, self.runner = job, job.scorer or default_scorer(), _NoKernel()
-
-    def grade(self, students: list[str]):
-        from zhiben_training.assess.grading._supervisor import _grade
-
-        for student in students:
-            yield _grade(self.job, student, self.runner, self.scorer)
-
-    def close(self) -> None:
-        pass
 
 
 def _state_path(course_root: Path, aid: str) -> Path:
@@ -200,12 +172,6 @@ def _short_temp_dir() -> str:
     """TMPDIR when its path leaves room for the kernels' ipc socket paths, else /tmp."""
     folder = tempfile.gettempdir()
     return folder if len(os.fsencode(folder)) <= _MAX_TEMP_PREFIX else "/tmp"
-
-
-def _store(writer: nbg.AutogradeWriter, aid: str, graded: dict, *, new_submission: bool) -> list[dict]:
-    return writer.record(assignment_id=aid, student_id=graded["student"], notebook_id=NOTEBOOK_NAME,
-                         graded=graded["graded"], comments=graded["comments"], timestamp=graded["timestamp"],
-                         drop_manual=new_submission)
 
 
 def _basis(state: dict) -> dict[str, str]:
@@ -296,14 +262,18 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
     with _SigtermAsExit(), tqdm(total=len(pending), disable=not progress, desc=f"评分 {assignment}",
                                 unit="份") as bar:
         try:
-            pool = GradingPool(job, workers=workers) if summary.kernels else KernelFreeGrader(job)
+            pool = (GradingPool(job, workers=workers) if summary.kernels
+                    else KernelFreeGrader(job, workers=workers, count=len(pending)))
             with nbg.AutogradeWriter(course_root) as writer:
-                for kind, student, payload in pool.grade(pending):
-                    _settle(state, summary, writer, kind, student, payload, sha=shas[student], isolation=level)
-                    _save_state(state_file, state)
-                    bar.update(1)
-                    if summary.ungraded:
-                        bar.set_postfix_str(f"{UNGRADED_LABEL} {len(summary.ungraded)} 份")
+                batch = _Batch(state, state_file, summary, writer, isolation=level)
+                try:
+                    for kind, student, payload in pool.grade(pending):
+                        batch.settle(kind, student, payload, sha=shas[student])
+                        bar.update(1)
+                        if summary.ungraded:
+                            bar.set_postfix_str(f"{UNGRADED_LABEL} {len(summary.ungraded)} 份")
+                finally:  # what was graded before an interruption is kept (a rerun grades the rest)
+                    batch.flush()
         finally:
             if pool is not None:
                 pool.close()
@@ -313,24 +283,57 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
     return summary
 
 
-def _settle(state: dict, summary: AutogradeSummary, writer, kind: str, student: str, payload, *,
-            sha: str, isolation: str) -> None:
-    """Record one outcome: a graded result into the gradebook and state; a fault into state only."""
-    if kind == "graded":
+class _Batch:
+    """Outcomes of a run on their way into the gradebook and the state file. Graded results are
+    staged and written ``FLUSH_EVERY`` submissions (or ``FLUSH_SECONDS``) at a time in one
+    gradebook transaction; the state file is saved after that commit, so it never names a
+    submission graded whose rows are not in the gradebook (a run killed between the two re-grades
+    the batch, which writes the same rows). A fault is never a row: state only."""
+
+    FLUSH_EVERY = 100
+    FLUSH_SECONDS = 5.0
+
+    def __init__(self, state: dict, state_file: Path, summary: AutogradeSummary, writer, *, isolation: str):
+        self.state, self.state_file, self.summary, self.writer = state, state_file, summary, writer
+        self.isolation = isolation
+        self.graded: list[dict] = []
+        self.since = time.monotonic()
+
+    def settle(self, kind: str, student: str, payload, *, sha: str) -> None:
+        state = self.state
+        if kind == "graded":
+            basis = _basis(state)
+            new_submission = basis.get(student) not in (None, payload["sha256"])
+            self.writer.record(assignment_id=self.summary.assignment_id, student_id=student,
+                               notebook_id=NOTEBOOK_NAME, rows=payload["rows"], timestamp=payload["timestamp"],
+                               drop_manual=new_submission)
+            self.graded.append(payload)
+            if len(self.graded) >= self.FLUSH_EVERY or time.monotonic() - self.since >= self.FLUSH_SECONDS:
+                self.flush()
+        else:
+            state["graded"].pop(student, None)
+            state["ungraded"][student] = {"sha256": sha, "cause": payload}
+            self.summary.ungraded[student] = payload
+
+    def flush(self) -> None:
+        """Commit the staged rows, then record them graded in the state file (in that order)."""
+        dropped = self.writer.flush()
+        state, summary = self.state, self.summary
         basis = _basis(state)
-        new_submission = basis.get(student) not in (None, payload["sha256"])
-        dropped = _store(writer, summary.assignment_id, payload, new_submission=new_submission)
-        if dropped:
-            entry = {"sha256": payload["sha256"], "old_sha256": basis[student], "items": dropped}
-            state.setdefault("dropped_manual", {})[student] = entry
-            summary.manual_dropped[student] = dropped_text(entry)
-        basis[student] = payload["sha256"]
-        state["graded"][student] = {"sha256": payload["sha256"], "isolation": isolation}
-        state["ungraded"].pop(student, None)
-        summary.graded.append(student)
-        if payload["reason"]:
-            summary.problems[student] = payload["reason"]
-    else:
-        state["graded"].pop(student, None)
-        state["ungraded"][student] = {"sha256": sha, "cause": payload}
-        summary.ungraded[student] = payload
+        for payload in self.graded:
+            student = payload["student"]
+            if dropped.get(student):
+                entry = {"sha256": payload["sha256"], "old_sha256": basis[student], "items": dropped[student]}
+                state.setdefault("dropped_manual", {})[student] = entry
+                summary.manual_dropped[student] = dropped_text(entry)
+            basis[student] = payload["sha256"]
+            state["graded"][student] = {"sha256": payload["sha256"], "isolation": self.isolation}
+            state["ungraded"].pop(student, None)
+            summary.graded.append(student)
+            if payload["reason"]:
+                summary.problems[student] = payload["reason"]
+            if payload.get("tampering"):
+                summary.tampering[student] = payload["tampering"]
+        self.graded = []
+        self.since = time.monotonic()
+        _save_state(self.state_file, state)

@@ -15,13 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from zhiben_training.assess.exchange import variant_dir
-from zhiben_training.assess.grading.submission import load_submission
+from zhiben_training.assess.grading.submission import load_submission, read_own
 from zhiben_training.assess.papers import NOTEBOOK_NAME
 
-__all__ = ["CellFinding", "TamperReport", "tamper_report", "tamper_reports", "find_leaks"]
+__all__ = ["CellFinding", "TamperReport", "tamper_report", "tamper_reports", "tamper_findings", "find_leaks"]
 
 _FLAGS = ("grade", "solution", "locked", "points", "task")
 
@@ -54,18 +52,25 @@ def _meta(cell) -> dict:
 
 def tamper_report(course_root: Path, assignment: str, trainee_id: str) -> TamperReport:
     """Compare one submission with the trainee's released variant, cell by cell."""
-    report = TamperReport(trainee_id)
     data = (Path(course_root) / "submitted" / trainee_id / assignment / f"{NOTEBOOK_NAME}.ipynb").read_bytes()
     submitted, problem = load_submission(data)
+    variant = None
+    if submitted is not None:
+        variant = read_own(variant_dir(course_root, assignment, trainee_id) / f"{NOTEBOOK_NAME}.ipynb")
+    return TamperReport(trainee_id, tamper_findings(variant, submitted, problem, trainee_id))
+
+
+def tamper_findings(variant, submitted, problem: str, trainee_id: str) -> list[CellFinding]:
+    """The findings of ``tamper_report`` from a variant and a submission already read (autograde
+    reads each file once, for grading and this report; ``submitted`` None: unreadable, ``problem``
+    says why)."""
     if submitted is None:
-        report.findings.append(CellFinding("", "unreadable", problem))
-        return report
-    variant = nbformat.read(variant_dir(course_root, assignment, trainee_id) / f"{NOTEBOOK_NAME}.ipynb",
-                            as_version=4)
+        return [CellFinding("", "unreadable", problem)]
+    findings = []
     owner = submitted.metadata.get("zhiben", {}).get("trainee_id") if isinstance(
         submitted.metadata.get("zhiben"), dict) else None
     if owner not in (None, trainee_id):
-        report.findings.append(CellFinding("", "foreign_paper", f"文件元数据显示这是考生 {owner} 的试卷"))
+        findings.append(CellFinding("", "foreign_paper", f"文件元数据显示这是考生 {owner} 的试卷"))
     by_id: dict[str, list] = {}
     for cell in submitted.cells:
         gid = _meta(cell).get("grade_id")
@@ -76,24 +81,25 @@ def tamper_report(course_root: Path, assignment: str, trainee_id: str) -> Tamper
         meta = cell.metadata["nbgrader"]
         gid = meta["grade_id"]
         if counts[gid] > 1:
-            report.findings.append(CellFinding(gid, "duplicated", f"单元格 {gid} 出现 {counts[gid]} 次"))
+            findings.append(CellFinding(gid, "duplicated", f"单元格 {gid} 出现 {counts[gid]} 次"))
         mine = by_id.get(gid, [None])[0]
         if mine is None:
             if meta.get("locked") or meta.get("grade"):
-                report.findings.append(CellFinding(gid, "deleted", f"只读单元格 {gid} 被删除"))
+                findings.append(CellFinding(gid, "deleted", f"只读单元格 {gid} 被删除"))
             continue
         changed = [f for f in _FLAGS if _meta(mine).get(f) != meta.get(f)]
         if changed:
-            report.findings.append(CellFinding(gid, "metadata", f"单元格 {gid} 的评分元数据被修改：{'、'.join(changed)}"))
+            findings.append(CellFinding(gid, "metadata", f"单元格 {gid} 的评分元数据被修改：{'、'.join(changed)}"))
         if meta.get("locked") and (_text(mine.get("source", "")) != cell.source or mine.get("cell_type") != cell.cell_type):
-            report.findings.append(CellFinding(gid, "modified", f"只读单元格 {gid} 的内容被修改"))
-    return report
+            findings.append(CellFinding(gid, "modified", f"只读单元格 {gid} 的内容被修改"))
+    return findings
 
 
-def tamper_reports(course_root: Path, assignment: str) -> list[TamperReport]:
+def tamper_reports(course_root: Path, assignment: str, *, students: list[str] | None = None) -> list[TamperReport]:
+    """Reports of every collected submission (or of ``students``), by trainee id."""
     base = Path(course_root) / "submitted"
-    students = sorted(p.name for p in base.iterdir() if (p / assignment / f"{NOTEBOOK_NAME}.ipynb").exists())
-    return [tamper_report(course_root, assignment, s) for s in students]
+    everyone = sorted(p.name for p in base.iterdir() if (p / assignment / f"{NOTEBOOK_NAME}.ipynb").exists())
+    return [tamper_report(course_root, assignment, s) for s in everyone if students is None or s in students]
 
 
 def find_leaks(text: str, secrets: list[str]) -> list[str]:

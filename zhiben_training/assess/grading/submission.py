@@ -18,14 +18,44 @@ from nbformat.v4.rwbase import rejoin_lines, split_lines
 
 from zhiben_training.assess.papers import ANSWER_MIME, CLICK_KINDS, SPEC_KEY, answer_cells, read_item
 
-__all__ = ["Plan", "load_submission", "make_plan", "captured_answer", "graded_notebook", "read_own", "write_own",
+__all__ = ["Plan", "parse_submission", "load_submission", "make_plan", "captured_answer", "graded_notebook", "read_own", "write_own",
            "read_clicks", "click_specs", "read_written"]
 
 
 def read_own(path) -> nbformat.NotebookNode:
-    """Read a notebook this package wrote (a variant), skipping schema validation (hot path)."""
-    with open(path, encoding="utf-8") as fh:
-        return rejoin_lines(nbformat.from_dict(json.load(fh)))
+    """Read a notebook this package wrote (a variant), skipping schema validation (hot path).
+
+    Nodes only where readers use attribute access (the notebook, its metadata, each cell, its
+    metadata and ``nbgrader`` block); deeper values stay plain dicts and lists, and each source is
+    joined into one string (``rejoin_lines``). nbformat's recursive ``from_dict`` turned every
+    option label of every answer spec into a node and cost more than the rest of grading a paper
+    without code."""
+    with open(path, "rb") as fh:
+        raw = json.loads(fh.read())
+    cells = []
+    for cell in raw.get("cells", []):
+        if cell.get("outputs") or cell.get("attachments"):  # rare in a paper: the full conversion
+            node = rejoin_lines(nbformat.NotebookNode(cells=[nbformat.from_dict(cell)])).cells[0]
+        else:
+            node = _shallow(cell)
+            meta = _shallow(cell.get("metadata", {}))
+            if isinstance(meta.get("nbgrader"), dict):
+                dict.__setitem__(meta, "nbgrader", _shallow(meta["nbgrader"]))
+            dict.__setitem__(node, "metadata", meta)
+            if isinstance(node.get("source"), list):
+                dict.__setitem__(node, "source", "".join(node["source"]))
+        cells.append(node)
+    nb = _shallow(raw)
+    dict.__setitem__(nb, "cells", cells)
+    dict.__setitem__(nb, "metadata", _shallow(raw.get("metadata", {})))
+    return nb
+
+
+def _shallow(value: dict) -> nbformat.NotebookNode:
+    """A node holding ``value``'s items as they are (``NotebookNode(value)`` would convert each)."""
+    node = nbformat.NotebookNode()
+    dict.update(node, value)
+    return node
 
 
 def write_own(nb, path) -> None:
@@ -49,24 +79,39 @@ class Plan:
     problem: str = ""  # why the submission could not be read (nothing runs) or a note on a converted file
 
 
-def load_submission(data: bytes) -> tuple[nbformat.NotebookNode | None, str]:
-    """Parse leniently; return (notebook, "" or a note) or (None, Chinese reason)."""
+def parse_submission(data: bytes) -> tuple[object, str]:
+    """The submitted file's JSON, parsed once for every reader of it (plan, clicks, written
+    answers, tampering report); (None, Chinese reason) when it is not JSON text."""
     if not data.strip():
         return None, "提交的文件为空"
     try:
-        raw = json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8")), ""
     except UnicodeDecodeError:
         return None, "提交的文件不是文本（可能是二进制文件）"
     except ValueError as exc:
         return None, f"提交的文件不是有效的 JSON：{str(exc)[:80]}"
+
+
+def load_submission(data: bytes | dict) -> tuple[nbformat.NotebookNode | None, str]:
+    """Parse leniently (``data``: the file's bytes, or its JSON from ``parse_submission``, which is
+    not changed); return (notebook, "" or a note) or (None, Chinese reason). The notebook holds
+    what grading reads of each cell (``_plain_cell``) and the notebook metadata without the widget
+    state (the clicks are read from the JSON itself, ``read_clicks``): the widget state is a third
+    of the file and was most of the cost of turning it into nbformat nodes."""
+    if isinstance(data, bytes | bytearray):
+        raw, problem = parse_submission(data)
+        if raw is None:
+            return None, problem
+    else:
+        raw = data
     if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")), list):
         return None, "提交的文件不是 Jupyter 笔记本"
     version = raw.get("nbformat", 4)
     if version == 4:  # no schema validation: only cells that are objects are looked at, leniently
-        raw["cells"] = [_plain_cell(c) for c in raw["cells"] if isinstance(c, dict)]
-        if not isinstance(raw.get("metadata"), dict):
-            raw["metadata"] = {}
-        return nbformat.from_dict(raw), ""
+        metadata = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
+        return nbformat.NotebookNode({
+            **raw, "cells": [_plain_cell(c) for c in raw["cells"] if isinstance(c, dict)],
+            "metadata": {k: v for k, v in metadata.items() if k != "widgets"}}), ""
     try:
         with warnings.catch_warnings():  # duplicate cell ids etc.: reported by integrity, not here
             warnings.simplefilter("ignore")
@@ -80,7 +125,8 @@ def load_submission(data: bytes) -> tuple[nbformat.NotebookNode | None, str]:
 
 def _plain_cell(cell: dict) -> dict:
     """Only what grading reads: type, source as one string, metadata as a dict (outputs and
-    attachments in a submission are never trusted, so they are dropped here)."""
+    attachments in a submission are never trusted, so they are dropped here). A plain dict, not
+    an nbformat node: readers use ``cell.get``."""
     source = cell.get("source", "")
     source = "".join(str(part) for part in source) if isinstance(source, list) else str(source)
     metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
@@ -103,15 +149,20 @@ def click_specs(variant: nbformat.NotebookNode) -> dict[str, dict]:
             if isinstance(c.metadata.get(SPEC_KEY), dict) and c.metadata[SPEC_KEY].get("kind") in CLICK_KINDS}
 
 
-def read_clicks(variant: nbformat.NotebookNode, data: bytes) -> dict[str, tuple]:
+def _json(data: bytes | object) -> object:
+    """The submitted file's JSON: ``data`` as parsed by ``parse_submission``, or its bytes parsed
+    here (None when unreadable)."""
+    if isinstance(data, bytes | bytearray):
+        return parse_submission(data)[0]
+    return data
+
+
+def read_clicks(variant: nbformat.NotebookNode, data: bytes | object) -> dict[str, tuple]:
     """test grade_id -> (answered, value, reason) of every click item, read from the submitted
-    file as data with the variant's specs (nothing is executed; an unreadable file reads as
-    unanswered)."""
+    file (its bytes, or its JSON from ``parse_submission``) as data with the variant's specs
+    (nothing is executed; an unreadable file reads as unanswered)."""
     specs = click_specs(variant)
-    try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raw = None
+    raw = _json(data)
     cells = answer_cells(raw) if isinstance(raw, dict) else {}
     out = {}
     for gid, spec in specs.items():
@@ -120,13 +171,11 @@ def read_clicks(variant: nbformat.NotebookNode, data: bytes) -> dict[str, tuple]
     return out
 
 
-def read_written(variant: nbformat.NotebookNode, data: bytes) -> dict[str, str]:
+def read_written(variant: nbformat.NotebookNode, data: bytes | object) -> dict[str, str]:
     """answer grade_id -> text of every written answer typed into its text box, read from the
-    submitted file's widget state with the variant's specs (nothing is executed)."""
-    try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return {}
+    submitted file's widget state (its bytes, or its JSON) with the variant's specs (nothing is
+    executed)."""
+    raw = _json(data)
     cells = answer_cells(raw) if isinstance(raw, dict) else {}
     out = {}
     for cell in variant.cells:

@@ -23,7 +23,7 @@ from zhiben_training.assess.papers.bank import (
     load_blueprints,
     question_by_id,
 )
-from zhiben_training.assess.papers.scoring import normalise_choice, score_item
+from zhiben_training.assess.papers.scoring import PaperItem, normalise_choice, score_item
 from zhiben_training.assess.papers.site_tasks import (
     choose_site,
     classify_task,
@@ -41,22 +41,6 @@ _TEMPLATES = {
     "multiple": '{var} = []  # 填写全部正确选项的字母，如 ["A", "C"]',
     "truefalse": "{var} = None  # 填写 True（正确）或 False（错误）",
 }
-
-
-@dataclass(frozen=True)
-class PaperItem:
-    """One slot of a paper; ``key`` is the examiner-only expected answer (JSON-serialisable)."""
-
-    item_id: str
-    kind: str
-    prompt_md: str
-    answer_var: str
-    answer_template: str
-    points: float
-    key: object
-    source_question_id: str | None
-    citation: str
-    choices: dict | None = None  # what a click task's widgets offer (t03 without code); never the key
 
 
 @dataclass(frozen=True)

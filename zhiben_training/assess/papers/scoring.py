@@ -26,10 +26,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from zhiben_training.values import as_bool
 
 __all__ = [
+    "PaperItem",
     "MAX_ANSWER_ITEMS",
     "MAX_TEXT_CHARS",
     "normalise_choice",
@@ -40,6 +42,24 @@ __all__ = [
 
 MAX_TEXT_CHARS = 4_000
 MAX_ANSWER_ITEMS = 200
+
+
+@dataclass(frozen=True)
+class PaperItem:
+    """One slot of a paper; ``key`` is the examiner-only expected answer (JSON-serialisable)."""
+
+    item_id: str
+    kind: str
+    prompt_md: str
+    answer_var: str
+    answer_template: str
+    points: float
+    key: object
+    source_question_id: str | None
+    citation: str
+    choices: dict | None = None  # what a click task's widgets offer (t03 without code); never the key
+
+
 _LEVELS = ("一般", "危大", "超规模")
 _ID_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,2}$")
 _REQUIREMENT_WORDS = {
