@@ -153,7 +153,8 @@ def test_widgets_on_screen_read_back_as_clicked():
 
     assert all(v == (False, None) for v in read().values())
     pw._live["k01"].children[0].index = 1
-    pw._live["k02"].children[0].value = pw._live["k02"].children[2].value = True
+    boxes = pw._live["k02"].children[0].children  # short options: two to a row, in a grid
+    boxes[0].value = boxes[2].value = True
     pw._live["k03"].children[0].index = 1
     pw._live["t02"].children[0].children[1].index = 2
     pw._live["t02"].children[0].children[2].index = 1
