@@ -53,6 +53,21 @@ def test_config_listens_on_loopback_and_names_our_classes(course, tmp_path, caps
     page = json.loads((tmp_path / "hub-run" / "trainee-config" / "labconfig" / "page_config.json").read_text())
     hidden = page["disabledExtensions"]  # the trainee's lab: no authoring panels, no debugger
     assert hidden["@jupyter/nbgrader:create-assignment"] and hidden["@jupyterlab/debugger-extension"]
+    # no English "Nbgrader" menu or Assignment List: the paper has its own 交卷 button (lib/handin.js)
+    assert hidden["@jupyter/nbgrader:menu"] and hidden["@jupyter/nbgrader:assignment-list"]
+    assert page["zhibenHandIn"] == {"course_id": "zhiben", "receipt": "交卷回执-{assignment}.txt"}
+    assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.assignment_list"] is True
+
+
+def test_the_paper_is_placed_in_the_home_with_or_without_prestart(tmp_path):
+    """Nobody fetches: the spawner puts the trainee's paper into the home at start either way."""
+    from zhiben_training.hub.config import write_hub_config
+
+    for lead in (None, 20):
+        config = write_hub_config(tmp_path / f"hub-{lead}", course_root=tmp_path / "course",
+                                  home_root=tmp_path / "home", prestart_minutes=lead)
+        text = config.read_text(encoding="utf-8")
+        assert text.count("c.TraineeSpawner.place_papers = True") == 1, lead
 
 
 @pytest.mark.hub

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from zhiben_training.hub.hours import ACTIVITY_DIR
 
-__all__ = ["write_hub_config", "write_trainee_config", "TEMPLATES", "GROUP_ROLES", "PRESTART_ROLE", "LAUNCHER"]
+__all__ = ["write_hub_config", "write_trainee_config", "trainee_page_config", "TEMPLATES", "GROUP_ROLES", "PRESTART_ROLE", "LAUNCHER"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -61,6 +61,8 @@ c.TraineeSpawner.home_root = {home_root!r}
 c.TraineeSpawner.user_prefix = {user_prefix!r}
 c.TraineeSpawner.trainee_group = {group!r}
 c.TraineeSpawner.lessons_dir = {lessons!r}
+# the trainee's own paper is in the home when the server starts (no Fetch), handed in with its 交卷 button
+c.TraineeSpawner.place_papers = True
 c.Spawner.cmd = {singleuser!r}
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.default_url = "/lab"
@@ -75,7 +77,6 @@ c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 # servers ready before the room fills: the hub runs the pre-start service (hub/prestart.py)
 _PRESTART = '''
 c.JupyterHub.services = [{{"name": "zhiben-prestart", "command": {command!r}}}]
-c.TraineeSpawner.place_papers = True
 from zhiben_training.hub.prestart import queue_place  # noqa: E402
 c.JupyterHub.template_vars = {{"zhiben_queue": lambda user: queue_place({status!r}, user.name) if user else {{}}}}
 '''
@@ -128,12 +129,22 @@ def _write(path: Path, text: str, mode: int) -> None:
     path.chmod(mode)
 
 
+def trainee_page_config() -> dict:
+    """The lab's page config on a trainee server: the panels hidden from trainees, and the paper's
+    交卷 button (assessments/lab/zhiben-paper/lib/handin.js), which submits through nbgrader's
+    assignment_list server extension to the course's exchange and shows the receipt file."""
+    from zhiben_training.assess.exchange import COURSE_ID, TRAINEE_DISABLED, receipt_name
+
+    return {"disabledExtensions": TRAINEE_DISABLED,
+            "zhibenHandIn": {"course_id": COURSE_ID, "receipt": receipt_name("{assignment}")}}
+
+
 def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
     """The Jupyter configuration folder every trainee server reads (``JUPYTER_CONFIG_PATH``): the
     personalised nbgrader exchange at ``exchange_root``, the trainee's server and lab extensions.
     On one machine it lives in the hub folder; on Kubernetes it is baked into the trainee image."""
     # nbgrader and the paper builder: imported here, not by the proxy's import of this module
-    from zhiben_training.assess.exchange import EXCHANGE_CONFIG, TRAINEE_DISABLED
+    from zhiben_training.assess.exchange import EXCHANGE_CONFIG
 
     folder = Path(folder)
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
@@ -142,7 +153,7 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
     factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
     _write(folder / "nbgrader_config.py", _NBGRADER.format(exchange=str(exchange_root), factory=factory), 0o644)
     _write(folder / "jupyter_server_config.json", json.dumps(_SERVER, indent=1), 0o644)
-    _write(folder / "labconfig" / "page_config.json", json.dumps({"disabledExtensions": TRAINEE_DISABLED}, indent=1), 0o644)
+    _write(folder / "labconfig" / "page_config.json", json.dumps(trainee_page_config(), indent=1), 0o644)
     _write(folder / LAUNCHER, _LAUNCH, 0o644)
     return folder
 

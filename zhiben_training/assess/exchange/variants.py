@@ -173,10 +173,13 @@ _README = """考核试卷使用说明
 （Run → Run All Cells）；也不会自动保存，请勾选菜单 Settings（设置）中的 “Save Widget State Automatically”
 （保存控件状态），并随时按 Ctrl+S 保存，否则点击的选项不会写入文件。
 """
-# Panels and tools a trainee has no use for (nbgrader's authoring and grading panels, the debugger):
-# hidden in each offline zip and on the hub's trainee servers, never for examiners.
+# Panels and tools a trainee has no use for (nbgrader's authoring and grading panels, its English
+# "Nbgrader" menu and Assignment List: on the hub the paper is placed in the home and handed in with
+# the paper's own 交卷 button; the debugger): hidden in each offline zip and on the hub's trainee
+# servers, never for examiners.
 TRAINEE_DISABLED = {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
-                    "@jupyter/nbgrader:create-assignment": True, "@jupyterlab/debugger-extension": True,
+                    "@jupyter/nbgrader:create-assignment": True, "@jupyter/nbgrader:menu": True,
+                    "@jupyter/nbgrader:assignment-list": True, "@jupyterlab/debugger-extension": True,
                     "@jupyterlab/apputils-extension:announcements": True}
 _TRAINEE_SETTINGS = {
     "jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},

@@ -1,5 +1,6 @@
 // zhiben-paper: the project's JupyterLab plugins (see README.md).
+import { handInButton } from "./handin";
 import { openReady } from "./ready";
 import { validateText } from "./validate";
 
-export default [openReady, validateText];
+export default [openReady, validateText, handInButton];
