@@ -55,8 +55,14 @@ def test_config_listens_on_loopback_and_names_our_classes(course, tmp_path, caps
     assert hidden["@jupyter/nbgrader:create-assignment"] and hidden["@jupyterlab/debugger-extension"]
     # no English "Nbgrader" menu or Assignment List: the paper has its own 交卷 button (lib/handin.js)
     assert hidden["@jupyter/nbgrader:menu"] and hidden["@jupyter/nbgrader:assignment-list"]
-    assert page["zhibenHandIn"] == {"course_id": "zhiben", "receipt": "交卷回执-{assignment}.txt"}
+    assert json.loads(page["zhibenHandIn"]) == {"course_id": "zhiben", "receipt": "交卷回执-{assignment}.txt"}
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.assignment_list"] is True
+    # the paper's lab plugin as the checkout built it (the 交卷 button), found through JUPYTER_PATH
+    from zhiben_training.assess.exchange import lab_plugin_dir
+
+    served = tmp_path / "hub-run" / "trainee-config" / "labextensions" / "zhiben-paper"
+    assert (served / "package.json").read_bytes() == (lab_plugin_dir() / "package.json").read_bytes()
+    assert f"\"JUPYTER_PATH\": '{served.parent.parent}'" in text
 
 
 def test_the_paper_is_placed_in_the_home_with_or_without_prestart(tmp_path):

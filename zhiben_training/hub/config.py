@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -69,7 +70,7 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = {start_timeout!r}
 c.Spawner.http_timeout = {start_timeout!r}
-c.Spawner.environment = {{"JUPYTER_CONFIG_PATH": {trainee_config!r}, "LANG": "C.UTF-8",
+c.Spawner.environment = {{"JUPYTER_CONFIG_PATH": {trainee_config!r}, "JUPYTER_PATH": {trainee_config!r}, "LANG": "C.UTF-8",
                          "ZHIBEN_SELFCHECK_DIR": {selfchecks!r}, "ZHIBEN_ACTIVITY_DIR": {activity!r}}}
 c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 {prestart}'''
@@ -93,7 +94,8 @@ c.Exchange.path_includes_course = False
 {factory}
 '''
 
-# trainees get the Assignments panel only: no formgrader, no course list, no assignment creation
+# trainees get assignment_list's endpoints only (the paper's 交卷 button submits through them; the
+# panel itself is hidden, TRAINEE_DISABLED): no formgrader, no course list, no assignment creation
 # a trainee server loads only what a trainee uses (each start costs CPU at the worst moment): no
 # language servers, terminals, classic notebook or voila pages; benchmarks/bench_server_start.py
 _SERVER = {"ServerApp": {"terminals_enabled": False, "jpserver_extensions": {
@@ -135,16 +137,19 @@ def trainee_page_config() -> dict:
     assignment_list server extension to the course's exchange and shows the receipt file."""
     from zhiben_training.assess.exchange import COURSE_ID, TRAINEE_DISABLED, receipt_name
 
-    return {"disabledExtensions": TRAINEE_DISABLED,
-            "zhibenHandIn": {"course_id": COURSE_ID, "receipt": receipt_name("{assignment}")}}
+    # a JSON string: JupyterLab's page handler turns every dict of the page config into its true keys
+    hand_in = json.dumps({"course_id": COURSE_ID, "receipt": receipt_name("{assignment}")}, ensure_ascii=False)
+    return {"disabledExtensions": TRAINEE_DISABLED, "zhibenHandIn": hand_in}
 
 
 def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
     """The Jupyter configuration folder every trainee server reads (``JUPYTER_CONFIG_PATH``): the
     personalised nbgrader exchange at ``exchange_root``, the trainee's server and lab extensions.
-    On one machine it lives in the hub folder; on Kubernetes it is baked into the trainee image."""
+    On one machine it lives in the hub folder; on Kubernetes it is baked into the trainee image.
+    It also holds the paper's lab plugin (``labextensions/zhiben-paper``, found through
+    ``JUPYTER_PATH`` before the environment's copy), the same build the offline zips carry."""
     # nbgrader and the paper builder: imported here, not by the proxy's import of this module
-    from zhiben_training.assess.exchange import EXCHANGE_CONFIG
+    from zhiben_training.assess.exchange import EXCHANGE_CONFIG, lab_plugin_dir
 
     folder = Path(folder)
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
@@ -155,6 +160,11 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
     _write(folder / "jupyter_server_config.json", json.dumps(_SERVER, indent=1), 0o644)
     _write(folder / "labconfig" / "page_config.json", json.dumps(trainee_page_config(), indent=1), 0o644)
     _write(folder / LAUNCHER, _LAUNCH, 0o644)
+    plugin = folder / "labextensions" / "zhiben-paper"
+    shutil.rmtree(plugin, ignore_errors=True)
+    shutil.copytree(lab_plugin_dir(), plugin)
+    for path in [plugin.parent, *plugin.rglob("*"), plugin]:  # trainee servers run as other users
+        path.chmod(0o755 if path.is_dir() else 0o644)
     return folder
 
 

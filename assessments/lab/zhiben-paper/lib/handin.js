@@ -1,6 +1,6 @@
 // zhiben-paper:hand-in: a 交卷 button on the paper, on the hub's trainee servers only.
 //
-// The hub writes `zhibenHandIn` into the trainee servers' page config (hub/config.py):
+// The hub writes `zhibenHandIn` into the trainee servers' page config (hub/config.py): a JSON string
 // `{course_id, receipt}` where receipt is the receipt file's name with `{assignment}` in it. Without
 // it (offline zip, course lab, an examiner's lab) there is no button. A notebook gets the button when
 // it is a paper (`metadata.zhiben.trainee_id`) lying in its assignment's folder (`<assignment>/x.ipynb`,
@@ -133,7 +133,10 @@ async function addButton(app, panel, config) {
         });
     },
   });
-  panel.toolbar.addItem("zb-hand-in", button);
+  // beside the paper's 已保存 status (lib/ready.js), where the trainee looks before handing in
+  if (!panel.toolbar.insertAfter("zb-save-status", "zb-hand-in", button)) {
+    panel.toolbar.insertItem(1, "zb-hand-in", button);
+  }
 }
 
 export const handInButton = {
