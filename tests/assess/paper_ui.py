@@ -19,7 +19,7 @@ from zhiben_training.assess.exchange.handin import collect
 from zhiben_training.assess.papers.answer_state import LEVELS, REQUIREMENTS, SPEC_KEY, TRUEFALSE, answer_cells
 
 __all__ = ["WRITTEN", "answer_specs", "checked_wanted", "chromium_process", "click_key", "clicked_items",
-           "kill_chromium", "saved_notebook", "scores_both_ways", "visible_editors", "wait_ready"]
+           "kill_chromium", "render_all_cells", "saved_notebook", "scores_both_ways", "visible_editors", "wait_ready"]
 
 WRITTEN = "主要负责人每月组织一次全面自查，建立隐患台账，整改一项销号一项。"
 _REQUIREMENT_OF = {"超规模": REQUIREMENTS[1], "危大": REQUIREMENTS[0], "一般": REQUIREMENTS[4]}
@@ -62,6 +62,13 @@ def wait_ready(page, timeout: int = 180_000) -> None:
     page.locator(".zb-save-status", has_text="已保存").wait_for(timeout=timeout)
 
 
+def render_all_cells(page) -> None:
+    """Lay out every cell now (JupyterLab's default windowing skips the off-screen ones), so that the
+    page's text is all of the paper; what is shown does not change."""
+    page.evaluate("() => document.querySelectorAll('.jp-Notebook .jp-Cell').forEach("
+                  "(c) => { c.style.contentVisibility = 'visible'; })")
+
+
 def answer_specs(nb: dict) -> dict:
     """item -> the answer spec the paper carries in its cells' metadata."""
     return {c["metadata"][SPEC_KEY]["item"]: c["metadata"][SPEC_KEY] for c in nb["cells"]
@@ -99,9 +106,12 @@ def click_key(page, item: dict, spec_values: dict) -> None:
             page.locator(f".zb-{item_id}-{work}-level select").select_option(label=want["level"])
             page.locator(f".zb-{item_id}-{work}-req select").select_option(label=_REQUIREMENT_OF[want["level"]])
     elif kind == "ledger_read":  # read the table (filtered to the open items), then choose
+        from playwright.sync_api import expect
+
         table = page.locator(f".zb-answer:has(.zb-{item_id}-overdue)")
         table.locator("select").nth(2).select_option(label="未销号")
-        assert "显示" in table.inner_text()
+        table.scroll_into_view_if_needed()
+        expect(table).to_contain_text("显示")  # the kernel redraws the filtered table
         page.locator(f".zb-{item_id}-overdue select").select_option(label=str(key["overdue_major"]))
         page.locator(f".zb-{item_id}-channel label", has_text=key["lowest_channels"][0]).locator("input").check()
 

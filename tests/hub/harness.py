@@ -270,14 +270,16 @@ def browser_login(page, hub: Hub, tid: str, code: str, timeout: int = 300_000) -
     page.wait_for_url(f"**/user/{tid}/lab/tree/{AID}/paper.ipynb**", timeout=timeout)
 
 
-def hand_in(page, *, outcome: str = "已交卷", timeout: int = 120_000) -> str:
+def hand_in(page, *, outcome: str = "已交卷", timeout: int = 120_000, shot: Path | None = None) -> str:
     """Click the paper's 交卷 button, confirm, and return the text of the answer's dialog (the receipt,
-    or with ``outcome="未能交卷"`` the refusal); the dialog is closed again."""
+    or with ``outcome="未能交卷"`` the refusal, screenshot to ``shot``); the dialog is closed again."""
     page.locator(".zb-hand-in").click()
     page.locator(".jp-Dialog button", has_text="确定交卷").click()
     dialog = page.locator(".jp-Dialog", has_text=outcome)
     dialog.wait_for(timeout=timeout)
     text = dialog.inner_text()
+    if shot is not None:
+        page.screenshot(path=str(shot))
     dialog.locator("button", has_text="知道了").click()
     dialog.wait_for(state="detached", timeout=30_000)
     return text

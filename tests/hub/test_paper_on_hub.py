@@ -25,6 +25,7 @@ from tests.assess.paper_ui import (
     click_key,
     clicked_items,
     kill_chromium,
+    render_all_cells,
     saved_notebook,
     scores_both_ways,
     visible_editors,
@@ -60,6 +61,7 @@ def _answer_everything_then_crash(pw, hub, tid, code, clicked, values, tmp_path,
         page.set_viewport_size(VIEWPORT)
         browser_login(page, hub, tid, code)
         wait_ready(page, timeout=300_000)
+        render_all_cells(page)
         page.screenshot(path=str(shots / "hub-paper-first-screen.png"))
         menus = page.locator("#jp-menu-panel").inner_text()
         assert "文件" in menus and "运行" in menus and "Nbgrader" not in menus and "Run" not in menus
@@ -105,19 +107,19 @@ def test_a_principal_takes_the_whole_a_paper_on_the_hub_and_hands_it_in_with_the
                 page = browser.new_context(viewport=VIEWPORT, locale="zh-CN").new_page()
                 browser_login(page, hub, tid, code)
                 wait_ready(page)
+                render_all_cells(page)
                 text = page.locator(".jp-Notebook").inner_text()
                 assert "VBox(" not in text and "RadioButtons(" not in text and "Textarea(" not in text
                 assert page.locator(".zb-w01 textarea").input_value() == WRITTEN
                 assert page.locator(".jp-Notebook input:checked").count() == checked_wanted(clicked)
-                receipt = hand_in(page)
+                receipt = hand_in(page, shot=artifacts_dir / "hub-paper-receipt.png")
                 handed = saved.read_bytes()  # what the exchange took
-                page.screenshot(path=str(artifacts_dir / "hub-paper-handed-in.png"))
                 assert receipt_name(AID) in receipt and "SHA-256" in receipt
                 # the window closes: the same button is refused, in Chinese, and nothing is written
                 now = dt.datetime.now(dt.UTC)
                 set_window(hub.course, AID, opens_at=now - dt.timedelta(hours=2), closes_at=now - dt.timedelta(minutes=1),
                            late="refuse", by="pytest")
-                refusal = hand_in(page, outcome="未能交卷")
+                refusal = hand_in(page, outcome="未能交卷", shot=artifacts_dir / "hub-paper-refused.png")
                 assert "结束" in refusal and "没有保存任何文件" in refusal and "Error" not in refusal
             finally:
                 browser.close()
