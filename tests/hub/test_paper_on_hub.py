@@ -4,7 +4,9 @@ placed in the home, sees question 1's options without running anything and no co
 item and types the written answer; the browser is killed 3 s after the last keystroke and the file in
 the home holds every answer; logging in again from a new browser (another machine) shows them all; the
 paper's own 交卷 button hands it in and shows the receipt, and after the window closes shows the refusal;
-the examiner collects and autogrades, and the score equals the same answers entered as data."""
+the examiner collects and autogrades, and the score equals the same answers entered as data.
+Screenshots go to the test artifacts; tests/golden/hub-paper-receipt.png is a reference image of the
+receipt dialog (pixels are not compared: they differ from machine to machine)."""
 
 from __future__ import annotations
 
