@@ -153,7 +153,8 @@ def test_widgets_on_screen_read_back_as_clicked():
 
     assert all(v == (False, None) for v in read().values())
     pw._live["k01"].children[0].index = 1
-    pw._live["k02"].children[0].value = pw._live["k02"].children[2].value = True
+    boxes = pw._live["k02"].children[0].children  # short options: two to a row, in a grid
+    boxes[0].value = boxes[2].value = True
     pw._live["k03"].children[0].index = 1
     pw._live["t02"].children[0].children[1].index = 2
     pw._live["t02"].children[0].children[2].index = 1
@@ -170,27 +171,30 @@ def test_widgets_on_screen_read_back_as_clicked():
 
 def test_offline_zip_carries_the_lab_plugin_and_the_trainee_settings(click_course):
     """Widget state saved, Chinese display language, the paper's lab plugin (opens ready, saves each
-    answer) and the trainee's hidden panels travel in the zip, found by the launcher's variables."""
+    answer) and the trainee's hidden panels travel in the zip, found by the launcher's variables, all
+    in one dot-folder that the lab's file browser does not list."""
     import zipfile
 
-    from zhiben_training.assess.exchange.variants import TRAINEE_DISABLED, lab_plugin_dir
+    from zhiben_training.assess.exchange.variants import OFFLINE_SETTINGS, TRAINEE_DISABLED, lab_plugin_dir
 
     with zipfile.ZipFile(variants.release(click_course, AID)[0]) as zf:
         names = sorted(zf.namelist())
-        settings = json.loads(zf.read(f"{AID}-T001/jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/"
+        top = sorted({n.split("/")[1] for n in names})
+        settings = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/"
                                       "plugin.jupyterlab-settings"))
-        locale = json.loads(zf.read(f"{AID}-T001/jupyterlab-settings/@jupyterlab/translation-extension/"
+        locale = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyterlab-settings/@jupyterlab/translation-extension/"
                                     "plugin.jupyterlab-settings"))
-        page = json.loads(zf.read(f"{AID}-T001/jupyter-config/labconfig/page_config.json"))
-        plugin = json.loads(zf.read(f"{AID}-T001/jupyter-data/labextensions/zhiben-paper/package.json"))
+        page = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyter-config/labconfig/page_config.json"))
+        plugin = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyter-data/labextensions/zhiben-paper/package.json"))
         launcher = zf.read(f"{AID}-T001/打开试卷.py").decode()
     assert f"{AID}-T001/打开试卷.py" in names and f"{AID}-T001/{AID}-T001.ipynb" in names
     assert settings == {"saveState": True} and locale == {"locale": "zh_CN"}
     assert page == {"disabledExtensions": TRAINEE_DISABLED} and "@jupyterlab/debugger-extension" in TRAINEE_DISABLED
     assert plugin == json.loads((lab_plugin_dir() / "package.json").read_text())
-    assert all(f"{AID}-T001/jupyter-data/labextensions/zhiben-paper/static/{f.name}" in names
+    assert all(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyter-data/labextensions/zhiben-paper/static/{f.name}" in names
                for f in (lab_plugin_dir() / "static").iterdir())
-    assert '"JUPYTER_PATH", "jupyter-data"' in launcher and '"JUPYTER_CONFIG_PATH", "jupyter-config"' in launcher
+    assert '"JUPYTER_PATH", ".zhiben/jupyter-data"' in launcher and '"JUPYTER_CONFIG_PATH", ".zhiben/jupyter-config"' in launcher
+    assert OFFLINE_SETTINGS == ".zhiben" and top == [".zhiben", f"{AID}-T001.ipynb", "hazard_ledger.csv", "使用说明.txt", "打开试卷.py"]
 
 
 def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, scorer):

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.assess.paper_ui import click_key
 from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, _fontconfig, _free_port, _server
 from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.exchange.handin import collect
-from zhiben_training.assess.papers.answer_state import LEVELS, REQUIREMENTS, TRUEFALSE, check_paper
+from zhiben_training.assess.papers.answer_state import check_paper
 
 pytestmark = pytest.mark.browser
 ROUND, AID = "2026-principal", "2026-A"
@@ -52,33 +53,6 @@ def _lab(folder: Path, settings: Path, app_settings: Path | None, log: Path):
     return _server(argv, cwd=folder, status_url=f"{url}/api/status?token={token}", log=log), url, token
 
 
-def _click_key(page, item: dict, spec_values: dict) -> None:
-    item_id, kind, key = item["item_id"], item["kind"], item["key"]
-    if kind == "single":
-        page.locator(f".zb-{item_id} input[type=radio]").nth(spec_values[item_id].index(key)).check()
-    elif kind == "truefalse":
-        page.locator(f".zb-{item_id} input[type=radio]").nth(TRUEFALSE.index("正确" if key else "错误")).check()
-    elif kind == "multiple":
-        for letter in key:
-            page.locator(f".zb-{item_id}-{letter} input[type=checkbox]").check()
-    elif kind == "hazard_ids":  # class names hold dots ("zb-t01-5.4.3"): matched as a whole word
-        for value in key or ["none"]:
-            page.locator(f'[class~="zb-{item_id}-{value}"] input[type=checkbox]').check()
-    elif kind == "classify_works":
-        for work, want in key.items():
-            req = REQUIREMENTS[1] if want["level"] == "超规模" else REQUIREMENTS[0] if want["level"] == "危大" \
-                else REQUIREMENTS[4]
-            page.locator(f".zb-{item_id}-{work}-level select").select_option(label=want["level"])
-            page.locator(f".zb-{item_id}-{work}-req select").select_option(label=req)
-            assert want["level"] in LEVELS
-    elif kind == "ledger_read":  # read the table (filtered to the open items), then choose
-        table = page.locator(f".zb-answer:has(.zb-{item_id}-overdue)")
-        table.locator("select").nth(2).select_option(label="未销号")
-        assert "显示" in table.inner_text()
-        page.locator(f".zb-{item_id}-overdue select").select_option(label=str(key["overdue_major"]))
-        page.locator(f".zb-{item_id}-channel label", has_text=key["lowest_channels"][0]).locator("input").check()
-
-
 def _answer_by_clicking(page, url, token, name, path: Path, record: dict, shots: Path, tag: str) -> dict:
     page.goto(f"{url}/lab/tree/{name}?token={token}")  # opens ready: nothing is run by hand
     page.locator(".zb-answer").nth(43).wait_for(timeout=180_000)  # 43 click items and the text box
@@ -91,7 +65,7 @@ def _answer_by_clicking(page, url, token, name, path: Path, record: dict, shots:
               for c in nb["cells"] if c["metadata"].get("zhiben_answer", {}).get("item")}
     clicked = [i for i in record["items"] if i["item_id"] in values and i["kind"] != "written"]
     for item in clicked:
-        _click_key(page, item, values)
+        click_key(page, item, values)
     page.locator(".zb-k01").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / f"paper-{tag}.png"))
     page.keyboard.press("Control+s")
@@ -143,7 +117,7 @@ def test_a_paper_answered_by_clicking_scores_the_keys_count(paper_course, tmp_pa
     folder = tmp_path / "trainee" / f"{AID}-{TRAINEE}"
     name = f"{AID}-{TRAINEE}.ipynb"
     if route == "offline-zip":  # only the zip's own settings: an empty app settings dir
-        settings, app = folder / "jupyterlab-settings", tmp_path / "no-overrides"
+        settings, app = folder / ".zhiben" / "jupyterlab-settings", tmp_path / "no-overrides"
         app.mkdir()
     else:  # the project's overrides.json in the venv, no user settings
         settings, app = tmp_path / "user-settings", None

@@ -133,7 +133,10 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                 closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse", lessons: Path | None = None,
                 start_timeout: int = 180, spawn_limit: int = 100, keep_log: Path | None = None,
                 prestart_minutes: float | None = None, prestart_throttle: int | None = None,
-                trainee_env: dict[str, str] | None = None):
+                trainee_env: dict[str, str] | None = None,
+                build=standin.build_paper, city_dir: Path | None = None):
+    """A hub on a course of ``count`` trainees; ``build=None`` with a generated ``city_dir`` gives the
+    real A paper instead of the stand-in."""
     if os.geteuid() != 0 or not shutil.which("useradd"):
         pytest.skip("the hub tests create system users: they need root and useradd")
     base = Path(tempfile.mkdtemp(prefix="zhiben-hub-", dir="/tmp"))
@@ -144,8 +147,8 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
     try:
         course = base / "course"
         people = [{"id": tid, "name": f"考生{i:03d}"} for i, tid in enumerate(trainee_ids(count))]
-        variants.generate(course, round_id=ROUND, paper="A", trainees=people, city_dir=base / "city",
-                         base_seed=11, build=standin.build_paper)
+        variants.generate(course, round_id=ROUND, paper="A", trainees=people, city_dir=city_dir or base / "city",
+                         base_seed=11, build=build)
         course.chmod(0o711)
         release_to_exchange(course, AID)
         now = dt.datetime.now(dt.UTC)
@@ -155,8 +158,7 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                  "TRAINER1": add_staff(course, "TRAINER1", "trainer")}
         port = free_port()
         hub_dir = base / "hub-run"
-        shutil.copytree(PLUGIN, base / "jupyter-data" / "labextensions" / "zhiben-paper")  # ahead of the venv's copy
-        checkout = {"PYTHONPATH": str(REPO), "JUPYTER_PATH": str(base / "jupyter-data")}
+        checkout = {"PYTHONPATH": str(REPO)}  # the hub config carries this checkout's lab plugin itself
         subprocess.run(["groupadd", "--system", group], check=True, capture_output=True)
         write_hub_config(hub_dir, course_root=course, home_root=base / "home", port=port, hub_port=free_port(),
                          api_port=free_port(), user_prefix=prefix, lessons_dir=lessons, start_timeout=start_timeout, spawn_limit=spawn_limit,
@@ -262,3 +264,28 @@ class Trainee:
 
     def save_notebook(self, path: str, nb: dict) -> requests.Response:
         return self.api("PUT", f"api/contents/{path}", json={"type": "notebook", "format": "json", "content": nb})
+
+
+def browser_login(page, hub: Hub, tid: str, code: str, timeout: int = 300_000) -> None:
+    """Log in on the hub's Chinese login page; the lab opens on the trainee's placed paper."""
+    page.goto(f"{hub.url}/hub/login")
+    assert "准考证号" in page.content()
+    page.fill("#username_input", tid)
+    page.fill("#password_input", code)
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{tid}/lab/tree/{AID}/paper.ipynb**", timeout=timeout)
+
+
+def hand_in(page, *, outcome: str = "已交卷", timeout: int = 120_000, shot: Path | None = None) -> str:
+    """Click the paper's 交卷 button, confirm, and return the text of the answer's dialog (the receipt,
+    or with ``outcome="未能交卷"`` the refusal, screenshot to ``shot``); the dialog is closed again."""
+    page.locator(".zb-hand-in").click()
+    page.locator(".jp-Dialog button", has_text="确定交卷").click()
+    dialog = page.locator(".jp-Dialog", has_text=outcome)
+    dialog.wait_for(timeout=timeout)
+    text = dialog.inner_text()
+    if shot is not None:
+        page.screenshot(path=str(shot))
+    dialog.locator("button", has_text="知道了").click()
+    dialog.wait_for(state="detached", timeout=30_000)
+    return text

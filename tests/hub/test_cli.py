@@ -53,12 +53,34 @@ def test_config_listens_on_loopback_and_names_our_classes(course, tmp_path, caps
     page = json.loads((tmp_path / "hub-run" / "trainee-config" / "labconfig" / "page_config.json").read_text())
     hidden = page["disabledExtensions"]  # the trainee's lab: no authoring panels, no debugger
     assert hidden["@jupyter/nbgrader:create-assignment"] and hidden["@jupyterlab/debugger-extension"]
+    # no English "Nbgrader" menu or Assignment List: the paper has its own 交卷 button (lib/handin.js)
+    assert hidden["@jupyter/nbgrader:menu"] and hidden["@jupyter/nbgrader:assignment-list"]
+    assert json.loads(page["zhibenHandIn"]) == {"course_id": "zhiben", "receipt": "交卷回执-{assignment}.txt"}
+    assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.assignment_list"] is True
+    # the paper's lab plugin as the checkout built it (the 交卷 button), found through JUPYTER_PATH
+    from zhiben_training.assess.exchange import lab_plugin_dir
+
+    served = tmp_path / "hub-run" / "trainee-config" / "labextensions" / "zhiben-paper"
+    assert (served / "package.json").read_bytes() == (lab_plugin_dir() / "package.json").read_bytes()
+    assert f"'JUPYTER_PATH': '{served.parent.parent}'" in text
 
 
-def test_a_lesson_session_gives_trainees_the_learners_lab_and_an_exam_keeps_the_assignments_panel(course, tmp_path):
+def test_the_paper_is_placed_in_the_home_with_or_without_prestart(tmp_path):
+    """Nobody fetches: the spawner puts the trainee's paper into the home at start either way."""
+    from zhiben_training.hub.config import write_hub_config
+
+    for lead in (None, 20):
+        config = write_hub_config(tmp_path / f"hub-{lead}", course_root=tmp_path / "course",
+                                  home_root=tmp_path / "home", prestart_minutes=lead)
+        text = config.read_text(encoding="utf-8")
+        assert text.count("c.TraineeSpawner.place_papers = True") == 1, lead
+
+
+def test_a_lesson_session_gives_trainees_the_learners_lab_and_an_exam_keeps_validate_without_nbgrader_panels(course, tmp_path):
     """With --lessons the trainee servers get the learner's lab (no nbgrader menu or panels, no link to
-    the classic notebook they do not run, no status bar); an exam's trainees keep the Assignments
-    panel and Validate they hand in with."""
+    the classic notebook they do not run, no status bar); an exam's trainees keep Validate (检查作答情况)
+    and hand in with the paper's 交卷 button, so they too have no Nbgrader menu, Assignments panel or
+    classic-notebook link."""
     lessons = tmp_path / "课程"
     lessons.mkdir()
     for name, extra in (("exam", []), ("session", ["--lessons", str(lessons)])):
@@ -67,8 +89,10 @@ def test_a_lesson_session_gives_trainees_the_learners_lab_and_an_exam_keeps_the_
     config = {name: tmp_path / name / "trainee-config" for name in ("exam", "session")}
     hidden = {name: json.loads((c / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
               for name, c in config.items()}
-    assert "@jupyter/nbgrader:assignment-list" not in hidden["exam"]
     assert "@jupyter/nbgrader:validate-assignment" not in hidden["exam"]
+    for plugin in ("@jupyter/nbgrader:menu", "@jupyter/nbgrader:assignment-list",
+                   "@jupyter-notebook/lab-extension:interface-switcher"):
+        assert hidden["exam"][plugin] is True, plugin
     for plugin in ("@jupyter/nbgrader:menu", "@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:validate-assignment",
                    "@jupyter-notebook/lab-extension:interface-switcher"):
         assert hidden["session"][plugin] is True, plugin

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from zhiben_training.hub.hours import ACTIVITY_DIR
 
-__all__ = ["write_hub_config", "write_trainee_config", "TEMPLATES", "GROUP_ROLES", "PRESTART_ROLE", "LAUNCHER"]
+__all__ = ["write_hub_config", "write_trainee_config", "trainee_page_config", "TEMPLATES", "GROUP_ROLES", "PRESTART_ROLE", "LAUNCHER"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -61,6 +62,8 @@ c.TraineeSpawner.home_root = {home_root!r}
 c.TraineeSpawner.user_prefix = {user_prefix!r}
 c.TraineeSpawner.trainee_group = {group!r}
 c.TraineeSpawner.lessons_dir = {lessons!r}
+# the trainee's own paper is in the home when the server starts (no Fetch), handed in with its 交卷 button
+c.TraineeSpawner.place_papers = True
 c.Spawner.cmd = {singleuser!r}
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.default_url = "/lab"
@@ -74,7 +77,6 @@ c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 # servers ready before the room fills: the hub runs the pre-start service (hub/prestart.py)
 _PRESTART = '''
 c.JupyterHub.services = [{{"name": "zhiben-prestart", "command": {command!r}}}]
-c.TraineeSpawner.place_papers = True
 from zhiben_training.hub.prestart import queue_place  # noqa: E402
 c.JupyterHub.template_vars = {{"zhiben_queue": lambda user: queue_place({status!r}, user.name) if user else {{}}}}
 '''
@@ -91,7 +93,8 @@ c.Exchange.path_includes_course = False
 {factory}
 '''
 
-# trainees get the Assignments panel only: no formgrader, no course list, no assignment creation
+# trainees get assignment_list's endpoints only (the paper's 交卷 button submits through them; the
+# panel itself is hidden, TRAINEE_DISABLED): no formgrader, no course list, no assignment creation
 # a trainee server loads only what a trainee uses (each start costs CPU at the worst moment): no
 # language servers, terminals, classic notebook or voila pages; benchmarks/bench_server_start.py
 _SERVER = {"ServerApp": {"terminals_enabled": False, "jpserver_extensions": {
@@ -127,6 +130,17 @@ def _write(path: Path, text: str, mode: int) -> None:
     path.chmod(mode)
 
 
+def trainee_page_config() -> dict:
+    """The lab's page config on a trainee server: the panels hidden from trainees, and the paper's
+    交卷 button (assessments/lab/zhiben-paper/lib/handin.js), which submits through nbgrader's
+    assignment_list server extension to the course's exchange and shows the receipt file."""
+    from zhiben_training.assess.exchange import COURSE_ID, TRAINEE_DISABLED, receipt_name
+
+    # a JSON string: JupyterLab's page handler turns every dict of the page config into its true keys
+    hand_in = json.dumps({"course_id": COURSE_ID, "receipt": receipt_name("{assignment}")}, ensure_ascii=False)
+    return {"disabledExtensions": TRAINEE_DISABLED, "zhibenHandIn": hand_in}
+
+
 def write_trainee_config(folder: Path, *, exchange_root: Path | str, lessons: bool = False) -> Path:
     """The Jupyter configuration folder every trainee server reads (``JUPYTER_CONFIG_PATH``): the
     personalised nbgrader exchange at ``exchange_root``, the trainee's server and lab extensions.
@@ -134,21 +148,25 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str, lessons: bo
 
     With ``lessons`` (a lesson session) the trainee gets the learner's lab of ``zhiben lessons open``
     (``lessons/lab.py``): none of nbgrader's panels or menus (a lesson is no paper) and its lab
-    settings (Chinese, widget state saved, no status bar), from ``lab-settings/`` here."""
+    settings (Chinese, widget state saved, no status bar), from ``lab-settings/`` here.
+
+    It also holds the paper's lab plugin (``labextensions/zhiben-paper``, found through
+    ``JUPYTER_PATH`` before the environment's copy), the same build the offline zips carry."""
     # nbgrader and the paper builder: imported here, not by the proxy's import of this module
-    from zhiben_training.assess.exchange import EXCHANGE_CONFIG, TRAINEE_DISABLED
+    from zhiben_training.assess.exchange import EXCHANGE_CONFIG, TRAINEE_DISABLED, lab_plugin_dir
 
     folder = Path(folder)
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
     for sub in (folder, folder / "labconfig"):
         sub.chmod(0o755)
-    disabled, server = TRAINEE_DISABLED, _SERVER
+    # the trainee server runs no classic notebook (_SERVER): its "笔记本" link would lead nowhere
+    disabled = {**TRAINEE_DISABLED, "@jupyter-notebook/lab-extension:interface-switcher": True,
+                "@jupyter-notebook/lab-extension:launch-tree": True}
+    server = _SERVER
     if lessons:
         from zhiben_training.lessons import LEARNER_DISABLED, LEARNER_SETTINGS
 
-        # the trainee server runs no classic notebook (_SERVER): its "笔记本" link would lead nowhere
-        disabled = {**TRAINEE_DISABLED, **LEARNER_DISABLED, "@jupyter-notebook/lab-extension:interface-switcher": True,
-                    "@jupyter-notebook/lab-extension:launch-tree": True}
+        disabled = {**disabled, **LEARNER_DISABLED}
         settings = folder / "lab-settings"
         settings.mkdir(exist_ok=True)
         settings.chmod(0o755)
@@ -157,8 +175,14 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str, lessons: bo
     factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
     _write(folder / "nbgrader_config.py", _NBGRADER.format(exchange=str(exchange_root), factory=factory), 0o644)
     _write(folder / "jupyter_server_config.json", json.dumps(server, indent=1), 0o644)
-    _write(folder / "labconfig" / "page_config.json", json.dumps({"disabledExtensions": disabled}, indent=1), 0o644)
+    _write(folder / "labconfig" / "page_config.json",
+           json.dumps({**trainee_page_config(), "disabledExtensions": disabled}, indent=1), 0o644)
     _write(folder / LAUNCHER, _LAUNCH, 0o644)
+    plugin = folder / "labextensions" / "zhiben-paper"
+    shutil.rmtree(plugin, ignore_errors=True)
+    shutil.copytree(lab_plugin_dir(), plugin)
+    for path in [plugin.parent, *plugin.rglob("*"), plugin]:  # trainee servers run as other users
+        path.chmod(0o755 if path.is_dir() else 0o644)
     return folder
 
 
@@ -209,7 +233,7 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
         lessons=str(Path(lessons_dir).resolve()) if lessons_dir else "",
         singleuser=[sys.executable, str(trainee_config / LAUNCHER), "jupyterhub.singleuser"], start_timeout=start_timeout,
         spawn_limit=spawn_limit, group=group, hub_dir=str(hub_dir),
-        environment={"JUPYTER_CONFIG_PATH": str(trainee_config), "LANG": "C.UTF-8",
+        environment={"JUPYTER_CONFIG_PATH": str(trainee_config), "JUPYTER_PATH": str(trainee_config), "LANG": "C.UTF-8",
                      "ZHIBEN_SELFCHECK_DIR": str(selfchecks), "ZHIBEN_ACTIVITY_DIR": str(activity),
                      **(trainee_env or {})})
     config = hub_dir / "jupyterhub_config.py"

@@ -35,7 +35,7 @@ from zhiben_training.assess.papers import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["PersonalFetchAssignment", "PersonalList", "PersonalSubmit", "release_to_exchange",
-           "grant_variant", "outbound_dir", "receipt_name", "EXCHANGE_CONFIG"]
+           "grant_variant", "outbound_dir", "receipt_name", "EXCHANGE_CONFIG", "COURSE_ID"]
 
 COURSE_ID = "zhiben"
 

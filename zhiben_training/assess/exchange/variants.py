@@ -27,7 +27,8 @@ from zhiben_training.assess.papers import NOTEBOOK_NAME, build_notebook, cell_id
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["assignment_id", "paper_seed", "generate", "release", "load_keys", "variant_dir",
-           "TEMPLATE_TRAINEE", "rebuild_paper", "variant_trainees", "TRAINEE_DISABLED", "lab_plugin_dir"]
+           "TEMPLATE_TRAINEE", "rebuild_paper", "variant_trainees", "TRAINEE_DISABLED", "lab_plugin_dir",
+           "OFFLINE_SETTINGS"]
 
 TEMPLATE_TRAINEE = "TEMPLATE"
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -154,9 +155,9 @@ def _prepend(name, folder):
     os.environ[name] = os.pathsep.join([str(here / folder), *filter(None, [os.environ.get(name)])])
 
 
-os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(here / "jupyterlab-settings")
-_prepend("JUPYTER_PATH", "jupyter-data")  # the paper's lab plugin (opens ready, saves every answer)
-_prepend("JUPYTER_CONFIG_PATH", "jupyter-config")  # panels a trainee has no use for are hidden
+os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(here / "{settings}" / "jupyterlab-settings")
+_prepend("JUPYTER_PATH", "{settings}/jupyter-data")  # the paper's lab plugin (opens ready, saves every answer)
+_prepend("JUPYTER_CONFIG_PATH", "{settings}/jupyter-config")  # panels a trainee has no use for are hidden
 paper = sorted(here.glob("*.ipynb"))[0]
 sys.exit(subprocess.call([sys.executable, "-m", "jupyterlab", paper.name], cwd=here))
 '''
@@ -173,11 +174,17 @@ _README = """考核试卷使用说明
 （Run → Run All Cells）；也不会自动保存，请勾选菜单 Settings（设置）中的 “Save Widget State Automatically”
 （保存控件状态），并随时按 Ctrl+S 保存，否则点击的选项不会写入文件。
 """
-# Panels and tools a trainee has no use for (nbgrader's authoring and grading panels, the debugger):
-# hidden in each offline zip and on the hub's trainee servers, never for examiners.
+# Panels and tools a trainee has no use for (nbgrader's authoring and grading panels, its English
+# "Nbgrader" menu and Assignment List: on the hub the paper is placed in the home and handed in with
+# the paper's own 交卷 button; the debugger): hidden in each offline zip and on the hub's trainee
+# servers, never for examiners.
 TRAINEE_DISABLED = {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
-                    "@jupyter/nbgrader:create-assignment": True, "@jupyterlab/debugger-extension": True,
+                    "@jupyter/nbgrader:create-assignment": True, "@jupyter/nbgrader:menu": True,
+                    "@jupyter/nbgrader:assignment-list": True, "@jupyterlab/debugger-extension": True,
                     "@jupyterlab/apputils-extension:announcements": True}
+# The lab's settings travel in one dot-folder of the zip: JupyterLab's file browser does not list it,
+# so the trainee sees the paper, its data, 打开试卷.py and 使用说明.txt only
+OFFLINE_SETTINGS = ".zhiben"
 _TRAINEE_SETTINGS = {
     "jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
     "jupyterlab-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "zh_CN"},
@@ -201,10 +208,11 @@ def lab_plugin_dir() -> Path:
 def _offline_extras() -> list[tuple[str, bytes]]:
     """Files every offline zip carries besides the paper: launcher, instructions, lab settings and
     the paper's lab plugin (so a plain ``pip install jupyterlab ipywidgets`` opens it ready)."""
-    files = [("打开试卷.py", _LAUNCHER.encode()), ("使用说明.txt", _README.encode())]
-    files += [(name, (json.dumps(data, ensure_ascii=False) + "\n").encode()) for name, data in _TRAINEE_SETTINGS.items()]
+    files = [("打开试卷.py", _LAUNCHER.replace("{settings}", OFFLINE_SETTINGS).encode()), ("使用说明.txt", _README.encode())]
+    files += [(f"{OFFLINE_SETTINGS}/{name}", (json.dumps(data, ensure_ascii=False) + "\n").encode())
+              for name, data in _TRAINEE_SETTINGS.items()]
     plugin = lab_plugin_dir()
-    files += [(f"jupyter-data/labextensions/zhiben-paper/{f.relative_to(plugin).as_posix()}", f.read_bytes())
+    files += [(f"{OFFLINE_SETTINGS}/jupyter-data/labextensions/zhiben-paper/{f.relative_to(plugin).as_posix()}", f.read_bytes())
               for f in sorted(plugin.rglob("*")) if f.is_file()]
     return files
 

@@ -60,11 +60,28 @@ def _restored(spec):
     return value if ok else None
 
 
+# Options this short are laid out two to a row (half a line each at 1366 px); longer ones one a row
+_SHORT_OPTION = 30
+# a class without the answer tags' "zb-" prefix: answer_state reads only those
+_TWO_COLUMNS = "zhiben-two-columns"
+
+
+def _two_columns(children):
+    """The widgets in a grid of two columns (the paper about half as tall as one column)."""
+    import ipywidgets as w
+
+    grid = w.GridBox(children, layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="0 16px"))
+    grid.add_class(_TWO_COLUMNS)
+    return grid
+
+
 def _choice(labels, tag, index):
     import ipywidgets as w
 
     box = w.RadioButtons(options=labels, index=index, layout=w.Layout(width="100%"))
     box.add_class(tag)
+    if max(map(len, labels)) <= _SHORT_OPTION:  # the lab plugin's style puts the buttons in two columns
+        box.add_class(_TWO_COLUMNS)
     return box
 
 
@@ -93,14 +110,14 @@ def _hazard_boxes(spec, value):
     label_of = dict(zip(spec["values"], spec["labels"], strict=True))
 
     def box(v, checked):
-        one = w.Checkbox(value=checked, description=label_of[v], indent=False, layout=w.Layout(width="100%"))
+        one = w.Checkbox(value=checked, description=label_of[v], indent=False, layout=w.Layout(width="auto"))
         one.add_class(f"zb-{spec['item']}-{v}")
         return one
 
     rows = []
-    for title, ids in spec["groups"]:
+    for title, ids in spec["groups"]:  # two boxes a row: their texts wrap, never cut off
         rows.append(w.HTML(f"<b>{title}</b>"))
-        rows.extend(box(v, v in chosen) for v in ids)
+        rows.append(_two_columns([box(v, v in chosen) for v in ids]))
     rows.append(w.HTML("<b>如果该现场没有重大事故隐患：</b>"))
     rows.append(box(spec["values"][-1], value == []))
     return rows
@@ -199,6 +216,8 @@ def answer_widget(item):
                              layout=w.Layout(width="100%"))
             box.add_class(f"zb-{item}-{letter}")
             children.append(box)
+        if max(map(len, spec["labels"])) <= _SHORT_OPTION:
+            children = [_two_columns(children)]
     elif kind == "hazard_ids":
         children = _hazard_boxes(spec, value)
     elif kind == "ledger_read":
