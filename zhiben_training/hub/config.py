@@ -159,9 +159,7 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str, lessons: bo
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
     for sub in (folder, folder / "labconfig"):
         sub.chmod(0o755)
-    # the trainee server runs no classic notebook (_SERVER): its "笔记本" link would lead nowhere
-    disabled = {**TRAINEE_DISABLED, "@jupyter-notebook/lab-extension:interface-switcher": True,
-                "@jupyter-notebook/lab-extension:launch-tree": True}
+    disabled = TRAINEE_DISABLED
     server = _SERVER
     if lessons:
         from zhiben_training.lessons import LEARNER_DISABLED, LEARNER_SETTINGS

@@ -30,7 +30,7 @@ from nbgrader.exchange.default import (
 )
 
 from zhiben_training.assess.exchange import variants
-from zhiben_training.assess.exchange.window import load_window, submission_refusal
+from zhiben_training.assess.exchange.window import beijing, load_window, submission_refusal
 from zhiben_training.assess.papers import NOTEBOOK_NAME
 from zhiben_training.errors import AssessmentError
 
@@ -166,8 +166,10 @@ class PersonalSubmit(ExchangeSubmit):
         if not handed_in.exists():
             raise AssessmentError(f"交卷后在交换目录中找不到 {NOTEBOOK_NAME}.ipynb。")
         digest = hashlib.sha256(handed_in.read_bytes()).hexdigest()
+        # nbgrader's timestamp is UTC ("2026-12-07 06:36:28.219611 UTC"); the trainee reads Beijing time
+        moment = dt.datetime.fromisoformat(str(self.timestamp).removesuffix(" UTC")).replace(tzinfo=dt.UTC)
         text = (f"交卷回执\n考核：{self.coursedir.assignment_id}\n考生：{_trainee(self)}\n"
-                f"交卷时间：{self.timestamp}\nSHA-256：{digest}\n"
+                f"交卷时间：{beijing(moment, seconds=True)}\nSHA-256：{digest}\n"
                 "收卷时考核人员记录的 SHA-256 与此相同，即证明收到的是您交的这份答卷。\n")
         (Path(self.assignment_dir) / receipt_name(self.coursedir.assignment_id)).write_text(text, encoding="utf-8")
         self.log.info("交卷回执 SHA-256 %s", digest)

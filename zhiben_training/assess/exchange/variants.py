@@ -181,13 +181,18 @@ _README = """考核试卷使用说明
 TRAINEE_DISABLED = {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:course-list": True,
                     "@jupyter/nbgrader:create-assignment": True, "@jupyter/nbgrader:menu": True,
                     "@jupyter/nbgrader:assignment-list": True, "@jupyterlab/debugger-extension": True,
-                    "@jupyterlab/apputils-extension:announcements": True}
+                    "@jupyterlab/apputils-extension:announcements": True,
+                    # no link to the classic notebook interface (a trainee server does not run it)
+                    "@jupyter-notebook/lab-extension:interface-switcher": True,
+                    "@jupyter-notebook/lab-extension:launch-tree": True}
 # The lab's settings travel in one dot-folder of the zip: JupyterLab's file browser does not list it,
 # so the trainee sees the paper, its data, 打开试卷.py and 使用说明.txt only
 OFFLINE_SETTINGS = ".zhiben"
 _TRAINEE_SETTINGS = {
     "jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
     "jupyterlab-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "zh_CN"},
+    # no status bar (kernel name, "模式：命令", "Cell 1/136"): nothing in it is for a trainee
+    "jupyterlab-settings/@jupyterlab/statusbar-extension/plugin.jupyterlab-settings": {"visible": False},
     "jupyter-config/labconfig/page_config.json": {"disabledExtensions": TRAINEE_DISABLED},
 }
 

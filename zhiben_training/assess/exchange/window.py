@@ -25,8 +25,8 @@ LATE_POLICIES = {"refuse": "迟交拒收", "mark": "迟交接收并标记"}
 _BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 
 
-def beijing(moment: dt.datetime) -> str:
-    return moment.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
+def beijing(moment: dt.datetime, *, seconds: bool = False) -> str:
+    return moment.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M") + "（北京时间）"
 
 
 def _utc(text: str | None) -> dt.datetime | None:
