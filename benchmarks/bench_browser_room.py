@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -37,9 +38,11 @@ from benchmarks.bench_prestart import _wait_all_ready
 TRAINEES = int(os.environ.get("ZHIBEN_BENCH_ROOM_TRAINEES", "24"))
 DEADLINE_SECONDS = 30 * 60
 STEP_MS = 600_000  # one browser step (a login on a loaded 2-core machine included)
-# one trainee: their server (~180 MB USS), the paper's kernel (~100 MB) and a Chromium context with
-# JupyterLab (~300 MB); estimated before the run measures it, kept generous on a shared machine
-PER_TRAINEE_BYTES = 600 * 2**20
+# one trainee: their server, the paper's kernel and a Chromium context with JupyterLab; 365 MB (USS)
+# measured with 3 trainees (memory_with_the_room_seated), a quarter more kept for a shared machine
+PER_TRAINEE_BYTES = 450 * 2**20
+# a shared machine: the room is stopped (and cleaned up) rather than let the kernel's OOM killer choose
+ABORT_BELOW_BYTES = 1 * GiB
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -253,6 +256,7 @@ async def _sit(browser, hub, tid: str, plan: dict, role: str, room: dict, deadli
     context, page, (row["login_to_first_question_s"], row["login_to_paper_ready_s"]) = await _login(browser, hub, tid, hub.codes[tid], specs,
                                                                    room["go"], room["ready"])
     room["seated"].append(tid)
+    _say(f"{len(room['seated'])}/{room['count']} trainees have their paper on screen")
     if len(room["seated"]) == room["count"]:  # the whole room has its paper on screen: what it weighs
         room["memory"] = await asyncio.to_thread(_room_memory, hub, list(room["seated"]))
     await _click(page, by_item, first)
@@ -304,6 +308,24 @@ def _room_memory(hub, tids: list[str]) -> dict:
             "available_gib": round(_available() / GiB, 1)}
 
 
+async def _watch_memory(room: dict) -> None:
+    """Close the browser's contexts (every trainee then fails) when the machine runs short of memory."""
+    while True:
+        await asyncio.sleep(2)
+        available = _available()
+        room["lowest_available_gib"] = round(min(room.get("lowest_available_gib", 1e9), available / GiB), 2)
+        if available < ABORT_BELOW_BYTES:
+            room["aborted"] = f"stopped: {available / GiB:.1f} GiB available (the machine is shared)"
+            _say(room["aborted"])
+            for context in list(room["browser"].contexts):
+                await context.close()
+            return
+
+
+def _say(text: str) -> None:
+    print(f"browser_room {time.strftime('%H:%M:%S')}: {text}", file=sys.stderr, flush=True)
+
+
 async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: float) -> tuple[list, dict]:
     """Every trainee in a context of one Chromium, all pressing 登录 at once; their rows (or errors)."""
     from playwright.async_api import async_playwright
@@ -311,6 +333,7 @@ async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: fl
     room = {"go": asyncio.Event(), "ready": [], "seated": [], "count": len(plans), "memory": {}}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        room["browser"] = browser
         try:
             tasks = [asyncio.create_task(_sit(browser, hub, tid, plans[tid], roles.get(tid, "sits"), room, deadline))
                      for tid in sorted(plans)]
@@ -320,7 +343,10 @@ async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: fl
                     raise RuntimeError("the login forms did not open before the deadline")
                 await asyncio.sleep(0.2)
             room["go"].set()
+            _say(f"{len(tasks)} trainees press 登录 at once")
+            watch = asyncio.create_task(_watch_memory(room))
             done, pending = await asyncio.wait(tasks, timeout=max(1.0, deadline - time.monotonic()))
+            watch.cancel()
             for task in pending:
                 task.cancel()
             results = [t.result() if t in done and not t.exception() else
@@ -328,7 +354,8 @@ async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: fl
                        for t in tasks]
         finally:
             await browser.close()
-    return results, room["memory"]
+    return results, {**room["memory"], "lowest_available_gib_during_the_room": room.get("lowest_available_gib"),
+                     **({"aborted": room["aborted"]} if "aborted" in room else {})}
 
 
 # ---- the run -----------------------------------------------------------------------------------
@@ -376,7 +403,9 @@ def run_room(count: int, *, out_dir: Path) -> dict:
             specs = click_specs(paper)
             plans[tid] = {"specs": specs, "clicks": click_plan(specs, seat)}
         roles = {tids[0]: "killed", tids[1 % count]: "closed"} if count > 1 else {tids[0]: "killed"}
+        _say(f"{count} trainees admitted; pre-start brings their servers up")
         result["seconds_until_every_server_was_up"] = round(_wait_all_ready(hub, tids, deadline), 1)
+        _say(f"every server up after {result['seconds_until_every_server_was_up']} s")
         rows, memory = asyncio.run(_room(hub, plans, roles, deadline))
         failures = [f"{t[-4:]}: {type(r).__name__}: {str(r)[:300]}" for t, r in zip(tids, rows, strict=True)
                     if isinstance(r, BaseException)]
@@ -395,6 +424,7 @@ def run_room(count: int, *, out_dir: Path) -> dict:
         # the exchange: one hand-in per trainee
         inbound = hub.course / "exchange" / "zhiben" / "inbound"
         handed_in = [d.name.split("+")[0] for d in inbound.iterdir() if AID in d.name] if inbound.is_dir() else []
+        _say("the examiner collects and autogrades")
         done, rejected = handin.collect(hub.course, AID)
         collected = [r.trainee_id for r in done]
         missing_clicks, unanswered = 0, 0
@@ -435,7 +465,7 @@ def run_room(count: int, *, out_dir: Path) -> dict:
         and result["clicks_missing_from_collected_files"] == 0 and result["scores_equal_offline_path"]
         and killed.get("restored_on_screen") and killed.get("restored_in_file")
         and (count < 2 or closed.get("screen_equals_file_after_login_again"))
-        and all(r["on_screen_at_submit"] for r in rows))
+        and all(r["on_screen_at_submit"] for r in rows) and "aborted" not in memory)
     result["bench_seconds"] = round(time.monotonic() - started, 1)
     return result
 

@@ -57,5 +57,5 @@ def test_a_room_in_chromium_keeps_every_click_when_a_server_is_killed_and_a_brow
 def test_the_room_runs_only_as_many_trainees_as_fit():
     gib = 2**30
     assert fitting_room(24, 30 * gib) == 24
-    assert fitting_room(24, 10 * gib) == 10  # (10 - 3 kept free - 1 hub) GiB / 600 MB per trainee
+    assert fitting_room(24, 10 * gib) == 13  # (10 - 3 kept free - 1 hub) GiB / 450 MB per trainee
     assert fitting_room(24, 4 * gib) == 0
