@@ -218,25 +218,33 @@ def _kill_server(hub, tid: str) -> int:
 
 
 async def _back_after_kill(page, hub, tid: str, specs: list[dict], deadline: float) -> tuple[float, list[str]]:
-    """As the trainee does: reload the paper once, then wait (the pages refresh themselves) until it is
-    on screen again; seconds from the kill and the headings of the pages seen meanwhile."""
+    """As the trainee does: reload the paper once, then wait (the pages move on by themselves) until it
+    is on screen again; seconds from the kill and the headings of the pages seen meanwhile."""
     from tests.hub.harness import AID
 
     started = time.monotonic()
-    seen = []  # the headings of the pages the trainee sees until the paper is back
-    await page.goto(f"{hub.url}/user/{tid}/lab/tree/{AID}/paper.ipynb", timeout=STEP_MS)
-    while time.monotonic() < deadline:
-        try:
-            await _paper_ready(page, specs, timeout_ms=1_000)
-            await _saved(page)
-            return time.monotonic() - started, seen
-        except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError: not back yet, the page goes on
-            if type(exc).__name__ != "TimeoutError":
-                raise
-        with contextlib.suppress(Exception):  # noqa: BLE001 - the page may be navigating by itself
-            heading = (await page.locator("h1").first.inner_text(timeout=1_000)).strip()
-            if heading and heading not in seen:
-                seen.append(heading)
+    seen: list[str] = []  # the heading of every hub or proxy page shown until the paper is back (JupyterLab's
+    # own page has none when its HTML has loaded: it draws everything afterwards)
+
+    async def note(shown) -> None:
+        with contextlib.suppress(Exception):  # noqa: BLE001 - the page may move on before it is read
+            heading = await shown.evaluate("() => (document.querySelector('h1') || {}).innerText || ''")
+            if heading and heading.strip() not in seen:
+                seen.append(heading.strip())
+
+    page.on("domcontentloaded", note)
+    try:
+        await page.goto(f"{hub.url}/user/{tid}/lab/tree/{AID}/paper.ipynb", timeout=STEP_MS)
+        while time.monotonic() < deadline:
+            try:
+                await _paper_ready(page, specs, timeout_ms=2_000)
+                await _saved(page)
+                return time.monotonic() - started, seen
+            except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError: not back yet
+                if type(exc).__name__ != "TimeoutError":
+                    raise
+    finally:
+        page.remove_listener("domcontentloaded", note)
     raise RuntimeError(f"the paper of {tid} did not come back after its server was killed: {seen}")
 
 
