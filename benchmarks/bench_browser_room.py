@@ -38,6 +38,7 @@ from benchmarks.bench_prestart import _wait_all_ready
 TRAINEES = int(os.environ.get("ZHIBEN_BENCH_ROOM_TRAINEES", "24"))
 DEADLINE_SECONDS = 30 * 60
 STEP_MS = 600_000  # one browser step (a login on a loaded 2-core machine included)
+BACK_SECONDS = 300  # a killed server's paper is on screen again within this, without the trainee's help
 # one trainee: their server, the paper's kernel and a Chromium context with JupyterLab; 365 MB (USS)
 # measured with 3 trainees (memory_with_the_room_seated), a quarter more kept for a shared machine
 PER_TRAINEE_BYTES = 450 * 2**20
@@ -223,6 +224,7 @@ async def _back_after_kill(page, hub, tid: str, specs: list[dict], deadline: flo
     from tests.hub.harness import AID
 
     started = time.monotonic()
+    deadline = min(deadline, started + BACK_SECONDS)
     seen: list[str] = []  # the heading of every hub or proxy page shown until the paper is back (JupyterLab's
     # own page has none when its HTML has loaded: it draws everything afterwards)
 

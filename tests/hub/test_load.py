@@ -43,7 +43,8 @@ def test_a_room_in_chromium_keeps_every_click_when_a_server_is_killed_and_a_brow
     killed, closed = result["trainee_killed"], result["trainee_closed"]
     assert killed["processes_killed"] >= 1 and killed["restored_on_screen"] and killed["restored_in_file"]
     # while their server was down the trainee read Chinese pages that brought the paper back by themselves
-    assert all(re.search("[\u4e00-\u9fff]", heading) for heading in killed["pages_seen_while_down"]), killed
+    seen = killed["pages_seen_while_down"]
+    assert seen and all(re.search("[\u4e00-\u9fff]", heading) for heading in seen), killed
     assert closed["screen_equals_file_after_login_again"]  # what the closed browser had not saved is not shown
     assert result["clicks"] == 3 * 8 and result["clicks_missing_from_collected_files"] == 0
     assert result["choice_items_unanswered_in_collected_files"] == 0
