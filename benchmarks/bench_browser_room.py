@@ -452,7 +452,7 @@ def run_room(count: int, *, out_dir: Path) -> dict:
         t_grade = time.monotonic()
         autograde(hub.course, AID, workers=2, limits=limits, progress=False)
         result["autograde_online_s"] = round(time.monotonic() - t_grade, 1)
-        _offline(hub, offline, Path(out_dir) / "offline")
+        _offline(hub, offline, hub.base / "offline-handin")  # removed with the hub
         autograde(offline, AID, workers=2, limits=limits, progress=False)
         online, offline_scores = _scores(hub.course), _scores(offline)
         click_items = {s["item"] for p in plans.values() for s in p["specs"]}
