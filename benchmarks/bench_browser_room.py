@@ -284,7 +284,7 @@ async def _sit(browser, hub, tid: str, plan: dict, role: str, room: dict, deadli
         await _click(page, by_item, second)
         await context.close()  # right after the clicks: the 0.5 s save has not happened
         in_file = answers_in_file(await asyncio.to_thread(_file, hub, tid), specs)
-        row["clicks_not_saved_at_close"] = sum(
+        row["items_not_saved_at_close"] = sum(
             expected_answers(specs, first + second).get(i) != in_file.get(i) for i in by_item)
         context, page, (_shown, row["login_again_to_paper_ready_s"]) = await _login(
             browser, hub, tid, hub.codes[tid], specs)
