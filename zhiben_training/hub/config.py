@@ -70,6 +70,11 @@ c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = {start_timeout!r}
 c.Spawner.http_timeout = {start_timeout!r}
+# a trainee server that died is noticed within 5 s (not JupyterHub's 30) while its trainee waits on the
+# 503 page (templates/503.html, reloading itself); the next request then starts it again by itself
+# (templates/not_running.html), with pre-start or without
+c.Spawner.poll_interval = 5
+c.JupyterHub.implicit_spawn_seconds = 1
 c.Spawner.environment = {environment!r}
 c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 {prestart}'''
