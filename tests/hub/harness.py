@@ -129,7 +129,8 @@ def _stop_proxy(hub: Hub) -> None:
 def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                 closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse", lessons: Path | None = None,
                 start_timeout: int = 180, spawn_limit: int = 100, keep_log: Path | None = None,
-                prestart_minutes: float | None = None, prestart_throttle: int | None = None):
+                prestart_minutes: float | None = None, prestart_throttle: int | None = None,
+                session_start: dt.timedelta | None = None):
     if os.geteuid() != 0 or not shutil.which("useradd"):
         pytest.skip("the hub tests create system users: they need root and useradd")
     base = Path(tempfile.mkdtemp(prefix="zhiben-hub-", dir="/tmp"))
@@ -154,7 +155,8 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
         subprocess.run(["groupadd", "--system", group], check=True, capture_output=True)
         write_hub_config(hub_dir, course_root=course, home_root=base / "home", port=port, hub_port=free_port(),
                          api_port=free_port(), user_prefix=prefix, lessons_dir=lessons, start_timeout=start_timeout, spawn_limit=spawn_limit,
-                         group=group, prestart_minutes=prestart_minutes, prestart_throttle=prestart_throttle)
+                         group=group, prestart_minutes=prestart_minutes, prestart_throttle=prestart_throttle,
+                         session_start=None if session_start is None else now + session_start)
         (base / "home").mkdir()
         (base / "home").chmod(0o711)
         hub = Hub(base, course, hub_dir, f"http://127.0.0.1:{port}", prefix, codes, staff)

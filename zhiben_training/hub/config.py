@@ -10,14 +10,17 @@ replacement (``c.ConfigurableHTTPProxy.command``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
 from pathlib import Path
 
+from zhiben_training.errors import ConfigError
 from zhiben_training.hub.hours import ACTIVITY_DIR
 
-__all__ = ["write_hub_config", "write_trainee_config", "TEMPLATES", "GROUP_ROLES", "PRESTART_ROLE", "LAUNCHER"]
+__all__ = ["write_hub_config", "write_trainee_config", "TEMPLATES", "GROUP_ROLES", "PRESTART_ROLE", "LAUNCHER",
+           "prestart_command"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -75,7 +78,7 @@ c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 # servers ready before the room fills: the hub runs the pre-start service (hub/prestart.py)
 _PRESTART = '''
 c.JupyterHub.services = [{{"name": "zhiben-prestart", "command": {command!r}}}]
-c.TraineeSpawner.place_papers = True
+c.TraineeSpawner.place_papers = {place_papers!r}
 from zhiben_training.hub.prestart import queue_place  # noqa: E402
 c.JupyterHub.template_vars = {{"zhiben_queue": lambda user: queue_place({status!r}, user.name) if user else {{}}}}
 '''
@@ -147,16 +150,34 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str) -> Path:
     return folder
 
 
+def prestart_command(python: str, *, course: Path | str, status: Path | str, lead_minutes: float, throttle: int,
+                     session_start: dt.datetime | None = None, session_end: dt.datetime | None = None) -> list[str]:
+    """The pre-start service's command line (hub/prestart.py), on one machine and in the hub pod."""
+    if session_start is None and session_end is not None:
+        raise ConfigError("培训场次只给了结束时间，没有开始时间。", hint="加 --session-start（如 '2026-03-12 09:00'）。")
+    command = [python, "-m", "zhiben_training.hub.prestart", "--course", str(course), "--status", str(status),
+               "--lead-minutes", f"{lead_minutes:g}", "--throttle", str(throttle)]
+    for option, moment in (("--session-start", session_start), ("--session-end", session_end)):
+        if moment is not None:
+            command += [option, moment.astimezone(dt.UTC).isoformat()]
+    return command
+
+
 def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port: int = 8000,
                      hub_port: int = 8081, api_port: int = 8001, ip: str = "127.0.0.1",
                      db_url: str | None = None, lessons_dir: Path | None = None, user_prefix: str = "zt-",
                      start_timeout: int = 120, spawn_limit: int = 100, group: str = "zhiben-trainees",
-                     prestart_minutes: float | None = 20, prestart_throttle: int | None = None) -> Path:
+                     prestart_minutes: float | None = 20, prestart_throttle: int | None = None,
+                     session_start: dt.datetime | None = None, session_end: dt.datetime | None = None) -> Path:
     """Write ``<hub_dir>/jupyterhub_config.py`` and ``<hub_dir>/trainee-config/``; returns the config.
 
     With ``prestart_minutes`` (None: off) the hub starts each admitted trainee's server that long before
     their window opens, at most ``prestart_throttle`` at once (default: the number of cores), with the
-    paper already fetched into the trainee's home and opened by the login."""
+    paper already fetched into the trainee's home and opened by the login. A lesson session
+    (``lessons_dir`` and ``session_start``) pre-starts every admitted trainee's server that long before
+    the session starts instead, with the lessons in the home; ``session_end`` stops them after it."""
+    if session_start is not None and not lessons_dir:
+        raise ConfigError("培训场次开始时间只用于培训课（--lessons）。", hint="考试的预启动时间由 zhiben hub window 的开考时间决定。")
     hub_dir = Path(hub_dir).resolve()
     hub_dir.mkdir(parents=True, exist_ok=True)
     hub_dir.chmod(0o711)  # trainee servers read trainee-config/; the hub's database stays 0600
@@ -174,10 +195,11 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     roles = GROUP_ROLES + ([PRESTART_ROLE] if prestart_minutes is not None else [])
     prestart = ""
     if prestart_minutes is not None:
-        command = [sys.executable, "-m", "zhiben_training.hub.prestart", "--course", str(course),
-                   "--status", str(hub_dir / "prestart.json"), "--lead-minutes", f"{prestart_minutes:g}",
-                   "--throttle", str(prestart_throttle or os.cpu_count() or 2)]
-        prestart = _PRESTART.format(command=command, status=str(hub_dir / "prestart.json"))
+        command = prestart_command(sys.executable, course=course, status=hub_dir / "prestart.json",
+                                   lead_minutes=prestart_minutes, throttle=prestart_throttle or os.cpu_count() or 2,
+                                   session_start=session_start, session_end=session_end)
+        prestart = _PRESTART.format(command=command, status=str(hub_dir / "prestart.json"),
+                                    place_papers=session_start is None)
     text = _HUB.format(
         ip=ip, port=port, hub_port=hub_port, api_port=api_port,
         proxy_command=[sys.executable, "-m", "zhiben_training.hub.proxy"],

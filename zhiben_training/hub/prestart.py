@@ -8,6 +8,10 @@ should be up; the service asks the hub for the missing ones, at most ``throttle`
 logs in before their turn is started by the login itself, ahead of the queue, and meanwhile sees a
 Chinese page with their place in it (``queue_place``, read by the hub's ``spawn_pending`` page).
 
+A lesson session (``--lessons``) has no exam window but a start time (and perhaps an end): with
+``--session-start`` the service starts every admitted trainee's server from ``lead`` before the
+session starts (``session_plan``), and stops them ``grace`` after its end, if one is given.
+
 Run by the hub (``c.JupyterHub.services``, written by ``write_hub_config``) as
 ``python -m zhiben_training.hub.prestart --course … --status …``; the hub passes the API token.
 """
@@ -22,7 +26,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["DEFAULT_LEAD_MINUTES", "PrestartPlan", "StepReport", "prestart_plan", "prestart_step", "queue_place",
+__all__ = ["DEFAULT_LEAD_MINUTES", "PrestartPlan", "StepReport", "prestart_plan", "session_plan", "prestart_step",
+           "queue_place",
            "lead_minutes", "save_lead_minutes", "prestart_time"]
 
 DEFAULT_LEAD_MINUTES = 20.0
@@ -92,6 +97,20 @@ def prestart_plan(course_root: Path, *, now: dt.datetime, lead: dt.timedelta,
         elif now >= window.last_moment(trainee) + grace:
             stop.append(trainee)
     return PrestartPlan(run, stop)
+
+
+def session_plan(course_root: Path, *, now: dt.datetime, lead: dt.timedelta, starts_at: dt.datetime,
+                 ends_at: dt.datetime | None = None, grace: dt.timedelta = dt.timedelta(minutes=30)) -> PrestartPlan:
+    """A lesson session: every admitted trainee's server should run from ``lead`` before ``starts_at``
+    until ``grace`` after ``ends_at`` (without an end, until the hub stops); after that it may stop."""
+    from zhiben_training.hub.codes import admitted
+
+    trainees = sorted(admitted(course_root))
+    if now < starts_at - lead:
+        return PrestartPlan([], [])
+    if ends_at is not None and now >= ends_at + grace:
+        return PrestartPlan([], trainees)
+    return PrestartPlan(trainees, [])
 
 
 class _HubAPI:
@@ -182,16 +201,25 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - run by th
     parser.add_argument("--grace-minutes", type=float, default=30)
     parser.add_argument("--throttle", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--every", type=float, default=2.0)
+    parser.add_argument("--session-start", type=dt.datetime.fromisoformat, default=None,
+                        help="a lesson session's start (ISO 8601 with offset): pre-start for it, not for exam windows")
+    parser.add_argument("--session-end", type=dt.datetime.fromisoformat, default=None)
     args = parser.parse_args(argv)
     import requests
 
     api = _HubAPI(os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
     lead, grace = dt.timedelta(minutes=args.lead_minutes), dt.timedelta(minutes=args.grace_minutes)
+
+    def plan(now: dt.datetime) -> PrestartPlan:
+        if args.session_start is not None:
+            return session_plan(args.course, now=now, lead=lead, starts_at=args.session_start,
+                                ends_at=args.session_end, grace=grace)
+        return prestart_plan(args.course, now=now, lead=lead, grace=grace)
+
     while True:
         now = dt.datetime.now(dt.UTC)
         try:
-            report = prestart_step(api, prestart_plan(args.course, now=now, lead=lead, grace=grace),
-                                   throttle=args.throttle, now=now)
+            report = prestart_step(api, plan(now), throttle=args.throttle, now=now)
         except (OSError, ValueError, requests.RequestException) as exc:  # a busy hub: said, tried next round
             print(f"prestart: {type(exc).__name__}: {exc}", flush=True)
         else:
