@@ -177,6 +177,7 @@ def test_the_values_run_the_same_prestart_service_over_the_course_volumes_window
     options = dict(zip(command[3::2], command[4::2], strict=True))
     assert options["--course"] == "/srv/zhiben/course"  # where the hub pod mounts the exchange and its windows
     assert options["--lead-minutes"] == "20"
+    assert options["--public-url"] == "http://proxy-public"  # each new pod is warmed through the chart's proxy
     assert "--session-start" not in options
     role = values["hub"]["loadRoles"]["zhiben-prestart"]
     assert role["services"] == ["zhiben-prestart"] and "admin:servers" in role["scopes"]

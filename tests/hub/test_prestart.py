@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from tests.hub.harness import AID, running_hub, trainee_ids
 from zhiben_training.assess.exchange.window import extend, set_window
 from zhiben_training.cli import main
 from zhiben_training.hub.codes import issue_codes
-from zhiben_training.hub.prestart import prestart_plan, queue_place, session_plan
+from zhiben_training.hub.prestart import StepReport, next_round_in, prestart_plan, queue_place, session_plan
 
 NOW = dt.datetime(2026, 6, 26, 1, 0, tzinfo=dt.UTC)  # 09:00 in Beijing
 LESSONS = Path(__file__).resolve().parents[2] / "course"
@@ -88,6 +89,15 @@ def test_a_session_start_without_lessons_is_refused_in_chinese(tmp_path, capsys)
     assert main(["hub", "config", "--course", str(tmp_path / "course"), "--dir", str(tmp_path / "hub"),
                  "--session-start", "2026-03-12 09:00"]) == 2
     assert "培训场次开始时间只用于培训课（--lessons）" in capsys.readouterr().err
+
+
+def test_the_service_asks_the_hub_every_two_seconds_only_while_servers_start_or_wait_to_be_warmed():
+    starting = StepReport(updated="", ready=["A"], pending=["B"])
+    assert next_round_in(starting, {"A"}, every=2, idle_every=30) == 2
+    cold = StepReport(updated="", ready=["A", "B"])
+    assert next_round_in(cold, {"A"}, every=2, idle_every=30) == 2
+    assert next_round_in(cold, {"A", "B"}, every=2, idle_every=30) == 30  # all up and warm: the hub is left to the logins
+    assert next_round_in(None, {"A", "B"}, every=2, idle_every=30) == 2  # the last round failed
 
 
 def test_the_waiting_page_gets_the_trainees_place_in_the_queue(tmp_path):
@@ -185,6 +195,14 @@ def test_a_lesson_hub_has_every_server_up_with_the_lessons_before_the_session_st
         assert LESSON in {item["name"] for item in lessons.json()["content"]}
         users = {u["name"]: u for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
         assert {t: users[t]["servers"][""]["started"] for t in hub.codes} == started  # the login started nothing
+        # each server had already answered its first lab page to the service (warm: its templates built)
+        log = hub.log.read_text(errors="replace")
+        for trainee in hub.codes:
+            assert f"200 GET /user/{trainee}/lab (zhiben-prestart@" in log, trainee
+        # the hub's database writes ahead (no disk sync at every commit of a login)
+        db = sqlite3.connect(hub.hub_dir / "jupyterhub.sqlite")
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        db.close()
 
 
 def _kill_server_of(hub, tid: str) -> None:

@@ -33,6 +33,7 @@ COURSE_MOUNT = "/srv/zhiben/course"  # the course volume in the hub pod
 POD_EXCHANGE = "/srv/zhiben/exchange"  # where a trainee pod sees its part of the exchange
 TRAINEE_CONFIG = "/etc/zhiben/trainee-config"
 TRAINEE_UID, TRAINEE_GID = 1000, 100
+PUBLIC_URL = "http://proxy-public"  # the chart's proxy service, from the hub pod: the service warms each new pod
 PRESTART_STATUS = "/srv/jupyterhub/prestart.json"  # the hub pod's own volume (the chart's hub database folder)
 
 
@@ -111,7 +112,8 @@ def _prestart(minutes: float | None, throttle: int, session_start, session_end) 
     if minutes is None:
         return {}
     command = prestart_command("python3", course=COURSE_MOUNT, status=PRESTART_STATUS, lead_minutes=minutes,
-                               throttle=throttle, session_start=session_start, session_end=session_end)
+                               throttle=throttle, session_start=session_start, session_end=session_end,
+                               public_url=PUBLIC_URL)
     role = {k: v for k, v in PRESTART_ROLE.items() if k != "name"}
     return {"services": {PRESTART_ROLE["name"]: {"command": command}},
             "loadRoles": {PRESTART_ROLE["name"]: role},
