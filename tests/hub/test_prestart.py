@@ -238,3 +238,34 @@ def _examiner_token(hub) -> str:
     made = session.post(f"{hub.url}/hub/api/users/EXAMINER1/tokens", json={"note": "pytest"}, headers=xsrf, timeout=30)
     assert made.status_code == 201, made.text
     return made.json()["token"]
+
+
+def test_the_service_stops_when_the_hub_that_started_it_is_killed_outright(tmp_path):
+    """A hub killed with SIGKILL cannot stop its services; the pre-start service notices its parent is
+    gone and ends, instead of asking a hub that is no more for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+
+    hub = ("import subprocess, sys, time\n"
+           "service = subprocess.Popen([sys.executable, '-m', 'zhiben_training.hub.prestart', '--course', sys.argv[1],"
+           " '--status', sys.argv[2], '--every', '0.2'])\n"
+           "print(service.pid, flush=True)\n"
+           "time.sleep(600)\n")
+    env = {**os.environ, "JUPYTERHUB_API_URL": "http://127.0.0.1:9/hub/api", "JUPYTERHUB_API_TOKEN": "none"}
+    parent = subprocess.Popen([sys.executable, "-c", hub, str(tmp_path / "course"), str(tmp_path / "prestart.json")],
+                              stdout=subprocess.PIPE, env=env, text=True)
+    service = psutil.Process(int(parent.stdout.readline()))
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "course" / "hub").is_dir():  # its first round has begun (it reads the codes)
+        assert service.is_running() and time.monotonic() < deadline
+        time.sleep(0.1)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=30)
+    gone, alive = psutil.wait_procs([service], timeout=60)
+    for proc in alive:  # a failing test leaves nothing running
+        proc.kill()
+    assert gone and not alive

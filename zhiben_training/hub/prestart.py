@@ -234,6 +234,7 @@ def _write_status(path: Path, report: StepReport) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - run by the hub as its service
+    hub = os.getppid()  # the hub that started this service: a hub killed outright leaves no service behind
     parser = argparse.ArgumentParser(description="Start trainee servers ahead of the exam window.")
     parser.add_argument("--course", required=True, type=Path)
     parser.add_argument("--status", required=True, type=Path)
@@ -261,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - run by th
                                 ends_at=args.session_end, grace=grace)
         return prestart_plan(args.course, now=now, lead=lead, grace=grace)
 
-    while True:
+    while os.getppid() == hub:
         now = dt.datetime.now(dt.UTC)
         try:
             report = prestart_step(api, plan(now), throttle=args.throttle, now=now, warmed=warmed)
