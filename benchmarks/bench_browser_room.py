@@ -56,7 +56,7 @@ TRUEFALSE = ["正确", "错误"]
 
 def click_specs(paper: dict) -> list[dict]:
     """The specs of the paper's choice items (single, true/false, multiple, hazard ids), in order."""
-    from zhiben_training.assess.papers.answer_state import SPEC_KEY
+    from zhiben_training.assess.papers import SPEC_KEY
 
     specs = []
     for cell in paper["cells"]:
@@ -104,7 +104,7 @@ def expected_answers(specs: list[dict], clicks: list[tuple]) -> dict:
 
 def answers_in_file(nb: dict, specs: list[dict]) -> dict:
     """item -> value of each answered choice item of a saved paper, read as data (nothing run)."""
-    from zhiben_training.assess.papers.answer_state import answer_cells, read_item
+    from zhiben_training.assess.papers import answer_cells, read_item
 
     cells = answer_cells(nb)
     out = {}
@@ -252,7 +252,7 @@ async def _back_after_kill(page, hub, tid: str, specs: list[dict], deadline: flo
 
 def _file(hub, tid: str) -> dict:
     from tests.hub.harness import AID
-    from zhiben_training.hub.spawner import system_user_name
+    from zhiben_training.hub import system_user_name
 
     path = hub.base / "home" / system_user_name(tid, hub.prefix) / AID / "paper.ipynb"
     return json.loads(path.read_text(encoding="utf-8"))
@@ -380,24 +380,22 @@ def _scores(course: Path) -> dict:
 def _offline(hub, offline: Path, work: Path) -> None:
     """The same collected files handed in as a zip to a copy of the course, graded there."""
     from tests.hub.harness import AID
-    from zhiben_training.assess.exchange import handin
+    from zhiben_training.assess.exchange import collect, pack_handin
 
     handed = work / "handin"
     handed.mkdir(parents=True)
     for tid in hub.codes:
         shutil.copy(hub.course / "submitted" / tid / AID / "paper.ipynb", handed / f"{AID}-{tid}.ipynb")
-    done, rejected = handin.collect(offline, AID, source=handin.pack_handin(handed, work / "handin.zip"))
+    done, rejected = collect(offline, AID, source=pack_handin(handed, work / "handin.zip"))
     assert len(done) == len(hub.codes) and not rejected, rejected
 
 
 def run_room(count: int, *, out_dir: Path) -> dict:
     """The whole room with ``count`` trainees (two of them meet the mid-exam accidents)."""
     from tests.hub.harness import AID, running_hub
-    from zhiben_training.assess.exchange import handin
-    from zhiben_training.assess.exchange.nbgrader_exchange import outbound_dir
-    from zhiben_training.assess.grading.batch import autograde
-    from zhiben_training.assess.grading.sandbox import Limits
-    from zhiben_training.assess.papers.answer_state import check_paper
+    from zhiben_training.assess.exchange import collect, outbound_dir
+    from zhiben_training.assess.grading import Limits, autograde
+    from zhiben_training.assess.papers import check_paper
 
     started = time.monotonic()
     deadline = started + DEADLINE_SECONDS
@@ -435,7 +433,7 @@ def run_room(count: int, *, out_dir: Path) -> dict:
         inbound = hub.course / "exchange" / "zhiben" / "inbound"
         handed_in = [d.name.split("+")[0] for d in inbound.iterdir() if AID in d.name] if inbound.is_dir() else []
         _say("the examiner collects and autogrades")
-        done, rejected = handin.collect(hub.course, AID)
+        done, rejected = collect(hub.course, AID)
         collected = [r.trainee_id for r in done]
         missing_clicks, unanswered = 0, 0
         for tid in tids:

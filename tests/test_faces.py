@@ -28,6 +28,7 @@ BENCHMARK_REACH = {
                                       "zhiben_training.assess.grading._kernel",
                                       "zhiben_training.assess.grading.sandbox",
                                       "zhiben_training.assess.nbgrader_adapter"},
+    "benchmarks/bench_browser_room.py": {"zhiben_training.assess.nbgrader_adapter"},
     "benchmarks/bench_feedback.py": {"zhiben_training.assess.results.feedback"},
     "benchmarks/bench_registry.py": {"zhiben_training.registry.models"},
     "benchmarks/bench_roster.py": {"zhiben_training.reports.xlsx"},

@@ -134,7 +134,8 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
                 start_timeout: int = 180, spawn_limit: int = 100, keep_log: Path | None = None,
                 prestart_minutes: float | None = None, prestart_throttle: int | None = None,
                 trainee_env: dict[str, str] | None = None,
-                build=standin.build_paper, city_dir: Path | None = None):
+                build=standin.build_paper, city_dir: Path | None = None,
+                session_start: dt.timedelta | None = None):
     """A hub on a course of ``count`` trainees; ``build=None`` with a generated ``city_dir`` gives the
     real A paper instead of the stand-in."""
     if os.geteuid() != 0 or not shutil.which("useradd"):
@@ -163,7 +164,8 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
         write_hub_config(hub_dir, course_root=course, home_root=base / "home", port=port, hub_port=free_port(),
                          api_port=free_port(), user_prefix=prefix, lessons_dir=lessons, start_timeout=start_timeout, spawn_limit=spawn_limit,
                          group=group, prestart_minutes=prestart_minutes, prestart_throttle=prestart_throttle,
-                         trainee_env={**checkout, **(trainee_env or {})})
+                         trainee_env={**checkout, **(trainee_env or {})},
+                         session_start=None if session_start is None else now + session_start)
         (base / "home").mkdir()
         (base / "home").chmod(0o711)
         hub = Hub(base, course, hub_dir, f"http://127.0.0.1:{port}", prefix, codes, staff)

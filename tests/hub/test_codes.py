@@ -29,6 +29,34 @@ def test_lockout_after_max_failures_until_unlocked(tmp_path):
     assert check_login(tmp_path, "t1", code.lower()).role == "trainee"
 
 
+def test_wrong_codes_typed_at_once_lock_the_account_after_exactly_the_limit(tmp_path):
+    """The hash is checked outside the file lock; the count of wrong attempts is kept under it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    code = issue_codes(tmp_path, "2026-A", ["T1"])["T1"]
+
+    def attempt(_):
+        with pytest.raises(LoginRefusedError) as refused:
+            check_login(tmp_path, "T1", "NOPE")
+        return refused.value.message
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        messages = list(pool.map(attempt, range(8)))
+    assert sum("还可再试" in m for m in messages) == MAX_FAILURES - 1
+    assert sum("已锁定" in m for m in messages) == 8 - (MAX_FAILURES - 1)
+    with pytest.raises(LoginRefusedError, match="已锁定"):
+        check_login(tmp_path, "T1", code)
+
+
+def test_codes_of_a_room_logging_in_at_once_are_all_admitted(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    codes = issue_codes(tmp_path, "2026-A", [f"T{i}" for i in range(6)])
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        admitted = list(pool.map(lambda item: check_login(tmp_path, *item).username, codes.items()))
+    assert sorted(admitted) == sorted(codes)
+
+
 def test_the_window_decides_login_and_submission(tmp_path):
     code = issue_codes(tmp_path, "2026-A", ["T1"])["T1"]
     opens = dt.datetime(2026, 6, 1, 1, tzinfo=dt.UTC)

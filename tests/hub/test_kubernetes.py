@@ -153,3 +153,66 @@ def test_without_the_course_folder_the_command_says_so_in_chinese(tmp_path, monk
     monkeypatch.chdir(tmp_path)  # not the project folder: no course/ here
     assert main(["hub", "config", "--kubernetes", "--dir", str(tmp_path / "k")]) == 2
     assert "找不到课程目录" in capsys.readouterr().err
+
+
+def _hub_config(values: dict, *, loaded_by_the_chart: list[dict]) -> Config:
+    """What the chart's jupyterhub_config.py makes of our values: its own roles loaded first (the
+    culler's), then hub.services and hub.loadRoles, then each extraConfig snippet in key order."""
+    c = Config()
+    c.JupyterHub.load_roles = list(loaded_by_the_chart)
+    c.JupyterHub.services = []
+    for key, service in values["hub"].get("services", {}).items():
+        c.JupyterHub.services.append({**service, "name": key})
+    for key, role in values["hub"].get("loadRoles", {}).items():
+        c.JupyterHub.load_roles.append({**role, "name": key})
+    for _key, snippet in sorted(values["hub"]["extraConfig"].items()):
+        exec(compile(snippet, "extraConfig", "exec"), {"c": c})  # noqa: S102 - our own generated config
+    return c
+
+
+def test_the_values_run_the_same_prestart_service_over_the_course_volumes_windows(deployment):
+    values = yaml.safe_load((deployment / "values.yaml").read_text(encoding="utf-8"))
+    command = values["hub"]["services"]["zhiben-prestart"]["command"]
+    assert command[:3] == ["python3", "-m", "zhiben_training.hub.prestart"]
+    options = dict(zip(command[3::2], command[4::2], strict=True))
+    assert options["--course"] == "/srv/zhiben/course"  # where the hub pod mounts the exchange and its windows
+    assert options["--lead-minutes"] == "20"
+    assert options["--public-url"] == "http://proxy-public"  # each new pod is warmed through the chart's proxy
+    assert "--session-start" not in options
+    role = values["hub"]["loadRoles"]["zhiben-prestart"]
+    assert role["services"] == ["zhiben-prestart"] and "admin:servers" in role["scopes"]
+
+
+def test_the_extra_config_adds_our_roles_and_the_queue_page_without_dropping_the_charts_own(deployment):
+    values = yaml.safe_load((deployment / "values.yaml").read_text(encoding="utf-8"))
+    culler = {"name": "jupyterhub-idle-culler", "scopes": ["list:users", "admin:servers"]}
+    c = _hub_config(values, loaded_by_the_chart=[culler])
+    names = [role["name"] for role in c.JupyterHub.load_roles]
+    assert names == ["jupyterhub-idle-culler", "zhiben-prestart", "zhiben-examiner", "zhiben-trainer"]
+    assert [s["name"] for s in c.JupyterHub.services] == ["zhiben-prestart"]
+    assert c.JupyterHub.template_vars["zhiben_queue"](None) == {}
+
+
+def test_a_lesson_session_on_kubernetes_prestarts_for_its_start_time(tmp_path):
+    out = tmp_path / "deploy"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(REPO)
+        assert main(["hub", "config", "--kubernetes", "--dir", str(out), "--lessons", "course",
+                     "--prestart-minutes", "15", "--session-start", "2026-03-12 09:00",
+                     "--session-end", "2026-03-12 17:00"]) == 0
+    values = yaml.safe_load((out / "values.yaml").read_text(encoding="utf-8"))
+    command = values["hub"]["services"]["zhiben-prestart"]["command"]
+    options = dict(zip(command[3::2], command[4::2], strict=True))
+    assert options["--lead-minutes"] == "15"
+    assert options["--session-start"] == "2026-03-12T01:00:00+00:00"  # 09:00 Beijing time
+    assert options["--session-end"] == "2026-03-12T09:00:00+00:00"
+
+
+def test_with_prestart_off_the_values_have_no_prestart_service(tmp_path):
+    out = tmp_path / "deploy"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(REPO)
+        assert main(["hub", "config", "--kubernetes", "--dir", str(out), "--no-prestart"]) == 0
+    values = yaml.safe_load((out / "values.yaml").read_text(encoding="utf-8"))
+    assert "services" not in values["hub"] and "loadRoles" not in values["hub"]
+    assert list(values["hub"]["extraConfig"]) == ["zhiben"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,9 +15,11 @@ from tests.hub.harness import AID, running_hub, trainee_ids
 from zhiben_training.assess.exchange.window import extend, set_window
 from zhiben_training.cli import main
 from zhiben_training.hub.codes import issue_codes
-from zhiben_training.hub.prestart import prestart_plan, queue_place
+from zhiben_training.hub.prestart import StepReport, next_round_in, prestart_plan, queue_place, session_plan
 
 NOW = dt.datetime(2026, 6, 26, 1, 0, tzinfo=dt.UTC)  # 09:00 in Beijing
+LESSONS = Path(__file__).resolve().parents[2] / "course"
+LESSON = "02_重大事故隐患判定标准2024版.ipynb"
 LEAD = dt.timedelta(minutes=20)
 
 
@@ -48,6 +52,52 @@ def test_servers_stop_after_each_trainees_own_last_moment_and_the_grace(seated):
     plan = prestart_plan(course, now=after_close, lead=LEAD, grace=grace)
     assert plan.run == [people[2]]  # the extended trainee still sits
     assert sorted(plan.stop) == sorted(people[:2])
+
+
+def test_a_lesson_session_prestarts_every_admitted_trainee_from_the_lead_before_its_start(seated):
+    course, people = seated
+    starts = NOW + dt.timedelta(days=1)  # the session's own time: the exam window plays no part
+    assert session_plan(course, now=starts - LEAD - dt.timedelta(seconds=1), lead=LEAD, starts_at=starts).run == []
+    assert session_plan(course, now=starts - LEAD, lead=LEAD, starts_at=starts).run == sorted(people)
+    # without an end the servers run as long as the hub does
+    assert session_plan(course, now=starts + dt.timedelta(days=3), lead=LEAD, starts_at=starts).stop == []
+
+
+def test_a_lesson_sessions_servers_stop_after_its_end_and_the_grace(seated):
+    course, people = seated
+    starts, ends, grace = NOW, NOW + dt.timedelta(hours=8), dt.timedelta(minutes=30)
+    during = session_plan(course, now=ends + grace - dt.timedelta(seconds=1), lead=LEAD, starts_at=starts,
+                          ends_at=ends, grace=grace)
+    assert during.run == sorted(people) and during.stop == []
+    after = session_plan(course, now=ends + grace, lead=LEAD, starts_at=starts, ends_at=ends, grace=grace)
+    assert after.run == [] and after.stop == sorted(people)
+
+
+def test_the_hub_config_says_when_a_lesson_sessions_servers_start(tmp_path, capsys):
+    course = tmp_path / "course"
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    assert main(["hub", "config", "--course", str(course), "--dir", str(tmp_path / "hub"), "--lessons", str(lessons),
+                 "--prestart-minutes", "15", "--session-start", "2026-03-12 09:00"]) == 0
+    assert "课前预启动：2026-03-12 08:45（北京时间） 起（开课前 15 分钟）为每位学员启动服务器" in capsys.readouterr().out
+    config = (tmp_path / "hub" / "jupyterhub_config.py").read_text(encoding="utf-8")
+    assert "'--session-start', '2026-03-12T01:00:00+00:00'" in config
+    assert "c.TraineeSpawner.place_papers = False" in config  # the login opens the lessons, not a paper
+
+
+def test_a_session_start_without_lessons_is_refused_in_chinese(tmp_path, capsys):
+    assert main(["hub", "config", "--course", str(tmp_path / "course"), "--dir", str(tmp_path / "hub"),
+                 "--session-start", "2026-03-12 09:00"]) == 2
+    assert "培训场次开始时间只用于培训课（--lessons）" in capsys.readouterr().err
+
+
+def test_the_service_asks_the_hub_every_two_seconds_only_while_servers_start_or_wait_to_be_warmed():
+    starting = StepReport(updated="", ready=["A"], pending=["B"])
+    assert next_round_in(starting, {"A"}, every=2, idle_every=30) == 2
+    cold = StepReport(updated="", ready=["A", "B"])
+    assert next_round_in(cold, {"A"}, every=2, idle_every=30) == 2
+    assert next_round_in(cold, {"A", "B"}, every=2, idle_every=30) == 30  # all up and warm: the hub is left to the logins
+    assert next_round_in(None, {"A", "B"}, every=2, idle_every=30) == 2  # the last round failed
 
 
 def test_the_waiting_page_gets_the_trainees_place_in_the_queue(tmp_path):
@@ -115,6 +165,46 @@ def test_a_prestarted_hub_has_every_paper_open_at_login(tmp_path):
         assert _until_paper(hub, elsewhere, tid)["metadata"]["zhiben"]["pytest_saved"] == "第 1 题已作答"
 
 
+@pytest.mark.slow
+@pytest.mark.hub
+def test_a_lesson_hub_has_every_server_up_with_the_lessons_before_the_session_starts(tmp_path):
+    """A lesson session starting in 10 minutes, lead 20: before anyone logs in every admitted trainee's
+    server is up with the lessons in the home; the login lands on the lab, started by nobody."""
+    with running_hub(2, lessons=LESSONS, prestart_minutes=20, prestart_throttle=2,
+                     session_start=dt.timedelta(minutes=10)) as hub:
+        api = {"Authorization": "token " + _examiner_token(hub)}
+        import requests
+
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            users = {u["name"]: u for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
+            if all(users.get(t, {}).get("servers", {}).get("", {}).get("ready") for t in hub.codes):
+                break
+            time.sleep(1)
+        else:
+            raise AssertionError("not every server was pre-started:\n" + hub.log.read_text(errors="replace")[-3000:])
+        started = {t: users[t]["servers"][""]["started"] for t in hub.codes}
+        tid, code = sorted(hub.codes.items())[0]
+        session, answer = hub.session(tid, code)
+        assert answer.status_code == 302
+        page = session.get(f"{hub.url}/hub/", timeout=60)
+        assert page.status_code == 200 and page.url.endswith(f"/user/{tid}/lab"), page.url
+        xsrf = {"X-XSRFToken": session.cookies.get("_xsrf", path=f"/user/{tid}/") or ""}
+        lessons = session.get(f"{hub.url}/user/{tid}/api/contents/课程", headers=xsrf, timeout=60)
+        assert lessons.status_code == 200
+        assert LESSON in {item["name"] for item in lessons.json()["content"]}
+        users = {u["name"]: u for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
+        assert {t: users[t]["servers"][""]["started"] for t in hub.codes} == started  # the login started nothing
+        # each server had already answered its first lab page to the service (warm: its templates built)
+        log = hub.log.read_text(errors="replace")
+        for trainee in hub.codes:
+            assert f"200 GET /user/{trainee}/lab (zhiben-prestart@" in log, trainee
+        # the hub's database writes ahead (no disk sync at every commit of a login)
+        db = sqlite3.connect(hub.hub_dir / "jupyterhub.sqlite")
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        db.close()
+
+
 def _kill_server_of(hub, tid: str) -> None:
     import psutil
 
@@ -148,3 +238,34 @@ def _examiner_token(hub) -> str:
     made = session.post(f"{hub.url}/hub/api/users/EXAMINER1/tokens", json={"note": "pytest"}, headers=xsrf, timeout=30)
     assert made.status_code == 201, made.text
     return made.json()["token"]
+
+
+def test_the_service_stops_when_the_hub_that_started_it_is_killed_outright(tmp_path):
+    """A hub killed with SIGKILL cannot stop its services; the pre-start service notices its parent is
+    gone and ends, instead of asking a hub that is no more for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+
+    hub = ("import subprocess, sys, time\n"
+           "service = subprocess.Popen([sys.executable, '-m', 'zhiben_training.hub.prestart', '--course', sys.argv[1],"
+           " '--status', sys.argv[2], '--every', '0.2'])\n"
+           "print(service.pid, flush=True)\n"
+           "time.sleep(600)\n")
+    env = {**os.environ, "JUPYTERHUB_API_URL": "http://127.0.0.1:9/hub/api", "JUPYTERHUB_API_TOKEN": "none"}
+    parent = subprocess.Popen([sys.executable, "-c", hub, str(tmp_path / "course"), str(tmp_path / "prestart.json")],
+                              stdout=subprocess.PIPE, env=env, text=True)
+    service = psutil.Process(int(parent.stdout.readline()))
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "course" / "hub").is_dir():  # its first round has begun (it reads the codes)
+        assert service.is_running() and time.monotonic() < deadline
+        time.sleep(0.1)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=30)
+    gone, alive = psutil.wait_procs([service], timeout=60)
+    for proc in alive:  # a failing test leaves nothing running
+        proc.kill()
+    assert gone and not alive

@@ -134,6 +134,9 @@ def unlock_cmd(course, username) -> None:
 @click.option("--prestart-minutes", type=click.FloatRange(min=0), default=20, show_default=True,
               help="考前预启动：开考前多少分钟起为每位考生启动服务器并放好试卷（按本机核数限流）。")
 @click.option("--no-prestart", is_flag=True, help="不预启动：考生登录时才启动其服务器。")
+@click.option("--session-start", default=None,
+              help="（--lessons）培训课开始时间，如 '2026-03-12 09:00'（北京时间）：开课前 --prestart-minutes 分钟起为每位学员启动服务器。")
+@click.option("--session-end", default=None, help="（--lessons）培训课结束时间：结束 30 分钟后停止学员服务器。")
 @click.option("--kubernetes", is_flag=True,
               help="改为生成多机部署（Zero to JupyterHub on Kubernetes）所需文件：Helm values.yaml、考生镜像和"
                    "考场镜像的 Dockerfile、考生服务器配置，写入 --dir 指定的目录。")
@@ -142,30 +145,40 @@ def unlock_cmd(course, username) -> None:
 @click.option("--tag", default="latest", show_default=True, help="（--kubernetes）两个镜像的标签。")
 @click.option("--claim", default="zhiben-course", show_default=True,
               help="（--kubernetes）存放考核课程目录的共享存储卷声明（ReadWriteMany）。")
-def config_cmd(course, hub_dir, home_root, port, db_url, lessons, prestart_minutes, no_prestart, kubernetes, image,
-               hub_image, tag, claim) -> None:
+def config_cmd(course, hub_dir, home_root, port, db_url, lessons, prestart_minutes, no_prestart, session_start,
+               session_end, kubernetes, image, hub_image, tag, claim) -> None:
     """生成 jupyterhub_config.py（登录、考生服务器、个人化交换目录、角色）。
 
     加 --kubernetes 时改为生成 Kubernetes 部署文件：每个考生一个容器（Pod），只挂载本人的试卷（只读）、
     考试时间窗（只读）和本人的交卷目录；不挂载服务账号令牌；网络策略只允许访问考场和域名解析。
     """
+    lead = None if no_prestart else prestart_minutes
+    starts, ends = (_when(t) if t else None for t in (session_start, session_end))
     if kubernetes:
         from zhiben_training.hub import write_kubernetes
 
         out = hub_dir if hub_dir != Path("hub-run") else Path("k8s")
         write_kubernetes(out, course_dir=lessons or Path("course"), lab_dir=Path("assessments") / "lab",
-                         image=image, hub_image=hub_image, tag=tag, claim=claim)
+                         image=image, hub_image=hub_image, tag=tag, claim=claim, prestart_minutes=lead,
+                         session_start=starts, session_end=ends)
         click.echo(f"已在 {out}/ 生成 Kubernetes 部署文件（values.yaml、Dockerfile、Dockerfile.hub、README.md）；"
                    f"按 {out}/README.md 的步骤构建镜像并用 Helm 部署。")
         return
     from zhiben_training.hub import closed_to_trainees, write_hub_config
 
-    lead = None if no_prestart else prestart_minutes
     path = write_hub_config(hub_dir, course_root=course, home_root=home_root, port=port, hub_port=port + 81,
-                            api_port=port + 1, db_url=db_url, lessons_dir=lessons, prestart_minutes=lead)
+                            api_port=port + 1, db_url=db_url, lessons_dir=lessons, prestart_minutes=lead,
+                            session_start=starts, session_end=ends)
     click.echo(f"已生成 {path}；启动：zhiben hub start --dir {hub_dir}")
-    click.echo("考前预启动未开启。" if lead is None else
-               f"考前预启动：开考前 {lead:g} 分钟起为每位考生启动服务器并放好试卷（考场须在此之前启动）。")
+    if lead is None:
+        click.echo("考前预启动未开启。")
+    elif starts is not None:
+        from zhiben_training.assess.exchange import beijing
+
+        click.echo(f"课前预启动：{beijing(starts - dt.timedelta(minutes=lead))} 起（开课前 {lead:g} 分钟）为每位学员"
+                   "启动服务器并放好课程（培训场须在此之前启动）。")
+    else:
+        click.echo(f"考前预启动：开考前 {lead:g} 分钟起为每位考生启动服务器并放好试卷（考场须在此之前启动）。")
     blocked = closed_to_trainees(Path(sys.executable), Path(course))
     if blocked:
         click.echo("说明：考生账号无权进入以下目录：" + "、".join(map(str, blocked))

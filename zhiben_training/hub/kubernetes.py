@@ -3,7 +3,9 @@
 ``write_kubernetes`` writes a folder with
 
 - ``values.yaml``: Helm values for the ``jupyterhub`` chart — the 准考证号 authenticator and the
-  examiner/trainer roles, ``ZhibenKubeSpawner`` (each pod mounts only its own papers and hand-in
+  examiner/trainer roles, the pre-start service (``hub.services``: the same ``hub/prestart.py`` as on one
+  machine, run in the hub pod over the course volume's exam windows or a lesson session's start, with its
+  role in ``hub.loadRoles``), ``ZhibenKubeSpawner`` (each pod mounts only its own papers and hand-in
   folder, ``hub/kube_spawner.py``), the pods' uid, guarantees and limits, culling, and a
   NetworkPolicy that lets trainee pods reach the hub and DNS only (not each other, not the internet);
 - ``Dockerfile`` (trainee image: this package, the course, the lab settings and the Chinese language
@@ -17,12 +19,13 @@ Nothing here talks to a cluster. The figures come from the one-machine measureme
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from zhiben_training.errors import ConfigError
-from zhiben_training.hub.config import LAUNCHER, write_trainee_config
+from zhiben_training.hub.config import LAUNCHER, PRESTART_ROLE, prestart_command, write_trainee_config
 
 __all__ = ["PodSize", "write_kubernetes", "COURSE_MOUNT", "POD_EXCHANGE", "TRAINEE_CONFIG"]
 
@@ -30,6 +33,8 @@ COURSE_MOUNT = "/srv/zhiben/course"  # the course volume in the hub pod
 POD_EXCHANGE = "/srv/zhiben/exchange"  # where a trainee pod sees its part of the exchange
 TRAINEE_CONFIG = "/etc/zhiben/trainee-config"
 TRAINEE_UID, TRAINEE_GID = 1000, 100
+PUBLIC_URL = "http://proxy-public"  # the chart's proxy service, from the hub pod: the service warms each new pod
+PRESTART_STATUS = "/srv/jupyterhub/prestart.json"  # the hub pod's own volume (the chart's hub database folder)
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,17 @@ class PodSize:
 
 
 _EXTRA_CONFIG = '''\
-# written by `zhiben hub config --kubernetes`: the hub's pages in Chinese and the staff roles
+# written by `zhiben hub config --kubernetes`: the hub's pages in Chinese and the staff roles (added to
+# the roles the chart loads: the culler's and hub.loadRoles)
 from zhiben_training.hub.config import GROUP_ROLES, TEMPLATES
 c.JupyterHub.template_paths = [str(TEMPLATES)]
-c.JupyterHub.load_roles = GROUP_ROLES
+c.JupyterHub.load_roles.extend(GROUP_ROLES)
+'''
+
+# the waiting page's place in the pre-start queue (templates/spawn_pending.html), as on one machine
+_EXTRA_PRESTART = '''\
+from zhiben_training.hub.prestart import queue_place
+c.JupyterHub.template_vars = {{"zhiben_queue": lambda user: queue_place({status!r}, user.name) if user else {{}}}}
 '''
 
 _DOCKERFILE = '''\
@@ -95,8 +107,21 @@ hub and DNS only. Pod size: {size}.
 '''
 
 
+def _prestart(minutes: float | None, throttle: int, session_start, session_end) -> dict:
+    """The chart's ``hub.services`` / ``hub.loadRoles`` entries and extra config of the pre-start service."""
+    if minutes is None:
+        return {}
+    command = prestart_command("python3", course=COURSE_MOUNT, status=PRESTART_STATUS, lead_minutes=minutes,
+                               throttle=throttle, session_start=session_start, session_end=session_end,
+                               public_url=PUBLIC_URL)
+    role = {k: v for k, v in PRESTART_ROLE.items() if k != "name"}
+    return {"services": {PRESTART_ROLE["name"]: {"command": command}},
+            "loadRoles": {PRESTART_ROLE["name"]: role},
+            "extraConfig": {"zhiben-prestart": _EXTRA_PRESTART.format(status=PRESTART_STATUS)}}
+
+
 def _values(*, image: str, tag: str, hub_image: str, claim: str, size: PodSize, cull_timeout: int,
-            spawn_limit: int) -> dict:
+            spawn_limit: int, prestart: dict) -> dict:
     spawner = {
         "course_root": COURSE_MOUNT, "course_claim": claim, "pod_exchange": POD_EXCHANGE,
         "uid": TRAINEE_UID, "gid": TRAINEE_GID, "fs_gid": TRAINEE_GID,
@@ -120,7 +145,8 @@ def _values(*, image: str, tag: str, hub_image: str, claim: str, size: PodSize, 
                 "ExamCodeAuthenticator": {"course_root": COURSE_MOUNT},
                 "ZhibenKubeSpawner": spawner,
             },
-            "extraConfig": {"zhiben": _EXTRA_CONFIG},
+            **{k: v for k, v in prestart.items() if k != "extraConfig"},
+            "extraConfig": {"zhiben": _EXTRA_CONFIG, **prestart.get("extraConfig", {})},
             "extraVolumes": [volume],
             "extraVolumeMounts": [{"name": "zhiben-course", "mountPath": COURSE_MOUNT}],
         },
@@ -152,9 +178,13 @@ def _values(*, image: str, tag: str, hub_image: str, claim: str, size: PodSize, 
 def write_kubernetes(out: Path, *, course_dir: Path, lab_dir: Path, image: str = "zhiben-trainee",
                      hub_image: str = "zhiben-hub", tag: str = "latest", claim: str = "zhiben-course",
                      namespace: str = "zhiben", chart_version: str = "4.4.0", size: PodSize | None = None,
-                     cull_timeout: int = 7200, spawn_limit: int = 100) -> list[Path]:
+                     cull_timeout: int = 7200, spawn_limit: int = 100, prestart_minutes: float | None = 20,
+                     prestart_throttle: int = 10, session_start: dt.datetime | None = None,
+                     session_end: dt.datetime | None = None) -> list[Path]:
     """Write the deployment folder ``out``; returns the files written. ``course_dir`` (the lessons) and
-    ``lab_dir`` (``assessments/lab``) are copied into the image's build context."""
+    ``lab_dir`` (``assessments/lab``) are copied into the image's build context. The pre-start options
+    are those of ``write_hub_config``; ``prestart_throttle`` pods start at once (a cluster's figure, not
+    measured here: set it from the cluster's pod start rate)."""
     import yaml
 
     class _Dumper(yaml.SafeDumper):  # Python snippets as literal blocks, readable in the file
@@ -171,7 +201,8 @@ def write_kubernetes(out: Path, *, course_dir: Path, lab_dir: Path, image: str =
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     values = _values(image=image, tag=tag, hub_image=hub_image, claim=claim, size=size,
-                     cull_timeout=cull_timeout, spawn_limit=spawn_limit)
+                     cull_timeout=cull_timeout, spawn_limit=spawn_limit,
+                     prestart=_prestart(prestart_minutes, prestart_throttle, session_start, session_end))
     written = [out / "values.yaml", out / "Dockerfile", out / "Dockerfile.hub", out / "README.md"]
     written[0].write_text("# Zero to JupyterHub values for the zhiben exam hub (zhiben hub config --kubernetes)\n"
                           + yaml.dump(values, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -8,6 +8,10 @@ should be up; the service asks the hub for the missing ones, at most ``throttle`
 logs in before their turn is started by the login itself, ahead of the queue, and meanwhile sees a
 Chinese page with their place in it (``queue_place``, read by the hub's ``spawn_pending`` page).
 
+A lesson session (``--lessons``) has no exam window but a start time (and perhaps an end): with
+``--session-start`` the service starts every admitted trainee's server from ``lead`` before the
+session starts (``session_plan``), and stops them ``grace`` after its end, if one is given.
+
 Run by the hub (``c.JupyterHub.services``, written by ``write_hub_config``) as
 ``python -m zhiben_training.hub.prestart --course … --status …``; the hub passes the API token.
 """
@@ -22,7 +26,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["DEFAULT_LEAD_MINUTES", "PrestartPlan", "StepReport", "prestart_plan", "prestart_step", "queue_place",
+__all__ = ["DEFAULT_LEAD_MINUTES", "PrestartPlan", "StepReport", "prestart_plan", "session_plan", "prestart_step",
+           "next_round_in", "queue_place",
            "lead_minutes", "save_lead_minutes", "prestart_time"]
 
 DEFAULT_LEAD_MINUTES = 20.0
@@ -94,13 +99,28 @@ def prestart_plan(course_root: Path, *, now: dt.datetime, lead: dt.timedelta,
     return PrestartPlan(run, stop)
 
 
+def session_plan(course_root: Path, *, now: dt.datetime, lead: dt.timedelta, starts_at: dt.datetime,
+                 ends_at: dt.datetime | None = None, grace: dt.timedelta = dt.timedelta(minutes=30)) -> PrestartPlan:
+    """A lesson session: every admitted trainee's server should run from ``lead`` before ``starts_at``
+    until ``grace`` after ``ends_at`` (without an end, until the hub stops); after that it may stop."""
+    from zhiben_training.hub.codes import admitted
+
+    trainees = sorted(admitted(course_root))
+    if now < starts_at - lead:
+        return PrestartPlan([], [])
+    if ends_at is not None and now >= ends_at + grace:
+        return PrestartPlan([], trainees)
+    return PrestartPlan(trainees, [])
+
+
 class _HubAPI:
     """The few calls of the hub's REST API the service makes (token from the hub)."""
 
-    def __init__(self, url: str, token: str):
+    def __init__(self, url: str, token: str, public_url: str | None = None):
         import requests
 
         self.url = url.rstrip("/")
+        self.public_url = (public_url or "").rstrip("/")
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"token {token}"
 
@@ -123,6 +143,31 @@ class _HubAPI:
         if answer.status_code not in (202, 204, 400):
             answer.raise_for_status()
 
+    def warm(self, user: dict) -> bool:
+        """Ask a new server, through the proxy, for what a login's first visit asks: the lab page and
+        the trainee's notebooks. Its first answers cost ~85 ms of CPU each (templates compiled,
+        extension metadata read, the notebook schema built; measured, docs/deployment.md) that a
+        server answering a login at the opening time would otherwise pay then."""
+        import requests
+
+        path = user.get("servers", {}).get("", {}).get("url")
+        if not self.public_url or not path:
+            return False
+        base = f"{self.public_url}{path}"
+        try:
+            self.http.get(f"{base}lab", timeout=60)
+            home = self.http.get(f"{base}api/contents", timeout=60)
+            folders = [i["path"] for i in home.json().get("content", []) if i["type"] == "directory"] if home.ok else []
+            for folder in folders[:3]:
+                listing = self.http.get(f"{base}api/contents/{folder}", timeout=60)
+                notebooks = [i["path"] for i in listing.json().get("content", []) if i["type"] == "notebook"] \
+                    if listing.ok else []
+                for notebook in notebooks[:1]:
+                    self.http.get(f"{base}api/contents/{notebook}", params={"content": 1}, timeout=60)
+        except (requests.RequestException, ValueError):
+            return False
+        return True
+
 
 def _server(user: dict | None) -> tuple[bool, bool]:
     """(ready, starting) of a user's default server as the hub reports it."""
@@ -130,9 +175,11 @@ def _server(user: dict | None) -> tuple[bool, bool]:
     return bool(server.get("ready")), bool(server.get("pending") or (user or {}).get("pending"))
 
 
-def prestart_step(api, plan: PrestartPlan, *, throttle: int, now: dt.datetime) -> StepReport:
+def prestart_step(api, plan: PrestartPlan, *, throttle: int, now: dt.datetime,
+                  warmed: set[str] | None = None) -> StepReport:
     """One round: create missing hub users, start the next servers up to ``throttle`` starting at
-    once, stop the ones past their window. Returns what it saw and did."""
+    once, stop the ones past their window; with ``warmed`` (names already warmed, updated here) ask
+    each newly ready server for its first pages. Returns what it saw and did."""
     users = api.users()
     api.create([name for name in plan.run if name not in users])
     report = StepReport(updated=now.isoformat(timespec="seconds"))
@@ -144,12 +191,24 @@ def prestart_step(api, plan: PrestartPlan, *, throttle: int, now: dt.datetime) -
         report.started.append(name)
     report.queue = report.queue[len(report.started):]
     report.pending += report.started
+    if warmed is not None:
+        for name in report.ready:
+            if name not in warmed and api.warm(users[name]):
+                warmed.add(name)
     for name in plan.stop:
         ready, starting = _server(users.get(name))
         if ready or starting:
             api.stop(name)
             report.stopped.append(name)
     return report
+
+
+def next_round_in(report: StepReport | None, warmed: set[str], *, every: float, idle_every: float) -> float:
+    """Seconds until the next round: ``every`` while servers start or wait to be warmed (or the last
+    round failed), ``idle_every`` once every due server is up and warm. Each round lists every user
+    with their servers (~150 ms of the hub's only thread for 100), time the logins need at the opening."""
+    busy = report is None or report.queue or report.pending or not warmed.issuperset(report.ready)
+    return every if busy else idle_every
 
 
 def queue_place(status_file: Path, name: str) -> dict:
@@ -175,31 +234,47 @@ def _write_status(path: Path, report: StepReport) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - run by the hub as its service
+    hub = os.getppid()  # the hub that started this service: a hub killed outright leaves no service behind
     parser = argparse.ArgumentParser(description="Start trainee servers ahead of the exam window.")
     parser.add_argument("--course", required=True, type=Path)
     parser.add_argument("--status", required=True, type=Path)
     parser.add_argument("--lead-minutes", type=float, default=20)
     parser.add_argument("--grace-minutes", type=float, default=30)
     parser.add_argument("--throttle", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--every", type=float, default=2.0)
+    parser.add_argument("--every", type=float, default=2.0, help="seconds between rounds while servers start")
+    parser.add_argument("--idle-every", type=float, default=30.0,
+                        help="seconds between rounds when every due server is up (each round lists every user: "
+                             "the hub's time, taken from logins at the opening)")
+    parser.add_argument("--public-url", default=None, help="the proxy's URL, to warm each new server")
+    parser.add_argument("--session-start", type=dt.datetime.fromisoformat, default=None,
+                        help="a lesson session's start (ISO 8601 with offset): pre-start for it, not for exam windows")
+    parser.add_argument("--session-end", type=dt.datetime.fromisoformat, default=None)
     args = parser.parse_args(argv)
     import requests
 
-    api = _HubAPI(os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
+    api = _HubAPI(os.environ["JUPYTERHUB_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"], args.public_url)
+    warmed: set[str] = set()
     lead, grace = dt.timedelta(minutes=args.lead_minutes), dt.timedelta(minutes=args.grace_minutes)
-    while True:
+
+    def plan(now: dt.datetime) -> PrestartPlan:
+        if args.session_start is not None:
+            return session_plan(args.course, now=now, lead=lead, starts_at=args.session_start,
+                                ends_at=args.session_end, grace=grace)
+        return prestart_plan(args.course, now=now, lead=lead, grace=grace)
+
+    while os.getppid() == hub:
         now = dt.datetime.now(dt.UTC)
         try:
-            report = prestart_step(api, prestart_plan(args.course, now=now, lead=lead, grace=grace),
-                                   throttle=args.throttle, now=now)
+            report = prestart_step(api, plan(now), throttle=args.throttle, now=now, warmed=warmed)
         except (OSError, ValueError, requests.RequestException) as exc:  # a busy hub: said, tried next round
             print(f"prestart: {type(exc).__name__}: {exc}", flush=True)
+            report = None
         else:
             _write_status(args.status, report)
             if report.started or report.stopped:
                 print(f"prestart: started {len(report.started)}, stopped {len(report.stopped)}, "
                       f"ready {len(report.ready)}, waiting {len(report.queue)}", flush=True)
-        time.sleep(args.every)
+        time.sleep(next_round_in(report, warmed, every=args.every, idle_every=args.idle_every))
 
 
 if __name__ == "__main__":  # pragma: no cover
