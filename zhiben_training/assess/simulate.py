@@ -18,6 +18,7 @@ import nbformat
 import numpy as np
 
 from zhiben_training.assess.exchange import variants
+from zhiben_training.assess.layout import CourseRoot, answer_cell_id
 from zhiben_training.assess.papers.answer_state import (
     LEVELS,
     REQUIREMENTS,
@@ -26,7 +27,7 @@ from zhiben_training.assess.papers.answer_state import (
     TRUEFALSE,
     VIEW_MIME,
 )
-from zhiben_training.assess.papers.notebooks import CLICK_KINDS, NOTEBOOK_NAME, answer_cell_id
+from zhiben_training.assess.papers.notebooks import CLICK_KINDS
 
 __all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix", "click"]
 
@@ -249,7 +250,7 @@ def simulate_submissions(
         record = variants.load_keys(course_root, assignment, tid)
         path = out_dir / f"{assignment}-{tid}.ipynb"
         quality, detail = mix[tid], ""
-        nb = nbformat.read(variants.variant_dir(course_root, assignment, tid) / f"{NOTEBOOK_NAME}.ipynb",
+        nb = nbformat.read(CourseRoot(course_root).variant_notebook(assignment, tid),
                            as_version=4)
         if quality == "hostile":
             detail = kinds[hostile_count % len(kinds)]

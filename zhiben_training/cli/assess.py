@@ -33,13 +33,15 @@ def command() -> None:
 @click.option("--seed", default=2026, show_default=True, help="基础随机种子（记录在 keys/ 中，可重建任一试卷）。")
 def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> None:
     """为每位考生生成一份试卷变体（结构相同、内容不同），并在 nbgrader 中登记。"""
+    from zhiben_training.assess import CourseRoot
     from zhiben_training.assess.exchange import generate, read_trainee_list, roster_trainees
     from zhiben_training.registry import open_registry
 
     people = read_trainee_list(trainees) if trainees else roster_trainees(open_registry(db_url), round_id)
     result = generate(course, round_id=round_id, paper=paper, trainees=people, city_dir=city_dir, base_seed=seed)
     click.echo(f"已生成 {result['assignment_id']}：{result['trainees']} 份试卷，每份 {result['items']} 题，"
-               f"满分 {result['max_score']:g} 分。答案与种子保存在 {course}/keys/（仅限考核人员）。")
+               f"满分 {result['max_score']:g} 分。答案与种子保存在 {CourseRoot(course).keys_dir(result['assignment_id'])}"
+               "（仅限考核人员）。")
 
 
 @command.command("release")
@@ -98,6 +100,7 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
 
     评分系统自身的故障（沙箱或评分进程崩溃、内核无法启动）从不计分：该答卷重试一次，
     仍失败则记为“未评分（评分系统故障）”，命令以退出码 4 结束，重新运行即可补评。"""
+    from zhiben_training.assess import CourseRoot
     from zhiben_training.assess.grading import (
         UNGRADED_LABEL,
         autograde,
@@ -126,7 +129,7 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
             click.echo(f"{UNGRADED_LABEL} {student}：{cause}", err=True)
         raise GradingIncompleteError(f"{len(summary.ungraded)} 份答卷{UNGRADED_LABEL}，没有记入任何分数。",
                                      ungraded=summary.ungraded,
-                                     hint=f"查看 {course}/.autograde/logs/ 后重新运行 zhiben assess autograde。")
+                                     hint=f"查看 {CourseRoot(course).autograde_logs} 后重新运行 zhiben assess autograde。")
 
 
 @command.command("feedback")
@@ -140,13 +143,14 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
               help="反馈页上的生成日期（YYYY-MM-DD，默认今天）。")
 def feedback_cmd(course, assignment, pass_mark, db_url, show_answers, today) -> None:
     """生成考生可读的成绩反馈（总分、是否合格、逐题得分；默认不含正确答案，不含答案文件和评分代码）。"""
+    from zhiben_training.assess import CourseRoot
     from zhiben_training.assess.results import write_feedback
 
     _, mark = _round_and_mark(course, assignment, db_url, pass_mark)
     paths = write_feedback(course, assignment, pass_mark=mark, show_answers=show_answers,
                            today=today.date() if today else None)
     shown = "列出正确答案" if show_answers else "不含正确答案"
-    click.echo(f"已生成 {len(paths)} 份反馈（{shown}，合格分数线 {mark:g}）：{course}/feedback/")
+    click.echo(f"已生成 {len(paths)} 份反馈（{shown}，合格分数线 {mark:g}）：{CourseRoot(course).feedback_root}")
 
 
 def _round_and_mark(course: Path, assignment: str, db_url: str | None, pass_mark: float | None) -> tuple[str, float]:

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import nbformat
 
-from zhiben_training.assess.exchange.variants import variant_dir
 from zhiben_training.assess.grading.submission import load_submission
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.layout import CourseRoot
 
 __all__ = ["CellFinding", "TamperReport", "tamper_report", "tamper_reports", "find_leaks"]
 
@@ -55,13 +54,12 @@ def _meta(cell) -> dict:
 def tamper_report(course_root: Path, assignment: str, trainee_id: str) -> TamperReport:
     """Compare one submission with the trainee's released variant, cell by cell."""
     report = TamperReport(trainee_id)
-    data = (Path(course_root) / "submitted" / trainee_id / assignment / f"{NOTEBOOK_NAME}.ipynb").read_bytes()
+    data = CourseRoot(course_root).submitted_notebook(assignment, trainee_id).read_bytes()
     submitted, problem = load_submission(data)
     if submitted is None:
         report.findings.append(CellFinding("", "unreadable", problem))
         return report
-    variant = nbformat.read(variant_dir(course_root, assignment, trainee_id) / f"{NOTEBOOK_NAME}.ipynb",
-                            as_version=4)
+    variant = nbformat.read(CourseRoot(course_root).variant_notebook(assignment, trainee_id), as_version=4)
     owner = submitted.metadata.get("zhiben", {}).get("trainee_id") if isinstance(
         submitted.metadata.get("zhiben"), dict) else None
     if owner not in (None, trainee_id):
@@ -91,8 +89,7 @@ def tamper_report(course_root: Path, assignment: str, trainee_id: str) -> Tamper
 
 
 def tamper_reports(course_root: Path, assignment: str) -> list[TamperReport]:
-    base = Path(course_root) / "submitted"
-    students = sorted(p.name for p in base.iterdir() if (p / assignment / f"{NOTEBOOK_NAME}.ipynb").exists())
+    students = CourseRoot(course_root).submitted_trainees(assignment)
     return [tamper_report(course_root, assignment, s) for s in students]
 
 

@@ -8,8 +8,9 @@ marked or changed, from what to what), so hand changes made in formgrader reach 
 
 The pass mark is the round's (``rounds.pass_mark`` in the registry: a percentage of the paper's
 maximum, configurable, not law — see docs/configuration.md), compared exactly as the registry
-compares it. Which item scores were last imported is kept in ``imported/<assignment>.json`` of the
-course root, so a later import names the items changed since.
+compares it. Which item scores were last imported is kept in the course root's import ledger
+(``CourseRoot.import_ledger``), so a later import names the items changed since. The round an assignment
+belongs to and its paper are the ones its manifest records (``variants.assignment_info``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from zhiben_training.assess import nbgrader_adapter as nbg
+from zhiben_training.assess.exchange.variants import assignment_info
 from zhiben_training.assess.grading.batch import dropped_manual_grades, require_fully_graded
+from zhiben_training.assess.layout import CourseRoot, answer_cell_id, item_of, test_cell_id
 from zhiben_training.errors import AssessmentError, NotFoundError
 
 __all__ = ["item_scores", "totals", "import_results", "assignment_round", "round_pass_mark", "passes",
@@ -36,7 +39,7 @@ def item_scores(course_root: Path, assignment: str) -> pd.DataFrame:
     frame = pd.DataFrame(nbg.gradebook_scores(course_root, assignment))
     if frame.empty:
         return frame
-    frame["item_id"] = frame["grade_id"].str.replace(r"-(test|answer)$", "", regex=True)
+    frame["item_id"] = frame["grade_id"].map(item_of)
     return frame.sort_values(["student_id", "item_id"]).reset_index(drop=True)
 
 
@@ -47,8 +50,6 @@ def grade_item(course_root: Path, assignment: str, trainee: str, item: str, *, s
     ``item`` is the item id (w01, k03): a written answer's grade sits on its answer cell, an
     auto-graded item's on its test cell; a full grade id is taken as given. Returns the change
     (old, new, max_score) for the examiner and the audit trail."""
-    from zhiben_training.assess.papers.notebooks import answer_cell_id, test_cell_id
-
     graded = {row["grade_id"] for row in nbg.gradebook_scores(course_root, assignment) if row["student_id"] == trainee}
     grade_id = next((g for g in (answer_cell_id(item), test_cell_id(item), item) if g in graded), None)
     if grade_id is None:
@@ -79,18 +80,14 @@ def totals(course_root: Path, assignment: str, *, pass_mark: float | None = None
         "timestamp": grouped["timestamp"].first().values,
     })
     out["assignment_id"] = assignment
-    out["paper"] = assignment.rsplit("-", 1)[-1]
+    out["paper"] = assignment_info(course_root, assignment).paper
     out["passed"] = None if pass_mark is None else passes(out["score"], out["max_score"], pass_mark)
     return out
 
 
 def assignment_round(course_root: Path, assignment: str) -> str:
-    """The training round an assignment was generated for (``keys/<assignment>/manifest.json``)."""
-    path = Path(course_root) / "keys" / assignment / "manifest.json"
-    if not path.exists():
-        raise AssessmentError(f"考核 {assignment} 尚未在课程目录 {course_root} 中生成。",
-                              hint="先运行 zhiben assess generate，或用 --course 指定课程目录。")
-    return str(json.loads(path.read_text(encoding="utf-8"))["round_id"])
+    """The training round an assignment was generated for, as its manifest records it."""
+    return assignment_info(course_root, assignment).round_id
 
 
 def round_pass_mark(registry, round_id: str) -> float:
@@ -116,7 +113,7 @@ def _beijing_date(stamp) -> dt.date | None:
 
 
 def _ledger_path(course_root: Path, assignment: str) -> Path:
-    return Path(course_root) / "imported" / f"{assignment}.json"
+    return CourseRoot(course_root).import_ledger(assignment)
 
 
 def _item_changes(items: pd.DataFrame, before: dict[str, float]) -> list[str]:
