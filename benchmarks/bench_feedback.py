@@ -20,6 +20,7 @@ import shutil
 import time
 from pathlib import Path
 
+from zhiben_training.assess import CourseRoot
 from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.exchange.handin import collect
 from zhiben_training.assess.grading.batch import autograde
@@ -80,7 +81,7 @@ def run(out_dir: Path) -> dict:
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
     root, aid = _graded_course(out_dir)
-    students = sorted(p.name for p in (root / "autograded").iterdir())
+    students = CourseRoot(root).autograded_trainees(aid)
 
     ours, ours_seconds, ours_cpu = _timed(lambda: write_feedback(root, aid, pass_mark=60.0, today=TODAY))
     subset = students[:OLD_N]

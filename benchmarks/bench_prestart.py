@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchmarks.bench_hub import PRIOR_SERVER_BYTES, GiB, _available, _pct, fitting_count
+from zhiben_training.assess import CourseRoot
 
 TRAINEES = int(os.environ.get("ZHIBEN_BENCH_PRESTART_TRAINEES", "100"))
 DEADLINE_SECONDS = 20 * 60
@@ -74,7 +75,7 @@ def _phase(count: int, *, prestart: bool) -> dict:
         with ThreadPoolExecutor(max_workers=count) as pool:
             times = [t for t in pool.map(sit, people) if t is not None]
         submitted = sum(1 for p in people if p.submit().status_code == 200)
-        inbound = hub.course / "exchange" / "zhiben" / "inbound"
+        inbound = CourseRoot(hub.course).inbound
         handed_in = len([d for d in inbound.iterdir() if d.name.split("+")[1] == AID]) if inbound.is_dir() else 0
         result.update(login_to_own_paper_p50_s=_pct(times, 0.5), login_to_own_paper_p95_s=_pct(times, 0.95),
                       sat=len(times), failures=failures[:5], submitted=submitted, handed_in=handed_in,

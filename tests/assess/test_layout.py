@@ -7,6 +7,7 @@ import ast
 import re
 from pathlib import Path
 
+from tests.assess import standin
 from tests.assess.conftest import answered, hand_in, run_autograde
 from zhiben_training.assess import layout
 from zhiben_training.assess.exchange import variants
@@ -14,6 +15,7 @@ from zhiben_training.assess.exchange.handin import collect
 from zhiben_training.assess.layout import CourseRoot
 from zhiben_training.assess.papers import answer_state
 from zhiben_training.assess.papers._widgets import _cell_id
+from zhiben_training.assess.results.gradebook import grade_item, import_results, totals
 
 PACKAGE = Path(layout.__file__).resolve().parents[1]
 FOLDERS = ("submitted", "keys", "variants", "autograded", ".autograde", "imported", "receipts", "feedback",
@@ -110,5 +112,42 @@ def test_every_stage_writes_where_the_layout_says(course, tmp_path, scorer):
     assert root.manifest(aid).is_file() and root.key_file(aid, "T001").is_file()
     assert root.variant_notebook(aid, "T002").is_file() and root.source_notebook(aid).is_file()
     assert root.submitted_trainees(aid) == ["T001"] and root.receipts_log(aid).is_file()
-    assert root.autograded_notebook(aid, "T001").is_file() and root.autograde_state(aid).is_file()
+    assert root.autograded_trainees(aid) == ["T001"] and root.autograde_state(aid).is_file()
     assert root.gradebook.is_file() and root.config_file.is_file()
+
+
+def _graded_round(course: Path, tmp_path: Path, scorer, *, round_id: str, trainee: str) -> str:
+    """Paper A generated for ``round_id`` with one trainee, handed in blank, graded, written item marked."""
+    info = variants.generate(course, round_id=round_id, paper="A", trainees=[{"id": trainee, "name": trainee}],
+                             city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper,
+                             answer_form="typed")
+    aid = info["assignment_id"]
+    inbox = tmp_path / f"inbox-{round_id}"
+    hand_in(inbox, trainee, answered(course, trainee, {}, assignment=aid))
+    collect(course, aid, source=inbox)
+    run_autograde(course, scorer, assignment=aid)
+    grade_item(course, aid, trainee, "w01", score=1.0)
+    return aid
+
+
+def test_two_rounds_of_one_year_with_the_same_paper_each_import_into_their_own_round(tmp_path, scorer):
+    from zhiben_training.registry import open_registry
+    from zhiben_training.synth import generate_city
+
+    generate_city(scale="tiny", seed=3, out_dir=tmp_path / "city")
+    registry = open_registry(f"sqlite:///{tmp_path / 'registry.sqlite'}")
+    registry.load_synthetic(tmp_path / "city")
+    principal = registry.roster(round_id="2026-principal")["person_id"].iloc[0]
+    special = registry.roster(round_id="2026-special")["person_id"].iloc[0]
+    course = tmp_path / "course"
+    first = _graded_round(course, tmp_path, scorer, round_id="2026-principal", trainee=principal)
+    second = _graded_round(course, tmp_path, scorer, round_id="2026-special", trainee=special)
+    assert first != second
+    assert variants.assignment_info(course, first).round_id == "2026-principal"
+    assert variants.assignment_info(course, second).round_id == "2026-special"
+    assert totals(course, first)["paper"].tolist() == totals(course, second)["paper"].tolist() == ["A"]
+    for aid, round_id, person in ((first, "2026-principal", principal), (second, "2026-special", special)):
+        result = import_results(course, aid, registry, round_id=round_id, actor="考核员甲", pass_mark=10)
+        assert result["imported"] == 1
+        stored = registry.assessment_results(round_id=round_id).set_index(["person_id", "paper"])
+        assert float(stored.loc[(person, "A"), "score"]) == 1.0

@@ -44,7 +44,8 @@ from zhiben_training.assess.papers.answer_state import (
 )
 
 pytestmark = pytest.mark.browser
-ROUND, AID = "2026-principal", "2026-A"
+ROUND = "2026-principal"
+AID = variants.assignment_id(ROUND, "A")
 TRAINEE = "120116198805051033"
 WRITTEN = "主要负责人每月组织一次全面自查，建立隐患台账，整改一项销号一项。"
 _UNWINDOWED = '{"windowingMode": "none"}\n'  # every cell in the DOM, so each option can be clicked

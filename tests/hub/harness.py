@@ -36,7 +36,7 @@ from zhiben_training.hub.config import write_hub_config
 from zhiben_training.identifiers import make_id
 
 ROUND = "2026-principal"
-AID = "2026-A"
+AID = "2026-principal-A"
 
 
 def free_port() -> int:

@@ -65,8 +65,10 @@ _ITEM_SUFFIX = re.compile(f"({_TEST}|{_ANSWER})$")
 
 
 def assignment_id(round_id: str, paper: str) -> str:
-    """``2026-principal`` + ``A`` -> ``2026-A`` (nbgrader assignment id)."""
-    return f"{round_id.split('-')[0]}-{paper}"
+    """The nbgrader assignment id of one paper of one registry round: ``2026-principal`` + ``A`` ->
+    ``2026-principal-A``, so two rounds of one year never share a folder or a gradebook assignment.
+    Never parsed back: the round and paper are read from the assignment's manifest."""
+    return f"{round_id}-{paper}"
 
 
 def answer_cell_id(item_id: str) -> str:
@@ -260,6 +262,13 @@ class CourseRoot:
 
     def autograded_notebook(self, assignment: str, trainee: str) -> Path:
         return self.autograded_dir(assignment, trainee) / f"{NOTEBOOK_NAME}.ipynb"
+
+    def autograded_trainees(self, assignment: str) -> list[str]:
+        """The trainees with a graded copy of ``assignment``, sorted."""
+        base = self.root / _AUTOGRADED
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if self.autograded_notebook(assignment, p.name).exists())
 
     def autograde_state(self, assignment: str) -> Path:
         return self.root / _AUTOGRADE / f"{assignment}.json"

@@ -13,7 +13,7 @@ from zhiben_training.cli._registry_common import db_option
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
                        show_default=True, help="nbgrader 课程根目录（成绩册、试卷和答卷所在处）。")
-_ASSIGNMENT = click.option("--assignment", "-a", required=True, help="考核编号，如 2026-A、2026-C。")
+_ASSIGNMENT = click.option("--assignment", "-a", required=True, help="考核编号，如 2026-principal-A、2026-safety-C。")
 
 
 @click.group("assess")
