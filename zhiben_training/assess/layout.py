@@ -3,25 +3,7 @@
 A course root is an nbgrader course directory with zhiben's own folders beside nbgrader's. Every stage
 asks ``CourseRoot`` for a path instead of spelling a folder name (``tests/assess/test_layout.py`` scans
 the package for folder names outside this module). The tree, with who writes and who reads each part,
-is drawn once in ``docs/ARCHITECTURE.md``::
-
-    <course root>/
-      nbgrader_config.py  gradebook.db
-      source/<assignment>/paper.ipynb                     the template nbgrader registers
-      keys/<assignment>/manifest.json                     the assignment: round, paper, seeds (examiner-only)
-      keys/<assignment>/<trainee>.json                    one trainee's items and keys
-      variants/<assignment>/<trainee>/paper.ipynb + data  one trainee's paper
-      offline/<assignment>/<assignment>-<trainee>.zip     offline release
-      exchange/zhiben/outbound/<assignment>/<trainee>/    personalised online release
-      exchange/zhiben/inbound/ · inbound-pods/<trainee>/  nbgrader submit (one folder per pod)
-      exchange/zhiben/windows/<assignment>.json           the exam window
-      hub/                                                codes, events.jsonl, prestart.json
-      submitted/<trainee>/<assignment>/paper.ipynb        a collected paper (+ timestamp.txt)
-      receipts/<assignment>.jsonl                         one receipt per collected paper
-      autograded/<trainee>/<assignment>/paper.ipynb       the graded copy
-      .autograde/<assignment>.json · .autograde/logs/     autograde state and fork-server logs
-      imported/<assignment>.json                          item scores last imported into the registry
-      feedback/<trainee>/<assignment>/paper.html          the trainee's feedback page
+is drawn once, in ``docs/ARCHITECTURE.md`` ("The course root").
 
 Cell ids (nbgrader ``grade_id``): item ``k03`` has ``k03-answer`` (the answer, where a comment goes),
 ``k03-test`` (the capture cell that holds an auto-graded score) and, for a written answer, ``k03-text``.
