@@ -192,7 +192,8 @@ def grade_and_import(ctx: DemoContext) -> list[str]:
             causes = "；".join(f"{s}：{c}" for s, c in sorted(summary.ungraded.items()))
             raise GradingIncompleteError(f"{aid}：{len(summary.ungraded)} 份答卷{UNGRADED_LABEL}，演示中止（{causes}）。",
                                          ungraded=summary.ungraded,
-                                         hint=f"沙箱日志见 {CourseRoot(ctx.course_root).autograde_logs}；重新运行 make demo。")
+                                         hint=f"沙箱日志见 {CourseRoot(ctx.course_root).autograde_logs}；"
+                                              "重新运行 make demo。")
         round_id = ROUNDS[paper]
         lines.append(f"{aid}：收卷 {len(received)} 份（拒收 {len(rejected)} 份），每份都有 SHA-256 回执；"
                      f"{summary.isolation_note}；评分 {len(summary.graded)} 份，{UNGRADED_LABEL} 0 份，"

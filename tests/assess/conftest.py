@@ -41,8 +41,8 @@ def _course_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def course(_course_template, tmp_path) -> Path:
-    """A course root with paper A of 2026-principal generated for three trainees (a copy of one generated per session:
-    nbgrader's generate_assignment takes seconds)."""
+    """A course root with paper A of 2026-principal generated for three trainees (a copy of one generated
+    per session: nbgrader's generate_assignment takes seconds)."""
     root = tmp_path / "course"
     shutil.copytree(_course_template, root)
     return root
@@ -56,7 +56,8 @@ def variant(root: Path, trainee: str, *, assignment: str = AID) -> nbformat.Note
     return nbformat.read(CourseRoot(root).variant_notebook(assignment, trainee), as_version=4)
 
 
-def answered(root: Path, trainee: str, answers: dict[str, str], *, assignment: str = AID) -> nbformat.NotebookNode:
+def answered(root: Path, trainee: str, answers: dict[str, str], *,
+             assignment: str = AID) -> nbformat.NotebookNode:
     """The trainee's released notebook with the given answer-cell sources (item id -> source)."""
     nb = variant(root, trainee, assignment=assignment)
     for cell in nb.cells:

@@ -29,7 +29,8 @@ _KERNEL_SIDE = {"answer_state.py", "_widgets.py"}
 def _docstrings(tree: ast.AST) -> set[int]:
     return {id(node.body[0].value) for node in ast.walk(tree)
             if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+            and node.body and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)}
 
 
 def _path_literals(tree: ast.AST) -> list[tuple[int, str]]:
@@ -87,7 +88,8 @@ def test_the_scan_finds_the_spellings_it_forbids():
 def test_the_cell_id_scan_finds_suffixes_and_not_css_classes():
     code = ('a = f"{item}-answer"\nb = "k03-test"\nc = re.sub(r"-(test|answer)$", "", g)\n'
             'd = "zb-answer"\ne = "zhiben-answer"\n')
-    assert sorted(text for _, text in _cell_suffixes(ast.parse(code))) == ["-(test|answer)$", "-answer", "k03-test"]
+    found = sorted(text for _, text in _cell_suffixes(ast.parse(code)))
+    assert found == ["-(test|answer)$", "-answer", "k03-test"]
 
 
 def test_the_cell_id_convention_is_spelled_only_in_the_layout_module():
@@ -119,8 +121,7 @@ def test_every_stage_writes_where_the_layout_says(course, tmp_path, scorer):
 def _graded_round(course: Path, tmp_path: Path, scorer, *, round_id: str, trainee: str) -> str:
     """Paper A generated for ``round_id`` with one trainee, handed in blank, graded, written item marked."""
     info = variants.generate(course, round_id=round_id, paper="A", trainees=[{"id": trainee, "name": trainee}],
-                             city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper,
-                             answer_form="typed")
+                             city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper, answer_form="typed")
     aid = info["assignment_id"]
     inbox = tmp_path / f"inbox-{round_id}"
     hand_in(inbox, trainee, answered(course, trainee, {}, assignment=aid))

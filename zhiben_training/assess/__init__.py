@@ -8,8 +8,9 @@
 * ``papers``   — question bank, blueprint, site tasks, the paper notebook and its click answers.
 
 ``nbgrader_adapter`` (below all four) is the only module that talks to nbgrader's gradebook and
-converters; ``layout`` (below everything, standard library only) owns the course root's folders, files and
-cell ids, and is this package's own face (``CourseRoot``); ``simulate`` writes simulated trainees' answers for the demo and benchmarks. Code outside
+converters; ``layout`` (below everything, standard library only) owns the course root's folders, files
+and cell ids, and is this package's own face (``CourseRoot``); ``simulate`` writes simulated trainees'
+answers for the demo and benchmarks. Code outside
 ``assess`` uses the names each stage lists in its ``__init__`` (checked by ``tests/test_architecture.py``).
 See ``assessments/README.md`` for the examiner's workflow.
 """

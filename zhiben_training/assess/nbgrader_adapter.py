@@ -1,7 +1,7 @@
 """The only module that talks to nbgrader, through ``NbGraderAPI`` and ``Gradebook``.
 
-A course root is an nbgrader course directory (its layout: ``assess/layout.py``). Scores computed by our grader
-(outside the trainee's kernel) are written with nbgrader's own ``SaveAutoGrades`` and
+A course root is an nbgrader course directory (its layout: ``assess/layout.py``). Scores computed by
+our grader (outside the trainee's kernel) are written with nbgrader's own ``SaveAutoGrades`` and
 ``AssignLatePenalties`` preprocessors, so the gradebook rows are those stock autograde writes.
 """
 

@@ -65,7 +65,8 @@ def _course_responses(round_id: str, course: Path, assignments: tuple[str, ...])
     from zhiben_training.assess.results import assignment_round, responses_frame
 
     if not assignments:
-        raise AssessmentError("请用 -a 指定考核编号（如 -a 2026-principal-A），或用 --responses 指定作答明细 CSV。")
+        raise AssessmentError("请用 -a 指定考核编号（如 -a 2026-principal-A），"
+                              "或用 --responses 指定作答明细 CSV。")
     made_for = {aid: assignment_round(course, aid) for aid in assignments}
     wrong = {aid: r for aid, r in made_for.items() if r != round_id}
     if wrong:

@@ -13,7 +13,8 @@ from zhiben_training.cli._registry_common import db_option
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
                        show_default=True, help="nbgrader 课程根目录（成绩册、试卷和答卷所在处）。")
-_ASSIGNMENT = click.option("--assignment", "-a", required=True, help="考核编号，如 2026-principal-A、2026-safety-C。")
+_ASSIGNMENT = click.option("--assignment", "-a", required=True,
+                           help="考核编号（轮次-试卷），如 2026-principal-A、2026-safety-C。")
 
 
 @click.group("assess")
@@ -40,8 +41,8 @@ def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> N
     people = read_trainee_list(trainees) if trainees else roster_trainees(open_registry(db_url), round_id)
     result = generate(course, round_id=round_id, paper=paper, trainees=people, city_dir=city_dir, base_seed=seed)
     click.echo(f"已生成 {result['assignment_id']}：{result['trainees']} 份试卷，每份 {result['items']} 题，"
-               f"满分 {result['max_score']:g} 分。答案与种子保存在 {CourseRoot(course).keys_dir(result['assignment_id'])}"
-               "（仅限考核人员）。")
+               f"满分 {result['max_score']:g} 分。"
+               f"答案与种子保存在 {CourseRoot(course).keys_dir(result['assignment_id'])}（仅限考核人员）。")
 
 
 @command.command("release")
@@ -129,7 +130,8 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
             click.echo(f"{UNGRADED_LABEL} {student}：{cause}", err=True)
         raise GradingIncompleteError(f"{len(summary.ungraded)} 份答卷{UNGRADED_LABEL}，没有记入任何分数。",
                                      ungraded=summary.ungraded,
-                                     hint=f"查看 {CourseRoot(course).autograde_logs} 后重新运行 zhiben assess autograde。")
+                                     hint=f"查看 {CourseRoot(course).autograde_logs} 后"
+                                          "重新运行 zhiben assess autograde。")
 
 
 @command.command("feedback")
@@ -150,7 +152,8 @@ def feedback_cmd(course, assignment, pass_mark, db_url, show_answers, today) -> 
     paths = write_feedback(course, assignment, pass_mark=mark, show_answers=show_answers,
                            today=today.date() if today else None)
     shown = "列出正确答案" if show_answers else "不含正确答案"
-    click.echo(f"已生成 {len(paths)} 份反馈（{shown}，合格分数线 {mark:g}）：{CourseRoot(course).feedback_root}")
+    click.echo(f"已生成 {len(paths)} 份反馈（{shown}，合格分数线 {mark:g}）："
+               f"{CourseRoot(course).feedback_root}")
 
 
 def _round_and_mark(course: Path, assignment: str, db_url: str | None, pass_mark: float | None) -> tuple[str, float]:

@@ -162,7 +162,8 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     hub_dir.mkdir(parents=True, exist_ok=True)
     hub_dir.chmod(0o711)  # trainee servers read trainee-config/; the hub's database stays 0600
     course = Path(course_root).resolve()
-    trainee_config = write_trainee_config(hub_dir / "trainee-config", exchange_root=CourseRoot(course).exchange)
+    exchange = CourseRoot(course).exchange
+    trainee_config = write_trainee_config(hub_dir / "trainee-config", exchange_root=exchange)
     selfchecks = hub_dir / "selfchecks"  # lesson sessions: trainees drop self-check results here
     selfchecks.mkdir(exist_ok=True)
     selfchecks.chmod(0o1733)

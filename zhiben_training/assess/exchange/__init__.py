@@ -9,6 +9,7 @@ __getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
     "handin": ["collect", "pack_handin", "receipts"],
     "nbgrader_exchange": ["EXCHANGE_CONFIG", "grant_variant", "outbound_dir", "release_to_exchange"],
     "pods": ["POD_INBOUND", "PodHandin", "gather_pod_handins", "pod_inbound_dir"],
-    "variants": ["TRAINEE_DISABLED", "assignment_info", "generate", "load_keys", "release", "variant_trainees"],
+    "variants": ["TRAINEE_DISABLED", "assignment_info", "generate", "load_keys", "release",
+                 "variant_trainees"],
     "window": ["LATE_POLICIES", "beijing", "extend", "load_window", "log_event", "login_refusal", "set_window"],
 })

@@ -2,8 +2,8 @@
 
 nbgrader's default exchange releases one copy of an assignment to everybody. Here each trainee
 has their own variant (``variants.py``), released to its own folder of the exchange's
-``outbound/<assignment>/<trainee>/`` (``ExchangeRoot.released_dir``). The assignment folder is 0711 (others can
-pass through it but not list it) and each trainee's folder is owned by that trainee's system
+``outbound/<assignment>/<trainee>/`` (``ExchangeRoot.released_dir``). The assignment folder is 0711
+(others can pass through it but not list it) and each trainee's folder is owned by that trainee's system
 user, 0500, so a trainee's server can fetch its own paper and no other (the approach of
 e2xgrader's personalised exchange and nbgrader#1153). The trainee is the hub user the server was
 started for (``JUPYTERHUB_USER``, set by the hub, not by the trainee).
@@ -93,12 +93,17 @@ def _course_root(exchange) -> Path:
     return Path(exchange.root).parent
 
 
+def _released(exchange) -> Path:
+    """This trainee's released copy of the assignment in the exchange."""
+    return ExchangeRoot(Path(exchange.root)).released_dir(exchange.coursedir.assignment_id, _trainee(exchange))
+
+
 class PersonalFetchAssignment(ExchangeFetchAssignment):
     """Fetch ``outbound/<assignment>/<trainee>/`` into ``~/<assignment>/``."""
 
     def init_src(self):
         self.coursedir.course_id = self.coursedir.course_id or COURSE_ID
-        self.src_path = str(ExchangeRoot(Path(self.root)).released_dir(self.coursedir.assignment_id, _trainee(self)))
+        self.src_path = str(_released(self))
         if not os.path.isdir(self.src_path) or not os.access(self.src_path, os.R_OK | os.X_OK):
             self.fail(f"没有为您（{_trainee(self)}）发布考核 {self.coursedir.assignment_id} 的试卷。请联系考核人员。")
 
@@ -154,7 +159,7 @@ class PersonalSubmit(ExchangeSubmit):
 
     def init_release(self):
         # the released copy to compare file names with is this trainee's own folder
-        self.release_path = str(ExchangeRoot(Path(self.root)).released_dir(self.coursedir.assignment_id, _trainee(self)))
+        self.release_path = str(_released(self))
         if not os.path.isdir(self.release_path):
             self.fail(f"没有为您发布考核 {self.coursedir.assignment_id} 的试卷，无法交卷。")
 

@@ -227,8 +227,8 @@ def _offline_extras() -> list[tuple[str, bytes]]:
 
 
 def release(course_root: Path, assignment: str) -> list[Path]:
-    """Write ``<assignment>-<trainee>.zip`` per trainee into the assignment's offline folder (deterministic bytes):
-    the paper, its data files and, for click answers, a launcher with the widget-state setting."""
+    """Write ``<assignment>-<trainee>.zip`` per trainee into the assignment's offline folder (deterministic
+    bytes): the paper, its data files and, for click answers, a launcher with the widget-state setting."""
     root = Path(course_root)
     out_dir = CourseRoot(root).offline_dir(assignment)
     names = variant_trainees(root, assignment)

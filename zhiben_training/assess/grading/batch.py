@@ -15,10 +15,10 @@ A paper without any code item (the A paper by default: every item is clicked or 
 text box) is graded with no kernel at all: ``needs_kernel`` reads the assignment's source notebook,
 and without a code answer cell no fork server, sandbox or kernel starts (``KernelFreeGrader``).
 
-Resumable: the assignment's autograde state (``CourseRoot.autograde_state``) records, per trainee, the SHA-256 of the graded file
-and the isolation level, or the cause of a fault; the fork servers' stderr goes to
-``CourseRoot.autograde_logs``. It also keeps which file the gradebook's rows belong to (``basis``): a newly
-collected file is a new submission and starts with no manual grade — the examiner's marks and
+Resumable: the assignment's autograde state (``CourseRoot.autograde_state``) records, per trainee,
+the SHA-256 of the graded file and the isolation level, or the cause of a fault; the fork servers'
+stderr goes to ``CourseRoot.autograde_logs``. It also keeps which file the gradebook's rows belong to
+(``basis``): a newly collected file is a new submission and starts with no manual grade — the examiner's marks and
 comments on the old file are dropped, kept in ``dropped_manual`` and named by ``assess import``
 in the audit log.
 """
