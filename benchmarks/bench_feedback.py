@@ -20,7 +20,7 @@ import shutil
 import time
 from pathlib import Path
 
-from zhiben_training.assess import simulate_submissions
+from zhiben_training.assess import CourseRoot, simulate_submissions
 from zhiben_training.assess.exchange import collect, generate
 from zhiben_training.assess.grading import autograde
 from zhiben_training.assess.results import item_scores, totals, write_feedback
@@ -79,7 +79,7 @@ def run(out_dir: Path) -> dict:
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
     root, aid = _graded_course(out_dir)
-    students = sorted(p.name for p in (root / "autograded").iterdir())
+    students = CourseRoot(root).autograded_trainees(aid)
 
     ours, ours_seconds, ours_cpu = _timed(lambda: write_feedback(root, aid, pass_mark=60.0, today=TODAY))
     subset = students[:OLD_N]

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from benchmarks.bench_hub import PRIOR_SERVER_BYTES, GiB, _available, _pct, fitting_count
+from zhiben_training.assess import CourseRoot
 
 TRAINEES = int(os.environ.get("ZHIBEN_BENCH_PRESTART_TRAINEES", "100"))
 DEADLINE_SECONDS = 30 * 60  # a phase on a shared 2-core machine: 100 pre-starts took 19 min at load 40
@@ -105,7 +106,7 @@ def _phase(count: int, *, prestart: bool) -> dict:
         result["cpu_ms_per_login"] = {k: round(1000 * (cpu_after[k] - cpu_before[k]) / count) for k in cpu_after}
         result["load_average_before_and_after"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
         submitted = sum(1 for p in people if p.submit().status_code == 200)
-        inbound = hub.course / "exchange" / "zhiben" / "inbound"
+        inbound = CourseRoot(hub.course).inbound
         handed_in = len([d for d in inbound.iterdir() if d.name.split("+")[1] == AID]) if inbound.is_dir() else 0
         result.update(login_to_own_paper_p50_s=_pct(times, 0.5), login_to_own_paper_p95_s=_pct(times, 0.95),
                       sat=len(times), failures=failures[:5], submitted=submitted, handed_in=handed_in,

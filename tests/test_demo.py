@@ -8,9 +8,12 @@ import re
 import pandas as pd
 import pytest
 
+from zhiben_training.assess import CourseRoot, assignment_id
 from zhiben_training.assess import nbgrader_adapter as nbg
 from zhiben_training.registry import open_registry
 from zhiben_training.reports.manifest import verify_manifest
+
+PRINCIPAL_A, SAFETY_C = assignment_id("2026-principal", "A"), assignment_id("2026-safety", "C")
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +34,7 @@ def test_the_demo_exits_zero_and_reports_six_steps_in_chinese(demo):
 
 def test_every_submission_has_a_gradebook_row_even_the_hostile_ones(demo):
     out, _ = demo
-    for aid in ("2026-A", "2026-C"):
+    for aid in (PRINCIPAL_A, SAFETY_C):
         graded = {row["student_id"] for row in nbg.gradebook_scores(out / "assessments", aid)}
         handed = {p.stem.removeprefix(f"{aid}-") for p in (out / "handin" / aid).glob("*.ipynb")}
         assert handed and graded == handed
@@ -43,7 +46,7 @@ def test_results_reach_the_registry_with_an_audit_trail(demo):
         audit = registry.audit_log()
         results = registry.assessment_results(round_id="2026-principal")
     assert (audit["actor"] == "演示考官").any()
-    trainees = {p.name for p in (out / "assessments" / "variants" / "2026-A").iterdir()}
+    trainees = {p.name for p in CourseRoot(out / "assessments").variants_dir(PRINCIPAL_A).iterdir()}
     assert trainees <= set(results["person_id"])
 
 
@@ -66,7 +69,7 @@ def test_the_round_has_completers_and_all_four_enterprise_types_appear(demo):
     assert done > 0 and done == passed  # the make-up training gave those who passed their hours
     with open_registry(f"sqlite:///{out / 'registry.sqlite'}") as registry:
         status = registry.status(round_id="2026-principal", today=dt.date(2026, 11, 28))
-    examined = status[status["person_id"].isin([p.name for p in (out / "assessments" / "variants" / "2026-A").iterdir()])]
+    examined = status[status["person_id"].isin([p.name for p in CourseRoot(out / "assessments").variants_dir(PRINCIPAL_A).iterdir()])]
     assert set(examined["enterprise_type"]) == {"勘察", "设计", "施工", "监理"}
     assert set(status.loc[status["status"] == "completed", "enterprise_type"]) == {"勘察", "设计", "施工", "监理"}
     assert "勘察 0、设计 0、施工 0、监理 0" not in result.stdout
@@ -76,7 +79,7 @@ def test_the_exams_fall_in_the_quarter_the_demo_reports(demo):
     out, result = demo
     with open_registry(f"sqlite:///{out / 'registry.sqlite'}") as registry:
         taken = registry.assessment_results(round_id="2026-principal")
-    mine = taken[taken["person_id"].isin([p.name for p in (out / "assessments" / "variants" / "2026-A").iterdir()])]
+    mine = taken[taken["person_id"].isin([p.name for p in CourseRoot(out / "assessments").variants_dir(PRINCIPAL_A).iterdir()])]
     days = set(pd.to_datetime(mine["taken_date"]).dt.date)
     assert days == {dt.date(2026, 6, 26)}  # a fixed date in Beijing time, never the wall clock
     assert (out / "reports" / "quarterly" / "quarterly-2026Q2.xlsx").exists()
@@ -87,7 +90,7 @@ def test_the_demo_leaves_the_hand_in_zips_it_collected_and_says_how_to_reach_its
     import zipfile
 
     out, result = demo
-    for aid in ("2026-A", "2026-C"):
+    for aid in (PRINCIPAL_A, SAFETY_C):
         names = zipfile.ZipFile(out / f"交回的答卷-{aid}.zip").namelist()
         assert sorted(names) == sorted(p.name for p in (out / "handin" / aid).glob("*.ipynb")) and len(names) == 20
     assert f"export ZHIBEN_DB_URL=sqlite:///{(out / 'registry.sqlite').resolve()}" in result.stdout

@@ -132,7 +132,7 @@ def test_the_readme_walkthrough_runs_in_order_on_the_demo_output(walkthrough):
     assert "新增 0 人，变更 2 人，未变 0 人" in said and "新增 0 人，变更 1 人，未变 1 人" in said
     assert "w01 人工改分 由 8 改为 9" in said
     # the appeal was checked against the trainee's answer sheet: chosen options in words, scores, keys
-    assert "作答明细（仅限考核人员）：2026-A" in said and "作答：" in said and "答案：" in said
+    assert "作答明细（仅限考核人员）：2026-principal-A" in said and "作答：" in said and "答案：" in said
     assert (work / "作答明细.html").exists()
 
 

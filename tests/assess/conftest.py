@@ -13,10 +13,10 @@ import pytest
 from tests.assess import standin
 from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.grading.sandbox import Limits
-from zhiben_training.assess.papers.notebooks import NOTEBOOK_NAME
+from zhiben_training.assess.layout import CourseRoot, answer_cell_id, item_of
 
 ROUND = "2026-principal"
-AID = "2026-A"
+AID = variants.assignment_id(ROUND, "A")
 TRAINEES = [{"id": "T001", "name": "张三"}, {"id": "T002", "name": "李四"}, {"id": "T003", "name": "王五"}]
 
 
@@ -41,8 +41,8 @@ def _course_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def course(_course_template, tmp_path) -> Path:
-    """A course root with 2026-A generated for three trainees (a copy of one generated per session:
-    nbgrader's generate_assignment takes seconds)."""
+    """A course root with paper A of 2026-principal generated for three trainees (a copy of one generated
+    per session: nbgrader's generate_assignment takes seconds)."""
     root = tmp_path / "course"
     shutil.copytree(_course_template, root)
     return root
@@ -52,24 +52,25 @@ def paper_of(root: Path, trainee: str):
     return variants.rebuild_paper(root, AID, trainee, build=standin.build_paper)
 
 
-def variant(root: Path, trainee: str) -> nbformat.NotebookNode:
-    return nbformat.read(variants.variant_dir(root, AID, trainee) / f"{NOTEBOOK_NAME}.ipynb", as_version=4)
+def variant(root: Path, trainee: str, *, assignment: str = AID) -> nbformat.NotebookNode:
+    return nbformat.read(CourseRoot(root).variant_notebook(assignment, trainee), as_version=4)
 
 
-def answered(root: Path, trainee: str, answers: dict[str, str]) -> nbformat.NotebookNode:
+def answered(root: Path, trainee: str, answers: dict[str, str], *,
+             assignment: str = AID) -> nbformat.NotebookNode:
     """The trainee's released notebook with the given answer-cell sources (item id -> source)."""
-    nb = variant(root, trainee)
+    nb = variant(root, trainee, assignment=assignment)
     for cell in nb.cells:
         gid = cell.metadata["nbgrader"]["grade_id"]
-        if gid.endswith("-answer") and gid[:-7] in answers:
-            cell.source = answers[gid[:-7]]
+        if gid == answer_cell_id(item_of(gid)) and item_of(gid) in answers:
+            cell.source = answers[item_of(gid)]
     return nb
 
 
-def hand_in(folder: Path, trainee: str, nb_or_bytes) -> Path:
-    """Write a returned file as ``<folder>/2026-A-<trainee>.ipynb``."""
+def hand_in(folder: Path, trainee: str, nb_or_bytes, *, assignment: str = AID) -> Path:
+    """Write a returned file as ``<folder>/<assignment>-<trainee>.ipynb``."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{AID}-{trainee}.ipynb"
+    path = folder / f"{assignment}-{trainee}.ipynb"
     if isinstance(nb_or_bytes, bytes):
         path.write_bytes(nb_or_bytes)
     else:
@@ -81,8 +82,9 @@ def run_autograde(root: Path, scorer, **options):
     from zhiben_training.assess.grading.batch import autograde
 
     limits = options.pop("limits", TEST_LIMITS)
+    assignment = options.pop("assignment", AID)
     options.setdefault("workers", 2)
-    return autograde(root, AID, limits=limits, progress=False, scorer=scorer, **options)
+    return autograde(root, assignment, limits=limits, progress=False, scorer=scorer, **options)
 
 
 # Generous enough that an honest cell never times out on a loaded 2-core machine (30 MB of output

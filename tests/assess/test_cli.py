@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from zhiben_training.assess import CourseRoot, assignment_id
 from zhiben_training.cli import main
+
+AID, SAFETY_C = assignment_id("2026-principal", "A"), assignment_id("2026-safety", "C")
 
 
 def test_every_assess_command_has_chinese_help():
@@ -31,28 +34,28 @@ def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_p
     common = ["--course", str(course)]
     assert main(["assess", "generate", *common, "--round", "2026-principal", "--paper", "A",
                  "--city", str(tmp_path / "city"), "--trainees", str(roster)]) == 0
-    assert main(["assess", "release", *common, "-a", "2026-A"]) == 0
-    assert sorted(p.name for p in (course / "offline" / "2026-A").iterdir()) == ["2026-A-R01.zip", "2026-A-R02.zip"]
-    released = (course / "variants" / "2026-A" / "R01" / "paper.ipynb").read_text(encoding="utf-8")
-    record = json.loads((course / "keys" / "2026-A" / "R01.json").read_text(encoding="utf-8"))
+    assert main(["assess", "release", *common, "-a", AID]) == 0
+    assert sorted(p.name for p in CourseRoot(course).offline_dir(AID).iterdir()) == [f"{AID}-R01.zip", f"{AID}-R02.zip"]
+    released = CourseRoot(course).variant_notebook(AID, "R01").read_text(encoding="utf-8")
+    record = json.loads(CourseRoot(course).key_file(AID, "R01").read_text(encoding="utf-8"))
     ledger = next(i for i in record["items"] if i["kind"] in ("ledger", "ledger_read"))
     assert json.dumps(ledger["key"], ensure_ascii=False) not in released
-    simulate_submissions(course, "2026-A", out_dir=tmp_path / "inbox", seed=1, hostile=0, blank=0)
+    simulate_submissions(course, AID, out_dir=tmp_path / "inbox", seed=1, hostile=0, blank=0)
     (tmp_path / "inbox" / "陌生人.ipynb").write_text("{}", encoding="utf-8")
     capsys.readouterr()
-    assert main(["assess", "collect", *common, "-a", "2026-A", "--from", str(tmp_path / "inbox")]) == 0
+    assert main(["assess", "collect", *common, "-a", AID, "--from", str(tmp_path / "inbox")]) == 0
     out = capsys.readouterr()
     assert out.out.count("SHA-256") == 2 and "拒收 陌生人.ipynb" in out.err
-    assert main(["assess", "autograde", *common, "-a", "2026-A", "--timeout", "120"]) == 0
+    assert main(["assess", "autograde", *common, "-a", AID, "--timeout", "120"]) == 0
     assert "评分 2 份" in capsys.readouterr().out
-    assert main(["assess", "feedback", *common, "-a", "2026-A", "--pass-mark", "60"]) == 0
+    assert main(["assess", "feedback", *common, "-a", AID, "--pass-mark", "60"]) == 0
     assert "不含正确答案，合格分数线 60" in capsys.readouterr().out
-    html = (course / "feedback" / "R01" / "2026-A" / "paper.html").read_text(encoding="utf-8")
+    html = CourseRoot(course).feedback_page(AID, "R01").read_text(encoding="utf-8")
     assert "_zb_record" not in html and "第 1 题" in html and "赵一" in html and "合格" in html
     # no registry holds this round: export says so instead of leaving 是否合格 empty
-    assert main(["assess", "export", *common, "-a", "2026-A", "--out", str(tmp_path / "成绩.csv")]) == 2
+    assert main(["assess", "export", *common, "-a", AID, "--out", str(tmp_path / "成绩.csv")]) == 2
     assert "没有培训轮次 2026-principal" in capsys.readouterr().err and not (tmp_path / "成绩.csv").exists()
-    assert main(["assess", "export", *common, "-a", "2026-A", "--out", str(tmp_path / "成绩.csv"),
+    assert main(["assess", "export", *common, "-a", AID, "--out", str(tmp_path / "成绩.csv"),
                  "--pass-mark", "60"]) == 0
     frame = pd.read_csv(tmp_path / "成绩.csv", encoding="utf-8-sig")
     assert sorted(frame["考生编号"]) == ["R01", "R02"]
@@ -72,8 +75,8 @@ def test_generate_takes_the_trainees_of_a_registry_round(tmp_path):
     course = tmp_path / "course"
     assert main(["assess", "generate", "--course", str(course), "--round", "2026-safety", "--paper", "C",
                  "--city", str(tmp_path / "city"), "--db", url]) == 0
-    made = sorted(p.name for p in (course / "variants" / "2026-C").iterdir())
+    made = sorted(p.name for p in CourseRoot(course).variants_dir(SAFETY_C).iterdir())
     assert made == sorted(roster["person_id"])
-    manifest = json.loads((course / "keys" / "2026-C" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(CourseRoot(course).manifest(SAFETY_C).read_text(encoding="utf-8"))
     first = roster.iloc[0]
     assert manifest["trainees"][first["person_id"]]["name"] == first["name"]

@@ -69,7 +69,7 @@ def test_analyze_refuses_a_round_the_assignment_was_not_made_for_and_writes_noth
     code = main(["assess", "analyze", "2099-x", "--course", str(course), "-a", AID, "--out", str(out)])
     assert code == 2
     err = capsys.readouterr().err
-    assert "2099-x" in err and "2026-A 属于轮次 2026-principal" in err
+    assert "2099-x" in err and "2026-principal-A 属于轮次 2026-principal" in err
     assert not out.exists()
     cwd = os.getcwd()
     os.chdir(tmp_path)

@@ -22,7 +22,8 @@ from zhiben_training.assess.exchange.handin import collect
 from zhiben_training.assess.papers.answer_state import check_paper
 
 pytestmark = pytest.mark.browser
-ROUND, AID = "2026-principal", "2026-A"
+ROUND = "2026-principal"
+AID = variants.assignment_id(ROUND, "A")
 TRAINEE = "120116198805051033"  # an ID number (demo registry), masked on the feedback page
 _UNWINDOWED = '{"windowingMode": "none"}\n'  # every cell in the DOM, so each option can be clicked
 

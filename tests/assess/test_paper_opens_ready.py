@@ -41,7 +41,8 @@ from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.papers.answer_state import answer_cells, check_paper, read_item
 
 pytestmark = pytest.mark.browser
-ROUND, AID = "2026-principal", "2026-A"
+ROUND = "2026-principal"
+AID = variants.assignment_id(ROUND, "A")
 TRAINEE = "120116198805051033"
 _UNWINDOWED = '{"windowingMode": "none"}\n'  # every cell in the DOM, so each option can be clicked
 # The height of this trainee's A paper before it opened ready (136 cells, options listed twice, code on

@@ -16,7 +16,7 @@ from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.simulate import HOSTILE_KINDS, SimulatedSubmission, simulate_submissions
 from zhiben_training.cli import main
 
-AID = "2026-A"
+AID = variants.assignment_id("2026-principal", "A")
 TRAINEES = [f"P{n:02d}" for n in range(1, 11)]
 SEED, HOSTILE, BLANK, OFFSET = 5, 5, 1, 2  # seed 5 gives 2 good and 2 weak among the other four
 
@@ -33,7 +33,7 @@ class Graded:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    """2026-A generated with the real paper builder for ten trainees of a tiny city, with the ledger
+    """Paper A of 2026-principal generated with the real paper builder for ten trainees of a tiny city, with the ledger
     task's code option on: the attacks need a code item to live in (a paper without one is graded
     with no kernel: ``test_no_code_paper``)."""
     from functools import partial

@@ -12,7 +12,10 @@ import json
 import nbformat
 import pytest
 
-ROUND, AID = "2026-principal", "2026-A"
+from zhiben_training.assess.exchange import variants
+
+ROUND = "2026-principal"
+AID = variants.assignment_id(ROUND, "A")
 
 
 def _right_answers(paper) -> dict[str, str]:

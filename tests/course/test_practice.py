@@ -27,7 +27,7 @@ TRAINEES = [{"id": "120101198001010011", "name": "甲"}, {"id": "120101198001010
 
 @pytest.fixture(scope="module")
 def exam_course(tmp_path_factory) -> Path:
-    """A course root with the real 2026-C exam generated from the bank for two trainees."""
+    """A course root with the real 2026-safety-C exam generated from the bank for two trainees."""
     from zhiben_training.assess.exchange import generate
     from zhiben_training.synth import generate_city
 
@@ -39,7 +39,10 @@ def exam_course(tmp_path_factory) -> Path:
 
 def _exam_questions(course: Path) -> set[str]:
     ids = set()
-    for path in (course / "keys" / "2026-C").glob("*.json"):
+    from zhiben_training.assess import CourseRoot, assignment_id
+
+    keys = CourseRoot(course).keys_dir(assignment_id("2026-safety", "C"))
+    for path in keys.glob("*.json"):
         if path.name != "manifest.json":
             ids |= {i["source_question_id"] for i in json.loads(path.read_text())["items"] if i["source_question_id"]}
     return ids

@@ -39,7 +39,7 @@ from zhiben_training.identifiers import make_id
 ROUND = "2026-principal"
 REPO = Path(__file__).resolve().parents[2]
 PLUGIN = REPO / "assessments" / "lab" / "zhiben-paper" / "prebuilt"
-AID = "2026-A"
+AID = "2026-principal-A"
 
 
 def free_port() -> int:

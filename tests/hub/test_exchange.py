@@ -13,7 +13,7 @@ import pytest
 
 from tests.hub.harness import AID, Trainee, running_hub
 from zhiben_training.assess import nbgrader_adapter
-from zhiben_training.assess.exchange import handin
+from zhiben_training.assess.exchange import handin, load_keys
 from zhiben_training.assess.exchange.nbgrader_exchange import receipt_name
 from zhiben_training.assess.grading.batch import autograde
 from zhiben_training.assess.grading.sandbox import Limits
@@ -40,11 +40,14 @@ def _choice(spec: dict, n: int):
     return {w: {"level": LEVELS[n % 3], "requirement": REQUIREMENTS[n % 5]} for w in spec["works"]}
 
 
-def answer(nb: dict, seed: int) -> dict:
-    """Click something different per trainee (some right, some not), as saved by JupyterLab."""
+def answer(nb: dict, seed: int, right: dict | None = None) -> dict:
+    """Click something different per trainee, as saved by JupyterLab: the items in ``right`` (item ->
+    key) with their key, so some answers are right whatever the paper's seed, the rest by position."""
     node = nbformat.from_dict(json.loads(json.dumps(nb)))
     for i, (_gid, spec) in enumerate(sorted(click_specs(node).items())):
-        if (i + seed) % 3:
+        if spec["item"] in (right or {}):
+            click(node, spec, right[spec["item"]])
+        elif (i + seed) % 3:
             click(node, spec, _choice(spec, i + seed))
     return json.loads(nbformat.writes(node))
 
@@ -75,7 +78,8 @@ def test_trainees_fetch_their_own_variant_submit_and_get_a_receipt(hub_run, tmp_
         assert trainee.fetch().status_code == 200
         mine = trainee.read(f"{AID}/{NOTEBOOK_NAME}.ipynb")["content"]
         assert mine["metadata"]["zhiben"]["trainee_id"] == tid  # their own variant
-        filled = answer(mine, seed)
+        keys = {i["item_id"]: i["key"] for i in load_keys(hub.course, AID, tid)["items"]}
+        filled = answer(mine, seed, right={"k03": keys["k03"]} if seed == 0 else None)  # k03: true/false
         assert trainee.save_notebook(f"{AID}/{NOTEBOOK_NAME}.ipynb", filled).status_code == 200
         submitted = trainee.submit().json()
         assert submitted["success"], submitted

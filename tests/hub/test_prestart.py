@@ -25,7 +25,7 @@ LEAD = dt.timedelta(minutes=20)
 
 @pytest.fixture
 def seated(tmp_path):
-    """Three trainees admitted to 2026-A, whose window is 09:00–11:00 Beijing time; one has an extension."""
+    """Three trainees admitted to 2026-principal-A, whose window is 09:00–11:00 Beijing time; one has an extension."""
     course = tmp_path / "course"
     people = trainee_ids(3)
     issue_codes(course, AID, people)

@@ -1,7 +1,7 @@
 """The only module that talks to nbgrader, through ``NbGraderAPI`` and ``Gradebook``.
 
 A course root is an nbgrader course directory: ``source/`` (template notebooks), ``release/``,
-``submitted/``, ``autograded/``, ``feedback/``, ``gradebook.db``. Scores computed by our grader
+``submitted/``, ``autograded/``, ``feedback/``, ``gradebook.db`` (its layout: ``assess/layout.py``). Scores computed by our grader
 (outside the trainee's kernel) are written into nbgrader's own tables by the rules of its
 ``SaveAutoGrades`` and ``AssignLatePenalties`` preprocessors (``determine_grade``, its late-penalty
 plugin), so the gradebook rows are those stock autograde writes, in one transaction per batch.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 import sys
 import warnings
 from pathlib import Path
@@ -48,6 +47,7 @@ from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm.exc import NoResultFound
 from traitlets.config import Config
 
+from zhiben_training.assess.layout import COURSE_ID, NOTEBOOK_NAME, CourseRoot, comment_cell_id, item_of
 from zhiben_training.errors import AssessmentError
 
 __all__ = [
@@ -121,14 +121,14 @@ def parse_timestamp(text: str) -> dt.datetime | None:
 
 def db_url(course_root: Path) -> str:
     _alembic_on_path()
-    return f"sqlite:///{Path(course_root).resolve() / 'gradebook.db'}"
+    return f"sqlite:///{CourseRoot(Path(course_root).resolve()).gradebook}"
 
 
 def _coursedir(course_root: Path) -> CourseDirectory:
     config = Config()
     config.CourseDirectory.root = str(Path(course_root).resolve())
-    config.CourseDirectory.course_id = "zhiben"
-    config.Exchange.root = str(Path(course_root).resolve() / "exchange")
+    config.CourseDirectory.course_id = COURSE_ID
+    config.Exchange.root = str(CourseRoot(Path(course_root).resolve()).exchange)
     # Our sources hold no solutions: the answer cells carry the starter text the trainee receives,
     # so ClearSolutions must not replace it with a stub (the gradebook checksums would then differ
     # from what trainees got, and untouched answers would not read as "No response.").
@@ -149,14 +149,15 @@ def nbgrader_api(course_root: Path) -> NbGraderAPI:
 def ensure_course(course_root: Path) -> Path:
     """Create the course root folders and ``nbgrader_config.py`` when missing."""
     root = Path(course_root)
-    for sub in ("source", "keys", "variants", "submitted", "autograded"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
-        (root / sub).chmod(0o700)  # examiner-only, also against kernels running as other uids
-    exchange = root / "exchange"
+    layout = CourseRoot(root)
+    for folder in layout.examiner_only_dirs():
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)  # examiner-only, also against kernels running as other uids
+    exchange = layout.exchange
     if not exchange.exists():
         exchange.mkdir()
         exchange.chmod(0o1777)  # nbgrader's exchange convention: world-writable with sticky bit
-    config = root / "nbgrader_config.py"
+    config = layout.config_file
     if not config.exists():
         config.write_text(CONFIG_TEXT, encoding="utf-8")
     else:  # a course root from before assess/ was split by stage: its Validate import would fail quietly
@@ -170,11 +171,11 @@ def register_assignment(course_root: Path, assignment_id: str, template: nbforma
                         *, notebook_name: str) -> None:
     """Write the template as nbgrader's source and run nbgrader's generate_assignment, which
     records the assignment, notebook, grade/solution/source cells in the gradebook."""
-    source_dir = Path(course_root) / "source" / assignment_id
-    source_dir.mkdir(parents=True, exist_ok=True)
-    nbformat.write(template, source_dir / f"{notebook_name}.ipynb")
+    source = CourseRoot(course_root).source_notebook(assignment_id).with_stem(notebook_name)
+    source.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(template, source)
     result = nbgrader_api(course_root).generate_assignment(assignment_id, force=True, create=True)
-    gradebook = Path(course_root) / "gradebook.db"
+    gradebook = CourseRoot(course_root).gradebook
     if gradebook.exists():
         gradebook.chmod(0o600)
     if not result.get("success"):
@@ -208,7 +209,7 @@ def student_name(last_name: str | None, first_name: str | None) -> str:
 def register_students(course_root: Path, students: list[dict]) -> None:
     """Students are trainees: id = person_id / trainee id; the name split into surname (last_name)
     and given name (first_name) so formgrader, which shows "last, first", shows it correctly."""
-    with Gradebook(db_url(course_root), "zhiben") as gb:
+    with Gradebook(db_url(course_root), COURSE_ID) as gb:
         for student in students:
             last, first = split_name(student.get("name", ""))
             gb.update_or_create_student(student["id"], last_name=last or None, first_name=first or None,
@@ -241,7 +242,7 @@ class AutogradeWriter:
     reads both back through nbgrader's Gradebook API and compares)."""
 
     def __init__(self, course_root: Path):
-        self._gb = Gradebook(db_url(course_root), "zhiben")
+        self._gb = Gradebook(db_url(course_root), COURSE_ID)
         self._staged: list[dict] = []
 
     def __enter__(self) -> AutogradeWriter:
@@ -367,9 +368,9 @@ class _BulkGroup:
             entry = latest[student_of[row.notebook_id]]
             manual = row.manual_score
             if entry["drop_manual"] and manual is not None:
-                comment = manual_notes.get((row.notebook_id, row.name.replace("-test", "-answer")))
+                comment = manual_notes.get((row.notebook_id, comment_cell_id(row.name)))
                 dropped.setdefault(entry["student"], []).append(
-                    {"item": re.sub(r"-(test|answer)$", "", row.name), "score": float(manual), "comment": comment or ""})
+                    {"item": item_of(row.name), "score": float(manual), "comment": comment or ""})
                 manual = None
             scores = entry["rows"]["auto_scores"]
             if row.name in scores:
@@ -440,7 +441,7 @@ def record_autograde(course_root: Path, *, graded: nbformat.NotebookNode, commen
 def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:
     """One row per (student, grade cell): auto/manual/final score, max, comment, timestamp."""
     rows: list[dict] = []
-    with Gradebook(db_url(course_root), "zhiben") as gb:
+    with Gradebook(db_url(course_root), COURSE_ID) as gb:
         try:
             assignment = gb.find_assignment(assignment_id)
         except MissingEntry as exc:
@@ -456,7 +457,7 @@ def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:
                         "auto_score": grade.auto_score, "manual_score": grade.manual_score,
                         "score": grade.score, "max_score": grade.max_score,
                         "needs_manual_grade": grade.needs_manual_grade,
-                        "comment": comments.get(grade.name.replace("-test", "-answer"), ""),
+                        "comment": comments.get(comment_cell_id(grade.name), ""),
                         "timestamp": submission.timestamp,
                         "late_penalty": submission.late_submission_penalty,
                     })
@@ -466,21 +467,21 @@ def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:
 def set_due_date(course_root: Path, assignment_id: str, due: dt.datetime) -> None:
     """The exam's closing time as nbgrader's due date, so a paper taken late (late policy "mark")
     is marked late in the gradebook by nbgrader's own seconds-late rule."""
-    with Gradebook(db_url(course_root), "zhiben") as gb:
+    with Gradebook(db_url(course_root), COURSE_ID) as gb:
         gb.update_or_create_assignment(assignment_id, duedate=due.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 def collect_exchange(course_root: Path, assignment_id: str) -> None:
-    """nbgrader's own collect: exchange inbound -> ``submitted/<student>/<assignment>/``."""
+    """nbgrader's own collect: the exchange's inbound -> the course root's submission folders."""
     result = nbgrader_api(course_root).collect(assignment_id, update=True)
     if not result.get("success"):
         raise AssessmentError(f"从 nbgrader 交换目录收取 {assignment_id} 失败：{result.get('error', '')[-800:]}")
 
 
 def answer_text(course_root: Path, *, assignment_id: str, student_id: str, grade_id: str,
-                notebook_id: str = "paper") -> str:
+                notebook_id: str = NOTEBOOK_NAME) -> str:
     """The text of a trainee's answer cell as autograded (what an examiner reads in formgrader)."""
-    path = Path(course_root) / "autograded" / student_id / assignment_id / f"{notebook_id}.ipynb"
+    path = CourseRoot(course_root).autograded_notebook(assignment_id, student_id).with_stem(notebook_id)
     if not path.exists():
         raise AssessmentError(f"考生 {student_id} 的 {assignment_id} 答卷尚未自动评分，无法人工评阅。")
     for cell in nbformat.read(path, as_version=4).cells:
@@ -490,10 +491,10 @@ def answer_text(course_root: Path, *, assignment_id: str, student_id: str, grade
 
 
 def set_manual_grade(course_root: Path, *, assignment_id: str, student_id: str, grade_id: str, score: float,
-                     comment: str | None = None, notebook_id: str = "paper") -> dict:
+                     comment: str | None = None, notebook_id: str = NOTEBOOK_NAME) -> dict:
     """Set an examiner's score for one grade cell, as formgrader does (``manual_score`` wins over
     ``auto_score``; ``needs_manual_grade`` cleared). Returns the old and new score for the audit."""
-    with Gradebook(db_url(course_root), "zhiben") as gb:
+    with Gradebook(db_url(course_root), COURSE_ID) as gb:
         try:
             grade = gb.find_grade(grade_id, notebook_id, assignment_id, student_id)
         except MissingEntry as exc:
@@ -503,7 +504,7 @@ def set_manual_grade(course_root: Path, *, assignment_id: str, student_id: str, 
             raise AssessmentError(f"分数 {score:g} 超出本题范围 0–{grade.max_score:g}。")
         note = None
         if comment is not None:  # found first: a comment that cannot be kept must not leave a bare score
-            note_id = grade_id.replace("-test", "-answer")
+            note_id = comment_cell_id(grade_id)
             try:
                 note = gb.find_comment(note_id, notebook_id, assignment_id, student_id)
             except MissingEntry as exc:

@@ -17,17 +17,16 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from zhiben_training.assess.exchange import load_keys, variant_dir, variant_trainees
+from zhiben_training.assess.exchange import load_keys, variant_trainees
+from zhiben_training.assess.layout import CourseRoot, answer_cell_id
 from zhiben_training.assess.papers import (
     CLICK_KINDS,
     LEVELS,
-    NOTEBOOK_NAME,
     REQUIREMENTS,
     SPEC_KEY,
     STATE_MIME,
     TRUEFALSE,
     VIEW_MIME,
-    answer_cell_id,
 )
 
 __all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix", "click"]
@@ -251,7 +250,7 @@ def simulate_submissions(
         record = load_keys(course_root, assignment, tid)
         path = out_dir / f"{assignment}-{tid}.ipynb"
         quality, detail = mix[tid], ""
-        nb = nbformat.read(variant_dir(course_root, assignment, tid) / f"{NOTEBOOK_NAME}.ipynb",
+        nb = nbformat.read(CourseRoot(course_root).variant_notebook(assignment, tid),
                            as_version=4)
         if quality == "hostile":
             detail = kinds[hostile_count % len(kinds)]

@@ -41,7 +41,7 @@ def render_table(items: pd.DataFrame) -> str:
 @click.option("--course", type=click.Path(path_type=Path), default=Path("assessments"), show_default=True,
               help="nbgrader 课程根目录：与 --assignment 一起，直接从成绩册和已评答卷读取作答明细。")
 @click.option("--assignment", "-a", "assignments", multiple=True,
-              help="考核编号（可重复），如 -a 2026-A -a 2026-C；省略 --responses 时必填。")
+              help="考核编号（可重复），如 -a 2026-principal-A -a 2026-safety-C；省略 --responses 时必填。")
 @click.option("--responses", "responses_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="作答明细 CSV（列：trainee_id, paper, item_id, source_question_id, kind, answer, key, points, max_points）")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -65,7 +65,8 @@ def _course_responses(round_id: str, course: Path, assignments: tuple[str, ...])
     from zhiben_training.assess.results import assignment_round, responses_frame
 
     if not assignments:
-        raise AssessmentError("请用 -a 指定考核编号（如 -a 2026-A），或用 --responses 指定作答明细 CSV。")
+        raise AssessmentError("请用 -a 指定考核编号（如 -a 2026-principal-A），"
+                              "或用 --responses 指定作答明细 CSV。")
     made_for = {aid: assignment_round(course, aid) for aid in assignments}
     wrong = {aid: r for aid, r in made_for.items() if r != round_id}
     if wrong:

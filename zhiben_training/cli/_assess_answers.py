@@ -57,7 +57,7 @@ def render_html(sheet) -> str:
 
 @click.command("answer-sheet")
 @_COURSE
-@click.option("--assignment", "-a", required=True, help="考核编号，如 2026-A。")
+@click.option("--assignment", "-a", required=True, help="考核编号，如 2026-principal-A。")
 @click.option("--trainee", required=True, help="考生编号（身份证号）。")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="另写出 HTML 页面（便于打印或附入申诉材料）。")

@@ -13,7 +13,8 @@ from zhiben_training.cli._registry_common import db_option, open_from
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
                        show_default=True, help="nbgrader 课程根目录（成绩册、试卷和答卷所在处）。")
-_ASSIGNMENT = click.option("--assignment", "-a", required=True, help="考核编号，如 2026-A、2026-C。")
+_ASSIGNMENT = click.option("--assignment", "-a", required=True,
+                           help="考核编号（轮次-试卷），如 2026-principal-A、2026-safety-C。")
 
 
 @click.group("assess")
@@ -33,6 +34,7 @@ def command() -> None:
 @click.option("--seed", default=2026, show_default=True, help="基础随机种子（记录在 keys/ 中，可重建任一试卷）。")
 def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> None:
     """为每位考生生成一份试卷变体（结构相同、内容不同），并在 nbgrader 中登记。"""
+    from zhiben_training.assess import CourseRoot
     from zhiben_training.assess.exchange import generate, read_trainee_list, roster_trainees
 
     if trainees:
@@ -42,7 +44,8 @@ def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> N
             people = roster_trainees(registry, round_id)
     result = generate(course, round_id=round_id, paper=paper, trainees=people, city_dir=city_dir, base_seed=seed)
     click.echo(f"已生成 {result['assignment_id']}：{result['trainees']} 份试卷，每份 {result['items']} 题，"
-               f"满分 {result['max_score']:g} 分。答案与种子保存在 {course}/keys/（仅限考核人员）。")
+               f"满分 {result['max_score']:g} 分。"
+               f"答案与种子保存在 {CourseRoot(course).keys_dir(result['assignment_id'])}（仅限考核人员）。")
 
 
 @command.command("release")
@@ -140,13 +143,15 @@ def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwr
               help="反馈页上的生成日期（YYYY-MM-DD，默认今天）。")
 def feedback_cmd(course, assignment, pass_mark, db_url, show_answers, today) -> None:
     """生成考生可读的成绩反馈（总分、是否合格、逐题得分；默认不含正确答案，不含答案文件和评分代码）。"""
+    from zhiben_training.assess import CourseRoot
     from zhiben_training.assess.results import write_feedback
 
     _, mark = _round_and_mark(course, assignment, db_url, pass_mark)
     paths = write_feedback(course, assignment, pass_mark=mark, show_answers=show_answers,
                            today=today.date() if today else None)
     shown = "列出正确答案" if show_answers else "不含正确答案"
-    click.echo(f"已生成 {len(paths)} 份反馈（{shown}，合格分数线 {mark:g}）：{course}/feedback/")
+    click.echo(f"已生成 {len(paths)} 份反馈（{shown}，合格分数线 {mark:g}）："
+               f"{CourseRoot(course).feedback_root}")
 
 
 def _round_and_mark(course: Path, assignment: str, db_url: str | None, pass_mark: float | None) -> tuple[str, float]:

@@ -17,7 +17,7 @@ from ._registry_common import db_option, echo_problems, open_from
 
 _COURSE = click.option("--course", "course", type=click.Path(path_type=Path), default=Path("assessments"),
                        show_default=True, help="nbgrader 课程根目录。")
-_ASSIGNMENT = click.option("--assignment", "-a", required=True, help="考核编号，如 2026-A。")
+_ASSIGNMENT = click.option("--assignment", "-a", required=True, help="考核编号，如 2026-principal-A。")
 _BY = click.option("--by", default=lambda: os.environ.get("USER", ""), help="操作人（记入日志）。")
 
 

@@ -42,11 +42,12 @@ def _exam_question_ids(course: Path) -> tuple[set[str], int]:
     """Every bank question id in any generated exam variant of ``course``, and how many variants."""
     import json
 
+    from zhiben_training.assess import CourseRoot
     from zhiben_training.assess.exchange import load_keys
 
     ids, variants = set(), 0
-    for manifest in sorted((course / "keys").glob("*/manifest.json")):
-        aid = manifest.parent.name
+    for aid in CourseRoot(course).generated_assignments():
+        manifest = CourseRoot(course).manifest(aid)
         for tid in json.loads(manifest.read_text(encoding="utf-8"))["trainees"]:
             ids |= {i["source_question_id"] for i in load_keys(course, aid, tid)["items"] if i.get("source_question_id")}
             variants += 1

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from zhiben_training.assess import CourseRoot
 from zhiben_training.errors import AssessmentError, LoginRefusedError
 
 __all__ = ["ROLES", "MAX_FAILURES", "Admission", "LoginRefusedError", "admitted", "hub_dir", "issue_codes",
@@ -42,7 +43,7 @@ class Admission:
 
 
 def hub_dir(course_root: Path) -> Path:
-    folder = Path(course_root) / "hub"
+    folder = CourseRoot(course_root).hub_dir
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
     return folder

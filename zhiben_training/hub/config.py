@@ -17,6 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from zhiben_training.assess import CourseRoot
 from zhiben_training.errors import ConfigError
 from zhiben_training.hub.hours import ACTIVITY_DIR
 
@@ -236,7 +237,7 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     hub_dir.mkdir(parents=True, exist_ok=True)
     hub_dir.chmod(0o711)  # trainee servers read trainee-config/; the hub's database stays 0600
     course = Path(course_root).resolve()
-    trainee_config = write_trainee_config(hub_dir / "trainee-config", exchange_root=course / "exchange",
+    trainee_config = write_trainee_config(hub_dir / "trainee-config", exchange_root=CourseRoot(course).exchange,
                                           lessons=lessons_dir is not None)
     selfchecks = hub_dir / "selfchecks"  # lesson sessions: trainees drop self-check results here
     selfchecks.mkdir(exist_ok=True)

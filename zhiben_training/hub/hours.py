@@ -33,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zhiben_training.assess import CourseRoot
 from zhiben_training.errors import ConfigError
 from zhiben_training.overrides import checked_number, read_override_file
 
@@ -143,7 +144,7 @@ def session_events(course_root: Path, hub_dir: Path, *,
     whose files are trusted as they are (root, who runs the hub); a file whose owner maps to another
     trainee than the one it names is not counted. Without it, the names in the files are taken."""
     out = []
-    log = Path(course_root) / "hub" / "events.jsonl"
+    log = CourseRoot(course_root).events_log
     if log.exists():
         here = str(Path(hub_dir).resolve())  # an exam hub on the same course logs into the same file
         records = [r for r in _jsonl(log) if r.get("event") in ("login", "logout") and r.get("hub", here) == here]

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from kubespawner import KubeSpawner
 from traitlets import Unicode
 
-from zhiben_training.assess.exchange import outbound_dir, pod_inbound_dir
+from zhiben_training.assess import CourseRoot, ExchangeRoot
 
 __all__ = ["ZhibenKubeSpawner", "trainee_mounts"]
 
@@ -30,18 +30,19 @@ VOLUME = "zhiben-course"
 def trainee_mounts(course_root: str, trainee: str, *, pod_exchange: str, assignments: list[str]) -> list[dict]:
     """The volume mounts of one trainee's pod: (``subPath`` below the course volume → path in the pod)."""
     root = PurePosixPath(course_root)
-    exchange = PurePosixPath(pod_exchange)
+    volume = CourseRoot(root).exchange_layout  # the exchange on the course volume
+    pod = ExchangeRoot(PurePosixPath(pod_exchange))  # the same exchange as the pod sees it
 
     def below(path) -> str:
         return str(PurePosixPath(path).relative_to(root))
 
-    mounts = [{"name": VOLUME, "subPath": below(PurePosixPath(str(outbound_dir(course_root, a))) / trainee),
-               "mountPath": str(exchange / "zhiben" / "outbound" / a / trainee), "readOnly": True}
+    mounts = [{"name": VOLUME, "subPath": below(volume.released_dir(a, trainee)),
+               "mountPath": str(pod.released_dir(a, trainee)), "readOnly": True}
               for a in assignments]
-    mounts.append({"name": VOLUME, "subPath": "exchange/zhiben/windows",
-                   "mountPath": str(exchange / "zhiben" / "windows"), "readOnly": True})
-    mounts.append({"name": VOLUME, "subPath": below(pod_inbound_dir(course_root, trainee)),
-                   "mountPath": str(exchange / "zhiben" / "inbound"), "readOnly": False})
+    mounts.append({"name": VOLUME, "subPath": below(volume.windows_dir),
+                   "mountPath": str(pod.windows_dir), "readOnly": True})
+    mounts.append({"name": VOLUME, "subPath": below(volume.pod_inbound_dir(trainee)),
+                   "mountPath": str(pod.inbound), "readOnly": False})
     return mounts
 
 
@@ -53,14 +54,14 @@ class ZhibenKubeSpawner(KubeSpawner):
                            help="The exchange path inside trainee pods (the image's nbgrader_config).").tag(config=True)
 
     def _released_to(self, trainee: str) -> list[str]:
-        outbound = Path(self.course_root) / "exchange" / "zhiben" / "outbound"
+        outbound = CourseRoot(self.course_root).exchange_layout.outbound
         if not outbound.is_dir():
             return []
         return sorted(a.name for a in outbound.iterdir() if (a / trainee).is_dir())
 
     async def get_pod_manifest(self):
         trainee = self.user.name
-        own_inbound = pod_inbound_dir(Path(self.course_root), trainee)
+        own_inbound = CourseRoot(self.course_root).pod_inbound_dir(trainee)
         if Path(self.course_root).is_dir():  # the hub pod: make the trainee's hand-in folder, owned by the pods' uid
             own_inbound.mkdir(parents=True, exist_ok=True)
         self.volumes = [v for v in self._sorted_dict_values(self.volumes) if v.get("name") != VOLUME] + [

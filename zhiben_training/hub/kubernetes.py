@@ -24,6 +24,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from zhiben_training.assess import CourseRoot
 from zhiben_training.errors import ConfigError
 from zhiben_training.hub.config import LAUNCHER, PRESTART_ROLE, prestart_command, write_trainee_config
 
@@ -99,7 +100,7 @@ _README = '''\
 3. `helm upgrade --install zhiben jupyterhub --repo https://hub.jupyter.org/helm-chart/
    --version {chart_version} --namespace {namespace} --values values.yaml`
 4. Trainees log in with ID number and 准考证号 as on one machine; `assess collect` gathers each pod's
-   hand-in folder (`exchange/zhiben/inbound-pods/<trainee>/`) before nbgrader's collect.
+   hand-in folder (`{pod_inbound}/`) before nbgrader's collect.
 
 Each trainee pod mounts only its own released paper (read-only), the exam windows (read-only) and its
 own hand-in folder; it has no service-account token, runs as uid {uid}, and its NetworkPolicy allows the
@@ -210,6 +211,7 @@ def write_kubernetes(out: Path, *, course_dir: Path, lab_dir: Path, image: str =
                           encoding="utf-8")
     written[2].write_text(_DOCKERFILE_HUB.format(chart_version=chart_version), encoding="utf-8")
     written[3].write_text(_README.format(chart_version=chart_version, claim=claim, namespace=namespace,
+                                         pod_inbound=CourseRoot(Path()).pod_inbound_dir("<trainee>"),
                                          image=image, hub_image=hub_image, tag=tag, uid=TRAINEE_UID,
                                          size=asdict(size)), encoding="utf-8")
     write_trainee_config(out / "trainee-config", exchange_root=POD_EXCHANGE)

@@ -24,6 +24,7 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from traitlets import Bool, Unicode
 
+from zhiben_training.assess import CourseRoot
 from zhiben_training.assess.exchange import grant_variant, outbound_dir
 from zhiben_training.hub.passage import enter_passage, passage_plan, server_paths
 
@@ -93,7 +94,7 @@ class TraineeSpawner(LocalProcessSpawner):
 
     def _prepare_home(self) -> None:
         entry = ensure_system_user(self.system_name, Path(self.home_root) / self.system_name, self.trainee_group)
-        outbound = Path(self.course_root) / "exchange" / "zhiben" / "outbound"
+        outbound = CourseRoot(self.course_root).exchange_layout.outbound
         placed = []
         if outbound.is_dir():
             for assignment in sorted(p.name for p in outbound.iterdir()):

@@ -16,8 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhiben_training.assess.exchange import variants
-from zhiben_training.assess.papers import NOTEBOOK_NAME
+from zhiben_training.assess.layout import CourseRoot
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ class Identifier:
         self._by_length = sorted(known, key=len, reverse=True)
         self._cells: dict[tuple[str, str], set[str]] = {}
         for tid in known:
-            path = variants.variant_dir(course_root, assignment, tid) / f"{NOTEBOOK_NAME}.ipynb"
+            path = CourseRoot(course_root).variant_notebook(assignment, tid)
             for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
                 meta = cell.get("metadata", {}).get("nbgrader", {})
                 if meta.get("locked"):

@@ -1,4 +1,4 @@
-"""Collect returned papers into ``submitted/<trainee>/<assignment>/`` with a SHA-256 receipt each.
+"""Collect returned papers into the course root's submission folders with a SHA-256 receipt each.
 
 Sources: nbgrader's exchange (its own collect), a folder, or a zip of files handed in at a
 session. A file counts for a trainee only when its name, its ``zhiben.trainee_id`` metadata and its
@@ -23,7 +23,7 @@ from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.exchange._claims import Identifier, Witnesses
 from zhiben_training.assess.exchange._handin_files import MAX_FILE_BYTES, iter_candidates
 from zhiben_training.assess.exchange.pods import gather_pod_handins
-from zhiben_training.assess.papers import NOTEBOOK_NAME
+from zhiben_training.assess.layout import NOTEBOOK_NAME, CourseRoot
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["Receipt", "Rejected", "collect", "receipts", "pack_handin", "MAX_FILE_BYTES"]
@@ -49,7 +49,7 @@ class Rejected:
 
 def _store(course_root: Path, assignment: str, tid: str, data: bytes, source: str, now: dt.datetime,
            note: str = "") -> Receipt:
-    folder = Path(course_root) / "submitted" / tid / assignment
+    folder = CourseRoot(course_root).submission_dir(assignment, tid)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{NOTEBOOK_NAME}.ipynb").write_bytes(data)
     (folder / "timestamp.txt").write_text(now.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
@@ -58,9 +58,9 @@ def _store(course_root: Path, assignment: str, tid: str, data: bytes, source: st
 
 
 def _log(course_root: Path, assignment: str, items: list[Receipt]) -> None:
-    folder = Path(course_root) / "receipts"
-    folder.mkdir(exist_ok=True)
-    with open(folder / f"{assignment}.jsonl", "a", encoding="utf-8") as fh:
+    path = CourseRoot(course_root).receipts_log(assignment)
+    path.parent.mkdir(exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
         for receipt in items:
             fh.write(json.dumps(asdict(receipt), ensure_ascii=False) + "\n")
 
@@ -80,7 +80,7 @@ def collect(course_root: Path, assignment: str, *, source: Path | None = None,
         gather_pod_handins(course_root, assignment)  # a Kubernetes hub's per-trainee inbound folders
         nbg.collect_exchange(course_root, assignment)
         for tid in known:
-            path = Path(course_root) / "submitted" / tid / assignment / f"{NOTEBOOK_NAME}.ipynb"
+            path = CourseRoot(course_root).submitted_notebook(assignment, tid)
             if path.exists():
                 data = path.read_bytes()
                 done.append(Receipt(assignment, tid, "exchange", hashlib.sha256(data).hexdigest(),
@@ -157,7 +157,7 @@ def pack_handin(folder: Path, out: Path, *, when: tuple = (2026, 1, 1, 0, 0, 0))
 
 def receipts(course_root: Path, assignment: str) -> list[Receipt]:
     """Every receipt ``collect`` issued for ``assignment``, oldest first, as the ``Receipt`` it returned."""
-    path = Path(course_root) / "receipts" / f"{assignment}.jsonl"
+    path = CourseRoot(course_root).receipts_log(assignment)
     if not path.exists():
         return []
     known = {f.name for f in fields(Receipt)}

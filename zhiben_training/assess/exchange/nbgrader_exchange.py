@@ -1,9 +1,9 @@
 """The only module that imports ``nbgrader.exchange``: a personalised exchange.
 
 nbgrader's default exchange releases one copy of an assignment to everybody. Here each trainee
-has their own variant (``variants/<assignment>/<trainee>/``, see ``variants.py``), released to
-``exchange/zhiben/outbound/<assignment>/<trainee>/``. The assignment folder is 0711 (others can
-pass through it but not list it) and each trainee's folder is owned by that trainee's system
+has their own variant (``variants.py``), released to its own folder of the exchange's
+``outbound/<assignment>/<trainee>/`` (``ExchangeRoot.released_dir``). The assignment folder is 0711
+(others can pass through it but not list it) and each trainee's folder is owned by that trainee's system
 user, 0500, so a trainee's server can fetch its own paper and no other (the approach of
 e2xgrader's personalised exchange and nbgrader#1153). The trainee is the hub user the server was
 started for (``JUPYTERHUB_USER``, set by the hub, not by the trainee).
@@ -31,13 +31,11 @@ from nbgrader.exchange.default import (
 
 from zhiben_training.assess.exchange import variants
 from zhiben_training.assess.exchange.window import beijing, load_window, submission_refusal
-from zhiben_training.assess.papers import NOTEBOOK_NAME
+from zhiben_training.assess.layout import COURSE_ID, NOTEBOOK_NAME, CourseRoot, ExchangeRoot
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["PersonalFetchAssignment", "PersonalList", "PersonalSubmit", "release_to_exchange",
            "grant_variant", "outbound_dir", "receipt_name", "EXCHANGE_CONFIG", "COURSE_ID"]
-
-COURSE_ID = "zhiben"
 
 # what a trainee server's nbgrader_config.py sets (written by zhiben_training.hub.config)
 EXCHANGE_CONFIG = {
@@ -52,15 +50,15 @@ def receipt_name(assignment: str) -> str:
 
 
 def outbound_dir(course_root: Path, assignment: str) -> Path:
-    return Path(course_root) / "exchange" / COURSE_ID / "outbound" / assignment
+    return CourseRoot(course_root).outbound_dir(assignment)
 
 
 def release_to_exchange(course_root: Path, assignment: str) -> list[str]:
     """Copy every trainee's variant into the exchange (examiner, as root). Returns the trainee ids."""
     root = Path(course_root)
     names = variants.variant_trainees(root, assignment, action="无法发布到在线考场")
-    course = root / "exchange" / COURSE_ID
-    for folder, mode in ((course, 0o755), (course / "outbound", 0o755), (course / "inbound", 0o2733)):
+    exchange = CourseRoot(root).exchange_layout
+    for folder, mode in ((exchange.course, 0o755), (exchange.outbound, 0o755), (exchange.inbound, 0o2733)):
         folder.mkdir(parents=True, exist_ok=True)
         folder.chmod(mode)
     target = outbound_dir(root, assignment)
@@ -95,12 +93,17 @@ def _course_root(exchange) -> Path:
     return Path(exchange.root).parent
 
 
+def _released(exchange) -> Path:
+    """This trainee's released copy of the assignment in the exchange."""
+    return ExchangeRoot(Path(exchange.root)).released_dir(exchange.coursedir.assignment_id, _trainee(exchange))
+
+
 class PersonalFetchAssignment(ExchangeFetchAssignment):
     """Fetch ``outbound/<assignment>/<trainee>/`` into ``~/<assignment>/``."""
 
     def init_src(self):
         self.coursedir.course_id = self.coursedir.course_id or COURSE_ID
-        self.src_path = str(Path(self.root) / COURSE_ID / "outbound" / self.coursedir.assignment_id / _trainee(self))
+        self.src_path = str(_released(self))
         if not os.path.isdir(self.src_path) or not os.access(self.src_path, os.R_OK | os.X_OK):
             self.fail(f"没有为您（{_trainee(self)}）发布考核 {self.coursedir.assignment_id} 的试卷。请联系考核人员。")
 
@@ -121,7 +124,7 @@ class PersonalList(ExchangeList):
             self.coursedir.student_id = _trainee(self)
             return super().init_dest()
         assignment = self.coursedir.assignment_id or "*"
-        pattern = Path(self.root) / COURSE_ID / "outbound" / assignment / _trainee(self)
+        pattern = ExchangeRoot(Path(self.root)).released_dir(assignment, _trainee(self))
         self.assignments = sorted(p for p in glob.glob(str(pattern)) if os.access(p, os.R_OK | os.X_OK))
 
     def parse_assignment(self, assignment):
@@ -135,7 +138,7 @@ class PersonalList(ExchangeList):
         if not (self.inbound or self.cached):
             for info in infos:  # released, not yet fetched: its notebooks are in the trainee's folder
                 if info["status"] == "released":
-                    folder = Path(self.root) / COURSE_ID / "outbound" / info["assignment_id"] / _trainee(self)
+                    folder = ExchangeRoot(Path(self.root)).released_dir(info["assignment_id"], _trainee(self))
                     info["path"] = str(folder)
                     info["notebooks"] = [{"notebook_id": p.stem, "path": str(p)} for p in sorted(folder.glob("*.ipynb"))]
         return infos
@@ -156,7 +159,7 @@ class PersonalSubmit(ExchangeSubmit):
 
     def init_release(self):
         # the released copy to compare file names with is this trainee's own folder
-        self.release_path = str(Path(self.root) / COURSE_ID / "outbound" / self.coursedir.assignment_id / _trainee(self))
+        self.release_path = str(_released(self))
         if not os.path.isdir(self.release_path):
             self.fail(f"没有为您发布考核 {self.coursedir.assignment_id} 的试卷，无法交卷。")
 

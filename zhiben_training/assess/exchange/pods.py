@@ -2,7 +2,7 @@
 
 On one machine the inbound folder is shared and kept write-only by Unix permissions (2733). Pods
 all run as the same uid, so there each trainee pod gets its own folder of the shared volume,
-``exchange/zhiben/inbound-pods/<trainee>/``, mounted (``subPath``) where nbgrader submits
+``CourseRoot.pod_inbound_dir(trainee)``, mounted (``subPath``) where nbgrader submits
 (``inbound/``); a pod sees its own hand-ins and nobody else's. Before nbgrader's collect, the
 examiner gathers them into ``inbound/``. A folder counts for a trainee only when it lies in that
 trainee's own pod folder *and* its name names that trainee — the pod could have written any name,
@@ -15,9 +15,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["POD_INBOUND", "PodHandin", "gather_pod_handins", "pod_inbound_dir"]
+from zhiben_training.assess.layout import POD_INBOUND, CourseRoot
 
-POD_INBOUND = "inbound-pods"
+__all__ = ["POD_INBOUND", "PodHandin", "gather_pod_handins", "pod_inbound_dir"]
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,14 @@ class PodHandin:
 
 def pod_inbound_dir(course_root: Path, trainee: str) -> Path:
     """The folder of the shared volume that trainee's pod mounts as its ``inbound``."""
-    return Path(course_root) / "exchange" / "zhiben" / POD_INBOUND / trainee
+    return CourseRoot(course_root).pod_inbound_dir(trainee)
 
 
 def gather_pod_handins(course_root: Path, assignment: str) -> list[PodHandin]:
-    """Move each pod's hand-ins of ``assignment`` into ``exchange/zhiben/inbound/`` (nbgrader's
+    """Move each pod's hand-ins of ``assignment`` into the exchange's ``inbound/`` (nbgrader's
     layout ``<trainee>+<assignment>+<timestamp>+<random>``); returns what was moved or refused."""
-    pods = Path(course_root) / "exchange" / "zhiben" / POD_INBOUND
-    inbound = Path(course_root) / "exchange" / "zhiben" / "inbound"
+    pods = CourseRoot(course_root).pod_inbound_root
+    inbound = CourseRoot(course_root).inbound
     found: list[PodHandin] = []
     if not pods.is_dir():
         return found

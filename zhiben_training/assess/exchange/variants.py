@@ -2,11 +2,12 @@
 
 ``generate``: one paper per trainee from ``build_paper(..., seed)``; the same notebook structure
 for all trainees of a paper kind (checked), the template registered with nbgrader, trainees
-registered as nbgrader students. Keys, seeds and the paper spec go to ``keys/<assignment>/``
-(examiner-only, 0700), so any paper can be rebuilt for an appeal.
+registered as nbgrader students. Keys, seeds and the paper spec go to the assignment's keys folder
+(examiner-only, 0700), so any paper can be rebuilt for an appeal; its manifest records the registry round
+and paper the assignment was made for (``assignment_info``), never parsed back from the id.
 
-``release``: one zip per trainee (notebook + data files) under ``offline/<assignment>/`` for
-sessions without a server.
+``release``: one zip per trainee (notebook + data files) in the assignment's offline folder for
+sessions without a server. Where each file lives: ``assess/layout.py``.
 """
 
 from __future__ import annotations
@@ -23,20 +24,16 @@ from pathlib import Path
 import nbformat
 
 from zhiben_training.assess import nbgrader_adapter as nbg
-from zhiben_training.assess.papers import NOTEBOOK_NAME, build_notebook, cell_ids
+from zhiben_training.assess.layout import NOTEBOOK_NAME, CourseRoot, assignment_id
+from zhiben_training.assess.papers import build_notebook, cell_ids
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["assignment_id", "paper_seed", "generate", "release", "load_keys", "variant_dir",
            "TEMPLATE_TRAINEE", "rebuild_paper", "variant_trainees", "TRAINEE_DISABLED", "lab_plugin_dir",
-           "OFFLINE_SETTINGS"]
+           "OFFLINE_SETTINGS", "Assignment", "assignment_info"]
 
 TEMPLATE_TRAINEE = "TEMPLATE"
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
-
-
-def assignment_id(round_id: str, paper: str) -> str:
-    """``2026-principal`` + ``A`` -> ``2026-A`` (nbgrader assignment id)."""
-    return f"{round_id.split('-')[0]}-{paper}"
 
 
 def paper_seed(base_seed: int, assignment: str, trainee_id: str) -> int:
@@ -46,13 +43,32 @@ def paper_seed(base_seed: int, assignment: str, trainee_id: str) -> int:
     return int(digest[:12], 16)
 
 
+@dataclasses.dataclass(frozen=True)
+class Assignment:
+    """What an assignment was generated for, as its manifest records it."""
+
+    assignment_id: str
+    round_id: str  # the registry round whose results it yields
+    paper: str  # the paper kind (A, C)
+
+
+def assignment_info(course_root: Path, assignment: str) -> Assignment:
+    """The round and paper of a generated assignment, read from its manifest."""
+    path = CourseRoot(course_root).manifest(assignment)
+    if not path.exists():
+        raise AssessmentError(f"考核 {assignment} 尚未在课程目录 {course_root} 中生成。",
+                              hint="先运行 zhiben assess generate，或用 --course 指定课程目录。")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Assignment(assignment, str(data["round_id"]), str(data["paper"]))
+
+
 def variant_dir(course_root: Path, assignment: str, trainee_id: str) -> Path:
-    return Path(course_root) / "variants" / assignment / trainee_id
+    return CourseRoot(course_root).variant_dir(assignment, trainee_id)
 
 
 def variant_trainees(course_root: Path, assignment: str, *, action: str = "") -> list[str]:
     """The trainee ids of a generated assignment (one variant folder each), sorted."""
-    base = Path(course_root) / "variants" / assignment
+    base = CourseRoot(course_root).variants_dir(assignment)
     if not base.is_dir():
         raise AssessmentError(f"考核 {assignment} 尚未生成{('，' + action) if action else ''}。",
                               hint="先运行 zhiben assess generate。")
@@ -76,12 +92,12 @@ def _write_variant(course_root: Path, assignment: str, paper, spec: dict) -> nbf
     nbformat.write(nb, folder / f"{NOTEBOOK_NAME}.ipynb")
     for name, data in sorted(paper.data_files.items()):
         (folder / name).write_bytes(data)
-    keys_dir = Path(course_root) / "keys" / assignment
+    keys_dir = CourseRoot(course_root).keys_dir(assignment)
     keys_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(keys_dir, 0o700)
     record = {**spec, "trainee_id": paper.trainee_id, "seed": paper.seed, "site_id": paper.site_id,
               "items": [_item_json(item) for item in paper.items]}
-    key_file = keys_dir / f"{paper.trainee_id}.json"
+    key_file = CourseRoot(course_root).key_file(assignment, paper.trainee_id)
     key_file.write_text(json.dumps(record, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     os.chmod(key_file, 0o600)
     return nb
@@ -116,7 +132,7 @@ def generate(course_root: Path, *, round_id: str, paper: str, trainees: list[dic
         if _structure(nb) != shape:
             raise AssessmentError(f"考生 {tid} 的试卷结构与模板不一致（题号、题型或分值不同），无法统一评分。")
         manifest[tid] = {"seed": built.seed, "site_id": built.site_id, "name": trainee.get("name", "")}
-    (root / "keys" / aid / "manifest.json").write_text(
+    CourseRoot(root).manifest(aid).write_text(
         json.dumps({**spec, "trainees": manifest}, ensure_ascii=False, indent=1), encoding="utf-8")
     nbg.register_assignment(root, aid, template_nb, notebook_name=NOTEBOOK_NAME)
     nbg.register_students(root, [{"id": str(t["id"]), "name": t.get("name", "")} for t in trainees])
@@ -126,7 +142,7 @@ def generate(course_root: Path, *, round_id: str, paper: str, trainees: list[dic
 
 def load_keys(course_root: Path, assignment: str, trainee_id: str) -> dict:
     """The examiner-only record of one trainee's paper (seed, spec, items with keys)."""
-    path = Path(course_root) / "keys" / assignment / f"{trainee_id}.json"
+    path = CourseRoot(course_root).key_file(assignment, trainee_id)
     if not path.exists():
         raise AssessmentError(f"找不到考生 {trainee_id} 在 {assignment} 的答案记录。")
     return json.loads(path.read_text(encoding="utf-8"))
@@ -223,10 +239,10 @@ def _offline_extras() -> list[tuple[str, bytes]]:
 
 
 def release(course_root: Path, assignment: str) -> list[Path]:
-    """Write ``offline/<assignment>/<assignment>-<trainee>.zip`` per trainee (deterministic bytes):
-    the paper, its data files and, for click answers, a launcher with the widget-state setting."""
+    """Write ``<assignment>-<trainee>.zip`` per trainee into the assignment's offline folder (deterministic
+    bytes): the paper, its data files and, for click answers, a launcher with the widget-state setting."""
     root = Path(course_root)
-    out_dir = root / "offline" / assignment
+    out_dir = CourseRoot(root).offline_dir(assignment)
     names = variant_trainees(root, assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

@@ -1,10 +1,10 @@
 """The exam window of an assignment: when it opens and closes, what a late submission gets, and
 individual extensions, every change logged.
 
-The window is a small JSON file in the exchange (``exchange/zhiben/windows/<assignment>.json``,
+The window is a small JSON file in the exchange (``CourseRoot.window_file``,
 0644, written by the examiner as root) so that the trainee's own server, which runs the
 exchange's submit, can read it and refuse a late submission before anything is written. Changes
-are appended to ``hub/events.jsonl`` (examiner-only) with who made them. Times are stored in UTC
+are appended to the hub's events log (examiner-only) with who made them. Times are stored in UTC
 and shown to people in Beijing time.
 """
 
@@ -16,6 +16,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from zhiben_training.assess.layout import CourseRoot
 from zhiben_training.errors import AssessmentError
 
 __all__ = ["Window", "LATE_POLICIES", "set_window", "extend", "load_window", "windows_dir",
@@ -54,11 +55,11 @@ class Window:
 
 
 def windows_dir(course_root: Path) -> Path:
-    return Path(course_root) / "exchange" / "zhiben" / "windows"
+    return CourseRoot(course_root).windows_dir
 
 
 def load_window(course_root: Path, assignment: str) -> Window | None:
-    path = windows_dir(course_root) / f"{assignment}.json"
+    path = CourseRoot(course_root).window_file(assignment)
     if not path.exists():
         return None
     return Window(**json.loads(path.read_text(encoding="utf-8")))
@@ -76,17 +77,17 @@ def _write(course_root: Path, window: Window) -> None:
 
 
 def log_event(course_root: Path, event: str, **details) -> None:
-    """Append one examiner-side event to ``hub/events.jsonl`` (the folder is examiner-only)."""
-    folder = Path(course_root) / "hub"
-    folder.mkdir(parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    """Append one examiner-side event to the hub's ``events.jsonl`` (the folder is examiner-only)."""
+    path = CourseRoot(course_root).events_log
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
     record = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "event": event, **details}
-    with open(folder / "events.jsonl", "a", encoding="utf-8") as fh:
+    with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def events(course_root: Path) -> list[dict]:
-    path = Path(course_root) / "hub" / "events.jsonl"
+    path = CourseRoot(course_root).events_log
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -37,7 +37,7 @@ from zhiben_training.assess.grading.submission import (
     read_written,
     write_own,
 )
-from zhiben_training.assess.papers import NOTEBOOK_NAME
+from zhiben_training.assess.layout import NOTEBOOK_NAME, CourseRoot, comment_cell_id, test_cell_id
 from zhiben_training.errors import GradingFaultError
 
 __all__ = ["Runner", "grade_one", "write_autograded", "default_scorer"]
@@ -217,10 +217,10 @@ def _score(keys: dict, plan, result: dict, scorer: Callable) -> tuple[dict, dict
     """Scores per test grade_id and comments per answer grade_id (Chinese). A scorer that raises
     is a machine fault (GradingFaultError), never a 0 for the trainee."""
     scores, comments = {}, {}
-    items = {f"{d['item_id']}-test": d for d in keys["items"] if d["kind"] != "written"}
+    items = {test_cell_id(d["item_id"]): d for d in keys["items"] if d["kind"] != "written"}
     reason = "；".join(r for r in (plan.problem, result.get("stopped", "")) if r)
     for gid, data in items.items():
-        answer_gid = gid.replace("-test", "-answer")
+        answer_gid = comment_cell_id(gid)
         if gid in result["answers"]:
             answered, value, why = result["answers"][gid]
             if answered:
@@ -243,8 +243,8 @@ def _score(keys: dict, plan, result: dict, scorer: Callable) -> tuple[dict, dict
 def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer: Callable,
               *, isolation: str) -> dict:
     """Everything for one submission except the gradebook write."""
-    folder = Path(course_root) / "submitted" / student / aid
-    data = (folder / f"{NOTEBOOK_NAME}.ipynb").read_bytes()
+    folder = CourseRoot(course_root).submission_dir(aid, student)
+    data = CourseRoot(course_root).submitted_notebook(aid, student).read_bytes()
     variant_folder = variant_dir(course_root, aid, student)
     variant = read_own(variant_folder / f"{NOTEBOOK_NAME}.ipynb")
     keys = load_keys(course_root, aid, student)
@@ -260,7 +260,7 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
         if not plan.steps:  # no code item was answered, so no kernel ran
             for d in keys["items"]:
                 if d["kind"] != "written":
-                    result["answers"].setdefault(f"{d['item_id']}-test", (False, None, "未作答"))
+                    result["answers"].setdefault(test_cell_id(d["item_id"]), (False, None, "未作答"))
     scores, comments, reason = _score(keys, plan, result, scorer)
     tampering = tamper_findings(variant, submitted, problem, student)  # before graded_notebook fills the variant
     graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"],
@@ -272,6 +272,6 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
 
 
 def write_autograded(course_root: Path, aid: str, graded: dict) -> None:
-    out = Path(course_root) / "autograded" / graded["student"] / aid
-    out.mkdir(parents=True, exist_ok=True)
-    write_own(graded["graded"], out / f"{NOTEBOOK_NAME}.ipynb")
+    out = CourseRoot(course_root).autograded_notebook(aid, graded["student"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_own(graded["graded"], out)

@@ -16,10 +16,10 @@ text box) is graded with no kernel at all: ``needs_kernel`` reads the assignment
 and without a code answer cell no fork server, sandbox or kernel starts (``KernelFreeGrader``:
 the answers read as data in ``workers`` forked processes, the gradebook written here).
 
-Resumable: ``.autograde/<assignment>.json`` records, per trainee, the SHA-256 of the graded file
-and the isolation level, or the cause of a fault; the fork servers' stderr goes to
-``.autograde/logs/``. It also keeps which file the gradebook's rows belong to (``basis``): a newly
-collected file is a new submission and starts with no manual grade — the examiner's marks and
+Resumable: the assignment's autograde state (``CourseRoot.autograde_state``) records, per trainee,
+the SHA-256 of the graded file and the isolation level, or the cause of a fault; the fork servers'
+stderr goes to ``CourseRoot.autograde_logs``. It also keeps which file the gradebook's rows belong to
+(``basis``): a newly collected file is a new submission and starts with no manual grade — the examiner's marks and
 comments on the old file are dropped, kept in ``dropped_manual`` and named by ``assess import``
 in the audit log.
 """
@@ -49,7 +49,7 @@ from zhiben_training.assess.grading.sandbox import (
     describe_isolation,
     isolation_level,
 )
-from zhiben_training.assess.papers import NOTEBOOK_NAME
+from zhiben_training.assess.layout import NOTEBOOK_NAME, CourseRoot
 from zhiben_training.errors import AssessmentError, GradingIncompleteError
 
 __all__ = ["AutogradeSummary", "autograde", "submissions", "grading_status", "require_fully_graded",
@@ -80,7 +80,7 @@ class AutogradeSummary:
         for it, and results may not be used until a rerun grades it."""
         if self.ungraded:
             what = f"考核 {self.assignment_id}：{len(self.ungraded)} 份答卷{UNGRADED_LABEL}，没有记入任何分数"
-            hint = f"查看 {self.log_dir or '.autograde/logs/'} 后重新运行 zhiben assess autograde。"
+            hint = f"查看 {self.log_dir or '评分日志'} 后重新运行 zhiben assess autograde。"
             raise _incomplete(self.ungraded, what, hint=hint)
 
 
@@ -92,10 +92,7 @@ def _incomplete(open_: dict[str, str], what: str, *, hint: str) -> GradingIncomp
 
 
 def submissions(course_root: Path, assignment: str) -> list[str]:
-    base = Path(course_root) / "submitted"
-    if not base.is_dir():
-        return []
-    return sorted(p.name for p in base.iterdir() if (p / assignment / f"{NOTEBOOK_NAME}.ipynb").exists())
+    return CourseRoot(course_root).submitted_trainees(assignment)
 
 
 def needs_kernel(course_root: Path, assignment: str) -> bool:
@@ -105,7 +102,7 @@ def needs_kernel(course_root: Path, assignment: str) -> bool:
     from zhiben_training.assess.grading.submission import click_specs, read_own
 
     try:  # written by ``generate``: read without schema validation (0.4 s)
-        source = read_own(Path(course_root) / "source" / assignment / f"{NOTEBOOK_NAME}.ipynb")
+        source = read_own(CourseRoot(course_root).source_notebook(assignment))
     except (OSError, ValueError, KeyError, AttributeError):
         return True
     clicks = click_specs(source)
@@ -114,7 +111,7 @@ def needs_kernel(course_root: Path, assignment: str) -> bool:
 
 
 def _state_path(course_root: Path, aid: str) -> Path:
-    return Path(course_root) / ".autograde" / f"{aid}.json"
+    return CourseRoot(course_root).autograde_state(aid)
 
 
 def _load_state(path: Path) -> dict:
@@ -134,13 +131,13 @@ def _save_state(path: Path, state: dict) -> None:
 
 
 def _sha(course_root: Path, student: str, aid: str) -> str:
-    path = Path(course_root) / "submitted" / student / aid / f"{NOTEBOOK_NAME}.ipynb"
+    path = CourseRoot(course_root).submitted_notebook(aid, student)
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def grading_status(course_root: Path, assignment: str) -> dict[str, dict]:
     """Per collected submission: ``{"status": "graded" | "ungraded" | "pending", ...}``.
-    ``graded`` only when the gradebook's score belongs to the file now in ``submitted/``."""
+    ``graded`` only when the gradebook's score belongs to the file collected now."""
     state = _load_state(_state_path(course_root, assignment))
     out = {}
     for student in submissions(course_root, assignment):
@@ -232,7 +229,7 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
     level = isolation_level(use_bwrap=bwrap)
     _check_isolation(level, allow_unsandboxed=allow_unsandboxed)
     summary = AutogradeSummary(assignment, isolation=level, isolation_note=describe_isolation(level),
-                               log_dir=f"{course_root / '.autograde' / 'logs'}/")
+                               log_dir=f"{CourseRoot(course_root).autograde_logs}/")
     todo = [s for s in submissions(course_root, assignment) if students is None or s in students]
     if not todo:
         raise AssessmentError(f"考核 {assignment} 没有可评分的答卷。", hint="先运行 zhiben assess collect。")
@@ -248,7 +245,7 @@ def autograde(course_root: Path, assignment: str, *, workers: int = 2, limits: L
     if not pending:
         summary.seconds = round(time.perf_counter() - started, 3)
         return summary
-    log_dir = course_root / ".autograde" / "logs"
+    log_dir = CourseRoot(course_root).autograde_logs
     log_dir.mkdir(parents=True, exist_ok=True)
     summary.kernels = needs_kernel(course_root, assignment)
     if summary.kernels:

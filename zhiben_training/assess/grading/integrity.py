@@ -15,9 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhiben_training.assess.exchange import variant_dir
 from zhiben_training.assess.grading.submission import load_submission, read_own
-from zhiben_training.assess.papers import NOTEBOOK_NAME
+from zhiben_training.assess.layout import CourseRoot
 
 __all__ = ["CellFinding", "TamperReport", "tamper_report", "tamper_reports", "tamper_findings", "find_leaks"]
 
@@ -52,11 +51,11 @@ def _meta(cell) -> dict:
 
 def tamper_report(course_root: Path, assignment: str, trainee_id: str) -> TamperReport:
     """Compare one submission with the trainee's released variant, cell by cell."""
-    data = (Path(course_root) / "submitted" / trainee_id / assignment / f"{NOTEBOOK_NAME}.ipynb").read_bytes()
+    data = CourseRoot(course_root).submitted_notebook(assignment, trainee_id).read_bytes()
     submitted, problem = load_submission(data)
     variant = None
     if submitted is not None:
-        variant = read_own(variant_dir(course_root, assignment, trainee_id) / f"{NOTEBOOK_NAME}.ipynb")
+        variant = read_own(CourseRoot(course_root).variant_notebook(assignment, trainee_id))
     return TamperReport(trainee_id, tamper_findings(variant, submitted, problem, trainee_id))
 
 
@@ -97,8 +96,7 @@ def tamper_findings(variant, submitted, problem: str, trainee_id: str) -> list[C
 
 def tamper_reports(course_root: Path, assignment: str, *, students: list[str] | None = None) -> list[TamperReport]:
     """Reports of every collected submission (or of ``students``), by trainee id."""
-    base = Path(course_root) / "submitted"
-    everyone = sorted(p.name for p in base.iterdir() if (p / assignment / f"{NOTEBOOK_NAME}.ipynb").exists())
+    everyone = CourseRoot(course_root).submitted_trainees(assignment)
     return [tamper_report(course_root, assignment, s) for s in everyone if students is None or s in students]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines, split_lines
 
+from zhiben_training.assess.layout import answer_cell_id, item_of, test_cell_id
 from zhiben_training.assess.papers import ANSWER_MIME, CLICK_KINDS, SPEC_KEY, answer_cells, read_item
 
 __all__ = ["Plan", "parse_submission", "load_submission", "make_plan", "captured_answer", "graded_notebook", "read_own", "write_own",
@@ -166,7 +167,7 @@ def read_clicks(variant: nbformat.NotebookNode, data: bytes | object) -> dict[st
     cells = answer_cells(raw) if isinstance(raw, dict) else {}
     out = {}
     for gid, spec in specs.items():
-        test = gid.removesuffix("-answer") + "-test"
+        test = test_cell_id(item_of(gid))
         out[test] = read_item(raw, cells[gid], spec) if gid in cells else (False, None, "未找到本题的答案单元格")
     return out
 
@@ -183,7 +184,7 @@ def read_written(variant: nbformat.NotebookNode, data: bytes | object) -> dict[s
         if isinstance(spec, dict) and spec.get("kind") == "text" and _grade_id(cell) in cells:
             answered, text, _ = read_item(raw, cells[_grade_id(cell)], spec)
             if answered:
-                out[spec["item"] + "-answer"] = text
+                out[answer_cell_id(spec["item"])] = text
     return out
 
 
@@ -227,7 +228,7 @@ def make_plan(variant: nbformat.NotebookNode, submitted: nbformat.NotebookNode |
         elif meta.get("solution") and cell.cell_type == "code":
             plan.steps.append(("answer", gid, answers.get(gid, cell.source)))
             plan.steps.extend(("extra", gid, code) for code in extras.get(gid, []))
-        elif meta.get("grade") and not meta.get("solution") and gid.removesuffix("-test") + "-answer" not in clicks:
+        elif meta.get("grade") and not meta.get("solution") and answer_cell_id(item_of(gid)) not in clicks:
             plan.steps.append(("test", gid, cell.source))
     return plan
 
@@ -286,6 +287,6 @@ def graded_notebook(variant, plan: Plan, submitted, cell_outputs: dict[str, list
             cell.outputs = [_output("execute_result", {"text/plain": repr(float(score))}, execution_count=None)]
             if gid in answers:
                 answered, value, reason = answers[gid]
-                record = {"item": gid.removesuffix("-test"), "answered": answered, "value": value, "reason": reason}
+                record = {"item": item_of(gid), "answered": answered, "value": value, "reason": reason}
                 cell.outputs.insert(0, _output("display_data", {ANSWER_MIME: record}))
     return nb

@@ -8,6 +8,7 @@ import os
 
 # zb-embed: begin skip (the setup cell holds answer_state itself)
 from zhiben_training.assess.papers.answer_state import (
+    ANSWER_SUFFIX,
     LEVELS,
     REQUIREMENTS,
     STATE_MIME,
@@ -46,7 +47,7 @@ def _saved():
 
 def _cell_id(spec):
     """grade_id of the cell that shows an item's widgets (a written answer's box has its own)."""
-    return spec.get("cell") or spec["item"] + "-answer"
+    return spec.get("cell") or spec["item"] + ANSWER_SUFFIX
 
 
 def _restored(spec):

@@ -22,6 +22,9 @@ from __future__ import annotations
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 SPEC_KEY = "zhiben_answer"
+# The answer cell's grade id is "<item>" + ANSWER_SUFFIX: ``layout.answer_cell_id``'s convention, copied here
+# because this file runs in the trainee's kernel without the package (tests/assess/test_layout.py pins it).
+ANSWER_SUFFIX = "-answer"
 LEVELS = ["一般", "危大", "超规模"]
 REQUIREMENTS = ["编制专项施工方案并按规定审核、审批", "组织专家论证", "验收合格后方可进入下一道工序",
                 "实施第三方监测", "无需专项管理要求（一般工程）"]
@@ -196,9 +199,9 @@ def check_paper(nb: dict) -> dict:
     answered, missing, unreadable, labels = [], [], [], {}
     for gid, cell in cells.items():
         spec = (cell.get("metadata") or {}).get(SPEC_KEY)
-        if not gid.endswith("-answer") or not isinstance(spec, dict):
+        if not gid.endswith(ANSWER_SUFFIX) or not isinstance(spec, dict):
             continue
-        item = gid[: -len("-answer")]
+        item = gid[: -len(ANSWER_SUFFIX)]
         labels[item] = item_label(spec, item)
         if spec.get("kind") == "code" or spec.get("kind") == "written":
             text = _source(cell).strip()

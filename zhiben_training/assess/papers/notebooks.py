@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from zhiben_training.assess.layout import NOTEBOOK_NAME, answer_cell_id, test_cell_id, text_cell_id
 from zhiben_training.assess.nbgrader_adapter import compute_checksum
 from zhiben_training.assess.papers.answer_state import SPEC_KEY
 
@@ -37,7 +38,6 @@ __all__ = [
 NO_HAZARD = "本现场没有重大事故隐患"
 CLICK_KINDS = ("single", "multiple", "truefalse", "hazard_ids", "classify_works", "ledger_read")
 
-NOTEBOOK_NAME = "paper"
 ANSWER_MIME = "application/vnd.zhiben.answer+json"
 _PAPER_ROLES = {"A": "主要负责人", "C": "专职安全生产管理人员"}
 
@@ -142,19 +142,6 @@ def paper_title(paper) -> str:
     year = str(paper.round_id).split("-")[0]
     role = _PAPER_ROLES.get(paper.paper, "")
     return f"{year}年度建筑业企业{role}安全生产知识和管理能力考核（{paper.paper}卷）"
-
-
-def answer_cell_id(item_id: str) -> str:
-    return f"{item_id}-answer"
-
-
-def text_cell_id(item_id: str) -> str:
-    """The locked cell that shows a written answer's text box."""
-    return f"{item_id}-text"
-
-
-def test_cell_id(item_id: str) -> str:
-    return f"{item_id}-test"
 
 
 def _nbgrader(cell, grade_id: str, *, grade=False, solution=False, locked=False, points=None):

@@ -217,7 +217,7 @@ def _label_points(ax, part: pd.DataFrame, *, limit: int = 30, spacing: float = 0
 
 def item_analysis_figure(result: ItemAnalysis, *, title: str | None = None):
     """The chart as a matplotlib ``Figure``: facility vs point-biserial per question (flagged ones labelled)
-    and α / KR-20 per paper. ``title`` names what was analysed (e.g. "考核轮次 2026-principal（2026-A）");
+    and α / KR-20 per paper. ``title`` names what was analysed (e.g. "考核轮次 2026-principal（A 卷）");
     legends sit below the plot areas, so they never cover a point or a bar."""
     from matplotlib.figure import Figure
 

@@ -16,7 +16,7 @@ import nbformat
 
 from zhiben_training.assess.exchange import load_keys
 from zhiben_training.assess.grading import captured_answer
-from zhiben_training.assess.papers import NOTEBOOK_NAME, answer_cell_id, test_cell_id
+from zhiben_training.assess.layout import CourseRoot, answer_cell_id, test_cell_id
 from zhiben_training.assess.results.feedback import _answer_text, _key_text, _verdict
 from zhiben_training.assess.results.gradebook import item_scores
 from zhiben_training.errors import AssessmentError
@@ -65,8 +65,7 @@ def answer_sheet(course_root: Path, assignment: str, trainee_id: str) -> AnswerS
         raise AssessmentError(f"考生 {trainee_id} 在 {assignment} 没有评分结果。",
                               hint="检查考生编号；先运行 zhiben assess collect 和 autograde。")
     record = load_keys(course_root, assignment, trainee_id)
-    graded = nbformat.read(Path(course_root) / "autograded" / trainee_id / assignment / f"{NOTEBOOK_NAME}.ipynb",
-                           as_version=4)
+    graded = nbformat.read(CourseRoot(course_root).autograded_notebook(assignment, trainee_id), as_version=4)
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded.cells}
     by_item = {r["item_id"]: r for r in mine.to_dict("records")}
     sheet = AnswerSheet(assignment, trainee_id, str(mine.iloc[0]["student_name"] or ""), record["paper"],

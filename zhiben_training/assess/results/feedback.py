@@ -25,7 +25,8 @@ import nbformat
 
 from zhiben_training.assess.exchange import load_keys
 from zhiben_training.assess.grading import captured_answer
-from zhiben_training.assess.papers import NOTEBOOK_NAME, paper_title
+from zhiben_training.assess.layout import CourseRoot, answer_cell_id, test_cell_id
+from zhiben_training.assess.papers import paper_title
 from zhiben_training.assess.results.gradebook import _beijing_date, totals
 from zhiben_training.errors import AssessmentError
 from zhiben_training.identifiers import is_valid_id, mask_id
@@ -166,17 +167,17 @@ def _page_text(course_root: Path, assignment: str, trainee_id: str, rows, *, per
                pass_mark: float | None, show_answers: bool, today: dt.date | None) -> tuple[str, str]:
     """(title, body HTML) of one trainee's page."""
     record = load_keys(course_root, assignment, trainee_id)
-    graded = nbformat.read(Path(course_root) / "autograded" / trainee_id / assignment / f"{NOTEBOOK_NAME}.ipynb",
-                           as_version=4)
+    graded = nbformat.read(CourseRoot(course_root).autograded_notebook(assignment, trainee_id), as_version=4)
     cells = {c.metadata["nbgrader"]["grade_id"]: c for c in graded.cells}
     items = {i["item_id"]: i for i in record["items"]}
     numbers = {item_id: n for n, item_id in enumerate(items, start=1)}  # as numbered on the paper
     body = [_header(record, trainee_id, person, pass_mark, today or dt.date.today())]
     for row in rows:
         item = items[row["item_id"]]
-        test = cells.get(f"{item['item_id']}-test")
+        test = cells.get(test_cell_id(item["item_id"]))
         answer = captured_answer(test.get("outputs", [])) if test is not None else (False, None, "")
-        source = str(cells[f"{item['item_id']}-answer"].source) if f"{item['item_id']}-answer" in cells else ""
+        answer_cell = cells.get(answer_cell_id(item["item_id"]))
+        source = str(answer_cell.source) if answer_cell is not None else ""
         body.append(_item_html(row, item, answer, source, show_answers, numbers[item["item_id"]]))
     note = "本反馈列出正确答案。" if show_answers else "本反馈不列出正确答案；如有疑问，请向考核人员申请复核。"
     body.append(f"<p class='wait'>{note}</p>")
@@ -195,7 +196,7 @@ def _page(title: str, text: str, font_css: str) -> str:
 def write_feedback(course_root: Path, assignment: str, *, students: list[str] | None = None,
                    pass_mark: float | None = None, show_answers: bool = False,
                    today: dt.date | None = None) -> list[Path]:
-    """``feedback/<trainee>/<assignment>/paper.html`` for every graded trainee (or ``students``), all
+    """``CourseRoot.feedback_page`` for every graded trainee (or ``students``), all
     with one font subset: the characters of every page written (see the module docstring)."""
     from zhiben_training.assess.results.gradebook import item_scores
     from zhiben_training.fonts import font_face_css
@@ -214,7 +215,7 @@ def write_feedback(course_root: Path, assignment: str, *, students: list[str] | 
     font_css = font_face_css("".join(text + title for title, text in pages.values())) if pages else ""
     written = []
     for student, (title, text) in pages.items():
-        out = Path(course_root) / "feedback" / student / assignment / f"{NOTEBOOK_NAME}.html"
+        out = CourseRoot(course_root).feedback_page(assignment, student)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(_page(title, text, font_css), encoding="utf-8")
         written.append(out)

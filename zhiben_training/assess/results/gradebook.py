@@ -11,12 +11,13 @@ maximum, configurable, not law — see docs/configuration.md), applied by the re
 (``registry.passes``). The registry also owns the diff: it says which results are new, changed or
 unchanged, and keeps the item scores last imported with the results, in the same transaction, so a
 later import names the items changed since.
+The round an assignment belongs to and its paper are the ones its manifest records
+(``exchange.assignment_info``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from zhiben_training.assess import nbgrader_adapter as nbg
+from zhiben_training.assess.exchange import assignment_info
 from zhiben_training.assess.grading import dropped_manual_grades, require_fully_graded
+from zhiben_training.assess.layout import answer_cell_id, item_of, test_cell_id
 from zhiben_training.errors import AssessmentError, NotFoundError
 from zhiben_training.registry import passes
 
@@ -43,7 +46,7 @@ def item_scores(course_root: Path, assignment: str) -> pd.DataFrame:
     frame = pd.DataFrame(nbg.gradebook_scores(course_root, assignment))
     if frame.empty:
         return frame
-    frame["item_id"] = frame["grade_id"].str.replace(r"-(test|answer)$", "", regex=True)
+    frame["item_id"] = frame["grade_id"].map(item_of)
     return frame.sort_values(["student_id", "item_id"]).reset_index(drop=True)
 
 
@@ -54,8 +57,6 @@ def grade_item(course_root: Path, assignment: str, trainee: str, item: str, *, s
     ``item`` is the item id (w01, k03): a written answer's grade sits on its answer cell, an
     auto-graded item's on its test cell; a full grade id is taken as given. Returns the change
     (old, new, max_score) for the examiner and the audit trail."""
-    from zhiben_training.assess.papers import answer_cell_id, test_cell_id
-
     graded = {row["grade_id"] for row in nbg.gradebook_scores(course_root, assignment)
               if row["student_id"] == trainee}
     grade_id = next((g for g in (answer_cell_id(item), test_cell_id(item), item) if g in graded), None)
@@ -82,18 +83,14 @@ def totals(course_root: Path, assignment: str, *, pass_mark: float | None = None
         "timestamp": grouped["timestamp"].first().values,
     })
     out["assignment_id"] = assignment
-    out["paper"] = assignment.rsplit("-", 1)[-1]
+    out["paper"] = assignment_info(course_root, assignment).paper
     out["passed"] = None if pass_mark is None else passes(out["score"], out["max_score"], pass_mark)
     return out
 
 
 def assignment_round(course_root: Path, assignment: str) -> str:
-    """The training round an assignment was generated for (``keys/<assignment>/manifest.json``)."""
-    path = Path(course_root) / "keys" / assignment / "manifest.json"
-    if not path.exists():
-        raise AssessmentError(f"考核 {assignment} 尚未在课程目录 {course_root} 中生成。",
-                              hint="先运行 zhiben assess generate，或用 --course 指定课程目录。")
-    return str(json.loads(path.read_text(encoding="utf-8"))["round_id"])
+    """The training round an assignment was generated for, as its manifest records it."""
+    return assignment_info(course_root, assignment).round_id
 
 
 def round_pass_mark(registry: Registry, round_id: str) -> float:

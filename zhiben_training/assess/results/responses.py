@@ -17,12 +17,12 @@ import pandas as pd
 
 from zhiben_training.assess.exchange import load_keys
 from zhiben_training.assess.grading import captured_answer
-from zhiben_training.assess.papers import NOTEBOOK_NAME, PaperItem, bank_letters, test_cell_id
+from zhiben_training.assess.layout import CourseRoot, item_of, test_cell_id
+from zhiben_training.assess.papers import PaperItem, bank_letters
 from zhiben_training.assess.results import gradebook
 
 __all__ = ["responses_frame"]
 
-_TEST_SUFFIX = test_cell_id("")  # capture cells are "<item>-test"
 _COLUMNS = ["trainee_id", "paper", "item_id", "source_question_id", "kind", "answer", "answer_original", "key",
             "key_original", "points", "max_points"]
 
@@ -46,16 +46,16 @@ def _original(item: PaperItem, value: object) -> str:
 
 def _captured(course_root: Path, assignment: str, trainee: str) -> dict[str, object]:
     """item id -> captured answer value (None when unanswered or not graded)."""
-    path = Path(course_root) / "autograded" / trainee / assignment / f"{NOTEBOOK_NAME}.ipynb"
+    path = CourseRoot(course_root).autograded_notebook(assignment, trainee)
     if not path.exists():
         return {}
     nb = nbformat.read(path, as_version=4)
     out: dict[str, object] = {}
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        if gid.endswith(_TEST_SUFFIX) and cell.cell_type == "code":
+        if gid == test_cell_id(item_of(gid)) and cell.cell_type == "code":  # a capture cell
             answered, value, _ = captured_answer(cell.get("outputs", []))
-            out[gid[: -len(_TEST_SUFFIX)]] = value if answered else None
+            out[item_of(gid)] = value if answered else None
     return out
 
 
