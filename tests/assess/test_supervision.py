@@ -34,6 +34,7 @@ from tests.assess.conftest import (
 from tests.assess.test_sandbox import HOSTILE_CODE, HOSTILE_FILES
 from zhiben_training.assess.exchange.handin import collect
 from zhiben_training.assess.grading import _supervisor
+from zhiben_training.assess.grading import batch as batch_module
 from zhiben_training.assess.grading.batch import UNGRADED_LABEL, grading_status
 from zhiben_training.assess.grading.sandbox import Limits, bwrap_available
 from zhiben_training.assess.simulate import HOSTILE_KINDS
@@ -253,16 +254,22 @@ def test_killing_a_fork_server_mid_batch_costs_no_honest_point(template, tmp_pat
     assert _processes_under(run_tmp) == [] and list(run_tmp.iterdir()) == []
 
 
-def test_killing_a_worker_process_mid_batch_costs_no_honest_point(template, tmp_path, run_tmp, mode, baseline):
+def test_killing_a_worker_process_mid_batch_costs_no_honest_point(template, tmp_path, run_tmp, mode, baseline,
+                                                                  monkeypatch):
     root = _course(template, tmp_path, HONEST)
+    # The run commits graded rows in groups (100 or 5 s); here each one, so "5 graded" is seen mid-batch.
+    monkeypatch.setattr(batch_module._Batch, "FLUSH_EVERY", 1)
+    killed = []
 
     def kill_worker():
         workers = [p for p in multiprocessing.active_children() if p.name.startswith("zhiben-grader-")]
+        killed.append(workers[0].pid)
         os.kill(workers[0].pid, signal.SIGKILL)
 
     watcher = _during(root, [5], kill_worker)
     summary = run_autograde(root, _scorer(), **mode)
     watcher.join(timeout=60)
+    assert len(killed) == 1, "no grading worker was running when 5 submissions were graded"
     assert summary.ungraded == {} and summary.worker_restarts >= 1
     assert scores(root) == {tid: baseline[tid] for tid in HONEST}
     assert _processes_under(run_tmp) == [] and list(run_tmp.iterdir()) == []

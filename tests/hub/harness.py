@@ -278,6 +278,15 @@ def browser_login(page, hub: Hub, tid: str, code: str, timeout: int = 300_000) -
     page.wait_for_url(f"**/user/{tid}/lab/tree/{AID}/paper.ipynb**", timeout=timeout)
 
 
+def lesson_login(page, hub: Hub, tid: str, timeout: int = 300_000) -> None:
+    """Log in to a lesson session on the hub's Chinese login page; the trainee's lab opens."""
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", tid)
+    page.fill("#password_input", hub.codes[tid])
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{tid}/lab**", timeout=timeout)
+
+
 def hand_in(page, *, outcome: str = "已交卷", timeout: int = 120_000, shot: Path | None = None) -> str:
     """Click the paper's 交卷 button, confirm, and return the text of the answer's dialog (the receipt,
     or with ``outcome="未能交卷"`` the refusal, screenshot to ``shot``); the dialog is closed again."""

@@ -22,7 +22,7 @@ import pytest
 from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, _fontconfig
 from tests.course.test_lessons_open_ready import _open_ready, _visible_editors
 from tests.golden import GOLDEN
-from tests.hub.harness import REPO, running_hub
+from tests.hub.harness import REPO, lesson_login, running_hub
 from tests.registry.conftest import P_HALF, tiny_city_frames
 from zhiben_training.cli import main
 from zhiben_training.hub.hours import BEIJING
@@ -90,11 +90,7 @@ def _act(page, n: int) -> None:
 def _log_in(browser, hub, tid: str):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{hub.url}/hub/login")
-    page.fill("#username_input", tid)
-    page.fill("#password_input", hub.codes[tid])
-    page.click("#login_submit")
-    page.wait_for_url(f"**/user/{tid}/lab**", timeout=300_000)
+    lesson_login(page, hub, tid)
     return page
 
 
