@@ -130,3 +130,16 @@ def test_the_practice_notebook_without_a_practice_set_says_where_one_comes_from(
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     shown = json.dumps(nb.metadata["widgets"], ensure_ascii=False)  # the widget's state, as the page shows it
     assert "还没有练习题文件" in shown and "zhiben lessons practice-set" in shown
+
+
+def test_in_a_hub_lesson_session_without_a_practice_set_the_trainee_is_told_to_ask_the_trainer(tmp_path,
+                                                                                              monkeypatch):
+    """A trainee of a hub session cannot run commands: no command, no server path, who to ask."""
+    from zhiben_training.lessons.practice import practice_panel
+    from zhiben_training.lessons.room import DROP_ENV
+
+    monkeypatch.setenv(DROP_ENV, str(tmp_path / "drop"))
+    shown = practice_panel(tmp_path / "课程").value
+    assert "请告知培训讲师" in shown and "zhiben lessons open" not in shown and str(tmp_path) not in shown
+    monkeypatch.delenv(DROP_ENV)
+    assert "zhiben lessons open" in practice_panel(tmp_path / "课程").value

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -162,9 +163,13 @@ def practice_panel(folder: Path, *, count: int = 10, seed: int | None = None):
     Without a practice set in ``folder`` it says where one comes from."""
     import ipywidgets as w
 
-    from zhiben_training.lessons.room import record_result
+    from zhiben_training.lessons.room import DROP_ENV, record_result
 
     folder = Path(folder)
+    if not (folder / PRACTICE_FILE).exists() and os.environ.get(DROP_ENV):  # a hub lesson session
+        return w.HTML(f"<p role='status'>本次培训课的课程文件夹中没有练习题文件 {PRACTICE_FILE}，暂时不能练习。"
+                      "请告知培训讲师：练习题由培训机构用 zhiben lessons practice-set 导出，开课前放进培训课的"
+                      "课程文件夹，学员打开本笔记本即可练习。</p>")
     if not (folder / PRACTICE_FILE).exists():
         return w.HTML(f"<p role='status'>这个文件夹（{html.escape(str(folder))}）中还没有练习题文件 {PRACTICE_FILE}。"
                       "练习题由培训机构用 zhiben lessons practice-set 导出；拿到后运行 "
