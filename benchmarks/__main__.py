@@ -20,7 +20,8 @@ import benchmarks
 def main(argv: list[str]) -> int:
     out = Path("bench-out")
     out.mkdir(exist_ok=True)
-    names = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_"))
+    names = sorted(m.name[len("bench_"):] for m in pkgutil.iter_modules(benchmarks.__path__)
+                   if m.name.startswith("bench_"))
     wanted = argv or names
     unknown = set(wanted) - set(names)
     if unknown:

@@ -7,10 +7,10 @@
   answers read the CSV with pandas, as trainees do). Ours: 2 workers, kernels forked from a
   pre-warmed zygote in bubblewrap, scoring outside the kernel; target ≥ 20×.
 
-Both from submissions of mixed quality (``assess.simulate``: good / weak / blank). Stock: ``NbGraderAPI.autograde`` one
-student after another on a copy of the same submissions, with examiner-only test cells that read
-the key and call ``score_item`` INSIDE the kernel (the insecure stock way, needed to produce the
-same partial credit). Both gradebooks must hold identical scores.
+Both from submissions of mixed quality (``assess.simulate``: good / weak / blank). Stock:
+``NbGraderAPI.autograde`` one student after another on a copy of the same submissions, with
+examiner-only test cells that read the key and call ``score_item`` INSIDE the kernel (the insecure
+stock way, needed to produce the same partial credit). Both gradebooks must hold identical scores.
 
 Stock takes ~1.8 s a submission here, so by default it runs on the first ``STOCK_N`` (50)
 submissions and its time is extrapolated to 200 (``ZHIBEN_BENCH_STOCK_N=200`` runs all).
@@ -183,7 +183,8 @@ def _supervision_cost(root: Path, aid: str, plain_seconds: float) -> dict:
     def kill_one_server():
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            graded = len(json.loads(state.read_text(encoding="utf-8")).get("graded", {})) if state.exists() else 0
+            graded = (len(json.loads(state.read_text(encoding="utf-8")).get("graded", {}))
+                      if state.exists() else 0)
             if graded >= total // 3:
                 break
             time.sleep(0.05)
@@ -272,7 +273,8 @@ def _paper_run(out_dir: Path, city: Path, *, code_tasks: bool) -> dict:
         "stock_extrapolated_seconds": round(stock_per * len(students), 1),
         "extrapolated": len(subset) < len(students),
         "identical_scores": not mismatches, "score_cells_compared": len(ours_scores),
-        "mismatches": [f"{s}/{g}: ours={ours_scores[(s, g)]} stock={stock_scores.get((s, g))}" for s, g in mismatches[:10]],
+        "mismatches": [f"{s}/{g}: ours={ours_scores[(s, g)]} stock={stock_scores.get((s, g))}"
+                       for s, g in mismatches[:10]],
         "ratio": round(ratio, 2),
         "load_average_1min": {"ours_before_after": load_ours, "stock_before_after": load_stock},
         "target": (f"ours ≥ {TARGETS[kind]}× stock sequential nbgrader autograde, identical scores"

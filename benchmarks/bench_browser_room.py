@@ -153,7 +153,8 @@ async def _on_screen(page, specs: list[dict]) -> dict:
 
 async def _paper_ready(page, specs: list[dict], timeout_ms: int = STEP_MS) -> None:
     """The first and the last choice item's options are on screen."""
-    await page.locator(f"{_box(specs[0]['item'])} input, [class~='zb-{specs[0]['item']}-{_first(specs[0])}'] input"
+    await page.locator(f"{_box(specs[0]['item'])} input, "
+                       f"[class~='zb-{specs[0]['item']}-{_first(specs[0])}'] input"
                        ).first.wait_for(state="visible", timeout=timeout_ms)
     last = specs[-1]
     await page.locator(f"{_box(last['item'])} input, [class~='zb-{last['item']}-{_first(last)}'] input"
@@ -199,7 +200,8 @@ async def _submit(context, page, hub, tid: str) -> dict:
     from tests.hub.harness import AID
 
     cookies = await context.cookies()
-    xsrf = next((c["value"] for c in cookies if c["name"] == "_xsrf" and c["path"].startswith(f"/user/{tid}")), "")
+    xsrf = next((c["value"] for c in cookies
+                 if c["name"] == "_xsrf" and c["path"].startswith(f"/user/{tid}")), "")
     answer = await page.request.post(f"{hub.url}/user/{tid}/assignments/submit", timeout=STEP_MS,
                                      form={"course_id": "zhiben", "assignment_id": AID},
                                      headers={"X-XSRFToken": xsrf})
@@ -218,7 +220,8 @@ def _kill_server(hub, tid: str) -> int:
     return len(victims)
 
 
-async def _back_after_kill(page, hub, tid: str, specs: list[dict], deadline: float) -> tuple[float, list[str]]:
+async def _back_after_kill(page, hub, tid: str, specs: list[dict],
+                           deadline: float) -> tuple[float, list[str]]:
     """As the trainee does: reload the paper once, then wait (the pages move on by themselves) until it
     is on screen again; seconds from the kill and the headings of the pages seen meanwhile."""
     from tests.hub.harness import AID
@@ -263,8 +266,8 @@ async def _sit(browser, hub, tid: str, plan: dict, role: str, room: dict, deadli
     by_item = {s["item"]: s for s in specs}
     first, second = plan["clicks"]
     row: dict = {"trainee": tid, "role": role}
-    context, page, (row["login_to_first_question_s"], row["login_to_paper_ready_s"]) = await _login(browser, hub, tid, hub.codes[tid], specs,
-                                                                   room["go"], room["ready"])
+    context, page, (row["login_to_first_question_s"], row["login_to_paper_ready_s"]) = await _login(
+        browser, hub, tid, hub.codes[tid], specs, room["go"], room["ready"])
     room["seated"].append(tid)
     _say(f"{len(room['seated'])}/{room['count']} trainees have their paper on screen")
     if len(room["seated"]) == room["count"]:  # the whole room has its paper on screen: what it weighs
@@ -345,7 +348,8 @@ async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: fl
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         room["browser"] = browser
         try:
-            tasks = [asyncio.create_task(_sit(browser, hub, tid, plans[tid], roles.get(tid, "sits"), room, deadline))
+            tasks = [asyncio.create_task(_sit(browser, hub, tid, plans[tid], roles.get(tid, "sits"), room,
+                                              deadline))
                      for tid in sorted(plans)]
             # everyone has the form filled in before anyone presses 登录
             while len(room["ready"]) < len(tasks) and not any(t.done() for t in tasks):
@@ -364,7 +368,8 @@ async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: fl
                        for t in tasks]
         finally:
             await browser.close()
-    return results, {**room["memory"], "lowest_available_gib_during_the_room": room.get("lowest_available_gib"),
+    return results, {**room["memory"],
+                     "lowest_available_gib_during_the_room": room.get("lowest_available_gib"),
                      **({"aborted": room["aborted"]} if "aborted" in room else {})}
 
 
@@ -374,7 +379,8 @@ def _scores(course: Path) -> dict:
     from tests.hub.harness import AID
     from zhiben_training.assess import nbgrader_adapter
 
-    return {(r["student_id"], r["grade_id"]): r["score"] for r in nbgrader_adapter.gradebook_scores(course, AID)}
+    return {(r["student_id"], r["grade_id"]): r["score"]
+            for r in nbgrader_adapter.gradebook_scores(course, AID)}
 
 
 def _offline(hub, offline: Path, work: Path) -> None:
@@ -399,7 +405,8 @@ def run_room(count: int, *, out_dir: Path) -> dict:
 
     started = time.monotonic()
     deadline = started + DEADLINE_SECONDS
-    result: dict = {"trainees": count, "prestart": True, "browser": "Debian chromium (one browser, a context each)"}
+    result: dict = {"trainees": count, "prestart": True,
+                    "browser": "Debian chromium (one browser, a context each)"}
     with running_hub(count, start_timeout=DEADLINE_SECONDS // 2, spawn_limit=10, prestart_minutes=20,
                      prestart_throttle=os.cpu_count() or 2, keep_log=Path(out_dir) / "hub.log") as hub:
         offline = hub.base / "offline-course"
@@ -407,7 +414,8 @@ def run_room(count: int, *, out_dir: Path) -> dict:
         tids = sorted(hub.codes)
         plans = {}
         for seat, tid in enumerate(tids):
-            paper = json.loads((outbound_dir(hub.course, AID) / tid / "paper.ipynb").read_text(encoding="utf-8"))
+            paper = json.loads((outbound_dir(hub.course, AID) / tid / "paper.ipynb")
+                               .read_text(encoding="utf-8"))
             specs = click_specs(paper)
             plans[tid] = {"specs": specs, "clicks": click_plan(specs, seat)}
         roles = {tids[0]: "killed", tids[1 % count]: "closed"} if count > 1 else {tids[0]: "killed"}
@@ -423,15 +431,18 @@ def run_room(count: int, *, out_dir: Path) -> dict:
         result.update(login_to_first_question_p50_s=_pct(logins, 0.5),
                       login_to_first_question_p95_s=_pct(logins, 0.95),
                       login_to_first_question_max_s=max(logins) if logins else None,
-                      login_to_paper_ready_p50_s=_pct(prepared, 0.5), login_to_paper_ready_p95_s=_pct(prepared, 0.95),
+                      login_to_paper_ready_p50_s=_pct(prepared, 0.5),
+                      login_to_paper_ready_p95_s=_pct(prepared, 0.95),
                       memory_with_the_room_seated=memory, failures=failures[:5])
         for row in rows:
             if row["role"] != "sits":
-                result[f"trainee_{row['role']}"] = {k: v for k, v in row.items() if k not in ("trainee", "submit")}
+                result[f"trainee_{row['role']}"] = {k: v for k, v in row.items()
+                                                    if k not in ("trainee", "submit")}
         clicks = sum(len(p["clicks"][0]) + len(p["clicks"][1]) for p in plans.values())
         # the exchange: one hand-in per trainee
         inbound = hub.course / "exchange" / "zhiben" / "inbound"
-        handed_in = [d.name.split("+")[0] for d in inbound.iterdir() if AID in d.name] if inbound.is_dir() else []
+        handed_in = ([d.name.split("+")[0] for d in inbound.iterdir() if AID in d.name]
+                     if inbound.is_dir() else [])
         _say("the examiner collects and autogrades")
         done, rejected = collect(hub.course, AID)
         collected = [r.trainee_id for r in done]
@@ -444,7 +455,8 @@ def run_room(count: int, *, out_dir: Path) -> dict:
             nb = json.loads(saved.read_text(encoding="utf-8"))
             specs, (first, second) = plans[tid]["specs"], plans[tid]["clicks"]
             want, got = expected_answers(specs, first + second), answers_in_file(nb, specs)
-            missing_clicks += sum(1 for item, _k, value in first + second if not _holds(got.get(item), want[item], value))
+            missing_clicks += sum(1 for item, _k, value in first + second
+                                  if not _holds(got.get(item), want[item], value))
             unanswered += len(set(want) - set(check_paper(nb)["answered"]))
         limits = Limits(wall_seconds=30, cell_seconds=10, address_space=2 * 2**30)
         t_grade = time.monotonic()
@@ -461,7 +473,8 @@ def run_room(count: int, *, out_dir: Path) -> dict:
             "submitted": sum(1 for r in rows if r["submit"].get("success") is True),
             "handed_in_to_exchange": len(handed_in), "trainees_with_more_than_one_hand_in":
                 sum(1 for t in set(handed_in) if handed_in.count(t) > 1),
-            "collected": len(collected), "collected_once_each": sorted(collected) == tids, "rejected": len(rejected),
+            "collected": len(collected), "collected_once_each": sorted(collected) == tids,
+            "rejected": len(rejected),
             "scores_equal_offline_path": online == offline_scores and len(online) > 0,
             "graded_cells": len(online), "click_cells_with_points": sum(1 for v in click_points if v),
             "click_cells_without_points": sum(1 for v in click_points if not v),
@@ -469,7 +482,8 @@ def run_room(count: int, *, out_dir: Path) -> dict:
     killed, closed = result.get("trainee_killed", {}), result.get("trainee_closed", {})
     result["met"] = bool(
         not failures and len(rows) == count and result["submitted"] == count
-        and result["handed_in_to_exchange"] == count and result["collected_once_each"] and not result["rejected"]
+        and result["handed_in_to_exchange"] == count and result["collected_once_each"]
+        and not result["rejected"]
         and result["clicks_missing_from_collected_files"] == 0 and result["scores_equal_offline_path"]
         and killed.get("restored_on_screen") and killed.get("restored_in_file")
         and (count < 2 or closed.get("screen_equals_file_after_login_again"))
@@ -493,16 +507,18 @@ def run(out_dir: Path) -> dict:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     result: dict = {"trainees_requested": TRAINEES, "available_gib_at_start": round(_available() / GiB, 1),
-                    "target": "every trainee's paper on screen after login (p50/p95 reported); every click in the "
-                              "collected files; each submission collected once; scores equal the offline path"}
+                    "target": "every trainee's paper on screen after login (p50/p95 reported); "
+                              "every click in the collected files; each submission collected once; "
+                              "scores equal the offline path"}
     if os.geteuid() != 0:
         return {**result, "met": False, "refused": "the room creates system users: run it as root"}
     if not CHROMIUM.exists():
         return {**result, "met": False, "refused": "needs Debian chromium at /usr/bin/chromium"}
     count = fitting_room(TRAINEES, _available())
     if count < TRAINEES:
-        result["memory_note"] = (f"{TRAINEES} trainees of ~{PER_TRAINEE_BYTES >> 20} MB (server, kernel, browser "
-                                 f"context) do not fit in {_available() / GiB:.1f} GiB available: running {count}")
+        result["memory_note"] = (f"{TRAINEES} trainees of ~{PER_TRAINEE_BYTES >> 20} MB "
+                                 f"(server, kernel, browser context) do not fit in "
+                                 f"{_available() / GiB:.1f} GiB available: running {count}")
     if count < 1:
         return {**result, "met": False, "refused": result["memory_note"]}
     room = run_room(count, out_dir=out_dir)

@@ -42,10 +42,11 @@ TARGETS = {"status_seconds": 3.0, "roster_seconds": 15.0}  # as bench_registry /
 
 
 def _zhiben(*argv: str, env: dict[str, str]) -> tuple[float, str]:
-    """Run one ``zhiben`` command; (wall seconds, stdout). A non-zero exit stops the benchmark with its stderr."""
+    """Run one ``zhiben`` command; (wall seconds, stdout). A non-zero exit stops the benchmark with its
+    stderr."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "zhiben_training", *argv], env=env, capture_output=True, text=True,
-                          timeout=STEP_TIMEOUT, check=False)
+    proc = subprocess.run([sys.executable, "-m", "zhiben_training", *argv], env=env, capture_output=True,
+                          text=True, timeout=STEP_TIMEOUT, check=False)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"zhiben {' '.join(argv)} → exit {proc.returncode}\n{proc.stderr[-4000:]}")
@@ -99,7 +100,8 @@ SELECT p.person_id, p.name, e.name AS enterprise, e.uscc, e.district, p.role, c.
 FROM people p JOIN enterprises e ON e.uscc = p.enterprise_uscc
 LEFT JOIN (SELECT person_id, SUM(hours) AS hours FROM attendance WHERE round_id = :round GROUP BY person_id) a
        ON a.person_id = p.person_id
-LEFT JOIN (SELECT person_id, MAX(100.0 * score / max_score) AS score, MAX(CASE WHEN passed THEN 1 ELSE 0 END) AS passed
+LEFT JOIN (SELECT person_id, MAX(100.0 * score / max_score) AS score, \
+MAX(CASE WHEN passed THEN 1 ELSE 0 END) AS passed
            FROM assessment_results WHERE round_id = :round GROUP BY person_id) r ON r.person_id = p.person_id
 LEFT JOIN (SELECT person_id, MAX(cert_no) AS cert_no FROM certificates GROUP BY person_id) c
        ON c.person_id = p.person_id
@@ -131,20 +133,22 @@ def run(out_dir: Path) -> dict:
     for stale in (data_dir, reports):
         shutil.rmtree(stale, ignore_errors=True)
     root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     env.pop("ZHIBEN_DB_URL", None)
     _, url = _zhiben("db", "serve", "--url-only", "--data-dir", str(data_dir), env=env)
     url = url.strip()
     env["ZHIBEN_DB_URL"] = url
     try:
-        synth_seconds, _ = _zhiben("synth", "--scale", SCALE, "--seed", "2026", "--out", str(city), "--no-progress",
-                                   env=env)
+        synth_seconds, _ = _zhiben("synth", "--scale", SCALE, "--seed", "2026", "--out", str(city),
+                                   "--no-progress", env=env)
         _zhiben("db", "upgrade", env=env)
         load_seconds, loaded = _zhiben("db", "load-synth", str(city), env=env)
-        status_seconds, status_out = _zhiben("status", "--round", ROUND, "--today", TODAY.isoformat(), env=env)
+        status_seconds, status_out = _zhiben("status", "--round", ROUND, "--today", TODAY.isoformat(),
+                                             env=env)
         people = int(re.search(r"共 (\d+) 人", status_out).group(1))
-        roster_seconds, roster_out = _zhiben("report", "roster", "--round", ROUND, "--today", TODAY.isoformat(),
-                                             "--out", str(reports), env=env)
+        roster_seconds, roster_out = _zhiben("report", "roster", "--round", ROUND,
+                                             "--today", TODAY.isoformat(), "--out", str(reports), env=env)
         roster_rows = int(re.search(r"共 (\d+) 人", roster_out).group(1))
         ours_status, ours_roster, in_round = _ours_seconds(url, out_dir / "roster-ours")
         loop_sample, loop_all = _loop_status_seconds(url, in_round)
@@ -166,8 +170,9 @@ def run(out_dir: Path) -> dict:
                    "pandas_read_sql_to_excel_rows": pandas_rows, "pandas_seconds": round(pandas_seconds, 2),
                    "ratio": round(ours_roster / pandas_seconds, 2)},
         "ratio": round(loop_all / ours_status, 1),
-        "target": f"status of the round < {TARGETS['status_seconds']:g} s and its roster (validated XLSX + CSV) "
-                  f"< {TARGETS['roster_seconds']:g} s on the {SCALE} city in PostgreSQL",
+        "target": f"status of the round < {TARGETS['status_seconds']:g} s and its roster "
+                  f"(validated XLSX + CSV) < {TARGETS['roster_seconds']:g} s on the {SCALE} city "
+                  "in PostgreSQL",
         "met": ours_status < TARGETS["status_seconds"] and ours_roster < TARGETS["roster_seconds"],
     }
 

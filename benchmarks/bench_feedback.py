@@ -34,7 +34,8 @@ _FONT_DATA = re.compile(r"base64,[A-Za-z0-9+/=]+")
 
 
 def per_page_feedback(course_root: Path, assignment: str, students: list[str], out_dir: Path) -> list[Path]:
-    """The feedback writer as it was before the batch font (benchmark only): every page cuts its own subset."""
+    """The feedback writer as it was before the batch font (benchmark only): every page cuts its own
+    subset."""
     items = item_scores(course_root, assignment)
     people = totals(course_root, assignment).set_index("student_id")
     written = []
@@ -96,14 +97,16 @@ def run(out_dir: Path) -> dict:
         "trainees": len(students), "pages": len(ours),
         "ours_seconds": round(ours_seconds, 2), "ours_cpu_seconds": round(ours_cpu, 2),
         "ours_per_page": round(ours_seconds / len(ours), 3),
-        "old_pages_timed": len(subset), "old_seconds": round(old_seconds, 2), "old_cpu_seconds": round(old_cpu, 2),
+        "old_pages_timed": len(subset), "old_seconds": round(old_seconds, 2),
+        "old_cpu_seconds": round(old_cpu, 2),
         "old_per_page": round(old_per, 3), "old_extrapolated_seconds": round(old_per * len(students), 1),
         "extrapolated": len(subset) < len(students),
         "ours_page_kb": mean_kb(ours_by_student.values()), "old_page_kb": mean_kb(old_by_student.values()),
         "identical_pages_but_font": not different, "different": different[:10],
         "load_average": round(os.getloadavg()[0], 2),
         "ratio": round(ratio, 2),
-        "cpu_ratio": round(old_cpu / len(subset) * len(students) / ours_cpu, 2),  # less inflated by a busy machine
+        # less inflated by a busy machine
+        "cpu_ratio": round(old_cpu / len(subset) * len(students) / ours_cpu, 2),
         "target": "ours ≥ 10× the page-by-page font subsets, same pages but for the embedded font",
         "met": ratio >= 10 and not different and len(ours) == len(students),
     }

@@ -74,8 +74,10 @@ def _memory_of_uids(uids: set[int]) -> dict:
     def mb(value: float) -> float:
         return round(value / 2**20, 1)
 
-    return {"server_uss_mb": mb(sum(m.uss for m, k in rows if not k)), "kernel_uss_mb": mb(sum(m.uss for m, k in rows if k)),
-            "server_rss_mb": mb(sum(m.rss for m, k in rows if not k)), "kernel_rss_mb": mb(sum(m.rss for m, k in rows if k)),
+    return {"server_uss_mb": mb(sum(m.uss for m, k in rows if not k)),
+            "kernel_uss_mb": mb(sum(m.uss for m, k in rows if k)),
+            "server_rss_mb": mb(sum(m.rss for m, k in rows if not k)),
+            "kernel_rss_mb": mb(sum(m.rss for m, k in rows if k)),
             "total_uss_mb": mb(sum(m.uss for m, _k in rows)), "processes": len(rows)}
 
 
@@ -108,7 +110,8 @@ def _sequential(hub, people) -> tuple[list[float], dict]:
     memory["with_kernel"] = _with_kernel(hub, people[0], AID)
     for person in people:  # out of the way of the measured run
         answer = person.session.delete(f"{hub.url}/hub/api/users/{person.tid}/server", timeout=120,
-                                       headers={"X-XSRFToken": person.session.cookies.get("_xsrf", path="/hub/")
+                                       headers={"X-XSRFToken":
+                                                person.session.cookies.get("_xsrf", path="/hub/")
                                                 or person.session.cookies.get("_xsrf", "")})
         assert answer.status_code in (202, 204), answer.text
     return times, memory
@@ -126,14 +129,15 @@ def run_load(count: int, *, sequential: int = SEQUENTIAL, spawn_limit: int = SPA
     from zhiben_training.assess.exchange import collect
 
     started = time.monotonic()
-    result: dict = {"trainees_requested": count, "spawn_limit": spawn_limit, "sequential_baseline": sequential,
+    result: dict = {"trainees_requested": count, "spawn_limit": spawn_limit,
+                    "sequential_baseline": sequential,
                     "available_gib_at_start": round(_available() / GiB, 1),
                     "target": "0 lost submissions, 0 lost saved work across a hub restart"}
     fits = fitting_count(count, PRIOR_SERVER_BYTES, _available())
     if fits < count:
         result["memory_note"] = (f"{count} servers of ~{PRIOR_SERVER_BYTES >> 20} MB do not fit in "
-                                 f"{_available() / GiB:.1f} GiB available (keeping {MIN_FREE // GiB} GiB free): "
-                                 f"running {fits}")
+                                 f"{_available() / GiB:.1f} GiB available "
+                                 f"(keeping {MIN_FREE // GiB} GiB free): running {fits}")
         print(result["memory_note"], flush=True)
     if fits < 1:
         result.update(met=False, refused=result["memory_note"])
@@ -154,7 +158,8 @@ def run_load(count: int, *, sequential: int = SEQUENTIAL, spawn_limit: int = SPA
                 people = people[:fits]
         result["trainees"] = len(people)
         low_memory = threading.Event()
-        failures: list[str] = []  # trainees whose login, start, fetch or save failed (each counts against met)
+        # trainees whose login, start, fetch or save failed (each counts against met)
+        failures: list[str] = []
 
         def begin(person):
             if _available() < MIN_FREE:  # a shared machine: never swap it to death
@@ -189,9 +194,11 @@ def run_load(count: int, *, sequential: int = SEQUENTIAL, spawn_limit: int = SPA
         result["failed_to_start"] = len(failures)
         result["failures"] = failures[:10]
         if low_memory.is_set():
-            print(f"{len(refused)} trainees not started: less than {MIN_FREE // GiB} GiB available", flush=True)
+            print(f"{len(refused)} trainees not started: less than {MIN_FREE // GiB} GiB available",
+                  flush=True)
         all_servers = _memory_of_uids({_uid(hub, p.tid) for p in people})
-        result["memory_all_servers"] = {**all_servers, "per_trainee_uss_mb": round(all_servers["total_uss_mb"] / len(people), 1),
+        result["memory_all_servers"] = {**all_servers, "per_trainee_uss_mb":
+                                        round(all_servers["total_uss_mb"] / len(people), 1),
                                         "available_gib_with_all_up": round(_available() / GiB, 1)}
         t_restart = time.monotonic()
         hub.stop()
@@ -222,7 +229,8 @@ def run_load(count: int, *, sequential: int = SEQUENTIAL, spawn_limit: int = SPA
             "mean_seconds_per_trainee": round(statistics.mean(ready), 2),
             # answers the client retried while the hub was busy (status: count); none is a failure
             "transient_answers": dict(sorted(Counter(c for p in people for c in p.transient).items())),
-            # one at a time, len(people) trainees would wait seq_p50 each: that total over the burst's wall time
+            # one at a time, len(people) trainees would wait seq_p50 each: that total over the burst's
+            # wall time
             "ratio": round(len(people) * seq_p50 / result["all_ready_wall_s"], 2) if seq_times else None,
             "ratio_means": "wall time one at a time (sequential p50 × trainees) / wall time all at once",
         })

@@ -6,8 +6,9 @@ logins (the run waits until it has, bounded). Off: each login starts its server,
 trainee: login → their server returns their own paper (p50/p95), then everyone submits and the hand-ins
 are counted. ``ratio``: p95 off over p95 on. Where the logins' time goes: CPU milliseconds per login of
 the hub, its proxy, the trainee servers and this client (all on the same cores) during the burst, and
-the machine's load average before and after it (other work on a shared machine shows there). Bounded: free memory is checked first (runs only as many
-trainees as fit), each phase has a deadline, and the hubs are stopped by the harness.
+the machine's load average before and after it (other work on a shared machine shows there). Bounded:
+free memory is checked first (runs only as many trainees as fit), each phase has a deadline, and the
+hubs are stopped by the harness.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ SPAWN_LIMIT = 10  # as bench_hub: servers starting at once when logins start the
 
 def _own_paper(person, assignment: str) -> bool:
     answer = person.api("GET", f"api/contents/{assignment}/paper.ipynb", params={"content": 1})
-    return answer.status_code == 200 and answer.json()["content"]["metadata"]["zhiben"]["trainee_id"] == person.tid
+    return (answer.status_code == 200
+            and answer.json()["content"]["metadata"]["zhiben"]["trainee_id"] == person.tid)
 
 
 def _wait_all_ready(hub, names: list[str], deadline: float) -> float:
@@ -40,7 +42,8 @@ def _wait_all_ready(hub, names: list[str], deadline: float) -> float:
                          timeout=60).json()["token"]
     began = time.monotonic()
     while time.monotonic() < deadline:
-        users = requests.get(f"{hub.url}/hub/api/users", headers={"Authorization": f"token {token}"}, timeout=60).json()
+        users = requests.get(f"{hub.url}/hub/api/users", headers={"Authorization": f"token {token}"},
+                             timeout=60).json()
         ready = {u["name"] for u in users if u.get("servers", {}).get("", {}).get("ready")}
         if ready >= set(names):
             return time.monotonic() - began
@@ -79,7 +82,8 @@ def _phase(count: int, *, prestart: bool) -> dict:
         people = [Trainee(hub, tid, code) for tid, code in sorted(hub.codes.items())]
         result: dict = {"prestart": prestart, "trainees": count}
         if prestart:
-            result["seconds_until_every_server_was_up"] = round(_wait_all_ready(hub, [p.tid for p in people], deadline), 1)
+            result["seconds_until_every_server_was_up"] = round(
+                _wait_all_ready(hub, [p.tid for p in people], deadline), 1)
         failures: list[str] = []
 
         def sit(person) -> float | None:
@@ -90,7 +94,8 @@ def _phase(count: int, *, prestart: bool) -> dict:
                 if not prestart:
                     person.spawn(timeout=deadline - time.monotonic())
                     assert person.fetch().status_code == 200
-                else:  # the browser follows the login's redirect: the server, the hub's OAuth, the paper's page
+                else:
+                    # the browser follows the login's redirect: the server, the hub's OAuth, the paper's page
                     page = person.session.get(urljoin(hub.url, answer.headers["Location"]), timeout=300)
                     assert page.status_code == 200, page.status_code
                 assert _own_paper(person, AID)
@@ -103,11 +108,13 @@ def _phase(count: int, *, prestart: bool) -> dict:
         with ThreadPoolExecutor(max_workers=count) as pool:
             times = [t for t in pool.map(sit, people) if t is not None]
         cpu_after = _cpu_seconds(hub)
-        result["cpu_ms_per_login"] = {k: round(1000 * (cpu_after[k] - cpu_before[k]) / count) for k in cpu_after}
+        result["cpu_ms_per_login"] = {k: round(1000 * (cpu_after[k] - cpu_before[k]) / count)
+                                      for k in cpu_after}
         result["load_average_before_and_after"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
         submitted = sum(1 for p in people if p.submit().status_code == 200)
         inbound = CourseRoot(hub.course).inbound
-        handed_in = len([d for d in inbound.iterdir() if d.name.split("+")[1] == AID]) if inbound.is_dir() else 0
+        handed_in = (len([d for d in inbound.iterdir() if d.name.split("+")[1] == AID])
+                     if inbound.is_dir() else 0)
         result.update(login_to_own_paper_p50_s=_pct(times, 0.5), login_to_own_paper_p95_s=_pct(times, 0.95),
                       sat=len(times), failures=failures[:5], submitted=submitted, handed_in=handed_in,
                       lost_submissions=submitted - handed_in)

@@ -29,8 +29,8 @@ N_PEOPLE = 120_000
 N_ENTERPRISES = 12_000
 SAMPLE = 2_000
 TODAY = dt.date(2026, 9, 1)
-ROLES = {"法定代表人": 0.10, "实际控制人": 0.03, "实际负责人": 0.03, "项目负责人": 0.22, "专职安全生产管理人员": 0.27,
-         "特种作业人员": 0.35}
+ROLES = {"法定代表人": 0.10, "实际控制人": 0.03, "实际负责人": 0.03, "项目负责人": 0.22,
+         "专职安全生产管理人员": 0.27, "特种作业人员": 0.35}
 TYPES = {"施工": 0.7, "设计": 0.12, "勘察": 0.06, "监理": 0.12}
 
 
@@ -58,24 +58,31 @@ def build_population(seed: int = 2026) -> dict[str, pd.DataFrame]:
                            "district": "滨海新区", "enterprise_uscc": np.array(usccs)[employer], "role": role,
                            "operation_type": np.where(role == "特种作业人员", "建筑电工", "")})
     audience = np.select([principal, role == "特种作业人员"], ["principal", "special"], "safety")
-    rounds = pd.DataFrame([(f"2026-{a}", 2026, a, 16.0 if a == "principal" else 24.0, 60.0, "2026-03-01", "2026-08-31")
+    rounds = pd.DataFrame([(f"2026-{a}", 2026, a, 16.0 if a == "principal" else 24.0, 60.0, "2026-03-01",
+                            "2026-08-31")
                            for a in ("principal", "safety", "special")],
-                          columns=["round_id", "year", "audience", "required_hours", "pass_mark", "start_date", "end_date"])
+                          columns=["round_id", "year", "audience", "required_hours", "pass_mark",
+                                   "start_date", "end_date"])
     sessions = rng.integers(0, 4, N_PEOPLE)
     who = np.repeat(np.arange(N_PEOPLE), sessions)
     seq = np.concatenate([np.arange(k) for k in sessions])
-    attendance = pd.DataFrame({"person_id": people["person_id"].to_numpy()[who], "round_id": "2026-" + audience[who],
-                               "session_date": pd.Timestamp("2026-03-02") + pd.to_timedelta(seq * 7, unit="D"),
+    attendance = pd.DataFrame({"person_id": people["person_id"].to_numpy()[who],
+                               "round_id": "2026-" + audience[who],
+                               "session_date": pd.Timestamp("2026-03-02")
+                               + pd.to_timedelta(seq * 7, unit="D"),
                                "hours": 8.0})
     takers = np.flatnonzero((audience != "special") & (sessions >= 2))
-    results = pd.DataFrame({"person_id": people["person_id"].to_numpy()[takers], "round_id": "2026-" + audience[takers],
+    results = pd.DataFrame({"person_id": people["person_id"].to_numpy()[takers],
+                            "round_id": "2026-" + audience[takers],
                             "paper": np.where(audience[takers] == "principal", "A", "C"),
-                            "score": rng.normal(75, 12, len(takers)).clip(0, 100).round(1), "max_score": 100.0})
+                            "score": rng.normal(75, 12, len(takers)).clip(0, 100).round(1),
+                            "max_score": 100.0})
     results["passed"] = results["score"] >= 60
     results["taken_date"] = "2026-06-01"
     ce_who = rng.integers(0, N_PEOPLE, N_PEOPLE)
-    ce = pd.DataFrame({"person_id": people["person_id"].to_numpy()[ce_who], "date": "2026-05-10", "hours": 8.0,
-                       "topic": [f"专题{i}" for i in range(N_PEOPLE)], "provider": "企业内部培训"})
+    ce = pd.DataFrame({"person_id": people["person_id"].to_numpy()[ce_who], "date": "2026-05-10",
+                       "hours": 8.0, "topic": [f"专题{i}" for i in range(N_PEOPLE)],
+                       "provider": "企业内部培训"})
     return {"enterprises": enterprises, "people": people, "rounds": rounds, "attendance": attendance,
             "assessment_results": results, "continuing_education": ce}
 
@@ -87,8 +94,8 @@ def _loop_status(registry, person_ids: list[str]) -> list[str]:
         for pid in person_ids:
             person = session.get(m.Person, pid)
             enterprise = session.get(m.Enterprise, person.enterprise_uscc)
-            rnd = session.scalars(select(m.TrainingRound).where(m.TrainingRound.audience == _audience(person.role),
-                                                                m.TrainingRound.year == 2026)).one()
+            rnd = session.scalars(select(m.TrainingRound).where(
+                m.TrainingRound.audience == _audience(person.role), m.TrainingRound.year == 2026)).one()
             audience = rules()["audiences"][rnd.audience]
             if enterprise.enterprise_type not in audience["enterprise_types"]:
                 out.append("out_of_scope")
@@ -115,7 +122,8 @@ def bench_status(work: Path, frames: dict[str, pd.DataFrame]) -> dict:
     registry.load_frames(frames)
     load_seconds = time.perf_counter() - started
     started, cpu_started = time.perf_counter(), time.process_time()
-    statuses = [registry.status(round_id=r, today=TODAY) for r in ("2026-principal", "2026-safety", "2026-special")]
+    statuses = [registry.status(round_id=r, today=TODAY)
+                for r in ("2026-principal", "2026-safety", "2026-special")]
     set_seconds, set_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     covered = sum(len(s) for s in statuses)
     sample = frames["people"]["person_id"].sample(SAMPLE, random_state=1).tolist()
@@ -163,7 +171,8 @@ def bench_status_postgres(frames: dict[str, pd.DataFrame]) -> dict | None:
 def _write_people_csv(path: Path, people: pd.DataFrame) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["身份证号", "姓名", "手机号", "所在区", "单位统一社会信用代码", "岗位", "特种作业类别"])
+        writer.writerow(["身份证号", "姓名", "手机号", "所在区", "单位统一社会信用代码", "岗位",
+                         "特种作业类别"])
         for row in people[["person_id", "name", "phone", "district", "enterprise_uscc", "role",
                            "operation_type"]].itertuples(index=False):
             writer.writerow(row)
@@ -206,7 +215,8 @@ def bench_import(work: Path, frames: dict[str, pd.DataFrame]) -> dict:
             "reimport_seconds": round(reimport_seconds, 2), "reimport_unchanged": again.unchanged,
             "per_row_sample_rows": SAMPLE, "per_row_sample_seconds": round(naive_sample, 2),
             "per_row_extrapolated_seconds": round(naive_extrapolated, 1),
-            "ratio": round(naive_extrapolated / bulk_seconds, 1), "target": "< 60 s", "met": bulk_seconds < 60.0}
+            "ratio": round(naive_extrapolated / bulk_seconds, 1), "target": "< 60 s",
+            "met": bulk_seconds < 60.0}
 
 
 def run(out_dir: Path) -> dict:

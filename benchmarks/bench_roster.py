@@ -1,9 +1,9 @@
 """A 120,000-row roster XLSX: our validated constant-memory writer vs pandas ``to_excel`` (openpyxl).
 
 Target (issue #7): under 15 s and under 600 MB peak memory. Each writer runs in its own child
-process, which builds the same roster and reports its wall time and peak RSS (``VmHWM``, see ``benchmarks._memory``), so
-one run's memory never pollutes the other's. ``seconds`` (wall) decides ``met``; ``cpu_seconds`` and
-the load average show how much a busy machine inflated it.
+process, which builds the same roster and reports its wall time and peak RSS (``VmHWM``, see
+``benchmarks._memory``), so one run's memory never pollutes the other's. ``seconds`` (wall) decides
+``met``; ``cpu_seconds`` and the load average show how much a busy machine inflated it.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def _child(writer: str, rows: int, out: Path) -> dict:
         from zhiben_training.reports.xlsx import Sheet, write_xlsx  # the writer alone, as pandas' is timed
 
         prepared = prepare_roster(frame)
-        write_xlsx(out, [Sheet(prepared.spec.sheet_name, prepared.fields, prepared.rows())], title="benchmark")
+        write_xlsx(out, [Sheet(prepared.spec.sheet_name, prepared.fields, prepared.rows())],
+                   title="benchmark")
     else:
         from zhiben_training.reports import default_spec
 

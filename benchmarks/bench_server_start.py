@@ -88,7 +88,9 @@ def run(out_dir: Path) -> dict:
     cpu = {k: statistics.median(c for c, _ in v) for k, v in samples.items()}
     wall = {k: statistics.median(w for _, w in v) for k, v in samples.items()}
     ratio = cpu["before"] / cpu["after"]
-    return {"cpu_seconds_per_start_before": round(cpu["before"], 2), "cpu_seconds_per_start_after": round(cpu["after"], 2),
-            "wall_seconds_to_ready_before": round(wall["before"], 2), "wall_seconds_to_ready_after": round(wall["after"], 2),
+    return {"cpu_seconds_per_start_before": round(cpu["before"], 2),
+            "cpu_seconds_per_start_after": round(cpu["after"], 2),
+            "wall_seconds_to_ready_before": round(wall["before"], 2),
+            "wall_seconds_to_ready_after": round(wall["after"], 2),
             "rounds": ROUNDS, "ratio": round(ratio, 2),
             "target": "the trainee config starts with less CPU than before (ratio > 1)", "met": ratio > 1}

@@ -1,8 +1,8 @@
 """Synthetic city: tianjin scale wall time and peak memory, and person rows/s against naive faker.
 
 * The tianjin scale (10,000 enterprises, 120,000 people, 20,000 sites + records, 1,000,000 findings)
-  runs in a child process; its peak RSS is that child's ``VmHWM`` (``benchmarks._memory``: ``ru_maxrss`` would include the
-  parent's size inherited across fork + exec).
+  runs in a child process; its peak RSS is that child's ``VmHWM`` (``benchmarks._memory``:
+  ``ru_maxrss`` would include the parent's size inherited across fork + exec).
 * The obvious alternative, one faker zh_CN call per field per person row (name, ID number, birth date,
   sex, phone, address, employer), is measured on 20,000 rows in this run and compared in person rows/s
   with the vectorised people step (people + ID numbers + names + phones, as an Arrow table).
@@ -48,7 +48,8 @@ def _naive_rows_per_second(rows: int) -> float:
     records = []
     for _ in range(rows):
         records.append({
-            "person_id": fake.ssn(), "name": fake.name(), "birth_date": fake.date_of_birth(minimum_age=22, maximum_age=62),
+            "person_id": fake.ssn(), "name": fake.name(),
+            "birth_date": fake.date_of_birth(minimum_age=22, maximum_age=62),
             "sex": fake.random_element(("男", "女")), "phone": fake.phone_number(), "address": fake.address(),
             "enterprise": fake.company(),
         })
@@ -93,6 +94,7 @@ def run(out_dir: Path) -> dict:
         "vectorised_person_rows_per_s": round(ours),
         "tianjin_person_rows_per_s_whole_city": round(people / tianjin["wall"]),
         "ratio": round(ratio, 1),
-        "target": "tianjin scale < 60 s on 2 cores; vectorised person rows/s ≥ 20× naive faker zh_CN (one call per field)",
+        "target": ("tianjin scale < 60 s on 2 cores; vectorised person rows/s ≥ 20× naive faker zh_CN "
+                   "(one call per field)"),
         "met": tianjin["wall"] < 60 and ratio >= 20,
     }

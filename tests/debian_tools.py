@@ -34,7 +34,8 @@ class Tool:
 
 TOOLS = {
     tool.name: tool for tool in (
-        Tool("chromium", "chromium", "浏览器测试（课件在 JupyterLab / Voila 中的页面、HTML 报告打印为 A4 PDF）",
+        Tool("chromium", "chromium",
+             "浏览器测试（课件在 JupyterLab / Voila 中的页面、HTML 报告打印为 A4 PDF）",
              path="/usr/bin/chromium"),
         Tool("soffice", "libreoffice-calc-nogui", "LibreOffice 读回 XLSX 的测试（花名册、季度报告）"),
         Tool("pdftoppm", "poppler-utils", "打印出的 PDF 渲染核对（页面有内容、中文标题可提取）"),
@@ -76,7 +77,8 @@ def _apt_install(packages: list[str]) -> int:
     for argv in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *packages]):
         result = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=False)
         if result.returncode != 0:
-            print(f"apt-get 失败（{' '.join(argv[:2])}，退出码 {result.returncode}）；相关测试将被跳过。", flush=True)
+            print(f"apt-get 失败（{' '.join(argv[:2])}，退出码 {result.returncode}）；相关测试将被跳过。",
+                  flush=True)
             return result.returncode
     return 0
 

@@ -30,5 +30,7 @@ def check_golden(request, name: str, text: str) -> None:
     assert path.exists(), f"no golden file {path.name}: run pytest --update-golden and review it"
     want = path.read_text(encoding="utf-8")
     if text != want:
-        diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True), "golden", "now", n=1))
-        raise AssertionError(f"{name} differs from its golden file (pytest --update-golden if intended):\n{diff[:4000]}")
+        diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True),
+                                            "golden", "now", n=1))
+        raise AssertionError(f"{name} differs from its golden file (pytest --update-golden if intended):\n"
+                             f"{diff[:4000]}")

@@ -50,8 +50,8 @@ def admin_url() -> str:
         return explicit
     run_dir = os.environ.get(RUN_DIR_ENV)
     if not run_dir:
-        pytest.fail(f"neither {PG_ENV} nor {RUN_DIR_ENV} is set: tests/conftest.py did not reserve a server folder",
-                    pytrace=False)
+        pytest.fail(f"neither {PG_ENV} nor {RUN_DIR_ENV} is set: "
+                    "tests/conftest.py did not reserve a server folder", pytrace=False)
     from zhiben_training.errors import ZhibenError
     from zhiben_training.registry.local_server import start_local_server
 

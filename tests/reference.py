@@ -29,8 +29,8 @@ def reference_path(name: str) -> Path:
     """The path of one reference text; fails the calling test when it is not there."""
     path = reference_dir() / name
     if not path.is_file():
-        pytest.fail(f"reference text {name} not found at {path}: put the shared reference beside the repository "
-                    f"(../shared/reference) or point {REFERENCE_ENV} at its folder", pytrace=False)
+        pytest.fail(f"reference text {name} not found at {path}: put the shared reference beside the "
+                    f"repository (../shared/reference) or point {REFERENCE_ENV} at its folder", pytrace=False)
     return path
 
 

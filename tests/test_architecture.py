@@ -67,7 +67,8 @@ def _exception_classes() -> list[tuple[Path, ast.ClassDef]]:
     known = {name for name, value in vars(builtins).items()
              if isinstance(value, type) and issubclass(value, BaseException)} | set(errors.__all__)
     classes = [(path, node) for path in sorted(PACKAGE.rglob("*.py"))
-               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.ClassDef)]
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.ClassDef)]
     found: dict[int, tuple[Path, ast.ClassDef]] = {}
     while True:
         new = {id(node): (path, node) for path, node in classes if id(node) not in found and any(

@@ -19,7 +19,8 @@ def test_where_without_a_setting_names_the_default_and_how_to_reach_the_demo(tmp
     assert main(["db", "where"]) == 0
     out = capsys.readouterr()
     assert out.out.strip() == f"sqlite:///{tmp_path / 'home' / 'registry.sqlite'}"
-    assert "默认位置" in out.err and 'export ZHIBEN_DB_URL="sqlite:///$PWD/demo-out/registry.sqlite"' in out.err
+    assert ("默认位置" in out.err
+            and 'export ZHIBEN_DB_URL="sqlite:///$PWD/demo-out/registry.sqlite"' in out.err)
 
 
 def test_status_on_an_empty_registry_names_it_and_how_to_reach_the_demo(tmp_path, monkeypatch, capsys):

@@ -69,9 +69,11 @@ def test_the_round_has_completers_and_all_four_enterprise_types_appear(demo):
     assert done > 0 and done == passed  # the make-up training gave those who passed their hours
     with open_registry(f"sqlite:///{out / 'registry.sqlite'}") as registry:
         status = registry.status(round_id="2026-principal", today=dt.date(2026, 11, 28))
-    examined = status[status["person_id"].isin([p.name for p in CourseRoot(out / "assessments").variants_dir(PRINCIPAL_A).iterdir()])]
+    examined = status[status["person_id"].isin(
+        [p.name for p in CourseRoot(out / "assessments").variants_dir(PRINCIPAL_A).iterdir()])]
     assert set(examined["enterprise_type"]) == {"勘察", "设计", "施工", "监理"}
-    assert set(status.loc[status["status"] == "completed", "enterprise_type"]) == {"勘察", "设计", "施工", "监理"}
+    assert (set(status.loc[status["status"] == "completed", "enterprise_type"])
+            == {"勘察", "设计", "施工", "监理"})
     assert "勘察 0、设计 0、施工 0、监理 0" not in result.stdout
 
 
@@ -79,7 +81,8 @@ def test_the_exams_fall_in_the_quarter_the_demo_reports(demo):
     out, result = demo
     with open_registry(f"sqlite:///{out / 'registry.sqlite'}") as registry:
         taken = registry.assessment_results(round_id="2026-principal")
-    mine = taken[taken["person_id"].isin([p.name for p in CourseRoot(out / "assessments").variants_dir(PRINCIPAL_A).iterdir()])]
+    mine = taken[taken["person_id"].isin(
+        [p.name for p in CourseRoot(out / "assessments").variants_dir(PRINCIPAL_A).iterdir()])]
     days = set(pd.to_datetime(mine["taken_date"]).dt.date)
     assert days == {dt.date(2026, 6, 26)}  # a fixed date in Beijing time, never the wall clock
     assert (out / "reports" / "quarterly" / "quarterly-2026Q2.xlsx").exists()
@@ -92,5 +95,6 @@ def test_the_demo_leaves_the_hand_in_zips_it_collected_and_says_how_to_reach_its
     out, result = demo
     for aid in (PRINCIPAL_A, SAFETY_C):
         names = zipfile.ZipFile(out / f"交回的答卷-{aid}.zip").namelist()
-        assert sorted(names) == sorted(p.name for p in (out / "handin" / aid).glob("*.ipynb")) and len(names) == 20
+        assert (sorted(names) == sorted(p.name for p in (out / "handin" / aid).glob("*.ipynb"))
+                and len(names) == 20)
     assert f"export ZHIBEN_DB_URL=sqlite:///{(out / 'registry.sqlite').resolve()}" in result.stdout

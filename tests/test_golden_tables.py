@@ -33,7 +33,8 @@ def test_the_criteria_list(capsys, request):
 
 
 def test_a_round_status_summary(capsys, request, tiny_registry):
-    text = _out(capsys, ["status", "--round", "2026-principal", "--today", "2026-11-30", "--db", tiny_registry])
+    text = _out(capsys, ["status", "--round", "2026-principal", "--today", "2026-11-30",
+                         "--db", tiny_registry])
     check_golden(request, "status-2026-principal.txt", text)
 
 

@@ -63,7 +63,8 @@ def test_the_trainer_shows_session_hours_and_the_self_study_section_shows_the_wh
     assert "zhiben hub hours --course 考核 --dir 培训场 --round 2026-principal --import" in trainer
     assert "配置规则，非法定学时标准" in trainer and "zhiben status" in trainer
     study = text.split("## 自学的安全管理人员", 1)[1].split("\n## ", 1)[0]
-    assert "zhiben lessons open" in study and "--copy-only" in study and "错题本" in study and "模拟练习" in study
+    assert ("zhiben lessons open" in study and "--copy-only" in study and "错题本" in study
+            and "模拟练习" in study)
     assert "zhiben hub hours" in study  # where a self-studying learner's session hours come from
     assert "计算内核自行运行不算操作" in trainer  # the printed rule says what an action is
     assert "zhiben lessons practice-set --course 考核" in text
@@ -114,7 +115,8 @@ def test_the_readme_walkthrough_runs_in_order_on_the_demo_output(walkthrough):
             )
             outputs.append(result.stdout)
     finally:  # the zhiben db serve block leaves no server behind, also when it failed half-way
-        subprocess.run(["zhiben", "db", "serve", "--stop"], cwd=work, env=env, capture_output=True, check=False)
+        subprocess.run(["zhiben", "db", "serve", "--stop"], cwd=work, env=env,
+                       capture_output=True, check=False)
     said = "\n".join(outputs)
     # the administrator's commands read the demo's registry, the very line the demo printed
     url = f"sqlite:///{(work / 'demo-out' / 'registry.sqlite').resolve()}"

@@ -11,12 +11,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _skip(nodeid: str, reason: str):
-    return SimpleNamespace(nodeid=nodeid, longrepr=(nodeid.split("::")[0], 1, f"Skipped: {reason}"), skipped=True)
+    return SimpleNamespace(nodeid=nodeid,
+                           longrepr=(nodeid.split("::")[0], 1, f"Skipped: {reason}"), skipped=True)
 
 
 def test_a_missing_tool_is_never_an_allowed_skip_and_is_counted_per_reason(monkeypatch):
     line = debian_tools.missing_line(debian_tools.TOOLS["soffice"])
-    reports = [_skip("tests/reports/test_roster.py::test_a", line), _skip("tests/reports/test_periodic.py::test_b", line),
+    reports = [_skip("tests/reports/test_roster.py::test_a", line),
+               _skip("tests/reports/test_periodic.py::test_b", line),
                _skip("tests/registry/test_store.py::test_postgres_statistics_are_fresh_after_a_bulk_load[sqlite]",
                      "PostgreSQL only: SQLite plans from its indexes")]
     groups = skip_report.group_skips(reports)
@@ -28,7 +30,8 @@ def test_a_missing_tool_is_never_an_allowed_skip_and_is_counted_per_reason(monke
 
 
 def test_an_allowed_reason_on_another_test_is_not_allowed():
-    other = _skip("tests/registry/test_store.py::test_something_else[sqlite]", "PostgreSQL only: SQLite plans from its indexes")
+    other = _skip("tests/registry/test_store.py::test_something_else[sqlite]",
+                  "PostgreSQL only: SQLite plans from its indexes")
     assert skip_report.group_skips([other])[0].allowed_because == ""
 
 
@@ -41,4 +44,5 @@ def test_every_allowed_skip_names_a_real_test_and_its_real_reason():
 
 def test_the_missing_tool_line_names_the_package_the_skipped_tests_and_the_install_command():
     line = debian_tools.missing_line(debian_tools.TOOLS["chromium"])
-    assert "Debian 软件包 chromium" in line and "浏览器测试" in line and "sudo apt-get install -y chromium" in line
+    assert ("Debian 软件包 chromium" in line and "浏览器测试" in line
+            and "sudo apt-get install -y chromium" in line)

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def imported_modules(*args: str) -> set[str]:
     """Every module ``python -m zhiben_training ARGS`` imports (from ``-X importtime`` on stderr)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "zhiben_training", *args],
                             capture_output=True, text=True, env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -99,7 +99,8 @@ def load_registry(ctx: DemoContext) -> list[str]:
     return [
         f"已载入：企业 {counts['enterprises']:,}、人员 {counts['people']:,}、签到 {counts['attendance']:,}、"
         f"继续教育 {counts['continuing_education']:,}、隐患 {counts['findings']:,} 条",
-        f"2026 年度轮次：{'、'.join(this_year)}" + (f"（本次新开设 {'、'.join(opened)}）" if opened else "（均已开设）"),
+        f"2026 年度轮次：{'、'.join(this_year)}"
+        + (f"（本次新开设 {'、'.join(opened)}）" if opened else "（均已开设）"),
     ]
 
 
@@ -152,7 +153,8 @@ def release_papers(ctx: DemoContext) -> list[str]:
         ctx.assignments[paper] = aid
         zips = exchange.release(ctx.course_root, aid)
         lines.append(f"{aid}（{round_id}）：{info['trainees']} 名考生（{by_type(chosen[round_id])}），"
-                     f"每卷 {info['items']} 题、满分 {info['max_score']:g} 分，每人一份不同的试卷；离线答卷包 {len(zips)} 个")
+                     f"每卷 {info['items']} 题、满分 {info['max_score']:g} 分，每人一份不同的试卷；"
+                     f"离线答卷包 {len(zips)} 个")
     ctx.outputs["考核课程目录（nbgrader）"] = ctx.course_root
     return lines
 
@@ -175,7 +177,8 @@ def simulate(ctx: DemoContext) -> list[str]:
         by_quality = pd.Series([s.quality for s in handed]).value_counts()
         hostile = "、".join(s.detail for s in handed if s.quality == "hostile")
         lines.append(f"{aid}：较好 {by_quality.get('good', 0)} 份、较差 {by_quality.get('weak', 0)} 份、"
-                     f"空白 {by_quality.get('blank', 0)} 份、恶意 {by_quality.get('hostile', 0)} 份（{hostile}）；"
+                     f"空白 {by_quality.get('blank', 0)} 份、"
+                     f"恶意 {by_quality.get('hostile', 0)} 份（{hostile}）；"
                      f"考场收回的答卷打包为 {handin_zip(ctx, aid).name}")
     return lines
 
@@ -200,7 +203,8 @@ def grade_and_import(ctx: DemoContext) -> list[str]:
         lines.extend(_grade_written(ctx, aid))
         result = import_results(ctx.course_root, aid, ctx.registry, round_id=round_id, actor=EXAMINER,
                                 reason="演示：2026 年度补考成绩导入")
-        lines.append(f"{aid}：导入登记库（合格分数线 {result.pass_mark:g}%，轮次设置）：新增 {len(result.new)} 人、"
+        lines.append(f"{aid}：导入登记库（合格分数线 {result.pass_mark:g}%，轮次设置）："
+                     f"新增 {len(result.new)} 人、"
                      f"变更 {len(result.changed)} 人、未变 {len(result.unchanged)} 人；"
                      f"人工评分逐题记入审计日志")
     return lines
@@ -233,7 +237,8 @@ def summarise(ctx: DemoContext) -> list[str]:
     lines: list[str] = [f"（状态按 {TODAY} 计算，即合成城市的“今天”；考试于 {EXAM_CLOSED_AT.date()} 举行）"]
     for paper, round_id in ROUNDS.items():
         aid = ctx.assignments[paper]
-        trainees = set(ctx.registry.assessment_results(round_id=round_id)["person_id"]) & set(exchange.variant_trainees(ctx.course_root, aid))
+        trainees = (set(ctx.registry.assessment_results(round_id=round_id)["person_id"])
+                    & set(exchange.variant_trainees(ctx.course_root, aid)))
         status = ctx.registry.status(round_id=round_id, today=TODAY)
         mine = status[status["person_id"].isin(trainees)]
         done = mine[mine["status"] == "completed"]
@@ -247,13 +252,16 @@ def summarise(ctx: DemoContext) -> list[str]:
         if len(waiting):
             lines.append(f"    考核合格、学时待补足：{'、'.join(waiting.sort_values('person_id')['name'])}")
         for row in failed.sort_values("person_id").itertuples():
-            lines.append(f"    不合格：{row.name}（{mask_id(row.person_id)}），{row.enterprise_type}，{row.enterprise_name}，"
+            lines.append(f"    不合格：{row.name}（{mask_id(row.person_id)}），"
+                         f"{row.enterprise_type}，{row.enterprise_name}，"
                          f"最好成绩 {row.best_score_pct:.0f}%")
     due = ctx.registry.renewals_due(days=90, today=TODAY)
-    lines.append(f"90 天内到期、需要延续的证书 {len(due)} 本，其中 {int(due['blocked'].sum())} 本存在不能延续的情形，"
+    lines.append(f"90 天内到期、需要延续的证书 {len(due)} 本，"
+                 f"其中 {int(due['blocked'].sum())} 本存在不能延续的情形，"
                  f"{int(due['needs_review'].sum())} 本有待核实的处罚记录")
     for row in due.sort_values(["days_left", "cert_no"]).head(5).itertuples():
-        reason = (f"；{row.blockers}" if row.blocked else "") + (f"；待核实：{row.to_review}" if row.needs_review else "")
+        reason = ((f"；{row.blockers}" if row.blocked else "")
+                  + (f"；待核实：{row.to_review}" if row.needs_review else ""))
         lines.append(f"    {row.cert_no} {row.name}：还有 {row.days_left} 天到期{reason}")
     lines.extend(_write_reports(ctx))
     lines.append(f"用 README 中的命令查看这个登记库：export ZHIBEN_DB_URL={ctx.db_url}")
@@ -270,7 +278,8 @@ def _write_reports(ctx: DemoContext) -> list[str]:
     quarterly = export_periodic(ctx.registry, reports / "quarterly", kind="quarterly", period=quarter,
                                 as_of=TODAY).export
     responses = pd.concat([responses_frame(ctx.course_root, aid) for aid in ctx.assignments.values()])
-    analysis, paths = write_item_analysis(responses, reports / "item-analysis", round_id="、".join(ROUNDS.values()),
+    analysis, paths = write_item_analysis(responses, reports / "item-analysis",
+                                          round_id="、".join(ROUNDS.values()),
                                           assignments=list(ctx.assignments.values()), min_n=5)
     chart = paths["chart"]
     ctx.outputs.update({
@@ -280,7 +289,8 @@ def _write_reports(ctx: DemoContext) -> list[str]:
     })
     alphas = "，".join(f"{r.paper} 卷 α = {r.cronbach_alpha:.2f}" for r in analysis.reliability.itertuples())
     return [f"花名册 {ROUNDS['A']}：{roster.rows} 人；季度报告 {quarter} 已写出；"
-            f"试题分析 {len(analysis.items)} 题（{alphas}），建议复核 {int(analysis.items['retire'].sum())} 题"]
+            f"试题分析 {len(analysis.items)} 题（{alphas}），"
+            f"建议复核 {int(analysis.items['retire'].sum())} 题"]
 
 
 # The steps in order, each with the title the CLI prints above its lines

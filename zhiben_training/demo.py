@@ -43,7 +43,8 @@ def run_demo(
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    ctx = steps.DemoContext(out_dir=out_dir, seed=seed, trainees_per_paper=trainees_per_paper, workers=workers)
+    ctx = steps.DemoContext(out_dir=out_dir, seed=seed, trainees_per_paper=trainees_per_paper,
+                            workers=workers)
     done: list[DemoStep] = []
     for number, (title, fn) in enumerate(steps.STEPS, start=1):
         step = DemoStep(number=number, title=title)

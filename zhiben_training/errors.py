@@ -12,7 +12,7 @@ and what to do next. The CLI turns it into that message and an exit code in one 
     ├── LessonInputError             a value typed into a lesson calculator or planner is unusable
     ├── RecordFormatError            an inspection record does not match the schema (names the field)
     ├── ImportValidationError        an import had bad rows; carries the per-row report, nothing written
-    ├── UnreadableFileError          an import file is unreadable as a whole (becomes an ImportValidationError)
+    ├── UnreadableFileError          an import file is unreadable as a whole (→ ImportValidationError)
     ├── RegistryError                the registry cannot do what was asked
     │   ├── NotFoundError            an id / USCC / round that does not exist
     │   └── RegistryBusyError        another writer holds the database; try again

@@ -111,5 +111,6 @@ def trainees_course(tmp_path: Path, ids: list[str], *, answer_form: str = "typed
     sandbox, the hardest case for the grader; ``"click"``: choice items read as data)."""
     root = tmp_path / "course"
     variants.generate(root, round_id=ROUND, paper="A", trainees=[{"id": i, "name": i} for i in ids],
-                     city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper, answer_form=answer_form)
+                     city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper,
+                     answer_form=answer_form)
     return root

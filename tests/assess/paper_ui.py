@@ -19,7 +19,8 @@ from zhiben_training.assess.exchange.handin import collect
 from zhiben_training.assess.papers.answer_state import LEVELS, REQUIREMENTS, SPEC_KEY, TRUEFALSE, answer_cells
 
 __all__ = ["WRITTEN", "answer_specs", "checked_wanted", "chromium_process", "click_key", "clicked_items",
-           "kill_chromium", "render_all_cells", "saved_notebook", "scores_both_ways", "visible_editors", "wait_ready"]
+           "kill_chromium", "render_all_cells", "saved_notebook", "scores_both_ways", "visible_editors",
+           "wait_ready"]
 
 WRITTEN = "主要负责人每月组织一次全面自查，建立隐患台账，整改一项销号一项。"
 _REQUIREMENT_OF = {"超规模": REQUIREMENTS[1], "危大": REQUIREMENTS[0], "一般": REQUIREMENTS[4]}
@@ -30,7 +31,8 @@ def chromium_process(tmp_path: Path, env: dict) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen([str(CHROMIUM), *CHROMIUM_ARGS, f"--remote-debugging-port={port}",
                              f"--user-data-dir={tmp_path / 'chromium-profile'}", "about:blank"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     _wait_for_server(f"http://127.0.0.1:{port}/json/version", proc, tmp_path / "no-log")
     return proc, f"http://127.0.0.1:{port}"
 
@@ -93,7 +95,8 @@ def click_key(page, item: dict, spec_values: dict) -> None:
     if kind == "single":
         page.locator(f".zb-{item_id} input[type=radio]").nth(spec_values[item_id].index(key)).check()
     elif kind == "truefalse":
-        page.locator(f".zb-{item_id} input[type=radio]").nth(TRUEFALSE.index("正确" if key else "错误")).check()
+        page.locator(f".zb-{item_id} input[type=radio]").nth(
+            TRUEFALSE.index("正确" if key else "错误")).check()
     elif kind == "multiple":
         for letter in key:
             page.locator(f".zb-{item_id}-{letter} input[type=checkbox]").check()
@@ -104,7 +107,8 @@ def click_key(page, item: dict, spec_values: dict) -> None:
         for work, want in key.items():
             assert want["level"] in LEVELS
             page.locator(f".zb-{item_id}-{work}-level select").select_option(label=want["level"])
-            page.locator(f".zb-{item_id}-{work}-req select").select_option(label=_REQUIREMENT_OF[want["level"]])
+            page.locator(f".zb-{item_id}-{work}-req select").select_option(
+                label=_REQUIREMENT_OF[want["level"]])
     elif kind == "ledger_read":  # read the table (filtered to the open items), then choose
         from playwright.sync_api import expect
 
@@ -113,7 +117,8 @@ def click_key(page, item: dict, spec_values: dict) -> None:
         table.scroll_into_view_if_needed()
         expect(table).to_contain_text("显示")  # the kernel redraws the filtered table
         page.locator(f".zb-{item_id}-overdue select").select_option(label=str(key["overdue_major"]))
-        page.locator(f".zb-{item_id}-channel label", has_text=key["lowest_channels"][0]).locator("input").check()
+        page.locator(f".zb-{item_id}-channel label",
+                     has_text=key["lowest_channels"][0]).locator("input").check()
 
 
 def checked_wanted(clicked: list[dict]) -> int:
@@ -141,7 +146,8 @@ def scores_both_ways(root: Path, assignment: str, trainee: str, browser_file: by
         if item["kind"] == "ledger_read":
             value = {"overdue_major": value["overdue_major"], "lowest_channel": value["lowest_channels"][0]}
         click(other, specs[item["item_id"]], value)
-    next(c for c in other.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "w01-answer").source = WRITTEN
+    next(c for c in other.cells
+         if c.metadata.get("nbgrader", {}).get("grade_id") == "w01-answer").source = WRITTEN
     got = {}
     name = f"{assignment}-{trainee}.ipynb"
     for way, data in (("browser", browser_file), ("data", json.dumps(other, ensure_ascii=False).encode())):
@@ -152,6 +158,7 @@ def scores_both_ways(root: Path, assignment: str, trainee: str, browser_file: by
         collect(course, assignment, source=inbox)
         assert run_autograde(course, None).ungraded == {}
         got[way] = scores(course)[trainee]
-        graded = json.loads((course / "autograded" / trainee / assignment / "paper.ipynb").read_text(encoding="utf-8"))
+        graded = json.loads(
+            (course / "autograded" / trainee / assignment / "paper.ipynb").read_text(encoding="utf-8"))
         assert "".join(answer_cells(graded)["w01-answer"]["source"]) == WRITTEN  # formgrader shows the text
     return got

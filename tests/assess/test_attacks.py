@@ -28,10 +28,12 @@ ATTACKS = {
           "answer_k01 = Yes()\nanswer_k02 = Yes()\nanswer_t01 = [Yes(), Yes()]",
     "STR": "class S(str):\n    def __eq__(self, other):\n        return True\n    __hash__ = str.__hash__\n"
            "answer_k01 = S('E')\nanswer_k02 = S('ABCDE')",
-    "REBIND": WRONG + "import builtins\nbuiltins.type = lambda *a: str\nbuiltins.isinstance = lambda *a: True\n"
+    "REBIND": WRONG + "import builtins\nbuiltins.type = lambda *a: str\n"
+              "builtins.isinstance = lambda *a: True\n"
               "from IPython.display import publish_display_data as p\n"
               "def _zb_record(item, name):\n"
-              f"    for v in 'ABCD':\n        p({{'{ANSWER_MIME}': {{'item': item, 'answered': True, 'value': v}}}})",
+              "    for v in 'ABCD':\n"
+              f"        p({{'{ANSWER_MIME}': {{'item': item, 'answered': True, 'value': v}}}})",
     "PATCH": WRONG + "import json, IPython.display as d\n"
              "json.dumps = lambda *a, **k: '\"A\"'\nd.publish_display_data = lambda *a, **k: None",
 }
@@ -67,7 +69,8 @@ def _forge(nb):
         if cell.metadata["nbgrader"]["grade_id"].endswith("-test"):
             score = cell.metadata["nbgrader"]["points"]
             cell.outputs = [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
-                             "data": {"text/plain": str(score), ANSWER_MIME: {"answered": True, "value": "A"}}}]
+                             "data": {"text/plain": str(score),
+                                      ANSWER_MIME: {"answered": True, "value": "A"}}}]
     return nb
 
 

@@ -35,7 +35,8 @@ def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_p
     assert main(["assess", "generate", *common, "--round", "2026-principal", "--paper", "A",
                  "--city", str(tmp_path / "city"), "--trainees", str(roster)]) == 0
     assert main(["assess", "release", *common, "-a", AID]) == 0
-    assert sorted(p.name for p in CourseRoot(course).offline_dir(AID).iterdir()) == [f"{AID}-R01.zip", f"{AID}-R02.zip"]
+    assert sorted(p.name for p in CourseRoot(course).offline_dir(AID).iterdir()) == \
+        [f"{AID}-R01.zip", f"{AID}-R02.zip"]
     released = CourseRoot(course).variant_notebook(AID, "R01").read_text(encoding="utf-8")
     record = json.loads(CourseRoot(course).key_file(AID, "R01").read_text(encoding="utf-8"))
     ledger = next(i for i in record["items"] if i["kind"] in ("ledger", "ledger_read"))

@@ -52,7 +52,8 @@ def attacked(tmp_path_factory):
             nb = json.loads(json.dumps(_clicked(root, tid)))
             for cell in nb["cells"]:
                 if cell["metadata"].get("nbgrader", {}).get("grade_id", "").endswith("-answer"):
-                    if cell["cell_type"] == "code" and cell["metadata"]["nbgrader"]["grade_id"] != "t02-answer":
+                    if cell["cell_type"] == "code" \
+                            and cell["metadata"]["nbgrader"]["grade_id"] != "t02-answer":
                         cell["outputs"] = []
             hand_in(inbox, tid, nb)
         elif tid == "EXTRA":  # trainee code cells after a click item try to rewrite the saved state

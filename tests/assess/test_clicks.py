@@ -53,7 +53,8 @@ def _keys(root, trainee):
 
 def _full(root, trainee):
     key = _keys(root, trainee)
-    values = {"k01": key["k01"].key, "k02": list(key["k02"].key), "k03": key["k03"].key, "t01": list(key["t01"].key)}
+    values = {"k01": key["k01"].key, "k02": list(key["k02"].key), "k03": key["k03"].key,
+              "t01": list(key["t01"].key)}
     code = {"t02": f"answer_t02 = {key['t02'].key!r}", "w01": "主要负责人对本单位安全生产工作全面负责。"}
     return values, code
 
@@ -94,7 +95,8 @@ def test_clicks_are_read_as_data_and_graded_without_a_kernel(click_course, score
     assert plan.steps == []  # nothing to run, so no kernel starts
     run_autograde(click_course, scorer)
     got = scores(click_course)
-    assert got["T001"]["k01-test"] == 2.0 and got["T001"]["k02-test"] == 2.0 and got["T001"]["k03-test"] == 1.0
+    assert got["T001"]["k01-test"] == 2.0 and got["T001"]["k02-test"] == 2.0 \
+        and got["T001"]["k03-test"] == 1.0
     assert got["T001"]["t01-test"] == 4.0 and got["T001"]["t02-test"] == 0.0  # t02 (code) not answered
     assert got["T002"]["k01-test"] == 0.0 and got["T002"]["k03-test"] == 0.0
 
@@ -139,7 +141,8 @@ def test_widgets_on_screen_read_back_as_clicked():
 
     pw.SPECS.update({
         "k01": {"item": "k01", "kind": "single", "values": ["A", "B"], "labels": ["A. 甲", "B. 乙"]},
-        "k02": {"item": "k02", "kind": "multiple", "values": ["A", "B", "C"], "labels": ["A. 甲", "B. 乙", "C. 丙"]},
+        "k02": {"item": "k02", "kind": "multiple", "values": ["A", "B", "C"],
+                "labels": ["A. 甲", "B. 乙", "C. 丙"]},
         "k03": {"item": "k03", "kind": "truefalse"},
         "t02": {"item": "t02", "kind": "classify_works", "works": ["W1", "W2"]},
         "w01": {"item": "w01", "kind": "text", "cell": "w01-text"}})
@@ -180,21 +183,28 @@ def test_offline_zip_carries_the_lab_plugin_and_the_trainee_settings(click_cours
     with zipfile.ZipFile(variants.release(click_course, AID)[0]) as zf:
         names = sorted(zf.namelist())
         top = sorted({n.split("/")[1] for n in names})
-        settings = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/"
+        settings = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyterlab-settings/"
+                                      "@jupyter-widgets/jupyterlab-manager/"
                                       "plugin.jupyterlab-settings"))
-        locale = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyterlab-settings/@jupyterlab/translation-extension/"
+        locale = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyterlab-settings/"
+                                    "@jupyterlab/translation-extension/"
                                     "plugin.jupyterlab-settings"))
         page = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyter-config/labconfig/page_config.json"))
-        plugin = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyter-data/labextensions/zhiben-paper/package.json"))
+        plugin = json.loads(zf.read(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyter-data/labextensions/"
+                                    "zhiben-paper/package.json"))
         launcher = zf.read(f"{AID}-T001/打开试卷.py").decode()
     assert f"{AID}-T001/打开试卷.py" in names and f"{AID}-T001/{AID}-T001.ipynb" in names
     assert settings == {"saveState": True} and locale == {"locale": "zh_CN"}
-    assert page == {"disabledExtensions": TRAINEE_DISABLED} and "@jupyterlab/debugger-extension" in TRAINEE_DISABLED
+    assert page == {"disabledExtensions": TRAINEE_DISABLED} \
+        and "@jupyterlab/debugger-extension" in TRAINEE_DISABLED
     assert plugin == json.loads((lab_plugin_dir() / "package.json").read_text())
-    assert all(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyter-data/labextensions/zhiben-paper/static/{f.name}" in names
+    assert all(f"{AID}-T001/{OFFLINE_SETTINGS}/jupyter-data/labextensions/"
+               f"zhiben-paper/static/{f.name}" in names
                for f in (lab_plugin_dir() / "static").iterdir())
-    assert '"JUPYTER_PATH", ".zhiben/jupyter-data"' in launcher and '"JUPYTER_CONFIG_PATH", ".zhiben/jupyter-config"' in launcher
-    assert OFFLINE_SETTINGS == ".zhiben" and top == [".zhiben", f"{AID}-T001.ipynb", "hazard_ledger.csv", "使用说明.txt", "打开试卷.py"]
+    assert '"JUPYTER_PATH", ".zhiben/jupyter-data"' in launcher \
+        and '"JUPYTER_CONFIG_PATH", ".zhiben/jupyter-config"' in launcher
+    assert OFFLINE_SETTINGS == ".zhiben" \
+        and top == [".zhiben", f"{AID}-T001.ipynb", "hazard_ledger.csv", "使用说明.txt", "打开试卷.py"]
 
 
 def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, scorer):
@@ -202,14 +212,17 @@ def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, sc
 
     values, code = _full(click_course, "T001")
     inbox = click_course.parent / "inbox"
-    hand_in(inbox, "T001", _answer(click_course, "T001", {**values, "k01": next(c for c in "ABCD" if c != values["k01"])}))
+    hand_in(inbox, "T001",
+            _answer(click_course, "T001", {**values, "k01": next(c for c in "ABCD" if c != values["k01"])}))
     collect(click_course, AID, source=inbox)
     run_autograde(click_course, scorer)
     [path] = write_feedback(click_course, AID, pass_mark=60.0)
     text = path.read_text(encoding="utf-8")
-    assert "张三" in text and "考生编号" in text and "总分" in text and "不合格" in text and "考核日期" in text
+    assert "张三" in text and "考生编号" in text and "总分" in text and "不合格" in text \
+        and "考核日期" in text
     assert "<li>" in text and "### " not in text and "@font-face" in text  # Markdown rendered, font embedded
-    assert "你的答案" in text and "<b>正确答案</b>" not in text and "应为" not in text and "No response" not in text
+    assert "你的答案" in text and "<b>正确答案</b>" not in text and "应为" not in text \
+        and "No response" not in text
     [path] = write_feedback(click_course, AID, pass_mark=15.0, show_answers=True)
     text = path.read_text(encoding="utf-8")
     assert "<b>正确答案</b>" in text and "合格" in text and "不合格" not in text
@@ -221,7 +234,8 @@ def test_the_hazard_task_reads_no_hazard_and_refuses_a_contradiction(click_cours
     nb = variant(click_course, "T001")
     spec = click_specs(nb)["t01-answer"]
     assert spec["values"][-1] == "none" and "4.1" in spec["values"] and len(spec["values"]) == 57 + 1
-    assert all(label.startswith(value) for value, label in zip(spec["values"][:-1], spec["labels"][:-1], strict=True))
+    assert all(label.startswith(value)
+               for value, label in zip(spec["values"][:-1], spec["labels"][:-1], strict=True))
     click(nb, spec, [])  # only "本现场没有重大事故隐患" ticked
     raw = json.loads(json.dumps(nb))
     cell = next(c for c in raw["cells"] if c["metadata"]["nbgrader"]["grade_id"] == "t01-answer")

@@ -45,4 +45,5 @@ def test_submissions_in_nbgrader_exchange_are_collected_with_receipts(course):
     assert [r.trainee_id for r in done] == ["T003"] and rejected == []
     stored = course / "submitted" / "T003" / AID / "paper.ipynb"
     assert done[0].sha256 == hashlib.sha256(stored.read_bytes()).hexdigest()
-    assert (course / "submitted" / "T003" / AID / "timestamp.txt").read_text().startswith("2026-03-01 02:00:00")
+    assert (course / "submitted" / "T003" / AID / "timestamp.txt").read_text().startswith(
+        "2026-03-01 02:00:00")

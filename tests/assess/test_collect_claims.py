@@ -39,7 +39,8 @@ def test_a_file_named_for_b_holding_a_s_paper_does_not_push_out_b_s_own_paper(co
     reasons = {r.source: r for r in rejected}
     assert set(reasons) == {f"a/{AID}-T002.ipynb", f"b/{AID}-T002.ipynb"}
     assert all("T002" in r.contested for r in rejected)
-    assert "文件名为考生 T002，元数据为考生 T001，只读单元格与考生 T001 的试卷相同" in reasons[f"a/{AID}-T002.ipynb"].reason
+    assert "文件名为考生 T002，元数据为考生 T001，只读单元格与考生 T001 的试卷相同" in \
+        reasons[f"a/{AID}-T002.ipynb"].reason
     assert "均未收取" in reasons[f"b/{AID}-T002.ipynb"].reason
 
     done, rejected = collect(course, AID, source=inbox, assign={f"b/{AID}-T002.ipynb": "T002"})
@@ -67,7 +68,8 @@ def test_a_paper_whose_metadata_names_someone_else_counts_for_nobody(course, tmp
     assert done == [] and "不一致" in rejected[0].reason and set(rejected[0].contested) == {"T002", "T003"}
 
 
-def test_collect_cli_reports_contested_files_in_chinese_and_takes_the_examiners_choice(course, tmp_path, capsys):
+def test_collect_cli_reports_contested_files_in_chinese_and_takes_the_examiners_choice(
+        course, tmp_path, capsys):
     inbox = tmp_path / "inbox"
     _write(inbox / "a" / f"{AID}-T002.ipynb", variant(course, "T001"))
     _write(inbox / "b" / f"{AID}-T002.ipynb", variant(course, "T002"))
@@ -103,7 +105,8 @@ def _bomb(path: Path, name: str, *, gib: int, declared: int) -> None:
     data = first + again * (gib * 16 - 1) + comp.flush()
     crc = zlib.crc32(bytes(declared))
     encoded = name.encode()
-    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), declared, len(encoded), 0)
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), declared,
+                        len(encoded), 0)
     central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(data), declared,
                           len(encoded), 0, 0, 0, 0, 0, 0)
     offset = len(local) + len(encoded) + len(data)

@@ -40,7 +40,8 @@ def test_nbgrader_list_finds_the_exchange_without_a_warning(course):
 
 
 @pytest.mark.parametrize(("name", "split"), [("乔志阳", ("乔", "志阳")), ("欧阳娜娜", ("欧阳", "娜娜")),
-                                             ("王五", ("王", "五")), ("Li Ming", ("Li Ming", "")), ("", ("", ""))])
+                                             ("王五", ("王", "五")), ("Li Ming", ("Li Ming", "")),
+                                             ("", ("", ""))])
 def test_chinese_names_split_into_surname_and_given_name(name, split):
     assert nbg.split_name(name) == split
     assert nbg.student_name(*split) == name
@@ -95,6 +96,6 @@ def test_a_course_root_from_before_the_stage_split_gets_a_config_whose_validate_
               "PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"
               "from nbgrader.apps import validateapp\n"
               "print(validateapp.Validator.__module__)\n")
-    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True,
-                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                            check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert result.stdout.strip() == "zhiben_training.assess.papers.validate"

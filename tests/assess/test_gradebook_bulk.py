@@ -33,7 +33,8 @@ def _graded(root, trainee: str, *, fraction: float, touched: bool) -> nbformat.N
             cell.source += "\n答"
         elif meta.get("grade") and cell.cell_type == "code":
             cell.outputs = [nbformat.v4.new_output(
-                "execute_result", {"text/plain": repr(round(float(meta["points"]) * fraction, 2))}, execution_count=1)]
+                "execute_result", {"text/plain": repr(round(float(meta["points"]) * fraction, 2))},
+                execution_count=1)]
     return nb
 
 

@@ -39,7 +39,8 @@ def test_honest_submissions_raise_no_tamper_finding_though_nbgrader_checksums_fl
         source = {c.name: c.checksum for c in gb.find_notebook("paper", AID).source_cells}
     flagged = set()
     for trainee in TRAINEES:
-        nb = json.loads((course / "submitted" / trainee["id"] / AID / "paper.ipynb").read_text(encoding="utf-8"))
+        nb = json.loads(
+            (course / "submitted" / trainee["id"] / AID / "paper.ipynb").read_text(encoding="utf-8"))
         from nbformat import from_dict
 
         for cell in from_dict(nb).cells:
@@ -57,7 +58,8 @@ def test_a_changed_test_cell_and_edited_points_are_reported_for_that_trainee_onl
     assert found == {("k02-test", "modified"), ("t01-test", "metadata")}
 
 
-def test_autograde_finds_the_same_tampering_while_grading_from_its_one_read_of_each_file(course, tmp_path, scorer):
+def test_autograde_finds_the_same_tampering_while_grading_from_its_one_read_of_each_file(
+        course, tmp_path, scorer):
     _submit_all(course, tmp_path, tamper_t002=True)
     summary = run_autograde(course, scorer)
     assert sorted(summary.graded) == ["T001", "T002", "T003"]
@@ -76,6 +78,7 @@ def test_feedback_shows_score_verdict_and_comment_but_no_key_file_or_hidden_test
     text = path.read_text(encoding="utf-8")
     assert "错误" in text and "第 1 题" in text and "0 / 2 分" in text
     record = json.loads((course / "keys" / AID / "T001.json").read_text(encoding="utf-8"))
-    secrets = [json.dumps(record, ensure_ascii=False)[:200], "_zb_record", SETUP_SOURCE[:60], "hazard_ledger.csv,",
+    secrets = [json.dumps(record, ensure_ascii=False)[:200], "_zb_record", SETUP_SOURCE[:60],
+               "hazard_ledger.csv,",
                json.dumps(next(i.key for i in paper.items if i.kind == "ledger"), ensure_ascii=False)]
     assert find_leaks(text, secrets) == []

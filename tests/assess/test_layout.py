@@ -120,8 +120,9 @@ def test_every_stage_writes_where_the_layout_says(course, tmp_path, scorer):
 
 def _graded_round(course: Path, tmp_path: Path, scorer, *, round_id: str, trainee: str) -> str:
     """Paper A generated for ``round_id`` with one trainee, handed in blank, graded, written item marked."""
-    info = variants.generate(course, round_id=round_id, paper="A", trainees=[{"id": trainee, "name": trainee}],
-                             city_dir=tmp_path / "city", base_seed=11, build=standin.build_paper, answer_form="typed")
+    info = variants.generate(course, round_id=round_id, paper="A",
+                             trainees=[{"id": trainee, "name": trainee}], city_dir=tmp_path / "city",
+                             base_seed=11, build=standin.build_paper, answer_form="typed")
     aid = info["assignment_id"]
     inbox = tmp_path / f"inbox-{round_id}"
     hand_in(inbox, trainee, answered(course, trainee, {}, assignment=aid))

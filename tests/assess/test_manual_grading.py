@@ -47,7 +47,8 @@ def _graded_template(city, tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("manual-course") / "course"
     first, second, third = city.people[:3]
-    variants.generate(root, round_id=ROUND, paper="A", trainees=[{"id": t, "name": t} for t in (first, second, third)],
+    variants.generate(root, round_id=ROUND, paper="A",
+                     trainees=[{"id": t, "name": t} for t in (first, second, third)],
                      city_dir=city.city_dir, base_seed=11, build=standin.build_paper, answer_form="typed")
     inbox = root.parent / "inbox"
     paper = variants.rebuild_paper(root, AID, first, build=standin.build_paper)
@@ -84,7 +85,8 @@ def _grade_cli(course: Path, trainee: str, item: str, score: str, *extra: str) -
 def test_answer_text_is_the_written_answer_the_trainee_handed_in(course, city):
     first, second, third = city.people[:3]
     assert nbg.answer_text(course, assignment_id=AID, student_id=first, grade_id="w01-answer") == WRITTEN
-    assert nbg.answer_text(course, assignment_id=AID, student_id=second, grade_id="w01-answer") == "请在此作答。"
+    assert nbg.answer_text(course, assignment_id=AID, student_id=second,
+                           grade_id="w01-answer") == "请在此作答。"
     with pytest.raises(AssessmentError, match="尚未自动评分"):
         nbg.answer_text(course, assignment_id=AID, student_id=third, grade_id="w01-answer")
     with pytest.raises(AssessmentError, match="没有评分单元 w09-answer"):
@@ -113,7 +115,8 @@ def test_grade_command_marks_a_written_answer_in_the_gradebook(course, city, cap
     out = capsys.readouterr().out
     assert f"已评分：{first} 第 w01 题" in out and "→ 4" in out and "满分 5" in out
     assert _grade(course, first, "w01-answer") == {"auto": None, "manual": 4.0, "score": 4.0,
-                                                    "needs_manual": False, "comment": "职责讲到了，缺少检查制度"}
+                                                    "needs_manual": False,
+                                                    "comment": "职责讲到了，缺少检查制度"}
     row = totals(course, AID).set_index("student_id").loc[first]
     assert row["score"] == 16.0 and row["needs_manual_grade"] == 0
 
@@ -168,7 +171,8 @@ def test_a_regrade_reaches_the_registry_audit_log_with_old_and_new_score(course,
     assert main(["assess", "import", *common, "--actor", "复核员乙", "--reason", "申诉复核改分"]) == 0
     out = capsys.readouterr().out
     assert "新增 0 人，变更 1 人，未变 1 人" in out
-    assert f"变更 {first}" in out and "16/17（合格） → 14/17（合格）" in out and "k01 人工改分 由 2 改为 0" in out
+    assert f"变更 {first}" in out and "16/17（合格） → 14/17（合格）" in out \
+        and "k01 人工改分 由 2 改为 0" in out
     audit = open_registry(url).audit_log(entity="assessment_result")
     appeal = audit[audit["actor"] == "复核员乙"]
     assert appeal["entity_key"].str.startswith(first).all()  # the untouched trainee is not re-audited
@@ -194,7 +198,8 @@ def test_a_recollected_hand_in_starts_without_the_earlier_manual_grade_and_the_a
     assert "17/17" in capsys.readouterr().out
 
     paper = variants.rebuild_paper(course, AID, first, build=standin.build_paper)
-    hand_in(tmp_path / "again", first, answered(course, first, {**standin.correct_answers(paper), "w01": "另交的一份。"}))
+    hand_in(tmp_path / "again", first,
+            answered(course, first, {**standin.correct_answers(paper), "w01": "另交的一份。"}))
     collect(course, AID, source=tmp_path / "again")
     assert main(["assess", "autograde", "--course", str(course), "-a", AID, "--workers", "1"]) == 0
     out = capsys.readouterr().out

@@ -42,7 +42,8 @@ def _paper(city, trainee="T001", paper="A", **options):
 
 def _visible_code(nb) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "code"
-            and not c.metadata.get("jupyter", {}).get("source_hidden") and not c.metadata.get("zhiben", {}).get("hidden")]
+            and not c.metadata.get("jupyter", {}).get("source_hidden")
+            and not c.metadata.get("zhiben", {}).get("hidden")]
 
 
 @pytest.mark.parametrize("paper", ["A", "C"])
@@ -77,10 +78,12 @@ def test_the_ledger_answer_is_checked_against_the_data(city):
     for trainee in ("T001", "T002", "T003", "T004"):
         built = _paper(city, trainee=trainee)
         t03 = next(i for i in built.items if i.item_id == "t03")
-        frame = pd.read_csv(io.BytesIO(built.data_files["hazard_ledger.csv"]), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.BytesIO(built.data_files["hazard_ledger.csv"]), dtype=str,
+                            keep_default_na=False)
         as_of = pd.Timestamp(t03.choices["as_of"])
         closed = frame["销号日期"] != ""
-        overdue = ((frame["隐患级别"] == "重大") & (pd.to_datetime(frame["整改期限"]) < as_of) & ~closed).sum()
+        overdue = ((frame["隐患级别"] == "重大") & (pd.to_datetime(frame["整改期限"]) < as_of)
+                   & ~closed).sum()
         rates = {c: round(100 * closed[frame["发现渠道"] == c].mean(), 1) for c in set(frame["发现渠道"])}
         lowest = sorted(c for c, r in rates.items() if r == min(rates.values()))
         assert t03.key["overdue_major"] == int(overdue) and t03.key["lowest_channels"] == lowest
@@ -111,7 +114,8 @@ def test_the_ledger_table_filters_and_its_choices_read_back(city, tmp_path, monk
         box = pw._live["t03"]
         filters, table = box.children[0].children, box.children[1]
         rows = len(pd.read_csv(tmp_path / "hazard_ledger.csv"))
-        assert f"显示 {rows} / {rows} 条" in table.value and "<th" in table.value and "隐患级别" in table.value
+        assert f"显示 {rows} / {rows} 条" in table.value and "<th" in table.value \
+            and "隐患级别" in table.value
         filters[2].value = "未销号"
         still_open = table.value.count("<tr>") - 1
         assert f"显示 {still_open} / {rows} 条" in table.value and still_open < rows
@@ -164,7 +168,8 @@ def test_a_paper_without_code_is_graded_with_no_kernel_at_all(no_code_course, sc
             t03 = next(i for i in keys["items"] if i["item_id"] == "t03")
             from types import SimpleNamespace
 
-            assert got[sub.trainee_id]["t03-test"] == score_item(SimpleNamespace(**t03), values["t03-test"][1])[0]
+            assert got[sub.trainee_id]["t03-test"] == \
+                score_item(SimpleNamespace(**t03), values["t03-test"][1])[0]
 
 
 def test_simulated_attacks_on_a_paper_without_code_are_deterministic(no_code_course, tmp_path):

@@ -20,7 +20,8 @@ def _structure(nb):
 def test_every_trainee_gets_the_same_cells_grade_ids_and_points_with_different_content(course):
     notebooks = [variant(course, t["id"]) for t in TRAINEES]
     assert len({json.dumps(_structure(nb)) for nb in notebooks}) == 1
-    prompts = {c.source for nb in notebooks for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "k01-prompt"}
+    prompts = {c.source for nb in notebooks for c in nb.cells
+               if c.metadata["nbgrader"]["grade_id"] == "k01-prompt"}
     keys = {json.dumps([i.key for i in paper_of(course, t["id"]).items]) for t in TRAINEES}
     assert len(prompts) == 3 and len(keys) == 3
 

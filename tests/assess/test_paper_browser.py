@@ -131,14 +131,19 @@ def test_a_paper_answered_by_clicking_scores_the_keys_count(paper_course, tmp_pa
     server, url, token = _lab(folder, settings, app, tmp_path / "lab.log")
     try:
         with server, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env,
+                                         headless=True)
             try:
-                page = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN").new_page()
-                clicked = _answer_by_clicking(page, url, token, name, folder / name, record, artifacts_dir, route)
+                page = browser.new_context(viewport={"width": 1280, "height": 1000},
+                                           locale="zh-CN").new_page()
+                clicked = _answer_by_clicking(page, url, token, name, folder / name, record, artifacts_dir,
+                                              route)
                 if route == "offline-zip":  # nbgrader's Validate tells the same truth as the check
                     shown = _validate(page, artifacts_dir, "validate-incomplete.png")
-                    assert "作答检查" in shown and "已作答 43 / 44 题" in shown and "未作答：第 44 题" in shown
-                    assert "Success" not in shown and "failed" not in shown and "全部题目均已作答" not in shown
+                    assert "作答检查" in shown and "已作答 43 / 44 题" in shown \
+                        and "未作答：第 44 题" in shown
+                    assert "Success" not in shown and "failed" not in shown \
+                        and "全部题目均已作答" not in shown
                 else:
                     _finish_typed_items(page)
                     shown = _validate(page, artifacts_dir, "validate-complete.png")
@@ -181,7 +186,8 @@ def test_a_paper_answered_by_clicking_scores_the_keys_count(paper_course, tmp_pa
         assert f"<b>{'不合格' if total < 60 else '合格'}</b></span>" in text
     assert "<li>" in text and "**（" not in text and "应为" not in text
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env,
+                                     headless=True)
         try:
             page = browser.new_context(viewport={"width": 1000, "height": 1300}, locale="zh-CN").new_page()
             page.goto(page_file.as_uri())

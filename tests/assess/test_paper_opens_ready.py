@@ -6,8 +6,8 @@ reopening shows every answer again (no repr text), and autograde gives the same 
 answers entered another way (written into the file as data, ``simulate.click``).
 
 Runs the unzipped offline paper with the zip's own settings only (the launcher's environment:
-``.zhiben/jupyterlab-settings/``, ``.zhiben/jupyter-data/`` with the paper's lab plugin, ``.zhiben/jupyter-config/``), the
-venv's overrides switched off by an empty app settings folder."""
+``.zhiben/jupyterlab-settings/``, ``.zhiben/jupyter-data/`` with the paper's lab plugin,
+``.zhiben/jupyter-config/``), the venv's overrides switched off by an empty app settings folder."""
 
 from __future__ import annotations
 
@@ -100,12 +100,15 @@ def _first_screen_text(page) -> str:
     toolbar = " ".join(page.locator(".jp-NotebookPanel-toolbar").first.inner_text().split())
     cells = page.evaluate("""() => { const out = [];
         for (const c of document.querySelectorAll('.jp-Notebook .jp-Cell')) {
-            const text = c.innerText.trim(); if (text) out.push(text); if (c.querySelector('.zb-k01')) break; }
+            const text = c.innerText.trim(); if (text) out.push(text); """
+                          """if (c.querySelector('.zb-k01')) break; }
         return out; }""")
-    return re.sub(r"\d\d:\d\d:\d\d", "hh:mm:ss", "\n".join([f"[菜单] {menus}", f"[工具栏] {toolbar}", *cells])) + "\n"
+    return re.sub(r"\d\d:\d\d:\d\d", "hh:mm:ss",
+                  "\n".join([f"[菜单] {menus}", f"[工具栏] {toolbar}", *cells])) + "\n"
 
 
-def test_a_principal_takes_the_a_paper_without_running_anything(paper_course, tmp_path, artifacts_dir, request):
+def test_a_principal_takes_the_a_paper_without_running_anything(
+        paper_course, tmp_path, artifacts_dir, request):
     from playwright.sync_api import sync_playwright
 
     root = paper_course
@@ -114,13 +117,16 @@ def test_a_principal_takes_the_a_paper_without_running_anything(paper_course, tm
     with zipfile.ZipFile(zipped) as zf:
         zf.extractall(tmp_path / "trainee")
     folder = tmp_path / "trainee" / f"{AID}-{TRAINEE}"
-    name, path = f"{AID}-{TRAINEE}.ipynb", tmp_path / "trainee" / f"{AID}-{TRAINEE}" / f"{AID}-{TRAINEE}.ipynb"
-    tracker = folder / ".zhiben/jupyterlab-settings/@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
+    name, path = f"{AID}-{TRAINEE}.ipynb", \
+        tmp_path / "trainee" / f"{AID}-{TRAINEE}" / f"{AID}-{TRAINEE}.ipynb"
+    tracker = folder / \
+        ".zhiben/jupyterlab-settings/@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True, exist_ok=True)
     tracker.write_text(_UNWINDOWED)
     (tmp_path / "no-overrides").mkdir()
     env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))}
-    saved_env = {k: os.environ.get(k) for k in ("JUPYTERLAB_SETTINGS_DIR", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
+    saved_env = {k: os.environ.get(k)
+                 for k in ("JUPYTERLAB_SETTINGS_DIR", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
     extra = _launcher_env(folder, tmp_path / "no-overrides")
     specs = answer_specs(json.loads(path.read_text(encoding="utf-8")))
     values = {item: spec.get("values") for item, spec in specs.items()}
@@ -141,12 +147,14 @@ def test_a_principal_takes_the_a_paper_without_running_anything(paper_course, tm
                 assert "Nbgrader" not in menus  # nothing of nbgrader's English panels for the trainee
                 check_golden(request, "paper-first-screen.txt", _first_screen_text(page))
                 listing = page.locator(".jp-DirListing-content").inner_text()
-                assert "使用说明.txt" in listing and "jupyter" not in listing  # the settings' dot-folder is hidden
+                # the settings' dot-folder is hidden
+                assert "使用说明.txt" in listing and "jupyter" not in listing
                 editors = visible_editors(page)
                 # No programming on the A paper: setup, answer widgets, the ledger table and grading
                 # cells show no code, and no item asks for any.
                 assert editors == [], editors
-                height = page.evaluate("document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').scrollHeight")
+                height = page.evaluate(
+                    "document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').scrollHeight")
                 print(f"A paper height at 1366×768: {height} px = {height / 768:.1f} screens "
                       f"(before: {HEIGHT_BEFORE / 768:.1f} screens)")
                 assert height <= HEIGHT_LIMIT, f"{height} px > {HEIGHT_LIMIT} px (half of {HEIGHT_BEFORE} px)"
@@ -171,7 +179,8 @@ def test_a_principal_takes_the_a_paper_without_running_anything(paper_course, tm
             assert report["missing"] == [] and report["unreadable"] == [] and report["total"] == 44
             cells = answer_cells(saved)
             assert read_item(saved, cells["w01-text"], specs["w01"]) == (True, WRITTEN, "")
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env,
+                                         headless=True)
             try:
                 page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
                 _open(page, url, token, name)

@@ -66,7 +66,8 @@ def test_a_manual_grade_in_the_gradebook_reaches_the_registry_audit_log(tmp_path
     audit = registry.audit_log(entity="assessment_result")
     mine = audit[audit["actor"] == "考核员甲"]
     assert {k.split("|")[0] for k in mine["entity_key"]} == {first, second}
-    reasons = mine.assign(person=mine["entity_key"].str.split("|").str[0]).groupby("person")["reason"].agg(set)
+    reasons = mine.assign(
+        person=mine["entity_key"].str.split("|").str[0]).groupby("person")["reason"].agg(set)
     assert reasons[first] == {"2026 年考核成绩；w01 人工评分 4 分（满分 5）"}
     assert reasons[second] == {"2026 年考核成绩；w01 人工评分 0 分（满分 5）"}
     # the synthetic city already holds their 2026 results: the import says what they were

@@ -23,16 +23,19 @@ HOSTILE_CODE = {
     "EXIT": "import os\nos._exit(3)",
     "OUTPUT": "print('x' * 30_000_000)",
     "MEMORY": "hog = bytearray(8 * 2**30)",
-    "PARENT": "import os, signal\nfor pid in (os.getppid(), 1):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
+    "PARENT": "import os, signal\nfor pid in (os.getppid(), 1):\n"
+              "    try:\n        os.kill(pid, signal.SIGKILL)\n"
               "    except OSError as exc:\n        print(type(exc).__name__)",
-    "FORK": "import os\nfor _ in range(200):\n    try:\n        os.fork() or os._exit(0)\n    except OSError:\n        break",
+    "FORK": "import os\nfor _ in range(200):\n    try:\n        os.fork() or os._exit(0)\n"
+            "    except OSError:\n        break",
 }
 HOSTILE_FILES = {
     "EMPTY": b"",
     "BINARY": bytes(range(256)) * 40,
     "JSON": b'{"cells": [',
     "V3": json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [
-        {"cells": [{"cell_type": "code", "input": "answer_k01 = 'A'", "language": "python", "outputs": []}]}]}).encode(),
+        {"cells": [{"cell_type": "code", "input": "answer_k01 = 'A'", "language": "python",
+                    "outputs": []}]}]}).encode(),
 }
 SURVIVES = {"MEMORY", "PARENT", "OUTPUT", "FORK"}  # the kernel lives on: later items still count
 
@@ -65,7 +68,8 @@ def hostile(tmp_path_factory):
 def test_the_batch_finishes_with_a_row_for_every_submission(hostile):
     root, summary = hostile
     got = scores(root)
-    assert sorted(got) == sorted(summary.graded) and len(got) == 1 + len(HOSTILE_CODE) + len(HOSTILE_FILES) + 1
+    assert sorted(got) == sorted(summary.graded) \
+        and len(got) == 1 + len(HOSTILE_CODE) + len(HOSTILE_FILES) + 1
     assert sum(v or 0 for v in got["GOOD"].values()) == 12.0
 
 
@@ -109,7 +113,8 @@ def _sha(path):
 
 
 @pytest.mark.skipif(not bwrap_available(), reason="bubblewrap is not usable on this machine")
-def test_a_submission_cannot_reach_the_gradebook_keys_sources_other_submissions_or_the_system(tmp_path, scorer):
+def test_a_submission_cannot_reach_the_gradebook_keys_sources_other_submissions_or_the_system(
+        tmp_path, scorer):
     root = trainees_course(tmp_path, ["SPY", "VICTIM"])
     inbox = tmp_path / "inbox"
     targets = {
@@ -166,10 +171,12 @@ def test_the_bundled_bubblewrap_runs_here():
 
     assert bwrap_executable() is not None
     bundled = str(bwrap_path())
-    assert subprocess.run([bundled, "--version"], capture_output=True, text=True).stdout.startswith("bubblewrap")
+    assert subprocess.run([bundled, "--version"], capture_output=True,
+                          text=True).stdout.startswith("bubblewrap")
     probe = subprocess.run([bundled, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "--as-pid-1",
                             "sh", "-c", "echo $$"], capture_output=True, text=True)
-    assert (probe.returncode, probe.stdout.strip()) == (0, "1")  # its own PID namespace, no system bwrap needed
+    # its own PID namespace, no system bwrap needed
+    assert (probe.returncode, probe.stdout.strip()) == (0, "1")
 
 
 def test_without_bubblewrap_grading_still_works_and_reports_its_weaker_guarantee(course, tmp_path, scorer):

@@ -33,9 +33,9 @@ class Graded:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    """Paper A of 2026-principal generated with the real paper builder for ten trainees of a tiny city, with the ledger
-    task's code option on: the attacks need a code item to live in (a paper without one is graded
-    with no kernel: ``test_no_code_paper``)."""
+    """Paper A of 2026-principal generated with the real paper builder for ten trainees of a tiny city,
+    with the ledger task's code option on: the attacks need a code item to live in (a paper without
+    one is graded with no kernel: ``test_no_code_paper``)."""
     from functools import partial
 
     from zhiben_training.assess.papers.paper import build_paper
@@ -97,7 +97,8 @@ def test_quality_counts_follow_the_arguments(generated, tmp_path, hostile, blank
 
 def test_hostile_kinds_are_taken_in_order_from_the_offset_and_wrap_around(generated, tmp_path):
     kinds = list(HOSTILE_KINDS)
-    handed = simulate_submissions(generated, AID, out_dir=tmp_path, seed=3, hostile=4, blank=0, hostile_offset=6)
+    handed = simulate_submissions(generated, AID, out_dir=tmp_path, seed=3, hostile=4, blank=0,
+                                  hostile_offset=6)
     hostile = [s for s in handed if s.quality == "hostile"]  # in trainee order
     assert [s.detail for s in hostile] == [kinds[(6 + n) % len(kinds)] for n in range(4)]
     assert [s.detail for s in hostile] == ["binary_file", "empty_file", "infinite_loop", "endless_sleep"]
@@ -122,7 +123,8 @@ def test_simulated_answers_are_python_not_json(generated, tmp_path):
     text = handed[0].path.read_text(encoding="utf-8")
     assert re.search(r"answer_t0\d = [\[{]", text)
     assert not re.search(r"= (true|false|null)\b", text)
-    variant = nbformat.read(variants.variant_dir(generated, AID, handed[0].trainee_id) / "paper.ipynb", as_version=4)
+    variant = nbformat.read(variants.variant_dir(generated, AID, handed[0].trainee_id) / "paper.ipynb",
+                            as_version=4)
     clicks = read_clicks(variant, handed[0].path.read_bytes())
     assert len(clicks) >= 3 and all(answered for answered, _, _ in clicks.values())
 
@@ -144,13 +146,15 @@ def test_good_submissions_score_higher_than_weak_ones(graded):
 
 def test_blank_submissions_score_zero_on_every_automatic_item(graded):
     scores = _item_scores(graded.root)
-    blank = scores[scores["student_id"].isin(graded.of("blank")) & ~scores["grade_id"].str.endswith("-answer")]
+    blank = scores[scores["student_id"].isin(graded.of("blank"))
+                   & ~scores["grade_id"].str.endswith("-answer")]
     assert len(blank) == len(_items_of_kind(graded.root, None)) and (blank["auto_score"] == 0).all()
 
 
 def _items_of_kind(root: Path, kind: str | None) -> set[str]:
     record = variants.load_keys(root, AID, TRAINEES[0])
-    return {i["item_id"] for i in record["items"] if i["kind"] != "written" and (kind is None or i["kind"] == kind)}
+    return {i["item_id"] for i in record["items"]
+            if i["kind"] != "written" and (kind is None or i["kind"] == kind)}
 
 
 # --- responses_frame --------------------------------------------------------------------------

@@ -46,7 +46,8 @@ ATTACKS = {**{f"X-{k}": v for k, v in HOSTILE_KINDS.items() if v},
 BROKEN_FILES = {**{f"Z-{k}": v for k, v in HOSTILE_FILES.items()}, "X-binary_file": bytes(range(256)) * 8,
                 "X-empty_file": b""}
 MODES = {"sandbox": {"use_bwrap": None}, "no-bwrap": {"use_bwrap": False, "allow_unsandboxed": True}}
-pytestmark = pytest.mark.slow  # whole grading runs of up to 20 papers, killed and rerun: not in `make test-fast`
+# whole grading runs of up to 20 papers, killed and rerun: not in `make test-fast`
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(params=sorted(MODES))
@@ -85,7 +86,8 @@ def _course(template: Path, tmp_path: Path, ids: list[str], *, slow: str = "", s
         if tid in BROKEN_FILES:
             hand_in(inbox, tid, BROKEN_FILES[tid])
             continue
-        answers = _honest_answers(root, tid) if tid in HONEST else standin.correct_answers(paper_of(root, tid))
+        answers = _honest_answers(root, tid) if tid in HONEST \
+            else standin.correct_answers(paper_of(root, tid))
         if tid in ATTACKS:
             answers["k02"] = ATTACKS[tid]
         if slow and (not slow_ids or tid in slow_ids):
@@ -217,7 +219,8 @@ def _kill_the_server_of_a_kernel_in_flight(run_tmp: Path, stop: threading.Event,
         for marker in markers:
             scratch = marker.parent
             if not killed:
-                kernel = next((p for p in psutil.process_iter(["cwd"]) if p.info["cwd"] == str(scratch)), None)
+                kernel = next((p for p in psutil.process_iter(["cwd"]) if p.info["cwd"] == str(scratch)),
+                              None)
                 if kernel is None:
                     continue  # the kernel has written its marker but is not listed yet
                 server = kernel.parent()
@@ -248,7 +251,8 @@ def test_killing_a_fork_server_mid_batch_costs_no_honest_point(template, tmp_pat
     assert scores(root) == {tid: baseline[tid] for tid in HONEST}
     starts = sum(log.read_text(encoding="utf-8").count("启动内核服务")
                  for log in (root / ".autograde" / "logs").glob("zygote-w*.log"))
-    assert starts >= 2 + 1  # two workers' servers, and the killed one restarted (the victim is early in the batch)
+    # two workers' servers, and the killed one restarted (the victim is early in the batch)
+    assert starts >= 2 + 1
     if mode.get("use_bwrap") is None:  # inside a namespace the kernel in flight died with its server: retried
         assert summary.retries >= 1
     assert _processes_under(run_tmp) == [] and list(run_tmp.iterdir()) == []
@@ -306,7 +310,8 @@ def test_a_kernel_that_never_starts_leaves_that_submission_ungraded_and_a_rerun_
         assert grading_status(root, AID)[victim]["status"] == "ungraded"
         before = len(sqlite_registry.audit_log())
         with pytest.raises(GradingIncompleteError) as refused:
-            import_results(root, AID, sqlite_registry, round_id=ROUND, actor="考官", reason="测试", pass_mark=6)
+            import_results(root, AID, sqlite_registry, round_id=ROUND, actor="考官", reason="测试",
+                           pass_mark=6)
         assert victim in refused.value.ungraded and UNGRADED_LABEL in str(refused.value)
         assert len(sqlite_registry.audit_log()) == before
         assert main(["assess", "autograde", "--course", str(root), "-a", AID, "--workers", "1"]) == 4
@@ -316,7 +321,8 @@ def test_a_kernel_that_never_starts_leaves_that_submission_ungraded_and_a_rerun_
     assert all(v["status"] == "graded" for v in grading_status(root, AID).values())
 
 
-def test_without_any_isolation_grading_is_refused_unless_the_examiner_allows_it(course, tmp_path, monkeypatch):
+def test_without_any_isolation_grading_is_refused_unless_the_examiner_allows_it(
+        course, tmp_path, monkeypatch):
     from zhiben_training.assess.grading import sandbox
     from zhiben_training.errors import AssessmentError
 
@@ -327,7 +333,8 @@ def test_without_any_isolation_grading_is_refused_unless_the_examiner_allows_it(
     collect(course, AID, source=inbox)
     with pytest.raises(AssessmentError, match="--allow-unsandboxed"):
         run_autograde(course, _scorer(), use_bwrap=False)
-    assert not (course / "autograded" / "T001").exists() and grading_status(course, AID)["T001"]["status"] == "pending"
+    assert not (course / "autograded" / "T001").exists() \
+        and grading_status(course, AID)["T001"]["status"] == "pending"
 
 
 # alone: the workers' clean-up (up to 40 s of documented waits) overran the 90 s bound twice in full
@@ -339,8 +346,8 @@ def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(templa
     root = _course(template, tmp_path, HONEST[:12], slow="import time\ntime.sleep(1.5)")
     folder = Path(tempfile.mkdtemp(prefix="zbt-", dir="/tmp"))
     env = {**os.environ, "TMPDIR": str(folder)}
-    proc = subprocess.Popen([sys.executable, "-m", "zhiben_training", "assess", "autograde", "--course", str(root),
-                             "-a", AID, "--workers", "2"], env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "zhiben_training", "assess", "autograde", "--course",
+                             str(root), "-a", AID, "--workers", "2"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 90
     while _graded_count(root) < 2 and time.monotonic() < deadline and proc.poll() is None:
@@ -356,7 +363,8 @@ def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(templa
     # machine (45 s failed once under `-n 2`). The loop ends as soon as all is gone and both workers have
     # logged their exit: a worker's folder can be gone while it is still on its way out.
     deadline = time.monotonic() + 90
-    while ((_processes_under(folder) or list(folder.iterdir()) or _worker_exits(root).count("工作进程退出") < 2)
+    while ((_processes_under(folder) or list(folder.iterdir())
+            or _worker_exits(root).count("工作进程退出") < 2)
            and time.monotonic() < deadline):
         time.sleep(0.1)
     exits = _worker_exits(root)
@@ -368,11 +376,12 @@ def test_nothing_is_left_running_or_on_disk_when_the_examiner_stops_a_run(templa
 
 def _worker_exits(root: Path) -> str:
     """The workers' logs, whose last line each is that worker's exit."""
-    return "".join(p.read_text(encoding="utf-8") for p in sorted((root / ".autograde" / "logs").glob("zygote-w*.log")))
+    return "".join(p.read_text(encoding="utf-8")
+                   for p in sorted((root / ".autograde" / "logs").glob("zygote-w*.log")))
 
 
-def test_a_worker_that_fails_every_submission_does_not_drain_the_queue(template, tmp_path, run_tmp, monkeypatch,
-                                                                       baseline):
+def test_a_worker_that_fails_every_submission_does_not_drain_the_queue(template, tmp_path, run_tmp,
+                                                                       monkeypatch, baseline):
     """Worker 1 cannot grade at all (its kernels never start); worker 0 grades everything."""
     root = _course(template, tmp_path, HONEST[:8])
     real = _supervisor.grade_one
@@ -405,18 +414,21 @@ def _kill_kernels_older_than(folder: Path, seconds: float, *, timeout: float = 6
     raise AssertionError("no kernel to kill")
 
 
-def test_a_kernel_killed_from_outside_mid_answer_is_rerun_not_scored(template, tmp_path, run_tmp, mode, baseline):
+def test_a_kernel_killed_from_outside_mid_answer_is_rerun_not_scored(
+        template, tmp_path, run_tmp, mode, baseline):
     """The stop does not repeat in a fresh kernel, so it was the machine's: the trainee keeps every point."""
     ids = HONEST[:2]
     root = _course(template, tmp_path, ids, slow="import time\ntime.sleep(5)")  # k03 sleeps: legal, slow
     killed = []
-    thread = threading.Thread(target=lambda: killed.append(_kill_kernels_older_than(run_tmp, 2.5)), daemon=True)
+    thread = threading.Thread(target=lambda: killed.append(_kill_kernels_older_than(run_tmp, 2.5)),
+                              daemon=True)
     thread.start()
     summary = run_autograde(root, _scorer(), workers=1, **mode)
     thread.join(timeout=60)
     assert killed and summary.ungraded == {} and sorted(summary.graded) == ids
     assert scores(root) == {tid: baseline[tid] for tid in ids}
-    logs = "".join(p.read_text(encoding="utf-8") for p in (root / ".autograde" / "logs").glob("zygote-w*.log"))
+    logs = "".join(p.read_text(encoding="utf-8")
+                   for p in (root / ".autograde" / "logs").glob("zygote-w*.log"))
     assert "全新内核复跑：完整运行结束" in logs
 
 
@@ -424,7 +436,8 @@ def test_a_paper_that_runs_out_of_its_total_time_is_ungraded_never_scored(templa
     """No single cell over its limit, only the paper's total: that says nothing about the answers."""
     victim = HONEST[0]
     root = _course(template, tmp_path, [victim], slow="import time\ntime.sleep(2)")
-    summary = run_autograde(root, _scorer(), limits=Limits(wall_seconds=1.0, cell_seconds=10, address_space=2 * 2**30))
+    summary = run_autograde(root, _scorer(),
+                            limits=Limits(wall_seconds=1.0, cell_seconds=10, address_space=2 * 2**30))
     assert list(summary.ungraded) == [victim] and "总时限" in summary.ungraded[victim]
     assert victim not in scores(root) and grading_status(root, AID)[victim]["status"] == "ungraded"
 
@@ -465,13 +478,15 @@ def test_two_grading_runs_at_once_never_share_a_sandbox_uid(template, tmp_path, 
     slow = _course(template, tmp_path / "slow", HONEST[:2], slow=_WAIT_FOR_GO)
     quick = _course(template, tmp_path / "quick", HONEST[2:3])
     folder = Path(tempfile.mkdtemp(prefix="zbt-", dir="/tmp"))  # the CLI run's work folders only
-    proc = subprocess.Popen([sys.executable, "-m", "zhiben_training", "assess", "autograde", "--course", str(slow),
-                             "-a", AID, "--workers", "1"], env={**os.environ, "TMPDIR": str(folder)},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, "-m", "zhiben_training", "assess", "autograde", "--course",
+                             str(slow), "-a", AID, "--workers", "1"],
+                            env={**os.environ, "TMPDIR": str(folder)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
     released: set[Path] = set()
 
     def waiting_kernels() -> list[Path]:  # os.walk: the run removes folders while we look
-        return [Path(d) for d, _, files in os.walk(folder) if "overlap-started" in files and Path(d) not in released]
+        return [Path(d) for d, _, files in os.walk(folder)
+                if "overlap-started" in files and Path(d) not in released]
 
     def release(work: Path) -> None:
         (work / "overlap-go").touch()
@@ -481,7 +496,8 @@ def test_two_grading_runs_at_once_never_share_a_sandbox_uid(template, tmp_path, 
         deadline = time.monotonic() + 120
         while not waiting_kernels() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(waiting_kernels()) == 1, proc.stdout.read().decode() if proc.poll() is not None else "no kernel"
+        assert len(waiting_kernels()) == 1, proc.stdout.read().decode() if proc.poll() is not None \
+            else "no kernel"
         [waiting] = waiting_kernels()  # a kernel of the CLI run is running the trainee's code now
         summary = run_autograde(quick, _scorer())
         assert proc.poll() is None and not (waiting / "overlap-gave-up").exists(), \
@@ -499,5 +515,6 @@ def test_two_grading_runs_at_once_never_share_a_sandbox_uid(template, tmp_path, 
         shutil.rmtree(folder, ignore_errors=True)
     assert summary.ungraded == {} and proc.returncode == 0, out
     assert scores(slow) == {tid: baseline[tid] for tid in HONEST[:2]}
-    logs = "".join(p.read_text(encoding="utf-8") for p in (slow / ".autograde" / "logs").glob("zygote-w*.log"))
+    logs = "".join(p.read_text(encoding="utf-8")
+                   for p in (slow / ".autograde" / "logs").glob("zygote-w*.log"))
     assert "复跑" not in logs and "内核未能启动" not in logs, logs  # no kernel of the slow run was stopped

@@ -101,7 +101,8 @@ def simulated_responses(city, n: int = 24) -> pd.DataFrame:
     """Real papers answered by simulated trainees of varying ability, scored by score_item."""
     rows = []
     for t in range(n):
-        paper = build_paper(round_id="2026-principal", paper="A", trainee_id=f"S{t:03d}", seed=3, city_dir=city)
+        paper = build_paper(round_id="2026-principal", paper="A", trainee_id=f"S{t:03d}",
+                            seed=3, city_dir=city)
         rng = np.random.default_rng(t)
         ability = t / n
         for item in paper.items:
@@ -114,7 +115,8 @@ def simulated_responses(city, n: int = 24) -> pd.DataFrame:
                 points = score_item(item, answer)[0]
             rows.append({"trainee_id": paper.trainee_id, "paper": "A", "item_id": item.item_id,
                          "source_question_id": item.source_question_id, "kind": item.kind,
-                         "answer": json.dumps(answer, ensure_ascii=False), "key": json.dumps(item.key, ensure_ascii=False),
+                         "answer": json.dumps(answer, ensure_ascii=False),
+                         "key": json.dumps(item.key, ensure_ascii=False),
                          "answer_original": bank_letters(item, answer) or "",
                          "points": points, "max_points": item.points})
     return pd.DataFrame(rows)
@@ -134,8 +136,8 @@ def test_analyze_command_prints_a_chinese_table_and_writes_csv_and_png(tiny_city
     csv = tmp_path / "responses.csv"
     simulated_responses(tiny_city, n=12).drop(columns=["answer_original"]).to_csv(csv, index=False)
     out = tmp_path / "out"
-    result = CliRunner().invoke(analyze_command, ["2026-principal", "--responses", str(csv), "--out", str(out),
-                                                  "--min-n", "2"])
+    result = CliRunner().invoke(analyze_command, ["2026-principal", "--responses", str(csv),
+                                                  "--out", str(out), "--min-n", "2"])
     assert result.exit_code == 0, result.output
     assert "难度p" in result.output and "Cronbach α" in result.output and "A 卷" in result.output
     table = pd.read_csv(out / "item_analysis.csv", encoding="utf-8-sig")
@@ -162,17 +164,20 @@ def test_analyze_is_reachable_as_zhiben_assess_analyze(tiny_city, tmp_path, caps
 
 
 def test_kr20_above_alpha_is_explained_by_their_different_items_and_scoring():
-    """Two objective items that agree, plus a 10-point task that does not: KR-20 > α, and the note says why."""
+    """Two objective items that agree, plus a 10-point task that does not: KR-20 > α, and the note says
+    why."""
     objective = [[1, 1], [1, 1], [0, 0], [0, 0], [1, 1], [0, 0]]
     task = [2, 9, 8, 1, 3, 7]
     frame = long_format(objective)
     for t, points in enumerate(task):
-        frame.loc[len(frame)] = {"trainee_id": f"T{t + 1}", "paper": "A", "item_id": "t01", "source_question_id": "t01",
-                                 "kind": "ledger", "answer": "", "key": "", "points": points, "max_points": 10}
+        frame.loc[len(frame)] = {"trainee_id": f"T{t + 1}", "paper": "A", "item_id": "t01",
+                                 "source_question_id": "t01", "kind": "ledger", "answer": "", "key": "",
+                                 "points": points, "max_points": 10}
     rel = item_analysis(frame, min_n=1).reliability.iloc[0]
     assert (rel["n_items"], rel["n_dichotomous"]) == (3, 2)
     assert rel["kr20"] == pytest.approx(1.0) and rel["kr20"] > rel["cronbach_alpha"]
-    assert "KR-20 只计 2 道客观题" in rel["note"] and "全部 3 道题" in rel["note"] and "并不矛盾" in rel["note"]
+    assert ("KR-20 只计 2 道客观题" in rel["note"] and "全部 3 道题" in rel["note"]
+            and "并不矛盾" in rel["note"])
     same = item_analysis(long_format(HAND), min_n=1).reliability.iloc[0]
     assert "全部为客观题" in same["note"] and same["kr20"] == pytest.approx(same["cronbach_alpha"])
 

@@ -85,7 +85,8 @@ def test_every_citation_names_an_article_that_exists_in_the_reference_text():
         source = [text for name, text in sections.items() if name in cite["document"]]
         assert len(source) == 1, f"{q['id']}: unknown document {cite['document']}"
         for article in re.split(r"[、至]", cite["article"]):
-            assert _article_found(article.strip(), source[0]), f"{q['id']}: {article} not in the reference text"
+            assert _article_found(article.strip(), source[0]), (
+                f"{q['id']}: {article} not in the reference text")
         item = cite.get("item", "")
         if re.fullmatch(r"\d+", item):
             assert f"{item}." in source[0], f"{q['id']}: item {item}"
@@ -147,8 +148,8 @@ def test_the_public_api_of_papers_scoring_and_analysis_is_pinned():
     from zhiben_training.assess.papers import scoring
     from zhiben_training.assess.results import analysis
 
-    assert sorted(papers.__all__) == ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed",
-                                      "score_item", "writes_code"]
+    assert sorted(papers.__all__) == ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper",
+                                      "paper_seed", "score_item", "writes_code"]
     assert "score_item" in scoring.__all__ and papers.score_item is scoring.score_item
     assert {"item_analysis", "plot_item_analysis", "ItemAnalysis"} <= set(analysis.__all__)
 
@@ -159,19 +160,24 @@ def _question(qid: str) -> dict:
 
 def test_questions_on_37_articles_17_and_21_are_unverified_as_the_reference_marks_them():
     """regulations.md 2.1: 第十七条 and 第二十一条 are "partially verified" (one summary page, which gives no
-    article numbers; the other paragraphs from memory), so the article and paragraph cited are not verified."""
+    article numbers; the other paragraphs from memory), so the article and paragraph cited are not
+    verified."""
     ref = reference_text(REGULATIONS)
     assert ("`[partially verified: first sentence and third paragraph seen on the same 233.com page; "
             "second paragraph from memory]`") in ref
-    assert "`[partially verified: second paragraph seen on the 233.com page; first paragraph from memory]`" in ref
+    assert ("`[partially verified: second paragraph seen on the 233.com page; first paragraph from memory]`"
+            in ref)
     assert "`[verified: https://s.233.com 危大工程施工现场 summary page; article number from memory]`" in ref
     for qid in ("WD-37-007", "WD-37-008", "WD-37-009"):
         q = _question(qid)
         assert q["status"] == "unverified" and "条款号未核实" in q["explanation"], qid
         assert q["citation"]["item"] == "", qid  # a paragraph number counted past a from-memory paragraph
-    for qid, seen in (("WD-37-007", "施工单位应当对危大工程施工作业人员进行登记，项目负责人应当在施工现场履职。"),
-                      ("WD-37-008", "施工单位应当按照规定对危大工程进行施工监测和安全巡视，发现危及人身安全的紧急情况，应当立即组织作业人员撤离危险区域。"),
-                      ("WD-37-009", "危大工程验收合格后，施工单位应当在施工现场明显位置设置验收标识牌，公示验收时间及责任人员。")):
+    for qid, seen in (("WD-37-007", "施工单位应当对危大工程施工作业人员进行登记，"
+                                    "项目负责人应当在施工现场履职。"),
+                      ("WD-37-008", "施工单位应当按照规定对危大工程进行施工监测和安全巡视，"
+                                    "发现危及人身安全的紧急情况，应当立即组织作业人员撤离危险区域。"),
+                      ("WD-37-009", "危大工程验收合格后，施工单位应当在施工现场明显位置设置验收标识牌，"
+                                    "公示验收时间及责任人员。")):
         assert seen in ref and f"“{seen}”" in _question(qid)["explanation"], qid
 
 
@@ -185,9 +191,11 @@ def test_the_article_16_question_quotes_only_what_the_standard_says():
 
 def test_the_2024_scaffold_question_rests_on_the_2024_text_alone():
     """2022 第七条 is "partially verified … lightly paraphrased …; article number from memory": a verified
-    question may not quote it as the 2022 wording; the key follows from 2024 第七条 (verified, three items)."""
+    question may not quote it as the 2022 wording; the key follows from 2024 第七条 (verified, three
+    items)."""
     ref = reference_text(REGULATIONS)
-    assert "lightly paraphrased, in an exam explanation at https://news.xuetian.cn/anquan/shiti-detail/786227; article number from memory]" in ref
+    assert ("lightly paraphrased, in an exam explanation at "
+            "https://news.xuetian.cn/anquan/shiti-detail/786227; article number from memory]" in ref)
     q = _question("CR-7-007")
     assert q["status"] == "verified" and q["answer"] is False
     assert "2022版“" not in q["stem"]

@@ -71,7 +71,8 @@ def test_real_papers_grade_to_full_automatic_marks_through_nbgrader(tiny_city, t
                 if not answers[item_id].endswith('= "Z"'):
                     key, kind = keys[item_id].key, keys[item_id].kind
                     if kind == "ledger_read":  # the ledger read as a table: count and channel chosen
-                        key = {"overdue_major": key["overdue_major"], "lowest_channel": key["lowest_channels"][0]}
+                        key = {"overdue_major": key["overdue_major"],
+                               "lowest_channel": key["lowest_channels"][0]}
                     click(nb, specs[gid], _classify_click(key) if kind == "classify_works" else key)
             elif gid.endswith("-answer") and item_id in answers:
                 cell.source = answers[item_id]

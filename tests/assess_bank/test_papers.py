@@ -118,14 +118,16 @@ def test_released_fields_never_contain_a_task_key(tiny_city):
 
 
 def test_the_site_narrative_does_not_quote_the_criteria_it_asks_for(tiny_city):
-    clauses = {c for crit in criteria("2024") for c in re.split(r"[，；。：、（）“”]", crit.text) if len(c) >= 12}
+    clauses = {c for crit in criteria("2024")
+               for c in re.split(r"[，；。：、（）“”]", crit.text) if len(c) >= 12}
     seen_hazards = 0
     for trainee in [f"T{i:03d}" for i in range(15)]:
         t01 = next(i for i in paper_for(tiny_city, trainee).items if i.item_id == "t01")
         seen_hazards += len(t01.key)
         leaked = [c for c in clauses if c in t01.prompt_md]
         assert not leaked, leaked
-        assert "site_id" not in t01.prompt_md and "works[" not in t01.prompt_md and "= true" not in t01.prompt_md
+        assert ("site_id" not in t01.prompt_md and "works[" not in t01.prompt_md
+                and "= true" not in t01.prompt_md)
     assert seen_hazards > 0
 
 

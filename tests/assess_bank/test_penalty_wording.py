@@ -1,4 +1,5 @@
-"""A question on a penalty article uses the article's own verb: "处" is a duty to fine, "可以处" a discretion."""
+"""A question on a penalty article uses the article's own verb: "处" is a duty to fine, "可以处" a
+discretion."""
 
 from __future__ import annotations
 

@@ -9,14 +9,16 @@ from zhiben_training.assess.papers.paper import PaperItem, score_item
 
 def item(kind: str, key, points: float = 2.0) -> PaperItem:
     return PaperItem(item_id="x01", kind=kind, prompt_md="", answer_var="answer_x01", answer_template="",
-                     points=points, key=key, source_question_id=None, citation="《中华人民共和国安全生产法》第九十四条")
+                     points=points, key=key, source_question_id=None,
+                     citation="《中华人民共和国安全生产法》第九十四条")
 
 
 SINGLE = item("single", "B", 1.0)
 MULTIPLE = item("multiple", ["A", "C", "D"])
 TRUEFALSE = item("truefalse", False, 1.0)
 HAZARDS = item("hazard_ids", ["5.3", "8.1", "10.2"], 15.0)
-CLASSIFY = item("classify_works", {"W1": {"level": "超规模", "hint": "专家论证"}, "W2": {"level": "一般", "hint": "专项施工方案"}}, 10.0)
+CLASSIFY = item("classify_works", {"W1": {"level": "超规模", "hint": "专家论证"},
+                                   "W2": {"level": "一般", "hint": "专项施工方案"}}, 10.0)
 LEDGER = item("ledger", {"as_of": "2026-06-30", "overdue_major": 3,
                          "closure_rate_by_channel": {"企业自查": 85.3, "督导检查": 100.0}}, 10.0)
 
@@ -80,9 +82,12 @@ def test_classify_gives_each_work_its_share_and_the_requirement_the_last_fifth()
 
 
 def test_ledger_splits_points_between_the_count_and_each_channel_rate():
-    assert score_item(LEDGER, {"overdue_major": 3, "closure_rate_by_channel": {"企业自查": 85.3, "督导检查": 100}})[0] == 10
-    assert score_item(LEDGER, {"overdue_major": "3", "closure_rate_by_channel": {"企业自查": "85.3%"}})[0] == 7
-    assert score_item(LEDGER, {"overdue_major": 2, "closure_rate_by_channel": {"企业自查": 0.853, "督导检查": 1.0}})[0] == 6
+    assert score_item(LEDGER, {"overdue_major": 3,
+                               "closure_rate_by_channel": {"企业自查": 85.3, "督导检查": 100}})[0] == 10
+    assert score_item(LEDGER, {"overdue_major": "3",
+                               "closure_rate_by_channel": {"企业自查": "85.3%"}})[0] == 7
+    assert score_item(LEDGER, {"overdue_major": 2,
+                               "closure_rate_by_channel": {"企业自查": 0.853, "督导检查": 1.0}})[0] == 6
     assert score_item(LEDGER, {"overdue_major": 3.5, "closure_rate_by_channel": {"企业自查": 86}})[0] == 0
 
 

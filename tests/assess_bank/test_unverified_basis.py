@@ -35,19 +35,25 @@ def _keys(node) -> set[str]:
 
 def test_the_reference_marks_the_figures_these_tasks_keep_out():
     ref = reference_text(REGULATIONS)
-    assert "| 16 | 超危大 起重机械安拆: 起重量 / 搭设总高度 / 基础标高 | ≥ 300 / ≥ 200 / ≥ 200 | kN / m / m (OR) | 31号 附件2 三(二) | M |" in ref
-    assert "| W2.6 | 六、暗挖工程：采用矿山法、盾构法、顶管法施工的隧道、洞室工程。 | from memory (same wording as W1.6) |" in ref
+    assert ("| 16 | 超危大 起重机械安拆: 起重量 / 搭设总高度 / 基础标高 | ≥ 300 / ≥ 200 / ≥ 200 | "
+            "kN / m / m (OR) | 31号 附件2 三(二) | M |" in ref)
+    assert ("| W2.6 | 六、暗挖工程：采用矿山法、盾构法、顶管法施工的隧道、洞室工程。"
+            " | from memory (same wording as W1.6) |" in ref)
     standards = measured_thresholds_data()["standards"]
-    assert {standards[i]["item"] for i in standards if standards[i]["status"] != "verified"} == {"6.3", "8.8", "10.1", "10.2", "15.2"}
+    assert ({standards[i]["item"] for i in standards if standards[i]["status"] != "verified"}
+            == {"6.3", "8.8", "10.1", "10.2", "15.2"})
 
 
 def test_no_t01_key_or_report_rests_on_an_unverified_figure(records):
-    """8.8, 10.2, 15.2 (and 10.1, 6.3) are judged against configured GB 5144 / JGJ 46 / wind values (未核实)."""
-    unverified_fields = {"clearance_to_structures_m", "group_horizontal_clearance_m", "group_vertical_clearance_m",
-                         "wind_force_beaufort", "wind_speed_m_s", "lighting_voltage_v"}
+    """8.8, 10.2, 15.2 (and 10.1, 6.3) are judged against configured GB 5144 / JGJ 46 / wind values
+    (未核实)."""
+    unverified_fields = {"clearance_to_structures_m", "group_horizontal_clearance_m",
+                         "group_vertical_clearance_m", "wind_force_beaufort", "wind_speed_m_s",
+                         "lighting_voltage_v"}
     dropped_ids = set()
     for record in records:
-        task = hazard_task(record, label_entities(record, np.random.default_rng(1)), np.random.default_rng(2), bank=BANK)
+        task = hazard_task(record, label_entities(record, np.random.default_rng(1)),
+                           np.random.default_rng(2), bank=BANK)
         stripped, _removed = without_unverified_basis(record)
         assert not unverified_fields & _keys(stripped), record["site_id"]
         assert all("未核实" not in n for f in find_hazards(stripped) for n in f.notes), record["site_id"]
@@ -67,7 +73,9 @@ def test_t02_lists_no_work_whose_level_an_unverified_entry_decides(records):
         by_label = {labels.works[w["work_id"]]: w for w in record["works"]}
         listed = [by_label[label] for label in task.key]
         seen_types |= {w["work_type"] for w in record["works"]}
-        assert all(w["work_type"] not in ("crane_installation", "tunnel", "demolition") for w in listed), record["site_id"]
+        assert all(w["work_type"] not in ("crane_installation", "tunnel", "demolition")
+                   for w in listed), record["site_id"]
         assert all(not classify_work(w).level_unverified for w in listed)
         assert "未核实" in task.prompt_md
-    assert {"crane_installation", "tunnel"} <= seen_types  # the sample city has both, so the exclusion was exercised
+    # the sample city has both, so the exclusion was exercised
+    assert {"crane_installation", "tunnel"} <= seen_types

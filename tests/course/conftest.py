@@ -16,7 +16,8 @@ COURSE = REPO / "course"
 @pytest.fixture(scope="session")
 def reference_text() -> str:
     """regulations.md + the Tianjin plan, whitespace removed; fails when a text is missing."""
-    return "".join(squash(reference.reference_text(name)) for name in (reference.REGULATIONS, reference.ACTION_PLAN))
+    return "".join(squash(reference.reference_text(name))
+                   for name in (reference.REGULATIONS, reference.ACTION_PLAN))
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,8 @@ def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float
                     return
         except OSError:
             time.sleep(0.5)
-    raise RuntimeError(f"the server did not answer within {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
+    raise RuntimeError(f"the server did not answer within {timeout}s:\n"
+                       f"{log.read_text(errors='replace')[-3000:]}")
 
 
 @contextlib.contextmanager
@@ -113,7 +114,8 @@ def voila(tmp_path):
     argv = [sys.executable, "-m", "voila", str(root / LESSON), "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", f"--token={token}"]
     url = f"http://127.0.0.1:{port}"
-    with _server(argv, cwd=root, status_url=f"{url}/voila/static/voila.js?token={token}", log=tmp_path / "voila.log"):
+    with _server(argv, cwd=root, status_url=f"{url}/voila/static/voila.js?token={token}",
+                 log=tmp_path / "voila.log"):
         yield {"url": url, "token": token}
 
 
@@ -124,13 +126,15 @@ def page(tmp_path, artifacts_dir, request):
 
     env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                     env=env, headless=True)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
             tab = context.new_page()
             yield tab
             if getattr(request.node, "failed", False):
-                tab.screenshot(path=str(artifacts_dir / f"{request.node.name[:40]}-failure.png"), full_page=True)
+                tab.screenshot(path=str(artifacts_dir / f"{request.node.name[:40]}-failure.png"),
+                               full_page=True)
         finally:
             browser.close()
 
@@ -141,16 +145,16 @@ def test_moving_the_depth_slider_from_4_9_to_5_0_m_turns_the_verdict_to_超规�
 
     verdict = page.locator(".zhiben-verdict .zhiben-level")
     verdict.wait_for(timeout=90_000)
-    page.wait_for_function("() => document.querySelector('.zhiben-verdict .zhiben-level')?.textContent === '危大'",
-                           timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.zhiben-verdict .zhiben-level')?.textContent"
+                           " === '危大'", timeout=30_000)
     before = verdict.text_content()
     slider = page.locator(".zhiben-slider-depth_m")
     slider.scroll_into_view_if_needed()
     assert slider.locator(".noUi-handle").first.get_attribute("aria-valuenow") == "4.9"
     slider.locator(".noUi-handle").first.focus()
     page.keyboard.press("ArrowRight")  # one step of 0.1 m
-    page.wait_for_function("() => document.querySelector('.zhiben-verdict .zhiben-level')?.textContent === '超规模'",
-                           timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.zhiben-verdict .zhiben-level')?.textContent"
+                           " === '超规模'", timeout=30_000)
     after = verdict.text_content()
     assert (before, after) == ("危大", "超规模")
     assert slider.locator(".noUi-handle").first.get_attribute("aria-valuenow") == "5.0"
@@ -178,7 +182,8 @@ def _move_depth_past_5_m(page) -> tuple[str, str]:
     slider.scroll_into_view_if_needed()
     slider.locator(".noUi-handle").first.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"() => document.querySelector('{level}')?.textContent === '超规模'", timeout=30_000)
+    page.wait_for_function(f"() => document.querySelector('{level}')?.textContent === '超规模'",
+                           timeout=30_000)
     return before, page.locator(level).text_content()
 
 

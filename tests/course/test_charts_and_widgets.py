@@ -54,7 +54,8 @@ def test_a_negative_income_shows_a_chinese_warning_instead_of_an_exception():
 def test_the_channel_chart_shows_major_hazards_in_their_own_panel():
     import pandas as pd
 
-    table = pd.DataFrame({"一般": [900, 300], "重大": [9, 3]}, index=pd.Index(["企业自查", "督导检查"], name="发现渠道"))
+    table = pd.DataFrame({"一般": [900, 300], "重大": [9, 3]},
+                         index=pd.Index(["企业自查", "督导检查"], name="发现渠道"))
     fig = charts.plot_channels(table)
     left, right = fig.axes
     assert right.get_title() == "其中：重大事故隐患"

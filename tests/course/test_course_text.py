@@ -81,7 +81,8 @@ def test_lesson_one_quotes_what_the_plan_asks_of_principals():
 
 
 def test_lesson_02_marks_what_rests_on_the_2022_text_from_memory():
-    """regulations.md 1.3: 2022 第五条 and 第十四–十六条 are "[from memory, unverified]", the article count too."""
+    """regulations.md 1.3: 2022 第五条 and 第十四–十六条 are "[from memory, unverified]", the article count
+    too."""
     from tests.reference import REGULATIONS
     from tests.reference import reference_text as regulations
     from zhiben_training.lessons.selfcheck import questions
@@ -96,5 +97,6 @@ def test_lesson_02_marks_what_rests_on_the_2022_text_from_memory():
     on_2022_numbers = [s for s in sentences if re.search(r"2022版第十[四五六]条|2022版.{0,6}条款数", s)]
     assert on_2022_numbers
     assert all("未核实" in s for s in on_2022_numbers), on_2022_numbers
-    explained = [q.explanation for q in questions("02") if "突涌" in q.explanation and "新增" in q.explanation]
+    explained = [q.explanation for q in questions("02")
+                 if "突涌" in q.explanation and "新增" in q.explanation]
     assert explained and all("未核实" in e for e in explained), explained

@@ -10,7 +10,8 @@ def test_articles_21_and_25_line_up_as_seven_pairs_in_order():
     rows = duties_side_by_side(law.duties())
     assert len(rows) == 7
     left, right = zip(*(tuple(r.values()) for r in rows), strict=True)
-    assert [item[:3] for item in left] == ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）"]
+    assert [item[:3] for item in left] == ["（一）", "（二）", "（三）", "（四）",
+                                           "（五）", "（六）", "（七）"]
     assert left[4].startswith("（五）组织建立并落实安全风险分级管控和隐患排查治理双重预防工作机制")
     assert right[5] == "（六）制止和纠正违章指挥、强令冒险作业、违反操作规程的行为；"
 

@@ -117,15 +117,16 @@ def test_a_text_table_keeps_short_columns_and_headers_on_one_line_and_shows_no_i
 
     from zhiben_training.lessons.widgets import text_table
 
-    frame = pd.DataFrame([{"情形": "某住宅地下车库基坑，开挖深度 5.0 m，周边有既有建筑物和地下管线。" * 2, "结果": "不正确",
-                           "规则引擎判定": "超规模"}])
+    frame = pd.DataFrame([{"情形": "某住宅地下车库基坑，开挖深度 5.0 m，周边有既有建筑物和地下管线。" * 2,
+                           "结果": "不正确", "规则引擎判定": "超规模"}])
     page = text_table(frame).to_html()
     rules: dict[str, str] = {}
     for selectors, props in re.findall(r"([^{}]+)\{([^}]*)\}", page.split("</style>")[0].split(">", 1)[1]):
         for sel in selectors.split(","):
             key = "th" if sel.strip().endswith(" th") else sel.strip().split("_", 2)[-1]
             rules[key] = rules.get(key, "") + props
-    assert "nowrap" not in rules["row0_col0"] and "nowrap" in rules["row0_col1"] and "nowrap" in rules["row0_col2"]
+    assert ("nowrap" not in rules["row0_col0"] and "nowrap" in rules["row0_col1"]
+            and "nowrap" in rules["row0_col2"])
     assert "nowrap" in rules["th"] and "row_heading" not in page
 
 
@@ -159,8 +160,10 @@ def test_the_learners_lab_is_chinese_and_has_no_nbgrader_panels_menu_or_validate
     lab = learner_lab(tmp_path)
     config = tmp_path.resolve() / ".zhiben-lab" / "config"
     assert lab.env["JUPYTER_CONFIG_PATH"].split(":") == [str(config), "/etc/elsewhere"]
-    disabled = json.loads((config / "labconfig" / "page_config.json").read_text(encoding="utf-8"))["disabledExtensions"]
-    for plugin in ("create-assignment", "formgrader", "course-list", "assignment-list", "validate-assignment", "menu"):
+    disabled = json.loads((config / "labconfig" / "page_config.json")
+                          .read_text(encoding="utf-8"))["disabledExtensions"]
+    for plugin in ("create-assignment", "formgrader", "course-list", "assignment-list",
+                   "validate-assignment", "menu"):
         assert disabled[f"@jupyter/nbgrader:{plugin}"] is True
     settings = tmp_path.resolve() / ".zhiben-lab" / "settings"
     assert lab.args == (f"--LabApp.app_settings_dir={settings}",)

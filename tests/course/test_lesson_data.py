@@ -67,7 +67,8 @@ def test_the_walked_site_has_findings_and_every_finding_lands_on_an_object(city,
 
 
 def test_marking_a_clean_object_as_a_hazard_is_wrong_and_says_so():
-    assert inspection.judge("works[0]", "5.4.2", {}) == ("不正确", "你选了 5.4.2；规则引擎判定：无重大事故隐患")
+    assert (inspection.judge("works[0]", "5.4.2", {})
+            == ("不正确", "你选了 5.4.2；规则引擎判定：无重大事故隐患"))
     assert inspection.judge("works[0]", None, {"works[0]": {"6.1"}}) == ("未作答", "作答后显示参考答案。")
     verdict, why = inspection.judge("works[0]", "6.1", {"works[0]": {"6.1", "4.4"}})
     assert verdict == "正确" and "4.4" in why
@@ -76,12 +77,15 @@ def test_marking_a_clean_object_as_a_hazard_is_wrong_and_says_so():
 def _ledger() -> pd.DataFrame:
     d = pd.Timestamp
     rows = [  # finding_id, district, level, channel, found, deadline, rectified, closed
-        ("F1", "和平区", "重大", "企业自查", d("2025-03-01"), d("2025-03-10"), d("2025-03-08"), d("2025-03-12")),
+        ("F1", "和平区", "重大", "企业自查", d("2025-03-01"), d("2025-03-10"),
+         d("2025-03-08"), d("2025-03-12")),
         ("F2", "和平区", "重大", "督导检查", d("2025-11-01"), d("2025-11-20"), d("2026-01-05"), None),
         ("F3", "河西区", "重大", "群众举报", d("2026-05-01"), d("2026-05-10"), None, None),
-        ("F4", "河西区", "一般", "企业自查", d("2026-05-02"), d("2026-05-05"), d("2026-05-04"), d("2026-05-06")),
+        ("F4", "河西区", "一般", "企业自查", d("2026-05-02"), d("2026-05-05"),
+         d("2026-05-04"), d("2026-05-06")),
     ]
-    cols = ["finding_id", "district", "level", "channel", "found_date", "deadline", "rectified_date", "closed_date"]
+    cols = ["finding_id", "district", "level", "channel", "found_date", "deadline",
+            "rectified_date", "closed_date"]
     frame = pd.DataFrame(rows, columns=cols)
     for c in cols[4:]:
         frame[c] = pd.to_datetime(frame[c])
@@ -90,7 +94,8 @@ def _ledger() -> pd.DataFrame:
 
 def test_ledger_overdue_counts_late_rectification_and_still_open_items():
     late = ledger.overdue(ledger.major(_ledger()), as_of="2026-06-01")
-    assert dict(zip(late["finding_id"], late["状态"], strict=True)) == {"F2": "逾期后整改", "F3": "逾期未整改"}
+    assert (dict(zip(late["finding_id"], late["状态"], strict=True))
+            == {"F2": "逾期后整改", "F3": "逾期未整改"})
     assert dict(zip(late["finding_id"], late["逾期天数"], strict=True)) == {"F2": 46, "F3": 22}
 
 

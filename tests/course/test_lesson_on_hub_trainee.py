@@ -1,6 +1,7 @@
 """A lesson on a hub trainee server (nbgrader's Validate plugin on, as papers need it): the lesson's
 own metadata hides the Validate button; the trainer's version of the same lesson shows it and its code.
-The same holds in ``make lab``, the authoring lab, which keeps every nbgrader panel. Apart from test_lessons_open_ready.py, whose module-wide browser would nest this one's."""
+The same holds in ``make lab``, the authoring lab, which keeps every nbgrader panel. Apart from
+test_lessons_open_ready.py, whose module-wide browser would nest this one's."""
 
 from __future__ import annotations
 
@@ -53,9 +54,11 @@ def _lab_with_lesson(tmp_path, disabled: dict):
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))}
     try:
-        with _server(argv, cwd=root, status_url=f"{url}/api/status?token={token}", log=tmp_path / "lab.log"), \
+        with _server(argv, cwd=root, status_url=f"{url}/api/status?token={token}",
+                     log=tmp_path / "lab.log"), \
                 sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                         env=env, headless=True)
             try:
                 page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
                 yield {"page": page, "url": url, "token": token}, name
@@ -69,7 +72,8 @@ def _lab_with_lesson(tmp_path, disabled: dict):
                 os.environ[key] = value
 
 
-def test_on_a_hub_trainee_server_a_lesson_hides_the_validate_button_that_a_paper_keeps(tmp_path, lesson_city_env,
+def test_on_a_hub_trainee_server_a_lesson_hides_the_validate_button_that_a_paper_keeps(tmp_path,
+                                                                                       lesson_city_env,
                                                                                        artifacts_dir):
     """The hub's trainee servers keep nbgrader's Validate plugin (papers need it): the lesson's own
     metadata (``zhiben.validate: false``, read by ready.js) hides the button; the trainer's version of
@@ -89,7 +93,8 @@ def test_on_a_hub_trainee_server_a_lesson_hides_the_validate_button_that_a_paper
         page.screenshot(path=str(artifacts_dir / "lesson02-hub-trainee-no-validate.png"))
 
 
-def test_in_make_lab_the_authoring_lab_keeps_nbgrader_but_a_lesson_shows_no_validate_button(tmp_path, lesson_city_env,
+def test_in_make_lab_the_authoring_lab_keeps_nbgrader_but_a_lesson_shows_no_validate_button(tmp_path,
+                                                                                            lesson_city_env,
                                                                                             artifacts_dir):
     """``make lab`` is the examiners' and trainers' authoring lab: every nbgrader plugin stays on (the
     Nbgrader menu with formgrader and Create Assignment), and a lesson opened there still shows no

@@ -29,7 +29,8 @@ LESSON_FILES = [lesson.filename for lesson in lessons()]
 def _execute(path: Path) -> dict:
     nb = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    client = NotebookClient(nb, timeout=150, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, timeout=150, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
     error = None
     try:
         client.execute()
@@ -50,7 +51,8 @@ def executed(tmp_path_factory, lesson_city_env) -> dict:
     total = round(time.perf_counter() - started, 1)
     timing = {"total_seconds": total, "lessons": {n: r["seconds"] for n, r in results.items()}}
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "course-execution.json").write_text(json.dumps(timing, ensure_ascii=False, indent=1), "utf-8")
+    (ARTIFACTS / "course-execution.json").write_text(json.dumps(timing, ensure_ascii=False, indent=1),
+                                                     "utf-8")
     return results
 
 
@@ -68,7 +70,8 @@ def test_a_lesson_executes_headless_without_errors(executed, name):
 
 
 def _widget_states(nb) -> list[dict]:
-    return [m["state"] for m in nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    return [m["state"]
+            for m in nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
             .get("state", {}).values()]
 
 
@@ -98,7 +101,8 @@ def _visible_text(nb) -> str:
     import re
 
     parts = [o.text for o in _outputs(nb, "stream")]
-    parts += [o.data.get("text/html", "") for o in _outputs(nb, "display_data") + _outputs(nb, "execute_result")
+    parts += [o.data.get("text/html", "")
+              for o in _outputs(nb, "display_data") + _outputs(nb, "execute_result")
               if "application/vnd.jupyter.widget-view+json" not in o.data]
     parts += [s["value"] for s in _widget_states(nb) if isinstance(s.get("value"), str)]
     parts += [s["description"] for s in _widget_states(nb) if isinstance(s.get("description"), str)]
@@ -112,5 +116,6 @@ def test_a_lesson_shows_no_field_name_or_english_statistic(executed, name):
 
     text = _visible_text(executed[name]["notebook"])
     assert not re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", text)  # depth_m, work_type, formwork_operation
-    english = re.findall(r"\b(?:count|mean|std|dtype|Name|proportion|excavation|removal|failed|SPECIAL)\b", text)
+    english = re.findall(r"\b(?:count|mean|std|dtype|Name|proportion|excavation|removal|failed|SPECIAL)\b",
+                         text)
     assert not english, english

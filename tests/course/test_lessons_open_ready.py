@@ -33,13 +33,15 @@ NAMES = [lesson.filename for lesson in course_notebooks()]
 
 
 ROUTES = [pytest.param("本机", id="local"),  # `zhiben lessons open`'s lab on the learner's own computer
-          pytest.param("考场", id="hub", marks=[pytest.mark.hub, pytest.mark.slow])]  # a trainee of a hub session
+          pytest.param("考场", id="hub",
+                       marks=[pytest.mark.hub, pytest.mark.slow])]  # a trainee of a hub session
 
 
 @pytest.fixture(scope="module", params=ROUTES)
 def learner(request, tmp_path_factory, lesson_city_env):
     """One learner's browser page on a route: ``url`` of their lab, ``folder`` of the lessons in it,
-    ``root`` (the lessons' folder on disk, where an export lands) and ``uid`` (who owns the learner's files)."""
+    ``root`` (the lessons' folder on disk, where an export lands) and ``uid`` (who owns the learner's
+    files)."""
     if not CHROMIUM.exists():
         pytest.skip("browser test needs Debian chromium at /usr/bin/chromium (apt-get install chromium)")
     base = tmp_path_factory.mktemp("learner")
@@ -56,7 +58,8 @@ def _browser(base: Path):
 
     env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(base / "fonts"))}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                     env=env, headless=True)
         try:
             yield browser
         finally:
@@ -81,12 +84,13 @@ def _local_lab(base: Path):
     port, token = _free_port(), secrets.token_hex(16)
     argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
-            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", *lab.args,
-            *(["--allow-root"] if os.geteuid() == 0 else [])]
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *lab.args, *(["--allow-root"] if os.geteuid() == 0 else [])]
     url = f"http://127.0.0.1:{port}"
     try:
         with _server(argv, cwd=root, status_url=f"{url}/api/status?token={token}", log=base / "lab.log"):
-            yield ({"url": url, "token": token, "folder": "", "root": root, "uid": os.geteuid()}, lambda page: None)
+            yield ({"url": url, "token": token, "folder": "", "root": root, "uid": os.geteuid()},
+                   lambda page: None)
     finally:
         for key, value in saved.items():
             if value is None:
@@ -166,8 +170,8 @@ def test_lesson_03_shows_the_engines_verdict_only_after_the_learners_prediction(
     assert "作答后在这里显示" in feedback.inner_text()
     assert "规则引擎判定" not in feedback.inner_text()
     page.locator(".widget-toggle-buttons").first.get_by_role("button", name="危大").click()
-    page.wait_for_function("() => [...document.querySelectorAll('.zhiben-live')].pop().innerText.includes('规则引擎判定')",
-                           timeout=30_000)
+    page.wait_for_function("() => [...document.querySelectorAll('.zhiben-live')].pop()"
+                           ".innerText.includes('规则引擎判定')", timeout=30_000)
     text = feedback.inner_text()
     assert re.search(r"危大\s+(一般|危大|超规模)\s+(正确|不正确)", text), text
     assert text.count("作答后显示") >= 1  # the scenarios not yet answered still hide theirs
@@ -185,7 +189,8 @@ def test_lesson_06_names_the_lowest_closure_district_only_after_the_learners_pic
     page.screenshot(path=str(artifacts_dir / f"lesson06-{_who(learner)}-district-answered.png"))
 
 
-def test_lesson_04s_fine_calculator_reads_50万_as_500000_元_and_refuses_words_in_chinese(learner, artifacts_dir):
+def test_lesson_04s_fine_calculator_reads_50万_as_500000_元_and_refuses_words_in_chinese(learner,
+                                                                                         artifacts_dir):
     page = _open_ready(learner, "04_法定职责与法律责任.ipynb")
     box = page.locator(".zhiben-income input")
     box.scroll_into_view_if_needed()

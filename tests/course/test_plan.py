@@ -53,7 +53,8 @@ def test_a_plan_missing_months_and_led_by_someone_else_gets_both_problems():
 
 
 @pytest.mark.parametrize("kwargs", [
-    {"year": 2019}, {"inspection_day": 0}, {"drill_months": (13,)}, {"duty_periods": ("圣诞节",)}, {"leader": " "},
+    {"year": 2019}, {"inspection_day": 0}, {"drill_months": (13,)},
+    {"duty_periods": ("圣诞节",)}, {"leader": " "},
 ])
 def test_impossible_input_is_a_user_error(kwargs):
     with pytest.raises(LessonInputError):
@@ -117,6 +118,7 @@ def test_the_duty_periods_are_ticked_in_check_boxes_not_a_ctrl_click_list():
     box = year_plan_builder(choices)
     assert not any(isinstance(c, w.SelectMultiple) for c in box.children)
     ticks = box.children[5].children[1].children
-    assert [t.description for t in ticks] == [str(p) for p in DUTY_PERIODS] and choices["duty_periods"] == tuple(DUTY_PERIODS)
+    assert ([t.description for t in ticks] == [str(p) for p in DUTY_PERIODS]
+            and choices["duty_periods"] == tuple(DUTY_PERIODS))
     ticks[0].value = False
     assert choices["duty_periods"] == tuple(DUTY_PERIODS)[1:]

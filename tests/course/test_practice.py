@@ -44,7 +44,8 @@ def _exam_questions(course: Path) -> set[str]:
     keys = CourseRoot(course).keys_dir(assignment_id("2026-safety", "C"))
     for path in keys.glob("*.json"):
         if path.name != "manifest.json":
-            ids |= {i["source_question_id"] for i in json.loads(path.read_text())["items"] if i["source_question_id"]}
+            ids |= {i["source_question_id"] for i in json.loads(path.read_text())["items"]
+                    if i["source_question_id"]}
     return ids
 
 
@@ -89,7 +90,7 @@ _SESSION = textwrap.dedent("""
         shown.append({"id": q.id, "feedback": box.zhiben["feedback"].value})
     panel.zhiben["finish"].click()
     print(json.dumps({"shown": shown, "summary": panel.zhiben["summary"].value}, ensure_ascii=False))
-""")
+""")  # noqa: E501 - a line of the script the learner's process runs: a string, not breakable
 
 
 def _session(folder: Path, mode: str, plan: dict) -> dict:
@@ -107,7 +108,8 @@ def test_the_mistake_book_carries_wrong_answers_into_the_next_session_and_only_t
     first = _session(folder, "全部题目", {})
     ids = [q["id"] for q in first["shown"]]
     assert len(ids) == 4 and "依据：" in first["shown"][0]["feedback"]
-    assert not (folder / MISTAKES_FILE).exists() or json.loads((folder / MISTAKES_FILE).read_text())["wrong"] == {}
+    assert (not (folder / MISTAKES_FILE).exists()
+            or json.loads((folder / MISTAKES_FILE).read_text())["wrong"] == {})
     # session 1 again, two answered wrongly on purpose
     wrong = {ids[0]: "wrong", ids[2]: "wrong"}
     second = _session(folder, "全部题目", wrong)
@@ -127,7 +129,8 @@ def test_the_practice_notebook_without_a_practice_set_says_where_one_comes_from(
     from nbclient import NotebookClient
 
     nb = nbformat.read(REPO / "course" / "08_模拟练习.ipynb", as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
     shown = json.dumps(nb.metadata["widgets"], ensure_ascii=False)  # the widget's state, as the page shows it
     assert "还没有练习题文件" in shown and "zhiben lessons practice-set" in shown
 

@@ -28,8 +28,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(argv: list, *, env: dict, timeout: float = 600, cwd: Path | None = None) -> str:
-    done = subprocess.run([str(a) for a in argv], capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd,
-                          check=False)
+    done = subprocess.run([str(a) for a in argv], capture_output=True, text=True, env=env, timeout=timeout,
+                          cwd=cwd, check=False)
     assert done.returncode == 0, f"{argv}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     return done.stdout
 
@@ -58,16 +58,18 @@ def wheel_venv(tmp_path_factory) -> tuple[Path, dict]:
     return venv, env
 
 
-def test_the_wheel_copies_the_course_into_the_learners_folder_and_a_lesson_executes_there(wheel_venv, tmp_path):
+def test_the_wheel_copies_the_course_into_the_learners_folder_and_a_lesson_executes_there(wheel_venv,
+                                                                                          tmp_path):
     venv, env = wheel_venv
     python = venv / "bin" / "python"
-    where = _run([python, "-c", "import zhiben_training; print(zhiben_training.__file__)"], env=env, cwd=tmp_path)
+    where = _run([python, "-c", "import zhiben_training; print(zhiben_training.__file__)"],
+                 env=env, cwd=tmp_path)
     assert where.startswith(str(venv)), where  # the wheel's package, not the checkout's
     exported = tmp_path / "导出" / PRACTICE_FILE
     write_practice_set(load_bank(), set(), path=exported, source="测试")
     folder = tmp_path / "安全培训"
-    out = _run([venv / "bin" / "zhiben", "lessons", "open", folder, "--copy-only", "--practice-set", exported],
-               env=env, cwd=tmp_path)
+    out = _run([venv / "bin" / "zhiben", "lessons", "open", folder, "--copy-only",
+                "--practice-set", exported], env=env, cwd=tmp_path)
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([n.filename for n in course_notebooks()] + [PRACTICE_FILE])
     for lesson in course_notebooks():  # the same bytes as the committed course/
@@ -82,7 +84,7 @@ def test_the_wheel_copies_the_course_into_the_learners_folder_and_a_lesson_execu
         NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}}).execute()
         print(nb.cells[-1].outputs[0]["text"])
         print(sum(len(c.get("outputs", [])) for c in nb.cells))
-    """)
+    """)  # noqa: E501 - two lines of the script run by ``python -c``: a string, not breakable
     for name in ("01_三年行动导读.ipynb", "08_模拟练习.ipynb"):
         shown = _run([python, "-c", execute, folder / name, folder], env=env, cwd=folder).splitlines()
         assert shown[0].startswith(f"包位置 {venv}") and int(shown[-1]) > 1, shown

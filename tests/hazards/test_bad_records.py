@@ -101,7 +101,8 @@ def test_an_absurd_finite_number_is_refused_by_the_magnitude_limit():
     '{"record_id": "\\ud800", "inspection_date": "2026-03-15", "project": {"type": "市政"}}',
     '{"\\ud800": 1, "record_id": "x", "inspection_date": "2026-03-15", "project": {"type": "市政"}}',
     '{"\\q": 1}',
-    '{"record_id": "x", "inspection_date": "2026-03-15", "project": {"type": "市政"}, "works": [' + "[" * 20 + "]" * 20 + "]}",
+    '{"record_id": "x", "inspection_date": "2026-03-15", "project": {"type": "市政"}, "works": ['
+    + "[" * 20 + "]" * 20 + "]}",
 ])
 def test_lone_surrogates_bad_escapes_and_deep_arrays_are_exit_2(tmp_path, capsys, text):
     code, err = _check(tmp_path, text, capsys)

@@ -25,7 +25,8 @@ def _write(tmp_path: Path, record, name="record.json") -> Path:
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    """The installed console entry point in a fresh process (slow: ~5 s), for exit codes as a shell sees them."""
+    """The installed console entry point in a fresh process (slow: ~5 s), for exit codes as a shell sees
+    them."""
     return subprocess.run([*ZHIBEN, "hazards", *args], capture_output=True, text=True, cwd=ROOT, check=False)
 
 
@@ -90,13 +91,15 @@ def test_json_output_lists_works_and_findings(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (json.dumps(make_record(works=[W("excavation", depth_m="五米")]), ensure_ascii=False), "字段 works[0].depth_m 应为数字"),
+        (json.dumps(make_record(works=[W("excavation", depth_m="五米")]), ensure_ascii=False),
+         "字段 works[0].depth_m 应为数字"),
         ('{"record_id": "x",', "不是有效的 JSON：第 1 行"),
         ("[]", "检查记录应为 JSON 对象"),
     ],
     ids=["wrong type", "invalid JSON", "not an object"],
 )
-def test_a_malformed_record_exits_2_with_a_chinese_error_and_no_traceback(tmp_path, content, expected, capsys):
+def test_a_malformed_record_exits_2_with_a_chinese_error_and_no_traceback(tmp_path, content, expected,
+                                                                          capsys):
     assert _check([str(_write(tmp_path, content))]) == 2
     err = capsys.readouterr().err
     assert expected in err
@@ -140,7 +143,8 @@ def test_show_of_an_unknown_item_suggests_one(capsys):
 def test_the_text_output_labels_every_unverified_scope_and_the_level_resting_on_it(tmp_path, capsys):
     """regulations.md 2.2: W2.6 and W2.3.2 are "from memory"; the JSON says so, and so must the text."""
     reference = reference_text(REGULATIONS)
-    assert "| W2.6 | 六、暗挖工程：采用矿山法、盾构法、顶管法施工的隧道、洞室工程。 | from memory (same wording as W1.6) |" in reference
+    assert ("| W2.6 | 六、暗挖工程：采用矿山法、盾构法、顶管法施工的隧道、洞室工程。"
+            " | from memory (same wording as W1.6) |" in reference)
     assert "| W1.6 | 六、暗挖工程：采用矿山法、盾构法、顶管法施工的隧道、洞室工程。 | ✔ |" in reference
     assert "起重机械安装和拆卸工程。 | from memory |" in reference
     crane = {**W("crane_installation", crane_capacity_kn=400), "work_id": "W-02"}

@@ -59,11 +59,13 @@ def test_the_format_1_example_migrates_to_the_same_answer(tmp_path, capsys):
     migrated = json.loads(out.read_text("utf-8"))
     assert migrated["format_version"] == "2" and "schema_version" not in migrated
     assert _check(["--json", str(out)]) == 1
-    assert json.loads(capsys.readouterr().out)["major_hazard_ids"] == EXPECTED["legacy_format1.json"]["major_hazard_ids"]
+    assert (json.loads(capsys.readouterr().out)["major_hazard_ids"]
+            == EXPECTED["legacy_format1.json"]["major_hazard_ids"])
 
 
 def test_the_console_command_prints_the_documented_table_for_an_example():
-    result = subprocess.run([sys.executable, "-m", "zhiben_training", "hazards", "check", str(EXAMPLES / "ch05_excavation.json")],
+    result = subprocess.run([sys.executable, "-m", "zhiben_training", "hazards", "check",
+                             str(EXAMPLES / "ch05_excavation.json")],
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 1, result.stderr
     for item in EXPECTED["ch05_excavation.json"]["major_hazard_ids"]:

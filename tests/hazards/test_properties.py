@@ -15,7 +15,8 @@ from zhiben_training.hazards import judge_record, record_schema
 _DATE = st.dates().map(lambda d: d.isoformat())
 # any character, lone surrogates included (a JSON "\\ud800" escape decodes to one)
 _CHARS = st.characters() | st.characters(categories=["Cs"])
-_ABOUT = st.sampled_from(["enterprise", "works[0]", "works[1]", "equipment[0]", "observations.lighting_zones[0]", "weather"])
+_ABOUT = st.sampled_from(["enterprise", "works[0]", "works[1]", "equipment[0]",
+                          "observations.lighting_zones[0]", "weather"])
 
 
 def _strategy(node: dict, name: str = "") -> st.SearchStrategy:
@@ -29,7 +30,8 @@ def _strategy(node: dict, name: str = "") -> st.SearchStrategy:
         props = node.get("properties", {})
         required = set(node.get("required", []))
         return st.fixed_dictionaries({k: _strategy(v, k) for k, v in props.items() if k in required},
-                                     optional={k: _strategy(v, k) for k, v in props.items() if k not in required})
+                                     optional={k: _strategy(v, k) for k, v in props.items()
+                                               if k not in required})
     if kind == "array":
         items = _strategy(node["items"], name) if "items" in node else st.none()
         return st.lists(items, max_size=2, unique=node.get("uniqueItems", False))
@@ -67,7 +69,8 @@ def test_no_record_that_follows_the_schema_crashes_the_engine(record):
     assert not {u.item_id for u in verdict.undetermined} & {f.item_id for f in verdict.findings}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
 @given(RECORDS)
 def test_the_cli_exits_1_only_with_a_finding(tmp_path_factory, record):
     path = tmp_path_factory.mktemp("r") / "record.json"
@@ -83,7 +86,8 @@ def test_the_cli_exits_1_only_with_a_finding(tmp_path_factory, record):
 
 @settings(max_examples=200, deadline=None)
 @given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(_CHARS, max_size=5),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(_CHARS, max_size=5), inner, max_size=3),
+                    lambda inner: (st.lists(inner, max_size=3)
+                                   | st.dictionaries(st.text(_CHARS, max_size=5), inner, max_size=3)),
                     max_leaves=20))
 def test_arbitrary_json_is_refused_with_a_record_format_error(value):
     try:

@@ -83,7 +83,7 @@ def test_no_control_value_together_with_a_control_value_is_a_format_error(tmp_pa
     assert code == 2 and "矛盾" in errout
 
 
-# 2. a safety licence held with no expiry date -----------------------------------------------------------------
+# 2. a safety licence held with no expiry date ---------------------------------------------------------------
 
 def test_a_licence_recorded_as_held_without_an_expiry_date_is_unknown_not_valid(tmp_path, capsys):
     record = make_record(enterprise={"safety_licence_held": True})
@@ -99,7 +99,7 @@ def test_a_held_licence_with_a_valid_date_is_still_valid():
     assert judge_record(record).outcome == "none"
 
 
-# 3. duplicate keys ----------------------------------------------------------------------------------------------
+# 3. duplicate keys ------------------------------------------------------------------------------------------
 
 def test_a_key_written_twice_is_refused_with_its_path_not_read_last_wins(tmp_path, capsys):
     """``expert_review_held`` false then true used to hide 4.4 and exit 0."""
@@ -130,13 +130,14 @@ _MEMORY_CAP = 1 << 30  # 1 GiB of address space: reading /dev/zero without bound
 
 
 def _capped(argv: list[str]) -> subprocess.CompletedProcess:
-    """Run in a child whose memory is capped and whose time is bounded: unbounded reading fails, not the machine."""
+    """Run in a child whose memory is capped and whose time is bounded: unbounded reading fails, not the
+    machine."""
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (_MEMORY_CAP, _MEMORY_CAP))
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=env, preexec_fn=cap, timeout=120,
-                          check=False)
+    return subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=env, preexec_fn=cap,
+                          timeout=120, check=False)
 
 
 def _not_regular(tmp_path: Path, kind: str) -> Path:
@@ -153,7 +154,8 @@ def test_a_device_or_fifo_as_the_record_is_refused_without_reading_it(tmp_path, 
     path = _not_regular(tmp_path, kind)
     cli = _capped([sys.executable, "-m", "zhiben_training", "hazards", "check", str(path)])
     assert cli.returncode == 2 and "不是普通文件" in cli.stderr and "Traceback" not in cli.stderr
-    library = _capped([sys.executable, "-c", "import sys\nfrom zhiben_training.errors import RecordFormatError\n"
+    library = _capped([sys.executable, "-c",
+                       "import sys\nfrom zhiben_training.errors import RecordFormatError\n"
                        "from zhiben_training.hazards import load_record_file\n"
                        "try:\n    load_record_file(sys.argv[1])\nexcept RecordFormatError as err:\n"
                        "    print(err.message)\n", str(path)])
@@ -232,8 +234,8 @@ def test_a_missing_file_gets_a_chinese_message(tmp_path, capsys):
     (["check", "--bogus", "r.json"], "没有选项 --bogus"),
     (["check", "r.json", "--today"], "选项 --today 缺少取值"),
     (["chek", "r.json"], "没有子命令 chek"),
-], ids=["chapter-not-a-number", "chapter-not-in-the-standard", "unknown-version", "item-missing", "unknown-option",
-        "today-without-value", "unknown-subcommand"])
+], ids=["chapter-not-a-number", "chapter-not-in-the-standard", "unknown-version", "item-missing",
+        "unknown-option", "today-without-value", "unknown-subcommand"])
 def test_every_usage_mistake_under_hazards_is_said_in_chinese(capsys, args, said):
     code, out, errout = _zhiben(capsys, "hazards", *args)
     assert code == 2 and out == "" and said in errout
@@ -245,7 +247,8 @@ def test_every_usage_mistake_under_hazards_is_said_in_chinese(capsys, args, said
 FORMAT_1 = make_record(
     schema_version="1",
     enterprise={"safety_licence_valid": True},
-    works=[W("excavation", depth_m=4, complex_surroundings=False, adjacent_at_risk=False, heavy_leakage_or_soil_flow=True),
+    works=[W("excavation", depth_m=4, complex_surroundings=False, adjacent_at_risk=False,
+             heavy_leakage_or_soil_flow=True),
            {**W("formwork_support", plan_prepared=False), "work_id": "W-02"}],
 )
 
@@ -254,7 +257,8 @@ def test_migration_lists_each_item_that_became_undecidable_with_a_reason_per_fie
     migration = migrate_record(FORMAT_1)
     gaps = {g.item_id or g.work_id: g for g in migration.undecidable}
     # exactly what the format-2 engine cannot decide on the migrated record
-    assert {u.item_id for u in judge_record(migration.record).undetermined} == {g.item_id for g in migration.undecidable} - {None}
+    assert ({u.item_id for u in judge_record(migration.record).undetermined}
+            == {g.item_id for g in migration.undecidable} - {None})
     assert {"5.2", "5.4.1", "5.4.2", "4.4", "W-02"} <= set(gaps)
     over = dict(zip(gaps["5.2"].missing, gaps["5.2"].reasons, strict=False))
     assert "第 1 版格式没有这一字段" in over["works[0].over_excavation_depth_m"]

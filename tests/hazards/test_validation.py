@@ -11,7 +11,8 @@ from zhiben_training.hazards import record_schema, validate_record
 
 CASES = [
     ("a number written in words", make_record(works=[W("excavation"), W("excavation", work_id="W-02"),
-                                                    {"work_id": "W-03", "work_type": "excavation", "depth_m": "五米"}]),
+                                                    {"work_id": "W-03", "work_type": "excavation",
+                                                     "depth_m": "五米"}]),
      "works[2].depth_m", '字段 works[2].depth_m 应为数字，实为 "五米"'),
     ("a misspelt field", make_record(works=[{"work_id": "W-01", "work_type": "excavation", "dept_m": 3}]),
      "works[0].dept_m", "字段 works[0].dept_m 不是检查记录格式中的字段"),
@@ -23,12 +24,15 @@ CASES = [
      "inspection_date", "字段 inspection_date 应为日期"),
     ("an impossible date", {"record_id": "x", "inspection_date": "2026-02-30", "project": {"type": "市政"}},
      "inspection_date", "字段 inspection_date 不是有效日期"),
-    ("a negative depth", make_record(works=[W("excavation", depth_m=-1)]), "works[0].depth_m", "字段 works[0].depth_m 应 ≥ 0"),
+    ("a negative depth", make_record(works=[W("excavation", depth_m=-1)]), "works[0].depth_m",
+     "字段 works[0].depth_m 应 ≥ 0"),
     ("a yes/no written as text", make_record(works=[W("excavation", over_excavated="是")]),
      "works[0].over_excavated", "应为布尔值"),
-    ("a scaffold without its type", make_record(works=[W("scaffold")]), "works[0].scaffold_type", "缺少必填字段 works[0].scaffold_type"),
+    ("a scaffold without its type", make_record(works=[W("scaffold")]), "works[0].scaffold_type",
+     "缺少必填字段 works[0].scaffold_type"),
     ("two works with one id", make_record(works=[W("excavation"), W("slope")]), "works[1].work_id", "重复"),
-    ("a certificate without expiry", make_record(personnel=[{"role": "项目负责人", "certificates": [{"type": "B"}]}]),
+    ("a certificate without expiry", make_record(personnel=[{"role": "项目负责人",
+                                                             "certificates": [{"type": "B"}]}]),
      "personnel[0].certificates[0].valid_until", "缺少必填字段"),
 ]
 

@@ -1,6 +1,7 @@
-"""A real JupyterHub on 127.0.0.1 for the hub tests and the hub benchmark (``benchmarks/bench_hub.py``): generated config, the PyPI proxy, system users
-for the trainees (created by the hub's spawner, removed here), a course with stand-in papers. The trainee
-servers run this checkout: its package (``PYTHONPATH``) and its built lab plugin (``JUPYTER_PATH``).
+"""A real JupyterHub on 127.0.0.1 for the hub tests and the hub benchmark (``benchmarks/bench_hub.py``):
+generated config, the PyPI proxy, system users for the trainees (created by the hub's spawner, removed
+here), a course with stand-in papers. The trainee servers run this checkout: its package
+(``PYTHONPATH``) and its built lab plugin (``JUPYTER_PATH``).
 
 Everything the tests start is stopped by its process id: the hub, the proxy it started (its pid
 file), and the trainee servers (processes of this run's own system users, found by their uid).
@@ -72,7 +73,8 @@ class Hub:
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(self.hub_dir / "jupyterhub_config.py")],
+                [str(Path(sys.executable).parent / "jupyterhub"), "-f",
+                 str(self.hub_dir / "jupyterhub_config.py")],
                 cwd=self.hub_dir, stdout=out, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -130,10 +132,10 @@ def _stop_proxy(hub: Hub) -> None:
 
 @contextlib.contextmanager
 def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
-                closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse", lessons: Path | None = None,
-                start_timeout: int = 180, spawn_limit: int = 100, keep_log: Path | None = None,
-                prestart_minutes: float | None = None, prestart_throttle: int | None = None,
-                trainee_env: dict[str, str] | None = None,
+                closes: dt.timedelta = dt.timedelta(hours=2), late: str = "refuse",
+                lessons: Path | None = None, start_timeout: int = 180, spawn_limit: int = 100,
+                keep_log: Path | None = None, prestart_minutes: float | None = None,
+                prestart_throttle: int | None = None, trainee_env: dict[str, str] | None = None,
                 build=standin.build_paper, city_dir: Path | None = None,
                 session_start: dt.timedelta | None = None):
     """A hub on a course of ``count`` trainees; ``build=None`` with a generated ``city_dir`` gives the
@@ -148,7 +150,8 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
     try:
         course = base / "course"
         people = [{"id": tid, "name": f"考生{i:03d}"} for i, tid in enumerate(trainee_ids(count))]
-        variants.generate(course, round_id=ROUND, paper="A", trainees=people, city_dir=city_dir or base / "city",
+        variants.generate(course, round_id=ROUND, paper="A", trainees=people,
+                         city_dir=city_dir or base / "city",
                          base_seed=11, build=build)
         course.chmod(0o711)
         release_to_exchange(course, AID)
@@ -161,9 +164,10 @@ def running_hub(count: int, *, opens: dt.timedelta = dt.timedelta(hours=-1),
         hub_dir = base / "hub-run"
         checkout = {"PYTHONPATH": str(REPO)}  # the hub config carries this checkout's lab plugin itself
         subprocess.run(["groupadd", "--system", group], check=True, capture_output=True)
-        write_hub_config(hub_dir, course_root=course, home_root=base / "home", port=port, hub_port=free_port(),
-                         api_port=free_port(), user_prefix=prefix, lessons_dir=lessons, start_timeout=start_timeout, spawn_limit=spawn_limit,
-                         group=group, prestart_minutes=prestart_minutes, prestart_throttle=prestart_throttle,
+        write_hub_config(hub_dir, course_root=course, home_root=base / "home", port=port,
+                         hub_port=free_port(), api_port=free_port(), user_prefix=prefix, lessons_dir=lessons,
+                         start_timeout=start_timeout, spawn_limit=spawn_limit, group=group,
+                         prestart_minutes=prestart_minutes, prestart_throttle=prestart_throttle,
                          trainee_env={**checkout, **(trainee_env or {})},
                          session_start=None if session_start is None else now + session_start)
         (base / "home").mkdir()
@@ -208,7 +212,8 @@ class Trainee:
         # as a browser does after login: /hub/spawn starts the server and redirects to the pending page
         deadline = started + timeout
         while True:  # the hub answers 429 while concurrent_spawn_limit servers are starting: retry
-            answer = self.session.get(f"{self.hub.url}/hub/spawn/{self.tid}", timeout=120, allow_redirects=False)
+            answer = self.session.get(f"{self.hub.url}/hub/spawn/{self.tid}", timeout=120,
+                                      allow_redirects=False)
             if answer.status_code != 429 or time.monotonic() > deadline:
                 break
             time.sleep(2 + random.random() * 3)
@@ -225,10 +230,12 @@ class Trainee:
                 if user.get("servers", {}).get("", {}).get("ready"):
                     break
                 if not user.get("servers") and not user.get("pending"):  # refused (429) or failed: ask again
-                    self.session.get(f"{self.hub.url}/hub/spawn/{self.tid}", timeout=120, allow_redirects=False)
+                    self.session.get(f"{self.hub.url}/hub/spawn/{self.tid}", timeout=120,
+                                     allow_redirects=False)
             time.sleep(1 + random.random())
         else:
-            raise RuntimeError(f"server of {self.tid} not ready:\n" + self.hub.log.read_text(errors="replace")[-3000:])
+            raise RuntimeError(f"server of {self.tid} not ready:\n"
+                               + self.hub.log.read_text(errors="replace")[-3000:])
         # the first visit goes through the hub's OAuth and sets the server's own cookies
         for _attempt in range(5):
             page = self.session.get(f"{self.hub.url}/user/{self.tid}/lab", timeout=120)
@@ -244,8 +251,8 @@ class Trainee:
         """A call to this trainee's server; GET and PUT (idempotent) are asked again when a busy
         hub or proxy answers 5xx, POST (fetch, submit) never."""
         for _attempt in range(4):
-            answer = self.session.request(method, f"{self.hub.url}/user/{self.tid}/{path}", headers=self._xsrf(),
-                                          timeout=120, **kwargs)
+            answer = self.session.request(method, f"{self.hub.url}/user/{self.tid}/{path}",
+                                          headers=self._xsrf(), timeout=120, **kwargs)
             if answer.status_code < 500 or method not in ("GET", "PUT"):
                 break
             self.transient.append(answer.status_code)
@@ -256,16 +263,19 @@ class Trainee:
         return self.api("GET", "assignments", params={"course_id": "zhiben"}).json()
 
     def fetch(self, assignment: str = AID) -> requests.Response:
-        return self.api("POST", "assignments/fetch", data={"course_id": "zhiben", "assignment_id": assignment})
+        return self.api("POST", "assignments/fetch",
+                        data={"course_id": "zhiben", "assignment_id": assignment})
 
     def submit(self, assignment: str = AID) -> requests.Response:
-        return self.api("POST", "assignments/submit", data={"course_id": "zhiben", "assignment_id": assignment})
+        return self.api("POST", "assignments/submit",
+                        data={"course_id": "zhiben", "assignment_id": assignment})
 
     def read(self, path: str) -> dict:
         return self.api("GET", f"api/contents/{path}", params={"content": 1}).json()
 
     def save_notebook(self, path: str, nb: dict) -> requests.Response:
-        return self.api("PUT", f"api/contents/{path}", json={"type": "notebook", "format": "json", "content": nb})
+        return self.api("PUT", f"api/contents/{path}",
+                        json={"type": "notebook", "format": "json", "content": nb})
 
 
 def browser_login(page, hub: Hub, tid: str, code: str, timeout: int = 300_000) -> None:

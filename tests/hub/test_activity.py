@@ -37,7 +37,8 @@ def _free_port() -> int:
 def _request(url: str, token: str, method: str = "GET", body: dict | None = None):
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+                                 headers={"Authorization": f"token {token}",
+                                          "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as resp:
         return json.loads(resp.read() or b"null")
 
@@ -77,7 +78,8 @@ def _server(tmp_path):
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
                                  "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}",
-                                 f"--ServerApp.root_dir={home}", "--ServerApp.port_retries=0", "--allow-root"],
+                                 f"--ServerApp.root_dir={home}", "--ServerApp.port_retries=0",
+                                 "--allow-root"],
                                 stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         _until(lambda: _request(f"{url}/api/status", token), "the server", proc, log)
@@ -94,7 +96,8 @@ def test_opening_a_lesson_on_the_trainee_server_records_a_kernel_line_naming_the
         _request(f"{url}/api/sessions", token, "POST",
                  {"path": LESSON, "type": "notebook", "kernel": {"name": "python3"}})
         record = drop / f"{TRAINEE}.jsonl"
-        _until(lambda: record.exists() and record.read_text().strip(), "an activity line", server["proc"], server["log"])
+        _until(lambda: record.exists() and record.read_text().strip(), "an activity line", server["proc"],
+               server["log"])
     line = json.loads(record.read_text().splitlines()[0])
     assert line["user"] == TRAINEE and line["event"] == "kernel" and line["open"] == [LESSON]
     events = session_events(tmp_path / "course", tmp_path / "hub-run")
@@ -148,14 +151,16 @@ def test_in_chromium_the_lab_plugin_reports_the_learners_mouse_and_wheel_and_not
     url = f"http://127.0.0.1:{port}"
     argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.token={token}", f"--ServerApp.root_dir={home}", "--ServerApp.port_retries=0",
-            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--allow-root"]
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--allow-root"]
     record = drop / f"{TRAINEE}.jsonl"
 
     def active() -> list[dict]:
         lines = record.read_text().splitlines() if record.exists() else []
         return [line for line in map(json.loads, lines) if line["event"] == "active"]
 
-    with _server(argv, cwd=home, status_url=f"{url}/api/status?token={token}", log=tmp_path / "lab.log") as proc, \
+    with _server(argv, cwd=home, status_url=f"{url}/api/status?token={token}",
+                 log=tmp_path / "lab.log") as proc, \
             sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
@@ -167,7 +172,8 @@ def test_in_chromium_the_lab_plugin_reports_the_learners_mouse_and_wheel_and_not
             _until(active, "a heartbeat after the mouse moved", proc, tmp_path / "lab.log")
             page.mouse.wheel(0, 300)
             seen = len(active())
-            _until(lambda: len(active()) > seen, "a heartbeat after the wheel turned", proc, tmp_path / "lab.log")
+            _until(lambda: len(active()) > seen, "a heartbeat after the wheel turned", proc,
+                   tmp_path / "lab.log")
             time.sleep(1.5)  # the last throttled heartbeat (at most one interval late) is in
             settled = len(active())
             time.sleep(4)  # about idle time: four intervals with nobody at the page

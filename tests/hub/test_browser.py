@@ -88,7 +88,8 @@ def test_trainees_take_the_exam_in_chromium_and_scores_equal_the_offline_path(tm
         autograde(offline, AID, workers=2, limits=limits, progress=False)
 
         def scores(root):
-            return {(r["student_id"], r["grade_id"]): r["score"] for r in nbgrader_adapter.gradebook_scores(root, AID)}
+            return {(r["student_id"], r["grade_id"]): r["score"]
+                    for r in nbgrader_adapter.gradebook_scores(root, AID)}
 
         online = scores(hub.course)
         assert online == scores(offline) and len(online) == COUNT * 6

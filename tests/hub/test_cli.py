@@ -44,13 +44,15 @@ def test_config_listens_on_loopback_and_names_our_classes(course, tmp_path, caps
                  "--home-root", str(tmp_path / "home"), "--port", "8123"]) == 0
     text = (tmp_path / "hub-run" / "jupyterhub_config.py").read_text(encoding="utf-8")
     assert "c.JupyterHub.ip = '127.0.0.1'" in text and "c.JupyterHub.port = 8123" in text
-    assert "ExamCodeAuthenticator" in text and "TraineeSpawner" in text and "zhiben_training.hub.proxy" in text
+    assert "ExamCodeAuthenticator" in text and "TraineeSpawner" in text \
+        and "zhiben_training.hub.proxy" in text
     compile(text, "jupyterhub_config.py", "exec")
     nbgrader = (tmp_path / "hub-run" / "trainee-config" / "nbgrader_config.py").read_text(encoding="utf-8")
     assert "PersonalFetchAssignment" in nbgrader and str(course.resolve() / "exchange") in nbgrader
     server = json.loads((tmp_path / "hub-run" / "trainee-config" / "jupyter_server_config.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
-    page = json.loads((tmp_path / "hub-run" / "trainee-config" / "labconfig" / "page_config.json").read_text())
+    page = json.loads(
+        (tmp_path / "hub-run" / "trainee-config" / "labconfig" / "page_config.json").read_text())
     hidden = page["disabledExtensions"]  # the trainee's lab: no authoring panels, no debugger
     assert hidden["@jupyter/nbgrader:create-assignment"] and hidden["@jupyterlab/debugger-extension"]
     # no English "Nbgrader" menu or Assignment List: the paper has its own 交卷 button (lib/handin.js)
@@ -76,7 +78,8 @@ def test_the_paper_is_placed_in_the_home_with_or_without_prestart(tmp_path):
         assert text.count("c.TraineeSpawner.place_papers = True") == 1, lead
 
 
-def test_a_lesson_session_gives_trainees_the_learners_lab_and_an_exam_keeps_validate_without_nbgrader_panels(course, tmp_path):
+def test_a_lesson_session_gives_trainees_the_learners_lab_and_an_exam_keeps_validate_without_nbgrader_panels(
+        course, tmp_path):
     """With --lessons the trainee servers get the learner's lab (no nbgrader menu or panels, no link to
     the classic notebook they do not run, no status bar); an exam's trainees keep Validate (检查作答情况)
     and hand in with the paper's 交卷 button, so they too have no Nbgrader menu, Assignments panel or
@@ -93,7 +96,8 @@ def test_a_lesson_session_gives_trainees_the_learners_lab_and_an_exam_keeps_vali
     for plugin in ("@jupyter/nbgrader:menu", "@jupyter/nbgrader:assignment-list",
                    "@jupyter-notebook/lab-extension:interface-switcher"):
         assert hidden["exam"][plugin] is True, plugin
-    for plugin in ("@jupyter/nbgrader:menu", "@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:validate-assignment",
+    for plugin in ("@jupyter/nbgrader:menu", "@jupyter/nbgrader:assignment-list",
+                   "@jupyter/nbgrader:validate-assignment",
                    "@jupyter-notebook/lab-extension:interface-switcher"):
         assert hidden["session"][plugin] is True, plugin
     server = json.loads((config["session"] / "jupyter_server_config.json").read_text())

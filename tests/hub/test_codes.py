@@ -62,12 +62,13 @@ def test_the_window_decides_login_and_submission(tmp_path):
     opens = dt.datetime(2026, 6, 1, 1, tzinfo=dt.UTC)
     window = set_window(tmp_path, "2026-A", opens_at=opens, closes_at=opens + dt.timedelta(hours=2))
     with pytest.raises(LoginRefusedError, match="开始"):
-        check_login(tmp_path, "T1", code, now=opens - dt.timedelta(minutes=1), window_open=login_refusal(tmp_path))
+        check_login(tmp_path, "T1", code, now=opens - dt.timedelta(minutes=1),
+                    window_open=login_refusal(tmp_path))
     assert check_login(tmp_path, "T1", code, now=opens, window_open=login_refusal(tmp_path))
     after = opens + dt.timedelta(hours=2, seconds=1)
     with pytest.raises(LoginRefusedError, match="准考证已失效"):
         check_login(tmp_path, "T1", code, now=after, window_open=login_refusal(tmp_path))
     assert "考试已于 2026-06-01 11:00（北京时间） 结束" in submission_refusal(window, "T1", after)
-    marked = set_window(tmp_path, "2026-A", opens_at=opens, closes_at=opens + dt.timedelta(hours=2), late="mark",
-                        late_until=opens + dt.timedelta(hours=3))
+    marked = set_window(tmp_path, "2026-A", opens_at=opens, closes_at=opens + dt.timedelta(hours=2),
+                        late="mark", late_until=opens + dt.timedelta(hours=3))
     assert submission_refusal(marked, "T1", after) is None

@@ -53,7 +53,8 @@ def answer(nb: dict, seed: int, right: dict | None = None) -> dict:
 
 
 def _scores(course) -> dict:
-    return {(r["student_id"], r["grade_id"]): r["score"] for r in nbgrader_adapter.gradebook_scores(course, AID)}
+    return {(r["student_id"], r["grade_id"]): r["score"]
+            for r in nbgrader_adapter.gradebook_scores(course, AID)}
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,8 @@ def test_a_trainees_own_uid_cannot_read_another_paper_or_the_keys(hub_run):
     outbound = hub.course / "exchange" / "zhiben" / "outbound" / AID
 
     def cat(path):
-        return subprocess.run(["runuser", "-u", user, "--", "cat", str(path)], capture_output=True, check=False)
+        return subprocess.run(["runuser", "-u", user, "--", "cat", str(path)], capture_output=True,
+                              check=False)
 
     assert cat(outbound / a / f"{NOTEBOOK_NAME}.ipynb").returncode == 0
     for forbidden in (outbound / b / f"{NOTEBOOK_NAME}.ipynb", hub.course / "keys" / AID / f"{a}.json",
@@ -123,5 +125,6 @@ def test_a_trainees_own_uid_cannot_read_another_paper_or_the_keys(hub_run):
                       hub.course / "hub" / "codes.json"):
         result = cat(forbidden)
         assert result.returncode != 0 and b"Permission denied" in result.stderr, forbidden
-    listing = subprocess.run(["runuser", "-u", user, "--", "ls", str(outbound)], capture_output=True, check=False)
+    listing = subprocess.run(["runuser", "-u", user, "--", "ls", str(outbound)], capture_output=True,
+                             check=False)
     assert listing.returncode != 0  # nobody can list who else has a paper

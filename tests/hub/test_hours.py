@@ -46,7 +46,8 @@ def session(tmp_path) -> tuple[Path, Path]:
     log, active = [], {}
 
     def login(user, hhmm, where=hub):
-        log.append({"at": _at(hhmm), "event": "login", "user": user, "role": "trainee", "hub": str(where.resolve())})
+        log.append({"at": _at(hhmm), "event": "login", "user": user, "role": "trainee",
+                    "hub": str(where.resolve())})
 
     def logout(user, hhmm):
         log.append({"at": _at(hhmm), "event": "logout", "user": user, "hub": str(hub.resolve())})
@@ -61,9 +62,11 @@ def session(tmp_path) -> tuple[Path, Path]:
     login(ACTIVE_ALL_DAY, "13:00")  # lunch between logout and login does not count
     act(ACTIVE_ALL_DAY, _every_5_minutes("13:05", "16:45"), lesson="课程/03_危大工程与超危大工程.ipynb")
     logout(ACTIVE_ALL_DAY, "16:45")
-    login(ACTIVE_MORNING, "08:55", where=tmp_path / "考场")  # the exam hub on the same course: another session
+    # the exam hub on the same course: another session
+    login(ACTIVE_MORNING, "08:55", where=tmp_path / "考场")
     login(ACTIVE_MORNING, "09:00")
-    log.append({"at": _at("09:01"), "event": "login", "user": "EXAMINER1", "role": "examiner", "hub": str(hub.resolve())})
+    log.append({"at": _at("09:01"), "event": "login", "user": "EXAMINER1", "role": "examiner",
+                "hub": str(hub.resolve())})
     act(ACTIVE_MORNING, _every_5_minutes("09:05", "12:00"))  # closes the browser: no logout
     login(IDLE, "09:00")
     act(IDLE, _every_5_minutes("09:05", "10:00") + _every_5_minutes("11:30", "12:00"))  # 90 min 无操作
@@ -72,14 +75,16 @@ def session(tmp_path) -> tuple[Path, Path]:
     act(EARLY, _every_5_minutes("09:05", "09:50"))
     logout(EARLY, "09:50")
     (course / "hub" / "events.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sorted(log, key=lambda r: r["at"])), "utf-8")
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sorted(log, key=lambda r: r["at"])),
+        "utf-8")
     (hub / "activity").mkdir(parents=True)
     for user, lines in active.items():
         (hub / "activity" / f"{user}.jsonl").write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), "utf-8")
     (hub / "selfchecks").mkdir()
     (hub / "selfchecks" / f"02-{ACTIVE_ALL_DAY}.json").write_text(json.dumps(
-        {"lesson": "02", "user": ACTIVE_ALL_DAY, "points": 5, "total": 6, "all_answered": True, "at": _at("11:50")}))
+        {"lesson": "02", "user": ACTIVE_ALL_DAY, "points": 5, "total": 6, "all_answered": True,
+         "at": _at("11:50")}))
     (hub / "selfchecks" / f"练习-{IDLE}.json").write_text(json.dumps(  # a 模拟练习 recorded like a self-check
         {"lesson": "练习", "user": IDLE, "points": 7, "total": 10, "all_answered": True, "at": _at("11:40")}))
     return course, hub
@@ -157,8 +162,8 @@ def test_hub_hours_imports_the_session_into_the_round_and_a_second_run_changes_n
     assert main(["status", "--person", ACTIVE_MORNING, "--round", "2026-principal", "--today", "2026-03-13",
                  "--db", db]) == 0
     assert "未报名" in capsys.readouterr().out
-    args = ["hub", "hours", "--course", str(course), "--dir", str(hub), "--round", "2026-principal", "--import",
-            "--db", db]
+    args = ["hub", "hours", "--course", str(course), "--dir", str(hub), "--round", "2026-principal",
+            "--import", "--db", db]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "配置规则，非法定学时标准" in out and "无操作超过 10 分钟的部分不计" in out

@@ -111,16 +111,19 @@ def test_kubespawner_builds_a_pod_that_sees_only_the_trainees_own_papers(deploym
     # the guarantees and limits from the measured numbers (JupyterHub reads "165M" as 165 MiB)
     assert container["resources"] == {"requests": {"memory": 165 * 2**20, "cpu": 0.1},
                                       "limits": {"memory": 512 * 2**20, "cpu": 1.0}}
-    claims = [v["persistentVolumeClaim"]["claimName"] for v in pod["spec"]["volumes"] if "persistentVolumeClaim" in v]
+    claims = [v["persistentVolumeClaim"]["claimName"] for v in pod["spec"]["volumes"]
+              if "persistentVolumeClaim" in v]
     assert claims == ["zhiben-course"]
     mounts = {m["mountPath"]: m for m in container["volumeMounts"] if m["name"] == "zhiben-course"}
     exchange = "/srv/zhiben/exchange/zhiben"
-    assert sorted(mounts) == sorted([f"{exchange}/outbound/2026-A/{TRAINEE}", f"{exchange}/outbound/2026-C/{TRAINEE}",
-                                     f"{exchange}/windows", f"{exchange}/inbound"])
+    assert sorted(mounts) == sorted([f"{exchange}/outbound/2026-A/{TRAINEE}",
+                                     f"{exchange}/outbound/2026-C/{TRAINEE}", f"{exchange}/windows",
+                                     f"{exchange}/inbound"])
     for path, mount in mounts.items():
         assert OTHER not in path and OTHER not in mount["subPath"]
         assert mount.get("readOnly", False) is (path != f"{exchange}/inbound"), path
-    assert mounts[f"{exchange}/outbound/2026-A/{TRAINEE}"]["subPath"] == f"exchange/zhiben/outbound/2026-A/{TRAINEE}"
+    assert mounts[f"{exchange}/outbound/2026-A/{TRAINEE}"]["subPath"] == \
+        f"exchange/zhiben/outbound/2026-A/{TRAINEE}"
     # hand-ins go to the trainee's own folder of the volume, made by the hub before the pod starts
     assert mounts[f"{exchange}/inbound"]["subPath"] == f"exchange/zhiben/inbound-pods/{TRAINEE}"
     assert pod_inbound_dir(course, TRAINEE).is_dir()
@@ -175,9 +178,11 @@ def test_the_values_run_the_same_prestart_service_over_the_course_volumes_window
     command = values["hub"]["services"]["zhiben-prestart"]["command"]
     assert command[:3] == ["python3", "-m", "zhiben_training.hub.prestart"]
     options = dict(zip(command[3::2], command[4::2], strict=True))
-    assert options["--course"] == "/srv/zhiben/course"  # where the hub pod mounts the exchange and its windows
+    # where the hub pod mounts the exchange and its windows
+    assert options["--course"] == "/srv/zhiben/course"
     assert options["--lead-minutes"] == "20"
-    assert options["--public-url"] == "http://proxy-public"  # each new pod is warmed through the chart's proxy
+    # each new pod is warmed through the chart's proxy
+    assert options["--public-url"] == "http://proxy-public"
     assert "--session-start" not in options
     role = values["hub"]["loadRoles"]["zhiben-prestart"]
     assert role["services"] == ["zhiben-prestart"] and "admin:servers" in role["scopes"]

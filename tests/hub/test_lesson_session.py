@@ -33,7 +33,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.hub]
 
 LESSON = "课程/02_重大事故隐患判定标准2024版.ipynb"
 HEARTBEAT_SECONDS = 2  # ZHIBEN_ACTIVITY_INTERVAL of the trainee servers: well inside the idle limit
-RULE = {"idle_limit_minutes": 0.25, "minutes_per_hour": 2, "round_down_to": 0}  # bounded test, ≤ 12 学时 a day
+# bounded test, ≤ 12 学时 a day
+RULE = {"idle_limit_minutes": 0.25, "minutes_per_hour": 2, "round_down_to": 0}
 IDLE_LIMIT = RULE["idle_limit_minutes"] * 60
 FIRST_SCREEN = "hub-lesson02-first-screen.png"
 
@@ -53,12 +54,14 @@ def _moment(text: str) -> dt.datetime:
 
 
 def _jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] \
+        if path.exists() else []
 
 
 def _heartbeats(hub, tid: str) -> list[dt.datetime]:
     """The learner's recorded actions on the page (the plugin's heartbeats), oldest first."""
-    return [_moment(r["at"]) for r in _jsonl(hub.hub_dir / "activity" / f"{tid}.jsonl") if r["event"] == "active"]
+    return [_moment(r["at"]) for r in _jsonl(hub.hub_dir / "activity" / f"{tid}.jsonl")
+            if r["event"] == "active"]
 
 
 def _recorded_actions(hub, tid: str) -> list[tuple[dt.datetime, str]]:
@@ -76,7 +79,8 @@ def _rule_applied(actions: list[tuple[dt.datetime, str]]) -> tuple[float, float]
     """The configured rule by hand: of each gap between two actions at most the idle limit counts,
     nothing after a logout; minutes → 学时 at RULE's rate. Returns (active minutes, 学时)."""
     seconds = sum(min((after - before).total_seconds(), IDLE_LIMIT)
-                  for (before, kind), (after, _) in zip(actions, actions[1:], strict=False) if kind != "logout")
+                  for (before, kind), (after, _) in zip(actions, actions[1:], strict=False)
+                  if kind != "logout")
     minutes = seconds / 60
     return round(minutes, 2), round(minutes / RULE["minutes_per_hour"], 2)
 
@@ -108,7 +112,8 @@ def _answer_selfcheck(page, hub, tid: str) -> None:
         page.mouse.move(640, 500 + n % 3)
         page.mouse.wheel(0, 900)
     submit.scroll_into_view_if_needed()
-    page.locator(".widget-radio", has=page.locator("label", has_text="第1题")).locator("input[type=radio]").first.check()
+    page.locator(".widget-radio",
+                 has=page.locator("label", has_text="第1题")).locator("input[type=radio]").first.check()
     submit.click()
     page.locator(".jp-Notebook", has_text="得分").first.wait_for(timeout=60_000)
     _until(lambda: (hub.hub_dir / "selfchecks" / f"02-{tid}.json").exists(), f"the self-check of {tid}", hub)
@@ -116,7 +121,8 @@ def _answer_selfcheck(page, hub, tid: str) -> None:
 
 def _log_out(page, hub, tid: str) -> None:
     page.goto(f"{hub.url}/hub/logout")
-    _until(lambda: any(r.get("event") == "logout" and r.get("user") == tid for r in _jsonl(hub.course / "hub" / "events.jsonl")),
+    _until(lambda: any(r.get("event") == "logout" and r.get("user") == tid
+                       for r in _jsonl(hub.course / "hub" / "events.jsonl")),
            f"the logout of {tid}", hub)
 
 
@@ -150,14 +156,16 @@ def _load_registry(url: str, trainees: list[str]) -> str:
     round_id = f"{today.year}-principal"
     frames = tiny_city_frames()
     template = frames["people"][frames["people"]["person_id"] == P_HALF].iloc[0]
-    extra = pd.DataFrame([{**template.to_dict(), "person_id": tid, "name": f"学员{i}", "phone": f"1390000{i:04d}",
-                           "sex": "男" if int(tid[16]) % 2 else "女",
-                           "birth_date": f"{tid[6:10]}-{tid[10:12]}-{tid[12:14]}"} for i, tid in enumerate(trainees)])
+    extra = pd.DataFrame([{**template.to_dict(), "person_id": tid, "name": f"学员{i}",
+                           "phone": f"1390000{i:04d}", "sex": "男" if int(tid[16]) % 2 else "女",
+                           "birth_date": f"{tid[6:10]}-{tid[10:12]}-{tid[12:14]}"}
+                          for i, tid in enumerate(trainees)])
     frames["people"] = pd.concat([frames["people"], extra], ignore_index=True)
     rounds = frames["rounds"]
     frames["rounds"] = pd.concat([rounds[rounds["round_id"] != round_id], pd.DataFrame([{
-        "round_id": round_id, "year": today.year, "audience": "principal", "required_hours": 16, "pass_mark": 60,
-        "start_date": f"{today.year}-01-01", "end_date": f"{today.year}-12-31"}])], ignore_index=True)
+        "round_id": round_id, "year": today.year, "audience": "principal", "required_hours": 16,
+        "pass_mark": 60, "start_date": f"{today.year}-01-01", "end_date": f"{today.year}-12-31"}])],
+                                 ignore_index=True)
     with open_registry(url) as registry:
         registry.load_frames(frames)
     return round_id
@@ -180,7 +188,8 @@ def test_a_lesson_session_of_five_trainees_credits_hours_by_the_rule_and_imports
 
     rule_file = tmp_path / "rule.json"
     rule_file.write_text(json.dumps(RULE), encoding="utf-8")
-    with running_hub(5, lessons=REPO / "course", trainee_env={"ZHIBEN_ACTIVITY_INTERVAL": str(HEARTBEAT_SECONDS)},
+    with running_hub(5, lessons=REPO / "course",
+                     trainee_env={"ZHIBEN_ACTIVITY_INTERVAL": str(HEARTBEAT_SECONDS)},
                      start_timeout=300) as hub:
         active_1, active_2, idle, early, never = sorted(hub.codes)
         round_id = _load_registry(registry_db, sorted(hub.codes))
@@ -188,7 +197,8 @@ def test_a_lesson_session_of_five_trainees_credits_hours_by_the_rule_and_imports
                   for tid in hub.codes}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
-                                         env={**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))})
+                                         env={**os.environ,
+                                              "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))})
             try:
                 pages = {}
                 for tid in (active_1, active_2, idle, early):
@@ -223,8 +233,9 @@ def test_a_lesson_session_of_five_trainees_credits_hours_by_the_rule_and_imports
                 # active_2 closes the browser without logging out
             finally:
                 browser.close()
-        rule_args = ["hub", "hours", "--course", str(hub.course), "--dir", str(hub.hub_dir), "--prefix", hub.prefix,
-                     "--rule", str(rule_file), "--round", round_id, "--import", "--db", registry_db]
+        rule_args = ["hub", "hours", "--course", str(hub.course), "--dir", str(hub.hub_dir), "--prefix",
+                     hub.prefix, "--rule", str(rule_file), "--round", round_id, "--import", "--db",
+                     registry_db]
         assert main(rule_args) == 0
         out = capsys.readouterr().out
         recorded = {tid: _recorded_actions(hub, tid) for tid in hub.codes}
@@ -232,16 +243,19 @@ def test_a_lesson_session_of_five_trainees_credits_hours_by_the_rule_and_imports
         again = capsys.readouterr().out
     expected = {tid: _rule_applied(actions) for tid, actions in recorded.items() if actions}
     assert set(expected) == {active_1, active_2, idle, early}
-    assert "配置规则，非法定学时标准" in out and f"无操作超过 {RULE['idle_limit_minutes']:g} 分钟的部分不计" in out
+    assert "配置规则，非法定学时标准" in out \
+        and f"无操作超过 {RULE['idle_limit_minutes']:g} 分钟的部分不计" in out
     for tid, (minutes, hours) in expected.items():
         line = next(row for row in out.splitlines() if row.startswith(mask_id(tid)))
         assert f"有效 {minutes:g} 分钟  学时 {hours:g}" in line, (line, recorded[tid])
         assert hours > 0 and _counted(registry_db, round_id, tid) == pytest.approx(before[tid][0] + hours)
         assert "进行中" in _status(registry_db, round_id, tid, capsys) and "未报名" in before[tid][1]
     assert f"{mask_id(never)}  未登录  学时 0" in out
-    assert _counted(registry_db, round_id, never) == before[never][0] and "未报名" in _status(registry_db, round_id, never, capsys)
+    assert _counted(registry_db, round_id, never) == before[never][0] \
+        and "未报名" in _status(registry_db, round_id, never, capsys)
     # the idle trainee's gap beyond the limit was cut
-    idle_gaps = [(b - a).total_seconds() for (a, k), (b, _) in zip(recorded[idle], recorded[idle][1:], strict=False)]
+    idle_gaps = [(b - a).total_seconds()
+                 for (a, k), (b, _) in zip(recorded[idle], recorded[idle][1:], strict=False)]
     assert max(idle_gaps) > IDLE_LIMIT, recorded[idle]
     assert expected[idle][0] < (recorded[idle][-1][0] - recorded[idle][0][0]).total_seconds() / 60
     assert recorded[early][-1][1] == "logout" and recorded[early][-1][0] < recorded[active_1][-1][0]

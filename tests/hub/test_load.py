@@ -37,7 +37,8 @@ def test_the_benchmark_runs_only_as_many_servers_as_fit():
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium (apt-get install chromium)")
 def test_a_room_in_chromium_keeps_every_click_when_a_server_is_killed_and_a_browser_closed(tmp_path):
     """The browser room benchmark's own scenario with 3 trainees: one's server SIGKILLed mid-exam, one's
-    context closed right after clicks; every click is in the collected files, scores equal the offline path."""
+    context closed right after clicks; every click is in the collected files, scores equal the offline
+    path."""
     result = run_room(3, out_dir=tmp_path)
     assert result["failures"] == [] and result["submitted"] == 3
     killed, closed = result["trainee_killed"], result["trainee_closed"]
@@ -45,7 +46,8 @@ def test_a_room_in_chromium_keeps_every_click_when_a_server_is_killed_and_a_brow
     # while their server was down the trainee read Chinese pages that brought the paper back by themselves
     seen = killed["pages_seen_while_down"]
     assert seen and all(re.search("[\u4e00-\u9fff]", heading) for heading in seen), killed
-    assert closed["screen_equals_file_after_login_again"]  # what the closed browser had not saved is not shown
+    # what the closed browser had not saved is not shown
+    assert closed["screen_equals_file_after_login_again"]
     assert result["clicks"] == 3 * 8 and result["clicks_missing_from_collected_files"] == 0
     assert result["choice_items_unanswered_in_collected_files"] == 0
     assert result["handed_in_to_exchange"] == result["collected"] == 3 and result["collected_once_each"]

@@ -83,7 +83,8 @@ def _answer_everything_then_crash(pw, hub, tid, code, clicked, values, tmp_path,
         kill_chromium(proc)
 
 
-def test_a_principal_takes_the_whole_a_paper_on_the_hub_and_hands_it_in_with_the_button(city, tmp_path, artifacts_dir):
+def test_a_principal_takes_the_whole_a_paper_on_the_hub_and_hands_it_in_with_the_button(
+        city, tmp_path, artifacts_dir):
     from playwright.sync_api import sync_playwright
 
     from tests.assess.conftest import run_autograde, scores
@@ -93,7 +94,8 @@ def test_a_principal_takes_the_whole_a_paper_on_the_hub_and_hands_it_in_with_the
         shutil.copytree(hub.course, pristine, symlinks=True, ignore=shutil.ignore_patterns("exchange"))
         [(tid, code)] = hub.codes.items()
         record = variants.load_keys(hub.course, AID, tid)
-        specs = answer_specs(json.loads((variants.variant_dir(hub.course, AID, tid) / "paper.ipynb").read_text(encoding="utf-8")))
+        specs = answer_specs(json.loads(
+            (variants.variant_dir(hub.course, AID, tid) / "paper.ipynb").read_text(encoding="utf-8")))
         values = {item: spec.get("values") for item, spec in specs.items()}
         clicked = clicked_items(record, specs)
         saved = hub.base / "home" / system_user_name(tid, hub.prefix) / AID / "paper.ipynb"
@@ -104,7 +106,8 @@ def test_a_principal_takes_the_whole_a_paper_on_the_hub_and_hands_it_in_with_the
             report = check_paper(nb)
             assert report["missing"] == [] and report["unreadable"] == [] and report["total"] == 44
             assert read_item(nb, answer_cells(nb)["w01-text"], specs["w01"]) == (True, WRITTEN, "")
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, headless=True)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env,
+                                         headless=True)
             try:  # another machine: a fresh browser, logged in again
                 page = browser.new_context(viewport=VIEWPORT, locale="zh-CN").new_page()
                 browser_login(page, hub, tid, code)
@@ -119,15 +122,16 @@ def test_a_principal_takes_the_whole_a_paper_on_the_hub_and_hands_it_in_with_the
                 assert receipt_name(AID) in receipt and "SHA-256" in receipt
                 # the window closes: the same button is refused, in Chinese, and nothing is written
                 now = dt.datetime.now(dt.UTC)
-                set_window(hub.course, AID, opens_at=now - dt.timedelta(hours=2), closes_at=now - dt.timedelta(minutes=1),
-                           late="refuse", by="pytest")
+                set_window(hub.course, AID, opens_at=now - dt.timedelta(hours=2),
+                           closes_at=now - dt.timedelta(minutes=1), late="refuse", by="pytest")
                 refusal = hand_in(page, outcome="未能交卷", shot=artifacts_dir / "hub-paper-refused.png")
                 assert "结束" in refusal and "没有保存任何文件" in refusal and "Error" not in refusal
             finally:
                 browser.close()
         done, rejected = handin.collect(hub.course, AID)
         assert not rejected and [r.trainee_id for r in done] == [tid]
-        assert done[0].sha256 in receipt.replace("\n", "") and done[0].sha256 == hashlib.sha256(handed).hexdigest()
+        assert done[0].sha256 in receipt.replace("\n", "") \
+            and done[0].sha256 == hashlib.sha256(handed).hexdigest()
         assert run_autograde(hub.course, None).ungraded == {}
         online = scores(hub.course)[tid]
         got = scores_both_ways(pristine, AID, tid, handed, clicked, specs, tmp_path)

@@ -62,12 +62,13 @@ def test_another_user_reads_the_needed_path_and_nothing_else_and_nothing_changes
               f"print(open({str(closed_tree / 'python' / 'lib' / 'stdlib.py')!r}).read().strip())\n"
               f"print(os.listdir({str(closed_tree)!r}))\n"
               f"print(os.path.exists({str(closed_tree / 'secret.txt')!r}))\n")
-    result = subprocess.run([sys.executable, "-c", script], preexec_fn=as_nobody, capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run([sys.executable, "-c", script], preexec_fn=as_nobody, capture_output=True,
+                            text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:3] == ["ok", "['python']", "False"]
     # outside that process: the folder is as it was, and nobody still cannot enter it
     assert closed_tree.stat().st_mode == mode_before and (closed_tree / "secret.txt").exists()
     denied = subprocess.run(["cat", str(closed_tree / "python" / "lib" / "stdlib.py")], capture_output=True,
-                            preexec_fn=lambda: (os.setgroups([]), os.setgid(NOBODY), os.setuid(NOBODY)), check=False)
+                            preexec_fn=lambda: (os.setgroups([]), os.setgid(NOBODY), os.setuid(NOBODY)),
+                            check=False)
     assert denied.returncode != 0

@@ -25,7 +25,8 @@ LEAD = dt.timedelta(minutes=20)
 
 @pytest.fixture
 def seated(tmp_path):
-    """Three trainees admitted to 2026-principal-A, whose window is 09:00–11:00 Beijing time; one has an extension."""
+    """Three trainees admitted to 2026-principal-A, whose window is 09:00–11:00 Beijing time; one has an
+    extension."""
     course = tmp_path / "course"
     people = trainee_ids(3)
     issue_codes(course, AID, people)
@@ -57,7 +58,8 @@ def test_servers_stop_after_each_trainees_own_last_moment_and_the_grace(seated):
 def test_a_lesson_session_prestarts_every_admitted_trainee_from_the_lead_before_its_start(seated):
     course, people = seated
     starts = NOW + dt.timedelta(days=1)  # the session's own time: the exam window plays no part
-    assert session_plan(course, now=starts - LEAD - dt.timedelta(seconds=1), lead=LEAD, starts_at=starts).run == []
+    assert session_plan(course, now=starts - LEAD - dt.timedelta(seconds=1), lead=LEAD,
+                        starts_at=starts).run == []
     assert session_plan(course, now=starts - LEAD, lead=LEAD, starts_at=starts).run == sorted(people)
     # without an end the servers run as long as the hub does
     assert session_plan(course, now=starts + dt.timedelta(days=3), lead=LEAD, starts_at=starts).stop == []
@@ -77,9 +79,10 @@ def test_the_hub_config_says_when_a_lesson_sessions_servers_start(tmp_path, caps
     course = tmp_path / "course"
     lessons = tmp_path / "lessons"
     lessons.mkdir()
-    assert main(["hub", "config", "--course", str(course), "--dir", str(tmp_path / "hub"), "--lessons", str(lessons),
-                 "--prestart-minutes", "15", "--session-start", "2026-03-12 09:00"]) == 0
-    assert "课前预启动：2026-03-12 08:45（北京时间） 起（开课前 15 分钟）为每位学员启动服务器" in capsys.readouterr().out
+    assert main(["hub", "config", "--course", str(course), "--dir", str(tmp_path / "hub"), "--lessons",
+                 str(lessons), "--prestart-minutes", "15", "--session-start", "2026-03-12 09:00"]) == 0
+    assert "课前预启动：2026-03-12 08:45（北京时间） 起（开课前 15 分钟）为每位学员启动服务器" in \
+        capsys.readouterr().out
     config = (tmp_path / "hub" / "jupyterhub_config.py").read_text(encoding="utf-8")
     assert "'--session-start', '2026-03-12T01:00:00+00:00'" in config
     assert "c.TraineeSpawner.place_papers = False" in config  # the login opens the lessons, not a paper
@@ -96,7 +99,8 @@ def test_the_service_asks_the_hub_every_two_seconds_only_while_servers_start_or_
     assert next_round_in(starting, {"A"}, every=2, idle_every=30) == 2
     cold = StepReport(updated="", ready=["A", "B"])
     assert next_round_in(cold, {"A"}, every=2, idle_every=30) == 2
-    assert next_round_in(cold, {"A", "B"}, every=2, idle_every=30) == 30  # all up and warm: the hub is left to the logins
+    # all up and warm: the hub is left to the logins
+    assert next_round_in(cold, {"A", "B"}, every=2, idle_every=30) == 30
     assert next_round_in(None, {"A", "B"}, every=2, idle_every=30) == 2  # the last round failed
 
 
@@ -113,7 +117,8 @@ def test_the_window_command_says_when_servers_start(seated, capsys):
     course, _people = seated
     assert main(["hub", "window", "--course", str(course), "-a", AID, "--opens", "2026-06-26 09:00",
                  "--closes", "2026-06-26 11:00", "--by", "pytest"]) == 0
-    assert "考生服务器将于 2026-06-26 08:40（北京时间） 起自动预启动（开考前 20 分钟）" in capsys.readouterr().out
+    assert "考生服务器将于 2026-06-26 08:40（北京时间） 起自动预启动（开考前 20 分钟）" in \
+        capsys.readouterr().out
 
 
 @pytest.mark.slow
@@ -127,12 +132,14 @@ def test_a_prestarted_hub_has_every_paper_open_at_login(tmp_path):
 
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:  # the service starts two at a time until all three are ready
-            users = {u["name"]: u for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
+            users = {u["name"]: u
+                     for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
             if all(users.get(t, {}).get("servers", {}).get("", {}).get("ready") for t in hub.codes):
                 break
             time.sleep(1)
         else:
-            raise AssertionError("not every server was pre-started:\n" + hub.log.read_text(errors="replace")[-3000:])
+            raise AssertionError("not every server was pre-started:\n"
+                                 + hub.log.read_text(errors="replace")[-3000:])
         started = {t: users[t]["servers"][""]["started"] for t in hub.codes}
         tid, code = sorted(hub.codes.items())[0]
         before = time.monotonic()
@@ -145,7 +152,8 @@ def test_a_prestarted_hub_has_every_paper_open_at_login(tmp_path):
         paper = session.get(f"{hub.url}/user/{tid}/api/contents/{AID}/paper.ipynb", timeout=60,
                             headers={"X-XSRFToken": session.cookies.get("_xsrf", path=f"/user/{tid}/") or ""})
         assert paper.status_code == 200 and paper.json()["content"]["metadata"]["zhiben"]["trainee_id"] == tid
-        users = {u["name"]: u for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
+        users = {u["name"]: u
+                 for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
         assert users[tid]["servers"][""]["started"] == started[tid]  # the login started nothing
         assert seconds < 30, seconds  # generous: a loaded CI machine; the benchmark measures the real figure
 
@@ -180,8 +188,10 @@ def test_a_lesson_hub_has_every_server_up_with_the_lessons_before_the_session_st
 
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            users = {u["name"]: u for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
-            if all(users.get(t, {}).get("servers", {}).get("", {}).get("ready") and warm(t) for t in hub.codes):
+            users = {u["name"]: u
+                     for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
+            if all(users.get(t, {}).get("servers", {}).get("", {}).get("ready") and warm(t)
+                   for t in hub.codes):
                 break
             time.sleep(1)
         else:
@@ -197,8 +207,10 @@ def test_a_lesson_hub_has_every_server_up_with_the_lessons_before_the_session_st
         lessons = session.get(f"{hub.url}/user/{tid}/api/contents/课程", headers=xsrf, timeout=60)
         assert lessons.status_code == 200
         assert LESSON in {item["name"] for item in lessons.json()["content"]}
-        users = {u["name"]: u for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
-        assert {t: users[t]["servers"][""]["started"] for t in hub.codes} == started  # the login started nothing
+        users = {u["name"]: u
+                 for u in requests.get(f"{hub.url}/hub/api/users", headers=api, timeout=30).json()}
+        # the login started nothing
+        assert {t: users[t]["servers"][""]["started"] for t in hub.codes} == started
         # the hub's database writes ahead (no disk sync at every commit of a login)
         db = sqlite3.connect(hub.hub_dir / "jupyterhub.sqlite")
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -235,7 +247,8 @@ def _examiner_token(hub) -> str:
     session, answer = hub.session("EXAMINER1", hub.staff["EXAMINER1"])
     assert answer.status_code == 302
     xsrf = {"X-XSRFToken": session.cookies.get("_xsrf", "")}
-    made = session.post(f"{hub.url}/hub/api/users/EXAMINER1/tokens", json={"note": "pytest"}, headers=xsrf, timeout=30)
+    made = session.post(f"{hub.url}/hub/api/users/EXAMINER1/tokens", json={"note": "pytest"}, headers=xsrf,
+                        timeout=30)
     assert made.status_code == 201, made.text
     return made.json()["token"]
 
@@ -251,12 +264,14 @@ def test_the_service_stops_when_the_hub_that_started_it_is_killed_outright(tmp_p
     import psutil
 
     hub = ("import subprocess, sys, time\n"
-           "service = subprocess.Popen([sys.executable, '-m', 'zhiben_training.hub.prestart', '--course', sys.argv[1],"
+           "service = subprocess.Popen([sys.executable, '-m', 'zhiben_training.hub.prestart',"
+           " '--course', sys.argv[1],"
            " '--status', sys.argv[2], '--every', '0.2'])\n"
            "print(service.pid, flush=True)\n"
            "time.sleep(600)\n")
     env = {**os.environ, "JUPYTERHUB_API_URL": "http://127.0.0.1:9/hub/api", "JUPYTERHUB_API_TOKEN": "none"}
-    parent = subprocess.Popen([sys.executable, "-c", hub, str(tmp_path / "course"), str(tmp_path / "prestart.json")],
+    parent = subprocess.Popen([sys.executable, "-c", hub, str(tmp_path / "course"),
+                               str(tmp_path / "prestart.json")],
                               stdout=subprocess.PIPE, env=env, text=True)
     service = psutil.Process(int(parent.stdout.readline()))
     deadline = time.monotonic() + 120

@@ -32,8 +32,10 @@ def _inbound(hub) -> list[str]:
 def _home(hub, person) -> list[str]:
     from zhiben_training.hub.spawner import system_user_name
 
-    return sorted(str(p.relative_to(hub.base)) for p in (hub.base / "home" / system_user_name(person.tid, hub.prefix)).rglob("*")
-                  if ".ipynb_checkpoints" not in p.parts and ".local" not in p.parts and ".cache" not in p.parts)
+    return sorted(str(p.relative_to(hub.base))
+                  for p in (hub.base / "home" / system_user_name(person.tid, hub.prefix)).rglob("*")
+                  if ".ipynb_checkpoints" not in p.parts and ".local" not in p.parts
+                  and ".cache" not in p.parts)
 
 
 def test_a_trainee_opening_another_trainees_url_is_refused_in_chinese(two):
@@ -54,7 +56,8 @@ def test_a_submission_after_closing_is_refused_and_nothing_is_written(two):
                by="pytest")
     inbound, home = _inbound(hub), _home(hub, a)
     answer = a.submit().json()
-    assert answer["success"] is False and "考试已于" in answer["value"] and "没有保存任何文件" in answer["value"]
+    assert answer["success"] is False and "考试已于" in answer["value"] \
+        and "没有保存任何文件" in answer["value"]
     assert _inbound(hub) == inbound and _home(hub, a) == home
     assert receipt_name(AID) not in " ".join(home)
 

@@ -31,7 +31,8 @@ def _until(condition, what: str, hub, timeout: float = 150):
 
 def _events(hub) -> list[dict]:
     path = hub.course / "hub" / "events.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] \
+        if path.exists() else []
 
 
 def test_a_lesson_session_on_the_hub_records_login_lesson_activity_and_logout_for_hub_hours(capsys):
@@ -44,10 +45,13 @@ def test_a_lesson_session_on_the_hub_records_login_lesson_activity_and_logout_fo
                              json={"path": LESSON, "type": "notebook", "kernel": {"name": "python3"}})
         assert opened.status_code == 201, opened.text[-500:]
         record = hub.hub_dir / "activity" / f"{tid}.jsonl"
-        _until(lambda: record.exists() and record.read_text(encoding="utf-8").strip(), "an activity line", hub)
-        assert record.stat().st_uid in {e.pw_uid for e in hub.system_users()}  # written by the trainee's own user
+        _until(lambda: record.exists() and record.read_text(encoding="utf-8").strip(), "an activity line",
+               hub)
+        # written by the trainee's own user
+        assert record.stat().st_uid in {e.pw_uid for e in hub.system_users()}
         trainee.session.get(f"{hub.url}/hub/logout", timeout=60)
-        _until(lambda: any(e["event"] == "logout" and e["user"] == tid for e in _events(hub)), "the logout", hub)
+        _until(lambda: any(e["event"] == "logout" and e["user"] == tid for e in _events(hub)), "the logout",
+               hub)
         assert main(["hub", "hours", "--course", str(hub.course), "--dir", str(hub.hub_dir),
                      "--prefix", hub.prefix]) == 0
     out = capsys.readouterr().out

@@ -33,6 +33,7 @@ def test_article_20_is_the_client_s_and_the_monitoring_unit_s_duty():
 def test_a_deep_pit_lists_who_entrusts_the_monitoring_and_says_it_is_unverified():
     duties = classify_work({"work_id": "W1", "work_type": "excavation", "depth_m": 5}).duties
     entrusted = [d for d in duties if "由建设单位委托" in d]
-    assert len(entrusted) == 1 and "第二十条" in entrusted[0] and entrusted[0].endswith("（未核实，仅供参考）")
+    assert (len(entrusted) == 1 and "第二十条" in entrusted[0]
+            and entrusted[0].endswith("（未核实，仅供参考）"))
     accepted = [d for d in duties if "第二十一条" in d]
     assert len(accepted) == 1 and accepted[0].endswith("（部分核实）")

@@ -31,7 +31,8 @@ def test_the_2024_standard_has_53_items_and_4_sub_items():
 
 def test_every_2024_item_text_is_verbatim_from_the_reference(reference):
     sec = _section(reference, "### 1.1 Current", "### 1.2 Item counts")
-    expected = {m.group(1): m.group(2) for m in re.finditer(r"^\| (\d+\.\d+(?:\.\d)?) \| \S+ \| (.+?) \|$", sec, re.M)}
+    expected = {m.group(1): m.group(2)
+                for m in re.finditer(r"^\| (\d+\.\d+(?:\.\d)?) \| \S+ \| (.+?) \|$", sec, re.M)}
     for art in ("十六", "十七"):
         m = re.search(rf"^\*\*第{art}条\*\* \(id `(\d+)`\) (.+)$", sec, re.M)
         expected[m.group(1)] = m.group(2)
@@ -64,7 +65,8 @@ def test_items_16_and_17_need_human_judgement_and_all_others_are_decidable():
 
 def test_criterion_has_article_item_and_chapter():
     c = law.criterion("5.4.2")
-    assert (c.article, c.article_cn, c.item_cn, c.chapter, c.parent_id) == (5, "第五条", "（四）第2目", "基坑、边坡工程", "5.4")
+    assert ((c.article, c.article_cn, c.item_cn, c.chapter, c.parent_id)
+            == (5, "第五条", "（四）第2目", "基坑、边坡工程", "5.4"))
     assert law.criterion("16").item_cn == ""
 
 
@@ -94,18 +96,21 @@ def test_the_change_table_covers_every_2024_item_and_names_removed_2022_items():
 
 def test_wd_scopes_are_verbatim_with_their_statuses(reference):
     sec = _section(reference, "### 2.2 建办质〔2018〕31号", "## 3. ")
-    expected = {m.group(1): m.group(2) for m in re.finditer(r"^\| (W[12][\d.]+) \| (.+?) \| .*? \|$", sec, re.M)}
+    expected = {m.group(1): m.group(2)
+                for m in re.finditer(r"^\| (W[12][\d.]+) \| (.+?) \| .*? \|$", sec, re.M)}
     scopes = {s.id: s for s in law.wd_scopes()}
     assert {k: s.text for k, s in scopes.items()} == expected
-    assert {k for k, s in scopes.items() if s.status == "unverified"} == {"W2.3.2", "W2.5.1", "W2.5.2", "W2.6"}
+    assert ({k for k, s in scopes.items() if s.status == "unverified"}
+            == {"W2.3.2", "W2.5.1", "W2.5.2", "W2.6"})
     assert scopes["W1.5"].status == "partially_verified"
     assert all(s.level == ("危大" if s.annex == 1 else "超规模") for s in scopes.values())
 
 
 REQUIRED_PROVISIONS = [
-    ("安全生产法", a) for a in ("第二十一条", "第二十四条", "第二十五条", "第二十七条", "第二十八条", "第四十一条",
-                             "第九十四条", "第九十五条", "第九十六条", "第九十七条")
-] + [("建设工程安全生产管理条例", a) for a in ("第二十一条", "第二十三条", "第二十五条", "第三十六条", "第三十七条")] + [
+    ("安全生产法", a) for a in ("第二十一条", "第二十四条", "第二十五条", "第二十七条", "第二十八条",
+                                "第四十一条", "第九十四条", "第九十五条", "第九十六条", "第九十七条")
+] + [("建设工程安全生产管理条例", a)
+     for a in ("第二十一条", "第二十三条", "第二十五条", "第三十六条", "第三十七条")] + [
     ("第17号", "第三条"), ("第17号", "第九条"), ("第17号", "第十条"),
     ("206号", "一、"), ("206号", "二、"), ("206号", "四、"), ("206号", "六、"),
     ("75号", "第三条"), ("75号", "第四条"), ("75号", "第八条"), ("75号", "第十七条"), ("75号", "第二十二条"),
@@ -113,9 +118,11 @@ REQUIRED_PROVISIONS = [
 ]
 
 
-@pytest.mark.parametrize(("law_name", "article"), REQUIRED_PROVISIONS, ids=[f"{a}{b}" for a, b in REQUIRED_PROVISIONS])
+@pytest.mark.parametrize(("law_name", "article"), REQUIRED_PROVISIONS,
+                         ids=[f"{a}{b}" for a, b in REQUIRED_PROVISIONS])
 def test_the_issue_s_duties_and_penalties_are_in_the_knowledge_base(law_name, article):
-    found = [p for p in law.duties() + law.penalties() if law_name in p.law and p.article_cn.startswith(article)]
+    found = [p for p in law.duties() + law.penalties()
+             if law_name in p.law and p.article_cn.startswith(article)]
     assert len(found) == 1
     assert found[0].source and found[0].subject and found[0].text
 
@@ -129,7 +136,8 @@ def test_penalties_and_duties_are_split_by_kind():
 def test_unverified_provisions_keep_their_status():
     status = {(p.law[-12:], p.article_cn): p.status for p in law.duties()}
     assert [s for (name, art), s in status.items() if "17号" in name and art == "第九条"] == ["unverified"]
-    assert [s for (name, art), s in status.items() if "91号" in name and art == "第十三条（二）"] == ["unverified"]
+    assert [s for (name, art), s in status.items()
+            if "91号" in name and art == "第十三条（二）"] == ["unverified"]
     assert [s for (name, art), s in status.items() if "91号" in name and art == "第八条"] == ["verified"]
 
 
@@ -145,7 +153,8 @@ def test_thresholds_carry_comparator_unit_source_and_status():
     by_id = {r["id"]: r for r in rows}
     assert by_id["W2.1:depth_m>=5"]["value"] == 5 and by_id["W2.1:depth_m>=5"]["comparator"] == ">="
     assert by_id["W2.3.2:crane_capacity_kn>=300"]["status"] == "unverified"
-    assert (by_id["special_env_humidity_pct"]["value"], by_id["special_env_humidity_pct"]["comparator"]) == (75, ">")
+    assert (by_id["special_env_humidity_pct"]["value"],
+            by_id["special_env_humidity_pct"]["comparator"]) == (75, ">")
     assert by_id["project_safety_managers_by_contract"]["status"] == "unverified"
     assert by_id["project_safety_managers_by_area"]["status"] == "verified"
 
@@ -167,10 +176,11 @@ def test_the_data_is_loaded_once():
 def test_the_public_api_is_pinned():
     from zhiben_training import hazards
 
-    assert set(hazards.__all__) == {"LEVELS", "HazardFinding", "WorkClassification", "find_hazards", "classify_work",
-                                    "classify_works", "load_record_file", "record_schema", "validate_record",
-                                    "FORMAT_VERSION", "UNDETERMINED", "IssueVerdict", "RecordVerdict", "Undetermined",
-                                    "judge_record", "migrate_record", "Migration", "MigrationGap"}
+    assert set(hazards.__all__) == {"LEVELS", "HazardFinding", "WorkClassification", "find_hazards",
+                                    "classify_work", "classify_works", "load_record_file", "record_schema",
+                                    "validate_record", "FORMAT_VERSION", "UNDETERMINED", "IssueVerdict",
+                                    "RecordVerdict", "Undetermined", "judge_record", "migrate_record",
+                                    "Migration", "MigrationGap"}
     assert {"criteria", "criterion", "chapters", "changes_2022_2024", "wd_scopes", "duties", "penalties",
             "thresholds", "UnknownItemError", "Criterion", "Scope", "Provision"} <= set(law.__all__)
 

@@ -52,7 +52,8 @@ def test_every_unverified_standard_value_names_the_standard_to_check():
 
 def test_a_local_value_changes_a_configured_threshold_and_the_verdict_says_so(fresh, tmp_path):
     path = tmp_path / "local.json"
-    path.write_text(json.dumps({"measured": {"wind_stop_force_beaufort": 5, "lighting_voltage_max_v.special": 24}}), "utf-8")
+    path.write_text(json.dumps({"measured": {"wind_stop_force_beaufort": 5,
+                                             "lighting_voltage_max_v.special": 24}}), "utf-8")
     fresh.setenv(_load.SCOPE_OVERRIDES_ENV, str(path))
     verdict = judge_record(make_record(weather={"wind_force_beaufort": 5, "activities": ["lifting"]}))
     note = " ".join(verdict.findings[0].notes)
@@ -76,7 +77,8 @@ def test_a_bad_or_forbidden_local_value_stops_with_a_chinese_error(fresh, tmp_pa
 
 def test_the_measured_key_does_not_disturb_the_scope_overrides(fresh, tmp_path):
     path = tmp_path / "local.json"
-    path.write_text(json.dumps({"measured": {"wind_stop_force_beaufort": 6}, "W2.3.2": {"crane_capacity_kn": 250}}), "utf-8")
+    path.write_text(json.dumps({"measured": {"wind_stop_force_beaufort": 6},
+                                "W2.3.2": {"crane_capacity_kn": 250}}), "utf-8")
     fresh.setenv(_load.SCOPE_OVERRIDES_ENV, str(path))
     _load.scopes_data.cache_clear()
     try:

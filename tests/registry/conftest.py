@@ -102,7 +102,8 @@ def tiny_city_frames() -> dict[str, pd.DataFrame]:
         (P_DONE, "张一", e1, "法定代表人", ""), (P_HALF, "王二", e2, "法定代表人", ""),
         (P_NONE, "李三", e3, "实际控制人", ""), (P_FAILED, "赵四", e4, "法定代表人", ""),
         (SAFE_1, "钱五", e1, "专职安全生产管理人员", ""), (SAFE_2, "孙六", e1, "项目负责人", ""),
-        (WORKER, "周七", e1, "特种作业人员", "建筑电工"), (WORKER_2, "吴八", e1, "特种作业人员", "建筑架子工"),
+        (WORKER, "周七", e1, "特种作业人员", "建筑电工"),
+        (WORKER_2, "吴八", e1, "特种作业人员", "建筑架子工"),
     ]
     district = {u: d for u, _n, _t, _k, _g, d, _a in ENTERPRISES}
     people = pd.DataFrame(
@@ -138,7 +139,8 @@ def tiny_city_frames() -> dict[str, pd.DataFrame]:
     ce = pd.DataFrame([
         (WORKER, "2026-04-01", 8.0, "施工临时用电安全", "企业内部培训"),
         (WORKER_2, "2025-03-01", 8.0, "脚手架工程安全技术", "企业内部培训"),
-        (SAFE_2, "2025-03-15", 8.0, "危大工程专项施工方案编制与论证", "企业内部培训"),  # trained: renewal is clean
+        # trained: renewal is clean
+        (SAFE_2, "2025-03-15", 8.0, "危大工程专项施工方案编制与论证", "企业内部培训"),
     ], columns=["person_id", "date", "hours", "topic", "provider"])
     sanctions = pd.DataFrame([(SAFE_1, e1, "2025-01-15", "通报批评", "所在项目重大事故隐患未按期整改")],
                              columns=["person_id", "enterprise_uscc", "date", "kind", "reason"])
@@ -148,11 +150,12 @@ def tiny_city_frames() -> dict[str, pd.DataFrame]:
                                   "project_type", "floor_area_m2", "contract_value_wan", "start_date",
                                   "label_major_hazard_ids"])
     findings = pd.DataFrame([
-        ("F0001", "S0001", "滨海新区", "2026-01-20", "督导检查", "重大", "5.4.2", "基坑支护变形超限", "2026-02-05",
-         "2026-02-01", "2026-02-03"),
-        ("F0002", "S0001", "滨海新区", "2026-04-02", "企业自查", "一般", "", "临边防护缺失", "2026-04-10", "", ""),
-    ], columns=["finding_id", "site_id", "district", "found_date", "channel", "level", "item_id", "description",
-                "deadline", "rectified_date", "closed_date"])
+        ("F0001", "S0001", "滨海新区", "2026-01-20", "督导检查", "重大", "5.4.2", "基坑支护变形超限",
+         "2026-02-05", "2026-02-01", "2026-02-03"),
+        ("F0002", "S0001", "滨海新区", "2026-04-02", "企业自查", "一般", "", "临边防护缺失",
+         "2026-04-10", "", ""),
+    ], columns=["finding_id", "site_id", "district", "found_date", "channel", "level", "item_id",
+                "description", "deadline", "rectified_date", "closed_date"])
     return {"enterprises": enterprises, "people": people, "rounds": rounds, "attendance": attendance,
             "assessment_results": results, "certificates": certificates, "continuing_education": ce,
             "sanctions": sanctions, "sites": sites, "findings": findings}

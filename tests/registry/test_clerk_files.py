@@ -19,7 +19,8 @@ from .filemaker import ATTENDANCE_HEADER, PEOPLE_HEADER, write_file
 
 E1 = ENTERPRISES[0][0]
 X_ID = make_id("120116", dt.date(1980, 5, 6), 14, female=False)  # 12011619800506029X
-_FULL_WIDTH = str.maketrans("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ")
+_FULL_WIDTH = str.maketrans("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                            "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ")
 
 
 def _full_width(text: str) -> str:
@@ -60,13 +61,15 @@ def test_a_full_width_id_with_spaces_is_stored_in_ascii_and_is_the_same_person_l
     assert first.inserted == 1
     assert X_ID in set(loaded.people()["person_id"])
     assert loaded.people().set_index("person_id").loc[X_ID, "enterprise_uscc"] == E1
-    later = loaded.import_file("people", write_file(tmp_path / "半角.csv", PEOPLE_HEADER, [_person_row(X_ID.lower())]))
+    later = loaded.import_file("people",
+                               write_file(tmp_path / "半角.csv", PEOPLE_HEADER, [_person_row(X_ID.lower())]))
     assert (later.inserted, later.updated, later.unchanged) == (0, 0, 1)
     assert len(loaded.people()) == 8 + 1
 
 
 def test_attendance_for_a_full_width_id_finds_the_person(loaded, tmp_path):
-    path = write_file(tmp_path / "签到.csv", ATTENDANCE_HEADER, [[_full_width(P_HALF), "2026-principal", "2026-03-12", 8]])
+    path = write_file(tmp_path / "签到.csv", ATTENDANCE_HEADER,
+                      [[_full_width(P_HALF), "2026-principal", "2026-03-12", 8]])
     assert loaded.import_file("attendance", path).inserted == 1
     assert len(loaded.attendance().query("person_id == @P_HALF")) == 2
 
@@ -101,7 +104,8 @@ def test_a_gbk_people_file_keeps_its_chinese_names(loaded, tmp_path):
 
 def test_a_utf16_file_gets_a_hint_and_nothing_is_written(loaded, tmp_path):
     path = tmp_path / "unicode.csv"
-    path.write_bytes(_csv_bytes(ATTENDANCE_HEADER, [[P_HALF, "2026-principal", "2026-03-12", 8]]).encode("utf-16"))
+    path.write_bytes(_csv_bytes(ATTENDANCE_HEADER,
+                                [[P_HALF, "2026-principal", "2026-03-12", 8]]).encode("utf-16"))
     with pytest.raises(ImportValidationError) as info:
         loaded.import_file("attendance", path)
     assert "UTF-16" in info.value.problems[0]["reason"] and "CSV UTF-8" in info.value.problems[0]["reason"]
@@ -138,7 +142,8 @@ def test_a_number_excel_formats_as_a_date_is_a_date(loaded, tmp_path):
 
 def test_title_rows_above_the_header_are_skipped_and_row_numbers_stay_true(loaded, tmp_path):
     rows = [["2026年度培训签到表"], ["填报单位：滨海建工（合成）", None, "日期：2026-03-12"], [],
-            ATTENDANCE_HEADER, [P_HALF, "2026-principal", "2026-03-12", 8], [P_HALF, "2026-principal", "2026-03-13", 99]]
+            ATTENDANCE_HEADER, [P_HALF, "2026-principal", "2026-03-12", 8],
+            [P_HALF, "2026-principal", "2026-03-13", 99]]
     path = _xlsx(tmp_path / "签到.xlsx", rows)
     with pytest.raises(ImportValidationError) as info:
         loaded.import_file("attendance", path)
@@ -192,7 +197,8 @@ def test_the_command_says_how_it_read_the_file_and_that_the_old_report_went(tmp_
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     assert main(["db", "load-synth", str(tiny_city), "--db", url]) == 0
     path = tmp_path / "签到.csv"
-    path.write_bytes(_csv_bytes(ATTENDANCE_HEADER, [[P_HALF, "2026-principal", "2026-03-12", 8]]).encode("gbk"))
+    path.write_bytes(_csv_bytes(ATTENDANCE_HEADER,
+                                [[P_HALF, "2026-principal", "2026-03-12", 8]]).encode("gbk"))
     (tmp_path / "签到.csv.导入报告.csv").write_text("行,列,值,原因\n", encoding="utf-8-sig")
     capsys.readouterr()
     assert main(["import", "attendance", str(path), "--db", url]) == 0
@@ -207,7 +213,8 @@ def test_people_imports_leave_audit_rows_for_new_and_changed_people_only(loaded,
     write_file(path, PEOPLE_HEADER, [_person_row(X_ID)])
     loaded.import_file("people", path, actor="办事员甲")
     new = loaded.audit_log(entity="person", entity_key=X_ID)
-    assert set(new["field"]) == {"name", "sex", "birth_date", "district", "enterprise_uscc", "role", "operation_type"}
+    assert set(new["field"]) == \
+        {"name", "sex", "birth_date", "district", "enterprise_uscc", "role", "operation_type"}
     assert set(new["actor"]) == {"办事员甲"} and "人员.csv" in new["reason"].iloc[0]
     write_file(path, PEOPLE_HEADER, [_person_row(X_ID, role="专职安全生产管理人员")])
     loaded.import_file("people", path, actor="办事员乙")

@@ -37,8 +37,8 @@ def test_status_of_a_person_is_masked_everywhere(db, capsys):
 
 def test_status_json_for_an_enterprise_masks_ids_and_phones(db, capsys):
     uscc = ENTERPRISES[0][0]
-    assert main(["status", "--enterprise", uscc, "--round", "2026-principal", "--json", "--today", "2026-05-15",
-                 "--db", db]) == 0
+    assert main(["status", "--enterprise", uscc, "--round", "2026-principal", "--json", "--today",
+                 "2026-05-15", "--db", db]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and all(MASKED_ID.fullmatch(r["person_id"]) for r in rows)
     assert rows[0]["status"] == "completed"
@@ -53,7 +53,8 @@ def test_due_lists_renewals_with_blockers(db, capsys):
     assert main(["due", "--renewal", "--days", "60", "--today", "2026-05-15", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "到期 3 本" in out and "1 本有待核实的处罚记录" in out and not re.search(r"\d{17}[\dX]", out)
-    assert "通报批评（2025-01-15，原因：所在项目重大事故隐患未按期整改）" in out and "配置规则，非法规原文" in out
+    assert "通报批评（2025-01-15，原因：所在项目重大事故隐患未按期整改）" in out \
+        and "配置规则，非法规原文" in out
     assert out.count("未核查（无数据）：") == 2  # 安管 and 特种作业: what the registry could not check
 
 
@@ -88,8 +89,8 @@ def test_open_rounds_and_upgrade(tmp_path, capsys):
     assert "2027-principal" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args", [["import", "--help"], ["status", "--help"], ["due", "--help"], ["db", "--help"],
-                                  ["template", "--help"]])
+@pytest.mark.parametrize("args", [["import", "--help"], ["status", "--help"], ["due", "--help"],
+                                  ["db", "--help"], ["template", "--help"]])
 def test_every_registry_command_has_chinese_help(args, capsys):
     assert main(args) == 0
     assert re.search(r"[\u4e00-\u9fff]", capsys.readouterr().out)

@@ -51,9 +51,11 @@ def _files(folder: Path) -> dict[str, Path]:
     return {
         "people-good": write_file(folder / "people.csv", PEOPLE_HEADER, people_rows(3, uscc=e1)),
         "people-bad": write_file(folder / "people-bad.csv", PEOPLE_HEADER,
-                                 [[P_DONE[:17] + "0", "张一", "", "", "138-2234-5678", "滨海新区", e1, "主要负责人", ""]]),
+                                 [[P_DONE[:17] + "0", "张一", "", "", "138-2234-5678", "滨海新区", e1,
+                                   "主要负责人", ""]]),
         "enterprises-good": write_file(folder / "enterprises.xlsx", ENTERPRISE_HEADER,
-                                       [[e1, "滨海建工（合成）", "施工", "总承包", "一级", "滨海新区", "某路1号", "", "", ""]]),
+                                       [[e1, "滨海建工（合成）", "施工", "总承包", "一级", "滨海新区",
+                                         "某路1号", "", "", ""]]),
         "attendance-good": write_file(folder / "attendance.csv", ATTENDANCE_HEADER,
                                       [[P_HALF, "2026-principal", "2026-03-12", "8"]]),
         "attendance-bad": write_file(folder / "attendance-bad.csv", ATTENDANCE_HEADER,
@@ -120,9 +122,10 @@ class RegistryCommands(RuleBasedStateMachine):
     # The read-only commands share one rule, so that the writing ones (load, open, import) come up often
     # enough in a short sequence to meet each other in every order.
     @rule(command=st.sampled_from(["where", "status", "due", "template", "roster", "quarterly", "annual"]),
-          round_id=st.sampled_from(ROUNDS), scope=st.sampled_from(["city", "district", "person", "enterprise", "all"]),
-          variant=st.booleans(), days=st.sampled_from(["0", "90", "400"]),
-          period=st.sampled_from(["2026Q2", "2026Q4", "2025Q1"]), kind=st.sampled_from(IMPORT_KINDS))
+          round_id=st.sampled_from(ROUNDS),
+          scope=st.sampled_from(["city", "district", "person", "enterprise", "all"]), variant=st.booleans(),
+          days=st.sampled_from(["0", "90", "400"]), period=st.sampled_from(["2026Q2", "2026Q4", "2025Q1"]),
+          kind=st.sampled_from(IMPORT_KINDS))
     def read(self, command, round_id, scope, variant, days, period, kind) -> None:
         db, out = ["--db", self.db], ["--out", str(self.work / "报送")]
         if command == "where":
@@ -134,7 +137,8 @@ class RegistryCommands(RuleBasedStateMachine):
                      "enterprise": ["--enterprise", ENTERPRISES[0][0]]}.get(scope, [])
             self.run(*argv)
         elif command == "due":
-            self.run("due", "--renewal", "--days", days, "--today", TODAY, *db, *(["--json"] if variant else []))
+            self.run("due", "--renewal", "--days", days, "--today", TODAY, *db,
+                     *(["--json"] if variant else []))
         elif command == "template":
             self.run("template", kind, "--out", str(self.work / f"{kind}-模板.xlsx"))
         elif command == "roster":

@@ -55,7 +55,8 @@ def test_two_imports_at_once_both_land_one_after_the_other(loaded, tmp_path):
     second = write_file(tmp_path / "b.csv", PEOPLE_HEADER, people_rows(6000, uscc=uscc, start=20_000))
     env = {**os.environ, "ZHIBEN_DB_BUSY_TIMEOUT": "60"}
     procs = [subprocess.Popen([sys.executable, "-c", IMPORT, url, str(p)], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for p in (first, second)]
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for p in (first, second)]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     assert _people(url) == 8 + 12_000
@@ -69,7 +70,8 @@ def test_an_import_that_cannot_get_the_lock_fails_cleanly_and_changes_nothing(lo
                               stderr=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        path = write_file(tmp_path / "p.csv", PEOPLE_HEADER, people_rows(50, uscc=ENTERPRISES[0][0], start=100))
+        path = write_file(tmp_path / "p.csv", PEOPLE_HEADER,
+                          people_rows(50, uscc=ENTERPRISES[0][0], start=100))
         env = {**os.environ, "ZHIBEN_DB_BUSY_TIMEOUT": "0.3"}
         result = subprocess.run(ZHIBEN + ["import", "people", str(path), "--db", url], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=60)

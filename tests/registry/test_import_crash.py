@@ -1,8 +1,9 @@
 """A real import killed with SIGKILL at any moment leaves the database as before or after, never between.
 
-A child process imports 15,000 people (three write chunks) and reports its stages ("read", "validated", "chunk:N",
-"written" — the last write, before the commit — and "done", after it); at the stage under test it waits, so
-the SIGKILL lands exactly there and each stage has one right answer; then integrity and counts are checked.
+A child process imports 15,000 people (three write chunks) and reports its stages ("read", "validated",
+"chunk:N", "written" — the last write, before the commit — and "done", after it); at the stage under test
+it waits, so the SIGKILL lands exactly there and each stage has one right answer; then integrity and
+counts are checked.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def _count_and_check(db_url: str) -> int:
 
 @pytest.mark.parametrize("stage", ["read", "validated", "chunk:0", "chunk:1", "written", "done"])
 def test_an_import_killed_at_a_stage_leaves_before_or_after(loaded, big_people_file, stage):
-    url = loaded.url if "postgresql" not in loaded.url else loaded.engine.url.render_as_string(hide_password=False)
+    url = loaded.url if "postgresql" not in loaded.url \
+        else loaded.engine.url.render_as_string(hide_password=False)
     loaded.close()
     proc = _start(url, big_people_file, hold_at=stage)
     seen = _kill_at(proc, stage)

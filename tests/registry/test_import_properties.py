@@ -27,7 +27,8 @@ from .filemaker import (
 KINDS = {"people": PEOPLE_HEADER, "enterprises": ENTERPRISE_HEADER, "attendance": ATTENDANCE_HEADER,
          "hours": HOURS_HEADER}
 TABLES = ("people", "enterprises", "attendance", "continuing_education", "training_sessions", "audit_log")
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Cells: plausible values, near misses and garbage (huge, bad check chars, bad dates, odd numbers).
 _valid_id = st.builds(lambda y, s: make_id("120116", dt.date(y, 5, 17), s, female=False),
@@ -35,9 +36,9 @@ _valid_id = st.builds(lambda y, s: make_id("120116", dt.date(y, 5, 17), s, femal
 _bad_id = _valid_id.map(lambda v: v[:17] + ("X" if v[17] != "X" else "0"))
 _printable = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30)
 CELLS = st.one_of(
-    st.sampled_from([P_HALF, WORKER, ENTERPRISES[0][0], "2026-principal", "2026-03-15", "8", "滨海新区", "施工",
-                     "项目负责人", "特种作业人员", "建筑电工", "男", "13800001111", "", "2026/02/30", "-1", "1e400",
-                     "NaN", "0x10", "2026年3月15日", "19990231"]),
+    st.sampled_from([P_HALF, WORKER, ENTERPRISES[0][0], "2026-principal", "2026-03-15", "8", "滨海新区",
+                     "施工", "项目负责人", "特种作业人员", "建筑电工", "男", "13800001111", "", "2026/02/30",
+                     "-1", "1e400", "NaN", "0x10", "2026年3月15日", "19990231"]),
     _valid_id, _bad_id, _printable, st.text(min_size=201, max_size=400, alphabet="隐患排查"),
 )
 
@@ -103,12 +104,14 @@ def _check_outcome(registry, kind, path, before):
     assert _audit_rows(registry, last_audit) == _expected_audit(kind, table_before, table_after)
     written = {spec(kind)["table"], "audit_log", *(["training_sessions"] if kind == "attendance" else [])}
     after = _counts(registry)
-    assert {t: n for t, n in after.items() if t not in written} == {t: n for t, n in before.items() if t not in written}
+    assert {t: n for t, n in after.items() if t not in written} == \
+        {t: n for t, n in before.items() if t not in written}
 
 
 def test_a_successful_import_adds_exactly_the_audit_rows_of_its_changes(sqlite_loaded, tmp_path):
     """Two new people: one audit row per audited field each; the same file with one name changed: one
-    row; the same file again: none (the success path of the properties below, which random rows rarely reach)."""
+    row; the same file again: none (the success path of the properties below, which random rows
+    rarely reach)."""
     registry, rows = sqlite_loaded, people_rows(2, uscc=ENTERPRISES[0][0], start=700)
     fields = len(spec("people")["audit"]["fields"])
     for name, expected_rows in (("测试700", 2 * fields), ("改名七百", 1), ("改名七百", 0)):
@@ -122,7 +125,8 @@ def test_a_successful_import_adds_exactly_the_audit_rows_of_its_changes(sqlite_l
 @pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 @SETTINGS
-@given(content=st.one_of(st.binary(max_size=2000), st.just(b""), st.binary(max_size=40).map(lambda b: b"PK\x03\x04" + b)))
+@given(content=st.one_of(st.binary(max_size=2000), st.just(b""),
+                         st.binary(max_size=40).map(lambda b: b"PK\x03\x04" + b)))
 def test_random_bytes_are_reported_not_crashed_on(sqlite_loaded, tmp_path, kind, suffix, content):
     path = tmp_path / f"random{suffix}"
     path.write_bytes(content)

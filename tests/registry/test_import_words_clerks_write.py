@@ -51,7 +51,8 @@ def test_zhu_yao_fu_ze_ren_is_taken_as_shi_ji_fu_ze_ren_and_the_mapping_is_shown
     assert people.loc[rows[0][0], "role"] == "实际负责人" and people.loc[rows[1][0], "role"] == "法定代表人"
 
 
-@pytest.mark.parametrize("written", ["138-2234-5678", "138 2234 5678", "１３８－２２３４－５６７８", "138—2234—5678"])
+@pytest.mark.parametrize("written",
+                         ["138-2234-5678", "138 2234 5678", "１３８－２２３４－５６７８", "138—2234—5678"])
 def test_a_phone_with_spaces_or_dashes_is_stored_as_eleven_digits(db, tmp_path, written):
     rows = _rows({(0, "手机号"): written})
     path = write_file(tmp_path / "人员.csv", PEOPLE_HEADER, rows)
@@ -65,7 +66,8 @@ def test_a_phone_with_other_characters_is_refused_naming_them_and_the_report_sho
     path = write_file(tmp_path / "人员.csv", PEOPLE_HEADER, _rows({(1, "手机号"): "138/2234/5678"}))
     assert main(["import", "people", str(path), "--db", db]) == 2
     err = capsys.readouterr().err
-    assert "第 3 行 【手机号】 138/****/5678：手机号只能含数字（空格、短横线会自动去掉），本格含有：「/」" in err
+    assert ("第 3 行 【手机号】 138/****/5678：手机号只能含数字（空格、短横线会自动去掉），"
+            "本格含有：「/」") in err
     assert _report(path) == [["3", "手机号", "138/****/5678",
                               "手机号只能含数字（空格、短横线会自动去掉），本格含有：「/」"]]
 

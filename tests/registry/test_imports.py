@@ -55,14 +55,16 @@ def test_changed_hours_are_updated_and_audited_old_to_new(loaded, tmp_path):
 def test_attendance_import_moves_a_person_to_completed(loaded, tmp_path):
     from .conftest import TODAY
 
-    path = write_file(tmp_path / "att.xlsx", ATTENDANCE_HEADER, [[P_HALF, "2026-principal", "2026/3/12", 8.0]])
+    path = write_file(tmp_path / "att.xlsx", ATTENDANCE_HEADER,
+                      [[P_HALF, "2026-principal", "2026/3/12", 8.0]])
     loaded.import_file("attendance", path)
     row = loaded.status(round_id="2026-principal", person_id=P_HALF, today=TODAY).iloc[0]
     assert row["hours"] == 16.0 and row["status"] == "in_progress"  # hours reached; the exam is still missing
 
 
 def test_continuing_education_import_counts_for_special_workers(loaded, tmp_path):
-    path = write_file(tmp_path / "ce.csv", HOURS_HEADER, [[WORKER, "2026-05-01", 4, "有限空间作业安全", "企业内部培训"]])
+    path = write_file(tmp_path / "ce.csv", HOURS_HEADER,
+                      [[WORKER, "2026-05-01", 4, "有限空间作业安全", "企业内部培训"]])
     assert loaded.import_file("hours", path).inserted == 1
     assert loaded.status(round_id="2026-special", person_id=WORKER)["counted_hours"].iloc[0] == 28.0
     assert loaded.audit_log(entity="continuing_education")["new_value"].tolist()[:1] == ["4"]
@@ -71,7 +73,8 @@ def test_continuing_education_import_counts_for_special_workers(loaded, tmp_path
 def test_enterprise_import_derives_the_district_code(registry, tmp_path):
     uscc = make_uscc("120110", "B0000001")
     path = write_file(tmp_path / "ent.csv", ENTERPRISE_HEADER,
-                      [[uscc, "东丽建设（合成）", "施工", "专业承包", "二级", "东丽区", "", "", "", "2027-01-01"]])
+                      [[uscc, "东丽建设（合成）", "施工", "专业承包", "二级", "东丽区", "", "", "",
+                        "2027-01-01"]])
     registry.import_file("enterprises", path)
     row = registry.enterprises().iloc[0]
     assert row["district_code"] == "120110" and str(row["licence_expiry"]) == "2027-01-01"
@@ -123,14 +126,17 @@ def test_unknown_references_are_reported_and_nothing_written(loaded, tmp_path):
     with pytest.raises(ImportValidationError) as info:
         loaded.import_file("attendance", write_file(tmp_path / "a.csv", ATTENDANCE_HEADER, rows))
     reasons = {p["row"]: p["reason"] for p in info.value.problems}
-    assert "没有此人员" in reasons[3] and "没有此培训轮次" in reasons[4] and "不在该轮次的培训期内" in reasons[5]
+    assert "没有此人员" in reasons[3] and "没有此培训轮次" in reasons[4] \
+        and "不在该轮次的培训期内" in reasons[5]
     assert 2 not in reasons
     assert len(loaded.attendance()) == 8
 
 
-@pytest.mark.parametrize("hours,reason", [("0", "大于 0"), ("13", "不超过 12"), ("八", "数字"), ("nan", "大于 0")])
+@pytest.mark.parametrize("hours,reason",
+                         [("0", "大于 0"), ("13", "不超过 12"), ("八", "数字"), ("nan", "大于 0")])
 def test_hours_outside_the_plausible_range_are_refused(loaded, tmp_path, hours, reason):
-    path = write_file(tmp_path / "a.csv", ATTENDANCE_HEADER, [[P_HALF, "2026-principal", "2026-03-13", hours]])
+    path = write_file(tmp_path / "a.csv", ATTENDANCE_HEADER,
+                      [[P_HALF, "2026-principal", "2026-03-13", hours]])
     with pytest.raises(ImportValidationError) as info:
         loaded.import_file("attendance", path)
     assert reason in info.value.problems[0]["reason"]
@@ -196,8 +202,8 @@ def test_templates_have_the_headers_the_importer_expects(registry, tmp_path, kin
 def test_every_kind_reimports_as_unchanged(loaded, tmp_path, kind, suffix):
     rows = {
         "people": (PEOPLE_HEADER, people_rows(5, uscc=E1)),
-        "enterprises": (ENTERPRISE_HEADER, [[make_uscc("120110", "C0000001"), "东丽设计（合成）", "设计", "", "乙级",
-                                             "东丽区", "东丽区某路", "", "", ""]]),
+        "enterprises": (ENTERPRISE_HEADER, [[make_uscc("120110", "C0000001"), "东丽设计（合成）", "设计", "",
+                                             "乙级", "东丽区", "东丽区某路", "", "", ""]]),
         "hours": (HOURS_HEADER, [[WORKER, "2026-05-02", "4.5", "汛期施工安全", ""]]),
     }[kind]
     path = write_file(tmp_path / f"f{suffix}", *rows)

@@ -55,7 +55,8 @@ def test_a_reference_to_nobody_is_reported(db_url, tiny_city, capsys):
     assert _count_people(db_url) == 0
 
 
-def test_load_synth_after_open_rounds_is_refused_in_chinese_and_replace_still_works(db_url, tiny_city, capsys):
+def test_load_synth_after_open_rounds_is_refused_in_chinese_and_replace_still_works(
+        db_url, tiny_city, capsys):
     assert main(["db", "open-rounds", "--year", "2026", "--db", db_url]) == 0
     capsys.readouterr()
     assert main(["db", "load-synth", str(tiny_city), "--db", db_url]) == 2

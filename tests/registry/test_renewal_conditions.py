@@ -66,7 +66,8 @@ def test_the_clean_case_is_clean(city):
 
 def test_a_fine_for_an_accident_is_listed_for_review_with_its_reason(city):
     due = city(sanctions=[(SAFE_2, "2025-08-01", "罚款", "对一般生产安全事故负有责任")])
-    assert due.loc[B_CERT, "to_review"].startswith("有效期内有处罚记录：罚款（2025-08-01，原因：对一般生产安全事故负有责任）")
+    assert due.loc[B_CERT, "to_review"].startswith(
+        "有效期内有处罚记录：罚款（2025-08-01，原因：对一般生产安全事故负有责任）")
 
 
 def test_an_order_to_stop_work_is_not_a_penalty_and_does_not_block(city):
@@ -82,12 +83,14 @@ def test_a_penalty_counts_from_the_issue_date_on_and_not_before(city):
 
 def test_a_bad_conduct_record_blocks_as_the_credit_file_condition(city):
     due = city(sanctions=[(SAFE_2, "2025-08-01", "记入不良行为记录", "未履行隐患排查治理职责")])
-    assert due.loc[B_CERT, "blockers"] == "信用档案中有不良行为记录：记入不良行为记录（2025-08-01）（17号令 第十条第二款）"
+    assert due.loc[B_CERT, "blockers"] == \
+        "信用档案中有不良行为记录：记入不良行为记录（2025-08-01）（17号令 第十条第二款）"
 
 
 def test_no_training_record_in_the_validity_period_blocks(city):
     due = city(ce=lambda ce: ce[ce["person_id"] != SAFE_2])
-    assert due.loc[B_CERT, "blockers"] == "证书有效期内登记库中没有参加安全生产教育培训的记录（17号令 第十条第二款）"
+    assert due.loc[B_CERT, "blockers"] == \
+        "证书有效期内登记库中没有参加安全生产教育培训的记录（17号令 第十条第二款）"
 
 
 def test_training_before_the_certificate_was_issued_does_not_count(city):
@@ -116,18 +119,21 @@ def test_the_penalty_kinds_are_local_configuration(city, local_rules):
     assert "通报批评" not in due.loc[C2_CERT, "to_review"]  # 钱五's 通报批评 is no longer in the list
 
 
-def test_a_special_worker_s_penalty_is_for_review_with_an_unverified_basis_only_when_switched_on(city, local_rules):
+def test_a_special_worker_s_penalty_is_for_review_with_an_unverified_basis_only_when_switched_on(
+        city, local_rules):
     local_rules({"certificates.special.renewal_blockers.annual_hours_shortfall": 0,
                  "certificates.special.renewal_blockers.sanction_during_validity": 1})
     due = city(sanctions=[(WORKER_2, "2025-08-01", "罚款", "特种作业违章操作")])
     assert "75号 第二十四条（三）“对生产安全事故负有责任的”（未核实）" in due.loc[SPECIAL_CERT, "to_review"]
     local_rules({"certificates.special.renewal_blockers.annual_hours_shortfall": 0})
-    assert city(sanctions=[(WORKER_2, "2025-08-01", "罚款", "特种作业违章操作")]).loc[SPECIAL_CERT, "to_review"] == ""
+    assert city(
+        sanctions=[(WORKER_2, "2025-08-01", "罚款", "特种作业违章操作")]).loc[SPECIAL_CERT, "to_review"] == ""
 
 
 def test_a_bad_conduct_record_is_not_a_special_operation_blocker(city, local_rules):
     local_rules({"certificates.special.renewal_blockers.annual_hours_shortfall": 0})
-    assert city(sanctions=[(WORKER_2, "2025-08-01", "记入不良行为记录", "x")]).loc[SPECIAL_CERT, "blockers"] == ""
+    assert city(
+        sanctions=[(WORKER_2, "2025-08-01", "记入不良行为记录", "x")]).loc[SPECIAL_CERT, "blockers"] == ""
 
 
 def test_every_row_says_what_the_registry_could_not_check(city):
@@ -138,7 +144,9 @@ def test_every_row_says_what_the_registry_could_not_check(city):
 
 
 def test_several_blockers_are_joined_by_a_separator_no_message_contains(city):
-    due = city(sanctions=[(SAFE_2, "2025-08-01", "记入不良行为记录", "x")], ce=lambda ce: ce[ce["person_id"] != SAFE_2])
+    due = city(sanctions=[(SAFE_2, "2025-08-01", "记入不良行为记录", "x")],
+               ce=lambda ce: ce[ce["person_id"] != SAFE_2])
     parts = due.loc[B_CERT, "blockers"].split("；")
-    assert [p.split("：")[0] for p in parts] == ["信用档案中有不良行为记录",
-                                                 "证书有效期内登记库中没有参加安全生产教育培训的记录（17号令 第十条第二款）"]
+    assert [p.split("：")[0] for p in parts] == [
+        "信用档案中有不良行为记录",
+        "证书有效期内登记库中没有参加安全生产教育培训的记录（17号令 第十条第二款）"]

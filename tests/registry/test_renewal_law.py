@@ -28,9 +28,11 @@ E1 = ENTERPRISES[0][0]
 IN_2029 = dt.date(2029, 5, 15)
 
 # 17号令 第十条, verified in the reference (section 5): quoted exactly.
-ART_10_PARA_1 = ("安全生产考核合格证书有效期届满需要延续的，“安管人员”应当在有效期届满前3个月内，由本人通过受聘企业向原考核机关"
+ART_10_PARA_1 = ("安全生产考核合格证书有效期届满需要延续的，“安管人员”应当在有效期届满前3个月内，"
+                 "由本人通过受聘企业向原考核机关"
                  "申请证书延续。准予证书延续的，证书有效期延续3年。")
-ART_10_PARA_2 = ("对证书有效期内未因生产安全事故或者违反本规定受到行政处罚，信用档案中无不良行为记录，且已按规定参加企业和县级以上"
+ART_10_PARA_2 = ("对证书有效期内未因生产安全事故或者违反本规定受到行政处罚，"
+                 "信用档案中无不良行为记录，且已按规定参加企业和县级以上"
                  "人民政府住房城乡建设主管部门组织的安全生产教育培训的，考核机关应当在受理延续申请之日起20个工作日内，准予证书延续。")
 # 75号 第二十四条（三）, from memory in the reference: the only penalty-like ground it gives.
 ART_24_ITEM_3 = "（三）对生产安全事故负有责任的；"
@@ -106,7 +108,8 @@ def test_a_2025_reprimand_does_not_hold_up_the_2029_renewal(city):
 
 
 def test_a_penalty_on_the_old_expiry_day_belongs_to_the_old_period(city):
-    registry = city(sanctions=[(SAFE_2, "2026-06-20", "罚款", "违反17号令"), (SAFE_2, "2026-06-21", "罚款", "违反17号令")],
+    registry = city(sanctions=[(SAFE_2, "2026-06-20", "罚款", "违反17号令"),
+                               (SAFE_2, "2026-06-21", "罚款", "违反17号令")],
                     ce=[(SAFE_2, "2027-03-01", 8.0)])
     registry.renew_certificate(cert_no=B_CERT, actor="a", reason="r", applied_on=dt.date(2026, 5, 1),
                                today=TODAY)
@@ -148,7 +151,8 @@ def test_an_application_dated_after_the_decision_is_refused(city):
 
 def test_a_renewal_decided_after_expiry_looks_at_the_period_that_ended_not_at_what_came_after(city):
     """The penalty dated after the old expiry is not 证书有效期内 of the period being renewed."""
-    registry = city(sanctions=[(SAFE_2, "2026-07-01", "罚款", "违反17号令")])  # after expiry: not in the period
+    # after expiry: not in the period
+    registry = city(sanctions=[(SAFE_2, "2026-07-01", "罚款", "违反17号令")])
     registry.renew_certificate(cert_no=B_CERT, actor="a", reason="r", applied_on=dt.date(2026, 6, 1),
                                today=dt.date(2026, 7, 10))
     assert registry.certificates().set_index("cert_no").loc[B_CERT, "expiry_date"] == dt.date(2029, 6, 20)
@@ -161,7 +165,8 @@ def test_an_an_guan_penalty_is_shown_for_review_with_its_recorded_reason_as_conf
     assert row["blockers"] == "" and not bool(row["blocked"])
     assert row["to_review"] == (
         "有效期内有处罚记录：罚款（2025-08-01，原因：对一般生产安全事故负有责任）——处罚种类按配置规则列入"
-        "（配置规则，非法规原文），是否属于17号令 第十条第二款“因生产安全事故或者违反本规定受到行政处罚”，须按原因核实")
+        "（配置规则，非法规原文），"
+        "是否属于17号令 第十条第二款“因生产安全事故或者违反本规定受到行政处罚”，须按原因核实")
 
 
 def test_an_an_guan_penalty_with_no_recorded_reason_says_the_cause_is_unknown(city):
@@ -204,7 +209,8 @@ def test_the_special_rule_keeps_only_article_24_item_3_and_marks_it_unverified()
     assert "未核实" in blockers["sanction_during_validity"]["source"]
 
 
-def test_switched_on_a_special_worker_s_penalty_is_shown_for_review_with_the_unverified_text(city, local_rules):
+def test_switched_on_a_special_worker_s_penalty_is_shown_for_review_with_the_unverified_text(
+        city, local_rules):
     local_rules({"certificates.special.renewal_blockers.annual_hours_shortfall": 0,
                  "certificates.special.renewal_blockers.sanction_during_validity": 1})
     row = _row(city(sanctions=[(WORKER_2, "2025-08-01", "罚款", "特种作业违章操作")]), SPECIAL_CERT, TODAY)
@@ -228,5 +234,5 @@ def test_zhiben_renew_records_the_application_date_and_refuses_an_unreviewed_pen
     assert main(["renew", C2_CERT, "--applied", "2026-05-01", "--actor", "审核员", "--reason", "r",
                  "--today", "2026-05-15", "--db", db]) == 2
     assert "暂不能延续，待核实：有效期内有处罚记录：通报批评" in capsys.readouterr().err
-    assert main(["renew", C2_CERT, "--applied", "2026-05-01", "--actor", "审核员", "--reason", "处罚原因已核对",
-                 "--reviewed", "--today", "2026-05-15", "--db", db]) == 0
+    assert main(["renew", C2_CERT, "--applied", "2026-05-01", "--actor", "审核员", "--reason",
+                 "处罚原因已核对", "--reviewed", "--today", "2026-05-15", "--db", db]) == 0

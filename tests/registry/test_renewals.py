@@ -31,13 +31,15 @@ def test_the_renewal_window_opens_three_months_before_expiry(loaded):
 def test_a_penalty_is_listed_for_review_and_a_failed_assessment_does_not_block_by_default(loaded):
     row = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no").loc["津建安C2（2023）0000001"]
     assert bool(row["needs_review"]) and not bool(row["blocked"])
-    assert row["to_review"].startswith("有效期内有处罚记录：通报批评（2025-01-15，原因：所在项目重大事故隐患未按期整改）")
+    assert row["to_review"].startswith(
+        "有效期内有处罚记录：通报批评（2025-01-15，原因：所在项目重大事故隐患未按期整改）")
     assert "年度考核不合格" not in row["blockers"]
 
 
 def test_a_special_worker_short_of_24_hours_in_a_year_is_blocked_and_the_basis_says_unverified(loaded):
     row = loaded.renewals_due(days=60, today=TODAY).set_index("cert_no").loc["SYN-TS-0001"]
-    assert row["blockers"] == "2025年度培训不足24小时（75号 第十七条，作为延期复核条件见第二十四条（五），未核实）"
+    assert row["blockers"] == \
+        "2025年度培训不足24小时（75号 第十七条，作为延期复核条件见第二十四条（五），未核实）"
 
 
 def test_a_clean_certificate_is_not_blocked_but_says_what_was_not_checked(loaded):
@@ -47,9 +49,11 @@ def test_a_clean_certificate_is_not_blocked_but_says_what_was_not_checked(loaded
 
 
 def test_extension_and_window_come_from_the_rules_file():
-    assert certificate_rule("C3")["extension_years"] == 3 and certificate_rule("C3")["renewal_window_months"] == 3
+    assert certificate_rule("C3")["extension_years"] == 3 \
+        and certificate_rule("C3")["renewal_window_months"] == 3
     assert certificate_rule("SPECIAL")["extension_years"] == 2
-    assert "第十条" in certificate_rule("A")["source"] and "第二十二条" in certificate_rule("SPECIAL")["source"]
+    assert "第十条" in certificate_rule("A")["source"] \
+        and "第二十二条" in certificate_rule("SPECIAL")["source"]
 
 
 def test_month_arithmetic_clamps_to_the_end_of_month():
@@ -78,7 +82,8 @@ def test_a_blocked_or_early_renewal_is_refused_and_changes_nothing(loaded):
         loaded.renew_certificate(cert_no="津建安B（2024）0000009", actor="a", reason="r", applied_on=TODAY,
                                  today=TODAY)
     assert len(loaded.audit_log(entity="certificate")) == 0
-    assert str(loaded.certificates().set_index("cert_no").loc["津建安C2（2023）0000001", "expiry_date"]) == "2026-07-01"
+    assert str(loaded.certificates().set_index("cert_no").loc[
+        "津建安C2（2023）0000001", "expiry_date"]) == "2026-07-01"
 
 
 def test_a_special_certificate_is_extended_by_two_years(loaded):
@@ -88,9 +93,10 @@ def test_a_special_certificate_is_extended_by_two_years(loaded):
 
 
 def test_after_a_renewal_the_due_list_looks_at_the_new_period_only(loaded):
-    loaded.renew_certificate(cert_no="津建安B（2023）0000001", actor="a", reason="r", applied_on=dt.date(2026, 5, 1),
-                             today=TODAY)
-    row = loaded.renewals_due(days=60, today=dt.date(2029, 5, 15)).set_index("cert_no").loc["津建安B（2023）0000001"]
+    loaded.renew_certificate(cert_no="津建安B（2023）0000001", actor="a", reason="r",
+                             applied_on=dt.date(2026, 5, 1), today=TODAY)
+    row = loaded.renewals_due(days=60,
+                              today=dt.date(2029, 5, 15)).set_index("cert_no").loc["津建安B（2023）0000001"]
     assert row["period_start"] == dt.date(2026, 6, 21)
     assert row["blockers"] == "证书有效期内登记库中没有参加安全生产教育培训的记录（17号令 第十条第二款）"
 

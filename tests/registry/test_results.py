@@ -18,8 +18,8 @@ def _rows(score: float, passed: bool):
 
 
 def test_recording_a_new_result_writes_it_and_audits_each_field(loaded):
-    counts = loaded.record_assessment_results(round_id="2026-principal", rows=_rows(71, True), actor="examiner-1",
-                                              reason="nbgrader 自动评分")
+    counts = loaded.record_assessment_results(round_id="2026-principal", rows=_rows(71, True),
+                                              actor="examiner-1", reason="nbgrader 自动评分")
     assert counts.counts == {"inserted": 1, "updated": 0, "unchanged": 0}
     audit = loaded.audit_log(entity="assessment_result")
     assert set(audit["field"]) == {"score", "max_score", "passed", "taken_date"}
@@ -30,14 +30,17 @@ def test_recording_a_new_result_writes_it_and_audits_each_field(loaded):
 def test_recording_the_same_results_again_changes_nothing(loaded):
     loaded.record_assessment_results(round_id="2026-principal", rows=_rows(71, True), actor="a", reason="r")
     before = len(loaded.audit_log())
-    counts = loaded.record_assessment_results(round_id="2026-principal", rows=_rows(71, True), actor="a", reason="r")
+    counts = loaded.record_assessment_results(round_id="2026-principal", rows=_rows(71, True), actor="a",
+                                              reason="r")
     assert counts.counts == {"inserted": 0, "updated": 0, "unchanged": 1}
     assert len(loaded.audit_log()) == before
 
 
 def test_a_regrade_keeps_old_and_new_score_in_the_audit_log(loaded):
-    loaded.record_assessment_results(round_id="2026-principal", rows=_rows(55, False), actor="a", reason="初评")
-    loaded.record_assessment_results(round_id="2026-principal", rows=_rows(64, True), actor="b", reason="复核改分")
+    loaded.record_assessment_results(round_id="2026-principal", rows=_rows(55, False), actor="a",
+                                     reason="初评")
+    loaded.record_assessment_results(round_id="2026-principal", rows=_rows(64, True), actor="b",
+                                     reason="复核改分")
     audit = loaded.audit_log(entity="assessment_result", entity_key=f"{P_HALF}|2026-principal|A")
     regrade = audit[audit["reason"] == "复核改分"].set_index("field")
     assert regrade.loc["score", ["old_value", "new_value"]].tolist() == ["55", "64"]
@@ -57,13 +60,15 @@ def test_results_for_unknown_people_or_rounds_are_refused(loaded):
     with pytest.raises(NotFoundError):
         loaded.record_assessment_results(round_id="2026-principal", rows=bad, actor="a", reason="r")
     with pytest.raises(NotFoundError):
-        loaded.record_assessment_results(round_id="1999-principal", rows=_rows(1, False), actor="a", reason="r")
+        loaded.record_assessment_results(round_id="1999-principal", rows=_rows(1, False), actor="a",
+                                         reason="r")
     assert len(loaded.audit_log(entity="assessment_result")) == 0
 
 
 def test_a_score_above_the_maximum_is_refused(loaded):
     with pytest.raises(RegistryError):
-        loaded.record_assessment_results(round_id="2026-principal", rows=_rows(120, True), actor="a", reason="r")
+        loaded.record_assessment_results(round_id="2026-principal", rows=_rows(120, True), actor="a",
+                                         reason="r")
 
 
 def test_without_a_pass_flag_the_rounds_pass_mark_decides(loaded):
@@ -79,7 +84,8 @@ def test_a_passed_flag_given_as_text_is_read_as_text(loaded):
     rows = [{"person_id": P_HALF, "paper": "A", "score": 20, "max_score": 100, "passed": "False",
              "taken_date": "2026-04-01"}]
     loaded.record_assessment_results(round_id="2026-principal", rows=rows, actor="a", reason="r")
-    assert not bool(loaded.assessment_results(round_id="2026-principal").set_index("person_id").loc[P_HALF, "passed"])
+    assert not bool(
+        loaded.assessment_results(round_id="2026-principal").set_index("person_id").loc[P_HALF, "passed"])
 
 
 def _result(person: str, score: float, passed: bool, taken: str = "2026-03-20", **extra) -> dict:
@@ -100,8 +106,9 @@ def test_the_registry_says_which_results_are_new_changed_and_unchanged(loaded):
 
 
 def test_a_new_exam_day_alone_is_written_and_audited_but_the_result_is_unchanged(loaded):
-    out = loaded.record_assessment_results(round_id="2026-principal", rows=[_result(P_DONE, 82, True, "2026-03-21")],
-                                           actor="a", reason="r")
+    out = loaded.record_assessment_results(round_id="2026-principal",
+                                           rows=[_result(P_DONE, 82, True, "2026-03-21")], actor="a",
+                                           reason="r")
     assert [r.person_id for r in out.unchanged] == [P_DONE] and out.new == out.changed == ()
     assert out.counts == {"inserted": 0, "updated": 1, "unchanged": 0}
     assert set(loaded.audit_log(entity="assessment_result")["field"]) == {"taken_date"}
@@ -116,12 +123,15 @@ def test_item_scores_are_recorded_with_their_result_and_replaced_when_they_chang
     out = loaded.record_assessment_results(round_id="2026-principal", actor="a", reason="r",
                                            rows=[{**row, "items": {"k01": 4.0, "w01": 2.0}}])
     assert [r.person_id for r in out.unchanged] == [P_HALF]
-    assert loaded.recorded_item_scores(round_id="2026-principal", paper="A") == {P_HALF: {"k01": 4.0, "w01": 2.0}}
+    assert loaded.recorded_item_scores(round_id="2026-principal", paper="A") == \
+        {P_HALF: {"k01": 4.0, "w01": 2.0}}
     assert loaded.recorded_item_scores(round_id="2026-principal", paper="B") == {}
-    assert len(loaded.audit_log()) == audited  # item scores are the gradebook's; the audit trail is the result's
+    # item scores are the gradebook's; the audit trail is the result's
+    assert len(loaded.audit_log()) == audited
 
 
-def test_when_the_item_scores_cannot_be_written_the_results_and_audit_log_are_left_as_they_were(sqlite_loaded):
+def test_when_the_item_scores_cannot_be_written_the_results_and_audit_log_are_left_as_they_were(
+        sqlite_loaded):
     """Issue #25: the import ledger (item scores) and the results can never disagree. The database itself
     refuses the item-score write here (a trigger), so the whole transaction must roll back."""
     from sqlalchemy import text
@@ -134,7 +144,8 @@ def test_when_the_item_scores_cannot_be_written_the_results_and_audit_log_are_le
     with pytest.raises(DBAPIError, match="disk full"):
         sqlite_loaded.record_assessment_results(
             round_id="2026-principal", actor="a", reason="r",
-            rows=[_result(P_FAILED, 70, True, items={"k01": 70.0}), _result(P_HALF, 71, True, items={"k01": 71.0})])
+            rows=[_result(P_FAILED, 70, True, items={"k01": 70.0}),
+                  _result(P_HALF, 71, True, items={"k01": 71.0})])
     pd.testing.assert_frame_equal(sqlite_loaded.assessment_results(), results)
     pd.testing.assert_frame_equal(sqlite_loaded.audit_log(), audit)
     assert sqlite_loaded.recorded_item_scores(round_id="2026-principal") == {}
@@ -151,11 +162,13 @@ def test_a_completed_person_completed_on_the_later_of_their_last_session_and_the
     """P_DONE: sessions 03-10 and 03-11, passed 03-20; a later failed attempt does not move the date."""
     loaded.record_assessment_results(round_id="2026-principal", actor="a", reason="r",
                                      rows=[{**_result(P_DONE, 40, False, "2026-04-02"), "paper": "B"}])
-    status = loaded.status(round_id="2026-principal", today=TODAY, with_completion_dates=True).set_index("person_id")
+    status = loaded.status(round_id="2026-principal", today=TODAY,
+                           with_completion_dates=True).set_index("person_id")
     assert status.loc[P_DONE, "completed_date"] == dt.date(2026, 3, 20)
     assert status.loc[P_FAILED, "completed_date"] is None and status.loc[P_HALF, "completed_date"] is None
     outcomes = loaded.result_outcomes(round_id="2026-principal").set_index("person_id")
-    assert outcomes.loc[P_DONE, ["passed", "taken_date", "score_pct"]].tolist() == [True, dt.date(2026, 3, 20), 82.0]
+    assert outcomes.loc[P_DONE, ["passed", "taken_date", "score_pct"]].tolist() == \
+        [True, dt.date(2026, 3, 20), 82.0]
     assert outcomes.loc[P_FAILED, ["passed", "taken_date"]].tolist() == [False, dt.date(2026, 3, 20)]
     before_the_pass = loaded.result_outcomes(round_id="2026-principal", until=dt.date(2026, 3, 19))
     assert before_the_pass.empty

@@ -10,8 +10,9 @@ from zhiben_training.errors import ZhibenError
 
 from .conftest import P_DONE, P_FAILED, P_HALF
 
-VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10, 200), st.floats(allow_nan=True, allow_infinity=True),
-                   st.text(max_size=12), st.sampled_from(["2026-04-01", "2026-02-30", "A", "C", "True", "否", ""]))
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10, 200),
+                   st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+                   st.sampled_from(["2026-04-01", "2026-02-30", "A", "C", "True", "否", ""]))
 ROW = st.fixed_dictionaries(
     {"person_id": st.one_of(st.sampled_from([P_HALF, P_DONE, P_FAILED]), VALUES)},
     optional={"paper": VALUES, "score": VALUES, "max_score": VALUES, "passed": VALUES, "taken_date": VALUES},

@@ -17,7 +17,8 @@ def _by_person(frame):
 
 def test_principal_round_statuses_follow_hours_and_results(loaded):
     status = _by_person(loaded.status(round_id="2026-principal", today=TODAY))
-    assert status == {P_DONE: "completed", P_HALF: "in_progress", P_NONE: "not_enrolled", P_FAILED: "in_progress"}
+    assert status == \
+        {P_DONE: "completed", P_HALF: "in_progress", P_NONE: "not_enrolled", P_FAILED: "in_progress"}
 
 
 def test_after_the_round_closes_everyone_not_completed_is_overdue(loaded):
@@ -43,10 +44,12 @@ def test_a_round_with_too_few_hours_never_lowers_the_75_hao_minimum(loaded):
 
 
 def test_filters_by_person_enterprise_and_district(loaded):
-    assert loaded.status(round_id="2026-principal", person_id=P_HALF, today=TODAY)["person_id"].tolist() == [P_HALF]
+    assert loaded.status(round_id="2026-principal", person_id=P_HALF,
+                         today=TODAY)["person_id"].tolist() == [P_HALF]
     binhai = loaded.status(round_id="2026-principal", district="滨海新区", today=TODAY)
     assert set(binhai["person_id"]) == {P_DONE, P_NONE}
-    one = loaded.status(round_id="2026-principal", enterprise_uscc=binhai["enterprise_uscc"].iloc[0], today=TODAY)
+    one = loaded.status(round_id="2026-principal", enterprise_uscc=binhai["enterprise_uscc"].iloc[0],
+                        today=TODAY)
     assert len(one) == 1
 
 

@@ -106,6 +106,7 @@ def test_postgres_statistics_are_fresh_after_a_bulk_load(db_url, tiny_city):
     registry = open_registry(db_url)
     registry.load_synthetic(tiny_city)
     with registry.engine.connect() as conn:
-        analysed = conn.execute(text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")).scalars()
+        analysed = conn.execute(
+            text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")).scalars()
         assert {"people", "attendance", "assessment_results", "continuing_education"} <= set(analysed)
     registry.close()

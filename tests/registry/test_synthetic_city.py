@@ -25,7 +25,8 @@ def _expected_status(tables: dict[str, pd.DataFrame], round_row, today: dt.date)
     audience = rules()["audiences"][round_row.audience]
     people = tables["people"].merge(tables["enterprises"][["uscc", "enterprise_type"]],
                                     left_on="enterprise_uscc", right_on="uscc")
-    people = people[people["role"].isin(audience["roles"]) & people["enterprise_type"].isin(audience["enterprise_types"])]
+    people = people[people["role"].isin(audience["roles"])
+                    & people["enterprise_type"].isin(audience["enterprise_types"])]
     att = tables["attendance"][tables["attendance"]["round_id"] == round_row.round_id]
     res = tables["assessment_results"][tables["assessment_results"]["round_id"] == round_row.round_id]
     ce = tables["continuing_education"]

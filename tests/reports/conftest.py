@@ -130,8 +130,8 @@ def make_periodic_inputs():
         ("p4", "2026-safety", "滨海新区", "施工", "项目负责人", d(2026, 6, 30), d(2026, 7, 1), True),
         ("p5", "2026-safety", "西青区", "施工", "专职安全生产管理人员", None, None, None),
         ("p6", "2026-safety", "西青区", "设计", "项目负责人", d(2026, 10, 1), d(2026, 10, 2), True),
-    ], columns=["person_id", "round_id", "district", "enterprise_type", "role", "completed_date", "taken_date",
-                "passed"])
+    ], columns=["person_id", "round_id", "district", "enterprise_type", "role", "completed_date",
+                "taken_date", "passed"])
     # the names in words reports/sources.py takes from Registry.rounds()["title"]
     training["round_name"] = training["round_id"].map({"2026-principal": "2026年度主要负责人安全生产培训",
                                                        "2026-safety": "2026年度安管人员安全生产培训"})
@@ -158,8 +158,9 @@ def make_periodic_inputs():
         ("f4", "西青区", "2026-05-01", "督导检查", "重大", "2026-06-01", "2026-07-05"),   # closed in Q3 only
         ("f5", "西青区", "2026-07-09", "企业自查", "一般", "2026-07-20", None),           # not major
     ], columns=["finding_id", "district", "found_date", "channel", "level", "deadline", "closed_date"])
-    return PeriodicInputs(training=training, people=people, continuing_education=ce, certificates=certificates,
-                          findings=findings, ce_min_hours=24.0, ce_roles=("特种作业人员",),
+    return PeriodicInputs(training=training, people=people, continuing_education=ce,
+                          certificates=certificates, findings=findings, ce_min_hours=24.0,
+                          ce_roles=("特种作业人员",),
                           ce_source="《建筑施工特种作业人员管理规定》（建质〔2008〕75号）第十七条第二款")
 
 
@@ -182,5 +183,6 @@ def check_manifest_like_sha256sum(folder: Path) -> None:
         assert hashlib.sha256((folder / entry[2]).read_bytes()).hexdigest() == entry[1], entry[2]
     tool = shutil.which("sha256sum")
     if tool:
-        result = subprocess.run([tool, "--strict", "-c", MANIFEST_NAME], cwd=folder, capture_output=True, text=True)
+        result = subprocess.run([tool, "--strict", "-c", MANIFEST_NAME], cwd=folder, capture_output=True,
+                                text=True)
         assert result.returncode == 0, result.stdout + result.stderr

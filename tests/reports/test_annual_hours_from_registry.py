@@ -28,7 +28,8 @@ def test_the_rule_quoted_here_is_the_reference_s():
     assert ART_17_PARA_2 in reference_text(REGULATIONS)
 
 
-def test_a_worker_with_16_hours_of_round_attendance_and_8_of_ce_is_达标_in_the_report_as_in_the_registry(registry):
+def test_a_worker_with_16_hours_of_round_attendance_and_8_of_ce_is_达标_in_the_report_as_in_the_registry(
+        registry):
     status = registry.status(round_id="2026-special", today=TODAY).set_index("person_id")
     assert status.loc[WORKER, ["hours", "ce_hours", "status"]].tolist() == [16.0, 8.0, "completed"]
     report = build_periodic_report(periodic_inputs(registry, parse_period("annual", "2026")),

@@ -1,4 +1,5 @@
-"""An empty registry, or a period with nothing in it, gives a valid and clearly empty report in every format."""
+"""An empty registry, or a period with nothing in it, gives a valid and clearly empty report in every
+format."""
 
 from __future__ import annotations
 
@@ -33,13 +34,15 @@ def empty_db(tmp_path) -> str:
 
 
 def _cells(book) -> list[object]:
-    return [v for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    return [v for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
+            if v is not None]
 
 
 @pytest.mark.parametrize("stem", list(COMMANDS))
 def test_a_periodic_report_of_an_empty_registry_is_a_valid_empty_report(stem, empty_db, tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["report", *COMMANDS[stem], "--out", str(out), "--db", empty_db, "--today", "2026-11-28"]) == 0
+    assert main(["report", *COMMANDS[stem], "--out", str(out), "--db", empty_db, "--today",
+                 "2026-11-28"]) == 0
     printed = capsys.readouterr().out
     assert f"数据情况：{NO_DATA}" in printed and "完成培训人数：0 人" in printed
     book = openpyxl.load_workbook(out / f"{stem}.xlsx")
@@ -64,7 +67,8 @@ def test_a_roster_of_a_round_nobody_has_joined_yet_is_header_and_a_note(empty_db
     assert "共 0 人" in capsys.readouterr().out
     back = pd.read_csv(out / "roster-2026-principal.csv", encoding="utf-8-sig", dtype=str)
     assert back.empty and back.columns[0] == "序号"
-    texts = [v for v in _cells(openpyxl.load_workbook(out / "roster-2026-principal.xlsx")) if isinstance(v, str)]
+    texts = [v for v in _cells(openpyxl.load_workbook(out / "roster-2026-principal.xlsx"))
+             if isinstance(v, str)]
     assert any(t.startswith(NO_DATA) for t in texts)
 
 

@@ -1,5 +1,5 @@
-"""Filing elements read back from the files: title, 报送单位, period, 生成日期, page header/footer, signature block,
-the declared CJK font, and column widths that fit their text."""
+"""Filing elements read back from the files: title, 报送单位, period, 生成日期, page header/footer,
+signature block, the declared CJK font, and column widths that fit their text."""
 
 from __future__ import annotations
 
@@ -38,13 +38,16 @@ def test_every_report_sheet_has_title_unit_period_date_and_a_signature_block(tmp
     for ws in book.worksheets:
         assert ws["A1"].value == report.period.title and ws["A1"].font.b and ws["A1"].font.sz == 16
         meta = ws.cell(row=header_row(ws) - 1, column=1).value
-        assert meta == f"报送单位：{UNIT}　　统计期间：2026年第三季度（2026-07-01 至 2026-09-30）　　生成日期：2026-11-28"
+        assert meta == (f"报送单位：{UNIT}　　"
+                        "统计期间：2026年第三季度（2026-07-01 至 2026-09-30）　　生成日期：2026-11-28")
         texts = _texts(ws)
         assert f"填报单位（盖章）：{UNIT}　　　　填报人：{BLANK}" in texts
         assert "审核人：＿＿＿＿＿＿＿＿　　　　日期：＿＿＿＿年＿＿月＿＿日" in texts
-        assert ws.print_title_rows == f"${header_row(ws)}:${header_row(ws)}"  # header row repeated on every page
+        # header row repeated on every page
+        assert ws.print_title_rows == f"${header_row(ws)}:${header_row(ws)}"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)  # 1 = default
+        assert ws.sheet_properties.pageSetUpPr.fitToPage \
+            and ws.page_setup.fitToWidth in (None, 1)  # 1 = default
         assert ws.oddHeader.center.text is None
         assert ws.oddHeader.left.text == report.period.title
         assert ws.oddHeader.right.text == "统计期间：2026年第三季度"
@@ -68,11 +71,12 @@ def test_cells_are_declared_in_simsun_with_the_gb2312_charset_not_calibri(tmp_pa
 
 
 def test_the_roster_xlsx_is_filed_but_its_csv_stays_a_bare_table(tmp_path, roster_frame):
-    export = write_roster(roster_frame, tmp_path, round_id="2026-principal", masked=True, unit=UNIT, generated=DAY,
-                          round_title="2026年度主要负责人安全生产培训")
+    export = write_roster(roster_frame, tmp_path, round_id="2026-principal", masked=True, unit=UNIT,
+                          generated=DAY, round_title="2026年度主要负责人安全生产培训")
     ws = openpyxl.load_workbook(export.xlsx)["花名册"]
     assert ws["A1"].value == "培训考核人员花名册（公示版）"
-    assert ws["A2"].value == f"报送单位：{UNIT}　　培训批次：2026年度主要负责人安全生产培训　　生成日期：2026-11-28"
+    assert ws["A2"].value == \
+        f"报送单位：{UNIT}　　培训批次：2026年度主要负责人安全生产培训　　生成日期：2026-11-28"
     assert "共 40 人。公示版：身份证号等按列规格打码。" in _texts(ws)
     assert ws.oddHeader.right.text == "培训批次：2026年度主要负责人安全生产培训"
     assert export.xlsx.name == "roster-2026-principal-public.xlsx"  # the id names the files
@@ -102,7 +106,8 @@ def test_the_html_has_page_numbers_in_the_print_css_and_a_signature_block(tmp_pa
     _, export = _quarterly(tmp_path, unit=UNIT, generated=DAY)
     page = export.html.read_text(encoding="utf-8")
     assert '@bottom-center { content: "第 " counter(page) " 页，共 " counter(pages) " 页"' in page
-    assert '@page { size: A4; margin: 16mm 14mm 18mm; font-family: "Noto Sans CJK SC"' in page  # margin boxes too
+    # margin boxes too
+    assert '@page { size: A4; margin: 16mm 14mm 18mm; font-family: "Noto Sans CJK SC"' in page
     assert "thead { display: table-header-group; }" in page and "h2 { break-after: avoid;" in page
     assert '<section class="signature"' in page
     for label in ("填报单位（盖章）：", "填报人：", "审核人：", "日期："):

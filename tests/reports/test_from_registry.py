@@ -1,4 +1,5 @@
-"""End to end: a registry filled from the tiny synthetic city, exported by the real ``zhiben report`` commands."""
+"""End to end: a registry filled from the tiny synthetic city, exported by the real ``zhiben report``
+commands."""
 
 from __future__ import annotations
 
@@ -54,8 +55,10 @@ def _sha(path: Path) -> str:
 
 
 def test_the_roster_command_exports_every_participant_of_the_round(city_db, registry, tmp_path):
-    assert main(["report", "roster", "--round", "2026-principal", "--out", str(tmp_path), "--db", city_db]) == 0
-    back = pd.read_csv(tmp_path / "roster-2026-principal.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert main(["report", "roster", "--round", "2026-principal", "--out", str(tmp_path), "--db",
+                 city_db]) == 0
+    back = pd.read_csv(tmp_path / "roster-2026-principal.csv", encoding="utf-8-sig", dtype=str,
+                       keep_default_na=False)
     status = registry.status(round_id="2026-principal")
     took_part = status[status["status"] != "not_enrolled"]
     assert len(back) == len(took_part) > 0
@@ -75,7 +78,8 @@ def test_exporting_the_same_registry_twice_gives_identical_files(city_db, tmp_pa
         assert main(["report", "roster", "--round", "2026-safety", "--out", str(tmp_path / folder),
                      "--db", city_db]) == 0
     assert (tmp_path / "a" / MANIFEST_NAME).read_bytes() == (tmp_path / "b" / MANIFEST_NAME).read_bytes()
-    assert _sha(tmp_path / "a" / "roster-2026-safety.xlsx") == _sha(tmp_path / "b" / "roster-2026-safety.xlsx")
+    assert _sha(tmp_path / "a" / "roster-2026-safety.xlsx") == \
+        _sha(tmp_path / "b" / "roster-2026-safety.xlsx")
 
 
 def test_the_masked_roster_contains_no_full_id_number(city_db, registry, tmp_path):
@@ -96,7 +100,8 @@ def test_an_unknown_round_is_a_chinese_error_with_exit_code_2(city_db, tmp_path,
 
 
 def test_the_quarterly_report_counts_major_hazards_as_the_registry_holds_them(city_db, registry, tmp_path):
-    assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db, "--today", TODAY]) == 0
+    assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db, "--today",
+                 TODAY]) == 0
     findings = registry.findings()
     major = findings[findings["level"] == "重大"]
     found = pd.to_datetime(major["found_date"])
@@ -113,7 +118,8 @@ def test_the_quarterly_report_counts_major_hazards_as_the_registry_holds_them(ci
 
 def test_the_quarterly_assessment_totals_match_the_registry_results(city_db, registry, tmp_path):
     """Assessed in 2026Q3 = the deciding attempt up to 09-30 (first pass, else last attempt) falls in Q3."""
-    assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db, "--today", TODAY]) == 0
+    assert main(["report", "quarterly", "2026Q3", "--out", str(tmp_path), "--db", city_db, "--today",
+                 TODAY]) == 0
     book = openpyxl.load_workbook(tmp_path / "quarterly-2026Q3.xlsx")
     total = [r for r in table_values(book["培训-按区"])[1] if r[0] == "合计"][0]
     results = registry.assessment_results()
@@ -131,9 +137,11 @@ def test_the_quarterly_assessment_totals_match_the_registry_results(city_db, reg
 
 
 def test_annual_and_self_evaluation_run_through_the_installed_console_script(city_db, tmp_path):
-    assert ZHIBEN.exists(), f"console script {ZHIBEN} is not installed: make test installs it (pip install -e .)"
+    assert ZHIBEN.exists(), \
+        f"console script {ZHIBEN} is not installed: make test installs it (pip install -e .)"
     for args in (["annual", "2025"], ["self-evaluation"]):
-        result = subprocess.run([str(ZHIBEN), "report", *args, "--out", str(tmp_path), "--db", city_db, "--today", TODAY],
+        result = subprocess.run([str(ZHIBEN), "report", *args, "--out", str(tmp_path), "--db", city_db,
+                                 "--today", TODAY],
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         assert "已写出" in result.stdout and "报送时限" in result.stdout
@@ -145,14 +153,16 @@ def test_annual_and_self_evaluation_run_through_the_installed_console_script(cit
 
 @pytest.mark.libreoffice
 def test_libreoffice_reads_the_registry_roster_back(city_db, tmp_path, soffice):
-    assert main(["report", "roster", "--round", "2026-safety", "--out", str(tmp_path / "out"), "--db", city_db]) == 0
+    assert main(["report", "roster", "--round", "2026-safety", "--out", str(tmp_path / "out"), "--db",
+                 city_db]) == 0
     sheets = convert_with_libreoffice(soffice, tmp_path / "out" / "roster-2026-safety.xlsx", tmp_path / "lo")
     book = openpyxl.load_workbook(tmp_path / "out" / "roster-2026-safety.xlsx")
     via_lo = lo_table(sheets["花名册"], header_row(book["花名册"]))
     via_csv = pd.read_csv(tmp_path / "out" / "roster-2026-safety.csv", encoding="utf-8-sig", dtype=str,
                           keep_default_na=False)
     assert list(via_lo.columns) == list(via_csv.columns)
-    for column in ["姓名", "身份证号", "企业名称", "统一社会信用代码", "所在区", "人员类别", "证书编号", "是否合格", "完成日期"]:
+    for column in ["姓名", "身份证号", "企业名称", "统一社会信用代码", "所在区", "人员类别", "证书编号",
+                   "是否合格", "完成日期"]:
         assert via_lo[column].tolist() == via_csv[column].tolist(), column
     for column in ["培训学时", "考核成绩"]:
         lo = pd.to_numeric(via_lo[column].replace("", None)).astype(float)
@@ -167,7 +177,8 @@ def test_a_custom_spec_adds_masked_phone_numbers_from_the_registry(city_db, tmp_
     from zhiben_training.reports.columns import _DATA_DIR
 
     raw = json.loads((_DATA_DIR / "report_columns.json").read_text(encoding="utf-8"))
-    raw["columns"].insert(3, {"header": "联系电话", "source": "phone", "type": "phone", "width": 14, "mask": "phone"})
+    raw["columns"].insert(3, {"header": "联系电话", "source": "phone", "type": "phone", "width": 14,
+                              "mask": "phone"})
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     assert main(["report", "roster", "--round", "2026-safety", "--masked", "--spec", str(spec),
@@ -180,8 +191,8 @@ def test_a_custom_spec_adds_masked_phone_numbers_from_the_registry(city_db, tmp_
 def test_a_broken_spec_file_stops_the_command_before_the_registry_is_read(city_db, tmp_path, capsys):
     spec = tmp_path / "spec.json"
     spec.write_text("{not json", encoding="utf-8")
-    code = main(["report", "roster", "--round", "2026-safety", "--spec", str(spec), "--out", str(tmp_path / "out"),
-                 "--db", city_db])
+    code = main(["report", "roster", "--round", "2026-safety", "--spec", str(spec), "--out",
+                 str(tmp_path / "out"), "--db", city_db])
     assert code == 2
     assert "不是有效的 JSON" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

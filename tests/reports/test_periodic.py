@@ -63,7 +63,8 @@ def test_the_self_evaluation_covers_the_whole_campaign_march_2024_to_december_20
     assert period.years == [2024, 2025, 2026]
 
 
-@pytest.mark.parametrize(("kind", "value"), [("quarterly", "2027Q1"), ("quarterly", "2026-3"), ("annual", "2023")])
+@pytest.mark.parametrize(("kind", "value"),
+                         [("quarterly", "2027Q1"), ("quarterly", "2026-3"), ("annual", "2023")])
 def test_periods_outside_the_campaign_or_badly_written_are_refused(kind, value):
     with pytest.raises(ReportError):
         parse_period(kind, value)
@@ -99,7 +100,8 @@ def test_continuing_education_counts_hours_of_the_year_up_to_the_period_end(peri
     assert (heping["应参加人数"], heping["2026年达标人数"], heping["2026年达标率（%）"]) == (2, 1, 50.0)
     assert _row(ce, "西青区")["2026年达标人数"] == 0  # 30 h were in 2025
     annual = build_periodic_report(periodic_inputs, parse_period("annual", "2026"))
-    assert _row(_section(annual, "continuing_education"), "和平区")["2026年达标人数"] == 2  # s2 reaches 24 h in November
+    # s2 reaches 24 h in November
+    assert _row(_section(annual, "continuing_education"), "和平区")["2026年达标人数"] == 2
 
 
 def test_the_self_evaluation_reports_continuing_education_per_campaign_year(periodic_inputs):
@@ -123,13 +125,15 @@ def test_major_hazards_found_closed_and_overdue_are_counted_by_channel(periodic_
     supervision = _row(table, "督导检查")
     assert (supervision["期内发现"], supervision["期内销号"], supervision["期末逾期未销号"]) == (1, 1, 1)
     total = _row(table, TOTAL)
-    assert (total["期内发现"], total["期内销号"], total["期末逾期未销号"], total["期末整改中（未逾期）"]) == (3, 2, 1, 1)
+    assert (total["期内发现"], total["期内销号"], total["期末逾期未销号"],
+            total["期末整改中（未逾期）"]) == (3, 2, 1, 1)
     by_district = _section(report, "hazards_by_district")
     assert _row(by_district, TOTAL)["期内发现"] == 3  # the 一般 finding f5 is not counted
 
 
 def test_a_report_written_before_its_period_ends_counts_overdue_as_of_that_day(periodic_inputs):
-    report = build_periodic_report(periodic_inputs, parse_period("quarterly", "2026Q3"), as_of=dt.date(2026, 7, 15))
+    report = build_periodic_report(periodic_inputs, parse_period("quarterly", "2026Q3"),
+                                   as_of=dt.date(2026, 7, 15))
     total = _row(_section(report, "hazards_by_channel"), TOTAL)
     # on 07-15 f1 (deadline 07-20, closed 07-18) is still being rectified, f2 and f3 are not found yet
     assert (total["期末逾期未销号"], total["期末整改中（未逾期）"]) == (0, 1)

@@ -1,5 +1,6 @@
-"""What a regulator sees: every report and roster XLSX printed to PDF by LibreOffice, and the HTML by Chromium,
-on a machine whose only CJK font is the bundled Noto Sans CJK (a private fontconfig lists just that folder).
+"""What a regulator sees: every report and roster XLSX printed to PDF by LibreOffice, and the HTML by
+Chromium, on a machine whose only CJK font is the bundled Noto Sans CJK (a private fontconfig lists just
+that folder).
 
 A PNG of each first page goes to test-artifacts/ for a human to look at.
 """
@@ -73,7 +74,8 @@ def _exports(out: Path, roster_frame) -> dict[str, str]:
         export = write_periodic(report, out, unit=UNIT, generated=TODAY)
         titles[export.xlsx.stem] = report.period.title
     for masked in (False, True):
-        export = write_roster(roster_frame, out, round_id="2026-principal", masked=masked, unit=UNIT, generated=TODAY)
+        export = write_roster(roster_frame, out, round_id="2026-principal", masked=masked, unit=UNIT,
+                              generated=TODAY)
         titles[export.xlsx.stem] = "培训考核人员花名册" + ("（公示版）" if masked else "")
     return titles
 
@@ -85,12 +87,13 @@ def test_libreoffice_prints_every_xlsx_in_the_bundled_cjk_font_with_the_filing_e
     titles = _exports(out, roster_frame)
     env = {"FONTCONFIG_FILE": str(private_fontconfig(tmp_path / "fonts")), "PATH": "/usr/bin:/bin",
            "HOME": str(tmp_path)}
-    _run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to", "pdf",
-          "--outdir", str(tmp_path / "pdf"), *(str(out / f"{stem}.xlsx") for stem in titles)], env=env)
+    _run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to",
+          "pdf", "--outdir", str(tmp_path / "pdf"), *(str(out / f"{stem}.xlsx") for stem in titles)], env=env)
     for stem, title in titles.items():
         pdf = tmp_path / "pdf" / f"{stem}.pdf"
         fonts = _fonts(pdf)
-        # every glyph on every page drawn with the bundled Noto Sans CJK: no box glyphs from a font without CJK
+        # every glyph on every page drawn with the bundled Noto Sans CJK: no box glyphs from a font
+        # without CJK
         assert fonts and all("NotoSansCJK" in name for name in fonts), (stem, fonts)
         first = _run(["pdftotext", "-l", "1", "-layout", str(pdf), "-"])
         assert title in re.sub(r"\s+", "", first) or title in first, stem
@@ -105,7 +108,8 @@ def test_libreoffice_prints_every_xlsx_in_the_bundled_cjk_font_with_the_filing_e
 
 
 @pytest.mark.browser
-def test_chromium_prints_the_html_report_with_page_numbers_in_the_bundled_font(tmp_path, poppler, artifacts_dir):
+def test_chromium_prints_the_html_report_with_page_numbers_in_the_bundled_font(
+        tmp_path, poppler, artifacts_dir):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("未安装 Debian chromium，跳过打印测试（apt-get install chromium）")

@@ -113,9 +113,11 @@ def test_the_masked_version_hides_id_numbers_like_1201_stars_and_last_four(tmp_p
 
 def test_a_custom_spec_can_add_a_masked_phone_and_drop_a_column(tmp_path, roster_frame):
     raw = json.loads((default_spec_path()).read_text(encoding="utf-8"))
-    raw["columns"].insert(2, {"header": "联系电话", "source": "phone", "type": "phone", "width": 14, "mask": "phone"})
+    raw["columns"].insert(2, {"header": "联系电话", "source": "phone", "type": "phone", "width": 14,
+                              "mask": "phone"})
     raw["columns"] = [c for c in raw["columns"] if c["header"] != "证书编号"] + [
-        {"header": "备注", "source": "cert_no", "type": "text", "width": 20, "mask": "drop", "required": False}
+        {"header": "备注", "source": "cert_no", "type": "text", "width": 20, "mask": "drop",
+         "required": False}
     ]
     spec_file = tmp_path / "spec.json"
     spec_file.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
@@ -150,7 +152,8 @@ def test_a_bad_uscc_check_character_is_reported(tmp_path, roster_frame):
     code = bad.loc[2, "enterprise_uscc"]
     replacement = "0" if code[-1] != "0" else "1"
     bad.loc[2, "enterprise_uscc"] = code[:-1] + replacement
-    with pytest.raises(RosterValidationError, match="第 4 行「统一社会信用代码」：统一社会信用代码校验位错误"):
+    with pytest.raises(RosterValidationError,
+                       match="第 4 行「统一社会信用代码」：统一社会信用代码校验位错误"):
         write_roster(bad, tmp_path, round_id="x")
     assert list(tmp_path.iterdir()) == []
 
@@ -170,7 +173,8 @@ def test_a_missing_source_column_is_a_report_error(tmp_path, roster_frame):
 @pytest.mark.parametrize(
     ("column", "value", "reason"),
     [("hours", "二十四", "应为非负数值"), ("hours", -3.0, "应为非负数值"),
-     ("completed_date", "2026-13-45", "应为日期"), ("passed", "也许", "应为 是/否"), ("name", "  ", "不能为空")],
+     ("completed_date", "2026-13-45", "应为日期"), ("passed", "也许", "应为 是/否"),
+     ("name", "  ", "不能为空")],
 )
 def test_badly_typed_cells_are_rejected(tmp_path, roster_frame, column, value, reason):
     bad = roster_frame.astype({column: object})
@@ -205,8 +209,8 @@ def test_libreoffice_reads_the_roster_xlsx_back_as_the_same_data(tmp_path, roste
     via_lo = lo_table(sheets["花名册"], header_row(openpyxl.load_workbook(export.xlsx)["花名册"]))
     assert list(via_lo.columns) == HEADERS
     text_columns = {"姓名": "name", "身份证号": "person_id", "企业名称": "enterprise_name",
-                    "统一社会信用代码": "enterprise_uscc", "企业类型": "enterprise_type", "所在区": "district",
-                    "人员类别": "role", "证书编号": "cert_no"}
+                    "统一社会信用代码": "enterprise_uscc", "企业类型": "enterprise_type",
+                    "所在区": "district", "人员类别": "role", "证书编号": "cert_no"}
     for header, source in text_columns.items():
         assert via_lo[header].tolist() == roster_frame[source].tolist(), header
     for header, source in {"培训学时": "hours", "考核成绩": "score"}.items():

@@ -39,13 +39,16 @@ def test_the_xlsx_is_streamed_with_inline_strings_and_a_fixed_creation_time(tmp_
 def test_a_row_of_the_wrong_length_fails_and_leaves_no_file(tmp_path):
     rows = [["张伟", 16.0], ["王芳"]]
     with pytest.raises(ReportError, match="第 3 行有 1 个值，应为 2 个"):
-        write_xlsx(tmp_path / "t.xlsx", [Sheet("表", [Field("姓名"), Field("学时", "number")], rows)], title="t")
+        write_xlsx(tmp_path / "t.xlsx", [Sheet("表", [Field("姓名"), Field("学时", "number")], rows)],
+                   title="t")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_csv_writer_formats_numbers_dates_and_blanks_like_the_xlsx(tmp_path):
-    fields = [Field("姓名"), Field("学时", "number", decimals=1), Field("人数", "integer"), Field("日期", "date")]
-    path = write_csv(tmp_path / "t.csv", fields, [["张伟", 16, 3, dt.date(2026, 7, 1)], ["王,芳", None, 0, None]])
+    fields = [Field("姓名"), Field("学时", "number", decimals=1), Field("人数", "integer"),
+              Field("日期", "date")]
+    path = write_csv(tmp_path / "t.csv", fields,
+                     [["张伟", 16, 3, dt.date(2026, 7, 1)], ["王,芳", None, 0, None]])
     assert path.read_bytes() == (
         "\ufeff姓名,学时,人数,日期\r\n张伟,16.0,3,2026-07-01\r\n\"王,芳\",,0,\r\n".encode()
     )

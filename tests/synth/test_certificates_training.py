@@ -7,7 +7,8 @@ import pandas as pd
 from zhiben_training.synth import DEFAULT_REFERENCE_DATE
 
 REF = pd.Timestamp(DEFAULT_REFERENCE_DATE)
-SIX_TYPES = {"建筑电工", "建筑架子工", "建筑起重信号司索工", "建筑起重机械司机", "建筑起重机械安装拆卸工", "高处作业吊篮安装拆卸工"}
+SIX_TYPES = {"建筑电工", "建筑架子工", "建筑起重信号司索工", "建筑起重机械司机", "建筑起重机械安装拆卸工",
+             "高处作业吊篮安装拆卸工"}
 
 
 def test_c_numbers_follow_206_hao_exactly_and_a_b_by_analogy(demo_tables):
@@ -23,7 +24,8 @@ def test_c_numbers_follow_206_hao_exactly_and_a_b_by_analogy(demo_tables):
 def test_the_year_in_the_number_is_the_first_issue_year_and_serials_start_at_one(demo_tables):
     certs = demo_tables["certificates"]
     official = certs[certs["cert_type"] != "SPECIAL"]
-    assert (official["cert_no"].str.extract(r"（(\d{4})）")[0].astype(int) == official["first_issue_year"]).all()
+    assert (official["cert_no"].str.extract(r"（(\d{4})）")[0].astype(int)
+            == official["first_issue_year"]).all()
     serial = official["cert_no"].str[-7:].astype(int)
     first = serial.groupby([official["cert_type"], official["first_issue_year"]]).min()
     assert (first == 1).all()
@@ -101,8 +103,10 @@ def test_a_retake_replaces_a_failed_first_attempt(demo_tables):
 
 
 def test_principals_of_all_four_enterprise_types_train_and_sit_the_a_paper(demo_tables):
-    """The action plan (二、（一）2) trains the principals of 勘察设计、施工、监理 enterprises, not builders only."""
-    people = demo_tables["people"].merge(demo_tables["enterprises"], left_on="enterprise_uscc", right_on="uscc")
+    """The action plan (二、（一）2) trains the principals of 勘察设计、施工、监理 enterprises, not builders
+    only."""
+    people = demo_tables["people"].merge(demo_tables["enterprises"],
+                                         left_on="enterprise_uscc", right_on="uscc")
     kinds = people.set_index("person_id")["enterprise_type"]
     for table in ("attendance", "assessment_results"):
         rows = demo_tables[table]

@@ -31,7 +31,8 @@ def test_the_same_seed_gives_byte_identical_files(tmp_path, fmt):
 
 def test_another_seed_gives_another_city(tmp_path, tiny_city):
     generate_city(scale="tiny", seed=8, out_dir=tmp_path)
-    assert load_city(tmp_path)["people"]["person_id"].tolist() != load_city(tiny_city)["people"]["person_id"].tolist()
+    assert (load_city(tmp_path)["people"]["person_id"].tolist()
+            != load_city(tiny_city)["people"]["person_id"].tolist())
 
 
 def test_csv_and_parquet_load_to_the_same_tables(tmp_path, tiny_city):

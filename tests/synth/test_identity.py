@@ -16,7 +16,8 @@ from zhiben_training.identifiers import id_birth_date, id_sex, is_valid_id, is_v
 from zhiben_training.synth._vector import id_numbers
 
 DISTRICTS = {d["code"]: d["name"] for d in json.loads(
-    resources.files("zhiben_training").joinpath("data", "districts.json").read_text(encoding="utf-8"))["districts"]}
+    resources.files("zhiben_training").joinpath("data", "districts.json")
+    .read_text(encoding="utf-8"))["districts"]}
 PLACES = json.loads(resources.files("zhiben_training").joinpath("data", "synth", "tianjin_places.json")
                     .read_text(encoding="utf-8"))
 
@@ -99,14 +100,16 @@ def test_enterprise_kinds_and_licences_follow_the_contract(demo_tables):
     builder = ent["enterprise_type"] == "施工"
     assert set(ent.loc[builder, "construction_kind"]) == {"总承包", "专业承包", "劳务"}
     assert (ent.loc[~builder, "construction_kind"] == "").all()
-    assert ent.loc[builder, "licence_expiry"].notna().all() and ent.loc[~builder, "licence_expiry"].isna().all()
+    assert (ent.loc[builder, "licence_expiry"].notna().all()
+            and ent.loc[~builder, "licence_expiry"].isna().all())
     assert (ent.loc[~builder, "licence_no"] == "").all()
 
 
-@pytest.mark.parametrize("pattern", [r"^天津市.+(建筑工程|建设集团|建设工程|建工集团|市政工程|路桥建设|钢结构工程|机电安装工程|"
-                                     r"建筑装饰工程|地基基础工程|起重设备安装工程|模板脚手架工程|防水工程|幕墙工程|"
-                                     r"建筑劳务|劳务分包|建筑劳务服务|岩土工程勘察|勘察院|工程勘察测绘|建筑设计院|工程设计|"
-                                     r"建筑设计研究院|工程建设监理|工程项目管理|建设工程监理咨询)有限公司$"])
+@pytest.mark.parametrize("pattern", [r"^天津市.+(建筑工程|建设集团|建设工程|建工集团|市政工程|路桥建设|"
+                                     r"钢结构工程|机电安装工程|建筑装饰工程|地基基础工程|起重设备安装工程|"
+                                     r"模板脚手架工程|防水工程|幕墙工程|建筑劳务|劳务分包|建筑劳务服务|"
+                                     r"岩土工程勘察|勘察院|工程勘察测绘|建筑设计院|工程设计|建筑设计研究院|"
+                                     r"工程建设监理|工程项目管理|建设工程监理咨询)有限公司$"])
 def test_enterprise_names_look_like_tianjin_companies(demo_tables, pattern):
     names = demo_tables["enterprises"]["name"].str.replace("^天津(?!市)", "天津市", regex=True)
     assert names.str.match(pattern).all()

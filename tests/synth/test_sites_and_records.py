@@ -26,7 +26,8 @@ def test_every_demo_record_validates_and_assess_equals_the_intended_label(demo_c
         intended = [x for x in labels[record["site_id"]].split(";") if x]
         assert _ids(record) == intended, record["site_id"]
         verdict = judge_record(record)
-        assert verdict.undetermined == (), (record["site_id"], verdict.undetermined)  # the city writes every measurement
+        # the city writes every measurement
+        assert verdict.undetermined == (), (record["site_id"], verdict.undetermined)
         assert all(w.level != "无法判定" for w in verdict.works), record["site_id"]
         assert record["format_version"] == "2"
         seen += 1
@@ -60,9 +61,11 @@ def clean_record(demo_city, demo_tables):
 
 def _context(seed: int, *, lapsed: bool) -> PlantContext:
     leader = {"name": "过期", "role": "项目负责人",
-              "certificates": [{"type": "B", "number": "津建安B（2020）0000009", "valid_until": "2026-01-01"}]}
+              "certificates": [{"type": "B", "number": "津建安B（2020）0000009",
+                                "valid_until": "2026-01-01"}]}
     worker = {"name": "过期", "role": "特种作业人员", "operation_type": "建筑电工",
-              "certificates": [{"type": "SPECIAL", "operation_type": "建筑电工", "valid_until": "2025-01-01"}]}
+              "certificates": [{"type": "SPECIAL", "operation_type": "建筑电工",
+                                "valid_until": "2025-01-01"}]}
     return PlantContext(rng=np.random.default_rng(seed), inspection_date="2026-11-28", required_managers=2,
                         expired_leader=lambda: leader if lapsed else None,
                         expired_special=lambda: worker if lapsed else None)
@@ -116,8 +119,10 @@ def test_record_personnel_are_people_of_the_city_with_their_real_certificates(de
 def test_sites_with_a_lapsed_licence_are_labelled_4_1(demo_city, demo_tables):
     ent = demo_tables["enterprises"].set_index("uscc")
     for record in load_site_records(demo_city):
-        expired = ent.loc[record["enterprise"]["uscc"], "licence_expiry"].date().isoformat() < record["inspection_date"]
-        assert record["enterprise"]["safety_licence_valid_until"] == ent.loc[record["enterprise"]["uscc"], "licence_expiry"].date().isoformat()
+        expired = (ent.loc[record["enterprise"]["uscc"], "licence_expiry"].date().isoformat()
+                   < record["inspection_date"])
+        assert (record["enterprise"]["safety_licence_valid_until"]
+                == ent.loc[record["enterprise"]["uscc"], "licence_expiry"].date().isoformat())
         if expired:
             assert "4.1" in _ids(record)
 
@@ -129,7 +134,8 @@ def test_site_rows_summarise_their_records(demo_city, demo_tables):
         row = sites.loc[record["site_id"]]
         assert row["n_equipment"] == len(record["equipment"])
         assert row["project_safety_managers"] == record["staffing"]["project_safety_managers"]
-        assert row["contractor_uscc"] == record["enterprise"]["uscc"] and row["contractor_uscc"] in contractors
+        assert (row["contractor_uscc"] == record["enterprise"]["uscc"]
+                and row["contractor_uscc"] in contractors)
         assert record["project"]["district"] == row["district"]
         leader = [p["person_id"] for p in record["personnel"] if p["role"] == "项目负责人"]
         assert row["project_leader_id"] == (leader[0] if leader else "")

@@ -19,7 +19,8 @@ import lazy_loader as lazy
 
 # each stage and name loads on first use, so `zhiben --help` or a hub login imports no nbgrader
 __getattr__, __dir__, __all__ = lazy.attach(__name__, submodules=["exchange", "grading", "papers", "results"],
-                                            submod_attrs={"layout": ["CourseRoot", "ExchangeRoot", "answer_cell_id",
-                                                                     "assignment_id", "item_of", "test_cell_id"],
+                                            submod_attrs={"layout": ["CourseRoot", "ExchangeRoot",
+                                                                     "answer_cell_id", "assignment_id",
+                                                                     "item_of", "test_cell_id"],
                                                           "nbgrader_adapter": ["answer_text"],
                                                           "simulate": ["simulate_submissions"]})

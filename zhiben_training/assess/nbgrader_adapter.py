@@ -1,10 +1,11 @@
 """The only module that talks to nbgrader, through ``NbGraderAPI`` and ``Gradebook``.
 
 A course root is an nbgrader course directory: ``source/`` (template notebooks), ``release/``,
-``submitted/``, ``autograded/``, ``feedback/``, ``gradebook.db`` (its layout: ``assess/layout.py``). Scores computed by our grader
-(outside the trainee's kernel) are written into nbgrader's own tables by the rules of its
-``SaveAutoGrades`` and ``AssignLatePenalties`` preprocessors (``determine_grade``, its late-penalty
-plugin), so the gradebook rows are those stock autograde writes, in one transaction per batch.
+``submitted/``, ``autograded/``, ``feedback/``, ``gradebook.db`` (its layout: ``assess/layout.py``).
+Scores computed by our grader (outside the trainee's kernel) are written into nbgrader's own tables
+by the rules of its ``SaveAutoGrades`` and ``AssignLatePenalties`` preprocessors
+(``determine_grade``, its late-penalty plugin), so the gradebook rows are those stock autograde
+writes, in one transaction per batch.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ __all__ = [
     "MissingEntry",
 ]
 
-CONFIG_TEXT = '''\
+CONFIG_TEXT = ('''\
 """nbgrader configuration of the zhiben assessments course root (generated; safe to edit)."""
 import os
 import re
@@ -90,14 +91,15 @@ c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
 # Our own autograde writes the gradebook; stock `nbgrader autograde` remains usable for comparison.
 c.Execute.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# 在此作答"}
-# Validate (button and `nbgrader validate`) tells the trainee's check: 已作答 N / 总数 题, never a test verdict.
+# Validate (button and `nbgrader validate`) tells the trainee's check: '''
+               '''已作答 N / 总数 题, never a test verdict.
 try:
     from zhiben_training.assess.papers.validate import install as _zhiben_validate
 
     _zhiben_validate()
 except ImportError:  # a JupyterLab without zhiben_training: stock Validate
     pass
-'''
+''')
 
 _VALIDATE = "from zhiben_training.assess.papers.validate import install"
 _PRE_STAGES_VALIDATE = "from zhiben_training.assess.validate import install"
@@ -185,7 +187,8 @@ def register_assignment(course_root: Path, assignment_id: str, template: nbforma
 # 复姓 (two-character surnames): the rest of Chinese surnames are one character.
 _COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 西门 南宫 独孤 百里 "
-    "呼延 东郭 淳于 澹台 万俟 闻人 赫连 申屠 太史 公羊 钟离 濮阳 单于 司空 仲孙 拓跋 左丘 第五 谷梁 梁丘".split())
+    "呼延 东郭 淳于 澹台 万俟 闻人 赫连 申屠 太史 公羊 "
+    "钟离 濮阳 单于 司空 仲孙 拓跋 左丘 第五 谷梁 梁丘".split())
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -315,13 +318,15 @@ class _BulkGroup:
                          "timestamp": stamps.get(student)})
             for notebook in self.assignment.notebooks:
                 nb_id = new_uuid()
-                nbs.append({"id": nb_id, "assignment_id": sub_id, "notebook_id": notebook.id, "flagged": False})
+                nbs.append({"id": nb_id, "assignment_id": sub_id, "notebook_id": notebook.id,
+                            "flagged": False})
                 cells = {c.id: c for c in notebook.grade_cells + notebook.task_cells}
                 grades += [{"id": new_uuid(), "notebook_id": nb_id, "cell_id": c, "needs_manual_grade": True}
                            for c in cells]
                 cells = {c.id: c for c in notebook.solution_cells + notebook.task_cells}
                 notes += [{"id": new_uuid(), "notebook_id": nb_id, "cell_id": c} for c in cells]
-        for table, rows in ((SubmittedAssignment, subs), (SubmittedNotebook, nbs), (Grade, grades), (Comment, notes)):
+        for table, rows in ((SubmittedAssignment, subs), (SubmittedNotebook, nbs), (Grade, grades),
+                            (Comment, notes)):
             if rows:
                 self.db.execute(insert(table.__table__), rows)
 
@@ -333,22 +338,26 @@ class _BulkGroup:
         students = list(latest)
         self._students(students)
         subs = dict(db.execute(select(SubmittedAssignment.student_id, SubmittedAssignment.id).where(
-            SubmittedAssignment.assignment_id == self.assignment.id, SubmittedAssignment.student_id.in_(students))).all())
+            SubmittedAssignment.assignment_id == self.assignment.id,
+            SubmittedAssignment.student_id.in_(students))).all())
         stamps = {s: parse_utc(e["timestamp"]) for s, e in latest.items() if e["timestamp"] is not None}
         self._add_submissions([s for s in students if s not in subs], stamps)
         existing = [{"sid": subs[s], "timestamp": stamps[s]} for s in students if s in subs and s in stamps]
         if existing:  # update_or_create_submission(timestamp=…) of a submission already there
             t = SubmittedAssignment.__table__
-            db.execute(update(t).where(t.c.id == bindparam("sid")).values(timestamp=bindparam("timestamp")), existing)
+            db.execute(update(t).where(t.c.id == bindparam("sid"))
+                       .values(timestamp=bindparam("timestamp")), existing)
         rows = db.execute(
             select(SubmittedAssignment.student_id, SubmittedNotebook.id)
             .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
             .where(SubmittedAssignment.assignment_id == self.assignment.id,
-                   SubmittedAssignment.student_id.in_(students), SubmittedNotebook.notebook_id == self.notebook.id)).all()
+                   SubmittedAssignment.student_id.in_(students),
+                   SubmittedNotebook.notebook_id == self.notebook.id)).all()
         notebook_of = {student: nb_id for student, nb_id in rows}
         missing = [s for s in students if s not in notebook_of]
         if missing:
-            raise MissingEntry(f"No such submitted notebook: {self.notebook.name} for {', '.join(missing[:5])}")
+            raise MissingEntry(f"No such submitted notebook: {self.notebook.name} for "
+                               f"{', '.join(missing[:5])}")
         dropped = self._scores(latest, notebook_of)
         self._late_penalties(latest, notebook_of)
         return dropped
@@ -445,14 +454,16 @@ def gradebook_scores(course_root: Path, assignment_id: str) -> list[dict]:
         try:
             assignment = gb.find_assignment(assignment_id)
         except MissingEntry as exc:
-            raise AssessmentError(f"成绩册中没有考核 {assignment_id}。", hint="先运行 zhiben assess generate。") from exc
+            raise AssessmentError(f"成绩册中没有考核 {assignment_id}。",
+                                  hint="先运行 zhiben assess generate。") from exc
         for submission in assignment.submissions:
             for notebook in submission.notebooks:
                 comments = {c.name: (c.manual_comment or c.auto_comment or "") for c in notebook.comments}
                 for grade in notebook.grades:
                     rows.append({
                         "student_id": submission.student.id,
-                        "student_name": student_name(submission.student.last_name, submission.student.first_name),
+                        "student_name": student_name(submission.student.last_name,
+                                                     submission.student.first_name),
                         "notebook": notebook.name, "grade_id": grade.name,
                         "auto_score": grade.auto_score, "manual_score": grade.manual_score,
                         "score": grade.score, "max_score": grade.max_score,
@@ -475,7 +486,8 @@ def collect_exchange(course_root: Path, assignment_id: str) -> None:
     """nbgrader's own collect: the exchange's inbound -> the course root's submission folders."""
     result = nbgrader_api(course_root).collect(assignment_id, update=True)
     if not result.get("success"):
-        raise AssessmentError(f"从 nbgrader 交换目录收取 {assignment_id} 失败：{result.get('error', '')[-800:]}")
+        raise AssessmentError(f"从 nbgrader 交换目录收取 {assignment_id} 失败："
+                              f"{result.get('error', '')[-800:]}")
 
 
 def answer_text(course_root: Path, *, assignment_id: str, student_id: str, grade_id: str,

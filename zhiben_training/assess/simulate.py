@@ -29,7 +29,8 @@ from zhiben_training.assess.papers import (
     VIEW_MIME,
 )
 
-__all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix", "click"]
+__all__ = ["QUALITIES", "HOSTILE_KINDS", "SimulatedSubmission", "simulate_submissions", "quality_mix",
+           "click"]
 
 QUALITIES = ("good", "weak", "blank", "hostile")
 
@@ -121,7 +122,8 @@ class _Models:
         mid = hashlib.sha256(f"{self._seed}/{self._n}".encode()).hexdigest()[:32]
         module = "@jupyter-widgets/base" if name == "LayoutModel" else "@jupyter-widgets/controls"
         self.state[mid] = {"model_module": module, "model_module_version": "2.0.0", "model_name": name,
-                           "state": {"layout": f"IPY_MODEL_{self._layout()}", **state} if name != "LayoutModel" else state}
+                           "state": ({"layout": f"IPY_MODEL_{self._layout()}", **state}
+                                     if name != "LayoutModel" else state)}
         return mid
 
     def _layout(self) -> str:
@@ -132,7 +134,8 @@ class _Models:
         return mid
 
 
-def _choice_model(models: _Models, tag: str, labels: list, label: str | None, name: str = "RadioButtonsModel") -> str:
+def _choice_model(models: _Models, tag: str, labels: list, label: str | None,
+                  name: str = "RadioButtonsModel") -> str:
     state = {"_dom_classes": [tag], "_options_labels": labels}
     if label is not None:
         state["index"] = labels.index(label)
@@ -150,7 +153,8 @@ def click(nb, spec: dict, value: object, models: _Models | None = None) -> None:
         label = spec["labels"][spec["values"].index(value)] if value is not None else None
         children.append(_choice_model(models, f"zb-{item}", spec["labels"], label))
     elif kind == "truefalse":
-        children.append(_choice_model(models, f"zb-{item}", TRUEFALSE, None if value is None else TRUEFALSE[not value]))
+        children.append(_choice_model(models, f"zb-{item}", TRUEFALSE,
+                                      None if value is None else TRUEFALSE[not value]))
     elif kind in ("multiple", "hazard_ids"):
         chosen = set(value or []) | ({spec["values"][-1]} if kind == "hazard_ids" and value == [] else set())
         for letter, label in zip(spec["values"], spec["labels"], strict=True):
@@ -163,18 +167,23 @@ def click(nb, spec: dict, value: object, models: _Models | None = None) -> None:
         count = None if got.get("overdue_major") is None else str(got["overdue_major"])
         children.append(_choice_model(models, f"zb-{item}-overdue", spec["counts"],
                                       count if count in spec["counts"] else None, "DropdownModel"))
-        children.append(_choice_model(models, f"zb-{item}-channel", spec["channels"], got.get("lowest_channel")))
+        children.append(_choice_model(models, f"zb-{item}-channel", spec["channels"],
+                                      got.get("lowest_channel")))
     else:
         for work in spec["works"]:
             got = (value or {}).get(work) or {}
-            level = _choice_model(models, f"zb-{item}-{work}-level", LEVELS, got.get("level"), "DropdownModel")
-            req = _choice_model(models, f"zb-{item}-{work}-req", REQUIREMENTS, got.get("requirement"), "DropdownModel")
+            level = _choice_model(models, f"zb-{item}-{work}-level", LEVELS, got.get("level"),
+                                  "DropdownModel")
+            req = _choice_model(models, f"zb-{item}-{work}-req", REQUIREMENTS, got.get("requirement"),
+                                "DropdownModel")
             children.append(models.add("HBoxModel", {"children": [f"IPY_MODEL_{level}", f"IPY_MODEL_{req}"]}))
-    root = models.add("VBoxModel", {"_dom_classes": ["zb-answer"], "children": [f"IPY_MODEL_{c}" for c in children]})
+    root = models.add("VBoxModel", {"_dom_classes": ["zb-answer"],
+                                    "children": [f"IPY_MODEL_{c}" for c in children]})
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == answer_cell_id(item):
             cell.outputs = [nbformat.v4.new_output("display_data", data={
-                "text/plain": "VBox()", VIEW_MIME: {"model_id": root, "version_major": 2, "version_minor": 0}})]
+                "text/plain": "VBox()",
+                VIEW_MIME: {"model_id": root, "version_major": 2, "version_minor": 0}})]
             cell.execution_count = 1
     saved = nb.metadata.setdefault("widgets", {}).setdefault(STATE_MIME, {"state": {}, "version_major": 2,
                                                                          "version_minor": 0})
@@ -185,7 +194,8 @@ def _classify_click(key: dict) -> dict:
     """A classification answer in the drop-downs' terms (the key's hint -> a listed requirement)."""
     return {work: {"level": spec["level"],
                    "requirement": REQUIREMENTS[1] if spec["level"] == "超规模" else
-                   REQUIREMENTS[0] if spec["level"] == "危大" else REQUIREMENTS[4]} for work, spec in key.items()}
+                   REQUIREMENTS[0] if spec["level"] == "危大" else REQUIREMENTS[4]}
+            for work, spec in key.items()}
 
 
 def _answer_source(item: dict, value: object) -> str:
@@ -219,7 +229,8 @@ def _hostile(nb, record: dict, kind: str, rng: np.random.Generator) -> None:
     _fill(nb, record, "good", rng)
     code_items = [i for i in record["items"] if i["kind"] != "written" and not _is_click(nb, i["item_id"])]
     if not code_items:  # a paper without code: the attack goes into a code cell of its own, which
-        at = next(n for n, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+        at = next(n for n, c in enumerate(nb.cells)
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
         attack = nbformat.v4.new_code_cell(HOSTILE_KINDS[kind])  # grading never runs
         attack["id"] = f"attack-{kind}"  # a fixed id: the same seed writes the same bytes
         nb.cells.insert(at + 1, attack)

@@ -1,4 +1,5 @@
-"""``zhiben assess analyze ROUND``: item analysis table, CSV and chart (added to the group by the pipeline)."""
+"""``zhiben assess analyze ROUND``: item analysis table, CSV and chart (added to the group by the
+pipeline)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def _fmt(value: object) -> str:
 def render_table(items: pd.DataFrame) -> str:
     """Plain-text table of the per-question statistics (Chinese headers, aligned by display width)."""
     header = list(_HEADERS.values())
-    rows = [[_fmt(_KINDS.get(r[c], r[c]) if c == "kind" else r[c]) for c in _HEADERS] for _, r in items.iterrows()]
+    rows = [[_fmt(_KINDS.get(r[c], r[c]) if c == "kind" else r[c]) for c in _HEADERS]
+            for _, r in items.iterrows()]
     return render_rows(header, rows)
 
 
@@ -43,9 +45,11 @@ def render_table(items: pd.DataFrame) -> str:
 @click.option("--assignment", "-a", "assignments", multiple=True,
               help="考核编号（可重复），如 -a 2026-principal-A -a 2026-safety-C；省略 --responses 时必填。")
 @click.option("--responses", "responses_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="作答明细 CSV（列：trainee_id, paper, item_id, source_question_id, kind, answer, key, points, max_points）")
+              default=None, help="作答明细 CSV（列：trainee_id, paper, item_id, source_question_id, kind, "
+                                 "answer, key, points, max_points）")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="输出目录，写入 item_analysis.csv、reliability.csv、distractors.csv 和图表 PNG（默认 ./item-analysis-ROUND）")
+              help="输出目录，写入 item_analysis.csv、reliability.csv、distractors.csv 和图表 PNG"
+                   "（默认 ./item-analysis-ROUND）")
 @click.option("--min-n", default=10, show_default=True, help="作答人数少于此值的题目只提示“样本不足”")
 def analyze(round_id: str, course: Path, assignments: tuple[str, ...], responses_path: Path | None,
             out_dir: Path | None, min_n: int) -> None:
@@ -53,7 +57,8 @@ def analyze(round_id: str, course: Path, assignments: tuple[str, ...], responses
 
     作答明细可直接取自课程目录（--course、-a），也可以是导出的 CSV（--responses）。
     """
-    responses = _read_responses(responses_path) if responses_path else _course_responses(round_id, course, assignments)
+    responses = (_read_responses(responses_path) if responses_path
+                 else _course_responses(round_id, course, assignments))
     _analyze(round_id, responses, out_dir, min_n, assignments=assignments)
 
 
@@ -91,7 +96,8 @@ def _analyze(round_id: str, responses: pd.DataFrame, out_dir: Path | None, min_n
     from zhiben_training.assess.results import write_item_analysis
 
     out_dir = out_dir or Path(f"item-analysis-{round_id}")
-    result, paths = write_item_analysis(responses, out_dir, round_id=round_id, assignments=assignments, min_n=min_n)
+    result, paths = write_item_analysis(responses, out_dir, round_id=round_id, assignments=assignments,
+                                        min_n=min_n)
     chart = paths["chart"]
     click.echo(f"考核轮次 {round_id} 题目分析（共 {len(result.items)} 题）")
     click.echo(render_table(result.items))

@@ -21,7 +21,8 @@ def _indent(text: str) -> str:
 
 
 def render_text(sheet) -> str:
-    lines = [f"作答明细（仅限考核人员）：{sheet.assignment_id}  {sheet.paper} 卷  考生 {sheet.trainee_id} {sheet.name}",
+    lines = [f"作答明细（仅限考核人员）：{sheet.assignment_id}  {sheet.paper} 卷  "
+             f"考生 {sheet.trainee_id} {sheet.name}",
              f"总分 {sheet.score:g} / {sheet.max_score:g}", ""]
     for item in sheet.items:
         lines.append(f"第 {item.item_id} 题（{item.kind}）  {_score(item)}  {item.verdict}"
@@ -46,12 +47,14 @@ def render_html(sheet) -> str:
         f"{cell(i.key)}{cell(i.comment)}</tr>" for i in sheet.items)
     title = f"作答明细 {sheet.assignment_id} {sheet.trainee_id} {sheet.name}"
     body = (f"<h1>{html.escape(title)}</h1><p>仅限考核人员（含正确答案）。{html.escape(sheet.paper)} 卷，"
-            f"总分 {sheet.score:g} / {sheet.max_score:g}</p><table><tr><th>题号</th><th>题型</th><th>考生作答（所选选项）</th>"
+            f"总分 {sheet.score:g} / {sheet.max_score:g}</p><table><tr><th>题号</th><th>题型</th>"
+            "<th>考生作答（所选选项）</th>"
             f"<th>得分</th><th>正确答案</th><th>评语</th></tr>{rows}</table>")
     style = (f"body{{font-family:'{CJK_FONT_NAME}',sans-serif;margin:2em}}table{{border-collapse:collapse}}"
              "td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}"
              "pre{margin:0;white-space:pre-wrap;font-family:inherit}")
-    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title>"
             f"<style>{font_face_css(body)}{style}</style></head><body>{body}</body></html>")
 
 

@@ -15,9 +15,11 @@ def display_width(text: str) -> int:
 
 def render_rows(headers: list[str], rows: list[list[str]]) -> str:
     """``headers`` and ``rows`` (already text) as an aligned table with a rule under the header."""
-    widths = [max([display_width(h)] + [display_width(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
+    widths = [max([display_width(h)] + [display_width(str(r[i])) for r in rows])
+              for i, h in enumerate(headers)]
 
     def line(cells) -> str:
-        return "  ".join(str(c) + " " * (w - display_width(str(c))) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(str(c) + " " * (w - display_width(str(c)))
+                         for c, w in zip(cells, widths, strict=True)).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])

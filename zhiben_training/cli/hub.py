@@ -38,7 +38,8 @@ def command() -> None:
 @command.command("release")
 @_COURSE
 @_ASSIGNMENT
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="准考证名单 CSV（默认 <课程>/hub/准考证-<考核>.csv）。")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="准考证名单 CSV（默认 <课程>/hub/准考证-<考核>.csv）。")
 def release_cmd(course, assignment, out) -> None:
     """把每位考生自己的试卷发布到在线考场，并为每人生成一次性准考证号（只保存其哈希）。"""
     from zhiben_training.assess.exchange import release_to_exchange
@@ -47,7 +48,8 @@ def release_cmd(course, assignment, out) -> None:
     names = release_to_exchange(course, assignment)
     codes = issue_codes(course, assignment, names)
     out = out or hub_dir(course) / f"准考证-{assignment}.csv"
-    with open(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8-sig", newline="") as fh:
+    with open(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8-sig",
+              newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["考核", "身份证号", "准考证号"])
         for tid in names:
@@ -65,7 +67,8 @@ def staff_cmd(course, username, role) -> None:
     from zhiben_training.hub import ROLES, add_staff, normalize_id
 
     code = add_staff(course, username, role)
-    click.echo(f"{ROLES[role]} {normalize_id(username)} 的登录码：{code}（只显示这一次，登录时账号不区分大小写）")
+    click.echo(f"{ROLES[role]} {normalize_id(username)} 的登录码：{code}"
+               "（只显示这一次，登录时账号不区分大小写）")
 
 
 @command.command("window")
@@ -83,7 +86,8 @@ def window_cmd(course, assignment, opens, closes, late, late_until, by) -> None:
 
     window = set_window(course, assignment, opens_at=_when(opens), closes_at=_when(closes), late=late,
                         late_until=_when(late_until) if late_until else None, by=by)
-    click.echo(f"{assignment}：{beijing(_when(window.opens_at))} 开考，{beijing(_when(window.closes_at))} 结束，"
+    click.echo(f"{assignment}：{beijing(_when(window.opens_at))} 开考，"
+               f"{beijing(_when(window.closes_at))} 结束，"
                f"{LATE_POLICIES[late]}。")
     from zhiben_training.hub import lead_minutes, prestart_time
 
@@ -128,25 +132,30 @@ def unlock_cmd(course, username) -> None:
 @click.option("--home-root", type=click.Path(file_okay=False, path_type=Path), default=Path("/home/zhiben"),
               show_default=True, help="考生主目录所在处。")
 @click.option("--port", default=8000, show_default=True, help="考生访问的端口（只监听 127.0.0.1）。")
-@click.option("--db-url", default=None, help="JupyterHub 数据库（默认工作目录下的 SQLite；多机部署用 PostgreSQL）。")
+@click.option("--db-url", default=None,
+              help="JupyterHub 数据库（默认工作目录下的 SQLite；多机部署用 PostgreSQL）。")
 @click.option("--lessons", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="培训场次：复制到每位学员主目录的课程目录（如 course）。")
 @click.option("--prestart-minutes", type=click.FloatRange(min=0), default=20, show_default=True,
               help="考前预启动：开考前多少分钟起为每位考生启动服务器并放好试卷（按本机核数限流）。")
 @click.option("--no-prestart", is_flag=True, help="不预启动：考生登录时才启动其服务器。")
 @click.option("--session-start", default=None,
-              help="（--lessons）培训课开始时间，如 '2026-03-12 09:00'（北京时间）：开课前 --prestart-minutes 分钟起为每位学员启动服务器。")
-@click.option("--session-end", default=None, help="（--lessons）培训课结束时间：结束 30 分钟后停止学员服务器。")
+              help="（--lessons）培训课开始时间，如 '2026-03-12 09:00'（北京时间）："
+                   "开课前 --prestart-minutes 分钟起为每位学员启动服务器。")
+@click.option("--session-end", default=None,
+              help="（--lessons）培训课结束时间：结束 30 分钟后停止学员服务器。")
 @click.option("--kubernetes", is_flag=True,
-              help="改为生成多机部署（Zero to JupyterHub on Kubernetes）所需文件：Helm values.yaml、考生镜像和"
+              help="改为生成多机部署（Zero to JupyterHub on Kubernetes）所需文件：Helm values.yaml、"
+                   "考生镜像和"
                    "考场镜像的 Dockerfile、考生服务器配置，写入 --dir 指定的目录。")
 @click.option("--image", default="zhiben-trainee", show_default=True, help="（--kubernetes）考生镜像名。")
-@click.option("--hub-image", default="zhiben-hub", show_default=True, help="（--kubernetes）考场（hub）镜像名。")
+@click.option("--hub-image", default="zhiben-hub", show_default=True,
+              help="（--kubernetes）考场（hub）镜像名。")
 @click.option("--tag", default="latest", show_default=True, help="（--kubernetes）两个镜像的标签。")
 @click.option("--claim", default="zhiben-course", show_default=True,
               help="（--kubernetes）存放考核课程目录的共享存储卷声明（ReadWriteMany）。")
-def config_cmd(course, hub_dir, home_root, port, db_url, lessons, prestart_minutes, no_prestart, session_start,
-               session_end, kubernetes, image, hub_image, tag, claim) -> None:
+def config_cmd(course, hub_dir, home_root, port, db_url, lessons, prestart_minutes, no_prestart,
+               session_start, session_end, kubernetes, image, hub_image, tag, claim) -> None:
     """生成 jupyterhub_config.py（登录、考生服务器、个人化交换目录、角色）。
 
     加 --kubernetes 时改为生成 Kubernetes 部署文件：每个考生一个容器（Pod），只挂载本人的试卷（只读）、
@@ -161,7 +170,8 @@ def config_cmd(course, hub_dir, home_root, port, db_url, lessons, prestart_minut
         write_kubernetes(out, course_dir=lessons or Path("course"), lab_dir=Path("assessments") / "lab",
                          image=image, hub_image=hub_image, tag=tag, claim=claim, prestart_minutes=lead,
                          session_start=starts, session_end=ends)
-        click.echo(f"已在 {out}/ 生成 Kubernetes 部署文件（values.yaml、Dockerfile、Dockerfile.hub、README.md）；"
+        click.echo(f"已在 {out}/ 生成 Kubernetes 部署文件"
+                   "（values.yaml、Dockerfile、Dockerfile.hub、README.md）；"
                    f"按 {out}/README.md 的步骤构建镜像并用 Helm 部署。")
         return
     from zhiben_training.hub import closed_to_trainees, write_hub_config
@@ -175,10 +185,12 @@ def config_cmd(course, hub_dir, home_root, port, db_url, lessons, prestart_minut
     elif starts is not None:
         from zhiben_training.assess.exchange import beijing
 
-        click.echo(f"课前预启动：{beijing(starts - dt.timedelta(minutes=lead))} 起（开课前 {lead:g} 分钟）为每位学员"
+        click.echo(f"课前预启动：{beijing(starts - dt.timedelta(minutes=lead))} 起"
+                   f"（开课前 {lead:g} 分钟）为每位学员"
                    "启动服务器并放好课程（培训场须在此之前启动）。")
     else:
-        click.echo(f"考前预启动：开考前 {lead:g} 分钟起为每位考生启动服务器并放好试卷（考场须在此之前启动）。")
+        click.echo(f"考前预启动：开考前 {lead:g} 分钟起为每位考生启动服务器并放好试卷"
+                   "（考场须在此之前启动）。")
     blocked = closed_to_trainees(Path(sys.executable), Path(course))
     if blocked:
         click.echo("说明：考生账号无权进入以下目录：" + "、".join(map(str, blocked))
@@ -240,9 +252,10 @@ def _clock(moment) -> str:
 @click.option("--dir", "hub_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=Path("hub-run"), show_default=True)
 @click.option("--prefix", default="zt-", show_default=True, help="学员系统账号前缀（与 config 一致）。")
-@click.option("--rule", "rule_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="本地学时计算规则（JSON，见 docs/configuration.md）；默认用内置规则。")
-@click.option("--round", "round_id", default=None, help="记入登记库的培训轮次，如 2026-principal（与 --import 同用）。")
+@click.option("--rule", "rule_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="本地学时计算规则（JSON，见 docs/configuration.md）；默认用内置规则。")
+@click.option("--round", "round_id", default=None,
+              help="记入登记库的培训轮次，如 2026-principal（与 --import 同用）。")
 @click.option("--import", "do_import", is_flag=True,
               help="把计得的学时作为签到学时导入登记库（与 zhiben import attendance 同样校验，全部或全不）。")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -269,7 +282,8 @@ def hours_cmd(course, hub_dir, prefix, rule_path, round_id, do_import, out, db_u
         opened = "、".join(lesson_label(n) for n in day.lessons_opened) or "无"
         logout = f"退出 {_clock(day.last_logout)}" if day.last_logout else "未退出登录"
         click.echo(f"{mask_id(day.user)}  {day.date}  登录 {_clock(day.first_login)}  {logout}  "
-                   f"最后操作 {_clock(day.last_action)}  有效 {day.active_minutes:g} 分钟  学时 {day.hours:g}  "
+                   f"最后操作 {_clock(day.last_action)}  有效 {day.active_minutes:g} 分钟  "
+                   f"学时 {day.hours:g}  "
                    f"打开：{opened}  自测：{checks}")
     seen = {day.user for day in days}
     absent = [tid for tid in trainee_accounts(course) if tid not in seen]
@@ -290,14 +304,16 @@ def hours_cmd(course, hub_dir, prefix, rule_path, round_id, do_import, out, db_u
         raise
     finally:
         registry.close()
-    click.echo(f"已导入 {path}（轮次 {round_id}）{result.rows} 行：新增 {result.inserted}，更新 {result.updated}，"
+    click.echo(f"已导入 {path}（轮次 {round_id}）{result.rows} 行："
+               f"新增 {result.inserted}，更新 {result.updated}，"
                f"未变 {result.unchanged}。")
 
 
 @command.command("start")
 @click.option("--dir", "hub_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=Path("hub-run"), show_default=True)
-@click.option("--check", is_flag=True, help="启动考场、确认登录页可用后立即停止（考前演练；不启动考生服务器）。")
+@click.option("--check", is_flag=True,
+              help="启动考场、确认登录页可用后立即停止（考前演练；不启动考生服务器）。")
 def start_cmd(hub_dir, check) -> None:
     """启动考场服务器（前台运行，Ctrl-C 结束；考生服务器保持运行，重启后继续）。"""
     from zhiben_training.hub import check_hub, hub_command

@@ -55,7 +55,8 @@ def _make(kind: str) -> click.Command:
             click.echo(f"……另有 {len(result.notes) - _SHOWN} 行按同义词登记。")
         if result.report_path:
             click.echo(f"按同义词登记的行已列入报告 {result.report_path}。")
-        click.echo(f"已导入 {result.rows} 行：新增 {result.inserted}，更新 {result.updated}，未变 {result.unchanged}。")
+        click.echo(f"已导入 {result.rows} 行：新增 {result.inserted}，更新 {result.updated}，"
+                   f"未变 {result.unchanged}。")
 
     return run
 

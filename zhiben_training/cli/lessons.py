@@ -1,4 +1,5 @@
-"""``zhiben lessons``: build or check the course notebooks, copy them into a learner's folder, export practice."""
+"""``zhiben lessons``: build or check the course notebooks, copy them into a learner's folder,
+export practice."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def command() -> None:
 @command.command(name="build")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("course"),
               show_default=True, help="笔记本输出目录")
-@click.option("--check", is_flag=True, help="只检查已有笔记本是否与生成结果一致，不写文件；不一致时退出码为 1")
+@click.option("--check", is_flag=True,
+              help="只检查已有笔记本是否与生成结果一致，不写文件；不一致时退出码为 1")
 @click.option("--trainer", is_flag=True,
               help="讲师版：显示全部代码、打开时不自动运行（备课用）；请用 --out 写到 course/ 以外的目录")
 def build(out_dir: Path, check: bool, trainer: bool) -> None:
@@ -29,7 +31,8 @@ def build(out_dir: Path, check: bool, trainer: bool) -> None:
             raise ConfigError(f"目录 {out_dir} 不存在", hint="先运行 zhiben lessons build 生成课程笔记本")
         stale = check_course(out_dir)
         if stale:
-            raise StaleCourseError(f"需要重新生成：{'、'.join(stale)}", hint=f"运行 zhiben lessons build --out {out_dir}")
+            raise StaleCourseError(f"需要重新生成：{'、'.join(stale)}",
+                                   hint=f"运行 zhiben lessons build --out {out_dir}")
         click.echo("课程笔记本均为最新。")
         return
     if trainer and out_dir.resolve() == Path("course").resolve():
@@ -49,14 +52,16 @@ def _exam_question_ids(course: Path) -> tuple[set[str], int]:
     for aid in CourseRoot(course).generated_assignments():
         manifest = CourseRoot(course).manifest(aid)
         for tid in json.loads(manifest.read_text(encoding="utf-8"))["trainees"]:
-            ids |= {i["source_question_id"] for i in load_keys(course, aid, tid)["items"] if i.get("source_question_id")}
+            ids |= {i["source_question_id"] for i in load_keys(course, aid, tid)["items"]
+                    if i.get("source_question_id")}
             variants += 1
     return ids, variants
 
 
 @command.command(name="practice-set")
-@click.option("--course", "courses", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True,
-              required=True, help="已生成考核试卷的课程目录（可多次指定）；其中任何一份试卷的题目都不进入练习题。")
+@click.option("--course", "courses", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              multiple=True, required=True,
+              help="已生成考核试卷的课程目录（可多次指定）；其中任何一份试卷的题目都不进入练习题。")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="练习题文件，如 安全培训/练习题.json。")
 @click.option("--bank", "bank", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
@@ -81,8 +86,8 @@ def practice_set(courses: tuple[Path, ...], out: Path, bank: Path | None) -> Non
 
 @command.command(name="open")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--practice-set", "practice", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="培训机构导出的练习题文件（复制为 练习题.json）。")
+@click.option("--practice-set", "practice", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="培训机构导出的练习题文件（复制为 练习题.json）。")
 @click.option("--copy-only", is_flag=True, help="只复制课程，不打开 JupyterLab。")
 @click.option("--no-browser", is_flag=True, help="打开 JupyterLab 但不启动浏览器（显示网址）。")
 def open_cmd(folder: Path, practice: Path | None, copy_only: bool, no_browser: bool) -> None:

@@ -26,8 +26,9 @@ def command(cert_no, applied, actor, reason, reviewed, today, db_url) -> None:
     须审核人员核对后加 --reviewed。申请日期、决定日期记入登记库，有效期变更记入审计日志。"""
     registry = open_from(db_url)
     try:
-        result = registry.renew_certificate(cert_no=cert_no, actor=actor, reason=reason, applied_on=as_date(applied),
-                                            today=as_date(today), reviewed=reviewed)
+        result = registry.renew_certificate(cert_no=cert_no, actor=actor, reason=reason,
+                                            applied_on=as_date(applied), today=as_date(today),
+                                            reviewed=reviewed)
     finally:
         registry.close()
     click.echo(f"证书 {cert_no} 已延续：有效期至 {result['old_expiry']} → {result['new_expiry']}"

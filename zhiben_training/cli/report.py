@@ -45,7 +45,8 @@ def command() -> None:
 
 @command.command("roster")
 @click.option("--round", "round_id", required=True, metavar="ROUND", help="培训批次编号，如 2026-principal。")
-@click.option("--masked", is_flag=True, help="写出公示版：身份证号、手机号等按列规格打码（如 1201**********123X）。")
+@click.option("--masked", is_flag=True,
+              help="写出公示版：身份证号、手机号等按列规格打码（如 1201**********123X）。")
 @click.option("--spec", "spec_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="列规格 JSON 文件（默认使用内置规格，格式见 docs/reports.md）。")
 @_out_option

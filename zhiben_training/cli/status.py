@@ -20,8 +20,8 @@ PERSON_HEADERS = {"round_id": "轮次", "person_id": "身份证号", "name": "�
                   "enterprise_name": "单位", "counted_hours": "学时", "required_hours": "要求学时",
                   "passed": "考核合格", "status_cn": "状态"}
 SUMMARY_HEADERS = {"district": "区", "enterprise_uscc": "统一社会信用代码", "enterprise_name": "单位",
-                   "completed": "已完成", "in_progress": "进行中", "overdue": "已逾期", "not_enrolled": "未报名",
-                   "total": "合计", "completion_rate": "完成率"}
+                   "completed": "已完成", "in_progress": "进行中", "overdue": "已逾期",
+                   "not_enrolled": "未报名", "total": "合计", "completion_rate": "完成率"}
 
 
 @click.command(name="status")
@@ -45,10 +45,13 @@ def command(person_id, enterprise_uscc, district, round_id, as_json, today, db_u
             return
         round_id = _check_round(registry, round_id) if round_id else _default_round(registry)
         if enterprise_uscc is not None:
-            frame = registry.status(round_id=round_id, enterprise_uscc=enterprise_uscc.strip().upper(), today=today)
+            frame = registry.status(round_id=round_id, enterprise_uscc=enterprise_uscc.strip().upper(),
+                                    today=today)
             if frame.empty:
-                raise NotFoundError(f"单位 {enterprise_uscc} 在轮次 {round_id} 中没有培训对象（或单位不存在）。")
-            _emit(frame, PERSON_HEADERS, as_json, title=f"{frame['enterprise_name'].iloc[0]}  轮次 {round_id}")
+                raise NotFoundError(f"单位 {enterprise_uscc} 在轮次 {round_id} 中没有培训对象"
+                                    "（或单位不存在）。")
+            _emit(frame, PERSON_HEADERS, as_json,
+                  title=f"{frame['enterprise_name'].iloc[0]}  轮次 {round_id}")
             return
         by = "enterprise_uscc" if district else "district"
         summary = registry.status_summary(round_id=round_id, by=by, district=district, today=today)
@@ -57,7 +60,8 @@ def command(person_id, enterprise_uscc, district, round_id, as_json, today, db_u
         people = int(summary["total"].sum())
         if not as_json:
             summary["completion_rate"] = summary["completion_rate"].map(lambda r: f"{r:.1%}")
-        _emit(summary, SUMMARY_HEADERS, as_json, title=f"轮次 {round_id}  {district or '全市'}  共 {people} 人")
+        _emit(summary, SUMMARY_HEADERS, as_json,
+              title=f"轮次 {round_id}  {district or '全市'}  共 {people} 人")
     finally:
         registry.close()
 
@@ -92,7 +96,8 @@ def _person(registry: Registry, person_id: str, round_id: str | None, today, as_
 def _emit(frame: pd.DataFrame, headers: dict, as_json: bool, *, title: str) -> None:
     frame = mask_frame(frame)
     if as_json:
-        echo_json(frame[[c for c in headers if c in frame.columns] + (["status"] if "status" in frame else [])])
+        echo_json(frame[[c for c in headers if c in frame.columns]
+                        + (["status"] if "status" in frame else [])])
         return
     click.echo(title)
     click.echo(render_table(frame, headers))

@@ -29,7 +29,8 @@ def _parse_date(_ctx, _param, value: str | None) -> dt.date:
 @click.command("synth")
 @click.option("--scale", type=click.Choice(list(SCALES)), default="demo", show_default=True,
               help="规模：tiny（测试用，约30家企业）、demo（约200家企业）、tianjin（1万家企业、12万人、2万个项目、100万条隐患）。")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="随机种子；相同种子生成逐字节相同的文件。")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+              help="随机种子；相同种子生成逐字节相同的文件。")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="输出目录。")
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True,
@@ -53,5 +54,6 @@ def command(scale: str, seed: int, out_dir: Path, fmt: str, reference_date: dt.d
     click.echo(f"  检查记录（site_records.jsonl）：{manifest.counts['sites']:,} 条")
     click.echo(f"  分部分项工程 {s['works']:,} 项，其中危大工程 {s['wd_works']:,} 项（{s['wd_share']:.1%}），"
                f"超过一定规模的危大工程 {s['cgm_works']:,} 项（{s['cgm_share']:.1%}）")
-    click.echo(f"  存在重大事故隐患的项目 {s['major_hazard_sites']:,} 个（共 {s['planted_major_hazards']:,} 项重大事故隐患）")
+    click.echo(f"  存在重大事故隐患的项目 {s['major_hazard_sites']:,} 个"
+               f"（共 {s['planted_major_hazards']:,} 项重大事故隐患）")
     click.echo(f"  未销号隐患 {s['open_findings']:,} 条，其中已逾期 {s['overdue_findings']:,} 条")

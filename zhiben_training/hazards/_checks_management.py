@@ -17,11 +17,14 @@ _CERT_FOR_ROLE = {
     "项目负责人": {"B"}, "专职安全生产管理人员": {"C1", "C2", "C3"},
 }
 # Named by the Tianjin action plan as training targets, but not in 206号 一's list: whether such a person is
-# a 主要负责人 (17号令 第三条: 对本企业生产经营活动和安全生产工作具有决策权的领导人员) is the inspector's call.
+# a 主要负责人 (17号令 第三条: 对本企业生产经营活动和安全生产工作具有决策权的领导人员) is the
+# inspector's call.
 _PRINCIPAL_UNLISTED = ("实际控制人", "实际负责人")
-_UNLISTED_NOTE = ("{here} 岗位为{role}：建质〔2015〕206号 一 所列企业主要负责人（法定代表人、总经理（总裁）、分管安全生产的副总经理、"
-                  "分管生产经营的副总经理、技术负责人、安全总监等）未列{role}，是否须持 A 证无法据原文判定（未核实）；检查人认定其为"
-                  "“对本企业生产经营活动和安全生产工作具有决策权的领导人员”（17号令 第三条）时，请把岗位记为“主要负责人”")
+_UNLISTED_NOTE = ("{here} 岗位为{role}：建质〔2015〕206号 一 所列企业主要负责人（法定代表人、总经理（总裁）、"
+                  "分管安全生产的副总经理、分管生产经营的副总经理、技术负责人、安全总监等）未列{role}，"
+                  "是否须持 A 证无法据原文判定（未核实）；检查人认定其为"
+                  "“对本企业生产经营活动和安全生产工作具有决策权的领导人员”（17号令 第三条）时，"
+                  "请把岗位记为“主要负责人”")
 _AREA_CATEGORIES = ("建筑工程", "装修工程")  # 91号 第十三条（一）
 _CONTRACT_CATEGORIES = ("土木工程", "线路管道", "设备安装工程")  # 91号 第十三条（二）
 
@@ -34,9 +37,11 @@ def _licence(ent: dict, on: str) -> tuple[list[str], list[str]]:
         until = ent["safety_licence_valid_until"]
         if until < on:
             return ([fact("enterprise.safety_licence_valid_until", until)],
-                    [f"安全生产许可证有效期至 {until}，早于检查日期 {on}：已过有效期，不是有效的安全生产许可证"])
+                    [f"安全生产许可证有效期至 {until}，早于检查日期 {on}："
+                     "已过有效期，不是有效的安全生产许可证"])
         return [], []
-    return ([fact("enterprise.safety_licence_valid", False)], []) if ent.get("safety_licence_valid") is False else ([], [])
+    return (([fact("enterprise.safety_licence_valid", False)], [])
+            if ent.get("safety_licence_valid") is False else ([], []))
 
 
 def check_enterprise(record: dict):
@@ -160,7 +165,8 @@ def _levels(result) -> tuple[bool | None, bool | None]:
     """(is 危大 or above, is 超规模) for one classification; None where the record leaves it open."""
     if result.level == UNDETERMINED:
         return None, None
-    top = True if result.level == "超规模" else None if any(i.startswith("W2") for i in result.open_scope_ids) else False
+    top = (True if result.level == "超规模"
+           else None if any(i.startswith("W2") for i in result.open_scope_ids) else False)
     return result.level != "一般", top
 
 
@@ -172,16 +178,19 @@ def check_plans(record: dict):
         here = f"works[{index}]"
         is_wd, is_top = _levels(result)
         missing = tuple(f"{here}.{m}" for m in result.missing) or (f"{here}.declared_level",)
-        level_note = f"{here}（{result.work_id}）为{result.level}工程（{'、'.join(result.scope_ids) or '声明'}）{_level_status(result)}"
+        level_note = (f"{here}（{result.work_id}）为{result.level}工程"
+                      f"（{'、'.join(result.scope_ids) or '声明'}）{_level_status(result)}")
         open_note = f"{here}（{result.work_id}）分级无法判定：{result.reasons[-1] if result.reasons else ''}"
-        bad = [fact(f"{here}.{k}", v) for k, v in (("plan_prepared", False), ("plan_reviewed", False), ("plan_severe_defect", True))
+        bad = [fact(f"{here}.{k}", v) for k, v in (("plan_prepared", False), ("plan_reviewed", False),
+                                                   ("plan_severe_defect", True))
                if work.get(k) is v]
         experts, notes = [], []
         if work.get("expert_review_held") is False:
             experts.append(fact(f"{here}.expert_review_held", False))
         elif "expert_count" in work and work["expert_count"] < min_experts:
             experts.append(fact(f"{here}.expert_count", work["expert_count"]))
-            notes.append(f"专家论证专家不少于 {min_experts} 名（{thresholds_data()['expert_min_count']['source']}）")
+            notes.append(f"专家论证专家不少于 {min_experts} 名"
+                         f"（{thresholds_data()['expert_min_count']['source']}）")
         for facts, state, note in ((bad, is_wd, level_note), (experts, is_top, level_note)):
             if facts and state:
                 yield Hit("4.4", tuple(facts), (note, *notes))

@@ -22,26 +22,33 @@ from zhiben_training.hazards._measure import (
 from zhiben_training.hazards._models import fact
 from zhiben_training.law import thresholds_data
 
-CRANES = ("tower_crane", "hoist", "material_hoist", "mobile_crane", "crawler_crane", "tyre_crane", "other_crane")
-_REGISTERED = ("tower_crane", "hoist", "material_hoist", "other_crane")  # 8.1 塔式起重机、施工升降机、物料提升机等
+CRANES = ("tower_crane", "hoist", "material_hoist", "mobile_crane", "crawler_crane", "tyre_crane",
+          "other_crane")
+_REGISTERED = ("tower_crane", "hoist", "material_hoist",
+               "other_crane")  # 8.1 塔式起重机、施工升降机、物料提升机等
 _LARGE_MACHINES = ("concrete_pump", "pile_rig", "mobile_crane", "crawler_crane", "tyre_crane")  # 15.1
 _NON_PASSENGER = ("tower_crane", "mobile_crane", "crawler_crane", "tyre_crane")  # 15.3
 _MOUNTING = ("installing", "dismantling", "climbing", "attaching")
-_ADVERSE = ("poor_ventilation", "high_temperature", "conductive_dust", "muddy", "water_or_conductive_liquid", "other_adverse")
+_ADVERSE = ("poor_ventilation", "high_temperature", "conductive_dust", "muddy", "water_or_conductive_liquid",
+            "other_adverse")
 _CONFINED_SETUP = ("permit_approved", "special_training", "ventilate_test_then_work")
 _CONFINED_WATCH = ("guardian_present", "safety_manager_supervising")
 _CONFINED_KIT = ("gas_detector", "mechanical_ventilation", "respiratory_protection", "rescue_equipment")
 _WEATHER = ("thunderstorm", "heavy_snow", "dense_fog")
 # 8.6 / 8.7: (record limit id, old boolean); verticality applies to every machine, the rest only when measured
-_HOIST_ASPECTS = (("hoist_attachment_spacing", "attachment_spacing_ok", False), ("hoist_free_height", "free_height_ok", False),
+_HOIST_ASPECTS = (("hoist_attachment_spacing", "attachment_spacing_ok", False),
+                  ("hoist_free_height", "free_height_ok", False),
                   ("hoist_verticality", "verticality_ok", True))
 _CRANE_ASPECTS = (("crane_free_standing_height", "free_standing_height_ok", False),
                   ("crane_attachment_spacing", "attachment_spacing_ok", False),
-                  ("crane_free_height", "free_height_ok", False), ("crane_verticality", "verticality_ok", True))
+                  ("crane_free_height", "free_height_ok", False),
+                  ("crane_verticality", "verticality_ok", True))
 _PLACE_CN = {"special": "一般特殊场所", "damp_or_touchable": "潮湿和易触及带电体场所",
              "very_damp_or_metal_vessel": "特别潮湿场所或金属容器内"}  # schema labels of place_kind
-_NEAR_CN = {"building": "在建工程", "scaffold": "脚手架", "machinery": "机械设备", "site_road": "场内机动车道"}
-_CLEARANCES = {"clearance_to_structures_m": "与周边建（构）筑物的距离", "group_horizontal_clearance_m": "群塔水平距离",
+_NEAR_CN = {"building": "在建工程", "scaffold": "脚手架", "machinery": "机械设备",
+            "site_road": "场内机动车道"}
+_CLEARANCES = {"clearance_to_structures_m": "与周边建（构）筑物的距离",
+               "group_horizontal_clearance_m": "群塔水平距离",
                "group_vertical_clearance_m": "群塔垂直距离"}
 
 
@@ -62,8 +69,8 @@ def _clearance(eq: dict, here: str) -> Tri:
     row = standard("tower_crane_clearance_m")
     measured = [k for k in _CLEARANCES if k in eq]
     if measured:
-        return either(*(against_standard(eq[k], row["value"][k], row["id"], label=_CLEARANCES[k], path=f"{here}.{k}",
-                                         unit="m") for k in measured))
+        return either(*(against_standard(eq[k], row["value"][k], row["id"], label=_CLEARANCES[k],
+                                         path=f"{here}.{k}", unit="m") for k in measured))
     return flag(eq, here, "safe_distance_ok", False)
 
 
@@ -98,7 +105,8 @@ def check_equipment(record: dict):
         if kind == "gondola":
             yield from _hits(("9.5", either(
                 against_record_limit(eq, here, "gondola_load", legacy=("overloaded", True)),
-                observed(eq, here, "safety_lock_ok", False), observed(eq, here, "lifeline_independent", False))))
+                observed(eq, here, "safety_lock_ok", False),
+                observed(eq, here, "lifeline_independent", False))))
         if kind in _LARGE_MACHINES:
             yield from _hits(("15.1", observed(eq, here, "route_bearing_checked", False)),
                              context=(fact(f"{here}.equipment_type", kind),))
@@ -117,7 +125,8 @@ def check_openings(obs: dict):
 
 
 def _special_environment(zone: dict, here: str) -> Tri:
-    """10.1 特殊作业环境: a listed adverse condition, or 相对湿度长期超过75% (verified; 75 itself does not)."""
+    """10.1 特殊作业环境: a listed adverse condition, or 相对湿度长期超过75%
+    (verified; 75 itself does not)."""
     limit = thresholds_data()["special_env_humidity_pct"]["value"]
     flags = [observed(zone, here, k, True) for k in _ADVERSE]
     humidity = zone.get("long_term_relative_humidity_pct")
@@ -162,8 +171,8 @@ def _line_too_close(line: dict, here: str) -> Tri:
         return Tri(None, notes=(standard_note(row, f"线路电压 {line['line_voltage_kv']:g} kV 超出配置表"),),
                    missing=(f"{here}.distance_meets_code",))
     return against_standard(line["distance_m"], band["min_m"], row["id"],
-                            label=f"与外电线路距离（{_NEAR_CN[line['near']]}，≤{band['up_to_kv']:g} kV）", path=f"{here}.distance_m",
-                            unit="m")
+                            label=f"与外电线路距离（{_NEAR_CN[line['near']]}，≤{band['up_to_kv']:g} kV）",
+                            path=f"{here}.distance_m", unit="m")
 
 
 def check_electricity(obs: dict):
@@ -173,14 +182,16 @@ def check_electricity(obs: dict):
         yield from _hits(("10.1", both(_special_environment(zone, here), _unsafe_voltage(zone, here))))
     for index, line in enumerate(obs.get("overhead_lines", [])):
         here = f"observations.overhead_lines[{index}]"
-        yield from _hits(("10.2", both(_line_too_close(line, here), flag(line, here, "protection_measures", False))))
+        yield from _hits(("10.2", both(_line_too_close(line, here),
+                                       flag(line, here, "protection_measures", False))))
 
 
 def check_confined(obs: dict):
     """第十一条 有限空间作业."""
     for index, space in enumerate(obs.get("confined_spaces", [])):
         here = f"observations.confined_spaces[{index}]"
-        yield from _hits(("11.1", both(observed(space, here, "identified", False), observed(space, here, "warning_sign", False))))
+        yield from _hits(("11.1", both(observed(space, here, "identified", False),
+                                       observed(space, here, "warning_sign", False))))
         if space.get("work_in_progress") is not True:
             continue
         for item_id, keys in (("11.2", _CONFINED_SETUP), ("11.3", _CONFINED_WATCH), ("11.4", _CONFINED_KIT)):
@@ -195,7 +206,8 @@ def check_loads_and_lifting(obs: dict):
         yield from _hits(("14.3", against_record_limit(load, here, "structural_load", required=False)))
     for index, lifted in enumerate(obs.get("persons_lifted", [])):
         if lifted.get("equipment_type") in _NON_PASSENGER:
-            yield Hit("15.3", (fact(f"observations.persons_lifted[{index}].equipment_type", lifted["equipment_type"]),))
+            yield Hit("15.3", (fact(f"observations.persons_lifted[{index}].equipment_type",
+                                    lifted["equipment_type"]),))
 
 
 def check_observations(record: dict):
@@ -205,14 +217,18 @@ def check_observations(record: dict):
 
 
 def _strong_wind(weather: dict) -> Tri:
-    """大风: measured force (级) or speed (m/s) against the configured values (未核实), else the old boolean."""
+    """大风: measured force (级) or speed (m/s) against the configured values (未核实),
+    else the old boolean."""
     parts = []
     if "wind_force_beaufort" in weather:
-        parts.append(against_standard(weather["wind_force_beaufort"], standard("wind_stop_force_beaufort")["value"],
-                                      "wind_stop_force_beaufort", label="风力", path="weather.wind_force_beaufort", unit="级"))
+        parts.append(against_standard(weather["wind_force_beaufort"],
+                                      standard("wind_stop_force_beaufort")["value"],
+                                      "wind_stop_force_beaufort", label="风力",
+                                      path="weather.wind_force_beaufort", unit="级"))
     if "wind_speed_m_s" in weather:
         parts.append(against_standard(weather["wind_speed_m_s"], standard("wind_stop_speed_m_s")["value"],
-                                      "wind_stop_speed_m_s", label="风速", path="weather.wind_speed_m_s", unit="m/s"))
+                                      "wind_stop_speed_m_s", label="风速", path="weather.wind_speed_m_s",
+                                      unit="m/s"))
     if parts:
         return either(*parts)
     if "strong_wind" in weather:
@@ -232,12 +248,15 @@ def check_weather(record: dict):
 def check_judgement_items(record: dict):
     """第十六、十七条 need a human: raised only when the record names such a fact."""
     obs = record.get("observations", {})
-    for item_id, key, label in (("16", "banned_techniques", "name"), ("17", "other_serious_violations", "description")):
+    for item_id, key, label in (("16", "banned_techniques", "name"),
+                                ("17", "other_serious_violations", "description")):
         entries = obs.get(key, [])
         if entries:
-            notes = ("需人工判断：请对照《房屋建筑和市政基础设施工程禁止和限制使用技术目录》核实" if item_id == "16"
+            notes = ("需人工判断：请对照《房屋建筑和市政基础设施工程禁止和限制使用技术目录》核实"
+                     if item_id == "16"
                      else "需人工判断：是否存在危害程度较大、可能导致群死群伤或造成重大经济损失的现实危险",)
-            yield Hit(item_id, tuple(fact(f"observations.{key}[{i}].{label}", e[label]) for i, e in enumerate(entries)), notes)
+            yield Hit(item_id, tuple(fact(f"observations.{key}[{i}].{label}", e[label])
+                                     for i, e in enumerate(entries)), notes)
 
 
 CHECKS = (check_equipment, check_observations, check_weather, check_judgement_items)

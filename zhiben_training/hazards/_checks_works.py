@@ -54,7 +54,8 @@ def _pile_gap(work: dict, here: str) -> Tri:
         return Tri(None, missing=(f"{here}.pile_diameter_m",))
     hole, diameter = work["pile_gap_hole_depth_m"], work["pile_diameter_m"]
     if hole > diameter * thresholds_data()["pile_gap_hole_ratio"]["value"]:
-        return Tri(True, (fact(f"{here}.pile_gap_hole_depth_m", hole), fact(f"{here}.pile_diameter_m", diameter)),
+        return Tri(True, (fact(f"{here}.pile_gap_hole_depth_m", hole),
+                          fact(f"{here}.pile_diameter_m", diameter)),
                    (f"孔洞深度 {hole:g} m > 桩径 {diameter:g} m（判定标准2024 第五条第（四）项第4目）",))
     return FALSE
 
@@ -74,11 +75,13 @@ def _deformation(work: dict, here: str) -> Tri:
     present = [k for k in _DEFORMING if work.get(k) is True]
     if present:
         why = "、".join(f"{here}.{k} = true（{_DEFORMING[k]}）" for k in present)
-        return Tri(None, notes=(f"{stated}，但 {why}：支护结构或周边建筑物应有设计变形控制值，请核实后补记变形监测值与控制值",),
+        return Tri(None, notes=(f"{stated}，但 {why}："
+                                "支护结构或周边建筑物应有设计变形控制值，请核实后补记变形监测值与控制值",),
                    missing=(f"{here}.deformation_mm", f"{here}.deformation_limit_mm"))
     unknown = [k for k in _DEFORMING if k not in work]
     if unknown:
-        return Tri(None, notes=(f"{stated}，但未写明 {'、'.join(f'{here}.{k}' for k in unknown)}：须确认既无支护结构、"
+        return Tri(None, notes=(f"{stated}，但未写明 {'、'.join(f'{here}.{k}' for k in unknown)}："
+                                "须确认既无支护结构、"
                                 "也无可能受损的毗邻建（构）筑物，方可认定第五条第（四）项第1目不适用",),
                    missing=tuple(f"{here}.{k}" for k in unknown))
     return FALSE
@@ -90,14 +93,16 @@ def check_pits(index: int, work: dict):
         return
     here = f"works[{index}]"
     yield from _hits(
-        ("5.1", both(observed(work, here, "adjacent_at_risk", True), observed(work, here, "adjacent_protection", False))),
+        ("5.1", both(observed(work, here, "adjacent_at_risk", True),
+                     observed(work, here, "adjacent_protection", False))),
         ("5.2", both(_over_excavation(work, here), flag(work, here, "effective_measures", False))),
     )
     if work.get("third_party_monitoring") is False:
         deep = True if is_high_slope(work) else deep_pit_state(work)
         if deep:
             shown = "slope_class" if is_high_slope(work) else "depth_m"
-            yield Hit("5.3", (fact(f"{here}.{shown}", work[shown]), fact(f"{here}.third_party_monitoring", False)))
+            yield Hit("5.3", (fact(f"{here}.{shown}", work[shown]),
+                              fact(f"{here}.third_party_monitoring", False)))
         elif deep is None:
             yield Hit("5.3", missing=(f"{here}.depth_m",), notes=("未写开挖深度，无法判定是否为深基坑",))
     untreated = flag(work, here, "precursor_handled_in_time", False)
@@ -125,9 +130,11 @@ def _removal_strength(work: dict, here: str) -> Tri:
     kind, span = work.get("member_kind"), work.get("member_span_m")
     bands = standard("formwork_removal_strength_pct")["value"].get(kind or "", [])
     if not bands or (span is None and len(bands) > 1):
-        return Tri(None, missing=tuple(f"{here}.{k}" for k in ("required_strength_pct", "member_kind", "member_span_m")
+        return Tri(None, missing=tuple(f"{here}.{k}"
+                                       for k in ("required_strength_pct", "member_kind", "member_span_m")
                                        if k not in work))
-    need = next(b["min_pct"] for b in bands if b["span_up_to_m"] is None or (span is not None and span <= b["span_up_to_m"]))
+    need = next(b["min_pct"] for b in bands
+                if b["span_up_to_m"] is None or (span is not None and span <= b["span_up_to_m"]))
     tri = against_standard(work["concrete_strength_pct"], need, "formwork_removal_strength_pct",
                            label="混凝土强度（占设计强度）", path=f"{here}.concrete_strength_pct", unit="%")
     return Tri(tri.state, context + tri.facts if tri.state else (), tri.notes)
@@ -160,9 +167,11 @@ def check_formwork(index: int, work: dict):
     if work["work_type"] == "formwork_support" and work.get("pour_violates_plan") is True:
         state, missing = _level_state(work)
         if state:
-            yield Hit("6.4", (fact(f"{here}.pour_violates_plan", True),), (f"{here} 为危大混凝土模板支撑工程",))
+            yield Hit("6.4", (fact(f"{here}.pour_violates_plan", True),),
+                      (f"{here} 为危大混凝土模板支撑工程",))
         elif state is None:
-            yield Hit("6.4", missing=tuple(f"{here}.{m}" for m in missing), notes=("无法判定是否为危大混凝土模板支撑工程",))
+            yield Hit("6.4", missing=tuple(f"{here}.{m}" for m in missing),
+                      notes=("无法判定是否为危大混凝土模板支撑工程",))
 
 
 def check_scaffold(index: int, work: dict):
@@ -192,14 +201,16 @@ _MEMBERS_NOTE = ("第九条第（二）项只适用于“单榀钢桁架（屋�
 def check_steel_and_lifting(index: int, work: dict):
     """第九条（一）（二）钢结构、网架安装 and 第八条（九）报废吊索具."""
     here = f"works[{index}]"
-    if work["work_type"] in ("steel_structure", "load_bearing_support"):  # 9.1: 钢结构、网架安装用支撑结构 (W1.2.3)
+    if work["work_type"] in ("steel_structure", "load_bearing_support"):
+        # 9.1: 钢结构、网架安装用支撑结构 (W1.2.3)
         yield from _hits(("9.1", either(
             observed(work, here, "support_foundation_meets_design", False),
             against_record_limit(work, here, "support_capacity", legacy=("support_overloaded", True)),
             observed(work, here, "anti_overturning_device", False))))
     if work["work_type"] == "prefab_install":  # 装配式混凝土预制构件: 预制构件 by definition
         yield from _hits(("9.2", observed(work, here, "anti_instability_measures", False)))
-    elif work["work_type"] == "steel_structure":  # 9.2 covers 单榀钢桁架（屋架）等预制构件, not every steel work
+    elif work["work_type"] == "steel_structure":
+        # 9.2 covers 单榀钢桁架（屋架）等预制构件, not every steel work
         members = flag(work, here, "single_truss_or_prefab_members", True)
         if members.state is None:
             members = Tri(None, notes=(_MEMBERS_NOTE,), missing=members.missing)
@@ -225,7 +236,8 @@ def check_tunnel(index: int, work: dict):
     if work["work_type"] != "tunnel":
         return
     here = f"works[{index}]"
-    monitoring = against_record_limit(work, here, "tunnel_monitoring", legacy=("monitoring_exceeds_design", True))
+    monitoring = against_record_limit(work, here, "tunnel_monitoring",
+                                      legacy=("monitoring_exceeds_design", True))
     yield from _hits(
         ("13.1", either(observed(work, here, "water_at_face_without_measures", True),
                         observed(work, here, "groundwater_control_failed_continuing", True))),
@@ -240,7 +252,8 @@ def check_tunnel(index: int, work: dict):
                              observed(work, here, "reinforcement_remedied", False)))),
         ("13.5", either(observed(work, here, "tail_seal_or_hinge_leak_continuing", True),
                         observed(work, here, "pressurized_opening_noncompliant", True))),
-        ("13.6", both(observed(work, here, "adjacent_at_risk", True), observed(work, here, "adjacent_protection", False))),
+        ("13.6", both(observed(work, here, "adjacent_at_risk", True),
+                      observed(work, here, "adjacent_protection", False))),
     )
 
 
@@ -250,7 +263,8 @@ def check_rail_zone(index: int, work: dict):
     The text names building, pipeline, overhead, excavation and blasting work "等": any sub-work in the zone.
     """
     here = f"works[{index}]"
-    in_zone = both(observed(work, here, "in_rail_protection_zone", True), flag(work, here, "rail_zone_approved", False))
+    in_zone = both(observed(work, here, "in_rail_protection_zone", True),
+                   flag(work, here, "rail_zone_approved", False))
     yield from _hits(("13.7", either(observed(work, here, "rail_zone_unapproved_work", True), in_zone)))
 
 
@@ -269,11 +283,12 @@ def check_pit_loads(index: int, work: dict):
         if distance <= depth * ratio:
             yield Hit("14.2", (fact(f"{here}.supported", False), fact(f"{here}.stack_distance_m", distance),
                                fact(f"{here}.depth_m", depth)),
-                      (f"堆载距坑底边线 {distance:g} m ≤ 开挖深度 {depth:g} m（判定标准2024 第十四条第（二）项）",))
+                      (f"堆载距坑底边线 {distance:g} m ≤ 开挖深度 {depth:g} m"
+                       "（判定标准2024 第十四条第（二）项）",))
 
 
-WORK_CHECKS = (check_pits, check_formwork, check_scaffold, check_steel_and_lifting, check_demolition, check_tunnel,
-               check_rail_zone, check_pit_loads)
+WORK_CHECKS = (check_pits, check_formwork, check_scaffold, check_steel_and_lifting, check_demolition,
+               check_tunnel, check_rail_zone, check_pit_loads)
 
 
 def check_works(record: dict):

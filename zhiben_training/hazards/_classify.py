@@ -14,7 +14,8 @@ from zhiben_training.law import evaluate_rule as evaluate
 from zhiben_training.law import param_labels, status_note, thresholds_data, wd_duties, wd_scopes
 
 _NOTES = {
-    "slope": "建办质〔2018〕31号附件未单列边坡工程，按一般工程分级；一级、二级高边坡仍须第三方监测（判定标准2024 第五条第（三）项）",
+    "slope": ("建办质〔2018〕31号附件未单列边坡工程，按一般工程分级；"
+              "一级、二级高边坡仍须第三方监测（判定标准2024 第五条第（三）项）"),
 }
 
 
@@ -122,12 +123,14 @@ def classify_work(work: dict) -> WorkClassification:
         matched.append(scope)
         rank = max(rank, LEVELS.index(scope.level))
         basis = "；".join(why) if why else f"工程类别 work_type = {work_type}"
-        reasons.append(f"{basis} → {scope.level}（建办质〔2018〕31号 附件{scope.annex} {scope.id}）{status_note(scope.status)}")
+        reasons.append(f"{basis} → {scope.level}（建办质〔2018〕31号 附件{scope.annex} {scope.id}）"
+                       f"{status_note(scope.status)}")
     still_open = [(s, m) for s, m in open_scopes if LEVELS.index(s.level) > rank]
     declared = work.get("declared_level")
     if declared is not None:
         if LEVELS.index(declared) < rank:
-            reasons.append(f"记录声明 declared_level = {declared}，但测量值已达到{LEVELS[rank]}，以测量值为准")
+            reasons.append(f"记录声明 declared_level = {declared}，"
+                           f"但测量值已达到{LEVELS[rank]}，以测量值为准")
         else:
             reasons.append(f"按记录声明的分级 declared_level = {declared}（检查人依据专项施工方案等资料）")
             rank = LEVELS.index(declared)

@@ -49,7 +49,8 @@ def _concerns(path: str, about: str) -> bool:
 
 
 def _issues(record: dict, findings, undetermined) -> tuple[IssueVerdict, ...]:
-    """Which recorded observations are major hazards: those whose object (``about``) a finding's facts name."""
+    """Which recorded observations are major hazards: those whose object (``about``) a finding's facts
+    name."""
     out = []
     for index, issue in enumerate(record.get("observations", {}).get("issues", [])):
         about = issue.get("about")
@@ -60,7 +61,8 @@ def _issues(record: dict, findings, undetermined) -> tuple[IssueVerdict, ...]:
             verdict = "无法判定"
         else:
             verdict = "一般隐患"
-        out.append(IssueVerdict(index=index, description=issue["description"], about=about, verdict=verdict, item_ids=items))
+        out.append(IssueVerdict(index=index, description=issue["description"], about=about, verdict=verdict,
+                                item_ids=items))
     return tuple(out)
 
 
@@ -73,7 +75,8 @@ def judge_record(record: dict) -> RecordVerdict:
     works = tuple(classify_work(w) for w in record.get("works", []))
     kind = record["project"]["type"]
     if kind not in IN_SCOPE_TYPES:
-        note = (f"project.type = {kind}：《房屋市政工程生产安全重大事故隐患判定标准（2024版）》适用于房屋建筑和市政基础设施工程"
+        note = (f"project.type = {kind}："
+                "《房屋市政工程生产安全重大事故隐患判定标准（2024版）》适用于房屋建筑和市政基础设施工程"
                 "（第一条、第三条），本记录不在其适用范围，未作判定；请依该行业的判定标准检查。")
         return RecordVerdict(record["record_id"], False, (), (), works, (), (note,))
     findings, undetermined = _merge(record)

@@ -99,8 +99,9 @@ def against_record_limit(entry: dict, here: str, limit_id: str, *, legacy: tuple
         value, bound, op = entry[measured], entry[limit], row["comparator"]
         crossed = _OPS[op](value, bound)
         shown = op if crossed else _NEGATE[op]
-        note = (f"{here}.{measured} = {_num(value)} {row['unit']} {_OP_CN[shown]} {here}.{limit} = {_num(bound)} "
-                f"{row['unit']}：{row['what'] if crossed else '未' + row['what']}（{row['source']}）")
+        note = (f"{here}.{measured} = {_num(value)} {row['unit']} {_OP_CN[shown]} "
+                f"{here}.{limit} = {_num(bound)} {row['unit']}："
+                f"{row['what'] if crossed else '未' + row['what']}（{row['source']}）")
         facts = (fact(f"{here}.{measured}", value), fact(f"{here}.{limit}", bound))
         return Tri(True, facts, (note,)) if crossed else Tri(False, (), (note,))
     if legacy and legacy[0] in entry:

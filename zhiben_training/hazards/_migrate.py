@@ -29,7 +29,8 @@ _LEGACY = {
         "over_excavated": ("over_excavation_depth_m",),
         "deformation_exceeds_design": ("deformation_mm", "deformation_limit_mm"),
         "load_exceeds_design": ("construction_load_kn_m2", "design_load_kn_m2"),
-        "strength_insufficient_at_removal_or_climb": ("formwork_operation", "concrete_strength_pct", "required_strength_pct"),
+        "strength_insufficient_at_removal_or_climb": ("formwork_operation", "concrete_strength_pct",
+                                                      "required_strength_pct"),
         "support_overloaded": ("support_load_kn", "support_capacity_kn"),
         "monitoring_exceeds_design": ("monitoring_value_mm", "monitoring_control_value_mm"),
         "height_exceeds_projection_width": ("projection_width_m",),
@@ -40,7 +41,8 @@ _LEGACY = {
         "attachment_spacing_ok": ("attachment_spacing_m", "attachment_spacing_max_m"),
         "free_height_ok": ("free_height_m", "free_height_max_m"),
         "verticality_ok": ("verticality_per_mille", "verticality_limit_per_mille"),
-        "safe_distance_ok": ("clearance_to_structures_m", "group_horizontal_clearance_m", "group_vertical_clearance_m"),
+        "safe_distance_ok": ("clearance_to_structures_m", "group_horizontal_clearance_m",
+                             "group_vertical_clearance_m"),
         "overloaded": ("load_kg", "rated_load_kg"),
     },
     "observations.lighting_zones": {"safety_voltage_lighting": ("lighting_voltage_v", "place_kind")},
@@ -50,7 +52,8 @@ _LEGACY = {
 
 
 def _entries(record: dict, section: str):
-    """(path, dict) for each object of a section: ``works[0]``, ``enterprise``, ``observations.lighting_zones[1]``."""
+    """(path, dict) for each object of a section: ``works[0]``, ``enterprise``,
+    ``observations.lighting_zones[1]``."""
     head, _, sub = section.partition(".")
     node = record.get(head)
     if sub:
@@ -71,12 +74,14 @@ def _rewrite(path: str, entry: dict, key: str) -> str | None:
     if key == "rail_zone_unapproved_work" and value is True and "in_rail_protection_zone" not in entry:
         del entry[key]
         entry.update(in_rail_protection_zone=True, rail_zone_approved=False)
-        return f"{path}.rail_zone_unapproved_work = true → in_rail_protection_zone = true, rail_zone_approved = false"
+        return (f"{path}.rail_zone_unapproved_work = true → in_rail_protection_zone = true, "
+                "rail_zone_approved = false")
     return None
 
 
 def _since_format(path: str) -> str | None:
-    """The format that introduced the field at a record path (``works[0].deformation_mm`` → "2"), None if format 1 had it."""
+    """The format that introduced the field at a record path (``works[0].deformation_mm`` → "2"),
+    None if format 1 had it."""
     node = record_schema()
     for part in path.split("."):
         name, index = re.fullmatch(r"([^\[]+)((?:\[\d+\])*)", part).groups()
@@ -105,7 +110,8 @@ def _gaps(record: dict) -> tuple[MigrationGap, ...]:
             missing = tuple(f"works[{index}].{m}" for m in work.missing)
             gaps.append(MigrationGap(
                 None, work.work_id, "危大工程分级", missing,
-                ("缺少决定分级的尺寸：第 1 版把缺尺寸的分部分项工程分为一般，第 2 版为无法判定（可写 declared_level 沿用专项施工方案的分级）",
+                ("缺少决定分级的尺寸：第 1 版把缺尺寸的分部分项工程分为一般，"
+                 "第 2 版为无法判定（可写 declared_level 沿用专项施工方案的分级）",
                  *(_why(m) for m in missing))))
     for item in verdict.undetermined:
         gaps.append(MigrationGap(item.item_id, None, item.text, item.missing,
@@ -135,6 +141,7 @@ def migrate_record(record: dict) -> Migration:
                 if rewritten:
                     notes.append(rewritten)
                 elif not any(m in entry for m in legacy[key]):
-                    notes.append(f"{path}.{key}：旧格式布尔值，仍可读取；请改记测量值 {'、'.join(legacy[key])}")
+                    notes.append(f"{path}.{key}：旧格式布尔值，仍可读取；"
+                                 f"请改记测量值 {'、'.join(legacy[key])}")
     validate_record(out)
     return Migration(out, tuple(notes), _gaps(out) if was_format_1 else ())

@@ -95,7 +95,8 @@ class MigrationGap:
     """What a migrated format-1 record leaves undecidable (无法判定) that format 1 never reported, and why.
 
     ``item_id`` is the 判定标准2024 item, or None when ``work_id``'s 危大 level is what became undecidable;
-    ``reasons`` has one Chinese line per missing field (format 1 had no such field, or the record left it out).
+    ``reasons`` has one Chinese line per missing field (format 1 had no such field, or the record left
+    it out).
     """
 
     item_id: str | None

@@ -37,7 +37,8 @@ class _Rejected:
 
 
 class _DuplicateKey:
-    """An object that names one key twice: JSON readers disagree on which value wins, so the format refuses it."""
+    """An object that names one key twice: JSON readers disagree on which value wins, so the format
+    refuses it."""
 
     def __init__(self, key: str, count: int):
         self.key, self.count = key, count
@@ -54,7 +55,8 @@ def _object(pairs: list[tuple[str, Any]]):
 
 
 def _parse_int(text: str):
-    return _Rejected(text, f"整数位数超过 {MAX_INT_DIGITS} 位") if len(text.lstrip("-")) > MAX_INT_DIGITS else int(text)
+    return (_Rejected(text, f"整数位数超过 {MAX_INT_DIGITS} 位") if len(text.lstrip("-")) > MAX_INT_DIGITS
+            else int(text))
 
 
 def _parse_float(text: str):
@@ -78,10 +80,13 @@ def _depth_check(text: str) -> None:
             stack.append([token, None])
             if len(stack) > MAX_DEPTH:
                 line = text.count("\n", 0, match.start()) + 1
-                where = "".join(f".{k}" if b == "{" and k is not None else "[…]" if b == "[" else "" for b, k in stack[:4])
+                where = "".join(f".{k}" if b == "{" and k is not None else "[…]" if b == "[" else ""
+                                for b, k in stack[:4])
                 raise RecordFormatError(
-                    f"检查记录嵌套过深：字段 {where.lstrip('.') or '（顶层）'}… 在第 {line} 行已超过 {MAX_DEPTH} 层",
-                    field=where.lstrip("."), hint="检查记录格式最多嵌套约 6 层；限制见 docs/record-format.md。")
+                    f"检查记录嵌套过深：字段 {where.lstrip('.') or '（顶层）'}… "
+                    f"在第 {line} 行已超过 {MAX_DEPTH} 层",
+                    field=where.lstrip("."),
+                    hint="检查记录格式最多嵌套约 6 层；限制见 docs/record-format.md。")
         elif token in "]}" and stack:
             stack.pop()
 
@@ -90,11 +95,12 @@ def parse_record_text(text: str, *, source: str) -> Any:
     """JSON text → Python value, refusing deep nesting, huge integers, NaN and ±inf with named fields."""
     _depth_check(text)
     try:
-        value = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant,
-                           object_pairs_hook=_object)
+        value = json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
+                           parse_constant=_parse_constant, object_pairs_hook=_object)
     except json.JSONDecodeError as err:
         raise RecordFormatError(
-            f"检查记录文件 {source} 不是有效的 JSON：第 {err.lineno} 行第 {err.colno} 列附近有错误（{err.msg}）",
+            f"检查记录文件 {source} 不是有效的 JSON："
+            f"第 {err.lineno} 行第 {err.colno} 列附近有错误（{err.msg}）",
             hint="常见原因：多余或缺少逗号、使用了中文引号、属性名未加双引号。",
         ) from None
     check_values(value)
@@ -117,26 +123,33 @@ def check_values(value: Any) -> None:
         if isinstance(node, _DuplicateKey):
             where = _path((*parts, node.key))
             raise RecordFormatError(
-                f"字段 {where} 在同一对象中出现了 {node.count} 次：重复的字段名会让不同程序读出不同的值，检查记录不接受",
+                f"字段 {where} 在同一对象中出现了 {node.count} 次："
+                "重复的字段名会让不同程序读出不同的值，检查记录不接受",
                 field=where, hint="请删去多余的一处，只保留检查人确认的那个值。")
         if isinstance(node, _Rejected):
-            raise RecordFormatError(f"字段 {field} 的数值 {node.text[:40]}{'…' if len(node.text) > 40 else ''} "
+            raise RecordFormatError(f"字段 {field} 的数值 {node.text[:40]}"
+                                    f"{'…' if len(node.text) > 40 else ''} "
                                     f"{node.why}", field=field, hint="请填写实际测得的有限数值。")
         if isinstance(node, bool) or node is None:
             continue
         if isinstance(node, int | float):
             if isinstance(node, float) and not math.isfinite(node):
-                raise RecordFormatError(f"字段 {field} 的数值 {node} 不是有限数（NaN、无穷大不能作为测量值）", field=field)
+                raise RecordFormatError(f"字段 {field} 的数值 {node} 不是有限数（NaN、无穷大不能作为测量值）",
+                                        field=field)
             if abs(node) > MAX_MAGNITUDE:
-                raise RecordFormatError(f"字段 {field} 的数值 {node:.6g} 超出合理范围（绝对值不超过 10¹²）", field=field)
+                raise RecordFormatError(f"字段 {field} 的数值 {node:.6g} 超出合理范围（绝对值不超过 10¹²）",
+                                        field=field)
         elif isinstance(node, str):
             if len(node) > MAX_STRING:
-                raise RecordFormatError(f"字段 {field} 的文字过长（{len(node)} 字，上限 {MAX_STRING}）", field=field)
+                raise RecordFormatError(f"字段 {field} 的文字过长（{len(node)} 字，上限 {MAX_STRING}）",
+                                        field=field)
             if _SURROGATE.search(node):
-                raise RecordFormatError(f"字段 {field} 含有无效的 Unicode 字符（单独的代理项，如 \\ud800）", field=field)
+                raise RecordFormatError(f"字段 {field} 含有无效的 Unicode 字符（单独的代理项，如 \\ud800）",
+                                        field=field)
         elif isinstance(node, list):
             if len(node) > MAX_ITEMS:
-                raise RecordFormatError(f"字段 {field} 的条目过多（{len(node)} 条，上限 {MAX_ITEMS}）", field=field)
+                raise RecordFormatError(f"字段 {field} 的条目过多（{len(node)} 条，上限 {MAX_ITEMS}）",
+                                        field=field)
             todo.extend(((*parts, i), v) for i, v in enumerate(node))
         elif isinstance(node, dict):
             for key, sub in node.items():
@@ -156,7 +169,8 @@ def _open_regular(path: Path) -> int:
     except FileNotFoundError:
         raise RecordFormatError(f"找不到检查记录文件：{path}", hint="请检查路径是否正确。") from None
     except IsADirectoryError:
-        raise RecordFormatError(f"{path} 是文件夹，不是检查记录文件", hint="请给出文件夹中的某个 .json 记录文件。") from None
+        raise RecordFormatError(f"{path} 是文件夹，不是检查记录文件",
+                                hint="请给出文件夹中的某个 .json 记录文件。") from None
     except OSError as err:  # a socket (ENXIO), no permission, a dangling link …
         raise RecordFormatError(f"无法读取检查记录文件 {path}（{_os_reason(err)}）") from None
     mode = os.fstat(fd).st_mode
@@ -164,7 +178,8 @@ def _open_regular(path: Path) -> int:
         return fd
     os.close(fd)
     if stat.S_ISDIR(mode):
-        raise RecordFormatError(f"{path} 是文件夹，不是检查记录文件", hint="请给出文件夹中的某个 .json 记录文件。")
+        raise RecordFormatError(f"{path} 是文件夹，不是检查记录文件",
+                                hint="请给出文件夹中的某个 .json 记录文件。")
     kind = ("字符设备" if stat.S_ISCHR(mode) else "块设备" if stat.S_ISBLK(mode) else
             "命名管道（FIFO）" if stat.S_ISFIFO(mode) else "套接字" if stat.S_ISSOCK(mode) else "特殊文件")
     raise RecordFormatError(f"{path} 是{kind}，不是普通文件：检查记录只从普通文件读取",
@@ -178,7 +193,8 @@ def _os_reason(err: OSError) -> str:
 
 
 def read_record_text(path: Path) -> str:
-    """The file's text: a regular file of at most MAX_FILE_BYTES, UTF-8 (a BOM is allowed), with Chinese errors."""
+    """The file's text: a regular file of at most MAX_FILE_BYTES, UTF-8 (a BOM is allowed), with
+    Chinese errors."""
     fd = _open_regular(path)
     try:
         size = os.fstat(fd).st_size
@@ -205,5 +221,6 @@ def read_record_text(path: Path) -> str:
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise RecordFormatError(
-            f"检查记录文件 {path} 不是 UTF-8 编码：第 {line} 行（第 {err.start + 1} 个字节 0x{data[err.start]:02X}）无法按 UTF-8 解码",
+            f"检查记录文件 {path} 不是 UTF-8 编码："
+            f"第 {line} 行（第 {err.start + 1} 个字节 0x{data[err.start]:02X}）无法按 UTF-8 解码",
             hint="请用 UTF-8 编码另存该文件（如 GBK 编码的文件须先转换）。") from None

@@ -105,7 +105,8 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str, str | None]:
     if kind == "maximum":
         return path, f"字段 {path} 应 ≤ {value}（超出合理范围），实为 {_show(inst)}", None
     if kind == "pattern" and "about" in path:
-        return path, f"字段 {path} 应为记录对象的路径，如 works[0]、equipment[1]、enterprise，实为 {_show(inst)}", None
+        return path, (f"字段 {path} 应为记录对象的路径，如 works[0]、equipment[1]、enterprise，"
+                      f"实为 {_show(inst)}"), None
     if kind == "pattern":
         return path, f"字段 {path} 应为日期，格式 YYYY-MM-DD，实为 {_show(inst)}", None
     if kind == "minLength":
@@ -133,7 +134,8 @@ def _dates(record: dict) -> None:
     """The schema checks the YYYY-MM-DD shape; this rejects impossible days such as 2026-02-30."""
     where = [("inspection_date", record["inspection_date"])]
     if "safety_licence_valid_until" in record.get("enterprise", {}):
-        where.append(("enterprise.safety_licence_valid_until", record["enterprise"]["safety_licence_valid_until"]))
+        where.append(("enterprise.safety_licence_valid_until",
+                      record["enterprise"]["safety_licence_valid_until"]))
     for i, person in enumerate(record.get("personnel", [])):
         for k, cert in enumerate(person.get("certificates", [])):
             where.append((f"personnel[{i}].certificates[{k}].valid_until", cert["valid_until"]))
@@ -145,7 +147,8 @@ def _dates(record: dict) -> None:
 
 
 def _not_after(record: dict, today: date) -> None:
-    """An inspection cannot have happened after ``today``: a future date would make valid certificates expired."""
+    """An inspection cannot have happened after ``today``: a future date would make valid certificates
+    expired."""
     day = record["inspection_date"]
     if date.fromisoformat(day) > today:
         raise RecordFormatError(
@@ -155,7 +158,8 @@ def _not_after(record: dict, today: date) -> None:
 
 
 def _deformation_statement(record: dict) -> None:
-    """``deformation_limit_applies: false`` says there is no design control value: a stated one contradicts it."""
+    """``deformation_limit_applies: false`` says there is no design control value: a stated one
+    contradicts it."""
     for index, work in enumerate(record.get("works", [])):
         if work.get("deformation_limit_applies") is not False:
             continue
@@ -164,11 +168,13 @@ def _deformation_statement(record: dict) -> None:
                 field = f"works[{index}].deformation_limit_applies"
                 raise RecordFormatError(
                     f"字段 {field} = false（没有设计变形控制值）与 works[{index}].{key} 矛盾",
-                    field=field, hint="有设计变形控制值时删去 deformation_limit_applies；没有时删去 " + key + "。")
+                    field=field,
+                    hint="有设计变形控制值时删去 deformation_limit_applies；没有时删去 " + key + "。")
 
 
 def load_record_file(path: str | Path, *, today: date | None = None) -> dict:
-    """Read and validate one record file; every problem is a ``RecordFormatError`` in Chinese (limits in ``_reading``).
+    """Read and validate one record file; every problem is a ``RecordFormatError`` in Chinese
+    (limits in ``_reading``).
 
     With ``today``, an ``inspection_date`` after it is refused (the CLI passes the real date or ``--today``).
     """

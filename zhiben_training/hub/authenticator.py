@@ -44,8 +44,10 @@ class ExamLogoutHandler(LogoutHandler):
 
 
 class ExamCodeAuthenticator(Authenticator):
-    course_root = Unicode(help="The assessments course root whose hub/codes.json holds the codes.").tag(config=True)
-    hub_dir = Unicode("", help="This hub's folder: logins and logouts name it, so 学时 count per session.").tag(config=True)
+    course_root = Unicode(help="The assessments course root whose hub/codes.json holds the "
+                          "codes.").tag(config=True)
+    hub_dir = Unicode("", help="This hub's folder: logins and logouts name it, so 学时 count per "
+                      "session.").tag(config=True)
 
     @property
     def _root(self) -> Path:

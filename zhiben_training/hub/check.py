@@ -56,7 +56,8 @@ def check_hub(hub_dir: Path, *, timeout: float = 90) -> str:
     command = hub_command(hub_dir)
     url = json.loads((hub_dir / "hub.json").read_text(encoding="utf-8"))["url"]
     if _login_page(url) is not None:
-        raise ConfigError(f"{url} 已有服务在运行。", hint="先停止它，或用 zhiben hub config --port 换一个端口。")
+        raise ConfigError(f"{url} 已有服务在运行。",
+                          hint="先停止它，或用 zhiben hub config --port 换一个端口。")
     log = hub_dir / "check.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=hub_dir, stdout=out, stderr=subprocess.STDOUT)

@@ -145,14 +145,16 @@ def check_login(course_root: Path, username: str, code: str, *, now: dt.datetime
     now = now or dt.datetime.now(dt.UTC)
     name = normalize_id(username)
     entry = _load(course_root).get(name)
-    matches = entry is not None and hmac.compare_digest(_hash(code, bytes.fromhex(entry["salt"])), entry["hash"])
+    matches = entry is not None and hmac.compare_digest(_hash(code, bytes.fromhex(entry["salt"])),
+                                                        entry["hash"])
     with _lock(course_root):
         data = _load(course_root)
         current = data.get(name)
         if current is None:
             raise LoginRefusedError("身份证号或准考证号不正确。请核对准考证上的号码后重新输入。")
         if current["failures"] >= MAX_FAILURES:
-            raise LoginRefusedError(f"该身份证号已连续 {MAX_FAILURES} 次输错准考证号，账号已锁定。请联系考场工作人员解锁。")
+            raise LoginRefusedError(f"该身份证号已连续 {MAX_FAILURES} 次输错准考证号，账号已锁定。"
+                                    "请联系考场工作人员解锁。")
         if entry is None or current["hash"] != entry["hash"]:  # a new code issued meanwhile: check that one
             matches = hmac.compare_digest(_hash(code, bytes.fromhex(current["salt"])), current["hash"])
         entry = current
@@ -161,7 +163,8 @@ def check_login(course_root: Path, username: str, code: str, *, now: dt.datetime
             _save(course_root, data)
             left = MAX_FAILURES - entry["failures"]
             if left <= 0:
-                raise LoginRefusedError(f"准考证号不正确，已连续输错 {MAX_FAILURES} 次，账号已锁定。请联系考场工作人员解锁。")
+                raise LoginRefusedError(f"准考证号不正确，已连续输错 {MAX_FAILURES} 次，账号已锁定。"
+                                        "请联系考场工作人员解锁。")
             raise LoginRefusedError(f"身份证号或准考证号不正确，还可再试 {left} 次。")
         if entry["role"] == "trainee" and window_open is not None:
             reason = window_open(entry["assignment"], name, now)

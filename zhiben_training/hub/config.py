@@ -32,9 +32,11 @@ GROUP_ROLES = [
      "groups": ["examiners"],
      "scopes": ["admin-ui", "list:users", "read:users", "admin:servers", "read:users:activity",
                 "access:servers!group=trainees"]},
-    {"name": "zhiben-trainer", "description": "培训讲师：查看学员名单和在线状态（自测完成情况见 zhiben hub selfchecks）",
+    {"name": "zhiben-trainer",
+     "description": "培训讲师：查看学员名单和在线状态（自测完成情况见 zhiben hub selfchecks）",
      "groups": ["trainers"],
-     "scopes": ["list:users!group=trainees", "read:users!group=trainees", "read:users:activity!group=trainees"]},
+     "scopes": ["list:users!group=trainees", "read:users!group=trainees",
+                "read:users:activity!group=trainees"]},
 ]
 
 _HUB = '''\
@@ -90,7 +92,8 @@ c.JupyterHub.concurrent_spawn_limit = {spawn_limit!r}
 _PRESTART = '''
 c.JupyterHub.services = [{{"name": "zhiben-prestart", "command": {command!r}}}]
 from zhiben_training.hub.prestart import queue_place  # noqa: E402
-c.JupyterHub.template_vars = {{"zhiben_queue": lambda user: queue_place({status!r}, user.name) if user else {{}}}}
+c.JupyterHub.template_vars = {{"zhiben_queue": \
+lambda user: queue_place({status!r}, user.name) if user else {{}}}}
 '''
 PRESTART_ROLE = {"name": "zhiben-prestart", "description": "考前预启动：在考试开始前为每位考生启动服务器",
                  "services": ["zhiben-prestart"],
@@ -129,7 +132,8 @@ _SERVER = {"ServerApp": {"terminals_enabled": False, "jpserver_extensions": {
 # 3 CPU-seconds of a server start (jupyter_server#1559, jsonschema#1428). No Jupyter schema uses the
 # iri formats it serves, so the launcher makes that one optional import absent (``sys.modules[name] =
 # None`` makes ``import`` raise ImportError, which jsonschema handles) and runs the server module.
-_LAUNCH = '''"""Start a Jupyter server module without compiling the unused IRI grammars (zhiben hub config)."""
+_LAUNCH = '''"""Start a Jupyter server module without compiling the unused IRI grammars \
+(zhiben hub config)."""
 import runpy
 import sys
 
@@ -152,7 +156,8 @@ def trainee_page_config() -> dict:
     from zhiben_training.assess.exchange import COURSE_ID, TRAINEE_DISABLED, receipt_name
 
     # a JSON string: JupyterLab's page handler turns every dict of the page config into its true keys
-    hand_in = json.dumps({"course_id": COURSE_ID, "receipt": receipt_name("{assignment}")}, ensure_ascii=False)
+    hand_in = json.dumps({"course_id": COURSE_ID, "receipt": receipt_name("{assignment}")},
+                         ensure_ascii=False)
     return {"disabledExtensions": TRAINEE_DISABLED, "zhibenHandIn": hand_in}
 
 
@@ -186,7 +191,8 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str, lessons: bo
         _write(settings / "overrides.json", json.dumps(LEARNER_SETTINGS, indent=1, ensure_ascii=False), 0o644)
         server = {**_SERVER, "LabApp": {"app_settings_dir": str(settings)}}
     factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
-    _write(folder / "nbgrader_config.py", _NBGRADER.format(exchange=str(exchange_root), factory=factory), 0o644)
+    _write(folder / "nbgrader_config.py", _NBGRADER.format(exchange=str(exchange_root), factory=factory),
+           0o644)
     _write(folder / "jupyter_server_config.json", json.dumps(server, indent=1), 0o644)
     _write(folder / "labconfig" / "page_config.json",
            json.dumps({**trainee_page_config(), "disabledExtensions": disabled}, indent=1), 0o644)
@@ -199,12 +205,14 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str, lessons: bo
     return folder
 
 
-def prestart_command(python: str, *, course: Path | str, status: Path | str, lead_minutes: float, throttle: int,
-                     session_start: dt.datetime | None = None, session_end: dt.datetime | None = None,
+def prestart_command(python: str, *, course: Path | str, status: Path | str, lead_minutes: float,
+                     throttle: int, session_start: dt.datetime | None = None,
+                     session_end: dt.datetime | None = None,
                      public_url: str | None = None) -> list[str]:
     """The pre-start service's command line (hub/prestart.py), on one machine and in the hub pod."""
     if session_start is None and session_end is not None:
-        raise ConfigError("培训场次只给了结束时间，没有开始时间。", hint="加 --session-start（如 '2026-03-12 09:00'）。")
+        raise ConfigError("培训场次只给了结束时间，没有开始时间。",
+                          hint="加 --session-start（如 '2026-03-12 09:00'）。")
     command = [python, "-m", "zhiben_training.hub.prestart", "--course", str(course), "--status", str(status),
                "--lead-minutes", f"{lead_minutes:g}", "--throttle", str(throttle)]
     for option, moment in (("--session-start", session_start), ("--session-end", session_end)):
@@ -232,12 +240,14 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     (``lessons_dir`` and ``session_start``) pre-starts every admitted trainee's server that long before
     the session starts instead, with the lessons in the home; ``session_end`` stops them after it."""
     if session_start is not None and not lessons_dir:
-        raise ConfigError("培训场次开始时间只用于培训课（--lessons）。", hint="考试的预启动时间由 zhiben hub window 的开考时间决定。")
+        raise ConfigError("培训场次开始时间只用于培训课（--lessons）。",
+                          hint="考试的预启动时间由 zhiben hub window 的开考时间决定。")
     hub_dir = Path(hub_dir).resolve()
     hub_dir.mkdir(parents=True, exist_ok=True)
     hub_dir.chmod(0o711)  # trainee servers read trainee-config/; the hub's database stays 0600
     course = Path(course_root).resolve()
-    trainee_config = write_trainee_config(hub_dir / "trainee-config", exchange_root=CourseRoot(course).exchange,
+    trainee_config = write_trainee_config(hub_dir / "trainee-config",
+                                          exchange_root=CourseRoot(course).exchange,
                                           lessons=lessons_dir is not None)
     selfchecks = hub_dir / "selfchecks"  # lesson sessions: trainees drop self-check results here
     selfchecks.mkdir(exist_ok=True)
@@ -252,7 +262,8 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
     prestart = ""
     if prestart_minutes is not None:
         command = prestart_command(sys.executable, course=course, status=hub_dir / "prestart.json",
-                                   lead_minutes=prestart_minutes, throttle=prestart_throttle or os.cpu_count() or 2,
+                                   lead_minutes=prestart_minutes,
+                                   throttle=prestart_throttle or os.cpu_count() or 2,
                                    session_start=session_start, session_end=session_end,
                                    public_url=f"http://{'127.0.0.1' if ip in ('', '0.0.0.0') else ip}:{port}")
         prestart = _PRESTART.format(command=command, status=str(hub_dir / "prestart.json"))
@@ -261,15 +272,19 @@ def write_hub_config(hub_dir: Path, *, course_root: Path, home_root: Path, port:
         proxy_command=[sys.executable, "-m", "zhiben_training.hub.proxy"],
         db_url=db_url or f"sqlite:///{hub_dir / 'jupyterhub.sqlite'}",
         cookie=str(hub_dir / "jupyterhub_cookie_secret"), pid=str(hub_dir / "jupyterhub.pid"),
-        place_papers=session_start is None, templates=str(TEMPLATES), course=str(course), roles=json.dumps(roles, ensure_ascii=False, indent=1), prestart=prestart,
+        place_papers=session_start is None, templates=str(TEMPLATES), course=str(course),
+        roles=json.dumps(roles, ensure_ascii=False, indent=1), prestart=prestart,
         home_root=str(Path(home_root).resolve()), user_prefix=user_prefix,
         lessons=str(Path(lessons_dir).resolve()) if lessons_dir else "",
-        singleuser=[sys.executable, str(trainee_config / LAUNCHER), "jupyterhub.singleuser"], start_timeout=start_timeout,
+        singleuser=[sys.executable, str(trainee_config / LAUNCHER), "jupyterhub.singleuser"],
+        start_timeout=start_timeout,
         spawn_limit=spawn_limit, group=group, hub_dir=str(hub_dir),
-        environment={"JUPYTER_CONFIG_PATH": str(trainee_config), "JUPYTER_PATH": str(trainee_config), "LANG": "C.UTF-8",
+        environment={"JUPYTER_CONFIG_PATH": str(trainee_config), "JUPYTER_PATH": str(trainee_config),
+                     "LANG": "C.UTF-8",
                      "ZHIBEN_SELFCHECK_DIR": str(selfchecks), "ZHIBEN_ACTIVITY_DIR": str(activity),
                      **(trainee_env or {})})
     config = hub_dir / "jupyterhub_config.py"
     _write(config, text, 0o600)
-    _write(hub_dir / "hub.json", json.dumps({"url": f"http://{ip or '127.0.0.1'}:{port}", "course_root": str(course)}), 0o644)
+    _write(hub_dir / "hub.json",
+           json.dumps({"url": f"http://{ip or '127.0.0.1'}:{port}", "course_root": str(course)}), 0o644)
     return config

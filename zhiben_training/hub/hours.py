@@ -65,8 +65,10 @@ class CreditRule:
     def describe(self) -> str:
         """The rule in one Chinese sentence, labelled as configuration."""
         step = f"，不足 {self.round_down_to:g} 学时的部分舍去" if self.round_down_to else ""
-        return (f"学时计算规则（{self.label}；来源：{self.source}）：操作指登录、退出、提交自测和学员在学习页面上的"
-                f"鼠标、键盘、滚轮操作（页面在前台时记录，计算内核自行运行不算操作）；两次操作之间最多计 {self.idle_limit_minutes:g} 分钟，"
+        return (f"学时计算规则（{self.label}；来源：{self.source}）："
+                f"操作指登录、退出、提交自测和学员在学习页面上的"
+                f"鼠标、键盘、滚轮操作（页面在前台时记录，计算内核自行运行不算操作）；"
+                f"两次操作之间最多计 {self.idle_limit_minutes:g} 分钟，"
                 f"无操作超过 {self.idle_limit_minutes:g} 分钟的部分不计；退出登录后不计；"
                 f"每 {self.minutes_per_hour:g} 分钟有效时间折合 1 学时{step}。")
 
@@ -79,7 +81,8 @@ class CreditRule:
 
 def credit_rule(path: Path | None = None) -> CreditRule:
     """The shipped rule, with the values of the JSON object in ``path`` (if given) in its place."""
-    data = json.loads(resources.files("zhiben_training").joinpath("data/session_hours.json").read_text("utf-8"))
+    data = json.loads(resources.files("zhiben_training").joinpath("data/session_hours.json")
+                      .read_text("utf-8"))
     values = {key: data[key]["value"] for key in _RULE_KEYS}
     source = "内置 zhiben_training/data/session_hours.json"
     if path is not None:
@@ -147,9 +150,11 @@ def session_events(course_root: Path, hub_dir: Path, *,
     log = CourseRoot(course_root).events_log
     if log.exists():
         here = str(Path(hub_dir).resolve())  # an exam hub on the same course logs into the same file
-        records = [r for r in _jsonl(log) if r.get("event") in ("login", "logout") and r.get("hub", here) == here]
+        records = [r for r in _jsonl(log)
+                   if r.get("event") in ("login", "logout") and r.get("hub", here) == here]
         staff = {r["user"] for r in records if r["event"] == "login" and r.get("role") != "trainee"}
-        out += [SessionEvent(r["user"], _moment(r["at"]), r["event"]) for r in records if r["user"] not in staff]
+        out += [SessionEvent(r["user"], _moment(r["at"]), r["event"]) for r in records
+                if r["user"] not in staff]
     folder = Path(hub_dir) / ACTIVITY_DIR
     for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else ():
         owner = owner_to_user(path.stat().st_uid) if owner_to_user else None
@@ -187,7 +192,8 @@ def _day(user: str, date: dt.date, events: list[SessionEvent], rule: CreditRule)
     return TraineeDay(user=user, date=date, first_login=min(logins, default=None),
                       last_logout=max(logouts, default=None), last_action=actions[-1].at if actions else None,
                       active_minutes=round(minutes, 2), hours=rule.credited(minutes),
-                      lessons_opened=tuple(sorted(opened)), selfchecks=tuple(checks[k] for k in sorted(checks)))
+                      lessons_opened=tuple(sorted(opened)),
+                      selfchecks=tuple(checks[k] for k in sorted(checks)))
 
 
 def session_hours(events: Iterable[SessionEvent], rule: CreditRule) -> list[TraineeDay]:

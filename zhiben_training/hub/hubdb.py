@@ -19,7 +19,8 @@ __all__ = ["hub_db_kwargs", "connect_with_write_ahead_log"]
 
 def connect_with_write_ahead_log(path: str) -> sqlite3.Connection:
     """A connection to the SQLite file ``path`` in WAL mode, synced at checkpoints only."""
-    connection = sqlite3.connect(path, check_same_thread=False)  # as JupyterHub connects: one thread at a time
+    # as JupyterHub connects: one thread at a time
+    connection = sqlite3.connect(path, check_same_thread=False)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     return connection

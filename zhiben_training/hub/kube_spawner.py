@@ -27,7 +27,8 @@ __all__ = ["ZhibenKubeSpawner", "trainee_mounts"]
 VOLUME = "zhiben-course"
 
 
-def trainee_mounts(course_root: str, trainee: str, *, pod_exchange: str, assignments: list[str]) -> list[dict]:
+def trainee_mounts(course_root: str, trainee: str, *, pod_exchange: str,
+                   assignments: list[str]) -> list[dict]:
     """The volume mounts of one trainee's pod: (``subPath`` below the course volume → path in the pod)."""
     root = PurePosixPath(course_root)
     volume = CourseRoot(root).exchange_layout  # the exchange on the course volume
@@ -48,10 +49,13 @@ def trainee_mounts(course_root: str, trainee: str, *, pod_exchange: str, assignm
 
 class ZhibenKubeSpawner(KubeSpawner):
     course_root = Unicode("/srv/zhiben/course",
-                          help="Where the hub pod mounts the course volume (claim course_claim).").tag(config=True)
-    course_claim = Unicode("zhiben-course", help="The ReadWriteMany claim holding the course root.").tag(config=True)
+                          help="Where the hub pod mounts the course volume "
+                               "(claim course_claim).").tag(config=True)
+    course_claim = Unicode("zhiben-course", help="The ReadWriteMany claim holding the course "
+                           "root.").tag(config=True)
     pod_exchange = Unicode("/srv/zhiben/exchange",
-                           help="The exchange path inside trainee pods (the image's nbgrader_config).").tag(config=True)
+                           help="The exchange path inside trainee pods "
+                                "(the image's nbgrader_config).").tag(config=True)
 
     def _released_to(self, trainee: str) -> list[str]:
         outbound = CourseRoot(self.course_root).exchange_layout.outbound
@@ -62,11 +66,13 @@ class ZhibenKubeSpawner(KubeSpawner):
     async def get_pod_manifest(self):
         trainee = self.user.name
         own_inbound = CourseRoot(self.course_root).pod_inbound_dir(trainee)
-        if Path(self.course_root).is_dir():  # the hub pod: make the trainee's hand-in folder, owned by the pods' uid
+        # the hub pod: make the trainee's hand-in folder, owned by the pods' uid
+        if Path(self.course_root).is_dir():
             own_inbound.mkdir(parents=True, exist_ok=True)
         self.volumes = [v for v in self._sorted_dict_values(self.volumes) if v.get("name") != VOLUME] + [
             {"name": VOLUME, "persistentVolumeClaim": {"claimName": self.course_claim}}]
-        self.volume_mounts = [m for m in self._sorted_dict_values(self.volume_mounts) if m.get("name") != VOLUME] + \
+        self.volume_mounts = [m for m in self._sorted_dict_values(self.volume_mounts)
+                              if m.get("name") != VOLUME] + \
             trainee_mounts(self.course_root, trainee, pod_exchange=self.pod_exchange,
                            assignments=self._released_to(trainee))
         return await super().get_pod_manifest()

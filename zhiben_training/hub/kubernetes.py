@@ -34,8 +34,10 @@ COURSE_MOUNT = "/srv/zhiben/course"  # the course volume in the hub pod
 POD_EXCHANGE = "/srv/zhiben/exchange"  # where a trainee pod sees its part of the exchange
 TRAINEE_CONFIG = "/etc/zhiben/trainee-config"
 TRAINEE_UID, TRAINEE_GID = 1000, 100
-PUBLIC_URL = "http://proxy-public"  # the chart's proxy service, from the hub pod: the service warms each new pod
-PRESTART_STATUS = "/srv/jupyterhub/prestart.json"  # the hub pod's own volume (the chart's hub database folder)
+# the chart's proxy service, from the hub pod: the service warms each new pod
+PUBLIC_URL = "http://proxy-public"
+# the hub pod's own volume (the chart's hub database folder)
+PRESTART_STATUS = "/srv/jupyterhub/prestart.json"
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ c.JupyterHub.load_roles.extend(GROUP_ROLES)
 # the waiting page's place in the pre-start queue (templates/spawn_pending.html), as on one machine
 _EXTRA_PRESTART = '''\
 from zhiben_training.hub.prestart import queue_place
-c.JupyterHub.template_vars = {{"zhiben_queue": lambda user: queue_place({status!r}, user.name) if user else {{}}}}
+c.JupyterHub.template_vars = {{"zhiben_queue": \
+lambda user: queue_place({status!r}, user.name) if user else {{}}}}
 '''
 
 _DOCKERFILE = '''\
@@ -205,8 +208,10 @@ def write_kubernetes(out: Path, *, course_dir: Path, lab_dir: Path, image: str =
                      cull_timeout=cull_timeout, spawn_limit=spawn_limit,
                      prestart=_prestart(prestart_minutes, prestart_throttle, session_start, session_end))
     written = [out / "values.yaml", out / "Dockerfile", out / "Dockerfile.hub", out / "README.md"]
-    written[0].write_text("# Zero to JupyterHub values for the zhiben exam hub (zhiben hub config --kubernetes)\n"
-                          + yaml.dump(values, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    written[0].write_text("# Zero to JupyterHub values for the zhiben exam hub "
+                          "(zhiben hub config --kubernetes)\n"
+                          + yaml.dump(values, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
+                          encoding="utf-8")
     written[1].write_text(_DOCKERFILE.format(trainee_config=TRAINEE_CONFIG, uid=TRAINEE_UID, gid=TRAINEE_GID),
                           encoding="utf-8")
     written[2].write_text(_DOCKERFILE_HUB.format(chart_version=chart_version), encoding="utf-8")
@@ -215,7 +220,8 @@ def write_kubernetes(out: Path, *, course_dir: Path, lab_dir: Path, image: str =
                                          image=image, hub_image=hub_image, tag=tag, uid=TRAINEE_UID,
                                          size=asdict(size)), encoding="utf-8")
     write_trainee_config(out / "trainee-config", exchange_root=POD_EXCHANGE)
-    for source, target in ((Path(course_dir), out / "course"), (lab / "zhiben-paper" / "prebuilt", out / "lab" / "zhiben-paper")):
+    for source, target in ((Path(course_dir), out / "course"),
+                           (lab / "zhiben-paper" / "prebuilt", out / "lab" / "zhiben-paper")):
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*", "__pycache__"))

@@ -80,6 +80,7 @@ def enter_passage(plan: dict[str, list[str]]) -> None:
                f"mount tmpfs {closed}")
         for handle, path in handles:
             os.makedirs(path, mode=0o755, exist_ok=True)
-            _check(libc.mount(f"/proc/self/fd/{handle}".encode(), path.encode(), None, _MS_BIND | _MS_REC, None),
+            _check(libc.mount(f"/proc/self/fd/{handle}".encode(), path.encode(), None, _MS_BIND | _MS_REC,
+                              None),
                    f"mount --rbind {path}")
             os.close(handle)

@@ -26,8 +26,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["DEFAULT_LEAD_MINUTES", "PrestartPlan", "StepReport", "prestart_plan", "session_plan", "prestart_step",
-           "next_round_in", "queue_place",
+__all__ = ["DEFAULT_LEAD_MINUTES", "PrestartPlan", "StepReport", "prestart_plan", "session_plan",
+           "prestart_step", "next_round_in", "queue_place",
            "lead_minutes", "save_lead_minutes", "prestart_time"]
 
 DEFAULT_LEAD_MINUTES = 20.0
@@ -100,7 +100,8 @@ def prestart_plan(course_root: Path, *, now: dt.datetime, lead: dt.timedelta,
 
 
 def session_plan(course_root: Path, *, now: dt.datetime, lead: dt.timedelta, starts_at: dt.datetime,
-                 ends_at: dt.datetime | None = None, grace: dt.timedelta = dt.timedelta(minutes=30)) -> PrestartPlan:
+                 ends_at: dt.datetime | None = None,
+                 grace: dt.timedelta = dt.timedelta(minutes=30)) -> PrestartPlan:
     """A lesson session: every admitted trainee's server should run from ``lead`` before ``starts_at``
     until ``grace`` after ``ends_at`` (without an end, until the hub stops); after that it may stop."""
     from zhiben_training.hub.codes import admitted
@@ -157,10 +158,12 @@ class _HubAPI:
         try:
             self.http.get(f"{base}lab", timeout=60)
             home = self.http.get(f"{base}api/contents", timeout=60)
-            folders = [i["path"] for i in home.json().get("content", []) if i["type"] == "directory"] if home.ok else []
+            folders = [i["path"] for i in home.json().get("content", []) if i["type"] == "directory"] \
+                if home.ok else []
             for folder in folders[:3]:
                 listing = self.http.get(f"{base}api/contents/{folder}", timeout=60)
-                notebooks = [i["path"] for i in listing.json().get("content", []) if i["type"] == "notebook"] \
+                notebooks = [i["path"] for i in listing.json().get("content", [])
+                             if i["type"] == "notebook"] \
                     if listing.ok else []
                 for notebook in notebooks[:1]:
                     self.http.get(f"{base}api/contents/{notebook}", params={"content": 1}, timeout=60)
@@ -243,11 +246,12 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - run by th
     parser.add_argument("--throttle", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--every", type=float, default=2.0, help="seconds between rounds while servers start")
     parser.add_argument("--idle-every", type=float, default=30.0,
-                        help="seconds between rounds when every due server is up (each round lists every user: "
-                             "the hub's time, taken from logins at the opening)")
+                        help="seconds between rounds when every due server is up (each round lists "
+                             "every user: the hub's time, taken from logins at the opening)")
     parser.add_argument("--public-url", default=None, help="the proxy's URL, to warm each new server")
     parser.add_argument("--session-start", type=dt.datetime.fromisoformat, default=None,
-                        help="a lesson session's start (ISO 8601 with offset): pre-start for it, not for exam windows")
+                        help="a lesson session's start (ISO 8601 with offset): "
+                             "pre-start for it, not for exam windows")
     parser.add_argument("--session-end", type=dt.datetime.fromisoformat, default=None)
     args = parser.parse_args(argv)
     import requests

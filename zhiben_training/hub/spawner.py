@@ -45,7 +45,8 @@ def ensure_system_user(name: str, home: Path, group: str) -> pwd.struct_passwd:
         entry = pwd.getpwnam(name)
     except KeyError:
         subprocess.run(["useradd", "--system", "--user-group", "--groups", group, "--no-create-home",
-                        "--home-dir", str(home), "--shell", "/usr/sbin/nologin", name], check=True, capture_output=True)
+                        "--home-dir", str(home), "--shell", "/usr/sbin/nologin", name],
+                       check=True, capture_output=True)
         entry = pwd.getpwnam(name)
     home = Path(entry.pw_dir)
     home.mkdir(parents=True, exist_ok=True)
@@ -62,11 +63,13 @@ def _chown_tree(folder: Path, uid: int, gid: int) -> None:
 
 
 class TraineeSpawner(LocalProcessSpawner):
-    course_root = Unicode(help="The assessments course root (its exchange holds the released papers).").tag(config=True)
+    course_root = Unicode(help="The assessments course root (its exchange holds the released "
+                          "papers).").tag(config=True)
     home_root = Unicode("/home/zhiben", help="Where the trainees' home folders are made.").tag(config=True)
     user_prefix = Unicode("zt-", help="Prefix of the system user names.").tag(config=True)
     trainee_group = Unicode("zhiben-trainees", help="System group of every trainee user.").tag(config=True)
-    lessons_dir = Unicode("", help="A lessons folder copied into each new home as 课程/ (lesson sessions).").tag(config=True)
+    lessons_dir = Unicode("", help="A lessons folder copied into each new home as 课程/ "
+                          "(lesson sessions).").tag(config=True)
     place_papers = Bool(False, help="Put the trainee's released papers into the home at start (as nbgrader's "
                         "fetch does) and open the paper after login (pre-started exams).").tag(config=True)
 
@@ -93,12 +96,14 @@ class TraineeSpawner(LocalProcessSpawner):
         return env
 
     def _prepare_home(self) -> None:
-        entry = ensure_system_user(self.system_name, Path(self.home_root) / self.system_name, self.trainee_group)
+        entry = ensure_system_user(self.system_name, Path(self.home_root) / self.system_name,
+                                   self.trainee_group)
         outbound = CourseRoot(self.course_root).exchange_layout.outbound
         placed = []
         if outbound.is_dir():
             for assignment in sorted(p.name for p in outbound.iterdir()):
-                granted = grant_variant(self.course_root, assignment, self.user.name, uid=entry.pw_uid, gid=entry.pw_gid)
+                granted = grant_variant(self.course_root, assignment, self.user.name, uid=entry.pw_uid,
+                                        gid=entry.pw_gid)
                 if granted and self.place_papers:
                     placed += self._place_paper(assignment, Path(entry.pw_dir), entry.pw_uid, entry.pw_gid)
         if len(placed) == 1:  # one paper: the login opens it

@@ -69,7 +69,8 @@ def criterion(item_id: str, *, version: str = "2024") -> Criterion:
 def chapters(version: str = "2024") -> list[dict]:
     """Chapters (one per article with criteria): article, article_cn, chapter, item_ids."""
     return [
-        {k: ch[k] for k in ("article", "article_cn", "chapter", "item_ids")} | {"lead_in": ch.get("lead_in", "")}
+        {k: ch[k] for k in ("article", "article_cn", "chapter", "item_ids")}
+        | {"lead_in": ch.get("lead_in", "")}
         for ch in criteria_data(version)[0]["chapters"]
     ]
 

@@ -64,7 +64,8 @@ def criteria_data(version: str) -> tuple[dict, tuple[Criterion, ...]]:
 def record_schema() -> dict:
     """The inspection-record JSON Schema as shipped: the record format of ``hazards`` and the
     vocabulary of the rule parameters here (so it is loaded at this, the lower, layer)."""
-    text = resources.files("zhiben_training.data").joinpath("inspection_record.schema.json").read_text("utf-8")
+    text = (resources.files("zhiben_training.data").joinpath("inspection_record.schema.json")
+            .read_text("utf-8"))
     return json.loads(text)
 
 
@@ -104,13 +105,15 @@ def apply_scope_overrides(doc: dict, path: Path) -> None:
     for scope_id, values in wanted.items():
         raw = scopes.get(scope_id)
         if raw is None:
-            raise ConfigError(f"危大范围本地配置中没有编号 {scope_id}。", hint="编号见 zhiben hazards 的分级输出，如 W2.3.2。")
+            raise ConfigError(f"危大范围本地配置中没有编号 {scope_id}。",
+                              hint="编号见 zhiben hazards 的分级输出，如 W2.3.2。")
         if raw["status"] == _VERIFIED:
             raise ConfigError(f"{scope_id} 的门槛取自已核实的原文，不能通过本地配置修改。")
         conditions = {c["param"]: c for c in _leaves(raw.get("when")) if "value" in c}
         for param, value in (values or {}).items() if isinstance(values, dict) else [(None, values)]:
             if param not in conditions:
-                raise ConfigError(f"{scope_id} 的规则中没有参数 {param}；可配置：{'、'.join(sorted(conditions))}。")
+                raise ConfigError(f"{scope_id} 的规则中没有参数 {param}；"
+                                  f"可配置：{'、'.join(sorted(conditions))}。")
             conditions[param]["value"] = checked_number(f"{scope_id}.{param}", value, what="危大范围本地配置")
         raw["local_override"] = str(path)
 
@@ -144,10 +147,12 @@ def provisions_data() -> tuple[Provision, ...]:
 
 @cache
 def thresholds_data() -> dict[str, dict]:
-    """Numeric thresholds by id (non-危大 ones: a 危大 threshold, e.g. the 深基坑 depth of W2.1, lives only in its scope rule)."""
+    """Numeric thresholds by id (non-危大 ones: a 危大 threshold, e.g. the 深基坑 depth of W2.1, lives
+    only in its scope rule)."""
     rows = read_json("thresholds.json")["thresholds"]
     for row in rows:
-        _require(row.get("status") in STATUSES and row.get("source"), f"阈值 {row.get('id')} 缺少出处或核实状态")
+        _require(row.get("status") in STATUSES and row.get("source"),
+                 f"阈值 {row.get('id')} 缺少出处或核实状态")
     out = {row["id"]: row for row in rows}
     _require(len(out) == len(rows), "阈值编号重复")
     return out
@@ -166,13 +171,16 @@ def measured_thresholds_data() -> dict:
     """
     doc = read_json("measured_thresholds.json")
     for row in doc["record_limits"] + doc["standards"]:
-        _require(bool(row.get("id") and row.get("item") and row.get("source")), f"测量阈值 {row.get('id')} 缺少编号、条目或出处")
-        _require(row["status"] in (*STATUSES, "configurable, not law"), f"测量阈值 {row['id']} 的 status 无效")
+        _require(bool(row.get("id") and row.get("item") and row.get("source")),
+                 f"测量阈值 {row.get('id')} 缺少编号、条目或出处")
+        _require(row["status"] in (*STATUSES, "configurable, not law"),
+                 f"测量阈值 {row['id']} 的 status 无效")
     standards = {row["id"]: row for row in doc["standards"]}
     if os.environ.get(SCOPE_OVERRIDES_ENV):
         path = Path(os.environ[SCOPE_OVERRIDES_ENV])
-        wanted = read_override_file(path, what="危大范围本地配置", env=SCOPE_OVERRIDES_ENV,
-                                    example='{"measured": {"wind_stop_force_beaufort": 6}}').get(MEASURED_KEY) or {}
+        wanted = (read_override_file(path, what="危大范围本地配置", env=SCOPE_OVERRIDES_ENV,
+                                     example='{"measured": {"wind_stop_force_beaufort": 6}}')
+                  .get(MEASURED_KEY) or {})
         for key, value in wanted.items():
             _apply_measured_override(standards, key, value, path)
     return {"record_limits": {row["id"]: row for row in doc["record_limits"]}, "standards": standards}
@@ -183,7 +191,8 @@ def _apply_measured_override(standards: dict, key: str, value, path: Path) -> No
     row_id, _, sub = key.partition(".")
     row = standards.get(row_id)
     if row is None:
-        raise ConfigError(f"本地配置 measured 中没有测量阈值 {row_id}。", hint="可配置的编号见 data/law/measured_thresholds.json。")
+        raise ConfigError(f"本地配置 measured 中没有测量阈值 {row_id}。",
+                          hint="可配置的编号见 data/law/measured_thresholds.json。")
     if row["status"] == _VERIFIED:
         raise ConfigError(f"{row_id} 取自已核实的条文，不能通过本地配置修改。")
     number = checked_number(f"measured.{key}", value, what="危大范围本地配置")
@@ -205,6 +214,7 @@ def changes_data() -> tuple[dict, ...]:
     ids24 = {c.id for c in criteria_data("2024")[1]}
     ids22 = {c.id for c in criteria_data("2022")[1]}
     for row in changes:
-        _require(row["id_2024"] is None or row["id_2024"] in ids24, f"变化表中 2024 编号 {row['id_2024']} 不存在")
+        _require(row["id_2024"] is None or row["id_2024"] in ids24,
+                 f"变化表中 2024 编号 {row['id_2024']} 不存在")
         _require(all(i in ids22 for i in row["ids_2022"]), f"变化表中 2022 编号 {row['ids_2022']} 不存在")
     return tuple(changes)

@@ -12,8 +12,8 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LESSON_MODULES", "PRACTICE_MODULE", "Lesson", "lessons", "course_notebooks", "notebook", "build_course",
-           "check_course", "render"]
+__all__ = ["LESSON_MODULES", "PRACTICE_MODULE", "Lesson", "lessons", "course_notebooks", "notebook",
+           "build_course", "check_course", "render"]
 
 LESSON_MODULES = [f"zhiben_training.lessons.notebooks.lesson0{n}" for n in range(1, 8)]
 PRACTICE_MODULE = "zhiben_training.lessons.notebooks.practice"  # 模拟练习: in course/, not a lesson
@@ -61,7 +61,8 @@ def notebook(lesson: Lesson, *, trainer: bool = False):
     if not trainer:
         nb.metadata["zhiben"] = dict(LEARNER_NOTEBOOK)
     for index, (kind, source) in enumerate(lesson.cells):
-        cell = v4.new_markdown_cell(source.strip("\n")) if kind == "md" else v4.new_code_cell(source.strip("\n"))
+        cell = (v4.new_markdown_cell(source.strip("\n")) if kind == "md"
+                else v4.new_code_cell(source.strip("\n")))
         cell["id"] = f"l{lesson.number}-{index:02d}"
         if trainer:
             cell["metadata"] = {}

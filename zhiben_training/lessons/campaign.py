@@ -33,7 +33,8 @@ def stages_table():
     """The four stages (时间进度安排) as a DataFrame: 阶段, 时间, 要求."""
     import pandas as pd
 
-    rows = [{"阶段": f"{s['no']}{s['name']}", "时间": s["period"], "要求": s["text"]} for s in campaign()["stages"]]
+    rows = [{"阶段": f"{s['no']}{s['name']}", "时间": s["period"], "要求": s["text"]}
+            for s in campaign()["stages"]]
     return pd.DataFrame(rows)
 
 

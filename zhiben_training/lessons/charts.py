@@ -39,7 +39,8 @@ def plot_timeline(stages: list[dict], *, today: date | None = None):
         ax.axvline(x, color="#d62728", linestyle="--")
         ax.text(x, -0.55, "今天", color="#d62728", ha="center")
     ticks = list(range(0, _month_index(stages[-1]["end"]) - base + 2, 3))
-    ax.set_xticks(ticks, [f"{(base + t) // 12}-{(base + t) % 12 + 1:02d}" for t in ticks], rotation=45, fontsize=7)
+    ax.set_xticks(ticks, [f"{(base + t) // 12}-{(base + t) % 12 + 1:02d}" for t in ticks], rotation=45,
+                  fontsize=7)
     ax.set_yticks([])
     ax.invert_yaxis()
     ax.set_title("治本攻坚三年行动时间进度安排（四个阶段）")

@@ -11,13 +11,14 @@ import json
 from functools import cache
 from importlib import resources
 
-__all__ = ["examples", "examples_for", "item_options", "drill_widgets", "score_drill", "drill_feedback_html", "chapter_table",
-           "changes_table", "chapter_counts"]
+__all__ = ["examples", "examples_for", "item_options", "drill_widgets", "score_drill", "drill_feedback_html",
+           "chapter_table", "changes_table", "chapter_counts"]
 
 
 @cache
 def _data() -> dict:
-    text = resources.files("zhiben_training.lessons").joinpath("data/criteria_examples.json").read_text("utf-8")
+    text = (resources.files("zhiben_training.lessons").joinpath("data/criteria_examples.json")
+            .read_text("utf-8"))
     return json.loads(text)
 
 
@@ -30,14 +31,16 @@ def examples_for(article: int) -> list[dict]:
 
 
 def item_options() -> list[tuple[str, str]]:
-    """(label, id) for every decidable 2024 criterion, for a Dropdown: "5.4.2 基坑侧壁出现大量漏水、流土；"."""
+    """(label, id) for every decidable 2024 criterion, for a Dropdown:
+    "5.4.2 基坑侧壁出现大量漏水、流土；"."""
     from zhiben_training import law
 
     return [(f"{c.id}　{c.text[:36]}{'…' if len(c.text) > 36 else ''}", c.id) for c in law.criteria("2024")]
 
 
 def drill_widgets(choices: dict):
-    """One Dropdown per drill scene; the chosen item id goes to ``choices[example_key]``, with a hint at once."""
+    """One Dropdown per drill scene; the chosen item id goes to ``choices[example_key]``, with a hint
+    at once."""
     import ipywidgets as w
 
     by_key = {e["key"]: e for e in examples()}
@@ -56,10 +59,12 @@ def drill_widgets(choices: dict):
             elif change["new"] == expected:
                 feedback.value = f"<span role='status'>✓ 正确：{html.escape(expected)}</span>"
             else:
-                feedback.value = "<span role='status'>× 再想想：对照该章条款原文，找出与现场情形最贴切的一项</span>"
+                feedback.value = ("<span role='status'>× 再想想：对照该章条款原文，"
+                                  "找出与现场情形最贴切的一项</span>")
 
         picker.observe(_on_pick, names="value")
-        rows.append(w.VBox([w.HTML(f"<b>现场{n}</b>：{html.escape(by_key[key]['scene'])}"), picker, feedback]))
+        rows.append(w.VBox([w.HTML(f"<b>现场{n}</b>：{html.escape(by_key[key]['scene'])}"), picker,
+                            feedback]))
     return w.VBox(rows)
 
 
@@ -126,7 +131,8 @@ def chapter_counts():
 
     from zhiben_training import law
 
-    old = {_ARTICLE_2022_TO_2024.get(c["article"], c["article"]): len(c["item_ids"]) for c in law.chapters("2022")}
+    old = {_ARTICLE_2022_TO_2024.get(c["article"], c["article"]): len(c["item_ids"])
+           for c in law.chapters("2022")}
     rows = [{"章节": c["chapter"], "2022版": old.get(c["article"], 0), "2024版": len(c["item_ids"])}
             for c in law.chapters("2024")]
     return pd.DataFrame(rows).set_index("章节")

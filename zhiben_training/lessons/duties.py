@@ -43,7 +43,8 @@ def duties_side_by_side(provisions) -> list[dict]:
     for n in range(max(len(principal), len(manager))):
         rows.append({
             "主要负责人（安全生产法第二十一条）": principal[n] if n < len(principal) else "",
-            "安全生产管理机构及安全生产管理人员（安全生产法第二十五条）": manager[n] if n < len(manager) else "",
+            "安全生产管理机构及安全生产管理人员（安全生产法第二十五条）":
+                manager[n] if n < len(manager) else "",
         })
     return rows
 
@@ -52,5 +53,6 @@ def penalty_rows(provisions) -> list[dict]:
     """One row per penalty provision: 法律, 条款, 对象, 原文, 核实状态 (in Chinese)."""
     from zhiben_training.law import status_cn
 
-    return [{"法律": p.law, "条款": p.article_cn, "对象": p.subject, "原文": p.text, "核实状态": status_cn(p.status)}
+    return [{"法律": p.law, "条款": p.article_cn, "对象": p.subject, "原文": p.text,
+             "核实状态": status_cn(p.status)}
             for p in provisions]

@@ -13,8 +13,8 @@ import json
 from functools import cache
 from importlib import resources
 
-__all__ = ["LEVELS", "explorer_spec", "work_for", "classify", "verdict_html", "reasons_cn", "threshold_explorer", "prediction_feedback_html",
-           "prediction_quiz", "score_predictions"]
+__all__ = ["LEVELS", "explorer_spec", "work_for", "classify", "verdict_html", "reasons_cn",
+           "threshold_explorer", "prediction_feedback_html", "prediction_quiz", "score_predictions"]
 
 LEVELS = ("一般", "危大", "超规模")
 LEVEL_NAMES = {"一般": "一般分部分项工程（不属于危大工程）", "危大": "危险性较大的分部分项工程（危大工程）",
@@ -51,7 +51,8 @@ def classify(work: dict):
 
 def reasons_cn(reasons, work_type: str | None = None) -> list[str]:
     """The engine's reasons in Chinese words for a learner: ``开挖深度 depth_m = 5.0 m`` → ``开挖深度 5.0 m``,
-    ``脚手架类型 scaffold_type = cantilever`` → ``脚手架类型 悬挑式…`` (enum labels from the record schema)."""
+    ``脚手架类型 scaffold_type = cantilever`` → ``脚手架类型 悬挑式…`` (enum labels from the record
+    schema)."""
     import re
 
     from zhiben_training.hazards import record_schema
@@ -73,7 +74,8 @@ def verdict_html(result, work_type: str | None = None) -> str:
     """The verdict block (level, reasons) for the browser; the level is the first bold text."""
     reasons = "".join(f"<li>{html.escape(r)}</li>" for r in reasons_cn(result.reasons, work_type)) \
         or "<li>未达到任何危大工程范围</li>"
-    return (f"<div role='status' aria-live='polite'>判定：<b class='zhiben-level'>{html.escape(result.level)}</b>"
+    return (f"<div role='status' aria-live='polite'>判定："
+            f"<b class='zhiben-level'>{html.escape(result.level)}</b>"
             f"　{html.escape(LEVEL_NAMES.get(result.level, ''))}<ul>{reasons}</ul></div>")
 
 
@@ -90,7 +92,8 @@ def _sliders(kind: dict, values: dict):
     sliders = []
     for spec in kind["sliders"]:
         slider = w.FloatSlider(
-            value=values.get(spec["field"], spec["value"]), min=spec["min"], max=spec["max"], step=spec["step"],
+            value=values.get(spec["field"], spec["value"]), min=spec["min"], max=spec["max"],
+            step=spec["step"],
             description=f"{spec['label']}（{spec['unit']}）", style={"description_width": "initial"},
             layout={"width": "560px"}, readout_format=".1f",
             tooltip=f"{spec['label']}，单位 {spec['unit']}；点击滑块后可用键盘方向键按 {spec['step']} 调节",
@@ -168,7 +171,8 @@ def score_predictions(choices: dict) -> list[dict]:
             "你的判断": given or "未作答",
             "规则引擎判定": "作答后显示" if given is None else result.level,
             "结果": "未作答" if given is None else ("正确" if given == result.level else "不正确"),
-            "理由": "" if given is None else ("；".join(reasons_cn(result.reasons, task["work"].get("work_type")))
+            "理由": "" if given is None else ("；".join(reasons_cn(result.reasons,
+                                                                   task["work"].get("work_type")))
                                              or "未达到危大工程范围"),
         })
     return rows

@@ -14,8 +14,8 @@ from importlib import resources
 
 from zhiben_training.lessons import LessonInputError
 
-__all__ = ["ACCIDENT_LEVELS", "PrincipalFine", "ManagerFineRange", "principal_fine", "manager_fine_range", "parse_yuan",
-           "fine_rules"]
+__all__ = ["ACCIDENT_LEVELS", "PrincipalFine", "ManagerFineRange", "principal_fine", "manager_fine_range",
+           "parse_yuan", "fine_rules"]
 
 CENT = Decimal("0.01")
 
@@ -69,14 +69,16 @@ def parse_yuan(value: object) -> Decimal:
     try:
         amount = Decimal(text) * factor
     except InvalidOperation:
-        raise LessonInputError(f"上一年年收入“{value}”读不懂", hint="请输入金额，例如 500000、50万 或 50万元") from None
+        raise LessonInputError(f"上一年年收入“{value}”读不懂",
+                               hint="请输入金额，例如 500000、50万 或 50万元") from None
     return amount
 
 
 def _income(value: object) -> Decimal:
     income = parse_yuan(value)
     if not income.is_finite() or income < 0:
-        raise LessonInputError(f"上一年年收入不能为负数或非有限数（输入为 {value}）", hint="请输入 0 或正数，例如 50万")
+        raise LessonInputError(f"上一年年收入不能为负数或非有限数（输入为 {value}）",
+                               hint="请输入 0 或正数，例如 50万")
     return income
 
 

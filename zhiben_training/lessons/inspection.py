@@ -13,8 +13,8 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["NONE", "InspectionObject", "pick_site", "inspection_objects", "expected_items", "judge", "fact_cn", "marks_feedback_html", "all_marked",
-           "score_marks", "object_html", "marking_widgets"]
+__all__ = ["NONE", "InspectionObject", "pick_site", "inspection_objects", "expected_items", "judge",
+           "fact_cn", "marks_feedback_html", "all_marked", "score_marks", "object_html", "marking_widgets"]
 
 NONE = "无重大事故隐患"
 _PATH = re.compile(r"^(works|equipment)\[(\d+)\]")
@@ -73,8 +73,9 @@ def _enum_label(spec: dict, value) -> str:
 
 
 _FACT = re.compile(r"^(\w+)(?:\[(\d+)\])?((?:\.\w+)*) = (.+)$")
-_SECTION_CN = {"works": "分部分项工程", "equipment": "机械设备", "personnel": "人员", "observations": "现场观察",
-               "weather": "天气", "staffing": "配备", "enterprise": "企业", "project": "项目"}
+_SECTION_CN = {"works": "分部分项工程", "equipment": "机械设备", "personnel": "人员",
+               "observations": "现场观察", "weather": "天气", "staffing": "配备", "enterprise": "企业",
+               "project": "项目"}
 
 
 def fact_cn(fact: str) -> str:
@@ -88,7 +89,8 @@ def fact_cn(fact: str) -> str:
     section, index, path, raw = match.groups()
     spec: dict = {"properties": _fields(section)}
     for name in [p for p in path.split(".") if p]:
-        spec = spec.get("properties", {}).get(name) or spec.get("items", {}).get("properties", {}).get(name) or {}
+        spec = (spec.get("properties", {}).get(name) or spec.get("items", {}).get("properties", {}).get(name)
+                or {})
     try:
         value = json.loads(raw)
     except ValueError:
@@ -111,7 +113,8 @@ def _show(value, spec: dict | None = None) -> str:
         return "；".join(_show(v, spec.get("items", {})) for v in value)
     if isinstance(value, dict):
         props = spec.get("properties", {})
-        return "，".join(f"{props.get(k, {}).get('title', k)}：{_show(v, props.get(k))}" for k, v in value.items())
+        return "，".join(f"{props.get(k, {}).get('title', k)}：{_show(v, props.get(k))}"
+                        for k, v in value.items())
     if "enum" in spec:
         return _enum_label(spec, value)
     unit = re.search(r"（单位：(.+?)）$", spec.get("description", ""))
@@ -135,13 +138,16 @@ def inspection_objects(record: dict) -> list[InspectionObject]:
     """The objects a learner inspects, in record order, with Chinese field labels from the schema."""
     objects = []
     people = [("项目", record.get("project", {}).get("name", "")),
-              *((f"企业·{t}", _show(record["enterprise"][k], _fields("enterprise")[k])) for k, t in _titles("enterprise").items()
+              *((f"企业·{t}", _show(record["enterprise"][k], _fields("enterprise")[k]))
+                for k, t in _titles("enterprise").items()
                 if k in record.get("enterprise", {}) and k not in ("uscc",)),
               *((f"配备·{t}", _show(record["staffing"][k])) for k, t in _titles("staffing").items()
                 if k in record.get("staffing", {}))]
     for person in record.get("personnel", []):
-        cert_type = _fields("personnel").get("certificates", {}).get("items", {}).get("properties", {}).get("type", {})
-        certs = "、".join(f"{_cert_name(cert_type, c.get('type'))} 有效期至 {c.get('valid_until', '—')}" for c in person.get("certificates", []))
+        cert_type = (_fields("personnel").get("certificates", {}).get("items", {}).get("properties", {})
+                     .get("type", {}))
+        certs = "、".join(f"{_cert_name(cert_type, c.get('type'))} 有效期至 {c.get('valid_until', '—')}"
+                         for c in person.get("certificates", []))
         people.append((f"人员·{person.get('role', '')}", f"{person.get('name', '')}（{certs or '无证书'}）"))
     objects.append(InspectionObject("enterprise", "企业与人员", tuple(people)))
     for section, label in (("works", "分部分项工程"), ("equipment", "机械设备")):
@@ -224,7 +230,8 @@ def marking_widgets(objects: list[InspectionObject], choices: dict, findings):
 
     expected = expected_items(findings)
     options = [("（请选择）", None), (NONE, NONE)] + [
-        (f"{c.id}　{c.text[:30]}{'…' if len(c.text) > 30 else ''}", c.id) for c in law.criteria("2024") if c.decidable
+        (f"{c.id}　{c.text[:30]}{'…' if len(c.text) > 30 else ''}", c.id)
+        for c in law.criteria("2024") if c.decidable
     ]
     rows = []
     for obj in objects:

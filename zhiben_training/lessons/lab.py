@@ -46,8 +46,9 @@ def learner_lab(folder: Path) -> LearnerLab:
     (base / "settings").mkdir(parents=True, exist_ok=True)
     (base / "config" / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": LEARNER_DISABLED}, indent=1), encoding="utf-8")
-    (base / "settings" / "overrides.json").write_text(json.dumps(LEARNER_SETTINGS, indent=1, ensure_ascii=False),
-                                                      encoding="utf-8")
-    config_path = os.pathsep.join(p for p in (str(base / "config"), os.environ.get("JUPYTER_CONFIG_PATH", "")) if p)
+    (base / "settings" / "overrides.json").write_text(
+        json.dumps(LEARNER_SETTINGS, indent=1, ensure_ascii=False), encoding="utf-8")
+    config_path = os.pathsep.join(p for p in (str(base / "config"), os.environ.get("JUPYTER_CONFIG_PATH", ""))
+                                  if p)
     return LearnerLab(env={"JUPYTER_CONFIG_PATH": config_path},
                       args=(f"--LabApp.app_settings_dir={base / 'settings'}",))

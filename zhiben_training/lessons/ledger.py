@@ -8,12 +8,14 @@ the plan's vocabulary: channels (企业自查 / 督导检查 / 群众举报, 二
 from __future__ import annotations
 
 __all__ = ["MAJOR", "data_date", "major", "channel_table", "rectify_days", "overdue", "closure_by_district",
-           "year_end_open", "monthly", "lowest_closure_district", "district_feedback_html", "for_display", "COLUMNS_CN"]
+           "year_end_open", "monthly", "lowest_closure_district", "district_feedback_html", "for_display",
+           "COLUMNS_CN"]
 
 MAJOR = "重大"
 COLUMNS_CN = {"finding_id": "隐患编号", "site_id": "项目编号", "district": "区", "found_date": "发现日期",
-              "channel": "发现渠道", "level": "隐患级别", "item_id": "判定标准条款", "description": "隐患描述",
-              "deadline": "整改期限", "rectified_date": "整改完成日期", "closed_date": "销号日期"}
+              "channel": "发现渠道", "level": "隐患级别", "item_id": "判定标准条款",
+              "description": "隐患描述", "deadline": "整改期限", "rectified_date": "整改完成日期",
+              "closed_date": "销号日期"}
 
 
 def for_display(frame):

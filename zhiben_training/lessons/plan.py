@@ -104,7 +104,8 @@ def build_year_plan(
         raise LessonInputError(f"演练月份 {bad_months} 无效", hint="月份应在 1–12 之间")
     unknown = [p for p in duty_periods if p not in DUTY_PERIODS]
     if unknown:
-        raise LessonInputError(f"未知的值守时段：{'、'.join(unknown)}", hint=f"可选：{'、'.join(DUTY_PERIODS)}")
+        raise LessonInputError(f"未知的值守时段：{'、'.join(unknown)}",
+                               hint=f"可选：{'、'.join(DUTY_PERIODS)}")
     if not str(leader).strip():
         raise LessonInputError("自查自改必须有带队人", hint="方案要求主要负责人带队")
     rows = (_inspection_rows(int(year), int(inspection_day), str(leader).strip())
@@ -120,7 +121,8 @@ def check_year_plan(plan) -> list[str]:
     inspections = plan[plan["活动"] == SELF_INSPECTION]
     missing = sorted(set(range(1, 13)) - set(inspections["月份"]))
     if missing:
-        problems.append(f"缺少第 {'、'.join(map(str, missing))} 月的主要负责人带队自查自改（方案二（七）10：至少每月1次）")
+        problems.append(f"缺少第 {'、'.join(map(str, missing))} 月的主要负责人带队自查自改"
+                        "（方案二（七）10：至少每月1次）")
     if (inspections["牵头人"] != "主要负责人").any():
         problems.append("自查自改应由主要负责人带队（方案二（七）10）")
     drills = plan[plan["活动"] == DRILL]["月份"]

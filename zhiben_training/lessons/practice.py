@@ -22,8 +22,8 @@ from pathlib import Path
 
 from zhiben_training.errors import LessonInputError
 
-__all__ = ["PRACTICE_FILE", "MISTAKES_FILE", "PRACTICE_RECORD", "PracticeQuestion", "Verdict", "MistakeBook", "practice_pool",
-           "write_practice_set", "load_practice_set", "draw", "judge", "practice_panel"]
+__all__ = ["PRACTICE_FILE", "MISTAKES_FILE", "PRACTICE_RECORD", "PracticeQuestion", "Verdict", "MistakeBook",
+           "practice_pool", "write_practice_set", "load_practice_set", "draw", "judge", "practice_panel"]
 
 PRACTICE_FILE = "练习题.json"
 MISTAKES_FILE = "错题本.json"
@@ -76,7 +76,8 @@ def write_practice_set(bank: Iterable[dict], exam_question_ids: Iterable[str], *
            "left_out": len(bank) - len(pool),
            "questions": [{"id": q["id"], "type": q["type"], "stem": q["stem"], "options": q["options"],
                           "answer": _letters(q), "explanation": q["explanation"],
-                          "citation": _citation(q["citation"]) + ("" if q["status"] == "verified" else "（未核实，仅供参考）")}
+                          "citation": _citation(q["citation"]) + ("" if q["status"] == "verified"
+                                                                  else "（未核实，仅供参考）")}
                          for q in pool]}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,8 +91,9 @@ def load_practice_set(path: Path) -> tuple[PracticeQuestion, ...]:
         raise LessonInputError(f"没有找到练习题文件 {path}。",
                                hint="练习题由培训机构用 zhiben lessons practice-set 导出，放在课程文件夹中。")
     doc = json.loads(path.read_text(encoding="utf-8"))
-    return tuple(PracticeQuestion(q["id"], q["type"], q["stem"], tuple(q["options"].items()), frozenset(q["answer"]),
-                                  q["explanation"], q["citation"]) for q in doc["questions"])
+    return tuple(PracticeQuestion(q["id"], q["type"], q["stem"], tuple(q["options"].items()),
+                                  frozenset(q["answer"]), q["explanation"], q["citation"])
+                 for q in doc["questions"])
 
 
 def draw(questions: Iterable[PracticeQuestion], *, count: int, seed: int | None = None,
@@ -115,7 +117,8 @@ def judge(question: PracticeQuestion, choice: object) -> Verdict:
         return Verdict(False, given, "尚未作答。", question.citation)
     if given == question.answer:
         return Verdict(True, given, f"正确。{question.explanation}", question.citation)
-    return Verdict(False, given, f"不正确（你选了 {'、'.join(sorted(given))}，正确答案 {right}）。{question.explanation}",
+    return Verdict(False, given,
+                   f"不正确（你选了 {'、'.join(sorted(given))}，正确答案 {right}）。{question.explanation}",
                    question.citation)
 
 
@@ -167,14 +170,15 @@ def practice_panel(folder: Path, *, count: int = 10, seed: int | None = None):
 
     folder = Path(folder)
     if not (folder / PRACTICE_FILE).exists() and os.environ.get(DROP_ENV):  # a hub lesson session
-        return w.HTML(f"<p role='status'>本次培训课的课程文件夹中没有练习题文件 {PRACTICE_FILE}，暂时不能练习。"
-                      "请告知培训讲师：练习题由培训机构用 zhiben lessons practice-set 导出，开课前放进培训课的"
-                      "课程文件夹，学员打开本笔记本即可练习。</p>")
+        return w.HTML(f"<p role='status'>本次培训课的课程文件夹中没有练习题文件 {PRACTICE_FILE}，"
+                      "暂时不能练习。请告知培训讲师：练习题由培训机构用 zhiben lessons practice-set 导出，"
+                      "开课前放进培训课的课程文件夹，学员打开本笔记本即可练习。</p>")
     if not (folder / PRACTICE_FILE).exists():
-        return w.HTML(f"<p role='status'>这个文件夹（{html.escape(str(folder))}）中还没有练习题文件 {PRACTICE_FILE}。"
+        return w.HTML(f"<p role='status'>这个文件夹（{html.escape(str(folder))}）"
+                      f"中还没有练习题文件 {PRACTICE_FILE}。"
                       "练习题由培训机构用 zhiben lessons practice-set 导出；拿到后运行 "
-                      f"zhiben lessons open 本文件夹 --practice-set {PRACTICE_FILE}，或直接把文件放进本文件夹，"
-                      "再关闭并重新打开本笔记本。</p>")
+                      f"zhiben lessons open 本文件夹 --practice-set {PRACTICE_FILE}，"
+                      "或直接把文件放进本文件夹，再关闭并重新打开本笔记本。</p>")
     questions = load_practice_set(folder / PRACTICE_FILE)
     book = MistakeBook.load(folder)
     mode = w.ToggleButtons(options=["全部题目", "只练错题"], value="全部题目", description="练习范围")
@@ -190,7 +194,8 @@ def practice_panel(folder: Path, *, count: int = 10, seed: int | None = None):
         prompt = w.HTML(f"<b>第 {n} 题（{_TYPE_CN[q.type]}）</b>：{html.escape(q.stem)}")
         if q.type == "multiple":
             picks = [w.Checkbox(value=False, description=label, indent=False) for label in labels]
-            chooser, read = w.VBox(picks), lambda: [lab[0] for lab, box in zip(labels, picks, strict=True) if box.value]
+            chooser, read = w.VBox(picks), lambda: [lab[0] for lab, box in zip(labels, picks, strict=True)
+                                                    if box.value]
         else:
             radio = w.RadioButtons(options=labels, value=None, layout={"width": "auto"})
             chooser, read = radio, lambda: radio.value[0] if radio.value else None
@@ -225,13 +230,16 @@ def practice_panel(folder: Path, *, count: int = 10, seed: int | None = None):
     def _on_finish(_button):
         done = state["results"]
         points = sum(done.values())
-        record_result(PRACTICE_RECORD, points, len(body.children), len(done) == len(body.children))  # only on a hub
-        summary.value = f"<p role='status'>本次练习：答对 {points} / {len(body.children)} 题（已作答 {len(done)} 题）。</p>"
+        record_result(PRACTICE_RECORD, points, len(body.children),
+                      len(done) == len(body.children))  # only on a hub
+        summary.value = (f"<p role='status'>本次练习：答对 {points} / {len(body.children)} 题"
+                         f"（已作答 {len(done)} 题）。</p>")
 
     mode.observe(_deal, names="value")
     again.on_click(_deal)
     finish.on_click(_on_finish)
     _deal()
     panel = w.VBox([w.HBox([mode, again]), status, body, finish, summary])
-    panel.zhiben = {"mode": mode, "again": again, "body": body, "finish": finish, "summary": summary, "book": book}
+    panel.zhiben = {"mode": mode, "again": again, "body": body, "finish": finish, "summary": summary,
+                    "book": book}
     return panel

@@ -151,7 +151,8 @@ def quiz(items: tuple[Question, ...], choices: dict):
                 box.observe(_on_check, names="value")
             boxes.append(w.VBox([prompt, *picks]))
         else:
-            radio = w.RadioButtons(options=labels, value=None, description=f"第{n}题", layout={"width": "auto"})
+            radio = w.RadioButtons(options=labels, value=None, description=f"第{n}题",
+                                   layout={"width": "auto"})
 
             def _on_radio(change, q=q):
                 choices[q.key] = change["new"][:1] if change["new"] else None
@@ -165,7 +166,8 @@ def check_panel(items: tuple[Question, ...], choices: dict):
     """A "提交自测" button that shows the feedback for whatever is recorded in ``choices``."""
     import ipywidgets as w
 
-    button = w.Button(description="提交自测，查看反馈", tooltip="根据已选答案给出得分和解析", button_style="primary")
+    button = w.Button(description="提交自测，查看反馈", tooltip="根据已选答案给出得分和解析",
+                      button_style="primary")
     out = w.Output(layout={"border": "1px solid #ccc"})
 
     def _on_click(_button):

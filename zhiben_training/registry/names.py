@@ -18,16 +18,19 @@ _TRAINING_WORD = {"special": "安全教育培训"}
 
 
 def round_title(*, round_id: str, year: int | None, audience: str | None) -> str:
-    """'2026年度主要负责人安全生产培训' for ``2026-principal``; the id itself for an audience the rules lack."""
+    """'2026年度主要负责人安全生产培训' for ``2026-principal``; the id itself for an audience the rules
+    lack."""
     spec = rules()["audiences"].get(audience or "")
     if spec is None or year is None:
         return round_id
-    label = re.sub(r"（[^（）]*）$", "", spec["label"])  # 安管人员（项目负责人、…） → 安管人员 (17号令's own term)
+    # 安管人员（项目负责人、…） → 安管人员 (17号令's own term)
+    label = re.sub(r"（[^（）]*）$", "", spec["label"])
     return f"{int(year)}年度{label}{_TRAINING_WORD.get(audience, '安全生产培训')}"
 
 
 def certificate_type_name(cert_type: str, operation_type: str | None = None) -> str:
-    """'A证（主要负责人）', 'C2证（专职安全生产管理人员（土建类））', '建筑施工特种作业操作资格证书（建筑电工）'."""
+    """'A证（主要负责人）', 'C2证（专职安全生产管理人员（土建类））',
+    '建筑施工特种作业操作资格证书（建筑电工）'."""
     for group, spec in rules()["certificates"].items():
         label = spec.get("labels", {}).get(cert_type)
         if label is None:

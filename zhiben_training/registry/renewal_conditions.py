@@ -57,7 +57,8 @@ def in_current_period(sub, day, today: dt.date):
 
     ``sub`` has ``issue_date`` and ``renewed_from`` (the previous expiry of the latest renewal, or NULL).
     """
-    return and_(day >= sub.c.issue_date, or_(sub.c.renewed_from.is_(None), day > sub.c.renewed_from), day <= today)
+    return and_(day >= sub.c.issue_date, or_(sub.c.renewed_from.is_(None), day > sub.c.renewed_from),
+                day <= today)
 
 
 def renewal_findings(conn: Connection, due: pd.DataFrame, *, sub, today: dt.date
@@ -73,7 +74,8 @@ def renewal_findings(conn: Connection, due: pd.DataFrame, *, sub, today: dt.date
     return blockers, to_review
 
 
-def _sanctions(conn: Connection, sub, blockers: dict, to_review: dict, *, today: dt.date, an_guan: set) -> None:
+def _sanctions(conn: Connection, sub, blockers: dict, to_review: dict, *, today: dt.date,
+               an_guan: set) -> None:
     """Penalties (for review) and bad-conduct records (安管, blockers) dated within the current period."""
     s = m.Sanction.__table__
     rows = _frame(conn, select(sub.c.cert_no, sub.c.cert_type, s.c.kind, s.c.date, s.c.reason).join(
@@ -83,13 +85,15 @@ def _sanctions(conn: Connection, sub, blockers: dict, to_review: dict, *, today:
         return
     ag = _blocker_rules("an_guan")
     special = _blocker_rules("special")["sanction_during_validity"]
-    penalty_kinds, record_kinds = set(ag["penalty_sanction_kinds"]["values"]), set(ag["bad_record_sanction_kinds"]["values"])
+    penalty_kinds, record_kinds = (set(ag["penalty_sanction_kinds"]["values"]),
+                                   set(ag["bad_record_sanction_kinds"]["values"]))
     for cert_no, group in rows.groupby("cert_no", sort=True):
         is_an_guan = group["cert_type"].iloc[0] in an_guan
         penalties = group[group["kind"].isin(penalty_kinds)]
         if len(penalties) and (is_an_guan or special["value"]):
             law = ((_AN_GUAN, f"{_AN_GUAN}“因生产安全事故或者违反本规定受到行政处罚”") if is_an_guan else
-                   (f"{special['source_short']}（未核实）", f"{special['source_short']}“{special['quote']}”（未核实）"))
+                   (f"{special['source_short']}（未核实）",
+                    f"{special['source_short']}“{special['quote']}”（未核实）"))
             to_review.setdefault(cert_no, []).append(_penalty_message(penalties, *law))
         records = group[group["kind"].isin(record_kinds)]
         if len(records) and is_an_guan:
@@ -116,7 +120,8 @@ def _failed_assessments(conn: Connection, sub, reasons: dict, *, an_guan: set, t
     """Local policy, 安管 only: a round in the current period whose attempts were all failed."""
     r, rnd = m.AssessmentResult.__table__, m.TrainingRound.__table__
     per_round = (
-        select(sub.c.cert_no, sub.c.cert_type, r.c.round_id, func.max(case((r.c.passed, 1), else_=0)).label("ok"))
+        select(sub.c.cert_no, sub.c.cert_type, r.c.round_id,
+               func.max(case((r.c.passed, 1), else_=0)).label("ok"))
         .join(r, r.c.person_id == sub.c.person_id)
         .join(rnd, rnd.c.round_id == r.c.round_id)
         .where(in_current_period(sub, r.c.taken_date, today))
@@ -126,14 +131,16 @@ def _failed_assessments(conn: Connection, sub, reasons: dict, *, an_guan: set, t
     failed = frame[(frame["ok"] == 0) & frame["cert_type"].isin(an_guan)]
     label = _blocker_rules("an_guan")["failed_annual_assessment"]["label"]
     for cert_no, group in failed.groupby("cert_no"):
-        reasons.setdefault(cert_no, []).append(f"年度考核不合格（{'、'.join(sorted(group['round_id']))}）（{label}）")
+        reasons.setdefault(cert_no, []).append(
+            f"年度考核不合格（{'、'.join(sorted(group['round_id']))}）（{label}）")
 
 
 def _training_rows(conn: Connection, sub, today: dt.date) -> pd.DataFrame:
     att, ce = m.Attendance.__table__, m.ContinuingEducation.__table__
     frames = [
         _frame(conn, select(sub.c.cert_no, att.c.session_date.label("day"), att.c.hours).join(
-            att, and_(att.c.person_id == sub.c.person_id, in_current_period(sub, att.c.session_date, today)))),
+            att, and_(att.c.person_id == sub.c.person_id,
+                      in_current_period(sub, att.c.session_date, today)))),
         _frame(conn, select(sub.c.cert_no, ce.c.date.label("day"), ce.c.hours).join(
             ce, and_(ce.c.person_id == sub.c.person_id, in_current_period(sub, ce.c.date, today)))),
     ]

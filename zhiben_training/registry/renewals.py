@@ -57,8 +57,8 @@ def renewals_due(
                            for i, r in zip(due["issue_date"], due["renewed_from"], strict=True)]
     due = due.drop(columns=["renewed_from"])
     if due.empty:
-        return due.assign(window_opens=[], window_open=[], days_left=[], blocked=[], blockers=[], to_review=[],
-                          needs_review=[], not_checked=[])
+        return due.assign(window_opens=[], window_open=[], days_left=[], blocked=[], blockers=[],
+                          to_review=[], needs_review=[], not_checked=[])
     months = due["cert_type"].map(lambda t: certificate_rule(t)["renewal_window_months"])
     due["window_opens"] = [add_months(d, -int(n)) for d, n in zip(due["expiry_date"], months, strict=True)]
     due["window_open"] = [today >= d for d in due["window_opens"]]

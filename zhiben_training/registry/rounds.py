@@ -27,7 +27,8 @@ def open_rounds(conn: Connection, *, year: int, required_hours: float | None = N
         round_id = f"{year}-{audience}"
         if round_id in existing:
             continue
-        hours = required_hours if required_hours is not None else data["round_defaults"]["required_hours"]["value"]
+        hours = (required_hours if required_hours is not None
+                 else data["round_defaults"]["required_hours"]["value"])
         hours = max(float(hours), float(spec.get("min_annual_hours", 0)))
         mark = pass_mark if pass_mark is not None else data["round_defaults"]["pass_mark"]["value"]
         conn.execute(insert(t), [{"round_id": round_id, "year": year, "audience": audience,

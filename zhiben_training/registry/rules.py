@@ -19,7 +19,8 @@ from zhiben_training.overrides import checked_number, read_override_file
 OVERRIDES_ENV = "ZHIBEN_RULES_OVERRIDES"
 CONFIGURABLE = "configurable, not law"
 
-__all__ = ["rules", "apply_overrides", "OVERRIDES_ENV", "status_labels", "audience_for_role", "certificate_rule", "add_months", "districts"]
+__all__ = ["rules", "apply_overrides", "OVERRIDES_ENV", "status_labels", "audience_for_role",
+           "certificate_rule", "add_months", "districts"]
 
 _REQUIRED = ("statuses", "roles", "enterprise_types", "operation_types", "audiences", "certificates",
              "round_defaults", "import_limits")
@@ -41,8 +42,10 @@ def rules() -> dict:
             raise KnowledgeBaseError(f"registry_rules.json 证书规则 {name} 缺少已核实的出处")
         blockers = cert["renewal_blockers"]
         for key, item in blockers.items():
-            if isinstance(item, dict) and ({"value", "values"} & set(item)) and item.get("status") != CONFIGURABLE:
-                raise KnowledgeBaseError(f"registry_rules.json {name}.renewal_blockers.{key} 应标注为可配置而非法规")
+            if (isinstance(item, dict) and ({"value", "values"} & set(item))
+                    and item.get("status") != CONFIGURABLE):
+                raise KnowledgeBaseError(f"registry_rules.json {name}.renewal_blockers.{key} "
+                                         "应标注为可配置而非法规")
     for group in ("round_defaults", "import_limits"):
         for key, item in data[group].items():
             if item.get("status") != CONFIGURABLE:
@@ -74,11 +77,13 @@ def apply_overrides(data: dict, path: Path) -> None:
             raise ConfigError(f"{dotted} 取自法规原文，不能通过本地配置修改。")
         if "values" in node:
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise ConfigError(f"本地规则配置中 {dotted} 的值应为文本列表，如 [\"罚款\"]，实为 {value!r}。")
+                raise ConfigError(f"本地规则配置中 {dotted} 的值应为文本列表，如 [\"罚款\"]，"
+                                  f"实为 {value!r}。")
             node["values"] = [v.strip() for v in value]
         elif node.get("kind") == "switch":
             if isinstance(value, bool) or value not in (0, 1):
-                raise ConfigError(f"本地规则配置中 {dotted} 是开关，值应为 0（关）或 1（开），实为 {value!r}。")
+                raise ConfigError(f"本地规则配置中 {dotted} 是开关，值应为 0（关）或 1（开），"
+                                  f"实为 {value!r}。")
             node["value"] = int(value)
         else:
             node["value"] = checked_number(dotted, value, what="本地规则配置")

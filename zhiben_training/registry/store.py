@@ -20,7 +20,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from zhiben_training.errors import ConfigError, RegistryBusyError
 from zhiben_training.paths import default_db_url
 
-__all__ = ["make_engine", "write_transaction", "upgrade", "busy_timeout_seconds", "is_sqlite", "refresh_statistics"]
+__all__ = ["make_engine", "write_transaction", "upgrade", "busy_timeout_seconds", "is_sqlite",
+           "refresh_statistics"]
 
 BUSY_TIMEOUT_ENV = "ZHIBEN_DB_BUSY_TIMEOUT"
 _WRITE_OPTION = "zhiben_write"
@@ -64,7 +65,8 @@ def _sqlite_engine(parsed) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
-        # Let SQLAlchemy's "begin" event emit BEGIN itself (the pysqlite recipe), so writers can say IMMEDIATE.
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (the pysqlite recipe), so writers can say
+        # IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

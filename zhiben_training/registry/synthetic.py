@@ -40,8 +40,9 @@ CITY_TABLES: tuple[tuple[str, type], ...] = (
     ("sites", m.Site),
     ("findings", m.Finding),
 )
-_STRING_COLUMNS = {"person_id", "uscc", "enterprise_uscc", "legal_rep_id", "phone", "cert_no", "district_code",
-                   "contractor_uscc", "supervisor_uscc", "site_id", "finding_id", "item_id", "round_id"}
+_STRING_COLUMNS = {"person_id", "uscc", "enterprise_uscc", "legal_rep_id", "phone", "cert_no",
+                   "district_code", "contractor_uscc", "supervisor_uscc", "site_id", "finding_id", "item_id",
+                   "round_id"}
 
 
 def read_city(directory: Path) -> dict[str, pd.DataFrame]:
@@ -121,8 +122,8 @@ def load_city_frames(
             if on_progress:
                 on_progress(f"{name}:{counts[name]}")
         audit_rows = [
-            {"at": now, "actor": actor, "entity": "synthetic_load", "entity_key": name, "field": "rows", "old_value": None,
-             "new_value": str(n), "reason": "合成城市批量载入"}
+            {"at": now, "actor": actor, "entity": "synthetic_load", "entity_key": name, "field": "rows",
+             "old_value": None, "new_value": str(n), "reason": "合成城市批量载入"}
             for name, n in counts.items()
         ]
         if audit_rows:
@@ -135,7 +136,8 @@ def _ensure_empty(conn: Connection, *, replace: bool) -> None:
     """A city is a starting state: it goes into an empty registry (rounds opened by ``open-rounds``
     included), or replaces everything with ``--replace``."""
     if replace:
-        conn.execute(delete(m.CertificateRenewal.__table__))  # renewals granted here refer to the old certificates
+        # renewals granted here refer to the old certificates
+        conn.execute(delete(m.CertificateRenewal.__table__))
         conn.execute(delete(m.AssessmentItemScore.__table__))  # item scores belong to the old results
         for _name, model in reversed(CITY_TABLES):
             conn.execute(delete(model.__table__))
@@ -145,6 +147,7 @@ def _ensure_empty(conn: Connection, *, replace: bool) -> None:
         held = "、".join(f"{TABLE_NAMES_CN[name]} {n} 条" for name, n in existing.items())
         raise RegistryError(
             f"登记库中已有数据（{held}），未载入合成城市。",
-            hint="合成城市只能载入空登记库：先 zhiben db load-synth，再 zhiben db open-rounds（已有的轮次不变）；"
+            hint="合成城市只能载入空登记库：先 zhiben db load-synth，"
+                 "再 zhiben db open-rounds（已有的轮次不变）；"
                  "如确需覆盖，请加 --replace（清空这些数据后载入，审计日志保留）。",
         )

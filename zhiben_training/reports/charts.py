@@ -16,9 +16,10 @@ __all__ = ["chart_png"]
 _COLOURS = ["#2F5597", "#70AD47", "#C00000", "#ED7D31"]
 
 
-def chart_png(table: pd.DataFrame, spec: dict, *, total_label: str = "合计", no_data: str = "本期无数据") -> bytes:
-    """Draw ``spec`` (kind bar/barh/grouped, label column, value columns) from ``table`` without its total row;
-    a chart of nothing but zeros says ``no_data`` across its plot area."""
+def chart_png(table: pd.DataFrame, spec: dict, *, total_label: str = "合计",
+              no_data: str = "本期无数据") -> bytes:
+    """Draw ``spec`` (kind bar/barh/grouped, label column, value columns) from ``table`` without its
+    total row; a chart of nothing but zeros says ``no_data`` across its plot area."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -49,12 +50,14 @@ def chart_png(table: pd.DataFrame, spec: dict, *, total_label: str = "合计", n
         ax.set_xticks(range(len(labels)), labels)
         ax.set_ylabel(spec["unit"])
         if len(values) > 1:  # above the plot area, so it never covers a bar
-            ax.legend(fontsize=8, ncols=len(values), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+            ax.legend(fontsize=8, ncols=len(values), loc="lower center", bbox_to_anchor=(0.5, 1.0),
+                      frameon=False)
     if spec["unit"] != "%":
         (ax.xaxis if spec["kind"] == "barh" else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     if not any(v for series in values for v in series):
         (ax.set_xlim if spec["kind"] == "barh" else ax.set_ylim)(0, 1)  # not a ±0.04 axis around nothing
-        ax.text(0.5, 0.5, no_data, transform=ax.transAxes, ha="center", va="center", fontsize=16, color="#888888")
+        ax.text(0.5, 0.5, no_data, transform=ax.transAxes, ha="center", va="center", fontsize=16,
+                color="#888888")
     ax.set_title(spec["title"], pad=22 if spec["kind"] != "barh" and len(values) > 1 else 6)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

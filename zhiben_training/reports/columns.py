@@ -138,7 +138,9 @@ def load_spec(path: Path | str | None = None) -> RosterSpec:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ReportError(f"找不到列规格文件：{path}", hint="用 --spec 指向一个 JSON 文件，格式见 docs/reports.md") from None
+        raise ReportError(f"找不到列规格文件：{path}",
+                          hint="用 --spec 指向一个 JSON 文件，格式见 docs/reports.md") from None
     except json.JSONDecodeError as exc:
-        raise ReportError(f"列规格文件 {path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}") from None
+        raise ReportError(f"列规格文件 {path} 不是有效的 JSON："
+                          f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}") from None
     return _parse(raw, where=str(path), error=ReportError)

@@ -28,7 +28,8 @@ def _text(value: object, field: Field) -> str:
 
 
 def write_csv(path: Path | str, fields: Sequence[Field], rows: Iterable[Sequence[object]]) -> Path:
-    """Write a header row and ``rows`` (same display values as the XLSX) atomically; CRLF line ends (RFC 4180)."""
+    """Write a header row and ``rows`` (same display values as the XLSX) atomically; CRLF line ends
+    (RFC 4180)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.partial")
     try:

@@ -55,7 +55,8 @@ def export_roster(registry: Registry, out_dir: Path | str, *, round_id: str, tod
 def export_periodic(registry: Registry, out_dir: Path | str, *, kind: str, period: str | None, as_of: dt.date,
                     unit: str | None = None) -> PeriodicFiling:
     """The ``kind`` report (quarterly ``2026Q3``, annual ``2026``, or self-evaluation with ``period`` None)
-    with data as of ``as_of`` (also its 生成日期), written into ``out_dir`` (XLSX + HTML, manifest updated)."""
+    with data as of ``as_of`` (also its 生成日期), written into ``out_dir`` (XLSX + HTML, manifest
+    updated)."""
     parsed = parse_period(kind, period)
     report = build_periodic_report(periodic_inputs(registry, parsed, as_of=as_of), parsed, as_of=as_of)
     return PeriodicFiling(report=report, export=write_periodic(report, out_dir, unit=unit, generated=as_of))

@@ -23,7 +23,8 @@ _MAX_UNIT = 60  # the XLSX page header holds at most 255 characters (unit + titl
 
 
 def text_width(text: str) -> int:
-    """Display width in half-width cells: CJK and full-width characters count 2 (``text_width("合计A") == 5``)."""
+    """Display width in half-width cells: CJK and full-width characters count 2
+    (``text_width("合计A") == 5``)."""
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
 
 
@@ -67,8 +68,10 @@ class Filing:
 
     @property
     def signature(self) -> list[tuple[str, str]]:
-        """填报单位 (prefilled with the unit when known; stamped beside it), 填报人, 审核人, 日期: lines to sign."""
-        return [("填报单位（盖章）", self.unit or BLANK), ("填报人", BLANK), ("审核人", BLANK), ("日期", DATE_BLANK)]
+        """填报单位 (prefilled with the unit when known; stamped beside it), 填报人, 审核人, 日期: lines to
+        sign."""
+        return [("填报单位（盖章）", self.unit or BLANK), ("填报人", BLANK), ("审核人", BLANK),
+                ("日期", DATE_BLANK)]
 
     @property
     def signature_lines(self) -> list[str]:

@@ -51,7 +51,8 @@ figure img { max-width: 100%; }
   body { margin: 0; max-width: none; font-size: 10pt; line-height: 1.35; }
   h2 { break-after: avoid; page-break-after: avoid; margin-top: 1em; }
   h2 + figure, h2 + table { break-before: avoid; }
-  figure, tr, .signature, table.summary, table.filing, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  figure, tr, .signature, table.summary, table.filing, blockquote { \
+break-inside: avoid; page-break-inside: avoid; }
   figure { margin: 0.3em 0; }
   figure img { max-height: 8.2cm; width: auto; }
   table { font-size: 9pt; margin: 0.3em 0; }

@@ -20,14 +20,15 @@ from zhiben_training.reports.periods import Period, content
 __all__ = ["PeriodicInputs", "PeriodicReport", "Section", "build_periodic_report", "INPUT_COLUMNS", "NO_DATA"]
 
 INPUT_COLUMNS = {
-    "training": ["person_id", "round_id", "district", "enterprise_type", "role", "completed_date", "taken_date",
-                 "passed"],
+    "training": ["person_id", "round_id", "district", "enterprise_type", "role", "completed_date",
+                 "taken_date", "passed"],
     "people": ["person_id", "district", "role"],
     "continuing_education": ["person_id", "date", "hours"],
     "certificates": ["cert_no", "person_id", "cert_type", "expiry_date", "district"],
     "findings": ["finding_id", "district", "found_date", "channel", "level", "deadline", "closed_date"],
 }
-_DATE_COLUMNS = {"completed_date", "taken_date", "date", "expiry_date", "found_date", "deadline", "closed_date"}
+_DATE_COLUMNS = {"completed_date", "taken_date", "date", "expiry_date", "found_date", "deadline",
+                 "closed_date"}
 _DISTRICTS = Path(__file__).resolve().parent.parent / "data" / "districts.json"
 TOTAL = "合计"
 NO_DATA = "本期无数据"
@@ -39,7 +40,8 @@ class PeriodicInputs:
 
     training: pd.DataFrame
     people: pd.DataFrame
-    continuing_education: pd.DataFrame  # dated hours toward the annual minimum: round attendance + CE (75号 第十七条)
+    # dated hours toward the annual minimum: round attendance + CE (75号 第十七条)
+    continuing_education: pd.DataFrame
     certificates: pd.DataFrame
     findings: pd.DataFrame
     ce_min_hours: float
@@ -72,7 +74,8 @@ def _districts() -> list[str]:
 
 
 def _normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Check the columns and turn date columns into ``datetime.date`` (None when empty); errors name row/column."""
+    """Check the columns and turn date columns into ``datetime.date`` (None when empty); errors name
+    row/column."""
     missing = [c for c in INPUT_COLUMNS[name] if c not in frame.columns]
     if missing:
         raise ReportError(f"报告输入表 {name} 缺少列：{'、'.join(missing)}")
@@ -82,7 +85,8 @@ def _normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         bad = parsed.isna() & frame[column].notna() & (frame[column].astype(str).str.strip() != "")
         if bad.any():
             row = int(bad.idxmax())
-            raise ReportError(f"报告输入表 {name} 第 {row + 2} 行「{column}」不是日期：{frame.at[row, column]!r}")
+            raise ReportError(f"报告输入表 {name} 第 {row + 2} 行「{column}」不是日期："
+                              f"{frame.at[row, column]!r}")
         frame[column] = [None if pd.isna(v) else v.date() for v in parsed]
     return frame
 
@@ -91,9 +95,10 @@ def _check_values(inputs: PeriodicInputs) -> None:
     channels = set(content()["channels"])
     for row, channel in enumerate(inputs.findings["channel"].tolist()):
         if channel not in channels:
-            raise ReportError(f"报告输入表 findings 第 {row + 2} 行「channel」应为 {'/'.join(content()['channels'])}，"
-                              f"实为 {channel!r}")
-    for row, hours in enumerate(pd.to_numeric(inputs.continuing_education["hours"], errors="coerce").tolist()):
+            raise ReportError(f"报告输入表 findings 第 {row + 2} 行「channel」应为 "
+                              f"{'/'.join(content()['channels'])}，实为 {channel!r}")
+    for row, hours in enumerate(pd.to_numeric(inputs.continuing_education["hours"],
+                                              errors="coerce").tolist()):
         if not hours >= 0:
             raise ReportError(f"报告输入表 continuing_education 第 {row + 2} 行「hours」应为非负数值")
 
@@ -117,7 +122,8 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(100.0 * numerator / denominator, 1) if denominator else None
 
 
-def _training_table(training: pd.DataFrame, period: Period, by: str, order: list[str], label: str) -> pd.DataFrame:
+def _training_table(training: pd.DataFrame, period: Period, by: str, order: list[str],
+                    label: str) -> pd.DataFrame:
     trained = training[_within(training["completed_date"], period)]
     assessed = training[_within(training["taken_date"], period)]
     passed = assessed[assessed["passed"].fillna(False).astype(bool)]
@@ -125,7 +131,8 @@ def _training_table(training: pd.DataFrame, period: Period, by: str, order: list
     rows = []
     for key in [*keys, TOTAL]:
         t, a, p = (len(_pick(f, by, key)) for f in (trained, assessed, passed))
-        rows.append({label: key, "完成培训人数": t, "参加考核人数": a, "考核合格人数": p, "合格率（%）": _rate(p, a)})
+        rows.append({label: key, "完成培训人数": t, "参加考核人数": a, "考核合格人数": p,
+                     "合格率（%）": _rate(p, a)})
     return pd.DataFrame(rows)
 
 
@@ -167,13 +174,15 @@ def _renewal_table(certificates: pd.DataFrame, period: Period) -> pd.DataFrame:
             "所在区": district,
             "期内到期证书数": len(mine),
             "其中特种作业证书": int((mine["cert_type"] == "SPECIAL").sum()),
-            f"期末起{content()['renewal_window_months']}个月内到期（应申请延续）": len(_pick(due, "district", district)),
+            f"期末起{content()['renewal_window_months']}个月内到期（应申请延续）":
+                len(_pick(due, "district", district)),
         })
     return pd.DataFrame(rows)
 
 
 def _hazard_counts(findings: pd.DataFrame, period: Period, as_of: dt.date) -> dict[str, pd.Series]:
-    """Found / closed inside the period; overdue and open as of ``as_of`` (the period end, or today if earlier)."""
+    """Found / closed inside the period; overdue and open as of ``as_of`` (the period end, or today if
+    earlier)."""
     open_at_end = ~_flag(findings["closed_date"], lambda d: d <= as_of)
     found_by_end = _flag(findings["found_date"], lambda d: d <= as_of)
     past_deadline = _flag(findings["deadline"], lambda d: d < as_of)
@@ -243,7 +252,8 @@ def _mark_empty(section: Section) -> Section:
     total = pd.to_numeric(section.table.iloc[-1, 1:], errors="coerce").fillna(0)
     if (total != 0).any():
         return section
-    return replace(section, empty=True, note=f"{NO_DATA}：统计期间内登记库中没有相关记录，各项计为 0。{section.note}")
+    return replace(section, empty=True,
+                   note=f"{NO_DATA}：统计期间内登记库中没有相关记录，各项计为 0。{section.note}")
 
 
 def _summary(sections: list[Section], period: Period, as_of: dt.date) -> list[tuple[str, str]]:
@@ -254,19 +264,23 @@ def _summary(sections: list[Section], period: Period, as_of: dt.date) -> list[tu
         ("统计期间", f"{period.label}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）"),
         ("报送时限", period.due),
         ("完成培训人数", f"{district['完成培训人数']} 人"),
-        ("考核合格率", "—（期内无考核）" if pd.isna(rate) else f"{rate:.1f}%（{district['考核合格人数']}/{district['参加考核人数']}）"),
+        ("考核合格率", "—（期内无考核）" if pd.isna(rate)
+         else f"{rate:.1f}%（{district['考核合格人数']}/{district['参加考核人数']}）"),
         ("重大事故隐患", f"期内发现 {hazards['期内发现']} 项，销号 {hazards['期内销号']} 项，"
                       f"期末逾期未销号 {hazards['期末逾期未销号']} 项"),
     ]
     if as_of < period.end:
         lines.insert(1, ("数据截至", f"{as_of:%Y-%m-%d}（统计期间尚未结束；“期末”各项按此日计）"))
     if all(s.empty for s in sections):
-        lines.append(("数据情况", f"{NO_DATA}：登记库中没有统计期间内的培训、考核、继续教育、证书到期或重大事故隐患记录"))
+        lines.append(("数据情况", f"{NO_DATA}：登记库中没有统计期间内的培训、考核、继续教育、"
+                                  "证书到期或重大事故隐患记录"))
     return lines
 
 
-def build_periodic_report(inputs: PeriodicInputs, period: Period, *, as_of: dt.date | None = None) -> PeriodicReport:
-    """All sections of the report for ``period``; raises ``ReportError`` (Chinese, row and column) on bad input.
+def build_periodic_report(inputs: PeriodicInputs, period: Period, *,
+                          as_of: dt.date | None = None) -> PeriodicReport:
+    """All sections of the report for ``period``; raises ``ReportError`` (Chinese, row and column) on
+    bad input.
 
     ``as_of`` (default: the period end) is the day the data describe. When a report is written
     before its period ends (the self-evaluation is due in October 2026), open and overdue hazards

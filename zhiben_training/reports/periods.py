@@ -67,7 +67,8 @@ def _quarter(value: str) -> Period:
     end = (dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)) - dt.timedelta(days=1)
     camp_start, camp_end = _campaign()
     if end < camp_start or start > camp_end:
-        raise ReportError(f"{year}年第{_QUARTER_CN[quarter - 1]}季度不在治本攻坚三年行动期间（2024年3月至2026年12月）内")
+        raise ReportError(f"{year}年第{_QUARTER_CN[quarter - 1]}季度"
+                          "不在治本攻坚三年行动期间（2024年3月至2026年12月）内")
     due_start = end + dt.timedelta(days=1)
     due_end = due_start + dt.timedelta(days=6)
     due = f"{due_start:%Y-%m-%d} 至 {due_end:%Y-%m-%d}（{content()['kinds']['quarterly']['due_rule']}）"
@@ -90,8 +91,8 @@ def _annual(value: str) -> Period:
 def _self_evaluation() -> Period:
     start, end = _campaign()
     due = content()["kinds"]["self-evaluation"]["due_rule"]
-    return Period("self-evaluation", f"{start.year}-{end.year}", f"{start.year}年3月至{end.year}年12月（三年行动全程）",
-                  start, end, due)
+    return Period("self-evaluation", f"{start.year}-{end.year}",
+                  f"{start.year}年3月至{end.year}年12月（三年行动全程）", start, end, due)
 
 
 def parse_period(kind: str, value: str | None = None) -> Period:

@@ -66,14 +66,17 @@ def _about_sheet(report: PeriodicReport) -> Sheet:
         rows.append(("自评要求原文", schedule["self_evaluation_quote"]))
     rows += [(s.title, s.note) for s in report.sections]
     labels = pd.Series([label for label, _ in rows])
-    return Sheet("说明", [Field("项目", "text", _width("项目", labels, cap=40)), Field("内容", "text", 100, wrap=True)], rows,
+    return Sheet("说明", [Field("项目", "text", _width("项目", labels, cap=40)),
+                          Field("内容", "text", 100, wrap=True)], rows,
                  heading="说明")
 
 
-def periodic_filing(report: PeriodicReport, *, unit: str | None = None, generated: dt.date | None = None) -> Filing:
+def periodic_filing(report: PeriodicReport, *, unit: str | None = None,
+                    generated: dt.date | None = None) -> Filing:
     """Title, 统计期间 line, unit and generation date of a periodic report (shared by its XLSX and HTML)."""
     period = report.period
-    return Filing(title=period.title, scope=("统计期间", f"{period.label}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）"),
+    return Filing(title=period.title,
+                  scope=("统计期间", f"{period.label}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）"),
                   unit=unit, generated=generated, short_scope=period.label)
 
 
@@ -99,7 +102,8 @@ def write_periodic(report: PeriodicReport, out_dir: Path | str, *, unit: str | N
     stamp = dt.datetime.combine(period.end, dt.time(0, 0), tzinfo=dt.UTC)
     sheets = [_about_sheet(report), *(section_sheet(s) for s in report.sections)]
     xlsx = write_xlsx(out_dir / f"{period.file_stem}.xlsx", sheets,
-                      title=f"{period.title}（{period.label}）", subject=period.code, created=stamp, filing=filing)
+                      title=f"{period.title}（{period.label}）", subject=period.code, created=stamp,
+                      filing=filing)
     page = _write_text(out_dir / f"{period.file_stem}.html", render_html(report, charts, filing=filing))
     manifest = update_manifest(out_dir, [xlsx, page])
     return PeriodicExport(xlsx=xlsx, html=page, manifest=manifest)

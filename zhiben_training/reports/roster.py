@@ -124,12 +124,14 @@ def _validate_column(col: ColumnSpec, frame: pd.DataFrame, problems: list[dict])
             continue
         shown, problem = _convert_cell(col, value)
         if problem:
-            problems.append({"row": index + 2, "column": col.header, "value": _shown(col, value), "reason": problem})
+            problems.append({"row": index + 2, "column": col.header, "value": _shown(col, value),
+                             "reason": problem})
         out.append(shown)
     return out
 
 
-def _check_unique(spec: RosterSpec, frame: pd.DataFrame, columns: dict[str, list], problems: list[dict]) -> None:
+def _check_unique(spec: RosterSpec, frame: pd.DataFrame, columns: dict[str, list],
+                  problems: list[dict]) -> None:
     by_source = {c.source: c for c in spec.columns if c.source}
     for source in spec.unique:
         col = by_source[source]
@@ -140,7 +142,8 @@ def _check_unique(spec: RosterSpec, frame: pd.DataFrame, columns: dict[str, list
             if value in first_seen:
                 problems.append({
                     "row": index + 2, "column": col.header, "value": _shown(col, value),
-                    "reason": f"与第 {first_seen[value] + 2} 行重复（{_shown(col, value)}），同一人员只能出现一次",
+                    "reason": f"与第 {first_seen[value] + 2} 行重复（{_shown(col, value)}），"
+                              "同一人员只能出现一次",
                 })
             else:
                 first_seen[value] = index
@@ -154,13 +157,15 @@ def _mask(col: ColumnSpec, values: list) -> list:
     return [None if v is None else rule(str(v)) for v in values]
 
 
-def prepare_roster(frame: pd.DataFrame, *, spec: RosterSpec | None = None, masked: bool = False) -> PreparedRoster:
+def prepare_roster(frame: pd.DataFrame, *, spec: RosterSpec | None = None,
+                   masked: bool = False) -> PreparedRoster:
     """Validate ``frame`` (one row per person, spec source fields as columns) and return display values.
 
     Raises ``RosterValidationError`` naming rows and columns when anything is wrong.
     """
     spec = spec or default_spec()
-    absent = [f"「{c.header}」（来源字段 {c.source}）" for c in spec.columns if c.source and c.source not in frame.columns]
+    absent = [f"「{c.header}」（来源字段 {c.source}）" for c in spec.columns
+              if c.source and c.source not in frame.columns]
     if absent:
         raise ReportError(f"花名册数据缺少列：{'、'.join(absent)}；未写出任何文件",
                           hint="检查 --spec 中的 source 是否与登记库花名册的字段一致")
@@ -186,7 +191,8 @@ def prepare_roster(frame: pd.DataFrame, *, spec: RosterSpec | None = None, maske
 
 
 def _field(col: ColumnSpec) -> Field:
-    kind = {"sequence": "integer", "number": "number", "integer": "integer", "date": "date"}.get(col.type, "text")
+    kind = {"sequence": "integer", "number": "number", "integer": "integer",
+            "date": "date"}.get(col.type, "text")
     return Field(col.header, kind, col.width, col.decimals)
 
 
@@ -212,7 +218,8 @@ def write_roster(
 
     The XLSX carries the filing elements (title, ``unit`` as 报送单位, the round by its name in words
     ``round_title`` — 2026年度主要负责人安全生产培训 — ``generated`` as 生成日期, page numbers, signature
-    block); the id ``round_id`` names the files, and the CSV stays a bare table (header on line 1) for programs.
+    block); the id ``round_id`` names the files, and the CSV stays a bare table (header on line 1) for
+    programs.
     """
     prepared = prepare_roster(frame, spec=spec, masked=masked)
     out_dir = Path(out_dir)

@@ -29,7 +29,8 @@ __all__ = ["FIXED_CREATED", "XLSX_FONT", "Field", "Sheet", "write_xlsx", "page_h
 # A font every Chinese Windows (since 95), Chinese Office, WPS and the domestic Linux desktops have, under
 # this name; charset 134 (GB2312_CHARSET) tells a reader without it to substitute a Chinese font.
 XLSX_FONT = "宋体"
-_FONT = {"font_name": XLSX_FONT, "font_size": 11, "font_charset": 134, "font_family": 3, "font_scheme": "none"}
+_FONT = {"font_name": XLSX_FONT, "font_size": 11, "font_charset": 134, "font_family": 3,
+         "font_scheme": "none"}
 _HEADER_LIMIT = 255  # Excel's limit for one page header or footer string
 _ONE_PAGE_ROWS = 40  # up to this many data rows a filed sheet is scaled to one page
 
@@ -75,7 +76,8 @@ class _Formats:
         )
         self.text = workbook.add_format({**base, "num_format": "@"})
         self.date = workbook.add_format({**base, "num_format": "yyyy-mm-dd", "align": "center"})
-        self.title = workbook.add_format({**base, "bold": True, "font_size": 16, "align": "center", "text_wrap": True})
+        self.title = workbook.add_format({**base, "bold": True, "font_size": 16, "align": "center",
+                                          "text_wrap": True})
         self.wrap = workbook.add_format({**base, "num_format": "@", "text_wrap": True})
         self.heading = workbook.add_format({**base, "bold": True, "font_size": 12})
         self.meta = workbook.add_format({**base, "text_wrap": True, "font_size": 10})
@@ -125,14 +127,17 @@ def _wrapped_height(text: str, total_width: float, points: float) -> float:
 
 
 def _write_top(ws, formats: _Formats, sheet: Sheet, filing: Filing) -> int:
-    """Title, the sheet's heading (if any) and the 报送单位 / 统计期间 / 生成日期 line; returns the header row."""
+    """Title, the sheet's heading (if any) and the 报送单位 / 统计期间 / 生成日期 line; returns the
+    header row."""
     span, total = len(sheet.fields), sum(f.width for f in sheet.fields)
-    _line(ws, formats, 0, filing.title, formats.title, span, height=max(30, _wrapped_height(filing.title, total, 16)))
+    _line(ws, formats, 0, filing.title, formats.title, span,
+          height=max(30, _wrapped_height(filing.title, total, 16)))
     row = 1
     if sheet.heading:
         _line(ws, formats, row, sheet.heading, formats.heading, span, height=22)
         row += 1
-    _line(ws, formats, row, filing.meta_line, formats.meta, span, height=_wrapped_height(filing.meta_line, total, 10))
+    _line(ws, formats, row, filing.meta_line, formats.meta, span,
+          height=_wrapped_height(filing.meta_line, total, 10))
     return row + 1
 
 
@@ -143,7 +148,8 @@ def _write_bottom(ws, formats: _Formats, sheet: Sheet, filing: Filing, row: int)
         _line(ws, formats, row, sheet.note, formats.note, span, height=_wrapped_height(sheet.note, total, 9))
         row += 1
     for line in filing.signature_lines:
-        _line(ws, formats, row + 1, line, formats.sign, span, height=max(30, _wrapped_height(line, total, 11)))
+        _line(ws, formats, row + 1, line, formats.sign, span,
+              height=max(30, _wrapped_height(line, total, 11)))
         row += 1
 
 
@@ -160,12 +166,14 @@ def _page_setup(ws, header_row: int, filing: Filing | None) -> None:
     ws.center_horizontally()
     header, footer = page_header(filing), page_footer(filing)
     if max(len(header), len(footer)) > _HEADER_LIMIT:
-        raise ReportError(f"页眉过长（{len(header)} 个字符，Excel 最多 {_HEADER_LIMIT} 个）：请缩短报送单位名称")
+        raise ReportError(f"页眉过长（{len(header)} 个字符，Excel 最多 {_HEADER_LIMIT} 个）："
+                          "请缩短报送单位名称")
     ws.set_header(header, {"margin": 0.3})
     ws.set_footer(footer, {"margin": 0.3})
 
 
-def _write_sheet(workbook: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet, filing: Filing | None) -> None:
+def _write_sheet(workbook: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet,
+                 filing: Filing | None) -> None:
     ws = workbook.add_worksheet(sheet.name)
     for col, field in enumerate(sheet.fields):
         # text columns default to the "@" format, so values typed in later (IDs) stay text

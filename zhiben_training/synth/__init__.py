@@ -59,7 +59,8 @@ def load_site_records(directory: str | Path) -> Iterator[dict]:
     """The inspection records of ``site_records.jsonl``, one dict per site, streamed."""
     path = Path(directory) / "site_records.jsonl"
     if not path.exists():
-        raise ConfigError(f"目录 {directory} 中没有 site_records.jsonl", hint="先运行 zhiben synth --out 目录")
+        raise ConfigError(f"目录 {directory} 中没有 site_records.jsonl",
+                          hint="先运行 zhiben synth --out 目录")
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip():

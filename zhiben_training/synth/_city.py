@@ -72,8 +72,9 @@ def generate_city(*, scale: str = "demo", seed: int = DEFAULT_SEED, out_dir: Pat
     (out / "DATA_DICTIONARY.md").write_text(data_dictionary_markdown(), encoding="utf-8")
     written += [out / "site_records.jsonl", out / "DATA_DICTIONARY.md"]
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(written)}
-    manifest = CityManifest(directory=out, scale=scale, seed=seed, fmt=fmt, reference_date=reference_date.isoformat(),
-                            counts=counts, stats=stats, files=files)
+    manifest = CityManifest(directory=out, scale=scale, seed=seed, fmt=fmt,
+                            reference_date=reference_date.isoformat(), counts=counts, stats=stats,
+                            files=files)
     (out / "manifest.json").write_text(json.dumps(
         {k: v for k, v in manifest.__dict__.items() if k != "directory"},
         ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -96,8 +97,8 @@ def _build_all(emit, out: Path, size, *, seed: int, reference: dt.date, bar) -> 
     certs = build_certificates(stream(seed, "certificates"), people, builder_of, reference=reference)
     emit("certificates", certs)
     rounds = build_rounds()
-    attendance, results = build_attendance(stream(seed, "training"), people, rounds, employer_type=employer_type,
-                                           reference=reference)
+    attendance, results = build_attendance(stream(seed, "training"), people, rounds,
+                                           employer_type=employer_type, reference=reference)
     emit("rounds", rounds)
     emit("attendance", attendance)
     emit("assessment_results", results)
@@ -130,8 +131,10 @@ def _write_records(path: Path, sites: dict, ent: dict, people: dict, certs: dict
             handle.write(dumps(record))
             handle.write("\n")
             n_works[i], n_wd[i], n_cgm[i] = len(record["works"]), wd, cgm
-            n_equipment[i], managers[i] = len(record["equipment"]), record["staffing"]["project_safety_managers"]
-            leaders[i] = next((p.get("person_id", "") for p in record["personnel"] if p["role"] == "项目负责人"), "")
+            n_equipment[i], managers[i] = (len(record["equipment"]),
+                                           record["staffing"]["project_safety_managers"])
+            leaders[i] = next((p.get("person_id", "") for p in record["personnel"]
+                               if p["role"] == "项目负责人"), "")
     bar.update(1)
     sites.update(n_works=n_works, n_wd_works=n_wd, n_cgm_works=n_cgm, project_leader_id=leaders.astype(str),
                  n_equipment=n_equipment, project_safety_managers=managers)

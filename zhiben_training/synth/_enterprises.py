@@ -22,7 +22,8 @@ def build_enterprises(rng: np.random.Generator, n: int, *, reference: dt.date) -
     dist = load_json("distributions.json")
     kinds = list(dist["enterprise_types"])
     kind = np.array(kinds)[weighted_choice(rng, dist["enterprise_types"], n)]
-    kind[: min(n, 4)] = ["施工/总承包", "监理", "施工/专业承包", "施工/劳务"][: min(n, 4)]  # tiny scales keep every kind
+    # tiny scales keep every kind
+    kind[: min(n, 4)] = ["施工/总承包", "监理", "施工/专业承包", "施工/劳务"][: min(n, 4)]
     grade = np.empty(n, dtype=object)
     for k in kinds:
         mask = kind == k

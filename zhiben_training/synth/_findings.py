@@ -32,7 +32,9 @@ def build_findings(rng: np.random.Generator, sites: dict, total: int, *, referen
     years = h_found.astype("datetime64[Y]").astype(int) + 1970
     major_share = np.array([cfg["major_share_by_year"].get(str(y), 0.01) for y in range(2024, 2031)])
     h_major = rng.random(len(h_site)) < major_share[np.clip(years - 2024, 0, 6)]
-    h_item = np.where(h_major, np.array(PLANTABLE_IDS, dtype=object)[rng.integers(0, len(PLANTABLE_IDS), len(h_site))], "")
+    h_item = np.where(h_major,
+                      np.array(PLANTABLE_IDS, dtype=object)[rng.integers(0, len(PLANTABLE_IDS), len(h_site))],
+                      "")
 
     p_found = np.maximum(ref - rng.integers(0, 46, n_planted), active_from[p_site])
     site = np.r_[p_site, h_site]

@@ -15,7 +15,8 @@ from zhiben_training.synth._config import load_json
 
 FORMATS = ("parquet", "csv")
 ROW_GROUP_SIZE = 131_072
-_ARROW_TYPES = {"str": pa.string(), "date": pa.date32(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+_ARROW_TYPES = {"str": pa.string(), "date": pa.date32(), "int": pa.int64(), "float": pa.float64(),
+                "bool": pa.bool_()}
 
 
 def table_specs() -> dict[str, dict]:
@@ -77,16 +78,18 @@ def data_dictionary_markdown() -> str:
     lines = ["# 数据字典 / Data dictionary", "",
              "合成的天津市建筑施工安全数据，不含任何真实个人或企业信息。日期为 ISO 格式（YYYY-MM-DD），"
              "CSV 为 UTF-8 编码，空单元格表示空值。",
-             "Synthetic Tianjin construction-safety data; it contains no real person or enterprise. Dates are ISO "
-             "(YYYY-MM-DD), CSV is UTF-8, an empty cell is a null.", ""]
+             "Synthetic Tianjin construction-safety data; it contains no real person or enterprise. "
+             "Dates are ISO (YYYY-MM-DD), CSV is UTF-8, an empty cell is a null.", ""]
     for name, spec in table_specs().items():
         lines += [f"## `{name}` — {spec['zh']} / {spec['en']}", "",
                   "| 列 column | 类型 type | 说明 | Description |", "|---|---|---|---|"]
         lines += [f"| `{col}` | {kind} | {zh} | {en} |" for col, kind, zh, en in spec["columns"]]
         lines.append("")
     lines += ["## `site_records.jsonl` — 检查记录 / inspection records", "",
-              "每行一条项目检查记录，格式见 `docs/record-format.md`（`zhiben_training/data/inspection_record.schema.json`），"
-              "`site_id` 与 `sites.site_id` 对应；规则引擎 `zhiben_training.hazards.find_hazards()` 对每条记录给出的重大事故隐患"
+              "每行一条项目检查记录，格式见 `docs/record-format.md`"
+              "（`zhiben_training/data/inspection_record.schema.json`），"
+              "`site_id` 与 `sites.site_id` 对应；"
+              "规则引擎 `zhiben_training.hazards.find_hazards()` 对每条记录给出的重大事故隐患"
               "条目与 `sites.label_major_hazard_ids` 相同。",
               "One inspection record per line in the rules engine's format (docs/record-format.md); "
               "`find_hazards(record)` returns exactly the item ids in `sites.label_major_hazard_ids`.", ""]

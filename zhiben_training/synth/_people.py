@@ -18,8 +18,8 @@ from zhiben_training.synth._vector import id_numbers, person_names, phones
 
 PRINCIPAL_ROLES = ("法定代表人", "实际控制人", "实际负责人")
 SPECIAL_ROLE = "特种作业人员"
-OPERATION_TYPES = ("建筑电工", "建筑架子工", "建筑起重信号司索工", "建筑起重机械司机", "建筑起重机械安装拆卸工",
-                   "高处作业吊篮安装拆卸工")  # 75号 第三条 (一)–(六)
+OPERATION_TYPES = ("建筑电工", "建筑架子工", "建筑起重信号司索工", "建筑起重机械司机",
+                   "建筑起重机械安装拆卸工", "高处作业吊篮安装拆卸工")  # 75号 第三条 (一)–(六)
 
 
 def build_people(rng: np.random.Generator, ent: dict[str, np.ndarray], n: int, *,
@@ -30,7 +30,8 @@ def build_people(rng: np.random.Generator, ent: dict[str, np.ndarray], n: int, *
     if n < n_ent:
         raise ValueError("fewer people than enterprises")
     builder = ent["enterprise_type"] == "施工"
-    weight = np.array([dist["staff_weight_by_grade"].get(g, 0.0) for g in ent["qualification_grade"]]) * builder
+    weight = np.array([dist["staff_weight_by_grade"].get(g, 0.0)
+                       for g in ent["qualification_grade"]]) * builder
     extra = rng.choice(n_ent, size=n - n_ent, p=weight / weight.sum())
     employer = np.sort(np.r_[np.arange(n_ent), extra])
     first_of = np.r_[True, employer[1:] != employer[:-1]]
@@ -49,7 +50,8 @@ def build_people(rng: np.random.Generator, ent: dict[str, np.ndarray], n: int, *
     female = rng.random(n) >= male_share
     lo, hi = np.where(role == SPECIAL_ROLE, dist["special_age_range"][0], dist["age_range"][0]), \
         np.where(role == SPECIAL_ROLE, dist["special_age_range"][1], dist["age_range"][1])
-    age_days = ((lo + (hi - lo) * rng.beta(2.2, 2.4, n)) * 365.25).astype(np.int64)  # smooth, no pile-up at bounds
+    # smooth, no pile-up at bounds
+    age_days = ((lo + (hi - lo) * rng.beta(2.2, 2.4, n)) * 365.25).astype(np.int64)
     birth = to_day(reference) - age_days
     return {
         "person_id": id_numbers(area, birth, female, rng.integers(0, 500, n)),
@@ -99,7 +101,8 @@ def build_certificates(rng: np.random.Generator, people: dict[str, np.ndarray], 
     first_year = issue.astype("datetime64[Y]").astype(int) + 1970 - renewals * years
     first_year = np.maximum(first_year, np.where(np.char.startswith(kind, "C"), 2015, 2005))
     adult_year = people["birth_date"][holder].astype("datetime64[Y]").astype(int) + 1970 + 19
-    first_year = np.minimum(np.maximum(first_year, adult_year), issue.astype("datetime64[Y]").astype(int) + 1970)
+    first_year = np.minimum(np.maximum(first_year, adult_year),
+                            issue.astype("datetime64[Y]").astype(int) + 1970)
     return {
         "cert_no": _numbers(rng, kind, people["operation_type"][holder], first_year),
         "person_id": people["person_id"][holder],
@@ -112,7 +115,8 @@ def build_certificates(rng: np.random.Generator, people: dict[str, np.ndarray], 
     }
 
 
-def _numbers(rng: np.random.Generator, kind: np.ndarray, operation: np.ndarray, year: np.ndarray) -> np.ndarray:
+def _numbers(rng: np.random.Generator, kind: np.ndarray, operation: np.ndarray,
+             year: np.ndarray) -> np.ndarray:
     """Serial = order within (type, operation, year) after a random shuffle, so serials are unique."""
     op_code = np.array([OPERATION_TYPES.index(o) + 1 if o else 0 for o in operation])
     group = np.char.add(np.char.add(kind, op_code.astype(str)), year.astype(str))

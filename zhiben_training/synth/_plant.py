@@ -80,9 +80,11 @@ def _p43(r, c):
 def _p44(r, c):
     choice = c.rng.integers(0, 3)
     if choice == 0:
-        c.work(r, "excavation", "基坑（方案未审核）", depth_m=c.depth(3.2, 4.8), supported=True)["plan_reviewed"] = False
+        c.work(r, "excavation", "基坑（方案未审核）", depth_m=c.depth(3.2, 4.8),
+               supported=True)["plan_reviewed"] = False
     elif choice == 1:
-        c.work(r, "formwork_support", "高大模板（方案严重缺陷）", height_m=c.depth(5.2, 7.5))["plan_severe_defect"] = True
+        c.work(r, "formwork_support", "高大模板（方案严重缺陷）",
+               height_m=c.depth(5.2, 7.5))["plan_severe_defect"] = True
     else:
         work = c.work(r, "excavation", "深基坑（未组织专家论证）", depth_m=c.depth(5.5, 12), supported=True)
         work["expert_review_held"] = False
@@ -133,7 +135,8 @@ def _p63(r, c):
 
 
 def _scaffold(r, c, kind="floor_standing", **faults):
-    params = {"height_m": c.depth(25, 45)} if kind == "floor_standing" else {"lifting_height_m": c.depth(60, 120)}
+    params = ({"height_m": c.depth(25, 45)} if kind == "floor_standing"
+              else {"lifting_height_m": c.depth(60, 120)})
     work = c.work(r, "scaffold", "脚手架", scaffold_type=kind, **params)
     work.update(faults)
 
@@ -157,7 +160,8 @@ def _p1410(r, c):
 
 PLANTERS: dict[str, Callable[[dict, PlantContext], None]] = {
     "4.1": _p41, "4.2": _p42, "4.3": _p43, "4.4": _p44, "4.5": _p45,
-    "5.1": lambda r, c: _excavation(r, c, "基坑（毗邻管线未防护）", adjacent_at_risk=True, adjacent_protection=False),
+    "5.1": lambda r, c: _excavation(r, c, "基坑（毗邻管线未防护）", adjacent_at_risk=True,
+                                    adjacent_protection=False),
     "5.2": lambda r, c: _excavation(r, c, "基坑（超挖）", over_excavation_depth_m=c.depth(0.3, 1.2),
                                     effective_measures=False),
     "5.3": _p53,
@@ -174,24 +178,29 @@ PLANTERS: dict[str, Callable[[dict, PlantContext], None]] = {
     "7.3": lambda r, c: _scaffold(r, c, "attached_lifting", anti_fall_device="failed"),
     "8.1": lambda r, c: c.equipment(r, "tower_crane", use_registered=False),
     "8.2": lambda r, c: c.equipment(r, "tower_crane", foundation_meets_design=False),
-    "8.3": lambda r, c: c.equipment(r, "tower_crane", current_operation="climbing", pre_operation_checks_done=False),
+    "8.3": lambda r, c: c.equipment(r, "tower_crane", current_operation="climbing",
+                                    pre_operation_checks_done=False),
     "8.4": lambda r, c: c.equipment(r, "hoist", safety_devices="failed"),
     "8.5": lambda r, c: c.equipment(r, "tower_crane", main_member_defects=True),
     "8.6": lambda r, c: c.equipment(r, "hoist", attachment_spacing_m=c.depth(9.5, 12)),
     "8.7": lambda r, c: c.equipment(r, "tower_crane", verticality_per_mille=c.depth(4.5, 7)),
     "8.8": lambda r, c: c.equipment(r, "tower_crane", clearance_to_structures_m=c.depth(0.2, 0.5)),
     "8.9": lambda r, c: c.equipment(r, "tower_crane", at_scrap_standard=True),
-    "9.1": lambda r, c: c.work(r, "steel_structure", "钢结构安装", structure_kind="steel", span_m=c.depth(18, 30))
+    "9.1": lambda r, c: c.work(r, "steel_structure", "钢结构安装", structure_kind="steel",
+                               span_m=c.depth(18, 30))
     .update(anti_overturning_device=False),
     "9.2": lambda r, c: c.work(r, "prefab_install", "预制构件安装").update(anti_instability_measures=False),
     "9.3": _p93,
     "9.4": lambda r, c: _obs(r, "openings", {"location": "电梯井", "kind": "elevator_shaft",
                                            "horizontal_protection": False, "shaft_door": False}),
     "9.5": lambda r, c: c.equipment(r, "gondola", load_kg=float(c.rng.integers(700, 900))),
-    "10.1": lambda r, c: _obs(r, "lighting_zones", {"location": "地下室", "muddy": True, "water_or_conductive_liquid": True,
-                                                  "place_kind": "damp_or_touchable", "lighting_voltage_v": 220.0}),
-    "10.2": lambda r, c: _obs(r, "overhead_lines", {"location": "场区北侧", "near": "machinery", "line_voltage_kv": 10.0,
-                                                  "distance_m": c.depth(1.0, 2.8), "protection_measures": False}),
+    "10.1": lambda r, c: _obs(r, "lighting_zones", {"location": "地下室", "muddy": True,
+                                                  "water_or_conductive_liquid": True,
+                                                  "place_kind": "damp_or_touchable",
+                                                  "lighting_voltage_v": 220.0}),
+    "10.2": lambda r, c: _obs(r, "overhead_lines", {"location": "场区北侧", "near": "machinery",
+                                                  "line_voltage_kv": 10.0, "distance_m": c.depth(1.0, 2.8),
+                                                  "protection_measures": False}),
     "11.1": lambda r, c: _obs(r, "confined_spaces", {"location": "污水检查井", "identified": False,
                                                    "warning_sign": False, "work_in_progress": False}),
     "11.2": lambda r, c: _obs(r, "confined_spaces", _confined(permit_approved=False)),
@@ -214,7 +223,8 @@ PLANTERS: dict[str, Callable[[dict, PlantContext], None]] = {
     "14.3": lambda r, c: _obs(r, "structural_loads", {"location": "地下室顶板", "element": "basement_roof",
                                                     "load_kn_m2": 18.0, "allowed_kn_m2": 10.0}),
     "15.1": lambda r, c: c.equipment(r, "concrete_pump", route_bearing_checked=False),
-    "15.2": lambda r, c: r.update(weather={"wind_force_beaufort": int(c.rng.integers(6, 9)), "activities": ["lifting"]}),
+    "15.2": lambda r, c: r.update(weather={"wind_force_beaufort": int(c.rng.integers(6, 9)),
+                                           "activities": ["lifting"]}),
     "15.3": lambda r, c: _obs(r, "persons_lifted", {"equipment_type": "tower_crane",
                                                   "description": "用塔式起重机吊运作业人员"}),
 }

@@ -100,7 +100,8 @@ def build_records(rng: np.random.Generator, sites: dict, ent: dict, people: dict
     extra_manager = rng.random(n) < 0.3
     n_special = rng.integers(2, 5, n)
     equip_spec = load_json("works.json")["equipment"]
-    equip_draw = {rt: {t: (rng.random(n) < p) * np.maximum(1, rng.poisson(m, n)) for t, (m, p) in types.items()}
+    equip_draw = {rt: {t: (rng.random(n) < p) * np.maximum(1, rng.poisson(m, n))
+                       for t, (m, p) in types.items()}
                   for rt, types in equip_spec.items()}
     obs_draw = rng.random((n, 4))
     iso = reference.isoformat()
@@ -114,9 +115,11 @@ def build_records(rng: np.random.Generator, sites: dict, ent: dict, people: dict
             "format_version": "2", "record_id": f"R-{sites['site_id'][i]}-{reference:%Y%m%d}",
             "site_id": str(sites["site_id"][i]), "inspection_date": iso,
             "project": _project(sites, i, rt),
-            "enterprise": {"uscc": str(ent["uscc"][c]), "name": str(ent["name"][c]), "construction_kind": "总承包",
+            "enterprise": {"uscc": str(ent["uscc"][c]), "name": str(ent["name"][c]),
+                           "construction_kind": "总承包",
                            "qualification_grade": str(ent["qualification_grade"][c]),
-                           "safety_licence_valid_until": str(licence_until[c]), "qualification_covers_work": True},
+                           "safety_licence_valid_until": str(licence_until[c]),
+                           "qualification_covers_work": True},
             "staffing": {"project_safety_managers": managers},
             "personnel": [pools.entry(j) for j in pools.pick("B", c, 1) + pools.pick("C", c, managers)
                           + pools.pick("SPECIAL", c, int(n_special[i]))],
@@ -139,7 +142,8 @@ def build_records(rng: np.random.Generator, sites: dict, ent: dict, people: dict
 
 
 def _project(sites: dict, i: int, rt: str) -> dict:
-    project = {"name": str(sites["name"][i]), "type": rt, "construction_nature": "新建", "district": str(sites["district"][i]),
+    project = {"name": str(sites["name"][i]), "type": rt, "construction_nature": "新建",
+               "district": str(sites["district"][i]),
                "contract_value_wan": float(sites["contract_value_wan"][i])}
     if rt == "房屋建筑":
         project["floor_area_m2"] = float(sites["floor_area_m2"][i])
@@ -158,8 +162,8 @@ def _observations(u: np.ndarray, rt: str) -> dict:
     """Compliant observations a diligent inspector also records (protected openings, safe lighting …)."""
     obs: dict[str, list] = {}
     if rt == "房屋建筑" and u[0] < 0.4:
-        obs["openings"] = [{"location": "1号楼电梯井", "kind": "elevator_shaft", "horizontal_protection": True,
-                            "shaft_door": True}]
+        obs["openings"] = [{"location": "1号楼电梯井", "kind": "elevator_shaft",
+                            "horizontal_protection": True, "shaft_door": True}]
     if u[1] < 0.25:
         obs["lighting_zones"] = [{"location": "地下室", "long_term_relative_humidity_pct": 80.0,
                                   "lighting_voltage_v": 24.0, "place_kind": "damp_or_touchable"}]

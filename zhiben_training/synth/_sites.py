@@ -24,7 +24,8 @@ def draw_labels(rng: np.random.Generator, n: int) -> list[tuple[str, ...]]:
     """Per site: the set of planted item ids (mostly none), sorted in criterion order."""
     counts_spec = load_json("works.json")["label_counts"]
     sizes = np.array([int(k) for k in counts_spec])[
-        rng.choice(len(counts_spec), size=n, p=np.array(list(counts_spec.values())) / sum(counts_spec.values()))]
+        rng.choice(len(counts_spec), size=n,
+                   p=np.array(list(counts_spec.values())) / sum(counts_spec.values()))]
     order = {item: i for i, item in enumerate(PLANTABLE_IDS)}
     chapters: dict[str, list[str]] = {}
     for item in PLANTABLE_IDS:

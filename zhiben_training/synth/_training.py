@@ -56,7 +56,8 @@ def build_attendance(rng: np.random.Generator, people: dict, rounds: dict, *, em
     s_person, s_round = np.repeat(person, sessions), np.repeat(rnd, sessions)
     start, end = rounds["start_date"][s_round], rounds["end_date"][s_round]
     span = (end - start).astype(int) + 1
-    # stratified: session k of n falls in the k-th n-th of the window, so one person's sessions never share a day
+    # stratified: session k of n falls in the k-th n-th of the window, so one person's sessions never
+    # share a day
     k = np.arange(len(s_person)) - np.repeat(np.cumsum(sessions) - sessions, sessions)
     n_sessions = np.repeat(sessions, sessions)
     lo, hi = k * span // n_sessions, (k + 1) * span // n_sessions

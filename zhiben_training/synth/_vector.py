@@ -19,7 +19,8 @@ _ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2])
 _ALPHABET = np.array(list(USCC_ALPHABET))
 _VALUE36 = np.array([int(c) if c.isdigit() else ord(c) - ord("A") + 10 for c in USCC_ALPHABET])
 _PHONE_PREFIXES = np.array([130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 153, 155, 156, 157,
-                            158, 159, 166, 176, 177, 178, 180, 181, 182, 183, 185, 186, 187, 188, 189, 191, 199])
+                            158, 159, 166, 176, 177, 178, 180, 181, 182, 183, 185, 186, 187, 188, 189, 191,
+                            199])
 
 
 def id_numbers(area: np.ndarray, birth: np.ndarray, female: np.ndarray, order_base: np.ndarray) -> np.ndarray:
@@ -105,12 +106,14 @@ def addresses(rng: np.random.Generator, district_names: np.ndarray) -> np.ndarra
     places = load_json("tianjin_places.json")
     out = np.empty(len(district_names), dtype=object)
     numbers = rng.integers(1, 400, len(district_names))
-    suffixes = np.array(places["building_suffixes"])[rng.integers(0, len(places["building_suffixes"]), len(out))]
+    suffixes = np.array(places["building_suffixes"])[rng.integers(0, len(places["building_suffixes"]),
+                                                                  len(out))]
     pick = rng.random(len(out))
     for district in np.unique(district_names):
         mask = district_names == district
         roads = np.array(places["roads"][district])
         road = roads[(pick[mask] * len(roads)).astype(int)]
-        out[mask] = np.char.add(np.char.add(np.char.add(f"天津市{district}", road), numbers[mask].astype(str)),
+        out[mask] = np.char.add(np.char.add(np.char.add(f"天津市{district}", road),
+                                            numbers[mask].astype(str)),
                                 suffixes[mask])
     return out.astype(str)

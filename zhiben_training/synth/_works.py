@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 GENERAL, WD, CGM = "一般", "危大", "超规模"
-CRANES = ("tower_crane", "hoist", "material_hoist", "mobile_crane", "crawler_crane", "tyre_crane", "other_crane")
+CRANES = ("tower_crane", "hoist", "material_hoist", "mobile_crane", "crawler_crane", "tyre_crane",
+          "other_crane")
 
 
 def classify(work: dict) -> str:
@@ -95,7 +96,8 @@ def make_clean(work: dict, *, experts: int, adjacent: bool, allowed_surcharge: f
     """Add the facts of a compliant work (duties met, no defects) and return it with its level."""
     level = classify(work)
     if level != GENERAL:
-        work.update(plan_prepared=True, plan_reviewed=True, plan_severe_defect=False, accepted_before_use=True)
+        work.update(plan_prepared=True, plan_reviewed=True, plan_severe_defect=False,
+                    accepted_before_use=True)
         if level == CGM:
             work.update(expert_review_held=True, expert_count=experts)
     _CLEAN.get(work["work_type"], lambda w, a, s: None)(work, adjacent, allowed_surcharge)
@@ -122,8 +124,9 @@ def _clean_formwork(w, adjacent, allowed):
     for key, below_annex1 in (("span_m", 8.0), ("total_load_kn_m2", 8.0), ("line_load_kn_m", 12.0)):
         w.setdefault(key, below_annex1)  # every 附件1/2 parameter stated, so the level is decided
     design = max(w["total_load_kn_m2"], 1.0)
-    w.update(isolated_without_ties=False, foundation_meets_design=True, construction_load_kn_m2=round(design * 0.8, 1),
-             design_load_kn_m2=design, formwork_operation="none", pour_violates_plan=False)
+    w.update(isolated_without_ties=False, foundation_meets_design=True,
+             construction_load_kn_m2=round(design * 0.8, 1), design_load_kn_m2=design,
+             formwork_operation="none", pour_violates_plan=False)
 
 
 def _clean_scaffold(w, adjacent, allowed):
@@ -159,7 +162,8 @@ _CLEAN = {
     "prefab_install": lambda w, a, s: w.update(anti_instability_measures=True),
     "lifting_operation": lambda w, a, s: w.update(rigging_at_scrap_standard=False),
     "demolition": lambda w, a, s: w.update(special_structure=w.get("special_structure", False),
-                                           heritage_area=w.get("heritage_area", False), sequence_violates_plan=False,
+                                           heritage_area=w.get("heritage_area", False),
+                                           sequence_violates_plan=False,
                                            removes_load_bearing_in_renovation=False),
     "crane_installation": lambda w, a, s: w.setdefault("base_elevation_m", 0.0),
     "tunnel": _clean_tunnel,
@@ -174,12 +178,13 @@ def clean_equipment(equipment_id: str, equipment_type: str) -> dict:
                  main_member_defects=False, bolts_pins_missing_or_failed=False, at_scrap_standard=False)
     if equipment_type in ("tower_crane", "hoist", "material_hoist", "other_crane"):
         e.update(accepted=True, use_registered=True)
-    if equipment_type == "tower_crane":  # measured against the manual's limits (8.7) and GB 5144 clearances (8.8)
+    # measured against the manual's limits (8.7) and GB 5144 clearances (8.8)
+    if equipment_type == "tower_crane":
         e.update(free_standing_height_m=35.0, free_standing_height_max_m=45.0, verticality_per_mille=2.0,
                  verticality_limit_per_mille=4.0, clearance_to_structures_m=2.0)
     if equipment_type == "hoist":
-        e.update(attachment_spacing_m=7.5, attachment_spacing_max_m=9.0, free_height_m=6.0, free_height_max_m=7.5,
-                 verticality_per_mille=0.5, verticality_limit_per_mille=1.0)
+        e.update(attachment_spacing_m=7.5, attachment_spacing_max_m=9.0, free_height_m=6.0,
+                 free_height_max_m=7.5, verticality_per_mille=0.5, verticality_limit_per_mille=1.0)
     if equipment_type == "gondola":
         e.update(load_kg=400.0, rated_load_kg=630.0, safety_lock_ok=True, lifeline_independent=True)
     if equipment_type in ("concrete_pump", "pile_rig", "mobile_crane", "crawler_crane", "tyre_crane"):

@@ -48,7 +48,8 @@ class Witnesses:
             parts.append(f"元数据为考生 {self.metadata}")
         else:
             parts.append(f"元数据为 {self.metadata}（不是本次考核的考生）")
-        parts.append(f"只读单元格与考生 {self.cells} 的试卷相同" if self.cells else "只读单元格不能确定是谁的试卷")
+        parts.append(f"只读单元格与考生 {self.cells} 的试卷相同" if self.cells
+                     else "只读单元格不能确定是谁的试卷")
         return "，".join(parts)
 
 

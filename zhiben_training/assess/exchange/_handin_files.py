@@ -101,7 +101,8 @@ def _zip_members(source: Path) -> Iterator[Candidate]:
         with zipfile.ZipFile(source) as zf:
             infos = sorted(zf.infolist(), key=lambda i: i.filename)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise AssessmentError(f"无法读取压缩包 {source}：目录区已损坏（{exc}）。", hint="请重新打包交回的答卷。") from exc
+        raise AssessmentError(f"无法读取压缩包 {source}：目录区已损坏（{exc}）。",
+                              hint="请重新打包交回的答卷。") from exc
     seen: dict[str, int] = {}
     with open(source, "rb") as raw:
         for info in infos:
@@ -122,7 +123,8 @@ def iter_candidates(source: Path) -> Iterator[Candidate]:
         for path in sorted(source.rglob("*.ipynb")):
             if path.is_file():
                 data = _read_file(path)
-                yield Candidate(str(path.relative_to(source)), data, "" if data is not None else _too_large(""))
+                yield Candidate(str(path.relative_to(source)), data,
+                                "" if data is not None else _too_large(""))
     elif zipfile.is_zipfile(source):
         yield from _zip_members(source)
     else:

@@ -31,7 +31,8 @@ def read_trainee_list(path: Path) -> list[dict]:
         bad = [f"第 {n} 行：{problem}" for n, r in enumerate(rows, start=2)
                if (problem := id_problem((r[id_col] or "").strip()))]
         if bad:
-            raise AssessmentError(f"考生名单 {path} 中有 {len(bad)} 个身份证号无效，未生成任何试卷：\n" + "\n".join(bad[:20]))
+            raise AssessmentError(f"考生名单 {path} 中有 {len(bad)} 个身份证号无效，未生成任何试卷：\n"
+                                  + "\n".join(bad[:20]))
     return [{"id": r[id_col].strip(), "name": (r.get(name_col) or "").strip() if name_col else ""}
             for r in rows if (r[id_col] or "").strip()]
 

@@ -66,7 +66,8 @@ def _log(course_root: Path, assignment: str, items: list[Receipt]) -> None:
 
 
 def collect(course_root: Path, assignment: str, *, source: Path | None = None,
-            now: dt.datetime | None = None, assign: dict[str, str] | None = None) -> tuple[list[Receipt], list[Rejected]]:
+            now: dt.datetime | None = None,
+            assign: dict[str, str] | None = None) -> tuple[list[Receipt], list[Rejected]]:
     """Collect from ``source`` (folder or zip) or, when None, from nbgrader's exchange.
 
     ``assign`` is the examiner's decision for contested or inconsistent files: file name as shown
@@ -100,7 +101,8 @@ def _check_assign(assign: dict[str, str], names: set[str], known: list[str]) -> 
                 + [f"考生 {t} 被指定了多份文件" for t in sorted(set(chosen)) if chosen.count(t) > 1])
     if problems:
         raise AssessmentError(f"--assign 指定有误，未收取任何答卷：{'；'.join(problems)}。",
-                              hint="文件名按收卷报告中的写法（文件夹或压缩包内的路径），形如 --assign 文件名=考生编号。")
+                              hint="文件名按收卷报告中的写法（文件夹或压缩包内的路径），"
+                                   "形如 --assign 文件名=考生编号。")
 
 
 def _decide(course_root: Path, assignment: str, source: Path, known: list[str], assign: dict[str, str],
@@ -127,17 +129,23 @@ def _decide(course_root: Path, assignment: str, source: Path, known: list[str], 
         taken = [t for t in claimed if t in decided]
         contested = tuple(t for t in claimed if t not in decided and len(claimants[t]) > 1)
         if not claimed:
-            rejected.append(Rejected(c.name, "无法识别考生：文件名和文件内容中都没有本次考核已登记的考生编号，已拒收。"))
+            rejected.append(Rejected(c.name, "无法识别考生："
+                                             "文件名和文件内容中都没有本次考核已登记的考生编号，已拒收。"))
         elif taken:
-            rejected.append(Rejected(c.name, "；".join(f"考核人员已指定 {decided[t]} 为考生 {t} 的答卷" for t in taken)
+            rejected.append(Rejected(c.name, "；".join(f"考核人员已指定 {decided[t]} 为考生 {t} 的答卷"
+                                                      for t in taken)
                                      + f"，本文件未收取（{seen.describe()}）。"))
         elif contested:
-            others = "；".join(f"考生 {t} 共有 {len(claimants[t])} 份文件：{'、'.join(claimants[t])}" for t in contested)
-            rejected.append(Rejected(c.name, f"多份文件认领同一考生，均未收取：{others}（本文件：{seen.describe()}）。"
-                                             "请核对后用 --assign 文件名=考生编号 指定该考生的答卷。", contested))
+            others = "；".join(f"考生 {t} 共有 {len(claimants[t])} 份文件：{'、'.join(claimants[t])}"
+                              for t in contested)
+            rejected.append(Rejected(c.name, f"多份文件认领同一考生，均未收取：{others}"
+                                             f"（本文件：{seen.describe()}）。"
+                                             "请核对后用 --assign 文件名=考生编号 指定该考生的答卷。",
+                                     contested))
         elif seen.trainee is None:
             rejected.append(Rejected(c.name, f"文件名、元数据和只读单元格不一致：{seen.describe()}，未收取。"
-                                             "如确属某位考生，用 --assign 文件名=考生编号 指定。", tuple(claimed)))
+                                             "如确属某位考生，用 --assign 文件名=考生编号 指定。",
+                                     tuple(claimed)))
         else:
             yield c.name, c.data, seen.trainee, ""
 

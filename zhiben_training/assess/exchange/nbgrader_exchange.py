@@ -95,7 +95,8 @@ def _course_root(exchange) -> Path:
 
 def _released(exchange) -> Path:
     """This trainee's released copy of the assignment in the exchange."""
-    return ExchangeRoot(Path(exchange.root)).released_dir(exchange.coursedir.assignment_id, _trainee(exchange))
+    return ExchangeRoot(Path(exchange.root)).released_dir(exchange.coursedir.assignment_id,
+                                                          _trainee(exchange))
 
 
 class PersonalFetchAssignment(ExchangeFetchAssignment):
@@ -105,7 +106,8 @@ class PersonalFetchAssignment(ExchangeFetchAssignment):
         self.coursedir.course_id = self.coursedir.course_id or COURSE_ID
         self.src_path = str(_released(self))
         if not os.path.isdir(self.src_path) or not os.access(self.src_path, os.R_OK | os.X_OK):
-            self.fail(f"没有为您（{_trainee(self)}）发布考核 {self.coursedir.assignment_id} 的试卷。请联系考核人员。")
+            self.fail(f"没有为您（{_trainee(self)}）发布考核 {self.coursedir.assignment_id} 的试卷。"
+                      "请联系考核人员。")
 
     def copy_files(self):
         super().copy_files()
@@ -140,7 +142,8 @@ class PersonalList(ExchangeList):
                 if info["status"] == "released":
                     folder = ExchangeRoot(Path(self.root)).released_dir(info["assignment_id"], _trainee(self))
                     info["path"] = str(folder)
-                    info["notebooks"] = [{"notebook_id": p.stem, "path": str(p)} for p in sorted(folder.glob("*.ipynb"))]
+                    info["notebooks"] = [{"notebook_id": p.stem, "path": str(p)}
+                                         for p in sorted(folder.glob("*.ipynb"))]
         return infos
 
 
@@ -174,5 +177,6 @@ class PersonalSubmit(ExchangeSubmit):
         text = (f"交卷回执\n考核：{self.coursedir.assignment_id}\n考生：{_trainee(self)}\n"
                 f"交卷时间：{beijing(moment, seconds=True)}\nSHA-256：{digest}\n"
                 "收卷时考核人员记录的 SHA-256 与此相同，即证明收到的是您交的这份答卷。\n")
-        (Path(self.assignment_dir) / receipt_name(self.coursedir.assignment_id)).write_text(text, encoding="utf-8")
+        (Path(self.assignment_dir) / receipt_name(self.coursedir.assignment_id)).write_text(
+            text, encoding="utf-8")
         self.log.info("交卷回执 SHA-256 %s", digest)

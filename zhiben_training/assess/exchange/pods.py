@@ -48,7 +48,8 @@ def gather_pod_handins(course_root: Path, assignment: str) -> list[PodHandin]:
                 continue
             if parts[0] != own.name or folder.is_symlink() or not folder.is_dir():
                 found.append(PodHandin(own.name, folder.name, False,
-                                       f"考生 {own.name} 的交卷目录中出现了以 {parts[0]} 名义交的卷，不予收取。"))
+                                       f"考生 {own.name} 的交卷目录中出现了以 {parts[0]} 名义交的卷，"
+                                       "不予收取。"))
                 continue
             inbound.mkdir(parents=True, exist_ok=True)
             target = inbound / folder.name

@@ -82,7 +82,8 @@ def _default_builder() -> Callable:
 
 
 def _structure(nb) -> list[tuple]:
-    return [(gid, c.cell_type, c.metadata["nbgrader"].get("points")) for gid, c in zip(cell_ids(nb), nb.cells, strict=True)]
+    return [(gid, c.cell_type, c.metadata["nbgrader"].get("points"))
+            for gid, c in zip(cell_ids(nb), nb.cells, strict=True)]
 
 
 def _write_variant(course_root: Path, assignment: str, paper, spec: dict) -> nbformat.NotebookNode:
@@ -130,7 +131,8 @@ def generate(course_root: Path, *, round_id: str, paper: str, trainees: list[dic
                       seed=paper_seed(base_seed, aid, tid), city_dir=Path(city_dir))
         nb = _write_variant(root, aid, built, spec)
         if _structure(nb) != shape:
-            raise AssessmentError(f"考生 {tid} 的试卷结构与模板不一致（题号、题型或分值不同），无法统一评分。")
+            raise AssessmentError(f"考生 {tid} 的试卷结构与模板不一致（题号、题型或分值不同），"
+                                  "无法统一评分。")
         manifest[tid] = {"seed": built.seed, "site_id": built.site_id, "name": trainee.get("name", "")}
     CourseRoot(root).manifest(aid).write_text(
         json.dumps({**spec, "trainees": manifest}, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -156,9 +158,10 @@ def rebuild_paper(course_root: Path, assignment: str, trainee_id: str, *, build:
                  seed=record["seed"], city_dir=Path(record["city_dir"]))
 
 
-_LAUNCHER = '''"""打开本试卷：python 打开试卷.py
+_LAUNCHER = ('''"""打开本试卷：python 打开试卷.py
 
-用随卷的设置启动 JupyterLab：中文界面（需安装中文语言包）、打开即可作答、每次作答后自动保存，点击的选项随试卷文件保存。"""
+用随卷的设置启动 JupyterLab：中文界面（需安装中文语言包）、打开即可作答、'''
+             '''每次作答后自动保存，点击的选项随试卷文件保存。"""
 import os
 import pathlib
 import subprocess
@@ -172,24 +175,27 @@ def _prepend(name, folder):
 
 
 os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(here / "{settings}" / "jupyterlab-settings")
-_prepend("JUPYTER_PATH", "{settings}/jupyter-data")  # the paper's lab plugin (opens ready, saves every answer)
+_prepend("JUPYTER_PATH", "{settings}/jupyter-data")  # the paper's lab plugin '''
+             '''(opens ready, saves every answer)
 _prepend("JUPYTER_CONFIG_PATH", "{settings}/jupyter-config")  # panels a trainee has no use for are hidden
 paper = sorted(here.glob("*.ipynb"))[0]
 sys.exit(subprocess.call([sys.executable, "-m", "jupyterlab", paper.name], cwd=here))
-'''
-_README = """考核试卷使用说明
+''')
+_README = ("""考核试卷使用说明
 
-1. 需要安装 JupyterLab 4 和 ipywidgets 8：pip install jupyterlab ipywidgets pandas jupyterlab-language-pack-zh-cn
+1. 需要安装 JupyterLab 4 和 ipywidgets 8："""
+           """pip install jupyterlab ipywidgets pandas jupyterlab-language-pack-zh-cn
    （最后一个是中文界面；不装也能作答，只是菜单为英文）。
 2. 在本文件夹中运行：python 打开试卷.py。试卷打开后自动准备好，每道题下方就是选项，不需要运行任何代码；
    每次作答后 1 秒内自动保存，工具栏显示“已保存 时:分:秒”。
 3. 选择题、判断题、隐患条款题和分级题点击选项作答；简答题在文本框中书写；交卷前点击试卷末尾的“检查作答情况”。
 4. 交回试卷文件（.ipynb）。
 
-如果不用“打开试卷.py”、而用自己的 JupyterLab 打开试卷：题目下方不会自动出现选项，需要点击菜单“运行 → 运行全部单元格”
+如果不用“打开试卷.py”、而用自己的 JupyterLab 打开试卷："""
+           """题目下方不会自动出现选项，需要点击菜单“运行 → 运行全部单元格”
 （Run → Run All Cells）；也不会自动保存，请勾选菜单 Settings（设置）中的 “Save Widget State Automatically”
 （保存控件状态），并随时按 Ctrl+S 保存，否则点击的选项不会写入文件。
-"""
+""")
 # Panels and tools a trainee has no use for (nbgrader's authoring and grading panels, its English
 # "Nbgrader" menu and Assignment List: on the hub the paper is placed in the home and handed in with
 # the paper's own 交卷 button; the debugger): hidden in each offline zip and on the hub's trainee
@@ -229,11 +235,13 @@ def lab_plugin_dir() -> Path:
 def _offline_extras() -> list[tuple[str, bytes]]:
     """Files every offline zip carries besides the paper: launcher, instructions, lab settings and
     the paper's lab plugin (so a plain ``pip install jupyterlab ipywidgets`` opens it ready)."""
-    files = [("打开试卷.py", _LAUNCHER.replace("{settings}", OFFLINE_SETTINGS).encode()), ("使用说明.txt", _README.encode())]
+    files = [("打开试卷.py", _LAUNCHER.replace("{settings}", OFFLINE_SETTINGS).encode()),
+             ("使用说明.txt", _README.encode())]
     files += [(f"{OFFLINE_SETTINGS}/{name}", (json.dumps(data, ensure_ascii=False) + "\n").encode())
               for name, data in _TRAINEE_SETTINGS.items()]
     plugin = lab_plugin_dir()
-    files += [(f"{OFFLINE_SETTINGS}/jupyter-data/labextensions/zhiben-paper/{f.relative_to(plugin).as_posix()}", f.read_bytes())
+    files += [(f"{OFFLINE_SETTINGS}/jupyter-data/labextensions/zhiben-paper/"
+               f"{f.relative_to(plugin).as_posix()}", f.read_bytes())
               for f in sorted(plugin.rglob("*")) if f.is_file()]
     return files
 

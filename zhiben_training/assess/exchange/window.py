@@ -27,7 +27,8 @@ _BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 
 
 def beijing(moment: dt.datetime, *, seconds: bool = False) -> str:
-    return moment.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M") + "（北京时间）"
+    return (moment.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+            + "（北京时间）")
 
 
 def _utc(text: str | None) -> dt.datetime | None:
@@ -104,7 +105,8 @@ def set_window(course_root: Path, assignment: str, *, opens_at: dt.datetime, clo
     if closes_at <= opens_at:
         raise AssessmentError("考试结束时间必须晚于开始时间。")
     old = load_window(course_root, assignment)
-    window = Window(assignment, opens_at.astimezone(dt.UTC).isoformat(), closes_at.astimezone(dt.UTC).isoformat(),
+    window = Window(assignment, opens_at.astimezone(dt.UTC).isoformat(),
+                    closes_at.astimezone(dt.UTC).isoformat(),
                     late, late_until.astimezone(dt.UTC).isoformat() if late_until else None,
                     dict(old.extensions) if old else {})
     _write(course_root, window)
@@ -119,7 +121,8 @@ def extend(course_root: Path, assignment: str, trainee: str, *, until: dt.dateti
     old = load_window(course_root, assignment)
     if old is None:
         raise AssessmentError(f"考核 {assignment} 尚未设置考试时间。", hint="先运行 zhiben hub window。")
-    window = Window(**{**asdict(old), "extensions": {**old.extensions, trainee: until.astimezone(dt.UTC).isoformat()}})
+    window = Window(**{**asdict(old),
+                       "extensions": {**old.extensions, trainee: until.astimezone(dt.UTC).isoformat()}})
     _write(course_root, window)
     log_event(course_root, "extension", assignment=assignment, trainee=trainee, by=by,
               until=window.extensions[trainee])

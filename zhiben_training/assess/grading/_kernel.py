@@ -126,7 +126,8 @@ class TrainingKernel:
                    "allow_stdin": False, "stop_on_error": False}
         return self.session.send(self._shell, "execute_request", content)["header"]["msg_id"]
 
-    def run_cells(self, codes: list[str], *, deadline: float, barriers: frozenset[int] = frozenset()) -> list[CellRun]:
+    def run_cells(self, codes: list[str], *, deadline: float,
+                  barriers: frozenset[int] = frozenset()) -> list[CellRun]:
         """Execute cells in order; stop at the deadline, a cell over its own time limit, or the
         kernel's death. Returns one CellRun per cell that started (the last may be timeout, dead or
         garbled). Requests are sent ahead (the kernel queues them, no round trip per cell) up to the
@@ -168,7 +169,8 @@ class TrainingKernel:
                     runs[current].cause = self.zygote.exit_cause(self.pid)
                     return runs
                 continue
-            if not isinstance(msg.get("parent_header"), dict) or index.get(msg["parent_header"].get("msg_id")) != current:
+            if (not isinstance(msg.get("parent_header"), dict)
+                    or index.get(msg["parent_header"].get("msg_id")) != current):
                 continue
             kind, content = msg["msg_type"], msg["content"]
             if kind == "status" and content.get("execution_state") == "idle":

@@ -118,7 +118,8 @@ def _log_exit(path: Path, why: str, *, orphan: bool, close: float, tidy: float, 
               left: bool) -> None:
     """One line per worker exit in its log: how long each clean-up wait took, and whether its folder
     is gone (the examiner's evidence when a killed run left something behind)."""
-    line = (f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] 工作进程退出：{why}；{'主进程已不在；' if orphan else ''}"
+    line = (f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] 工作进程退出：{why}；"
+            f"{'主进程已不在；' if orphan else ''}"
             f"关闭 fork server {close:.1f} 秒，清理目录 {tidy:.1f} 秒，等待其他工作进程 {siblings:.1f} 秒；"
             f"工作目录{'仍有残留' if left else '已删除'}\n")
     try:
@@ -184,7 +185,8 @@ class GradingPool:
             self._release()
             raise
         # the workers are told which inherited fds are the leases, to close them
-        self.job = dataclasses.replace(job, lease_fds=tuple(s.uids.fd for s in self.slots if s.uids.fd is not None))
+        self.job = dataclasses.replace(
+            job, lease_fds=tuple(s.uids.fd for s in self.slots if s.uids.fd is not None))
         self.retries = 0
         self.worker_restarts = 0
         self.last_start_error = ""
@@ -201,7 +203,8 @@ class GradingPool:
     def _start(self, slot: _Slot) -> None:
         parent_end, child_end = self.context.Pipe()
         slot.process = self.context.Process(target=_worker_main,
-                                            args=(slot.index, child_end, self.job, os.getpid(), slot.uids.first),
+                                            args=(slot.index, child_end, self.job, os.getpid(),
+                                                  slot.uids.first),
                                             daemon=True, name=f"zhiben-grader-{slot.index}")
         slot.process.start()
         child_end.close()
@@ -285,7 +288,8 @@ class GradingPool:
                 if outcome is not None:
                     yield outcome
             for slot in live:
-                if slot.student and slot.process is not None and time.monotonic() - slot.since > self.stall_seconds:
+                if (slot.student and slot.process is not None
+                        and time.monotonic() - slot.since > self.stall_seconds):
                     outcome = failed(*self._lost(slot, "评分进程长时间无响应，已终止"), slot)
                     if outcome is not None:
                         yield outcome

@@ -62,7 +62,8 @@ def _segment(plan, stop: tuple[int, str]) -> tuple[int, str]:
 
 
 def _overtime(limits: Limits, index: int) -> str:
-    return (f"整份答卷运行超过总时限 {limits.wall_seconds:g} 秒（停在第 {index + 1} 格，没有哪一格超过单格时限 "
+    return (f"整份答卷运行超过总时限 {limits.wall_seconds:g} 秒"
+            f"（停在第 {index + 1} 格，没有哪一格超过单格时限 "
             f"{limits.cell_seconds:g} 秒）：机器过慢或负载过高，不计分；可用更长的 --timeout 重新评分")
 
 
@@ -118,7 +119,8 @@ class Runner:
             if again["stop"] is not None:
                 again["stopped"] += "（在全新内核中复跑，在同一处再次出现）"
             return again
-        raise GradingFaultError(f"内核{_stop_text(first['stop'])}，在全新内核中复跑时{_stop_text(again['stop'])}{causes}："
+        raise GradingFaultError(f"内核{_stop_text(first['stop'])}，"
+                                f"在全新内核中复跑时{_stop_text(again['stop'])}{causes}："
                                 "两次不一致，是评分机器的故障，不计分")
 
     def _run_once(self, plan, files: dict[str, Path]) -> dict:
@@ -139,7 +141,8 @@ class Runner:
                 self._prepare(kernel, files)
                 if not kernel.connect(timeout=self.limits.kernel_start_seconds):
                     last = self._keep_kernel_log(kernel)
-                    raise GradingFaultError(f"{kernel.dead_reason}（未执行考生代码）{('：' + last) if last else ''}")
+                    raise GradingFaultError(f"{kernel.dead_reason}（未执行考生代码）"
+                                            f"{('：' + last) if last else ''}")
             deadline = time.monotonic() + self.limits.wall_seconds
             barriers = frozenset(i for i, (kind, _, _) in enumerate(plan.steps) if kind == "test")
             runs = kernel.run_cells([code for _, _, code in plan.steps], deadline=deadline, barriers=barriers)
@@ -229,7 +232,8 @@ def _score(keys: dict, plan, result: dict, scorer: Callable) -> tuple[dict, dict
                 except GradingFaultError:
                     raise
                 except Exception as exc:  # a scorer bug is ours, not the trainee's
-                    raise GradingFaultError(f"评分程序出错（{gid}：{type(exc).__name__}: {exc}）"[:200]) from exc
+                    raise GradingFaultError(
+                        f"评分程序出错（{gid}：{type(exc).__name__}: {exc}）"[:200]) from exc
                 points = max(0.0, min(float(points), float(data["points"])))
             else:
                 points, text = 0.0, f"未作答或答案无法识别（{why}）"
@@ -262,7 +266,8 @@ def grade_one(course_root: Path, aid: str, student: str, runner: Runner, scorer:
                 if d["kind"] != "written":
                     result["answers"].setdefault(test_cell_id(d["item_id"]), (False, None, "未作答"))
     scores, comments, reason = _score(keys, plan, result, scorer)
-    tampering = tamper_findings(variant, submitted, problem, student)  # before graded_notebook fills the variant
+    # before graded_notebook fills the variant
+    tampering = tamper_findings(variant, submitted, problem, student)
     graded = graded_notebook(variant, plan, submitted, result["outputs"], scores, answers=result["answers"],
                              typed=read_written(variant, raw) if submitted is not None else None, own=True)
     sha = hashlib.sha256(data).hexdigest()

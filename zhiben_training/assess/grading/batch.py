@@ -19,9 +19,9 @@ the answers read as data in ``workers`` forked processes, the gradebook written 
 Resumable: the assignment's autograde state (``CourseRoot.autograde_state``) records, per trainee,
 the SHA-256 of the graded file and the isolation level, or the cause of a fault; the fork servers'
 stderr goes to ``CourseRoot.autograde_logs``. It also keeps which file the gradebook's rows belong to
-(``basis``): a newly collected file is a new submission and starts with no manual grade — the examiner's marks and
-comments on the old file are dropped, kept in ``dropped_manual`` and named by ``assess import``
-in the audit log.
+(``basis``): a newly collected file is a new submission and starts with no manual grade — the
+examiner's marks and comments on the old file are dropped, kept in ``dropped_manual`` and named by
+``assess import`` in the audit log.
 """
 
 from __future__ import annotations
@@ -65,8 +65,10 @@ class AutogradeSummary:
     skipped: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # student -> reason (partial/zero, the trainee's)
     ungraded: dict[str, str] = field(default_factory=dict)  # student -> cause (the machine's; no score)
-    manual_dropped: dict[str, str] = field(default_factory=dict)  # student -> which manual grades a new file voided
-    tampering: dict[str, list] = field(default_factory=dict)  # student -> CellFindings (integrity), found while grading
+    manual_dropped: dict[str, str] = field(default_factory=dict)  # student -> which manual grades
+                                                                  # a new file voided
+    tampering: dict[str, list] = field(default_factory=dict)  # student -> CellFindings (integrity),
+                                                              # found while grading
     isolation: str = ""
     isolation_note: str = ""
     retries: int = 0
@@ -158,7 +160,8 @@ def require_fully_graded(course_root: Path, assignment: str) -> None:
     open_ = {s: v.get("cause", "") for s, v in grading_status(course_root, assignment).items()
              if v["status"] != "graded"}
     if open_:
-        raise _incomplete(open_, f"考核 {assignment} 有 {len(open_)} 份答卷{UNGRADED_LABEL}或尚未评分，未导入任何成绩",
+        raise _incomplete(open_, f"考核 {assignment} 有 {len(open_)} 份答卷{UNGRADED_LABEL}或尚未评分，"
+                                 "未导入任何成绩",
                           hint=f"先重新运行 zhiben assess autograde --course {course_root} {assignment}。")
 
 
@@ -179,9 +182,11 @@ def _basis(state: dict) -> dict[str, str]:
 
 def dropped_text(entry: dict) -> str:
     """The manual grades a new submission voided, in Chinese, e.g. "w01 原人工评分 10 分已作废（…）"."""
-    items = "、".join(f"{d['item']} 原人工评分 {d['score']:g} 分" + (f"（评语：{d['comment']}）" if d.get("comment") else "")
+    items = "、".join(f"{d['item']} 原人工评分 {d['score']:g} 分"
+                     + (f"（评语：{d['comment']}）" if d.get("comment") else "")
                      for d in entry["items"])
-    return (f"{items}已作废：考生重新交卷（答卷 SHA-256 由 {entry['old_sha256'][:12]}… 变为 {entry['sha256'][:12]}…），"
+    return (f"{items}已作废：考生重新交卷（答卷 SHA-256 由 {entry['old_sha256'][:12]}… "
+            f"变为 {entry['sha256'][:12]}…），"
             "新答卷须重新人工评分")
 
 
@@ -189,7 +194,8 @@ def dropped_manual_grades(course_root: Path, assignment: str) -> dict[str, str]:
     """student -> the manual grades voided when their current file was first graded (Chinese)."""
     state = _load_state(_state_path(course_root, assignment))
     basis = _basis(state)
-    return {s: dropped_text(e) for s, e in state.get("dropped_manual", {}).items() if basis.get(s) == e["sha256"]}
+    return {s: dropped_text(e) for s, e in state.get("dropped_manual", {}).items()
+            if basis.get(s) == e["sha256"]}
 
 
 class _SigtermAsExit:
@@ -211,7 +217,8 @@ def _check_isolation(level: str, *, allow_unsandboxed: bool) -> None:
         raise AssessmentError(
             "拒绝评分：本机既不能使用 bubblewrap 沙箱，也不能让每份答卷以独立用户运行，"
             "答卷中的代码将以评分人自己的身份运行，可以读写成绩册和答案。",
-            hint="以 root 运行评分，或在允许用户命名空间的机器上评分；确需无隔离评分时加 --allow-unsandboxed，"
+            hint="以 root 运行评分，或在允许用户命名空间的机器上评分；"
+                 "确需无隔离评分时加 --allow-unsandboxed，"
                  "隔离级别会写入每份评分笔记本和成绩导出。")
 
 
@@ -302,8 +309,8 @@ class _Batch:
             basis = _basis(state)
             new_submission = basis.get(student) not in (None, payload["sha256"])
             self.writer.record(assignment_id=self.summary.assignment_id, student_id=student,
-                               notebook_id=NOTEBOOK_NAME, rows=payload["rows"], timestamp=payload["timestamp"],
-                               drop_manual=new_submission)
+                               notebook_id=NOTEBOOK_NAME, rows=payload["rows"],
+                               timestamp=payload["timestamp"], drop_manual=new_submission)
             self.graded.append(payload)
             if len(self.graded) >= self.FLUSH_EVERY or time.monotonic() - self.since >= self.FLUSH_SECONDS:
                 self.flush()

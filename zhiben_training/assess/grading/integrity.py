@@ -88,13 +88,16 @@ def tamper_findings(variant, submitted, problem: str, trainee_id: str) -> list[C
             continue
         changed = [f for f in _FLAGS if _meta(mine).get(f) != meta.get(f)]
         if changed:
-            findings.append(CellFinding(gid, "metadata", f"单元格 {gid} 的评分元数据被修改：{'、'.join(changed)}"))
-        if meta.get("locked") and (_text(mine.get("source", "")) != cell.source or mine.get("cell_type") != cell.cell_type):
+            findings.append(CellFinding(gid, "metadata",
+                                        f"单元格 {gid} 的评分元数据被修改：{'、'.join(changed)}"))
+        if meta.get("locked") and (_text(mine.get("source", "")) != cell.source
+                                   or mine.get("cell_type") != cell.cell_type):
             findings.append(CellFinding(gid, "modified", f"只读单元格 {gid} 的内容被修改"))
     return findings
 
 
-def tamper_reports(course_root: Path, assignment: str, *, students: list[str] | None = None) -> list[TamperReport]:
+def tamper_reports(course_root: Path, assignment: str, *,
+                   students: list[str] | None = None) -> list[TamperReport]:
     """Reports of every collected submission (or of ``students``), by trainee id."""
     everyone = CourseRoot(course_root).submitted_trainees(assignment)
     return [tamper_report(course_root, assignment, s) for s in everyone if students is None or s in students]

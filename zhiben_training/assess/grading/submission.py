@@ -19,8 +19,8 @@ from nbformat.v4.rwbase import rejoin_lines, split_lines
 from zhiben_training.assess.layout import answer_cell_id, item_of, test_cell_id
 from zhiben_training.assess.papers import ANSWER_MIME, CLICK_KINDS, SPEC_KEY, answer_cells, read_item
 
-__all__ = ["Plan", "parse_submission", "load_submission", "make_plan", "captured_answer", "graded_notebook", "read_own", "write_own",
-           "read_clicks", "click_specs", "read_written"]
+__all__ = ["Plan", "parse_submission", "load_submission", "make_plan", "captured_answer", "graded_notebook",
+           "read_own", "write_own", "read_clicks", "click_specs", "read_written"]
 
 
 def read_own(path) -> nbformat.NotebookNode:
@@ -168,7 +168,8 @@ def read_clicks(variant: nbformat.NotebookNode, data: bytes | object) -> dict[st
     out = {}
     for gid, spec in specs.items():
         test = test_cell_id(item_of(gid))
-        out[test] = read_item(raw, cells[gid], spec) if gid in cells else (False, None, "未找到本题的答案单元格")
+        out[test] = (read_item(raw, cells[gid], spec) if gid in cells
+                     else (False, None, "未找到本题的答案单元格"))
     return out
 
 
@@ -214,7 +215,8 @@ def make_plan(variant: nbformat.NotebookNode, submitted: nbformat.NotebookNode |
                 extras.setdefault(slot, []).append(source)  # helper code, or a duplicated answer cell
     plan.answers = {gid: src for gid, src in answers.items() if gid not in clicks}
     code_cells = {_grade_id(c): c.source for c in variant.cells
-                  if c.metadata["nbgrader"].get("solution") and c.cell_type == "code" and _grade_id(c) not in clicks}
+                  if c.metadata["nbgrader"].get("solution") and c.cell_type == "code"
+                  and _grade_id(c) not in clicks}
     if submitted is None or (clicks and all(answers.get(g, s) == s for g, s in code_cells.items())):
         return plan  # nothing to run: no kernel
     for cell in variant.cells:
@@ -236,7 +238,8 @@ def make_plan(variant: nbformat.NotebookNode, submitted: nbformat.NotebookNode |
 def captured_answer(outputs: list) -> tuple[bool, object, str]:
     """(answered, value, reason) from a capture cell's outputs; exactly one record is trusted."""
     records = [o.get("data", {}).get(ANSWER_MIME) for o in outputs
-               if o.get("output_type") in ("display_data", "execute_result") and ANSWER_MIME in o.get("data", {})]
+               if o.get("output_type") in ("display_data", "execute_result")
+               and ANSWER_MIME in o.get("data", {})]
     if len(records) != 1 or not isinstance(records[0], dict):
         return False, None, "未能记录答案" if not records else "答案记录不唯一"
     record = records[0]
@@ -284,7 +287,8 @@ def graded_notebook(variant, plan: Plan, submitted, cell_outputs: dict[str, list
                 cell.source = written[gid]
         elif meta.get("grade") and cell.cell_type == "code":
             score = scores.get(gid, 0.0)
-            cell.outputs = [_output("execute_result", {"text/plain": repr(float(score))}, execution_count=None)]
+            cell.outputs = [_output("execute_result", {"text/plain": repr(float(score))},
+                                    execution_count=None)]
             if gid in answers:
                 answered, value, reason = answers[gid]
                 record = {"item": item_of(gid), "answered": answered, "value": value, "reason": reason}

@@ -25,7 +25,8 @@ from zhiben_training.assess.papers.answer_state import (
 SPECS = {}  # item -> spec, set by the setup cell
 _live = {}  # item -> the widget box on screen
 _opened = []  # the saved paper as it was when the first answer widget was shown (read once)
-_NOT_SAVED = ("以下题目屏幕上的作答还没有保存进文件：{items}。试卷在作答后 1 秒内自动保存（工具栏显示“已保存 时:分:秒”）；"
+_NOT_SAVED = ("以下题目屏幕上的作答还没有保存进文件：{items}。"
+              "试卷在作答后 1 秒内自动保存（工具栏显示“已保存 时:分:秒”）；"
               "请稍候再检查，或按 Ctrl+S 保存。")
 
 
@@ -71,7 +72,8 @@ def _two_columns(children):
     """The widgets in a grid of two columns (the paper about half as tall as one column)."""
     import ipywidgets as w
 
-    grid = w.GridBox(children, layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="0 16px"))
+    grid = w.GridBox(children, layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
+                                               grid_gap="0 16px"))
     grid.add_class(_TWO_COLUMNS)
     return grid
 
@@ -94,7 +96,8 @@ def _classify_rows(spec, value):
         got = (value or {}).get(work, {})
         level = LEVELS.index(got["level"]) if got.get("level") in LEVELS else None
         req = REQUIREMENTS.index(got["requirement"]) if got.get("requirement") in REQUIREMENTS else None
-        level_box = w.Dropdown(options=LEVELS, index=level, description="级别", layout=w.Layout(width="180px"))
+        level_box = w.Dropdown(options=LEVELS, index=level, description="级别",
+                               layout=w.Layout(width="180px"))
         level_box.add_class(f"zb-{spec['item']}-{work}-level")
         req_box = w.Dropdown(options=REQUIREMENTS, index=req, description="管理要求",
                              layout=w.Layout(width="420px"))
@@ -130,19 +133,22 @@ _LEDGER_SORTS = {"发现日期（早→晚）": ("发现日期", False), "发现
 _LEDGER_STYLE = ("<style>.zb-ledger{border-collapse:collapse;font-size:12px}.zb-ledger th,.zb-ledger td"
                  "{padding:2px 6px;border:1px solid #ccc;text-align:left}.zb-ledger th{position:sticky;top:0;"
                  "background:#f3f3f3}</style>")
-_LEDGER_SHOWN = ["隐患编号", "发现日期", "发现渠道", "隐患级别", "隐患描述", "整改期限", "整改完成日期", "销号日期"]
+_LEDGER_SHOWN = ["隐患编号", "发现日期", "发现渠道", "隐患级别", "隐患描述", "整改期限", "整改完成日期",
+                 "销号日期"]
 
 
 def _ledger_table(rows, level, channel, status, sort):
     """The ledger rows as an HTML table with Chinese column names (no index), filtered and sorted."""
     import html
 
-    shown = [r for r in rows if level in ("全部", r.get("隐患级别")) and channel in ("全部", r.get("发现渠道"))
+    shown = [r for r in rows if level in ("全部", r.get("隐患级别"))
+             and channel in ("全部", r.get("发现渠道"))
              and (status == "全部" or (status == "已销号") == bool((r.get("销号日期") or "").strip()))]
     column, reverse = _LEDGER_SORTS[sort]
     shown.sort(key=lambda r: (r.get(column) or "", r.get("隐患编号") or ""), reverse=reverse)
     head = "".join(f"<th>{c}</th>" for c in _LEDGER_SHOWN)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(r.get(c) or '')}</td>" for c in _LEDGER_SHOWN) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(r.get(c) or '')}</td>" for c in _LEDGER_SHOWN)
+                   + "</tr>"
                    for r in shown)
     return (f"<div>显示 {len(shown)} / {len(rows)} 条</div>{_LEDGER_STYLE}"
             '<div style="max-height:320px;overflow:auto"><table class="zb-ledger">'
@@ -168,9 +174,12 @@ def _ledger_rows(spec, value):
         def options(column):
             return ["全部", *sorted({r.get(column) or "" for r in rows})]
 
-        level = w.Dropdown(options=options("隐患级别"), description="隐患级别", layout=w.Layout(width="200px"))
-        channel = w.Dropdown(options=options("发现渠道"), description="发现渠道", layout=w.Layout(width="240px"))
-        status = w.Dropdown(options=["全部", "已销号", "未销号"], description="销号状态", layout=w.Layout(width="200px"))
+        level = w.Dropdown(options=options("隐患级别"), description="隐患级别",
+                           layout=w.Layout(width="200px"))
+        channel = w.Dropdown(options=options("发现渠道"), description="发现渠道",
+                             layout=w.Layout(width="240px"))
+        status = w.Dropdown(options=["全部", "已销号", "未销号"], description="销号状态",
+                            layout=w.Layout(width="200px"))
         sort = w.Dropdown(options=list(_LEDGER_SORTS), description="排序", layout=w.Layout(width="240px"))
         table = w.HTML(_ledger_table(rows, "全部", "全部", "全部", sort.value))
 
@@ -181,8 +190,10 @@ def _ledger_rows(spec, value):
             box.observe(redraw, names="value")
         out += [w.HBox([level, channel, status, sort]), table]
     got = value or {}
-    count = spec["counts"].index(str(got["overdue_major"])) if str(got.get("overdue_major")) in spec["counts"] else None
-    pick = spec["channels"].index(got["lowest_channel"]) if got.get("lowest_channel") in spec["channels"] else None
+    count = (spec["counts"].index(str(got["overdue_major"]))
+             if str(got.get("overdue_major")) in spec["counts"] else None)
+    pick = (spec["channels"].index(got["lowest_channel"])
+            if got.get("lowest_channel") in spec["channels"] else None)
     count_box = w.Dropdown(options=spec["counts"], index=count, layout=w.Layout(width="100px"))
     count_box.add_class(f"zb-{spec['item']}-overdue")
     channel_box = w.RadioButtons(options=spec["channels"], index=pick, layout=w.Layout(width="100%"))
@@ -204,7 +215,8 @@ def answer_widget(item):
             child.close()
     value, kind = _restored(spec), spec["kind"]
     if kind == "text":  # a plain text box, no placeholder inside the answer
-        children = [w.Textarea(value=value or "", placeholder="", layout=w.Layout(width="95%", height="14em"))]
+        children = [w.Textarea(value=value or "", placeholder="",
+                               layout=w.Layout(width="95%", height="14em"))]
         children[0].add_class(f"zb-{item}")
     elif kind == "single":
         children = [_choice(spec["labels"], f"zb-{item}", spec["values"].index(value) if value else None)]

@@ -41,7 +41,8 @@ def _fields(spec: dict) -> list[tuple[str, str, list]]:
     if kind == "truefalse":
         return [(f"zb-{item}", "choice", TRUEFALSE)]
     if kind in ("multiple", "hazard_ids"):
-        return [(f"zb-{item}-{v}", "checkbox", [label]) for v, label in zip(spec["values"], spec["labels"], strict=True)]
+        return [(f"zb-{item}-{v}", "checkbox", [label])
+                for v, label in zip(spec["values"], spec["labels"], strict=True)]
     if kind == "text":  # a written answer typed into a text box
         return [(f"zb-{item}", "text", [])]
     if kind == "ledger_read":  # the ledger read as a table: a count and a channel, both chosen
@@ -50,7 +51,8 @@ def _fields(spec: dict) -> list[tuple[str, str, list]]:
     if kind == "classify_works":
         out = []
         for work in spec["works"]:
-            out += [(f"zb-{item}-{work}-level", "choice", LEVELS), (f"zb-{item}-{work}-req", "choice", REQUIREMENTS)]
+            out += [(f"zb-{item}-{work}-level", "choice", LEVELS),
+                    (f"zb-{item}-{work}-req", "choice", REQUIREMENTS)]
         return out
     raise ValueError(f"unknown click item kind {kind!r}")
 
@@ -141,7 +143,8 @@ def _assemble(spec: dict, picked: dict) -> tuple[bool, object, str]:
         return (True, text, "") if text.strip() else (False, None, "未作答")
     if kind == "single":
         label = picked[f"zb-{item}"]
-        return (False, None, "未作答") if label is None else (True, spec["values"][spec["labels"].index(label)], "")
+        return ((False, None, "未作答") if label is None
+                else (True, spec["values"][spec["labels"].index(label)], ""))
     if kind == "truefalse":
         label = picked[f"zb-{item}"]
         return (False, None, "未作答") if label is None else (True, label == TRUEFALSE[0], "")
@@ -152,7 +155,8 @@ def _assemble(spec: dict, picked: dict) -> tuple[bool, object, str]:
         chosen = [v for v in spec["values"][:-1] if picked[f"zb-{item}-{v}"]]
         none = picked[f"zb-{item}-{spec['values'][-1]}"]
         if none and chosen:
-            return False, None, f"答案无法读取：既勾选了“{spec['labels'][-1]}”，又勾选了条款 " + "、".join(chosen)
+            return False, None, (f"答案无法读取：既勾选了“{spec['labels'][-1]}”，又勾选了条款 "
+                                 + "、".join(chosen))
         if none or chosen:
             return True, chosen, ""
         return False, None, "未作答"
@@ -161,7 +165,8 @@ def _assemble(spec: dict, picked: dict) -> tuple[bool, object, str]:
         if count is None and channel is None:
             return False, None, "未作答"
         missing = "未选择条数" if count is None else "未选择发现渠道" if channel is None else ""
-        return True, {"overdue_major": None if count is None else int(count), "lowest_channel": channel}, missing
+        return True, {"overdue_major": None if count is None else int(count),
+                      "lowest_channel": channel}, missing
     works = {}
     for work in spec["works"]:
         level, req = picked[f"zb-{item}-{work}-level"], picked[f"zb-{item}-{work}-req"]
@@ -219,7 +224,8 @@ def check_paper(nb: dict) -> dict:
         else:
             missing.append(item)
     total = len(answered) + len(missing) + len(unreadable)
-    return {"answered": answered, "missing": missing, "unreadable": unreadable, "total": total, "labels": labels}
+    return {"answered": answered, "missing": missing, "unreadable": unreadable, "total": total,
+            "labels": labels}
 
 
 def item_label(spec: dict, item: str) -> str:

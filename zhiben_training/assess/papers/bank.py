@@ -34,7 +34,8 @@ __all__ = [
 BANK_DIR_ENV = "ZHIBEN_BANK_DIR"
 TOPICS = ("criteria2024", "weida", "duties_penalties", "certificates_training", "emergency")
 QUESTION_TYPES = ("single", "multiple", "truefalse")
-_REQUIRED = ("id", "topic", "type", "stem", "options", "answer", "citation", "explanation", "status", "audience")
+_REQUIRED = ("id", "topic", "type", "stem", "options", "answer", "citation", "explanation", "status",
+             "audience")
 _STATUSES = ("verified", "unverified")
 _AUDIENCES = ("A", "C", "both")
 _LETTERS = "ABCDE"
@@ -47,9 +48,11 @@ def bank_dir(directory: Path | str | None = None) -> Path:
     elif os.environ.get(BANK_DIR_ENV):
         path = Path(os.environ[BANK_DIR_ENV]).expanduser()
     else:
-        path = Path(__file__).resolve().parents[3] / "assessments" / "bank"  # <checkout>/zhiben_training/assess/papers
+        # <checkout>/zhiben_training/assess/papers
+        path = Path(__file__).resolve().parents[3] / "assessments" / "bank"
     if not (path / "questions").is_dir():
-        raise ConfigError(f"找不到题库目录：{path / 'questions'}", hint=f"请设置环境变量 {BANK_DIR_ENV} 指向 assessments/bank")
+        raise ConfigError(f"找不到题库目录：{path / 'questions'}",
+                          hint=f"请设置环境变量 {BANK_DIR_ENV} 指向 assessments/bank")
     return path
 
 
@@ -173,7 +176,8 @@ def validate_blueprints(doc: dict, questions: tuple[dict, ...] | list[dict]) -> 
                 if qtype not in bp.get("points", {}):
                     raise KnowledgeBaseError(f"蓝图 {name} 未给出 {qtype} 题的分值")
                 if len(pool) < count:
-                    raise KnowledgeBaseError(f"蓝图 {name}：{topic}/{qtype} 需要 {count} 题，题库只有 {len(pool)} 题可用")
+                    raise KnowledgeBaseError(f"蓝图 {name}：{topic}/{qtype} 需要 {count} 题，"
+                                             f"题库只有 {len(pool)} 题可用")
 
 
 @cache

@@ -82,12 +82,14 @@ def _zb_record(item_id, name):
 _HERE = Path(__file__).parent
 # A comment only: a bare `pass` here read to trainees as a verdict ("pass" = 通过)
 _CLICK_TEST = "# 自动评分单元格（只读）：第 {item_id} 题按上方保存的选项评分，评分时不运行任何代码。"
-_CHECK_SOURCE = "# 作答检查：点击按钮，统计已保存文件中的作答情况（只统计是否作答，不判断对错）\n_zb.check_button()"
+_CHECK_SOURCE = ("# 作答检查：点击按钮，统计已保存文件中的作答情况（只统计是否作答，不判断对错）\n"
+                 "_zb.check_button()")
 
 
 def _embedded(specs: dict) -> str:
     """Setup-cell code of the click answers: answer_state and _widgets run as one module."""
-    body = (_HERE / "answer_state.py").read_text(encoding="utf-8").replace("from __future__ import annotations\n", "")
+    body = (_HERE / "answer_state.py").read_text(encoding="utf-8").replace(
+        "from __future__ import annotations\n", "")
     widgets = (_HERE / "_widgets.py").read_text(encoding="utf-8")
     head, _, rest = widgets.partition("# zb-embed: begin skip")
     body += "\n" + head + rest.partition("# zb-embed: end skip\n")[2]
@@ -138,7 +140,8 @@ _TEST_TEMPLATE = (
 
 
 def paper_title(paper) -> str:
-    """The round in words, never its id: ``2026-principal`` + A -> 2026年度建筑业企业主要负责人安全生产知识和管理能力考核（A卷）."""
+    """The round in words, never its id: ``2026-principal`` + A ->
+    2026年度建筑业企业主要负责人安全生产知识和管理能力考核（A卷）."""
     year = str(paper.round_id).split("-")[0]
     role = _PAPER_ROLES.get(paper.paper, "")
     return f"{year}年度建筑业企业{role}安全生产知识和管理能力考核（{paper.paper}卷）"
@@ -175,9 +178,12 @@ _TYPED_HELP = ("作答说明：在每道题下方的答案单元格中给答案�
 _CLICK_HELP = ("作答说明：\n\n"
                "1. 试卷打开后自动准备好，每道题下方就是选项，不需要运行任何代码；\n"
                "2. 选择题、判断题、隐患条款题和分级题直接**点击选项**作答；简答题在文本框中直接书写；\n"
-               "3. 每次作答后 1 秒内自动保存，工具栏左侧显示“已保存 时:分:秒”；显示“未保存”时请稍候，或按 Ctrl+S；\n"
-               "4. 交卷前点击试卷末尾的“检查作答情况”，确认已作答的题数；在线考试点工具栏的“交卷”，离线考试按考场要求提交本文件。\n\n"
-               "如果题目下方没有出现选项（没有用随卷的“打开试卷.py”打开），请点击菜单“运行 → 运行全部单元格”。\n")
+               "3. 每次作答后 1 秒内自动保存，工具栏左侧显示“已保存 时:分:秒”；"
+               "显示“未保存”时请稍候，或按 Ctrl+S；\n"
+               "4. 交卷前点击试卷末尾的“检查作答情况”，确认已作答的题数；"
+               "在线考试点工具栏的“交卷”，离线考试按考场要求提交本文件。\n\n"
+               "如果题目下方没有出现选项（没有用随卷的“打开试卷.py”打开），"
+               "请点击菜单“运行 → 运行全部单元格”。\n")
 
 # Cell metadata read by the project's lab plugin (assessments/lab/zhiben-paper/lib/ready.js): the
 # notebook's ``zhiben.open_ready`` runs every ``run_on_open`` cell when it opens, ``autosave`` saves
@@ -274,7 +280,8 @@ def build_notebook(paper, *, answer_form: str = "click") -> nbformat.NotebookNod
         cells.append(_nbgrader(test, test_cell_id(item.item_id), grade=True, locked=True,
                                points=item.points))
     if specs:
-        cells.append(_nbgrader(new_markdown_cell("### 提交前检查\n\n点击下方按钮：统计屏幕上和已保存文件中已作答的题数，"
+        cells.append(_nbgrader(new_markdown_cell("### 提交前检查\n\n"
+                                                 "点击下方按钮：统计屏幕上和已保存文件中已作答的题数，"
                                                  "列出未作答和无法读取的题目（不判断对错）。"),
                                "check-prompt", locked=True))
         cells.append(_nbgrader(_quiet(new_code_cell(_CHECK_SOURCE), **_RUN_ON_OPEN), "check", locked=True))

@@ -33,7 +33,8 @@ from zhiben_training.assess.papers.site_tasks import (
 )
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed", "score_item", "writes_code"]
+__all__ = ["Paper", "PaperItem", "bank_letters", "blueprint", "build_paper", "paper_seed", "score_item",
+           "writes_code"]
 
 _TYPE_CN = {"single": "单选题", "multiple": "多选题", "truefalse": "判断题"}
 _TEMPLATES = {
@@ -104,7 +105,8 @@ def _draw_knowledge(bp: dict, paper: str, rng: np.random.Generator) -> list[Pape
             if not count:
                 continue
             pool = sorted((q for q in bank if q["topic"] == topic and q["type"] == qtype
-                           and q["status"] in statuses and q["audience"] in ("both", paper)), key=lambda q: q["id"])
+                           and q["status"] in statuses and q["audience"] in ("both", paper)),
+                          key=lambda q: q["id"])
             for index in np.sort(rng.choice(len(pool), size=count, replace=False)):
                 items.append(_knowledge_item(pool[int(index)], len(items) + 1, bp["points"][qtype], rng))
     return items
@@ -135,8 +137,9 @@ def _task_items(bp: dict, city_dir: Path, rng: np.random.Generator,
         task = builders[kind]()
         var = f"answer_{spec['item_id']}"
         items.append(PaperItem(item_id=spec["item_id"], kind=kind, prompt_md=task.prompt_md, answer_var=var,
-                               answer_template=task.answer_template, points=float(spec["points"]), key=task.key,
-                               source_question_id=None, citation=task.citation, choices=task.choices))
+                               answer_template=task.answer_template, points=float(spec["points"]),
+                               key=task.key, source_question_id=None, citation=task.citation,
+                               choices=task.choices))
         files.update(task.data_files)
     return items, files, record.get("site_id")
 
@@ -144,8 +147,9 @@ def _task_items(bp: dict, city_dir: Path, rng: np.random.Generator,
 def _written_item(bp: dict) -> PaperItem:
     spec = bp["written"]
     prompt = f"### 简答题（{spec['points']:g} 分，由考核人员评分）\n\n{spec['prompt']}"
-    return PaperItem(item_id=spec["item_id"], kind="written", prompt_md=prompt, answer_var="", answer_template="",
-                     points=float(spec["points"]), key=None, source_question_id=None, citation="")
+    return PaperItem(item_id=spec["item_id"], kind="written", prompt_md=prompt, answer_var="",
+                     answer_template="", points=float(spec["points"]), key=None, source_question_id=None,
+                     citation="")
 
 
 def build_paper(*, round_id: str, paper: str, trainee_id: str, seed: int, city_dir: Path,

@@ -7,7 +7,8 @@ cannot be understood scores 0 with a Chinese reason.
 Rules (all partial credit is rounded to 2 decimals):
 
 * ``single``: full points for the keyed letter, else 0. ``"b"``, ``" B "``, ``"Ｂ"``, ``["B"]`` all read as B.
-* ``multiple``: full points only for the exact set of letters (``"ACD"``, ``"A,C,D"``, ``["A","C","D"]``), else 0.
+* ``multiple``: full points only for the exact set of letters (``"ACD"``, ``"A,C,D"``,
+  ``["A","C","D"]``), else 0.
 * ``truefalse``: ``True``/``False`` or 正确/错误, 对/错, √/×, T/F, 是/否.
 * ``hazard_ids``: each keyed 2024 item id found earns ``points / len(key)``; each id given that is not
   in the key costs the same; floor 0. Ids look like ``"5.4.2"`` (full-width digits and a ``2024/``

@@ -22,16 +22,16 @@ from zhiben_training.errors import KnowledgeBaseError
 __all__ = ["SiteLabels", "render_site_report", "label_entities", "work_parameters"]
 
 _SKIP = {"work_id", "name", "work_type", "equipment_id", "equipment_type", "location", "kind", "element",
-         "near", "person_id", "schema_version", "format_version", "about", "record_id", "site_id", "inspector", "description",
-         "catalogue", "legal_basis", "scaffold_type", "platform_kind", "uscc", "construction_kind",
-         "qualification_grade", "current_operation"}
+         "near", "person_id", "schema_version", "format_version", "about", "record_id", "site_id",
+         "inspector", "description", "catalogue", "legal_basis", "scaffold_type", "platform_kind", "uscc",
+         "construction_kind", "qualification_grade", "current_operation"}
 # the classification-relevant parameters shown in t02 (numbers and the qualitative switches of 附件1/2)
 _CLASSIFY_KEYS = ("depth_m", "height_m", "span_m", "total_load_kn_m2", "line_load_kn_m", "point_load_kn",
-                  "lift_weight_kn", "crane_capacity_kn", "erect_height_m", "base_elevation_m", "lifting_height_m",
-                  "segment_height_m", "weight_kn", "complex_surroundings", "affects_surroundings",
-                  "special_structure", "heritage_area", "no_standard", "height_exceeds_projection_width",
-                  "isolated_without_ties", "lifting_method", "structure_kind", "tunnel_method", "slope_class",
-                  "projection_width_m", "declared_level")
+                  "lift_weight_kn", "crane_capacity_kn", "erect_height_m", "base_elevation_m",
+                  "lifting_height_m", "segment_height_m", "weight_kn", "complex_surroundings",
+                  "affects_surroundings", "special_structure", "heritage_area", "no_standard",
+                  "height_exceeds_projection_width", "isolated_without_ties", "lifting_method",
+                  "structure_kind", "tunnel_method", "slope_class", "projection_width_m", "declared_level")
 # measured zero values read better as a statement than as "超挖深度 0m"
 _ZERO = {"over_excavation_depth_m": "未超挖（超挖深度 0 m）"}
 
@@ -88,7 +88,8 @@ def _fallback_bool(title: str, value: bool, rng: np.random.Generator) -> str:
     for word, negated in (("符合", "不符合"), ("满足", "不满足"), ("有效", "失效"), ("保持", "未保持")):
         if word in title:
             return title if value else title.replace(word, negated, 1)
-    return rng.choice([f"发现{title}", f"存在{title}的情况"]) if value else rng.choice([f"未发现{title}", f"未见{title}"])
+    return (rng.choice([f"发现{title}", f"存在{title}的情况"]) if value
+            else rng.choice([f"未发现{title}", f"未见{title}"]))
 
 
 def _phrase(key: str, value: object, rng: np.random.Generator, bank: str) -> str | None:
@@ -115,7 +116,8 @@ def label_entities(record: dict, rng: np.random.Generator) -> SiteLabels:
     equipment = [e.get("equipment_id", f"#{i}") for i, e in enumerate(record.get("equipment", []))]
     works = [works[i] for i in rng.permutation(len(works))]
     equipment = [equipment[i] for i in rng.permutation(len(equipment))]
-    return SiteLabels({w: f"W{i + 1}" for i, w in enumerate(works)}, {e: f"E{i + 1}" for i, e in enumerate(equipment)})
+    return SiteLabels({w: f"W{i + 1}" for i, w in enumerate(works)},
+                      {e: f"E{i + 1}" for i, e in enumerate(equipment)})
 
 
 def _work_label(work: dict, bank: str) -> str:
@@ -151,9 +153,11 @@ def _people_lines(record: dict, date: str) -> list[str]:
         certs = person.get("certificates") or []
         if certs:
             held = "，".join(
-                f"持{c.get('type', '')}类证书（编号 {c.get('number', '—')}），有效期至 {c.get('valid_until', '未载明')}"
+                f"持{c.get('type', '')}类证书（编号 {c.get('number', '—')}），"
+                f"有效期至 {c.get('valid_until', '未载明')}"
                 if c.get("type") != "SPECIAL" else
-                f"持特种作业操作资格证书（{c.get('operation_type', '')}），有效期至 {c.get('valid_until', '未载明')}"
+                f"持特种作业操作资格证书（{c.get('operation_type', '')}），"
+                f"有效期至 {c.get('valid_until', '未载明')}"
                 for c in certs)
         else:
             held = "未能出示任何证书"
@@ -191,8 +195,8 @@ def _observation_lines(record: dict, rng, bank) -> list[str]:
     weather = record.get("weather", {})
     if weather:
         names = {"thunderstorm": "雷雨", "heavy_snow": "大雪", "dense_fog": "浓雾", "strong_wind": "大风"}
-        acts = {"lifting": "吊装作业", "equipment_installation": "设备安装", "equipment_dismantling": "设备拆卸",
-                "work_at_height": "高处作业"}
+        acts = {"lifting": "吊装作业", "equipment_installation": "设备安装",
+                "equipment_dismantling": "设备拆卸", "work_at_height": "高处作业"}
         seen = [v for k, v in names.items() if weather.get(k)]
         if "wind_force_beaufort" in weather:  # format 2: the measured wind, judged by the trainee
             seen.append(f"实测风力 {weather['wind_force_beaufort']} 级")

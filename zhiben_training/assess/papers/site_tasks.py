@@ -32,20 +32,26 @@ from zhiben_training.assess.papers.site_report import (
 from zhiben_training.assess.papers.unverified_basis import level_rests_on_unverified, without_unverified_basis
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["SiteTask", "choose_site", "hazard_task", "classify_task", "ledger_task", "ledger_read_task", "item_citation"]
+__all__ = ["SiteTask", "choose_site", "hazard_task", "classify_task", "ledger_task", "ledger_read_task",
+           "item_citation"]
 
 D24 = "《房屋市政工程生产安全重大事故隐患判定标准（2024版）》"
-_CN = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七"]
-_LEDGER_COLUMNS = {"finding_id": "隐患编号", "site_id": "项目编号", "district": "所在区", "found_date": "发现日期",
-                   "channel": "发现渠道", "level": "隐患级别", "item_id": "判定条款", "description": "隐患描述",
-                   "deadline": "整改期限", "rectified_date": "整改完成日期", "closed_date": "销号日期"}
+_CN = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+       "十一", "十二", "十三", "十四", "十五", "十六", "十七"]
+_LEDGER_COLUMNS = {"finding_id": "隐患编号", "site_id": "项目编号", "district": "所在区",
+                   "found_date": "发现日期", "channel": "发现渠道", "level": "隐患级别",
+                   "item_id": "判定条款", "description": "隐患描述", "deadline": "整改期限",
+                   "rectified_date": "整改完成日期", "closed_date": "销号日期"}
 _LEDGER_ROWS = 150
 _MAX_CLASSIFY = 6
-# what the trainee and the examiner are told about the unverified figures kept out of t01 / t02 (unverified_basis)
-EXCLUDED_T01 = ("说明：参考资料中凭记忆整理、未核实的技术标准数值（塔式起重机安全距离、外电架空线路安全距离、大风风力、"
+# what the trainee and the examiner are told about the unverified figures kept out of t01 / t02
+# (unverified_basis)
+EXCLUDED_T01 = ("说明：参考资料中凭记忆整理、未核实的技术标准数值（"
+                "塔式起重机安全距离、外电架空线路安全距离、大风风力、"
                 "照明安全电压、模板拆除混凝土强度）和超规模范围条目（起重机械安拆、拆除、暗挖）不作为本题评分依据，"
                 "检查记录中不列出只有依据这些数值才能判定的测量值。")
-EXCLUDED_T02 = ("说明：分级取决于未核实范围条目（建办质〔2018〕31号 附件2 三（二）起重机械安拆、五 拆除、六 暗挖，参考资料凭记忆整理）"
+EXCLUDED_T02 = ("说明：分级取决于未核实范围条目"
+                "（建办质〔2018〕31号 附件2 三（二）起重机械安拆、五 拆除、六 暗挖，参考资料凭记忆整理）"
                 "的分部分项工程不在本题之列。")
 EXCLUDED_KEY = "（依据未核实数值或条目才能判定的情形不计分，已从本题排除）"
 
@@ -80,7 +86,8 @@ def _city(city_dir: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict]]:
     tables = load_city(city_dir)
     records = {r["site_id"]: r for r in load_site_records(city_dir)}
     if not records:
-        raise AssessmentError(f"合成城市 {city_dir} 中没有检查记录（site_records.jsonl）", hint="请先运行 zhiben synth")
+        raise AssessmentError(f"合成城市 {city_dir} 中没有检查记录（site_records.jsonl）",
+                              hint="请先运行 zhiben synth")
     return tables["sites"], tables["findings"], records
 
 
@@ -106,7 +113,8 @@ def choose_site(city_dir: Path, rng: np.random.Generator) -> tuple[dict, str]:
     _sites, _findings, records = _city(str(Path(city_dir).resolve()))
     usable = _usable_sites(str(Path(city_dir).resolve()))
     if usable.empty:
-        raise AssessmentError("合成城市中没有可用于出题的工地（至少需要 2 个分级不依赖未核实条目的分部分项工程）")
+        raise AssessmentError("合成城市中没有可用于出题的工地"
+                              "（至少需要 2 个分级不依赖未核实条目的分部分项工程）")
     flagged = usable[usable["label_major_hazard_ids"].fillna("") != ""]
     pool = flagged if len(flagged) and rng.random() < 0.8 else usable
     row = pool.iloc[int(rng.integers(0, len(pool)))]
@@ -117,7 +125,8 @@ def hazard_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *, b
     """t01: find the major hazards in the narrative and cite the 2024 item ids."""
     from zhiben_training.hazards import find_hazards
 
-    record, _removed = without_unverified_basis(record)  # the key and the report rest on verified figures only
+    # the key and the report rest on verified figures only
+    record, _removed = without_unverified_basis(record)
     ids = sorted({f.item_id for f in find_hazards(record) if not f.needs_judgement},
                  key=lambda i: [int(p) for p in i.split(".")])
     report = render_site_report(record, labels, rng, bank=bank)
@@ -125,12 +134,15 @@ def hazard_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *, b
         "### 现场管理能力：重大事故隐患判定\n\n"
         "下面是你所负责项目的一份现场检查记录。请依据《房屋市政工程生产安全重大事故隐患判定标准（2024版）》，"
         "找出其中**全部**应判定为重大事故隐患的情形，给出对应的条款：第X条第（Y）项记作 X.Y，"
-        "第X条第（Y）项第Z目记作 X.Y.Z，只有一段的条文记作 X。每找对一项得分，每多选一项错误的条款扣同样的分，最低 0 分。\n\n"
+        "第X条第（Y）项第Z目记作 X.Y.Z，只有一段的条文记作 X。"
+        "每找对一项得分，每多选一项错误的条款扣同样的分，最低 0 分。\n\n"
         f"{EXCLUDED_T01}\n\n"
         + report
     )
-    template = 'answer_t01 = None  # 填写条款编号（字符串）的列表，格式如 ["X.Y", "X.Y.Z"]；没有重大事故隐患时填 []'
-    citation = D24 + ("、".join(item_citation(i) for i in ids) if ids else "（本现场无重大事故隐患）") + EXCLUDED_KEY
+    template = ('answer_t01 = None  # 填写条款编号（字符串）的列表，格式如 ["X.Y", "X.Y.Z"]；'
+                '没有重大事故隐患时填 []')
+    citation = (D24 + ("、".join(item_citation(i) for i in ids) if ids else "（本现场无重大事故隐患）")
+                + EXCLUDED_KEY)
     return SiteTask(prompt, template, ids, citation, {})
 
 
@@ -152,11 +164,13 @@ def classify_task(record: dict, labels: SiteLabels, rng: np.random.Generator, *,
     prompt = (
         "### 现场管理能力：危大工程分级\n\n"
         "依据建办质〔2018〕31号附件1、附件2，判断下列分部分项工程属于一般工程、危大工程还是超过一定规模的危大工程"
-        "（填 \"超规模\"），并对危大和超规模工程各写出一项由此产生的管理要求（如专项施工方案的编制审批、专家论证、"
+        "（填 \"超规模\"），并对危大和超规模工程各写出一项由此产生的管理要求"
+        "（如专项施工方案的编制审批、专家论证、"
         "验收、第三方监测等）。\n\n| 编号 | 分部分项工程 | 主要参数 |\n|---|---|---|\n" + "\n".join(rows)
         + f"\n\n{EXCLUDED_T02}"
     )
-    citation = ("建办质〔2018〕31号 附件1、附件2；《建设工程安全生产管理条例》第二十六条；住房和城乡建设部令第37号 第十二条"
+    citation = ("建办质〔2018〕31号 附件1、附件2；《建设工程安全生产管理条例》第二十六条；"
+                "住房和城乡建设部令第37号 第十二条"
                 + EXCLUDED_KEY)
     return SiteTask(prompt, "\n".join(template), key, citation, {})
 
@@ -173,10 +187,12 @@ def _district_rows(city_dir: str, district: str) -> tuple[pd.DataFrame, pd.DataF
     return rows, rows[rows["level"] == "重大"], candidates
 
 
-def _ledger_frame(city_dir: str, district: str, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.Timestamp]:
+def _ledger_frame(city_dir: str, district: str,
+                  rng: np.random.Generator) -> tuple[pd.DataFrame, pd.Timestamp]:
     rows, majors_all, candidates = _district_rows(city_dir, district)
     as_of = pd.Timestamp(candidates[int(rng.integers(0, len(candidates)))]).normalize()
-    for _ in range(20):  # prefer a date at which some major hazard is overdue, so the count is not trivially 0
+    # prefer a date at which some major hazard is overdue, so the count is not trivially 0
+    for _ in range(20):
         major = majors_all[(majors_all["found_date"] <= as_of) & (majors_all["deadline"] < as_of)]
         if ((major["closed_date"].isna()) | (major["closed_date"] > as_of)).any():
             break
@@ -198,7 +214,8 @@ def ledger_key(csv_bytes: bytes, as_of: str) -> dict:
     open_ = frame["销号日期"].str.strip() == ""
     overdue = int(((frame["隐患级别"] == "重大") & (deadline < pd.Timestamp(as_of)) & open_).sum())
     rate = (~open_).groupby(frame["发现渠道"]).mean().mul(100).round(1)
-    return {"as_of": as_of, "overdue_major": overdue, "closure_rate_by_channel": {k: float(v) for k, v in rate.items()}}
+    return {"as_of": as_of, "overdue_major": overdue,
+            "closure_rate_by_channel": {k: float(v) for k, v in rate.items()}}
 
 
 def _ledger_csv(city_dir: Path, district: str, rng: np.random.Generator) -> tuple[bytes, str]:
@@ -209,7 +226,8 @@ def _ledger_csv(city_dir: Path, district: str, rng: np.random.Generator) -> tupl
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8"), as_of.strftime("%Y-%m-%d")
 
 
-_LEDGER_CITATION = "《天津市住建领域安全生产治本攻坚三年行动方案（2024-2026年）》二（六）8（清单制管理、照单整改销号）"
+_LEDGER_CITATION = ("《天津市住建领域安全生产治本攻坚三年行动方案（2024-2026年）》"
+                    "二（六）8（清单制管理、照单整改销号）")
 
 
 def ledger_read_task(city_dir: Path, district: str, rng: np.random.Generator) -> SiteTask:
@@ -226,7 +244,8 @@ def ledger_read_task(city_dir: Path, district: str, rng: np.random.Generator) ->
                "file": "hazard_ledger.csv", "as_of": day}
     prompt = (
         "### 现场管理能力：隐患台账查阅\n\n"
-        f"下方表格是{district}截至 **{day}** 的隐患排查治理台账（共 {len(frame)} 条，随卷文件 `hazard_ledger.csv`），"
+        f"下方表格是{district}截至 **{day}** 的隐患排查治理台账"
+        f"（共 {len(frame)} 条，随卷文件 `hazard_ledger.csv`），"
         "可按隐患级别、发现渠道、销号状态筛选，按日期排序。销号日期为空表示截至该日尚未销号。"
         "请查阅台账，在表格下方选择：\n\n"
         f"1. 截至 {day}，整改期限早于 {day} 且尚未销号的**重大**事故隐患有几条；\n"
@@ -250,7 +269,8 @@ def ledger_task(city_dir: Path, district: str, rng: np.random.Generator) -> Site
         "销号日期为空表示截至该日尚未销号。请用 pandas 读取并计算：\n\n"
         f"1. `overdue_major`：截至 {day}，整改期限早于 {day} 且尚未销号的**重大**事故隐患条数（整数）；\n"
         "2. `closure_rate_by_channel`：按发现渠道统计的销号率（已销号条数 ÷ 该渠道隐患总条数 × 100，"
-        "保留 1 位小数的百分数，如 85.3），填成 {渠道: 销号率} 的字典（pandas 的 Series 可用 .to_dict() 转换）。\n"
+        "保留 1 位小数的百分数，如 85.3），填成 {渠道: 销号率} 的字典"
+        "（pandas 的 Series 可用 .to_dict() 转换）。\n"
     )
     rates = ", ".join(f'"{c}": None' for c in channels)
     template = ("answer_t03 = {\n    \"overdue_major\": None,  # 整数\n"

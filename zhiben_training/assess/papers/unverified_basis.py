@@ -71,7 +71,8 @@ def _entries(record: dict, where: str) -> list[dict]:
 def _unverified_rows() -> list[str]:
     from zhiben_training.law import measured_thresholds_data
 
-    return [row_id for row_id, row in measured_thresholds_data()["standards"].items() if row["status"] != "verified"]
+    return [row_id for row_id, row in measured_thresholds_data()["standards"].items()
+            if row["status"] != "verified"]
 
 
 def _drop_path(record: dict, path: str) -> bool:
@@ -85,7 +86,8 @@ def _drop_path(record: dict, path: str) -> bool:
 
 
 def without_unverified_basis(record: dict) -> tuple[dict, list[str]]:
-    """(a copy of ``record`` no t01 finding or non-finding can rest on an unverified figure in, removed paths)."""
+    """(a copy of ``record`` no t01 finding or non-finding can rest on an unverified figure in,
+    removed paths)."""
     from zhiben_training.hazards import classify_work, find_hazards
 
     out, removed = copy.deepcopy(record), []
@@ -108,6 +110,7 @@ def without_unverified_basis(record: dict) -> tuple[dict, list[str]]:
         if not resting:
             return out, removed
         if not dropped:
-            raise AssertionError(f"findings {[f.item_id for f in resting]} rest on unverified text and name no fact")
+            raise AssertionError(f"findings {[f.item_id for f in resting]} rest on unverified text "
+                                 "and name no fact")
         removed += dropped
     raise AssertionError("unverified findings did not settle")

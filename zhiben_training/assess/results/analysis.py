@@ -29,8 +29,8 @@ import pandas as pd
 from zhiben_training.assess.papers import normalise_choice, normalise_truefalse
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["ItemAnalysis", "item_analysis", "write_item_analysis", "analysis_title", "cronbach_alpha", "kr20", "plot_item_analysis", "item_analysis_figure",
-           "reliability_note"]
+__all__ = ["ItemAnalysis", "item_analysis", "write_item_analysis", "analysis_title", "cronbach_alpha", "kr20",
+           "plot_item_analysis", "item_analysis_figure", "reliability_note"]
 
 REQUIRED_COLUMNS = ("trainee_id", "paper", "item_id", "source_question_id", "kind", "answer", "key", "points",
                     "max_points")
@@ -60,7 +60,8 @@ def cronbach_alpha(matrix: np.ndarray) -> float:
 
 
 def kr20(matrix: np.ndarray) -> float:
-    """KR-20 = k/(k−1)·(1 − Σ p·q / σ²(total)) for a 0/1 matrix (population variance, as Kuder and Richardson)."""
+    """KR-20 = k/(k−1)·(1 − Σ p·q / σ²(total)) for a 0/1 matrix (population variance, as Kuder and
+    Richardson)."""
     matrix = np.asarray(matrix, dtype=float)
     n, k = matrix.shape
     if n < 2 or k < 2:
@@ -156,7 +157,8 @@ def _question_rows(frame, groups, **limits) -> pd.DataFrame:
         rows.append({"paper": paper, "question_id": qid, "kind": group["kind"].iloc[0],
                      "slots": ",".join(sorted(group["item_id"].astype(str).unique())), "n": len(group),
                      "facility": p, "point_biserial": r,
-                     "discrimination_27": float(up.mean() - low.mean()) if len(up) and len(low) else float("nan"),
+                     "discrimination_27": (float(up.mean() - low.mean()) if len(up) and len(low)
+                                           else float("nan")),
                      "flags": flag, "retire": bool(flag) and flag != "样本不足"})
     return pd.DataFrame(rows)
 
@@ -165,12 +167,16 @@ def reliability_note(*, n_items: int, n_dichotomous: int, alpha: float, kr: floa
     """Why α and KR-20 of one paper differ, in Chinese (printed by ``zhiben assess analyze``)."""
     if n_dichotomous < 2:
         return f"客观题不足 2 道，无法计算 KR-20；Cronbach α 按全部 {n_items} 道题的得分计算。"
-    basis = (f"KR-20 只计 {n_dichotomous} 道客观题（单选、多选、判断），每题按对/错记 0 或 1（得分率不低于一半记对）；"
-             f"Cronbach α 计全部 {n_items} 道题，按各题实得分计算（实操题、简答题可得部分分，分值大的题目对总分方差影响大）。")
+    basis = (f"KR-20 只计 {n_dichotomous} 道客观题（单选、多选、判断），"
+             "每题按对/错记 0 或 1（得分率不低于一半记对）；"
+             f"Cronbach α 计全部 {n_items} 道题，按各题实得分计算"
+             "（实操题、简答题可得部分分，分值大的题目对总分方差影响大）。")
     if n_dichotomous == n_items:
-        return basis + "本卷全部为客观题，两者题目相同；各题分值相同时两者相等，分值不同时 α 按分值加权，数值略有差异。"
+        return basis + ("本卷全部为客观题，两者题目相同；"
+                        "各题分值相同时两者相等，分值不同时 α 按分值加权，数值略有差异。")
     if not (np.isnan(alpha) or np.isnan(kr)) and kr > alpha:
-        return basis + ("两者题目范围和计分方式不同，KR-20 高于 α 并不矛盾：通常是实操题、简答题分值大而与其余题目"
+        return basis + ("两者题目范围和计分方式不同，KR-20 高于 α 并不矛盾："
+                        "通常是实操题、简答题分值大而与其余题目"
                         "的相关较弱，拉低了整卷的 α；在同一组 0/1 计分的题目上，两者相等。")
     return basis + "两者题目范围和计分方式不同，数值不可直接比较；在同一组 0/1 计分的题目上，两者相等。"
 
@@ -178,20 +184,22 @@ def reliability_note(*, n_items: int, n_dichotomous: int, alpha: float, kr: floa
 def _reliability(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for paper, group in frame.groupby("paper", sort=True):
-        wide = group.pivot_table(index="trainee_id", columns="item_id", values="points", aggfunc="sum").dropna()
+        wide = group.pivot_table(index="trainee_id", columns="item_id", values="points",
+                                 aggfunc="sum").dropna()
         binary = group[group["kind"].isin(_CHOICE)].pivot_table(
             index="trainee_id", columns="item_id", values="score", aggfunc="sum").dropna()
         alpha, kr = cronbach_alpha(wide.to_numpy()), kr20(binary.round().to_numpy())
         rows.append({"paper": paper, "n_trainees": len(wide), "n_items": wide.shape[1],
                      "cronbach_alpha": alpha, "n_dichotomous": binary.shape[1], "kr20": kr,
-                     "note": reliability_note(n_items=wide.shape[1], n_dichotomous=binary.shape[1], alpha=alpha,
-                                              kr=kr)})
+                     "note": reliability_note(n_items=wide.shape[1], n_dichotomous=binary.shape[1],
+                                              alpha=alpha, kr=kr)})
     return pd.DataFrame(rows)
 
 
-def item_analysis(responses: pd.DataFrame, *, upper_lower: float = 0.27, easy: float = 0.95, hard: float = 0.2,
-                  low_r: float = 0.1, min_n: int = 10) -> ItemAnalysis:
-    """Facility, discrimination, distractors and reliability from long-format responses (one row per answer)."""
+def item_analysis(responses: pd.DataFrame, *, upper_lower: float = 0.27, easy: float = 0.95,
+                  hard: float = 0.2, low_r: float = 0.1, min_n: int = 10) -> ItemAnalysis:
+    """Facility, discrimination, distractors and reliability from long-format responses (one row
+    per answer)."""
     frame = _prepare(responses)
     groups = _groups(frame, upper_lower)
     items = _question_rows(frame, groups, easy=easy, hard=hard, low_r=low_r, min_n=min_n)
@@ -203,7 +211,8 @@ def _label_points(ax, part: pd.DataFrame, *, limit: int = 30, spacing: float = 0
     placed: list[tuple[float, float, int]] = []
     for _, row in part.head(limit).iterrows():
         x, y = float(row["facility"]), float(0 if pd.isna(row["point_biserial"]) else row["point_biserial"])
-        near = next((i for i, (px, py, _) in enumerate(placed) if abs(px - x) < spacing and abs(py - y) < spacing), None)
+        near = next((i for i, (px, py, _) in enumerate(placed)
+                     if abs(px - x) < spacing and abs(py - y) < spacing), None)
         if near is None:
             placed.append((x, y, 1))
             ax.annotate(row["question_id"], (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
@@ -212,7 +221,8 @@ def _label_points(ax, part: pd.DataFrame, *, limit: int = 30, spacing: float = 0
             placed[near] = (px, py, count + 1)
     for px, py, count in placed:
         if count > 1:
-            ax.annotate(f"（另 {count - 1} 题）", (px, py), fontsize=7, xytext=(3, -9), textcoords="offset points")
+            ax.annotate(f"（另 {count - 1} 题）", (px, py), fontsize=7, xytext=(3, -9),
+                        textcoords="offset points")
 
 
 def item_analysis_figure(result: ItemAnalysis, *, title: str | None = None):
@@ -237,7 +247,8 @@ def item_analysis_figure(result: ItemAnalysis, *, title: str | None = None):
     ax.axvline(0.2, color="grey", ls="--", lw=0.8)
     ax.axvline(0.95, color="grey", ls="--", lw=0.8)
     ax.axhline(0.1, color="grey", ls="--", lw=0.8)
-    ax.set(xlabel="难度（通过率 p）", ylabel="区分度（点二列相关 r_pb）", title="难度与区分度", xlim=(-0.02, 1.02))
+    ax.set(xlabel="难度（通过率 p）", ylabel="区分度（点二列相关 r_pb）", title="难度与区分度",
+           xlim=(-0.02, 1.02))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=3, frameon=False)
     rel = result.reliability
     x = np.arange(len(rel))
@@ -267,7 +278,8 @@ def analysis_title(round_id: str, assignments: tuple[str, ...] | list[str] = ())
 
 
 def write_item_analysis(responses: pd.DataFrame, out_dir: Path | str, *, round_id: str,
-                        assignments: tuple[str, ...] | list[str] = (), min_n: int = 5) -> tuple[ItemAnalysis, dict]:
+                        assignments: tuple[str, ...] | list[str] = (),
+                        min_n: int = 5) -> tuple[ItemAnalysis, dict]:
     """Analyse and write the item table, reliability, distractors (CSV with BOM) and the chart;
     one place for the CLI and the demo. Returns the analysis and the written paths by name."""
     result = item_analysis(responses, min_n=min_n)

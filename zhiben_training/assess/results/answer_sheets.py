@@ -54,7 +54,8 @@ class AnswerSheet:
 
 def _comment_text(comment) -> str:
     text = str(comment or "")
-    return "未作答。" if text.strip() == "No response." else text  # nbgrader's own comment on an untouched cell
+    # nbgrader's own comment on an untouched cell
+    return "未作答。" if text.strip() == "No response." else text
 
 
 def answer_sheet(course_root: Path, assignment: str, trainee_id: str) -> AnswerSheet:
@@ -75,7 +76,8 @@ def answer_sheet(course_root: Path, assignment: str, trainee_id: str) -> AnswerS
         if row is None:
             continue
         test = cells.get(test_cell_id(item["item_id"]))
-        answered, value, _ = captured_answer(test.get("outputs", [])) if test is not None else (False, None, "")
+        answered, value, _ = (captured_answer(test.get("outputs", [])) if test is not None
+                              else (False, None, ""))
         answer_cell = cells.get(answer_cell_id(item["item_id"]))
         source = str(answer_cell.source) if answer_cell is not None else ""
         manual = row["manual_score"] is not None and row["manual_score"] == row["manual_score"]  # not NaN
@@ -83,6 +85,7 @@ def answer_sheet(course_root: Path, assignment: str, trainee_id: str) -> AnswerS
         sheet.items.append(SheetItem(
             item["item_id"], KIND_LABELS.get(item["kind"], item["kind"]), item["prompt_md"],
             _answer_text(item, answered, value, source), _key_text(item) if item["kind"] != "written" else "",
-            score, float(row["max_score"]), _verdict(score, row["max_score"], bool(row["needs_manual_grade"]))[0],
+            score, float(row["max_score"]),
+            _verdict(score, row["max_score"], bool(row["needs_manual_grade"]))[0],
             _comment_text(row.get("comment")), manual))
     return sheet

@@ -47,7 +47,8 @@ def export_csv(course_root: Path, assignment: str, out: Path, *, pass_mark: floa
         "考生编号": frame["student_id"], "姓名": frame["student_name"], "考核": frame["assignment_id"],
         "得分": frame["score"], "满分": frame["max_score"],
         "待人工评分题数": frame["needs_manual_grade"],
-        "是否合格": [_verdict(p, n) for p, n in zip(frame["passed"], frame["needs_manual_grade"], strict=True)],
+        "是否合格": [_verdict(p, n)
+                 for p, n in zip(frame["passed"], frame["needs_manual_grade"], strict=True)],
         "提交时间（北京时间）": [_local(t) for t in frame["timestamp"]],
         "评分状态": [labels[status[s]["status"]] if s in status else "" for s in frame["student_id"]],
         "隔离级别": [status.get(s, {}).get("isolation", "") for s in frame["student_id"]],

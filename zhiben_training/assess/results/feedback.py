@@ -34,7 +34,8 @@ from zhiben_training.registry import passes
 
 __all__ = ["write_feedback", "feedback_html"]
 
-_STYLE = ("body{{font-family:'{font}',sans-serif;max-width:880px;margin:2em auto;padding:0 1em;line-height:1.7;"
+_STYLE = ("body{{font-family:'{font}',sans-serif;max-width:880px;margin:2em auto;"
+          "padding:0 1em;line-height:1.7;"
           "color:#1f2328}}h1{{font-size:1.5em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;"
           "padding:.2em .6em}}.head td{{border:none;padding:.1em 1em .1em 0}}"
           ".item{{border:1px solid #d0d7de;border-radius:6px;padding:.4em 1.2em;margin:1.2em 0}}"
@@ -119,7 +120,8 @@ def _item_html(row, item: dict, answer: tuple, source: str, show_answers: bool, 
     prompt = _MARKDOWN(item["prompt_md"])
     parts = [f"<div class='item'><h2>第 {number} 题　{score} / {row['max_score']:g} 分　"
              f"<span class='{css}'>{verdict}</span></h2><div class='prompt'>{prompt}</div>",
-             f"<p><b>你的答案</b></p><pre class='answer'>{html.escape(_answer_text(item, *answer[:2], source))}</pre>"]
+             f"<p><b>你的答案</b></p><pre class='answer'>"
+             f"{html.escape(_answer_text(item, *answer[:2], source))}</pre>"]
     if show_answers and item["kind"] != "written":
         parts.append(f"<p><b>正确答案</b></p><pre class='answer'>{html.escape(_key_text(item))}</pre>")
     comment = _comment(row, item, show_answers)
@@ -143,17 +145,20 @@ def _header(record: dict, trainee_id: str, person: dict, pass_mark: float | None
         result, css = ("合格", "ok") if passes(score, top, pass_mark) else ("不合格", "bad")
     mark = "" if pass_mark is None else f"（合格分数线：{pass_mark:g} 分，百分制）"
     taken = _beijing_date(person.get("timestamp"))
-    rows = [("试卷", f"{record['paper']} 卷（{record['assignment_id']}）"), ("姓名", person.get("student_name") or "—"),
+    rows = [("试卷", f"{record['paper']} 卷（{record['assignment_id']}）"),
+            ("姓名", person.get("student_name") or "—"),
             *[tuple(who.split("：", 1))], ("考核日期", str(taken) if taken else "—"),
             ("生成日期", str(today))]
     cells = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
     return (f"<h1>{html.escape(title)} 成绩反馈</h1><table class='head'>{cells}</table>"
-            f"<p class='total'>总分：<b>{score:g} / {top:g}</b>　<span class='{css}'><b>{html.escape(result)}</b></span>"
+            f"<p class='total'>总分：<b>{score:g} / {top:g}</b>　"
+            f"<span class='{css}'><b>{html.escape(result)}</b></span>"
             f"{html.escape(mark)}</p>")
 
 
 def feedback_html(course_root: Path, assignment: str, trainee_id: str, rows, *, person: dict,
-                  pass_mark: float | None = None, show_answers: bool = False, today: dt.date | None = None) -> str:
+                  pass_mark: float | None = None, show_answers: bool = False,
+                  today: dt.date | None = None) -> str:
     """One trainee's page, with a font subset of its own characters. ``today`` is the generation date
     shown (the clock when omitted), so the same results give the same page."""
     from zhiben_training.fonts import font_face_css
@@ -179,16 +184,19 @@ def _page_text(course_root: Path, assignment: str, trainee_id: str, rows, *, per
         answer_cell = cells.get(answer_cell_id(item["item_id"]))
         source = str(answer_cell.source) if answer_cell is not None else ""
         body.append(_item_html(row, item, answer, source, show_answers, numbers[item["item_id"]]))
-    note = "本反馈列出正确答案。" if show_answers else "本反馈不列出正确答案；如有疑问，请向考核人员申请复核。"
+    note = ("本反馈列出正确答案。" if show_answers
+            else "本反馈不列出正确答案；如有疑问，请向考核人员申请复核。")
     body.append(f"<p class='wait'>{note}</p>")
-    title = f"{paper_title(type('P', (), {'round_id': record['round_id'], 'paper': record['paper']}))} 成绩反馈"
+    title = (f"{paper_title(type('P', (), {'round_id': record['round_id'], 'paper': record['paper']}))}"
+             " 成绩反馈")
     return title, "".join(body)
 
 
 def _page(title: str, text: str, font_css: str) -> str:
     from zhiben_training.fonts import CJK_FONT_NAME
 
-    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title>"
             f"<style>{font_css}{_STYLE.format(font=CJK_FONT_NAME)}</style></head>"
             f"<body>{text}</body></html>")
 

@@ -23,8 +23,8 @@ from zhiben_training.assess.results import gradebook
 
 __all__ = ["responses_frame"]
 
-_COLUMNS = ["trainee_id", "paper", "item_id", "source_question_id", "kind", "answer", "answer_original", "key",
-            "key_original", "points", "max_points"]
+_COLUMNS = ["trainee_id", "paper", "item_id", "source_question_id", "kind", "answer", "answer_original",
+            "key", "key_original", "points", "max_points"]
 
 
 def _as_text(value: object) -> str:

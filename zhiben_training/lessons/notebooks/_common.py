@@ -27,7 +27,8 @@ def quote(text: str, ref: str) -> str:
     return f"> {text}\n>\n> ——{ref}"
 
 
-def intro(title: str, minutes: str, goals: list[str], audience: str = "企业主要负责人、专职安全生产管理人员") -> tuple[str, str]:
+def intro(title: str, minutes: str, goals: list[str],
+          audience: str = "企业主要负责人、专职安全生产管理人员") -> tuple[str, str]:
     goal_lines = "\n".join(f"{n}. {g}" for n, g in enumerate(goals, start=1))
     return ("md", f"""# {title}
 

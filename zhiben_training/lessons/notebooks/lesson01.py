@@ -65,7 +65,8 @@ charts.plot_timeline(campaign.campaign()["stages"], today=今天);"""),
         ("code", """from zhiben_training.lessons.widgets import STYLE, record
 
 阶段练习 = {}
-年份 = record(widgets.IntSlider(value=2025, min=2024, max=2026, description="年份", style=STYLE), 阶段练习, "year")
+年份 = record(widgets.IntSlider(value=2025, min=2024, max=2026, description="年份", style=STYLE),"""
+                 """ 阶段练习, "year")
 月份 = record(widgets.IntSlider(value=6, min=1, max=12, description="月份", style=STYLE), 阶段练习, "month")
 阶段显示 = widgets.HTML()
 

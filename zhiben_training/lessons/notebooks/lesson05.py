@@ -1,4 +1,5 @@
-"""Lesson 05 隐患排查实战: walk a synthetic site's record, mark major hazards, feedback from hazards.find_hazards."""
+"""Lesson 05 隐患排查实战: walk a synthetic site's record, mark major hazards, feedback from
+hazards.find_hazards."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ FILENAME = "05_隐患排查实战.ipynb"
 TITLE = "第五课　隐患排查实战"
 LAW = "《中华人民共和国安全生产法》"
 
-ART_41_2 = ("生产经营单位应当建立健全并落实生产安全事故隐患排查治理制度，采取技术、管理措施，及时发现并消除事故隐患。"
+ART_41_2 = ("生产经营单位应当建立健全并落实生产安全事故隐患排查治理制度，"
+            "采取技术、管理措施，及时发现并消除事故隐患。"
             "事故隐患排查治理情况应当如实记录，并通过职工大会或者职工代表大会、信息公示栏等方式向从业人员通报。"
             "其中，重大事故隐患排查治理情况应当及时向负有安全生产监督管理职责的部门和职工大会或者职工代表大会报告。")
 ART_25_5 = "（五）检查本单位的安全生产状况，及时排查生产安全事故隐患，提出改进安全生产管理的建议；"
-ART_102 = ("生产经营单位未采取措施消除事故隐患的，责令立即消除或者限期消除，处五万元以下的罚款；生产经营单位拒不执行的，"
+ART_102 = ("生产经营单位未采取措施消除事故隐患的，责令立即消除或者限期消除，处五万元以下的罚款；"
+           "生产经营单位拒不执行的，"
            "责令停产停业整顿，对其直接负责的主管人员和其他直接责任人员处五万元以上十万元以下的罚款；"
            "构成犯罪的，依照刑法有关规定追究刑事责任。")
-ART_17 = ("其他严重违反房屋市政工程安全生产法律法规、部门规章及强制性标准，且存在危害程度较大、可能导致群死群伤或造成重大经济损失的现实危险，"
-          "应判定为重大事故隐患。")
+ART_17 = ("其他严重违反房屋市政工程安全生产法律法规、部门规章及强制性标准，"
+          "且存在危害程度较大、可能导致群死群伤或造成重大经济损失的现实危险，应判定为重大事故隐患。")
 
 
 def cells() -> list[tuple[str, str]]:
@@ -57,18 +60,23 @@ print("检查日期：", 检查记录["inspection_date"], "　检查对象：", 
 标记 = inspection.marking_widgets(检查对象, 检查标记, 规则引擎结论)
 display(标记)"""),
         ("md", "### 汇总反馈\n\n每标记一个对象，下表随之更新。"),
-        ("code", """display(live(标记, lambda: inspection.marks_feedback_html(检查对象, 检查标记, 规则引擎结论)))"""),
+        ("code", """display(live(标记, lambda:"""
+                 """ inspection.marks_feedback_html(检查对象, 检查标记, 规则引擎结论)))"""),
         ("md", """## 四、规则引擎是怎么判定的
 
 规则引擎逐条对照判定标准（2024版），只根据记录中**写明的事实**判定；记录中没有写的事实视为未知，不据以判定。
 每条结论都列出了触发它的事实（检查对象·检查项目：记录的取值）。"""),
         ("code", """结论表 = pd.DataFrame([
-    {"条款": f.item_id, "条款原文": f.text, "触发事实": "；".join(inspection.fact_cn(x) for x in f.facts), "需人工判断": "是" if f.needs_judgement else "否"}
+    {"条款": f.item_id, "条款原文": f.text,"""
+                 """ "触发事实": "；".join(inspection.fact_cn(x) for x in f.facts),"""
+                 """ "需人工判断": "是" if f.needs_judgement else "否"}
     for f in find_hazards(检查记录)
 ])
-display(live(标记, lambda: text_table(结论表).to_html() if inspection.all_marked(检查对象, 检查标记) else None,
+display(live(标记, lambda: text_table(结论表).to_html()"""
+                 """ if inspection.all_marked(检查对象, 检查标记) else None,
              waiting="标记完上面全部检查对象后，这里显示规则引擎的全部结论。"))"""),
-        ("md", f"""**需要人工判断的情形**：第十六条（禁限用工艺、设备、材料）和第十七条（兜底条款）无法由规则机械判定，例如：
+        ("md", """**需要人工判断的情形**：第十六条（禁限用工艺、设备、材料）和第十七条（兜底条款）"""
+               f"""无法由规则机械判定，例如：
 
 {quote(ART_17, "判定标准（2024版）第十七条")}
 

@@ -9,7 +9,8 @@ NUMBER = "06"
 FILENAME = "06_重大事故隐患动态清零.ipynb"
 TITLE = "第六课　重大事故隐患动态清零"
 
-PLAN_8_STATS = ("2024年底前建立健全住建领域重大事故隐患统计分析机制，对进展缓慢的及时采取函告、通报、约谈、曝光等措施。"
+PLAN_8_STATS = ("2024年底前建立健全住建领域重大事故隐患统计分析机制，"
+                "对进展缓慢的及时采取函告、通报、约谈、曝光等措施。"
                 "认真贯彻重大事故隐患判定标准，完善重大事故隐患治理督办制度，建立由市、区住建执法部门审核把关的销号机制，"
                 "确保隐患闭环整改到位。")
 
@@ -54,15 +55,18 @@ display(text_table(ledger.for_display(台账.head())))"""),
         ("code", """渠道 = ledger.channel_table(台账)
 display(text_table(渠道.reset_index().rename_axis(columns=None)))
 charts.plot_channels(渠道);"""),
-        ("md", """**思考**：重大事故隐患中，企业自查发现的占多少？如果督导检查发现的重大事故隐患比企业自查还多，
+        ("md", """**思考**：重大事故隐患中，企业自查发现的占多少？"""
+               """如果督导检查发现的重大事故隐患比企业自查还多，
 说明企业自查“明明有问题却查不出”（方案二（七）10）——这正是监管部门要追责问责的情形。"""),
         ("code", """重大 = ledger.major(台账)
 占比 = (重大["channel"].value_counts(normalize=True) * 100).round(1)
-display(text_table(pd.DataFrame({"发现渠道": 占比.index, "占重大事故隐患的比例": [f"{v}%" for v in 占比]})))"""),
+display(text_table(pd.DataFrame({"发现渠道": 占比.index,"""
+                 """ "占重大事故隐患的比例": [f"{v}%" for v in 占比]})))"""),
         ("md", "## 四、整改用了多久"),
         ("code", """用时 = ledger.rectify_days(重大)
 统计 = 用时.describe().round(1)
-display(text_table(pd.DataFrame({"统计项": ["条数", "平均", "标准差", "最短", "四分之一分位", "中位数", "四分之三分位", "最长"],
+display(text_table(pd.DataFrame({"统计项": ["条数", "平均", "标准差", "最短","""
+                 """ "四分之一分位", "中位数", "四分之三分位", "最长"],
                                  "整改用时（天）": [f"{v:g}" for v in 统计.values]})))
 charts.plot_rectify_days(用时, deadline_days=30);"""),
         ("md", """图中红线标出 30 天，仅作比较的参照线；每条隐患的整改期限以台账中的“整改期限”为准。
@@ -72,7 +76,8 @@ charts.plot_rectify_days(用时, deadline_days=30);"""),
 逾期包括两种：**超过期限仍未整改**，以及**超过期限才整改完成**。"""),
         ("code", """逾期 = ledger.overdue(重大, as_of=截止日)
 print(逾期["状态"].value_counts().to_string())
-display(text_table(ledger.for_display(逾期[["finding_id", "district", "item_id", "description", "deadline", "rectified_date",
+display(text_table(ledger.for_display(逾期[["finding_id", "district", "item_id", "description","""
+                 """ "deadline", "rectified_date",
                                  "逾期天数", "状态"]].head(15))))"""),
         ("md", "## 六、各区销号情况\n\n销号须经市、区住建执法部门审核把关。下表按销号率从低到高排列。"),
         ("code", """销号 = ledger.closure_by_district(台账)
@@ -93,7 +98,8 @@ charts.plot_monthly(ledger.monthly(台账));"""),
 
 不看上面的表格，用下拉框选择你认为销号率最低的区，选择后下方立即给出反馈。"""),
         ("code", """练习作答 = {}
-区选择 = record(widgets.Dropdown(options=[("（请选择）", None), *[(d, d) for d in sorted(台账["district"].unique())]],
+区选择 = record(widgets.Dropdown(options=[("（请选择）", None),"""
+                 """ *[(d, d) for d in sorted(台账["district"].unique())]],
                               value=None, description="销号率最低的区", style=STYLE), 练习作答, "district")
 display(区选择, live(区选择, lambda: ledger.district_feedback_html(台账, 练习作答.get("district"))))"""),
         *selfcheck_cells(NUMBER),

@@ -1,4 +1,5 @@
-"""模拟练习: bank questions (never an exam variant's) answered by clicking, with a 错题本 in the learner's folder."""
+"""模拟练习: bank questions (never an exam variant's) answered by clicking, with a 错题本 in the
+learner's folder."""
 
 from __future__ import annotations
 

@@ -4,10 +4,11 @@ An import is one transaction holding the registry's write lock. Any bad row mean
 the per-row report (row, column, value, reason — in Chinese, IDs masked) is saved next to the input as
 ``FILE.导入报告.csv`` and :class:`ImportValidationError` carries it. An older report next to the file
 is removed before the import starts, so a report there always describes the latest import; a successful
-import that took a value as a synonym's mapping (岗位 主要负责人 → 实际负责人) writes a report listing those rows. A file that does
-not exist is an error with no report (there is no folder to put it in that the user meant). Importing
-the same file again changes nothing. ``on_progress`` receives stage names ("read", "validated",
-"chunk:N", "written"). Every change to people, enterprises, attendance and hours is audited.
+import that took a value as a synonym's mapping (岗位 主要负责人 → 实际负责人) writes a report listing
+those rows. A file that does not exist is an error with no report (there is no folder to put it in
+that the user meant). Importing the same file again changes nothing. ``on_progress`` receives stage
+names ("read", "validated", "chunk:N", "written"). Every change to people, enterprises, attendance
+and hours is audited.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class ImportResult:
     unchanged: int
     encoding: str = ""  # how the file was read: "xlsx", "UTF-8" or "GB18030"
     removed_report: str | None = None  # the older 导入报告 next to the file that this import replaced
-    notes: tuple[dict, ...] = ()  # values taken as a synonym's mapping (row, column, value, reason), in the report
+    # values taken as a synonym's mapping (row, column, value, reason), in the report
+    notes: tuple[dict, ...] = ()
     report_path: str | None = None  # the 导入报告 listing ``notes`` (None when there are none)
 
 
@@ -74,12 +76,14 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str = "zhiben i
     if not path.is_file():
         reason = f"找不到文件：{path}（请检查路径和文件名）" if not path.exists() else f"{path} 不是文件"
         raise ImportValidationError(f"{reason}，未写入任何数据", report_path=None,
-                                    problems=[{"row": 0, "column": "（文件）", "value": path.name, "reason": reason}])
+                                    problems=[{"row": 0, "column": "（文件）", "value": path.name,
+                                               "reason": reason}])
     removed = remove_report(path)
     try:
         table, encoding = read_table(path)
     except UnreadableFileError as exc:
-        raise _fail(path, kind, [{"row": 0, "column": "（文件）", "value": path.name, "reason": str(exc)}]) from None
+        raise _fail(path, kind, [{"row": 0, "column": "（文件）", "value": path.name,
+                                  "reason": str(exc)}]) from None
     progress("read")
     records, problems = parse_rows(kind, table)
     notes = _notes(records)
@@ -90,8 +94,8 @@ def import_file(engine: Engine, kind: str, path: Path, *, actor: str = "zhiben i
         if problems:
             raise _fail(path, kind, problems, notes)
         progress("validated")
-        counts = write_records(conn, kind, records, actor=actor, reason=f"导入{_KIND_CN[kind]}文件 {path.name}",
-                               on_progress=progress)
+        counts = write_records(conn, kind, records, actor=actor,
+                               reason=f"导入{_KIND_CN[kind]}文件 {path.name}", on_progress=progress)
         if counts["inserted"] + counts["updated"] >= _ANALYZE_AFTER:
             refresh_statistics(conn, [TABLES[spec(kind)["table"]].name])
         progress("written")

@@ -25,7 +25,8 @@ def header_text(cell) -> str:
     return unicodedata.normalize("NFKC", str(cell)).replace("\ufeff", "").strip()
 
 
-def locate_header(columns: list[dict], table: Table, *, search_rows: int) -> tuple[int, list[str], Table, list[dict]]:
+def locate_header(columns: list[dict], table: Table, *,
+                  search_rows: int) -> tuple[int, list[str], Table, list[dict]]:
     """(header row number, header cells, rows below it, problems); problems is empty when found."""
     required = [c["header"] for c in columns if c["required"]]
     best: tuple[int, int, list[str]] | None = None  # (matches, row number, header cells)
@@ -57,7 +58,8 @@ def _missing_columns(columns: list[dict], row_no: int, header: list[str], *, sea
     for column in columns:
         if not column["required"] or column["header"] in found:
             continue
-        close = difflib.get_close_matches(column["header"], [f for f in found if f not in expected], n=1, cutoff=0.5)
+        close = difflib.get_close_matches(column["header"], [f for f in found if f not in expected], n=1,
+                                          cutoff=0.5)
         hint = f"，是否为“{close[0]}”？" if close else ""
         problems.append({"row": row_no, "column": column["header"], "value": "",
                          "reason": f"缺少此列{hint}（请用 zhiben template 生成模板）"})
@@ -65,6 +67,7 @@ def _missing_columns(columns: list[dict], row_no: int, header: list[str], *, sea
     problems.append({
         "row": row_no, "column": "（表头）", "value": shown[:200],
         "reason": (f"前 {search_rows} 行中没有完整的表头；最接近的是第 {row_no} 行，其中的列为：{shown}。"
-                   f"应有的列：{'、'.join(expected)}（必填：{'、'.join(c['header'] for c in columns if c['required'])}）"),
+                   f"应有的列：{'、'.join(expected)}"
+                   f"（必填：{'、'.join(c['header'] for c in columns if c['required'])}）"),
     })
     return problems

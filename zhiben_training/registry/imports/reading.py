@@ -41,9 +41,11 @@ def read_table(path: Path) -> tuple[Table, str]:
 
 
 def decode_csv(raw: bytes) -> tuple[str, str]:
-    """(text, encoding name) following the order in the module docstring; raises :class:`UnreadableFileError`."""
+    """(text, encoding name) following the order in the module docstring; raises
+    :class:`UnreadableFileError`."""
     if raw.startswith(_UTF16_BOMS):
-        raise UnreadableFileError("文件是 UTF-16 编码（Excel 的“Unicode 文本”）：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx")
+        raise UnreadableFileError("文件是 UTF-16 编码（Excel 的“Unicode 文本”）："
+                                  "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx")
     if b"\x00" in raw:
         raise UnreadableFileError("CSV 文件含有二进制内容（NUL 字节），不是文本文件")
     try:
@@ -78,4 +80,5 @@ def _xlsx_rows(path: Path) -> list[list]:
         finally:
             workbook.close()
     except Exception as exc:  # noqa: BLE001 - see comment above
-        raise UnreadableFileError(f"无法读取 Excel 文件：{type(exc).__name__}（文件损坏或不是 .xlsx）") from exc
+        raise UnreadableFileError(f"无法读取 Excel 文件：{type(exc).__name__}"
+                                  "（文件损坏或不是 .xlsx）") from exc

@@ -67,6 +67,7 @@ def remove_report(source: Path) -> Path | None:
     except OSError as err:
         raise ImportValidationError(
             f"无法删除上次的导入报告 {target}（{err.strerror}），未写入任何数据", report_path=None,
-            problems=[{"row": 0, "column": "（文件）", "value": target.name, "reason": "旧的导入报告无法删除"}],
+            problems=[{"row": 0, "column": "（文件）", "value": target.name,
+                       "reason": "旧的导入报告无法删除"}],
         ) from err
     return target

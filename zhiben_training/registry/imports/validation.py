@@ -46,7 +46,8 @@ _PHONE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−]+")  # spaces and ev
 
 
 def normalise_code(text: str) -> str:
-    """An ID number or USCC as stored: NFKC, no whitespace anywhere, upper case ('１２０１…ｘ ' → '1201…X')."""
+    """An ID number or USCC as stored: NFKC, no whitespace anywhere, upper case
+    ('１２０１…ｘ ' → '1201…X')."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
@@ -171,7 +172,8 @@ def _limits() -> dict:
 def parse_rows(kind: str, table: Table) -> tuple[list[dict], list[Problem]]:
     """Typed records (with ``_row``) and problems for every row; header problems stop the row checks."""
     columns, limits = spec(kind)["columns"], _limits()
-    header_row, header, body, problems = locate_header(columns, table, search_rows=int(limits["header_search_rows"]))
+    header_row, header, body, problems = locate_header(columns, table,
+                                                       search_rows=int(limits["header_search_rows"]))
     if problems:
         return [], problems
     position = {name: i for i, name in reversed(list(enumerate(header))) if name}
@@ -205,7 +207,8 @@ def parse_rows(kind: str, table: Table) -> tuple[list[dict], list[Problem]]:
         problems.extend(row_problems)
         records.append(record)
     if not records and not problems:
-        problems.append({"row": header_row + 1, "column": "", "value": "", "reason": "文件只有表头，没有数据行"})
+        problems.append({"row": header_row + 1, "column": "", "value": "",
+                         "reason": "文件只有表头，没有数据行"})
     return records, problems
 
 
@@ -213,7 +216,8 @@ def _cross_checks(kind: str, record: dict) -> list[Problem]:
     row, out = record["_row"], []
     if kind == "people":
         if record["sex"] and record["sex"] != id_sex(record["person_id"]):
-            out.append({"row": row, "column": "性别", "value": record["sex"], "reason": "与身份证号第17位不符"})
+            out.append({"row": row, "column": "性别", "value": record["sex"],
+                        "reason": "与身份证号第17位不符"})
         if record["birth_date"] and record["birth_date"] != id_birth_date(record["person_id"]):
             out.append({"row": row, "column": "出生日期", "value": str(record["birth_date"]),
                         "reason": "与身份证号中的出生日期不符"})
@@ -237,7 +241,8 @@ def check_references(kind: str, records: list[dict], known: dict[str, object]) -
     """Problems for references missing from the registry. ``known[ref]`` supports ``in``;
     ``known["round_dates"]`` maps round id → (start, end)."""
     columns = [c for c in spec(kind)["columns"] if c.get("ref")]
-    labels = {"people": "登记库中没有此人员（请先导入人员）", "enterprises": "登记库中没有此单位（请先导入单位）",
+    labels = {"people": "登记库中没有此人员（请先导入人员）",
+              "enterprises": "登记库中没有此单位（请先导入单位）",
               "rounds": "没有此培训轮次（zhiben db open-rounds 可创建）"}
     out = []
     for record in records:

@@ -63,12 +63,14 @@ def write_records(conn: Connection, kind: str, records: list[dict], *, actor: st
     if kind == "attendance" and to_write:
         sessions = sorted({(r["round_id"], r["session_date"]) for r in to_write})
         upsert_chunks(conn, m.TrainingSession.__table__,
-                      [{"round_id": r, "session_date": d} for r, d in sessions], keys=("round_id", "session_date"))
+                      [{"round_id": r, "session_date": d} for r, d in sessions],
+                      keys=("round_id", "session_date"))
     if to_write:
         upsert_chunks(conn, table, to_write, keys=keys,
                       on_chunk=(lambda i: on_progress(f"chunk:{i}")) if on_progress else None)
     append_audit(conn, audit, actor=actor, reason=reason)
-    return {"inserted": inserted, "updated": len(to_write) - inserted, "unchanged": len(records) - len(to_write)}
+    return {"inserted": inserted, "updated": len(to_write) - inserted,
+            "unchanged": len(records) - len(to_write)}
 
 
 def _same(a, b) -> bool:
@@ -88,7 +90,8 @@ def known_references(conn: Connection, kind: str, records: list[dict]) -> dict[s
         roles: dict[str, str] = {}
         for start in range(0, len(wanted), _IN_CHUNK):
             chunk = wanted[start : start + _IN_CHUNK]
-            rows = conn.execute(select(m.Person.person_id, m.Person.role).where(m.Person.person_id.in_(chunk)))
+            rows = conn.execute(select(m.Person.person_id, m.Person.role)
+                                .where(m.Person.person_id.in_(chunk)))
             roles.update({r.person_id: r.role for r in rows})
         known["people"] = roles  # person id → role, for the round-audience check
     if "rounds" in refs:

@@ -68,7 +68,8 @@ def upgrade() -> None:
     op.create_table('assessments',
     sa.Column('round_id', sa.String(length=32), nullable=False),
     sa.Column('paper', sa.String(length=8), nullable=False),
-    sa.ForeignKeyConstraint(['round_id'], ['training_rounds.round_id'], name=op.f('fk_assessments_round_id_training_rounds')),
+    sa.ForeignKeyConstraint(['round_id'], ['training_rounds.round_id'],
+                            name=op.f('fk_assessments_round_id_training_rounds')),
     sa.PrimaryKeyConstraint('round_id', 'paper', name=op.f('pk_assessments'))
     )
     op.create_table('people',
@@ -81,7 +82,8 @@ def upgrade() -> None:
     sa.Column('enterprise_uscc', sa.String(length=18), nullable=True),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('operation_type', sa.String(length=32), nullable=True),
-    sa.ForeignKeyConstraint(['enterprise_uscc'], ['enterprises.uscc'], name=op.f('fk_people_enterprise_uscc_enterprises')),
+    sa.ForeignKeyConstraint(['enterprise_uscc'], ['enterprises.uscc'],
+                            name=op.f('fk_people_enterprise_uscc_enterprises')),
     sa.PrimaryKeyConstraint('person_id', name=op.f('pk_people'))
     )
     with op.batch_alter_table('people', schema=None) as batch_op:
@@ -100,8 +102,10 @@ def upgrade() -> None:
     sa.Column('contract_value_wan', sa.Float(), nullable=True),
     sa.Column('start_date', sa.Date(), nullable=True),
     sa.Column('label_major_hazard_ids', sa.String(length=500), nullable=True),
-    sa.ForeignKeyConstraint(['contractor_uscc'], ['enterprises.uscc'], name=op.f('fk_sites_contractor_uscc_enterprises')),
-    sa.ForeignKeyConstraint(['supervisor_uscc'], ['enterprises.uscc'], name=op.f('fk_sites_supervisor_uscc_enterprises')),
+    sa.ForeignKeyConstraint(['contractor_uscc'], ['enterprises.uscc'],
+                            name=op.f('fk_sites_contractor_uscc_enterprises')),
+    sa.ForeignKeyConstraint(['supervisor_uscc'], ['enterprises.uscc'],
+                            name=op.f('fk_sites_supervisor_uscc_enterprises')),
     sa.PrimaryKeyConstraint('site_id', name=op.f('pk_sites'))
     )
     with op.batch_alter_table('sites', schema=None) as batch_op:
@@ -111,7 +115,8 @@ def upgrade() -> None:
     op.create_table('training_sessions',
     sa.Column('round_id', sa.String(length=32), nullable=False),
     sa.Column('session_date', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['round_id'], ['training_rounds.round_id'], name=op.f('fk_training_sessions_round_id_training_rounds')),
+    sa.ForeignKeyConstraint(['round_id'], ['training_rounds.round_id'],
+                            name=op.f('fk_training_sessions_round_id_training_rounds')),
     sa.PrimaryKeyConstraint('round_id', 'session_date', name=op.f('pk_training_sessions'))
     )
     op.create_table('assessment_results',
@@ -122,8 +127,10 @@ def upgrade() -> None:
     sa.Column('max_score', sa.Float(), nullable=False),
     sa.Column('passed', sa.Boolean(), nullable=False),
     sa.Column('taken_date', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['person_id'], ['people.person_id'], name=op.f('fk_assessment_results_person_id_people')),
-    sa.ForeignKeyConstraint(['round_id', 'paper'], ['assessments.round_id', 'assessments.paper'], name='fk_result_assessment'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.person_id'],
+                            name=op.f('fk_assessment_results_person_id_people')),
+    sa.ForeignKeyConstraint(['round_id', 'paper'], ['assessments.round_id', 'assessments.paper'],
+                            name='fk_result_assessment'),
     sa.PrimaryKeyConstraint('person_id', 'round_id', 'paper', name=op.f('pk_assessment_results'))
     )
     with op.batch_alter_table('assessment_results', schema=None) as batch_op:
@@ -135,7 +142,9 @@ def upgrade() -> None:
     sa.Column('session_date', sa.Date(), nullable=False),
     sa.Column('hours', sa.Float(), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['people.person_id'], name=op.f('fk_attendance_person_id_people')),
-    sa.ForeignKeyConstraint(['round_id', 'session_date'], ['training_sessions.round_id', 'training_sessions.session_date'], name='fk_attendance_session'),
+    sa.ForeignKeyConstraint(['round_id', 'session_date'],
+                            ['training_sessions.round_id', 'training_sessions.session_date'],
+                            name='fk_attendance_session'),
     sa.PrimaryKeyConstraint('person_id', 'round_id', 'session_date', name=op.f('pk_attendance'))
     )
     with op.batch_alter_table('attendance', schema=None) as batch_op:
@@ -148,7 +157,8 @@ def upgrade() -> None:
     sa.Column('operation_type', sa.String(length=32), nullable=True),
     sa.Column('issue_date', sa.Date(), nullable=False),
     sa.Column('expiry_date', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['person_id'], ['people.person_id'], name=op.f('fk_certificates_person_id_people')),
+    sa.ForeignKeyConstraint(['person_id'], ['people.person_id'],
+                            name=op.f('fk_certificates_person_id_people')),
     sa.PrimaryKeyConstraint('cert_no', name=op.f('pk_certificates'))
     )
     with op.batch_alter_table('certificates', schema=None) as batch_op:
@@ -163,7 +173,8 @@ def upgrade() -> None:
     sa.Column('hours', sa.Float(), nullable=False),
     sa.Column('topic', sa.String(length=200), nullable=False),
     sa.Column('provider', sa.String(length=200), nullable=True),
-    sa.ForeignKeyConstraint(['person_id'], ['people.person_id'], name=op.f('fk_continuing_education_person_id_people')),
+    sa.ForeignKeyConstraint(['person_id'], ['people.person_id'],
+                            name=op.f('fk_continuing_education_person_id_people')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_continuing_education')),
     sa.UniqueConstraint('person_id', 'date', 'topic', name='uq_ce_person_date_topic')
     )
@@ -197,7 +208,8 @@ def upgrade() -> None:
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('kind', sa.String(length=64), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=True),
-    sa.ForeignKeyConstraint(['enterprise_uscc'], ['enterprises.uscc'], name=op.f('fk_sanctions_enterprise_uscc_enterprises')),
+    sa.ForeignKeyConstraint(['enterprise_uscc'], ['enterprises.uscc'],
+                            name=op.f('fk_sanctions_enterprise_uscc_enterprises')),
     sa.ForeignKeyConstraint(['person_id'], ['people.person_id'], name=op.f('fk_sanctions_person_id_people')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sanctions'))
     )

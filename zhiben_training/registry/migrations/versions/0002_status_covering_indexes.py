@@ -19,7 +19,8 @@ depends_on = None
 
 _INDEXES = {
     "ix_attendance_round_person_hours": ("attendance", ["round_id", "person_id", "hours"]),
-    "ix_results_round_person_outcome": ("assessment_results", ["round_id", "person_id", "passed", "score", "max_score"]),
+    "ix_results_round_person_outcome": ("assessment_results",
+                                        ["round_id", "person_id", "passed", "score", "max_score"]),
     "ix_ce_date_person_hours": ("continuing_education", ["date", "person_id", "hours"]),
     "ix_people_role_enterprise": ("people", ["role", "enterprise_uscc"]),
 }

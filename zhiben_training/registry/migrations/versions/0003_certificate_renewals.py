@@ -1,8 +1,9 @@
 """Certificate renewals: the application date, the decision date and the period each renewal starts.
 
 17号令 第十条 sets the window (有效期届满前3个月内) for the *application* and gives the 考核机关 20 working
-days to decide, so a renewal decided after expiry can still be in time; and 第十条第二款 looks at 证书有效期内,
-the current validity period, which after a renewal starts the day after the previous expiry.
+days to decide, so a renewal decided after expiry can still be in time; and 第十条第二款 looks at
+证书有效期内, the current validity period, which after a renewal starts the day after the previous
+expiry.
 
 Revision ID: 0003
 Revises: 0002
