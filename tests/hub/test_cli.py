@@ -100,12 +100,15 @@ def test_a_lesson_session_gives_trainees_the_learners_lab_and_an_exam_keeps_vali
                    "@jupyter/nbgrader:validate-assignment",
                    "@jupyter-notebook/lab-extension:interface-switcher"):
         assert hidden["session"][plugin] is True, plugin
-    server = json.loads((config["session"] / "jupyter_server_config.json").read_text())
-    settings = json.loads((config["session"] / "lab-settings" / "overrides.json").read_text(encoding="utf-8"))
-    assert server["LabApp"]["app_settings_dir"] == str(config["session"] / "lab-settings")
-    assert settings["@jupyterlab/translation-extension:plugin"] == {"locale": "zh_CN"}
-    assert settings["@jupyterlab/statusbar-extension:plugin"] == {"visible": False}
-    assert "LabApp" not in json.loads((config["exam"] / "jupyter_server_config.json").read_text())
+    for c in config.values():  # exam and session: Chinese, no status bar, found beside the config file
+        settings = json.loads((c / "lab-settings" / "overrides.json").read_text(encoding="utf-8"))
+        assert settings["@jupyterlab/translation-extension:plugin"] == {"locale": "zh_CN"}
+        assert settings["@jupyterlab/statusbar-extension:plugin"] == {"visible": False}
+        assert settings["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True}
+        from traitlets.config.loader import PyFileConfigLoader
+
+        loaded = PyFileConfigLoader("jupyter_server_config.py", path=str(c)).load_config()
+        assert loaded.LabApp.app_settings_dir == str(c / "lab-settings")
 
 
 @pytest.mark.hub

@@ -69,6 +69,7 @@ def _answer_everything_then_crash(pw, hub, tid, code, clicked, values, tmp_path,
         assert "文件" in menus and "运行" in menus and "Nbgrader" not in menus and "Run" not in menus
         assert page.locator(".zb-hand-in").is_visible()
         assert visible_editors(page) == []
+        assert not page.locator("#jp-main-statusbar").is_visible()  # no kernel name, "Cell 1/136", 模式
         for item in clicked:
             click_key(page, item, values)
         box = page.locator(".zb-w01 textarea")
@@ -120,6 +121,9 @@ def test_a_principal_takes_the_whole_a_paper_on_the_hub_and_hands_it_in_with_the
                 receipt = hand_in(page, shot=artifacts_dir / "hub-paper-receipt.png")
                 handed = saved.read_bytes()  # what the exchange took
                 assert receipt_name(AID) in receipt and "SHA-256" in receipt
+                # the paper in words, as its title reads, not the assignment id
+                assert "考核：2026年度建筑业企业主要负责人安全生产知识和管理能力考核（A卷）" in receipt, \
+                    receipt
                 # the window closes: the same button is refused, in Chinese, and nothing is written
                 now = dt.datetime.now(dt.UTC)
                 set_window(hub.course, AID, opens_at=now - dt.timedelta(hours=2),

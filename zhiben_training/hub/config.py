@@ -142,6 +142,13 @@ module = sys.argv.pop(1)
 runpy.run_module(module, run_name="__main__", alter_sys=True)
 '''
 LAUNCHER = "launch.py"
+# The trainee's lab settings (lab-settings/overrides.json) beside this config file, wherever the folder
+# is (the hub folder here, /etc/zhiben/trainee-config in the Kubernetes image)
+_LAB_SETTINGS_HERE = '''"""zhiben hub config: the trainee lab settings are in lab-settings/ here."""
+import os
+
+c.LabApp.app_settings_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lab-settings")
+'''
 
 
 def _write(path: Path, text: str, mode: int) -> None:
@@ -166,34 +173,39 @@ def write_trainee_config(folder: Path, *, exchange_root: Path | str, lessons: bo
     personalised nbgrader exchange at ``exchange_root``, the trainee's server and lab extensions.
     On one machine it lives in the hub folder; on Kubernetes it is baked into the trainee image.
 
-    With ``lessons`` (a lesson session) the trainee gets the learner's lab of ``zhiben lessons open``
-    (``lessons/lab.py``): none of nbgrader's panels or menus (a lesson is no paper) and its lab
-    settings (Chinese, widget state saved, no status bar), from ``lab-settings/`` here.
+    The trainee's lab settings (Chinese, widget state saved, no status bar) are in ``lab-settings/``
+    here, found through ``jupyter_server_config.py`` relative to itself. With ``lessons`` (a lesson
+    session) the trainee gets the learner's lab of ``zhiben lessons open`` (``lessons/lab.py``): none
+    of nbgrader's panels or menus (a lesson is no paper) and the learner's settings.
 
     It also holds the paper's lab plugin (``labextensions/zhiben-paper``, found through
     ``JUPYTER_PATH`` before the environment's copy), the same build the offline zips carry."""
     # nbgrader and the paper builder: imported here, not by the proxy's import of this module
-    from zhiben_training.assess.exchange import EXCHANGE_CONFIG, TRAINEE_DISABLED, lab_plugin_dir
+    from zhiben_training.assess.exchange import (
+        EXCHANGE_CONFIG,
+        TRAINEE_DISABLED,
+        TRAINEE_LAB_SETTINGS,
+        lab_plugin_dir,
+    )
 
     folder = Path(folder)
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
     for sub in (folder, folder / "labconfig"):
         sub.chmod(0o755)
-    disabled = TRAINEE_DISABLED
-    server = _SERVER
+    disabled, lab_settings = TRAINEE_DISABLED, TRAINEE_LAB_SETTINGS
     if lessons:
         from zhiben_training.lessons import LEARNER_DISABLED, LEARNER_SETTINGS
 
-        disabled = {**disabled, **LEARNER_DISABLED}
-        settings = folder / "lab-settings"
-        settings.mkdir(exist_ok=True)
-        settings.chmod(0o755)
-        _write(settings / "overrides.json", json.dumps(LEARNER_SETTINGS, indent=1, ensure_ascii=False), 0o644)
-        server = {**_SERVER, "LabApp": {"app_settings_dir": str(settings)}}
+        disabled, lab_settings = {**disabled, **LEARNER_DISABLED}, LEARNER_SETTINGS
+    settings = folder / "lab-settings"
+    settings.mkdir(exist_ok=True)
+    settings.chmod(0o755)
+    _write(settings / "overrides.json", json.dumps(lab_settings, indent=1, ensure_ascii=False), 0o644)
+    _write(folder / "jupyter_server_config.py", _LAB_SETTINGS_HERE, 0o644)
     factory = "\n".join(f"c.{key} = {value!r}" for key, value in EXCHANGE_CONFIG.items())
     _write(folder / "nbgrader_config.py", _NBGRADER.format(exchange=str(exchange_root), factory=factory),
            0o644)
-    _write(folder / "jupyter_server_config.json", json.dumps(server, indent=1), 0o644)
+    _write(folder / "jupyter_server_config.json", json.dumps(_SERVER, indent=1), 0o644)
     _write(folder / "labconfig" / "page_config.json",
            json.dumps({**trainee_page_config(), "disabledExtensions": disabled}, indent=1), 0o644)
     _write(folder / LAUNCHER, _LAUNCH, 0o644)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -87,6 +88,18 @@ def grant_variant(course_root: Path, assignment: str, trainee: str, *, uid: int,
 
 def _trainee(exchange) -> str:
     return os.environ.get("JUPYTERHUB_USER") or exchange.coursedir.student_id
+
+
+def _title(paper: Path, assignment: str) -> str:
+    """The paper's title in words (its round and paper kind, as the paper's metadata records them),
+    for the trainee's receipt; the assignment id when the file does not say."""
+    from zhiben_training.assess.papers import paper_title
+
+    try:
+        meta = json.loads(paper.read_text(encoding="utf-8"))["metadata"]["zhiben"]
+        return paper_title(variants.Assignment(assignment, str(meta["round_id"]), str(meta["paper"])))
+    except (OSError, ValueError, KeyError, TypeError):
+        return assignment
 
 
 def _course_root(exchange) -> Path:
@@ -174,7 +187,7 @@ class PersonalSubmit(ExchangeSubmit):
         digest = hashlib.sha256(handed_in.read_bytes()).hexdigest()
         # nbgrader's timestamp is UTC ("2026-12-07 06:36:28.219611 UTC"); the trainee reads Beijing time
         moment = dt.datetime.fromisoformat(str(self.timestamp).removesuffix(" UTC")).replace(tzinfo=dt.UTC)
-        text = (f"交卷回执\n考核：{self.coursedir.assignment_id}\n考生：{_trainee(self)}\n"
+        text = (f"交卷回执\n考核：{_title(handed_in, self.coursedir.assignment_id)}\n考生：{_trainee(self)}\n"
                 f"交卷时间：{beijing(moment, seconds=True)}\nSHA-256：{digest}\n"
                 "收卷时考核人员记录的 SHA-256 与此相同，即证明收到的是您交的这份答卷。\n")
         (Path(self.assignment_dir) / receipt_name(self.coursedir.assignment_id)).write_text(

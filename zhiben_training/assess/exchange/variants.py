@@ -30,7 +30,7 @@ from zhiben_training.errors import AssessmentError
 
 __all__ = ["assignment_id", "paper_seed", "generate", "release", "load_keys", "variant_dir",
            "TEMPLATE_TRAINEE", "rebuild_paper", "variant_trainees", "TRAINEE_DISABLED", "lab_plugin_dir",
-           "OFFLINE_SETTINGS", "Assignment", "assignment_info"]
+           "OFFLINE_SETTINGS", "TRAINEE_LAB_SETTINGS", "Assignment", "assignment_info"]
 
 TEMPLATE_TRAINEE = "TEMPLATE"
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -210,11 +210,16 @@ TRAINEE_DISABLED = {"@jupyter/nbgrader:formgrader": True, "@jupyter/nbgrader:cou
 # The lab's settings travel in one dot-folder of the zip: JupyterLab's file browser does not list it,
 # so the trainee sees the paper, its data, 打开试卷.py and 使用说明.txt only
 OFFLINE_SETTINGS = ".zhiben"
-_TRAINEE_SETTINGS = {
-    "jupyterlab-settings/@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
-    "jupyterlab-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "zh_CN"},
+# A trainee's lab settings (plugin id -> settings), offline and on the hub's trainee servers
+TRAINEE_LAB_SETTINGS = {
+    "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True},
+    "@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"},
     # no status bar (kernel name, "模式：命令", "Cell 1/136"): nothing in it is for a trainee
-    "jupyterlab-settings/@jupyterlab/statusbar-extension/plugin.jupyterlab-settings": {"visible": False},
+    "@jupyterlab/statusbar-extension:plugin": {"visible": False},
+}
+_TRAINEE_SETTINGS = {
+    **{"jupyterlab-settings/{}/{}.jupyterlab-settings".format(*plugin.split(":")): settings
+       for plugin, settings in TRAINEE_LAB_SETTINGS.items()},
     "jupyter-config/labconfig/page_config.json": {"disabledExtensions": TRAINEE_DISABLED},
 }
 
