@@ -81,7 +81,7 @@ def _with_pandas(inbox: Path) -> None:
         for cell in nb.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
             if gid == "t03-answer" and "None" not in cell.source:
-                cell.source = 'import pandas as pd\nledger = pd.read_csv("hazard_ledger.csv")\n' + cell.source
+                cell.source = 'import pandas as pd\nledger = pd.read_csv("隐患台账.csv")\n' + cell.source
         nbformat.write(nb, path)
 
 

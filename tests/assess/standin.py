@@ -44,7 +44,7 @@ def build_paper(*, round_id: str, paper: str, trainee_id: str, seed: int, city_d
                   "answer_k03 = None  # 填写 True 或 False", 1.0, truth, "Q003", "《示例》第三条"),
         PaperItem("t01", "hazard_ids", f"现场 S{seed % 1000:03d}：找出重大事故隐患的条款编号。", "answer_t01",
                   "answer_t01 = []  # 如 [\"5.3\"]", 4.0, hazards, None, "2024 判定标准"),
-        PaperItem("t02", "ledger", "分析 `hazard_ledger.csv`：逾期未整改的重大隐患条数和各渠道销号率（%）。",
+        PaperItem("t02", "ledger", "分析 `隐患台账.csv`：逾期未整改的重大隐患条数和各渠道销号率（%）。",
                   "answer_t02",
                   'answer_t02 = {"overdue_major": None, "closure_rate_by_channel": {}}', 3.0,
                   {"overdue_major": overdue, "closure_rate_by_channel": rates}, None, "台账分析"),
@@ -52,7 +52,7 @@ def build_paper(*, round_id: str, paper: str, trainee_id: str, seed: int, city_d
                   "请在此作答。", 5.0, None, None, "《安全生产法》第二十一条"),
     )
     return Paper(round_id, paper, trainee_id, seed, f"S{seed % 1000:03d}", items,
-                 {"hazard_ledger.csv": ("\n".join(rows) + "\n").encode("utf-8")})
+                 {"隐患台账.csv": ("\n".join(rows) + "\n").encode("utf-8")})
 
 
 def correct_answers(paper: Paper) -> dict[str, str]:

@@ -204,7 +204,7 @@ def test_offline_zip_carries_the_lab_plugin_and_the_trainee_settings(click_cours
     assert '"JUPYTER_PATH", ".zhiben/jupyter-data"' in launcher \
         and '"JUPYTER_CONFIG_PATH", ".zhiben/jupyter-config"' in launcher
     assert OFFLINE_SETTINGS == ".zhiben" \
-        and top == [".zhiben", f"{AID}-T001.ipynb", "hazard_ledger.csv", "使用说明.txt", "打开试卷.py"]
+        and top == [".zhiben", f"{AID}-T001.ipynb", "使用说明.txt", "打开试卷.py", "隐患台账.csv"]
 
 
 def test_feedback_is_readable_and_shows_answers_only_on_request(click_course, scorer):

@@ -79,6 +79,6 @@ def test_feedback_shows_score_verdict_and_comment_but_no_key_file_or_hidden_test
     assert "错误" in text and "第 1 题" in text and "0 / 2 分" in text
     record = json.loads((course / "keys" / AID / "T001.json").read_text(encoding="utf-8"))
     secrets = [json.dumps(record, ensure_ascii=False)[:200], "_zb_record", SETUP_SOURCE[:60],
-               "hazard_ledger.csv,",
+               "隐患台账.csv,",
                json.dumps(next(i.key for i in paper.items if i.kind == "ledger"), ensure_ascii=False)]
     assert find_leaks(text, secrets) == []

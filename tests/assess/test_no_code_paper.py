@@ -78,7 +78,7 @@ def test_the_ledger_answer_is_checked_against_the_data(city):
     for trainee in ("T001", "T002", "T003", "T004"):
         built = _paper(city, trainee=trainee)
         t03 = next(i for i in built.items if i.item_id == "t03")
-        frame = pd.read_csv(io.BytesIO(built.data_files["hazard_ledger.csv"]), dtype=str,
+        frame = pd.read_csv(io.BytesIO(built.data_files["隐患台账.csv"]), dtype=str,
                             keep_default_na=False)
         as_of = pd.Timestamp(t03.choices["as_of"])
         closed = frame["销号日期"] != ""
@@ -106,14 +106,14 @@ def test_the_ledger_table_filters_and_its_choices_read_back(city, tmp_path, monk
 
     built = _paper(city)
     t03 = next(i for i in built.items if i.item_id == "t03")
-    (tmp_path / "hazard_ledger.csv").write_bytes(built.data_files["hazard_ledger.csv"])
+    (tmp_path / "隐患台账.csv").write_bytes(built.data_files["隐患台账.csv"])
     monkeypatch.chdir(tmp_path)
     pw.SPECS["t03"] = click_spec(t03)
     try:
         pw.answer_widget("t03")
         box = pw._live["t03"]
         filters, table = box.children[0].children, box.children[1]
-        rows = len(pd.read_csv(tmp_path / "hazard_ledger.csv"))
+        rows = len(pd.read_csv(tmp_path / "隐患台账.csv"))
         assert f"显示 {rows} / {rows} 条" in table.value and "<th" in table.value \
             and "隐患级别" in table.value
         filters[2].value = "未销号"

@@ -66,7 +66,7 @@ def test_release_writes_one_zip_per_trainee_with_notebook_and_data(course):
     zips = variants.release(course, AID)
     assert [z.name for z in zips] == [f"{AID}-T001.zip", f"{AID}-T002.zip", f"{AID}-T003.zip"]
     with zipfile.ZipFile(zips[0]) as zf:
-        assert sorted(zf.namelist()) == [f"{AID}-T001/{AID}-T001.ipynb", f"{AID}-T001/hazard_ledger.csv"]
+        assert sorted(zf.namelist()) == [f"{AID}-T001/{AID}-T001.ipynb", f"{AID}-T001/隐患台账.csv"]
     assert variants.release(course, AID)[0].read_bytes() == zips[0].read_bytes()
 
 

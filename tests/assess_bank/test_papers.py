@@ -54,7 +54,7 @@ def test_trainees_get_different_questions_and_sites_but_the_same_slots(tiny_city
     draws = {tuple(i.source_question_id for i in p.items) for p in papers}
     assert len(draws) == len(papers)
     assert len({p.site_id for p in papers}) >= 3
-    assert len({p.data_files["hazard_ledger.csv"] for p in papers}) >= 3
+    assert len({p.data_files["隐患台账.csv"] for p in papers}) >= 3
 
 
 def test_paper_a_follows_its_blueprint(tiny_city):

@@ -12,4 +12,5 @@ __getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
                   "build_notebook", "cell_ids", "hazard_choices", "paper_title", "test_cell_id"],
     "paper": ["Paper", "PaperItem", "bank_letters", "build_paper"],
     "scoring": ["normalise_choice", "normalise_truefalse", "score_item"],
+    "site_tasks": ["LEDGER_FILE"],
 })

@@ -32,9 +32,11 @@ from zhiben_training.assess.papers.site_report import (
 from zhiben_training.assess.papers.unverified_basis import level_rests_on_unverified, without_unverified_basis
 from zhiben_training.errors import AssessmentError
 
-__all__ = ["SiteTask", "choose_site", "hazard_task", "classify_task", "ledger_task", "ledger_read_task",
-           "item_citation"]
+__all__ = ["LEDGER_FILE", "SiteTask", "choose_site", "hazard_task", "classify_task", "ledger_task",
+           "ledger_read_task", "item_citation"]
 
+# The ledger handed out with the paper (a Chinese name: the trainee sees it beside the paper)
+LEDGER_FILE = "隐患台账.csv"
 D24 = "《房屋市政工程生产安全重大事故隐患判定标准（2024版）》"
 _CN = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
        "十一", "十二", "十三", "十四", "十五", "十六", "十七"]
@@ -241,11 +243,11 @@ def ledger_read_task(city_dir: Path, district: str, rng: np.random.Generator) ->
     majors = int((frame["隐患级别"] == "重大").sum())
     # counts up to at least 10: a ledger with few 重大 rows must not give the count away
     choices = {"counts": [str(n) for n in range(max(majors, 10) + 1)], "channels": sorted(rates),
-               "file": "hazard_ledger.csv", "as_of": day}
+               "file": LEDGER_FILE, "as_of": day}
     prompt = (
         "### 现场管理能力：隐患台账查阅\n\n"
         f"下方表格是{district}截至 **{day}** 的隐患排查治理台账"
-        f"（共 {len(frame)} 条，随卷文件 `hazard_ledger.csv`），"
+        f"（共 {len(frame)} 条，随卷文件 `{LEDGER_FILE}`），"
         "可按隐患级别、发现渠道、销号状态筛选，按日期排序。销号日期为空表示截至该日尚未销号。"
         "请查阅台账，在表格下方选择：\n\n"
         f"1. 截至 {day}，整改期限早于 {day} 且尚未销号的**重大**事故隐患有几条；\n"
@@ -254,18 +256,18 @@ def ledger_read_task(city_dir: Path, district: str, rng: np.random.Generator) ->
     )
     template = ('answer_t03 = {"overdue_major": None, "lowest_channel": None}'
                 '  # 整数；发现渠道名称，如 "' + choices["channels"][0] + '"')
-    return SiteTask(prompt, template, key, _LEDGER_CITATION, {"hazard_ledger.csv": csv_bytes}, choices)
+    return SiteTask(prompt, template, key, _LEDGER_CITATION, {LEDGER_FILE: csv_bytes}, choices)
 
 
 def ledger_task(city_dir: Path, district: str, rng: np.random.Generator) -> SiteTask:
     """t03 with code (blueprint ``"code": true``): overdue 重大 items and 销号 rate by channel from
-    ``hazard_ledger.csv``, computed by the trainee with pandas."""
+    ``LEDGER_FILE``, computed by the trainee with pandas."""
     csv_bytes, day = _ledger_csv(city_dir, district, rng)
     key = ledger_key(csv_bytes, day)
     channels = sorted(key["closure_rate_by_channel"])
     prompt = (
         "### 现场管理能力：隐患台账分析\n\n"
-        f"文件 `hazard_ledger.csv` 是{district}截至 **{day}** 的隐患排查治理台账（UTF-8 编码），"
+        f"文件 `{LEDGER_FILE}` 是{district}截至 **{day}** 的隐患排查治理台账（UTF-8 编码），"
         "销号日期为空表示截至该日尚未销号。请用 pandas 读取并计算：\n\n"
         f"1. `overdue_major`：截至 {day}，整改期限早于 {day} 且尚未销号的**重大**事故隐患条数（整数）；\n"
         "2. `closure_rate_by_channel`：按发现渠道统计的销号率（已销号条数 ÷ 该渠道隐患总条数 × 100，"
@@ -275,4 +277,4 @@ def ledger_task(city_dir: Path, district: str, rng: np.random.Generator) -> Site
     rates = ", ".join(f'"{c}": None' for c in channels)
     template = ("answer_t03 = {\n    \"overdue_major\": None,  # 整数\n"
                 f"    \"closure_rate_by_channel\": {{{rates}}},  # 百分数，保留 1 位小数\n}}")
-    return SiteTask(prompt, template, key, _LEDGER_CITATION, {"hazard_ledger.csv": csv_bytes})
+    return SiteTask(prompt, template, key, _LEDGER_CITATION, {LEDGER_FILE: csv_bytes})
