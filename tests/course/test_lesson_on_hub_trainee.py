@@ -17,7 +17,12 @@ import pytest
 
 from tests.course.conftest import COURSE
 from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, _fontconfig, _free_port, _server
-from tests.course.test_lessons_open_ready import PLUGIN, _open_ready, _visible_editors
+from tests.course.test_lessons_open_ready import (
+    PLUGIN,
+    _open_ready,
+    _visible_editors,
+    _wait_for_visible_editors,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +90,7 @@ def test_on_a_hub_trainee_server_a_lesson_hides_the_validate_button_that_a_paper
         page = lab["page"]
         page.goto(f"{lab['url']}/lab/tree/{quote('讲师版-' + name)}?reset&token={lab['token']}")
         page.locator(".jp-NotebookPanel .validate-button").first.wait_for(timeout=120_000)  # plugin is on
-        assert _visible_editors(page)  # the trainer sees the code
+        _wait_for_visible_editors(page)  # the trainer sees the code
         _open_ready(lab, name)
         assert page.locator(".jp-NotebookPanel.zb-no-validate").count() == 1
         assert page.locator(".jp-NotebookPanel.zb-no-validate .validate-button").is_hidden()

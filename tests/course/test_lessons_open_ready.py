@@ -143,10 +143,18 @@ def _who(learner) -> str:
     return "learner" if learner["route"] == "本机" else "hub-learner"
 
 
+_VISIBLE_EDITORS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeMirrorEditor')]
+    .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height > 0)
+    .map((e) => e.closest('.jp-Cell').innerText.slice(0, 40))"""
+
+
 def _visible_editors(page) -> list[str]:
-    return page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-CodeMirrorEditor')]
-        .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height > 0)
-        .map((e) => e.closest('.jp-Cell').innerText.slice(0, 40))""")
+    return page.evaluate(_VISIBLE_EDITORS)
+
+
+def _wait_for_visible_editors(page, timeout: int = 120_000) -> None:
+    """Until a code editor is on screen (the cells render after the toolbar)."""
+    page.wait_for_function(f"() => ({_VISIBLE_EDITORS})().length > 0", timeout=timeout)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -42,6 +42,47 @@ function markCells(panel) {
   }
 }
 
+// A run whose replies never come: the kernel sits idle while replies are still awaited (they went to
+// a websocket the page replaced, e.g. when a trainee's server came back after dying), or a run
+// cancelled with its connection. Such a run is sent again (the marked cells restore everything from
+// the saved file, so running them twice changes nothing); a slow kernel is never interrupted.
+const LOST = "lost";
+const IDLE_MS = 5000;
+const ATTEMPTS = 3;
+
+function repliesLost(session) {
+  let timer = null;
+  const lost = new Promise((resolve) => {
+    let idleSince = null;
+    timer = setInterval(() => {
+      const kernel = session.session && session.session.kernel;
+      if (!kernel || kernel.status !== "idle" || kernel.connectionStatus !== "connected") {
+        idleSince = null;
+        return;
+      }
+      idleSince = idleSince || Date.now();
+      if (Date.now() - idleSince >= IDLE_MS) {
+        resolve(LOST);
+      }
+    }, 250);
+  });
+  return { lost, stop: () => clearInterval(timer) };
+}
+
+async function runMarked(panel, session) {
+  // Sent at once, as Run All does: the kernel runs them in order while the widgets appear
+  const runs = panel.content.widgets
+    .filter((cell) => cell.model.type === "code" && cellFlags(cell).run_on_open === true)
+    .map((cell) => CodeCell.execute(cell, session));
+  const watch = repliesLost(session);
+  try {
+    // a run cancelled with its kernel connection rejects: sent again like a lost one
+    return await Promise.race([Promise.all(runs).catch(() => LOST), watch.lost]);
+  } finally {
+    watch.stop();
+  }
+}
+
 async function runOnOpen(panel, status) {
   const session = panel.sessionContext;
   await session.ready;
@@ -50,11 +91,17 @@ async function runOnOpen(panel, status) {
     return false;
   }
   status.show("正在准备…", "zb-busy");
-  // Sent at once, as Run All does: the kernel runs them in order while the widgets appear
-  const runs = panel.content.widgets
-    .filter((cell) => cell.model.type === "code" && cellFlags(cell).run_on_open === true)
-    .map((cell) => CodeCell.execute(cell, session));
-  const replies = await Promise.all(runs);
+  let replies = LOST;
+  for (let attempt = 0; attempt < ATTEMPTS && replies === LOST; attempt++) {
+    if (attempt > 0) {
+      console.warn("zhiben-paper: the setup cells' replies were lost; running them again");
+    }
+    replies = await runMarked(panel, session);
+  }
+  if (replies === LOST) {
+    status.show("准备未完成：请刷新页面重试", "zb-error");
+    return false;
+  }
   if (replies.some((reply) => reply && reply.content && reply.content.status === "error")) {
     status.show("准备时出错：请刷新页面重试，或联系考核人员", "zb-error");
     return false;
