@@ -202,3 +202,76 @@ def test_a_principal_takes_the_a_paper_without_running_anything(
     got = scores_both_ways(root, AID, TRAINEE, path.read_bytes(), clicked, specs, tmp_path)
     assert got["browser"] == got["data"]
     assert sum(v or 0 for v in got["browser"].values()) == sum(i["points"] for i in clicked)
+
+
+def _is(message: str | bytes, kind: str) -> bool:
+    """Whether a kernel websocket message (JSON text or the binary v1 protocol) is a ``kind`` message."""
+    data = message.encode() if isinstance(message, str) else message
+    return re.search(rb'"msg_type":\s*"' + kind.encode() + rb'"', data) is not None
+
+
+def test_a_paper_whose_setup_replies_are_lost_is_prepared_again(paper_course, tmp_path):
+    """The page's kernel connection loses the replies of the first run of the setup cells (as when a
+    trainee's server came back after dying and the page replaced its websocket): the kernel sits idle
+    while the plugin still waits, so it sends the cells again, and the paper ends 已保存 with its
+    autosave on, instead of 正在准备… for ever with clicks never saved."""
+    from playwright.sync_api import sync_playwright
+
+    [zipped] = variants.release(paper_course, AID)
+    with zipfile.ZipFile(zipped) as zf:
+        zf.extractall(tmp_path / "trainee")
+    folder = tmp_path / "trainee" / f"{AID}-{TRAINEE}"
+    name = f"{AID}-{TRAINEE}.ipynb"
+    paper = json.loads((folder / name).read_text(encoding="utf-8"))
+    marked = sum(1 for c in paper["cells"] if c["cell_type"] == "code"
+                 and (c["metadata"].get("zhiben") or {}).get("run_on_open") is True)
+    assert marked >= 2
+    (tmp_path / "no-overrides").mkdir()
+    env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))}
+    saved_env = {k: os.environ.get(k)
+                 for k in ("JUPYTERLAB_SETTINGS_DIR", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
+    extra = _launcher_env(folder, tmp_path / "no-overrides")
+    server, url, token = _lab(folder, extra, tmp_path / "lab.log")
+    requests: list[int] = []
+    dropped: list[int] = []
+
+    def lose_the_first_replies(ws) -> None:
+        kernel = ws.connect_to_server()
+
+        def to_kernel(message):
+            if _is(message, "execute_request"):
+                requests.append(1)
+            kernel.send(message)
+
+        def to_page(message):
+            if _is(message, "execute_reply") and len(requests) <= marked:
+                dropped.append(1)  # a reply of the first run: lost on its way
+                return
+            ws.send(message)
+
+        ws.on_message(to_kernel)
+        kernel.on_message(to_page)
+
+    try:
+        with server, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env,
+                                         headless=True)
+            try:
+                page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
+                page.route_web_socket(re.compile(r".*/api/kernels/[^/]+/channels.*"), lose_the_first_replies)
+                _open(page, url, token, name)  # question 1's options and 已保存: prepared
+                assert len(dropped) == marked and len(requests) >= 2 * marked, (len(dropped), len(requests))
+                page.locator(".zb-k01 input[type=radio]").first.check()
+                deadline = time.monotonic() + 30  # the autosave is on: the click reaches the file
+                while (check_paper(saved_notebook(folder / name))["answered"] != ["k01"]
+                       and time.monotonic() < deadline):
+                    page.wait_for_timeout(200)
+            finally:
+                browser.close()
+    finally:
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    assert check_paper(saved_notebook(folder / name))["answered"] == ["k01"]
