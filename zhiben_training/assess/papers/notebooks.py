@@ -182,8 +182,8 @@ _CLICK_HELP = ("作答说明：\n\n"
                "显示“未保存”时请稍候，或按 Ctrl+S；\n"
                "4. 交卷前点击试卷末尾的“检查作答情况”，确认已作答的题数；"
                "在线考试点工具栏的“交卷”，离线考试按考场要求提交本文件。\n\n"
-               "如果题目下方没有出现选项（没有用随卷的“打开试卷.py”打开），"
-               "请点击菜单“运行 → 运行全部单元格”。\n")
+               "如果题目下方没有出现选项，请刷新页面（离线考试请用随卷的“打开试卷.py”打开试卷）；"
+               "仍不出现时，点击菜单“运行 → 运行全部单元格”。\n")
 
 # Cell metadata read by the project's lab plugin (assessments/lab/zhiben-paper/lib/ready.js): the
 # notebook's ``zhiben.open_ready`` runs every ``run_on_open`` cell when it opens, ``autosave`` saves
