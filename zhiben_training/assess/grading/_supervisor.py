@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zhiben_training.assess.grading._worker import Runner, grade_one, write_autograded
-from zhiben_training.assess.grading.sandbox import Limits, UidBlock, Zygote, kill_uids, lease_uid_block
+from zhiben_training.assess.grading.sandbox import (
+    Limits,
+    UidBlock,
+    Zygote,
+    kill_uids,
+    lease_uid_block,
+    process_alive,
+)
 from zhiben_training.assess.nbgrader_adapter import autograde_rows
 from zhiben_training.errors import GradingFaultError
 
@@ -81,6 +88,8 @@ def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> Non
     scorer = job.scorer or default_scorer()
     work = job.work_base / f"w{index}"
     log = job.log_dir / f"zygote-w{index}.log"  # this worker's log: fork-server starts, re-runs, its exit
+    alive = _pid_file(job.work_base, index)  # while it exists, this worker is alive or died untidy
+    alive.write_text(str(os.getpid()), encoding="utf-8")
     runner = None
     why = "评分结束，主进程通知退出"
     try:
@@ -107,9 +116,10 @@ def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> Non
         closed = time.monotonic()
         _tidy(work)
         tidied = time.monotonic()
+        alive.unlink(missing_ok=True)
         orphan = os.getppid() != parent
         if orphan:  # the supervisor died: the last worker out removes the run's folder
-            _remove_when_empty(job.work_base, seconds=20.0)
+            _remove_when_empty(job.work_base, seconds=20.0, log_dir=job.log_dir, me=index)
         _log_exit(log, why, orphan=orphan, close=closed - started, tidy=tidied - closed,
                   siblings=time.monotonic() - tidied, left=work.exists())
 
@@ -129,10 +139,40 @@ def _log_exit(path: Path, why: str, *, orphan: bool, close: float, tidy: float, 
         pass  # the course root itself went away: nothing to tell
 
 
-def _remove_when_empty(folder: Path, *, seconds: float) -> None:
-    """rmdir that waits for sibling workers still tidying their own folders inside."""
+def _pid_file(work_base: Path, index: int) -> Path:
+    return work_base / f"w{index}.pid"
+
+
+def _tidy_dead_siblings(work_base: Path, *, log_dir: Path, me: int) -> None:
+    """A sibling worker that is gone without tidying its folder (its pid file names a process that
+    no longer exists): an orphaned worker removes what it left and says so in that worker's log."""
+    for pid_file in work_base.glob("w*.pid"):
+        try:
+            pid = int(pid_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if process_alive(pid):
+            continue
+        index = pid_file.stem.removeprefix("w")
+        _tidy(work_base / f"w{index}")
+        pid_file.unlink(missing_ok=True)
+        line = (f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] 工作进程退出：进程已不在，未留下自己的退出记录；"
+                f"主进程已不在；其工作目录由工作进程 w{me} 清理，"
+                f"工作目录{'仍有残留' if (work_base / f'w{index}').exists() else '已删除'}\n")
+        try:
+            with open(log_dir / f"zygote-w{index}.log", "a", encoding="utf-8") as fh:
+                fh.write(line)
+        except OSError:
+            pass
+
+
+def _remove_when_empty(folder: Path, *, seconds: float, log_dir: Path | None = None, me: int = -1) -> None:
+    """rmdir that waits for sibling workers still tidying their own folders inside (and, with
+    ``log_dir``, tidies after a sibling that died without doing so)."""
     deadline = time.monotonic() + seconds
     while True:
+        if log_dir is not None:
+            _tidy_dead_siblings(folder, log_dir=log_dir, me=me)
         try:
             os.rmdir(folder)
             return
