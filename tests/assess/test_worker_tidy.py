@@ -40,3 +40,46 @@ def test_a_sibling_still_alive_is_waited_for_never_tidied_from_outside(tmp_path)
     _remove_when_empty(base, seconds=0.3, log_dir=logs, me=0)
     assert (base / "w1" / "sub-x" / "answer.ipynb").exists()
     assert not (logs / "zygote-w1.log").exists()
+
+
+_WAITING_WORKER = """
+import multiprocessing as mp, os, sys, time
+from pathlib import Path
+from zhiben_training.assess.grading._supervisor import _next_student
+
+def worker(conn, parent, marker):
+    try:
+        _next_student(conn, parent)
+    except EOFError:
+        Path(marker).write_text("EOF", encoding="utf-8")
+
+ctx = mp.get_context("fork")
+mine, theirs = ctx.Pipe()
+child = ctx.Process(target=worker, args=(theirs, os.getpid(), sys.argv[1]), daemon=False)
+child.start()
+print(child.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_worker_waiting_for_work_leaves_when_its_supervisor_is_killed(tmp_path):
+    """The worker holds both ends of its pipe (forked with the supervisor's), so no EOF comes from the
+    pipe; it sees its parent gone and leaves within seconds instead of waiting for good."""
+    import os
+    import signal
+    import time
+
+    marker = tmp_path / "left"
+    supervisor = subprocess.Popen([sys.executable, "-c", _WAITING_WORKER, str(marker)],
+                                  stdout=subprocess.PIPE)
+    worker = int(supervisor.stdout.readline())
+    os.kill(supervisor.pid, signal.SIGKILL)
+    supervisor.wait()
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker.read_text(encoding="utf-8") == "EOF"
+    try:
+        os.kill(worker, signal.SIGKILL)  # gone already; never left behind by a failing test
+    except ProcessLookupError:
+        pass
