@@ -35,6 +35,11 @@ def _login_page(url: str) -> str | None:
         return None
 
 
+def _running(log: Path) -> bool:
+    """True once the hub has started its proxy, web server and services (its own log line)."""
+    return b"JupyterHub is now running" in log.read_bytes()
+
+
 def _stop(pid: int, timeout: float = 20) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
@@ -65,9 +70,12 @@ def check_hub(hub_dir: Path, *, timeout: float = 90) -> str:
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and proc.poll() is None:
-            page = _login_page(url)
-            if page is not None:
-                break
+            # the hub serves its login page before it starts its services; stopped in between, it can
+            # leave the pre-start service running, so the rehearsal waits for the hub's own "running"
+            if _running(log):
+                page = _login_page(url)
+                if page is not None:
+                    break
             time.sleep(0.5)
     finally:
         _stop(proc.pid)
