@@ -248,3 +248,25 @@ def test_what_a_sandbox_uid_left_in_the_shared_temp_folders_is_removed_and_nothi
                 os.unlink(path)
         for folder in (shared, Path(f"/tmp/{token}-dir")):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif(not bwrap_available(), reason="bubblewrap is not usable on this machine")
+def test_a_fork_server_killed_inside_bubblewrap_no_longer_answers(tmp_path):
+    """What a worker asks when a kernel died in the sandbox (was it the machine's?): ``answers()`` is
+    true while the server runs and false once it is killed, even while bwrap outside is still on its
+    way out (``running`` can still be true then, and a retry was missed on a busy machine)."""
+    import psutil
+
+    from zhiben_training.assess.grading.sandbox import Zygote
+
+    zygote = Zygote(tmp_path / "w0")
+    zygote.start()
+    try:
+        assert zygote.answers()
+        server = next(p for p in psutil.Process(zygote.pid).children(recursive=True)
+                      if (p.cmdline() or [""])[-1].endswith("zygote.py"))
+        server.kill()
+        assert not zygote.answers()
+        assert not zygote.answers()  # asked again: still a clean "no", not an error
+    finally:
+        zygote.close()

@@ -68,6 +68,12 @@ def _prctl_deathsig(sig: int) -> None:
 
 
 def _terminate(signum, frame) -> None:
+    """The first SIGTERM unwinds the worker into its clean-up; any later one is ignored. A dying
+    supervisor's PR_SET_PDEATHSIG comes once per thread of it that exits (the kernel hands the worker
+    to a sibling thread first, and signals again), and a second SystemExit raised inside the clean-up
+    cut it short: strace showed two SIGTERMs 42 ms apart and an exit 143 with the folder left and no
+    exit line (the SIGKILL case of tests/assess/test_supervision.py)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
 

@@ -146,7 +146,7 @@ class Runner:
             deadline = time.monotonic() + self.limits.wall_seconds
             barriers = frozenset(i for i, (kind, _, _) in enumerate(plan.steps) if kind == "test")
             runs = kernel.run_cells([code for _, _, code in plan.steps], deadline=deadline, barriers=barriers)
-            if runs and runs[-1].status == "dead" and self.zygote.use_bwrap and not self.zygote.running:
+            if runs and runs[-1].status == "dead" and self.zygote.use_bwrap and not self.zygote.answers():
                 # Inside bubblewrap the server is PID 1 and cannot be signalled by a kernel: its death
                 # (and with it the kernel's) came from outside the submission.
                 raise GradingFaultError("评分沙箱的内核服务进程已退出。")

@@ -198,13 +198,19 @@ def dropped_manual_grades(course_root: Path, assignment: str) -> dict[str, str]:
             if basis.get(s) == e["sha256"]}
 
 
+def _exit_once(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(128 + signum)
+
+
 class _SigtermAsExit:
-    """While grading, SIGTERM unwinds like Ctrl-C, so workers, sandboxes and scratch are cleaned up."""
+    """While grading, SIGTERM unwinds like Ctrl-C, so workers, sandboxes and scratch are cleaned up;
+    a second SIGTERM during that clean-up is ignored rather than cutting it short."""
 
     def __enter__(self):
         self.previous = None
         if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+            self.previous = signal.signal(signal.SIGTERM, _exit_once)
         return self
 
     def __exit__(self, *exc):

@@ -399,6 +399,16 @@ class Zygote:
                             "limits": limits.rlimits(per_uid=self.per_uid)})
         return int(reply["pid"])
 
+    def answers(self) -> bool:
+        """Does the server still answer a request? Asked when a kernel died inside bubblewrap: on a busy
+        machine the kernel's end is seen before bwrap has exited after its killed server (``running``
+        still true), and a request waits for the server's reply or for its pipe to close."""
+        try:
+            self._call({"op": "alive", "pid": 0})
+        except GradingFaultError:
+            return False
+        return True
+
     def alive(self, pid: int) -> bool:
         """Is kernel ``pid`` running? Inside bubblewrap every kernel dies with the server (its PID
         namespace goes), so a dead server is a machine fault; outside, a kernel outlives a dead
