@@ -21,6 +21,9 @@ from tests.assess.conftest import (
 from zhiben_training.assess.exchange.handin import collect
 from zhiben_training.assess.papers.notebooks import ANSWER_MIME
 
+# slow: one batch of attack papers through real kernels in the sandbox (20–35 s)
+pytestmark = pytest.mark.slow
+
 WRONG = 'answer_k01 = "E"\n'  # never a key: the stand-in's single-choice keys are A-D
 
 ATTACKS = {

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from zhiben_training.assess import CourseRoot, assignment_id
 from zhiben_training.cli import main
@@ -23,6 +24,8 @@ def test_every_assess_command_has_chinese_help():
         assert any("\u4e00" <= ch <= "\u9fff" for ch in done.stdout)
 
 
+# slow: every assess command in turn on real papers
+@pytest.mark.slow
 def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_path, capsys):
     from zhiben_training.assess.simulate import simulate_submissions
     from zhiben_training.synth import generate_city
@@ -64,6 +67,8 @@ def test_generate_release_collect_autograde_feedback_export_on_real_papers(tmp_p
     assert (frame["得分"] > 0).all() and (frame["满分"] > frame["得分"]).all()
 
 
+# slow: a synthetic city loaded and a paper generated for each of its trainees (~20 s)
+@pytest.mark.slow
 def test_generate_takes_the_trainees_of_a_registry_round(tmp_path):
     from zhiben_training.registry import open_registry
     from zhiben_training.synth import generate_city

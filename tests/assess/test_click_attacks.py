@@ -16,6 +16,9 @@ from zhiben_training.assess.grading.submission import click_specs
 from zhiben_training.assess.papers.answer_state import STATE_MIME
 from zhiben_training.assess.simulate import click
 
+# slow: one batch of hostile click papers through real kernels in the sandbox (~30 s)
+pytestmark = pytest.mark.slow
+
 CLICKED = ("k01", "k02", "k03", "t01")  # the standin paper's click items; t02 is code, w01 written
 FULL = {"k01": 2.0, "k02": 2.0, "k03": 1.0, "t01": 4.0, "t02": 3.0}
 

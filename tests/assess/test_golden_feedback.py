@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.assess.conftest import AID, hand_in, paper_of, run_autograde, trainees_course, variant
 from tests.golden import check_golden
 from zhiben_training.assess.exchange.handin import collect
@@ -36,6 +38,8 @@ def test_the_feedback_page_reads_as_its_golden_file(tmp_path, request):
     check_golden(request, "feedback-T001.html", page.read_text(encoding="utf-8"))
 
 
+# slow: a batch of feedback pages rendered and read back
+@pytest.mark.slow
 def test_a_batch_of_pages_cuts_one_font_subset_and_reads_as_each_page_alone(tmp_path, monkeypatch):
     """Cutting the font subset is nearly all of a page's cost: write_feedback cuts one for the batch, and
     each page is the page feedback_html makes alone, but for the embedded font's bytes."""

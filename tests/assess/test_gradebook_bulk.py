@@ -154,3 +154,25 @@ def test_nothing_staged_is_written_until_the_flush_and_a_failed_flush_writes_not
             writer.flush()
     with Gradebook(nbg.db_url(course), "zhiben") as gb:
         assert gb.find_assignment(AID).num_submissions == 0
+
+
+def test_a_new_gradebook_records_the_alembic_head_that_nbgrader_would_ask_the_alembic_command_for(tmp_path):
+    """nbgrader runs ``alembic heads`` in a child Python for every new gradebook; the adapter reads the
+    same head in-process. Both answers, and the version a new gradebook records, must agree, or
+    ``nbgrader db upgrade`` would later migrate a gradebook from the wrong revision."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    with _temp_alembic_ini("sqlite:///" + str(tmp_path / "unused.db")) as ini:
+        env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]}
+        command_head = subprocess.check_output(["alembic", "-c", ini, "heads"], env=env).decode().split()[0]
+    assert nbg._alembic_head() == command_head
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "zhiben"):
+        pass
+    with sqlite3.connect(tmp_path / "gradebook.db") as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(command_head,)]

@@ -7,6 +7,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.assess import standin
 from tests.assess.conftest import answered, hand_in, run_autograde
 from zhiben_training.assess import layout
@@ -132,6 +134,8 @@ def _graded_round(course: Path, tmp_path: Path, scorer, *, round_id: str, traine
     return aid
 
 
+# slow: two rounds generated, graded and imported end to end
+@pytest.mark.slow
 def test_two_rounds_of_one_year_with_the_same_paper_each_import_into_their_own_round(tmp_path, scorer):
     from zhiben_training.registry import open_registry
     from zhiben_training.synth import generate_city

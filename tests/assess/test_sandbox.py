@@ -65,6 +65,8 @@ def hostile(tmp_path_factory):
     return root, summary
 
 
+# slow: the hostile batch through real kernels in the sandbox (~30 s)
+@pytest.mark.slow
 def test_the_batch_finishes_with_a_row_for_every_submission(hostile):
     root, summary = hostile
     got = scores(root)
@@ -73,6 +75,8 @@ def test_the_batch_finishes_with_a_row_for_every_submission(hostile):
     assert sum(v or 0 for v in got["GOOD"].values()) == 12.0
 
 
+# slow: the hostile batch through real kernels in the sandbox (~30 s)
+@pytest.mark.slow
 @pytest.mark.parametrize("tid", sorted(set(HOSTILE_CODE) - SURVIVES))
 def test_a_killed_kernel_keeps_earlier_points_and_scores_the_rest_zero_with_a_reason(hostile, tid):
     root, summary = hostile
@@ -86,6 +90,8 @@ def test_a_killed_kernel_keeps_earlier_points_and_scores_the_rest_zero_with_a_re
     assert "本题记 0 分" in comments[0]
 
 
+# slow: the hostile batch through real kernels in the sandbox (~30 s)
+@pytest.mark.slow
 @pytest.mark.parametrize("tid", sorted(SURVIVES))
 def test_a_memory_hog_huge_output_fork_bomb_or_parent_kill_only_costs_its_own_item(hostile, tid):
     root, _ = hostile
@@ -93,6 +99,8 @@ def test_a_memory_hog_huge_output_fork_bomb_or_parent_kill_only_costs_its_own_it
     assert got["k01-test"] == 2.0 and got["k02-test"] == 0.0 and got["t02-test"] == 3.0
 
 
+# slow: the hostile batch through real kernels in the sandbox (~30 s)
+@pytest.mark.slow
 @pytest.mark.parametrize("tid", sorted(HOSTILE_FILES))
 def test_unreadable_files_get_a_zero_row_with_the_reason(hostile, tid):
     root, summary = hostile
@@ -103,6 +111,8 @@ def test_unreadable_files_get_a_zero_row_with_the_reason(hostile, tid):
         assert "nbformat 3" in summary.problems[tid]
 
 
+# slow: the hostile batch through real kernels in the sandbox (~30 s)
+@pytest.mark.slow
 def test_duplicated_cells_are_graded_once_from_the_first_copy(hostile):
     root, _ = hostile
     assert sum(v or 0 for v in scores(root)["DUP"].values()) == 12.0
@@ -112,6 +122,8 @@ def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# slow: a spy paper graded in the sandbox with the system's files watched
+@pytest.mark.slow
 @pytest.mark.skipif(not bwrap_available(), reason="bubblewrap is not usable on this machine")
 def test_a_submission_cannot_reach_the_gradebook_keys_sources_other_submissions_or_the_system(
         tmp_path, scorer):
@@ -179,6 +191,8 @@ def test_the_bundled_bubblewrap_runs_here():
     assert (probe.returncode, probe.stdout.strip()) == (0, "1")
 
 
+# slow: a batch graded through real kernels without the sandbox
+@pytest.mark.slow
 def test_without_bubblewrap_grading_still_works_and_reports_its_weaker_guarantee(course, tmp_path, scorer):
     import os
 

@@ -24,6 +24,9 @@ from zhiben_training.assess.papers import load_bank
 from zhiben_training.lessons.build import course_notebooks
 from zhiben_training.lessons.practice import PRACTICE_FILE, write_practice_set
 
+# slow: builds the wheel, installs it in a fresh venv and runs a lesson there (~15 s)
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 
 

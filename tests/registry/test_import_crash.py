@@ -22,6 +22,9 @@ from zhiben_training.registry import open_registry
 from .conftest import ENTERPRISES
 from .filemaker import PEOPLE_HEADER, people_rows, write_file
 
+# slow: an import process killed at each stage, six child processes (~22 s)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 N = 15_000
 CHILD = """

@@ -136,6 +136,8 @@ def test_the_quarterly_assessment_totals_match_the_registry_results(city_db, reg
     assert total[1] > 0  # the 2026 safety and special rounds complete people in Q3
 
 
+# slow: the installed console script in child processes
+@pytest.mark.slow
 def test_annual_and_self_evaluation_run_through_the_installed_console_script(city_db, tmp_path):
     assert ZHIBEN.exists(), \
         f"console script {ZHIBEN} is not installed: make test installs it (pip install -e .)"
