@@ -208,6 +208,20 @@ _IN_FLIGHT = ("import os, time\nopen('in-flight', 'w').close()\n"
               "while not os.path.exists('go-on'):\n    time.sleep(0.01)")
 
 
+def _await_exit(proc: psutil.Process, timeout: float = 30) -> None:
+    """Until ``proc`` has exited (a zombie or gone: a PID namespace's init becomes a zombie only after
+    every other process of its namespace has been killed and reaped)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{proc.pid} still running {timeout} s after SIGKILL")
+
+
 def _kill_the_server_of_a_kernel_in_flight(run_tmp: Path, stop: threading.Event, killed: list) -> None:
     """Wait until a kernel is running the victim's cells, kill its fork server (once), and let every
     run of the victim's code go on (the one in flight, when it outlives its server, and the retry)."""
@@ -228,6 +242,10 @@ def _kill_the_server_of_a_kernel_in_flight(run_tmp: Path, stop: threading.Event,
                 assert server is not None and server in _fork_servers(run_tmp), (kernel, server)
                 killed.append((scratch, server.pid))
                 server.send_signal(signal.SIGKILL)
+                # go on only once the server has really died: inside a namespace its end takes the kernel
+                # with it, but a SIGKILL is delivered when the process next runs, and on a busy machine the
+                # kernel once saw go-on and finished its cells first (no retry, a flake in CI)
+                _await_exit(server)
             try:
                 (scratch / "go-on").touch()
             except OSError:  # its folder is already gone with its kernel
