@@ -123,8 +123,9 @@ nbgrader.api.get_alembic_version = _alembic_head
 
 
 def _alembic_on_path() -> None:
-    """nbgrader's Gradebook runs the ``alembic`` executable from PATH when it creates a database;
-    make the one next to this Python findable when the venv is not activated."""
+    """nbgrader in a child process (stock ``nbgrader`` commands, formgrader) runs the ``alembic``
+    executable from PATH when it creates a gradebook (this process asks ``_alembic_head`` instead);
+    make the one next to this Python findable to those children when the venv is not activated."""
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")

@@ -67,12 +67,13 @@ def _prctl_deathsig(sig: int) -> None:
         pass
 
 
-def _terminate(signum, frame) -> None:
-    """The first SIGTERM unwinds the worker into its clean-up; any later one is ignored. A dying
+def exit_on_first_sigterm(signum, frame) -> None:
+    """SIGTERM handler of the examiner's run (while grading) and of each worker: the first SIGTERM
+    unwinds into the clean-up; any later one is ignored, so it cannot cut that clean-up short. A dying
     supervisor's PR_SET_PDEATHSIG comes once per thread of it that exits (the kernel hands the worker
-    to a sibling thread first, and signals again), and a second SystemExit raised inside the clean-up
-    cut it short: strace showed two SIGTERMs 42 ms apart and an exit 143 with the folder left and no
-    exit line (the SIGKILL case of tests/assess/test_supervision.py)."""
+    to a sibling thread first, and signals again): strace showed two SIGTERMs 42 ms apart and a worker
+    exiting 143 with its folder left and no exit line (the SIGKILL case of
+    tests/assess/test_supervision.py)."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
@@ -80,7 +81,7 @@ def _terminate(signum, frame) -> None:
 def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> None:
     """Body of one worker process: start a fork server, then grade what the supervisor sends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, exit_on_first_sigterm)
     _prctl_deathsig(signal.SIGTERM)
     if os.getppid() != parent:  # the supervisor died before the line above
         return
@@ -92,8 +93,8 @@ def _worker_main(index: int, conn, job: _Job, parent: int, uid_base: int) -> Non
     from zhiben_training.assess.grading._worker import default_scorer
 
     scorer = job.scorer or default_scorer()
-    work = job.work_base / f"w{index}"
-    log = job.log_dir / f"zygote-w{index}.log"  # this worker's log: fork-server starts, re-runs, its exit
+    work = _worker_dir(job.work_base, index)
+    log = _worker_log(job.log_dir, index)  # this worker's log: fork-server starts, re-runs, its exit
     alive = _pid_file(job.work_base, index)  # while it exists, this worker is alive or died untidy
     alive.write_text(str(os.getpid()), encoding="utf-8")
     runner = None
@@ -134,13 +135,16 @@ def _log_exit(path: Path, why: str, *, orphan: bool, close: float, tidy: float, 
               left: bool) -> None:
     """One line per worker exit in its log: how long each clean-up wait took, and whether its folder
     is gone (the examiner's evidence when a killed run left something behind)."""
-    line = (f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] 工作进程退出：{why}；"
-            f"{'主进程已不在；' if orphan else ''}"
-            f"关闭 fork server {close:.1f} 秒，清理目录 {tidy:.1f} 秒，等待其他工作进程 {siblings:.1f} 秒；"
-            f"工作目录{'仍有残留' if left else '已删除'}\n")
+    _append_line(path, f"工作进程退出：{why}；{'主进程已不在；' if orphan else ''}"
+                       f"关闭 fork server {close:.1f} 秒，清理目录 {tidy:.1f} 秒，"
+                       f"等待其他工作进程 {siblings:.1f} 秒；工作目录{'仍有残留' if left else '已删除'}")
+
+
+def _append_line(path: Path, text: str) -> None:
+    """A time-stamped line at the end of a worker's log."""
     try:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(line)
+            fh.write(f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] {text}\n")
     except OSError:
         pass  # the course root itself went away: nothing to tell
 
@@ -154,6 +158,14 @@ def _next_student(conn, parent: int):
         if os.getppid() != parent:
             raise EOFError("the supervisor is gone")
     return conn.recv()
+
+
+def _worker_dir(work_base: Path, index: int | str) -> Path:
+    return work_base / f"w{index}"
+
+
+def _worker_log(log_dir: Path, index: int | str) -> Path:
+    return log_dir / f"zygote-w{index}.log"
 
 
 def _pid_file(work_base: Path, index: int) -> Path:
@@ -171,16 +183,12 @@ def _tidy_dead_siblings(work_base: Path, *, log_dir: Path, me: int) -> None:
         if process_alive(pid):
             continue
         index = pid_file.stem.removeprefix("w")
-        _tidy(work_base / f"w{index}")
+        folder = _worker_dir(work_base, index)
+        _tidy(folder)
         pid_file.unlink(missing_ok=True)
-        line = (f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] 工作进程退出：进程已不在，未留下自己的退出记录；"
-                f"主进程已不在；其工作目录由工作进程 w{me} 清理，"
-                f"工作目录{'仍有残留' if (work_base / f'w{index}').exists() else '已删除'}\n")
-        try:
-            with open(log_dir / f"zygote-w{index}.log", "a", encoding="utf-8") as fh:
-                fh.write(line)
-        except OSError:
-            pass
+        _append_line(_worker_log(log_dir, index), f"工作进程退出：进程已不在，未留下自己的退出记录；"
+                     f"主进程已不在；其工作目录由工作进程 w{me} 清理，"
+                     f"工作目录{'仍有残留' if folder.exists() else '已删除'}")
 
 
 def _remove_when_empty(folder: Path, *, seconds: float, log_dir: Path | None = None, me: int = -1) -> None:
@@ -274,7 +282,7 @@ class GradingPool:
             slot.process.kill()
         slot.process.join(timeout=10)
         slot.conn.close()
-        _sweep(self.job.work_base / f"w{slot.index}", slot.uids)
+        _sweep(_worker_dir(self.job.work_base, slot.index), slot.uids)
         slot.process = None
 
     def _lost(self, slot: _Slot, cause: str) -> tuple[str | None, str]:

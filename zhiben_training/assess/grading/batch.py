@@ -30,7 +30,6 @@ import hashlib
 import json
 import os
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -42,7 +41,7 @@ from tqdm import tqdm
 
 from zhiben_training.assess import nbgrader_adapter as nbg
 from zhiben_training.assess.grading._kernel_free import KernelFreeGrader
-from zhiben_training.assess.grading._supervisor import GradingPool, _Job
+from zhiben_training.assess.grading._supervisor import GradingPool, _Job, exit_on_first_sigterm
 from zhiben_training.assess.grading.sandbox import (
     Limits,
     bwrap_available,
@@ -198,11 +197,6 @@ def dropped_manual_grades(course_root: Path, assignment: str) -> dict[str, str]:
             if basis.get(s) == e["sha256"]}
 
 
-def _exit_once(signum, frame) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    sys.exit(128 + signum)
-
-
 class _SigtermAsExit:
     """While grading, SIGTERM unwinds like Ctrl-C, so workers, sandboxes and scratch are cleaned up;
     a second SIGTERM during that clean-up is ignored rather than cutting it short."""
@@ -210,7 +204,7 @@ class _SigtermAsExit:
     def __enter__(self):
         self.previous = None
         if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGTERM, _exit_once)
+            self.previous = signal.signal(signal.SIGTERM, exit_on_first_sigterm)
         return self
 
     def __exit__(self, *exc):
