@@ -11,6 +11,7 @@ Runs the unzipped offline paper with the zip's own settings only (the launcher's
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import secrets
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,12 +70,22 @@ def paper_course(tmp_path_factory):
     return root
 
 
-def _launcher_env(folder: Path, app_settings: Path) -> list[str]:
-    """What ``打开试卷.py`` sets, and the lab arguments that keep the venv's own overrides out."""
-    os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(folder / ".zhiben" / "jupyterlab-settings")
-    os.environ["JUPYTER_PATH"] = str(folder / ".zhiben" / "jupyter-data")
-    os.environ["JUPYTER_CONFIG_PATH"] = str(folder / ".zhiben" / "jupyter-config")
-    return [f"--LabApp.app_settings_dir={app_settings}"]
+@contextlib.contextmanager
+def _launcher_env(folder: Path, app_settings: Path) -> Iterator[list[str]]:
+    """What ``打开试卷.py`` sets, while the block runs (the test's own environment comes back after it),
+    and the lab arguments that keep the venv's own overrides out."""
+    launcher = {"JUPYTERLAB_SETTINGS_DIR": "jupyterlab-settings", "JUPYTER_PATH": "jupyter-data",
+                "JUPYTER_CONFIG_PATH": "jupyter-config"}
+    saved = {key: os.environ.get(key) for key in launcher}
+    os.environ.update({key: str(folder / ".zhiben" / sub) for key, sub in launcher.items()})
+    try:
+        yield [f"--LabApp.app_settings_dir={app_settings}"]
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _lab(folder: Path, extra: list[str], log: Path):
@@ -125,14 +137,11 @@ def test_a_principal_takes_the_a_paper_without_running_anything(
     tracker.write_text(_UNWINDOWED)
     (tmp_path / "no-overrides").mkdir()
     env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))}
-    saved_env = {k: os.environ.get(k)
-                 for k in ("JUPYTERLAB_SETTINGS_DIR", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
-    extra = _launcher_env(folder, tmp_path / "no-overrides")
     specs = answer_specs(json.loads(path.read_text(encoding="utf-8")))
     values = {item: spec.get("values") for item, spec in specs.items()}
     clicked = clicked_items(record, specs)
-    server, url, token = _lab(folder, extra, tmp_path / "lab.log")
-    try:
+    with _launcher_env(folder, tmp_path / "no-overrides") as extra:
+        server, url, token = _lab(folder, extra, tmp_path / "lab.log")
         with server, sync_playwright() as pw:
             proc, cdp = chromium_process(tmp_path, env)
             try:
@@ -192,12 +201,6 @@ def test_a_principal_takes_the_a_paper_without_running_anything(
                 page.screenshot(path=str(artifacts_dir / "paper-ready-reopened.png"))
             finally:
                 browser.close()
-    finally:
-        for key, value in saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     # the same answers entered another way: written into the released file as data
     got = scores_both_ways(root, AID, TRAINEE, path.read_bytes(), clicked, specs, tmp_path)
     assert got["browser"] == got["data"]
@@ -228,10 +231,6 @@ def test_a_paper_whose_setup_replies_are_lost_is_prepared_again(paper_course, tm
     assert marked >= 2
     (tmp_path / "no-overrides").mkdir()
     env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))}
-    saved_env = {k: os.environ.get(k)
-                 for k in ("JUPYTERLAB_SETTINGS_DIR", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
-    extra = _launcher_env(folder, tmp_path / "no-overrides")
-    server, url, token = _lab(folder, extra, tmp_path / "lab.log")
     requests: list[int] = []
     dropped: list[int] = []
 
@@ -252,7 +251,8 @@ def test_a_paper_whose_setup_replies_are_lost_is_prepared_again(paper_course, tm
         ws.on_message(to_kernel)
         kernel.on_message(to_page)
 
-    try:
+    with _launcher_env(folder, tmp_path / "no-overrides") as extra:
+        server, url, token = _lab(folder, extra, tmp_path / "lab.log")
         with server, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env,
                                          headless=True)
@@ -268,10 +268,4 @@ def test_a_paper_whose_setup_replies_are_lost_is_prepared_again(paper_course, tm
                     page.wait_for_timeout(200)
             finally:
                 browser.close()
-    finally:
-        for key, value in saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     assert check_paper(saved_notebook(folder / name))["answered"] == ["k01"]
