@@ -18,6 +18,28 @@ def test_a_new_code_replaces_the_old_one(tmp_path):
         check_login(tmp_path, "T1", old)
 
 
+def test_codes_hashed_before_the_cost_was_lowered_still_admit(tmp_path):
+    """codes.json written with scrypt N = 2**14 and no "scrypt_n" (before 2026-12) keeps working; new
+    entries record the N they were hashed with."""
+    import hashlib
+    import json
+
+    from zhiben_training.hub.codes import SCRYPT_N, hub_dir, normalize_code
+
+    code = issue_codes(tmp_path, "2026-A", ["T1", "T2"])["T1"]
+    path = hub_dir(tmp_path) / "codes.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["T2"]["scrypt_n"] == SCRYPT_N < 2**14
+    old = data["T1"]
+    del old["scrypt_n"]
+    old["hash"] = hashlib.scrypt(normalize_code(code).encode(), salt=bytes.fromhex(old["salt"]), n=2**14, r=8,
+                                 p=1, dklen=32).hex()
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert check_login(tmp_path, "T1", code).username == "T1"
+    with pytest.raises(LoginRefusedError, match="还可再试"):
+        check_login(tmp_path, "T1", "WRONGCODE2")
+
+
 def test_lockout_after_max_failures_until_unlocked(tmp_path):
     code = issue_codes(tmp_path, "2026-A", ["T1"])["T1"]
     for _ in range(MAX_FAILURES):

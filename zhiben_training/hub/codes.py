@@ -32,7 +32,16 @@ MAX_FAILURES = 5
 # no 0/O, 1/I/L: a code is read off paper and typed
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _CODE_LENGTH = 10
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# A code is a random look-up secret of 10 symbols from 31 (49.5 bits), valid only in its exam window
+# and locked after MAX_FAILURES wrong tries online. Stored salted and hashed with scrypt, whose cost is
+# set to what a room logging in at once allows (NIST SP 800-63B §5.1.2.2 for look-up secrets of under
+# 112 bits: a salted one-way key derivation function; §5.1.1.2: its cost as large as the verifier's
+# performance allows). N = 2**11 (2 MiB, ~4 ms of CPU) leaves an offline search of one stolen entry
+# at years of GPU time for one exam day's code; N = 2**14 (38 ms) was a third of the hub's CPU per login
+# (benchmarks/bench_prestart.py). Entries keep the N they were hashed with ("scrypt_n"; none = 2**14).
+_SCRYPT = {"r": 8, "p": 1, "dklen": 32}
+SCRYPT_N = 2**11
+_LEGACY_SCRYPT_N = 2**14
 
 
 @dataclass(frozen=True)
@@ -58,8 +67,13 @@ def normalize_code(text: str) -> str:
     return "".join(ch for ch in str(text).upper() if ch.isalnum())
 
 
-def _hash(code: str, salt: bytes) -> str:
-    return hashlib.scrypt(normalize_code(code).encode(), salt=salt, **_SCRYPT).hex()
+def _hash(code: str, salt: bytes, n: int = SCRYPT_N) -> str:
+    return hashlib.scrypt(normalize_code(code).encode(), salt=salt, n=n, **_SCRYPT).hex()
+
+
+def _matches(code: str, entry: dict) -> bool:
+    digest = _hash(code, bytes.fromhex(entry["salt"]), entry.get("scrypt_n", _LEGACY_SCRYPT_N))
+    return hmac.compare_digest(digest, entry["hash"])
 
 
 def _new_code() -> str:
@@ -90,7 +104,7 @@ def _lock(course_root: Path) -> FileLock:
 def _entry(role: str, assignment: str | None, code: str) -> dict:
     salt = secrets.token_bytes(16)
     return {"role": role, "assignment": assignment, "salt": salt.hex(), "hash": _hash(code, salt),
-            "failures": 0, "first_login": None}
+            "scrypt_n": SCRYPT_N, "failures": 0, "first_login": None}
 
 
 def issue_codes(course_root: Path, assignment: str, trainee_ids: list[str]) -> dict[str, str]:
@@ -139,14 +153,13 @@ def check_login(course_root: Path, username: str, code: str, *, now: dt.datetime
     """Admit ``username`` with ``code`` or raise :class:`LoginRefusedError` with the Chinese reason.
 
     ``window_open(assignment, username, now) -> str | None`` returns why a trainee's exam is not
-    open (None when it is); the hub passes ``window.login_refusal``. The scrypt check (~45 ms of CPU)
+    open (None when it is); the hub passes ``window.login_refusal``. The scrypt check (~4 ms of CPU)
     runs outside the file lock, so a room logging in at once hashes on every core instead of one at
     a time; the count of wrong attempts and the lock-out are decided under the lock, on a fresh read."""
     now = now or dt.datetime.now(dt.UTC)
     name = normalize_id(username)
     entry = _load(course_root).get(name)
-    matches = entry is not None and hmac.compare_digest(_hash(code, bytes.fromhex(entry["salt"])),
-                                                        entry["hash"])
+    matches = entry is not None and _matches(code, entry)
     with _lock(course_root):
         data = _load(course_root)
         current = data.get(name)
@@ -156,7 +169,7 @@ def check_login(course_root: Path, username: str, code: str, *, now: dt.datetime
             raise LoginRefusedError(f"该身份证号已连续 {MAX_FAILURES} 次输错准考证号，账号已锁定。"
                                     "请联系考场工作人员解锁。")
         if entry is None or current["hash"] != entry["hash"]:  # a new code issued meanwhile: check that one
-            matches = hmac.compare_digest(_hash(code, bytes.fromhex(current["salt"])), current["hash"])
+            matches = _matches(code, current)
         entry = current
         if not matches:
             entry["failures"] += 1
