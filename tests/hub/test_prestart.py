@@ -8,6 +8,7 @@ import json
 import sqlite3
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -145,10 +146,15 @@ def test_a_prestarted_hub_has_every_paper_open_at_login(tmp_path):
         before = time.monotonic()
         session, answer = hub.session(tid, code)
         assert answer.status_code == 302
-        page = session.get(f"{hub.url}/hub/", timeout=60)  # follows the redirects a browser follows
+        # the login sends the browser straight into the running server (hub/entry.py), which keeps the
+        # login's token in its cookie and sends it on to the paper: no OAuth round trip
+        entry = answer.headers["Location"]
+        assert entry.startswith(f"/user/{tid}/zhiben/enter?"), entry
+        page = session.get(f"{hub.url}{entry}", timeout=60)  # follows the redirects a browser follows
         seconds = time.monotonic() - before
         assert page.status_code == 200
         assert page.url.endswith(f"/user/{tid}/lab/tree/{AID}/paper.ipynb"), page.url
+        assert [r.status_code for r in page.history] == [302], [r.url for r in page.history]
         paper = session.get(f"{hub.url}/user/{tid}/api/contents/{AID}/paper.ipynb", timeout=60,
                             headers={"X-XSRFToken": session.cookies.get("_xsrf", path=f"/user/{tid}/") or ""})
         assert paper.status_code == 200 and paper.json()["content"]["metadata"]["zhiben"]["trainee_id"] == tid
@@ -171,6 +177,27 @@ def test_a_prestarted_hub_has_every_paper_open_at_login(tmp_path):
         elsewhere, answer = hub.session(tid, code)
         assert answer.status_code == 302
         assert _until_paper(hub, elsewhere, tid)["metadata"]["zhiben"]["pytest_saved"] == "第 1 题已作答"
+
+        # the entry keeps only a token of the server's own trainee, and goes nowhere but its own pages
+        other, other_code = sorted(hub.codes.items())[1]
+        intruder, answer = hub.session(other, other_code)
+        their_token = parse_qs(urlsplit(answer.headers["Location"]).query)["token"][0]
+        tried = intruder.get(f"{hub.url}/user/{tid}/zhiben/enter", params={"token": their_token, "next": ""},
+                             timeout=60)
+        assert tried.status_code == 403  # JupyterHub's own OAuth then refuses them this server
+        assert not intruder.cookies.get(f"jupyterhub-user-{tid}", path=f"/user/{tid}/")
+        again, answer = hub.session(tid, code)
+        token = parse_qs(urlsplit(answer.headers["Location"]).query)["token"][0]
+        bogus = again.get(f"{hub.url}/user/{tid}/zhiben/enter",
+                          params={"token": "0" * 32, "next": "../../hub/admin"}, timeout=60)
+        assert bogus.status_code == 200 and bogus.url.endswith(f"/user/{tid}/lab/tree/{AID}/paper.ipynb")
+        assert any("oauth2/authorize" in r.url for r in bogus.history)  # JupyterHub's own way, as before
+        # logging out ends the login's token (as it ends OAuth's; a server's restart ends both too)
+        assert requests.get(f"{hub.url}/hub/api/user", headers={"Authorization": f"token {token}"},
+                            timeout=30).status_code == 200
+        again.get(f"{hub.url}/hub/logout", timeout=60)
+        assert requests.get(f"{hub.url}/hub/api/user", headers={"Authorization": f"token {token}"},
+                            timeout=30).status_code == 403
 
 
 @pytest.mark.slow

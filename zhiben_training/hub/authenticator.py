@@ -18,6 +18,7 @@ from traitlets import Bool, Unicode
 
 from zhiben_training.assess.exchange import log_event, login_refusal
 from zhiben_training.hub.codes import LoginRefusedError, check_login, normalize_id
+from zhiben_training.hub.entry import enter_url
 
 __all__ = ["ExamCodeAuthenticator", "ExamLoginHandler", "ExamLogoutHandler", "GROUPS"]
 
@@ -25,7 +26,14 @@ GROUPS = {"trainee": "trainees", "examiner": "examiners", "trainer": "trainers"}
 
 
 class ExamLoginHandler(LoginHandler):
-    """The stock login handler, with our Chinese reason in place of "Invalid username or password"."""
+    """The stock login handler, with our Chinese reason in place of "Invalid username or password", and
+    a trainee whose server is running sent straight to it (hub/entry.py: no OAuth round trip)."""
+
+    def get_next_url(self, user=None, default=None):
+        url = super().get_next_url(user, default)
+        if self.request.method == "POST" and user is not None:
+            return enter_url(self, user, url) or url
+        return url
 
     def _render(self, login_error=None, username=None, **kwargs):
         reason = getattr(self, "zhiben_refusal", None)
@@ -67,7 +75,7 @@ class ExamCodeAuthenticator(Authenticator):
         username = normalize_id(data.get("username", ""))
         code = data.get("password", "")
         loop = asyncio.get_running_loop()
-        try:  # scrypt takes tens of milliseconds: off the event loop
+        try:  # the scrypt check (a few ms) and the file reads: off the event loop
             admission = await loop.run_in_executor(
                 None, lambda: check_login(self._root, username, code, window_open=login_refusal(self._root)))
         except LoginRefusedError as refused:

@@ -124,7 +124,10 @@ _SERVER = {"ServerApp": {"terminals_enabled": False, "jpserver_extensions": {
     "jupyter_server_terminals": False,
     "notebook": False,
     "voila.server_extension": False,
-    "zhiben_training.hub.activity": True}}}  # the learner's activity for 学时 (hub/hours.py)
+    "zhiben_training.hub.activity": True,  # the learner's activity for 学时 (hub/hours.py)
+    "zhiben_training.hub.entry": True}},  # the login's one-step entry to a running server (hub/entry.py)
+    # kernels on Unix sockets in the trainee's runtime folder, not racing for TCP ports (hub/kernels.py)
+    "AsyncMappingKernelManager": {"kernel_manager_class": "zhiben_training.hub.kernels.TraineeKernelManager"}}
 
 
 # The trainee server's launcher. Starting a Jupyter server imports jupyter_events, whose jsonschema
