@@ -142,6 +142,15 @@ def test_a_prestarted_hub_has_every_paper_open_at_login(tmp_path):
             raise AssertionError("not every server was pre-started:\n"
                                  + hub.log.read_text(errors="replace")[-3000:])
         started = {t: users[t]["servers"][""]["started"] for t in hub.codes}
+        # warmed: each paper's kernel is running before the login, as a session the paper's page joins
+        while time.monotonic() < deadline:
+            sessions = {t: requests.get(f"{hub.url}/user/{t}/api/sessions", headers=api, timeout=30).json()
+                        for t in hub.codes}
+            if all(sessions.values()):
+                break
+            time.sleep(1)
+        assert {t: [(s["path"], s["kernel"]["execution_state"] != "dead") for s in found]
+                for t, found in sessions.items()} == {t: [(f"{AID}/paper.ipynb", True)] for t in hub.codes}
         tid, code = sorted(hub.codes.items())[0]
         before = time.monotonic()
         session, answer = hub.session(tid, code)
@@ -225,6 +234,15 @@ def test_a_lesson_hub_has_every_server_up_with_the_lessons_before_the_session_st
             raise AssertionError("not every server was pre-started and warmed:\n"
                                  + hub.log.read_text(errors="replace")[-3000:])
         started = {t: users[t]["servers"][""]["started"] for t in hub.codes}
+        # warmed: each paper's kernel is running before the login, as a session the paper's page joins
+        while time.monotonic() < deadline:
+            sessions = {t: requests.get(f"{hub.url}/user/{t}/api/sessions", headers=api, timeout=30).json()
+                        for t in hub.codes}
+            if all(sessions.values()):
+                break
+            time.sleep(1)
+        assert {t: [(s["path"], s["kernel"]["execution_state"] != "dead") for s in found]
+                for t, found in sessions.items()} == {t: [(f"{AID}/paper.ipynb", True)] for t in hub.codes}
         tid, code = sorted(hub.codes.items())[0]
         session, answer = hub.session(tid, code)
         assert answer.status_code == 302

@@ -148,7 +148,11 @@ class _HubAPI:
         """Ask a new server, through the proxy, for what a login's first visit asks: the lab page and
         the trainee's notebooks. Its first answers cost ~85 ms of CPU each (templates compiled,
         extension metadata read, the notebook schema built; measured, docs/deployment.md) that a
-        server answering a login at the opening time would otherwise pay then."""
+        server answering a login at the opening time would otherwise pay then. A trainee's own paper
+        also gets its kernel started (a notebook session for its path, which the paper's page joins
+        when it opens, as after a reload): a kernel start is ~1 CPU-second, 100 of them at the opening
+        time a minute and a half of two cores. Lessons are left to the learner (a kernel is a record
+        of which lessons were open, hub/activity.py)."""
         import requests
 
         path = user.get("servers", {}).get("", {}).get("url")
@@ -166,10 +170,20 @@ class _HubAPI:
                              if i["type"] == "notebook"] \
                     if listing.ok else []
                 for notebook in notebooks[:1]:
-                    self.http.get(f"{base}api/contents/{notebook}", params={"content": 1}, timeout=60)
-        except (requests.RequestException, ValueError):
+                    got = self.http.get(f"{base}api/contents/{notebook}", params={"content": 1}, timeout=60)
+                    metadata = got.json()["content"]["metadata"] if got.ok else {}
+                    if metadata.get("zhiben", {}).get("trainee_id"):  # a paper, not a lesson
+                        self._start_kernel(base, notebook, metadata)
+        except (requests.RequestException, ValueError, KeyError, TypeError):
             return False
         return True
+
+    def _start_kernel(self, base: str, notebook: str, metadata: dict) -> None:
+        kernel = (metadata.get("kernelspec") or {}).get("name") or "python3"
+        answer = self.http.post(f"{base}api/sessions", timeout=60, json={  # an existing one is returned
+            "path": notebook, "type": "notebook", "name": notebook.rsplit("/", 1)[-1],
+            "kernel": {"name": kernel}})
+        answer.raise_for_status()
 
 
 def _server(user: dict | None) -> tuple[bool, bool]:
