@@ -269,6 +269,8 @@ async def _sit(browser, hub, tid: str, plan: dict, role: str, room: dict, deadli
     context, page, (row["login_to_first_question_s"], row["login_to_paper_ready_s"]) = await _login(
         browser, hub, tid, hub.codes[tid], specs, room["go"], room["ready"])
     room["seated"].append(tid)
+    if room.get("screenshot") and role == "sits" and not room["screenshot"].exists():  # what one of them sees
+        await page.screenshot(path=str(room["screenshot"]))
     _say(f"{len(room['seated'])}/{room['count']} trainees have their paper on screen")
     if len(room["seated"]) == room["count"]:  # the whole room has its paper on screen: what it weighs
         room["memory"] = await asyncio.to_thread(_room_memory, hub, list(room["seated"]))
@@ -339,13 +341,23 @@ def _say(text: str) -> None:
     print(f"browser_room {time.strftime('%H:%M:%S')}: {text}", file=sys.stderr, flush=True)
 
 
-async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: float) -> tuple[list, dict]:
-    """Every trainee in a context of one Chromium, all pressing 登录 at once; their rows (or errors)."""
+async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: float,
+                screenshot: Path | None = None) -> tuple[list, dict]:
+    """Every trainee in a context of one Chromium, all pressing 登录 at once; their rows (or errors), and
+    the first screen of one trainee (not one of the two accidents) in ``screenshot``."""
     from playwright.async_api import async_playwright
 
-    room = {"go": asyncio.Event(), "ready": [], "seated": [], "count": len(plans), "memory": {}}
+    room = {"go": asyncio.Event(), "ready": [], "seated": [], "count": len(plans), "memory": {},
+            "screenshot": screenshot}
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        # the Chinese font the browser tests use (tests/course/test_browser.py): a room's screens are read
+        env = None
+        if screenshot is not None:
+            from tests.course.test_browser import _fontconfig
+
+            env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(screenshot.parent / "fonts"))}
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+                                           env=env)
         room["browser"] = browser
         try:
             tasks = [asyncio.create_task(_sit(browser, hub, tid, plans[tid], roles.get(tid, "sits"), room,
@@ -422,7 +434,7 @@ def run_room(count: int, *, out_dir: Path) -> dict:
         _say(f"{count} trainees admitted; pre-start brings their servers up")
         result["seconds_until_every_server_was_up"] = round(_wait_all_ready(hub, tids, deadline), 1)
         _say(f"every server up after {result['seconds_until_every_server_was_up']} s")
-        rows, memory = asyncio.run(_room(hub, plans, roles, deadline))
+        rows, memory = asyncio.run(_room(hub, plans, roles, deadline, Path(out_dir) / "first-screen.png"))
         failures = [f"{t[-4:]}: {type(r).__name__}: {str(r)[:300]}" for t, r in zip(tids, rows, strict=True)
                     if isinstance(r, BaseException)]
         rows = [r for r in rows if isinstance(r, dict)]

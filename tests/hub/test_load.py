@@ -6,6 +6,7 @@ full runs and their timings are the benchmarks' (``make bench``), never a test's
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -35,12 +36,15 @@ def test_the_benchmark_runs_only_as_many_servers_as_fit():
 
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium (apt-get install chromium)")
-def test_a_room_in_chromium_keeps_every_click_when_a_server_is_killed_and_a_browser_closed(tmp_path):
+def test_a_room_in_chromium_keeps_every_click_when_a_server_is_killed_and_a_browser_closed(
+        tmp_path, artifacts_dir):
     """The browser room benchmark's own scenario with 3 trainees: one's server SIGKILLed mid-exam, one's
     context closed right after clicks; every click is in the collected files, scores equal the offline
     path."""
     result = run_room(3, out_dir=tmp_path)
     assert result["failures"] == [] and result["submitted"] == 3
+    # the first screen after 登录 (one step into the pre-started server): kept to be looked at
+    shutil.copy(tmp_path / "first-screen.png", artifacts_dir / "hub-room-first-screen.png")
     killed, closed = result["trainee_killed"], result["trainee_closed"]
     assert killed["processes_killed"] >= 1 and killed["restored_on_screen"] and killed["restored_in_file"]
     # while their server was down the trainee read Chinese pages that brought the paper back by themselves
