@@ -35,6 +35,7 @@ from tests.assess.paper_ui import (
 )
 from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, _fontconfig
 from tests.hub.harness import AID, browser_login, hand_in, running_hub
+from zhiben_training.assess import CourseRoot
 from zhiben_training.assess.exchange import handin, variants
 from zhiben_training.assess.exchange.nbgrader_exchange import receipt_name
 from zhiben_training.assess.exchange.window import set_window
@@ -119,7 +120,9 @@ def test_a_principal_takes_the_whole_a_paper_on_the_hub_and_hands_it_in_with_the
                 assert page.locator(".zb-w01 textarea").input_value() == WRITTEN
                 assert page.locator(".jp-Notebook input:checked").count() == checked_wanted(clicked)
                 receipt = hand_in(page, shot=artifacts_dir / "hub-paper-receipt.png")
-                handed = saved.read_bytes()  # what the exchange took
+                # what the exchange took (the home copy may be mid-save: Jupyter rewrites a file in place)
+                [taken] = CourseRoot(hub.course).inbound.glob(f"{tid}+{AID}+*")
+                handed = (taken / "paper.ipynb").read_bytes()
                 assert receipt_name(AID) in receipt and "SHA-256" in receipt
                 # the paper in words, as its title reads, not the assignment id
                 assert "考核：2026年度建筑业企业主要负责人安全生产知识和管理能力考核（A卷）" in receipt, \
