@@ -269,7 +269,7 @@ async def _sit(browser, hub, tid: str, plan: dict, role: str, room: dict, deadli
     context, page, (row["login_to_first_question_s"], row["login_to_paper_ready_s"]) = await _login(
         browser, hub, tid, hub.codes[tid], specs, room["go"], room["ready"])
     room["seated"].append(tid)
-    if room.get("screenshot") and role == "sits" and not room["screenshot"].exists():  # what one of them sees
+    if role == "sits" and not room["screenshot"].exists():  # what one of them sees
         await page.screenshot(path=str(room["screenshot"]))
     _say(f"{len(room['seated'])}/{room['count']} trainees have their paper on screen")
     if len(room["seated"]) == room["count"]:  # the whole room has its paper on screen: what it weighs
@@ -342,7 +342,7 @@ def _say(text: str) -> None:
 
 
 async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: float,
-                screenshot: Path | None = None) -> tuple[list, dict]:
+                screenshot: Path) -> tuple[list, dict]:
     """Every trainee in a context of one Chromium, all pressing 登录 at once; their rows (or errors), and
     the first screen of one trainee (not one of the two accidents) in ``screenshot``."""
     from playwright.async_api import async_playwright
@@ -351,11 +351,9 @@ async def _room(hub, plans: dict[str, dict], roles: dict[str, str], deadline: fl
             "screenshot": screenshot}
     async with async_playwright() as pw:
         # the Chinese font the browser tests use (tests/course/test_browser.py): a room's screens are read
-        env = None
-        if screenshot is not None:
-            from tests.course.test_browser import _fontconfig
+        from tests.course.test_browser import _fontconfig
 
-            env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(screenshot.parent / "fonts"))}
+        env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(screenshot.parent / "fonts"))}
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
                                            env=env)
         room["browser"] = browser

@@ -21,6 +21,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -76,16 +77,8 @@ def _launcher_env(folder: Path, app_settings: Path) -> Iterator[list[str]]:
     and the lab arguments that keep the venv's own overrides out."""
     launcher = {"JUPYTERLAB_SETTINGS_DIR": "jupyterlab-settings", "JUPYTER_PATH": "jupyter-data",
                 "JUPYTER_CONFIG_PATH": "jupyter-config"}
-    saved = {key: os.environ.get(key) for key in launcher}
-    os.environ.update({key: str(folder / ".zhiben" / sub) for key, sub in launcher.items()})
-    try:
+    with mock.patch.dict(os.environ, {key: str(folder / ".zhiben" / sub) for key, sub in launcher.items()}):
         yield [f"--LabApp.app_settings_dir={app_settings}"]
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _lab(folder: Path, extra: list[str], log: Path):

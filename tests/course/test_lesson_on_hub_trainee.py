@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 import sys
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
@@ -49,16 +50,15 @@ def _lab_with_lesson(tmp_path, disabled: dict):
     data = tmp_path / "jupyter-data" / "labextensions"
     data.mkdir(parents=True)
     (data / "zhiben-paper").symlink_to(PLUGIN)
-    saved = {k: os.environ.get(k) for k in ("JUPYTER_CONFIG_PATH", "JUPYTER_PATH")}
-    os.environ.update(JUPYTER_CONFIG_PATH=str(config.parent), JUPYTER_PATH=str(tmp_path / "jupyter-data"))
     port, token = _free_port(), secrets.token_hex(16)
     argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
             "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             *(["--allow-root"] if os.geteuid() == 0 else [])]
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))}
-    try:
+    with mock.patch.dict(os.environ, {"JUPYTER_CONFIG_PATH": str(config.parent),
+                                      "JUPYTER_PATH": str(tmp_path / "jupyter-data")}):
+        env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path / "fonts"))}
         with _server(argv, cwd=root, status_url=f"{url}/api/status?token={token}",
                      log=tmp_path / "lab.log"), \
                 sync_playwright() as pw:
@@ -69,12 +69,6 @@ def _lab_with_lesson(tmp_path, disabled: dict):
                 yield {"page": page, "url": url, "token": token}, name
             finally:
                 browser.close()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def test_on_a_hub_trainee_server_a_lesson_hides_the_validate_button_that_a_paper_keeps(tmp_path,

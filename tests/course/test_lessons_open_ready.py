@@ -17,6 +17,7 @@ import secrets
 import shutil
 import sys
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
@@ -78,25 +79,17 @@ def _local_lab(base: Path):
     user.mkdir(parents=True)
     (user / "tracker.jupyterlab-settings").write_text(_UNWINDOWED)
     lab = learner_lab(root)
-    saved = {k: os.environ.get(k) for k in ("JUPYTER_CONFIG_PATH", "JUPYTER_PATH", "JUPYTERLAB_SETTINGS_DIR")}
-    os.environ.update(lab.env, JUPYTER_PATH=str(base / "jupyter-data"),
-                      JUPYTERLAB_SETTINGS_DIR=str(base / "user-settings"))
     port, token = _free_port(), secrets.token_hex(16)
     argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
             "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             *lab.args, *(["--allow-root"] if os.geteuid() == 0 else [])]
     url = f"http://127.0.0.1:{port}"
-    try:
-        with _server(argv, cwd=root, status_url=f"{url}/api/status?token={token}", log=base / "lab.log"):
-            yield ({"url": url, "token": token, "folder": "", "root": root, "uid": os.geteuid()},
-                   lambda page: None)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with mock.patch.dict(os.environ, {**lab.env, "JUPYTER_PATH": str(base / "jupyter-data"),
+                                      "JUPYTERLAB_SETTINGS_DIR": str(base / "user-settings")}), \
+            _server(argv, cwd=root, status_url=f"{url}/api/status?token={token}", log=base / "lab.log"):
+        yield ({"url": url, "token": token, "folder": "", "root": root, "uid": os.geteuid()},
+               lambda page: None)
 
 
 @contextlib.contextmanager

@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 from jupyter_client.blocking import BlockingKernelClient
 
-from tests.hub.test_activity import _free_port, _request, _until
+from tests.course.test_browser import _free_port, _server
+from tests.hub.test_activity import _request
 from zhiben_training.hub.config import _SERVER
 from zhiben_training.hub.kernels import SOCKET_PATH_LIMIT
 
@@ -31,17 +32,14 @@ def test_a_trainee_kernel_runs_on_unix_sockets_in_the_trainees_runtime_folder(tm
     (config / "jupyter_server_config.json").write_text(json.dumps(
         {"AsyncMappingKernelManager": _SERVER["AsyncMappingKernelManager"]}))
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_PATH=str(config), JUPYTER_RUNTIME_DIR=str(runtime))
-    log, seen = tmp_path / "server.log", []
-    url = f"http://127.0.0.1:{port}"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
-                                 "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}",
-                                 f"--ServerApp.root_dir={home}", "--ServerApp.port_retries=0",
-                                 "--allow-root"],
-                                stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        _until(lambda: _request(f"{url}/api/status", token), "the server", proc, log)
+    url, seen = f"http://127.0.0.1:{port}", []
+    argv = [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", f"--ServerApp.root_dir={home}",
+            "--ServerApp.port_retries=0", "--allow-root"]
+    with mock.patch.dict(os.environ, {"JUPYTER_CONFIG_PATH": str(config),
+                                      "JUPYTER_RUNTIME_DIR": str(runtime)}), \
+            _server(argv, cwd=home, status_url=f"{url}/api/status?token={token}",
+                    log=tmp_path / "server.log"):
         kernel = _request(f"{url}/api/kernels", token, "POST", {"name": "python3"})
         connection_file = runtime / f"kernel-{kernel['id']}.json"
         client = BlockingKernelClient(connection_file=str(connection_file))
@@ -67,6 +65,3 @@ def test_a_trainee_kernel_runs_on_unix_sockets_in_the_trainees_runtime_folder(tm
         while any(Path(p).exists() for p in sockets) and time.monotonic() < deadline:
             time.sleep(0.2)  # polling for the kernel's own clean-up, not a wait for the clock
         assert not any(Path(p).exists() for p in sockets)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)

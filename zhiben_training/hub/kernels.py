@@ -11,8 +11,8 @@ own runtime folder (0700), so no other trainee's kernel can connect to them eith
 jupyter_client names ipc sockets after the connection file (``<runtime>/kernel-<uuid>-ipc-<n>``), which
 passes the 107-byte limit of a socket path under a deep home folder; here they are
 ``<runtime>/k-<12 hex of the uuid>-<n>``; under a runtime folder too deep even for those, the kernel keeps
-TCP. Used by trainee servers through the trainee config
-(``hub/config.py``); a one-trainee pod on Kubernetes gets the same.
+TCP. Used by trainee servers through the trainee config (``hub/config.py``); a one-trainee pod on
+Kubernetes gets the same.
 """
 
 from __future__ import annotations
@@ -40,6 +40,5 @@ class TraineeKernelManager(ServerKernelManager):
         return "ipc" if self._socket_prefix() else "tcp"
 
     def _ip_default(self) -> str:
-        if self.transport == "ipc" and self._socket_prefix():
-            return self._socket_prefix()
-        return super()._ip_default()
+        prefix = self._socket_prefix()
+        return prefix if self.transport == "ipc" and prefix else super()._ip_default()
